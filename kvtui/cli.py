@@ -1,0 +1,484 @@
+"""The command line: parses arguments and calls the store, the report or the app factory.
+
+Heavy modules (SQLModel, Textual) are imported inside the commands so that ``--help`` is quick.
+Every expected error ends with a plain Swedish message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from kvtui.store.database import Store
+
+app = typer.Typer(
+    name="kvtui",
+    help="kvtui – fältverktyg för kvalitetsgranskning av socialtjänstens verksamheter.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+templates_app = typer.Typer(help="Granskningsmallar: lista, visa, exportera och importera.",
+                            no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Databasfil att använda (annars KVTUI_DB eller standardplatsen).",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Skriv ut resultatet som JSON.")]
+ReviewArg = Annotated[str, typer.Argument(metavar="REVIEW", help="Granskningens id som `kvtui list` visar.")]
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with a Swedish message and exit code 1."""
+    typer.echo(f"Fel: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _echo_json(data: Any) -> None:
+    def default(value: Any) -> Any:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=default))
+
+
+def _offer_restore(error: Any, path: Path) -> bool:
+    """Ask whether to put the newest good backup in place of a store that was set aside."""
+    from kvtui.store.database import restore_backup
+
+    typer.echo(str(error), err=True)
+    if error.backup is None or not sys.stdin.isatty():
+        if error.backup is not None:
+            typer.echo(
+                "Kör kvtui i ett terminalfönster för att återställa säkerhetskopian.", err=True
+            )
+        return False
+    answer = typer.prompt(
+        f"Vill du återställa säkerhetskopian från {error.backup.label}? "
+        "Ändringar gjorda efter den tidpunkten finns inte i kopian. [j/n]",
+        default="n",
+    )
+    if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+        typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
+        return False
+    restore_backup(error.backup, path)
+    typer.echo(f"Säkerhetskopian från {error.backup.label} är återställd.")
+    return True
+
+
+@contextmanager
+def opened_store(db: str | None, *, read_only: bool = False) -> Iterator[Store]:
+    """Open the store for one command and close it afterwards, whatever happens.
+
+    Reading commands fall back to a read-only view when another copy of kvtui holds the
+    write lock, so that ``kvtui list`` works beside an open app.
+    """
+    from kvtui.paths import store_path
+    from kvtui.store.database import StoreDamaged, StoreError, StoreLocked, open_store
+
+    path = store_path(db)
+    store = None
+    for _attempt in range(2):
+        try:
+            store = open_store(path)
+            break
+        except StoreLocked as error:
+            if read_only and path.exists():
+                store = open_store(path, read_only=True)
+                break
+            fail(str(error))
+        except StoreDamaged as error:
+            if not _offer_restore(error, path):
+                raise typer.Exit(1) from None
+        except StoreError as error:
+            fail(str(error))
+    if store is None:
+        fail(f"Databasen {path} kunde inte öppnas.")
+    if store.warning:
+        typer.echo(store.warning, err=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _run_app(db: str | None, open_review: str | None = None) -> None:
+    with opened_store(db) as store:
+        from kvtui.tui.app import make_app
+
+        make_app(store, open_review=open_review).run()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
+    """Öppnar kvtui. Underkommandona gör arbete från kommandoraden."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is None:
+        _run_app(db)
+
+
+def _db(ctx: typer.Context, db: str | None) -> str | None:
+    """A ``--db`` given after the subcommand wins over one given before it."""
+    return db or (ctx.obj or {}).get("db")
+
+
+def _resolve(store: Store, ref: str) -> str:
+    from kvtui.store.errors import NotFound
+    from kvtui.store.reviews import resolve_review_id
+
+    with store.session() as session:
+        try:
+            return resolve_review_id(session, ref)
+        except NotFound as error:
+            fail(str(error))
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Skapa bara, öppna inte appen.")]
+    = False,
+    db: DbOption = None,
+) -> None:
+    """Skapar demogranskningen (påhittad familjevårdsenhet med 44 akter) och öppnar den."""
+    from kvtui.domain.reviews import short_id
+    from kvtui.paths import templates_dir
+    from kvtui.store.demo import create_demo
+
+    with opened_store(_db(ctx, db)) as store, store.session() as session:
+        review_id = create_demo(session, templates_dir(store.path))
+    if no_open:
+        typer.echo(short_id(review_id))
+        return
+    _run_app(_db(ctx, db), open_review=review_id)
+
+
+def _parse_optional_date(text: str | None, label: str) -> date | None:
+    from kvtui.domain.reviews import parse_date
+
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        fail(f"{label}: {error}")
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    template: Annotated[str, typer.Option("--template", help="Mallens namn (se `kvtui templates list`).")],
+    title: Annotated[str, typer.Option("--title", help="Granskningens titel.")],
+    unit: Annotated[str, typer.Option("--unit", help="Granskad verksamhet eller enhet.")] = "",
+    municipality: Annotated[str, typer.Option("--municipality", help="Kommun.")] = "",
+    committee: Annotated[str, typer.Option("--committee", help="Ansvarig nämnd.")] = "",
+    diary: Annotated[str, typer.Option("--diary", help="Diarienummer.")] = "",
+    auditor: Annotated[
+        list[str] | None, typer.Option("--auditor", help="Granskare (kan anges flera gånger).")
+    ] = None,
+    period_start: Annotated[
+        str | None, typer.Option("--period-start", help="Granskningsperiodens början (ÅÅÅÅ-MM-DD).")
+    ] = None,
+    period_end: Annotated[
+        str | None, typer.Option("--period-end", help="Granskningsperiodens slut (ÅÅÅÅ-MM-DD).")
+    ] = None,
+    purpose: Annotated[str, typer.Option("--purpose", help="Syfte.")] = "",
+    scope: Annotated[str, typer.Option("--scope", help="Omfattning och avgränsningar.")] = "",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Skapar en granskning från en mall och skriver ut dess id."""
+    from kvtui.domain.reviews import ReviewFields, short_id, split_auditors
+    from kvtui.domain.templates import TemplateError
+    from kvtui.paths import templates_dir
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.reviews import create_review
+    from kvtui.store.template_library import TemplateNotFound, load_template
+
+    names: list[str] = []
+    for entry in auditor or []:
+        names.extend(split_auditors(entry))
+    fields = ReviewFields(
+        title=title, unit=unit, municipality=municipality, committee=committee,
+        diary_number=diary, auditors=tuple(names),
+        period_start=_parse_optional_date(period_start, "--period-start"),
+        period_end=_parse_optional_date(period_end, "--period-end"),
+        purpose=purpose, scope=scope,
+    )
+    with opened_store(_db(ctx, db)) as store:
+        try:
+            parsed, text = load_template(template, templates_dir(store.path))
+        except (TemplateNotFound, TemplateError) as error:
+            fail(str(error))
+        with store.session() as session:
+            try:
+                review_id = create_review(session, parsed, text, fields)
+            except InvalidInput as error:
+                fail(str(error))
+    if as_json:
+        _echo_json({"id": review_id, "short_id": short_id(review_id)})
+    else:
+        typer.echo(short_id(review_id))
+
+
+@app.command("list")
+def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Listar alla granskningar med status och framsteg."""
+    from kvtui.store.reviews import list_reviews
+
+    with opened_store(_db(ctx, db), read_only=True) as store, store.session() as session:
+        reviews = list_reviews(session)
+    if as_json:
+        _echo_json([
+            {
+                "id": r.id, "short_id": r.short_id, "title": r.title, "unit": r.unit,
+                "municipality": r.municipality, "status": r.status,
+                "status_label": r.status_label, "template": r.template_title,
+                "case_files": r.case_files, "sampled": r.sampled, "answered": r.answered,
+                "expected": r.expected, "updated": r.updated,
+            }
+            for r in reviews
+        ])
+        return
+    if not reviews:
+        typer.echo("Inga granskningar ännu. Skapa en med `kvtui new` eller `kvtui demo`.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Id", "Titel", "Enhet", "Status", "Akter", "Framsteg", "Ändrad")
+    for r in reviews:
+        progress = f"{r.answered}/{r.expected}" if r.expected else "–"
+        table.add_row(r.short_id, r.title, r.unit, r.status_label, str(r.case_files),
+                      progress, r.updated)
+    Console().print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
+         db: DbOption = None) -> None:
+    """Visar allt som databasen har om en granskning."""
+    from kvtui.store.reviews import review_document
+
+    with opened_store(_db(ctx, db), read_only=True) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            document = review_document(session, review_id)
+    if as_json:
+        _echo_json(document)
+        return
+    progress = document["progress"]
+    lines = [
+        f"{document['title']}  [{document['short_id']}]",
+        f"Status:        {document['status_label']} (version {document['version']})",
+        f"Enhet:         {document['unit']}",
+        f"Kommun:        {document['municipality']}",
+        f"Nämnd:         {document['committee']}",
+        f"Diarienummer:  {document['diary_number']}",
+        f"Granskare:     {', '.join(document['auditors'])}",
+        f"Period:        {document['period_start'] or '–'} – {document['period_end'] or '–'}",
+        f"Mall:          {document['template']['title']} {document['template']['version']}",
+        f"Akter:         {progress['case_files']}, varav {progress['sampled']} i urvalet",
+        f"Svar:          {progress['answered']} av {progress['expected']}",
+        "",
+        "Avsnitt:",
+        *[f"  {s['number']} {s['title']}".rstrip() for s in document["sections"]],
+        "",
+        "Kriterier:",
+        *[f"  {c['code']:4} {c['question']}" for c in document["criteria"]],
+    ]
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def check(ctx: typer.Context, db: DbOption = None) -> None:
+    """Kontrollerar databasen: snabb- och fullständig kontroll, främmande nycklar, ändringslogg."""
+    from kvtui.paths import store_path
+    from kvtui.store.database import check_store
+
+    path = store_path(_db(ctx, db))
+    result = check_store(path)
+    typer.echo(f"Databas: {path}")
+    for line in result.lines:
+        typer.echo(f"  {line}")
+    if not result.ok:
+        typer.echo("Databasen har fel. Kör inte vidare på den; återställ en säkerhetskopia.")
+        raise typer.Exit(1)
+    typer.echo("Allt i ordning.")
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    to: Annotated[str | None, typer.Option("--to", help="Skriv kopian till denna fil.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Gör en kontrollerad säkerhetskopia av databasen."""
+    from kvtui.store.backup import BackupError
+
+    with opened_store(_db(ctx, db), read_only=True) as store:
+        dest = Path(to).expanduser().resolve() if to else None
+        try:
+            if store.read_only:
+                from kvtui.store.backup import make_backup
+
+                info = make_backup(store.path, dest=dest)
+            else:
+                info = store.backup(dest)
+        except BackupError as error:
+            fail(str(error))
+    typer.echo(f"Säkerhetskopian är gjord och kontrollerad: {info.path}")
+
+
+@templates_app.command("list")
+def templates_list(ctx: typer.Context, db: DbOption = None) -> None:
+    """Listar inbyggda och egna mallar."""
+    from kvtui.paths import store_path, templates_dir
+    from kvtui.store.template_library import list_templates
+
+    for info in list_templates(templates_dir(store_path(_db(ctx, db)))):
+        typer.echo(f"{info.name:24} {info.version:6} {info.title}  ({info.source})")
+
+
+@templates_app.command("show")
+def templates_show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Mallens namn.")],
+                   db: DbOption = None) -> None:
+    """Visar en malls avsnitt och kriterier."""
+    from kvtui.domain.templates import DIMENSIONS, TemplateError
+    from kvtui.paths import store_path, templates_dir
+    from kvtui.store.template_library import TemplateNotFound, load_template
+
+    try:
+        template, _text = load_template(name, templates_dir(store_path(_db(ctx, db))))
+    except (TemplateNotFound, TemplateError) as error:
+        fail(str(error))
+    lines = [
+        f"{template.title} (version {template.version})",
+        f"Lagstiftning: {template.law}; hänvisningarna kontrollerade {template.references_checked}",
+        "",
+        "Avsnitt:",
+    ]
+    for section in template.sections:
+        dimension = f"  [{DIMENSIONS[section.dimension]}]" if section.dimension else ""
+        lines.append(f"  {section.number} {section.title}{dimension}".replace("   ", "  "))
+    lines += ["", "Kriterier:"]
+    for criterion in template.criteria:
+        refs = "; ".join(ref.text for ref in criterion.references) or "–"
+        lines.append(f"  {criterion.code:4} {criterion.question}")
+        lines.append(f"       {criterion.kind}, {refs}")
+    typer.echo("\n".join(lines))
+
+
+@templates_app.command("export")
+def templates_export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Mallens namn.")],
+    file: Annotated[str, typer.Argument(help="Fil att skriva (TOML).")],
+    db: DbOption = None,
+) -> None:
+    """Skriver en mall till en TOML-fil som kan redigeras och importeras."""
+    from kvtui.paths import store_path, templates_dir
+    from kvtui.store.template_library import TemplateNotFound, export_template
+
+    try:
+        path = export_template(name, Path(file).expanduser(), templates_dir(store_path(_db(ctx, db))))
+    except (TemplateNotFound, FileExistsError, OSError) as error:
+        fail(str(error))
+    typer.echo(f"Mallen är exporterad till {path}")
+
+
+@templates_app.command("import")
+def templates_import(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="TOML-fil med mallen.")],
+    db: DbOption = None,
+) -> None:
+    """Kontrollerar och installerar en egen mall."""
+    from kvtui.domain.templates import TemplateError
+    from kvtui.paths import store_path, templates_dir
+    from kvtui.store.template_library import import_template
+
+    source = Path(file).expanduser()
+    if not source.is_file():
+        fail(f"Filen {source} finns inte.")
+    try:
+        template = import_template(source, templates_dir(store_path(_db(ctx, db))))
+    except (TemplateError, FileExistsError, ValueError, OSError) as error:
+        fail(str(error))
+    typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")
+
+
+def _crash_log(error: BaseException) -> Path | None:
+    """Write an unexpected error's details where support can find them, not on screen."""
+    try:
+        from kvtui.paths import data_dir
+
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "kvtui-fel.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n")
+            handle.write("".join(traceback.format_exception(error)))
+        return log
+    except OSError:
+        return None
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning expected errors into messages and exit code 1."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        typer.echo("Avbrutet.", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except typer.TyperException as error:
+        typer.echo(f"Fel: {usage_message(error)}", err=True)
+        sys.exit(1)
+    except Exception as error:
+        log = _crash_log(error)
+        where = f" Detaljer finns i {log}." if log else ""
+        typer.echo(f"Ett oväntat fel inträffade ({type(error).__name__}).{where}", err=True)
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def usage_message(error: Any) -> str:
+    """Typer's usage errors (named by class, as Typer exports only their base), in Swedish."""
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else "kvtui"
+    hint = f" Se `{command} --help`."
+    kind = type(error).__name__
+    message = str(getattr(error, "message", error))
+    if kind == "MissingParameter":
+        param = getattr(error, "param", None)
+        name = getattr(error, "param_hint", None) or (param.opts[0] if param else "")
+        if isinstance(name, list | tuple):
+            name = " / ".join(name)
+        return f"{name} saknas.{hint}".replace("'", "")
+    if kind == "NoSuchOption":
+        return f"Okänt val {getattr(error, 'option_name', '')}.{hint}"
+    if kind == "BadParameter":
+        return f"Ogiltigt värde: {message}.{hint}"
+    if "No such command" in message:
+        return f"Okänt kommando.{hint}"
+    if "Got unexpected extra argument" in message:
+        return f"För många argument.{hint}"
+    return f"{message}.{hint}"

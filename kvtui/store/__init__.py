@@ -1,0 +1,1 @@
+"""The SQLite store: tables, engine, migrations, backups, change log and queries."""

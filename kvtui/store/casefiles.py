@@ -1,0 +1,61 @@
+"""Case files (akter) of a review's population."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, func, select
+
+from kvtui.store import changelog
+from kvtui.store.errors import InvalidInput
+from kvtui.store.models import CaseFile
+
+
+def add_case_files(
+    session: Session, review_id: str, rows: Iterable[tuple[str, dict[str, str]]]
+) -> list[str]:
+    """Add case files (reference, attributes) all or nothing; returns their ids. Commits."""
+    existing = set(
+        session.exec(select(CaseFile.reference).where(CaseFile.review_id == review_id)).all()
+    )
+    position = int(
+        session.exec(
+            select(func.coalesce(func.max(CaseFile.position), -1))
+            .where(CaseFile.review_id == review_id)
+        ).one()
+    )
+    ids: list[str] = []
+    for reference, attributes in rows:
+        reference = reference.strip()
+        if not reference:
+            raise InvalidInput("En akt saknar referens.")
+        if reference in existing:
+            raise InvalidInput(f"Akten {reference} finns redan i granskningen.")
+        existing.add(reference)
+        position += 1
+        row = CaseFile(
+            review_id=review_id,
+            reference=reference,
+            attributes_json=json.dumps(attributes, ensure_ascii=False),
+            position=position,
+        )
+        session.add(row)
+        ids.append(row.id)
+    if ids:
+        changelog.append(
+            session, review_id=review_id, entity="case_file", entity_id=review_id,
+            action="import", changes={"count": len(ids)},
+        )
+    session.commit()
+    return ids
+
+
+def case_file_ids(session: Session, review_id: str) -> list[str]:
+    """The review's case files in population order."""
+    return list(
+        session.exec(
+            select(CaseFile.id).where(CaseFile.review_id == review_id)
+            .order_by(col(CaseFile.position))
+        ).all()
+    )

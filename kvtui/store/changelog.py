@@ -1,0 +1,130 @@
+"""The change log: every change, written in the same transaction as the change itself.
+
+Entries are hash-chained: each entry's hash covers the previous entry's hash and the entry's
+own content, so an edited, deleted or reordered entry breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from kvtui.store.models import ChangeLog, utcnow
+
+GENESIS = "0" * 64
+
+
+def current_actor() -> str:
+    """Who makes the change: the operating-system user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def entry_hash(prev_hash: str, entry: ChangeLog) -> str:
+    """The hash of an entry given the previous entry's hash."""
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "id": entry.id,
+            "seq": entry.seq,
+            "at": _plain(entry.created_at),
+            "review_id": entry.review_id,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "action": entry.action,
+            "changes": entry.changes_json,
+            "actor": entry.actor,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    review_id: str | None,
+    entity: str,
+    entity_id: str,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> ChangeLog:
+    """Add an entry to the log inside the caller's transaction (the caller commits)."""
+    last = session.exec(select(ChangeLog).order_by(col(ChangeLog.seq).desc()).limit(1)).first()
+    prev_hash = last.hash if last else GENESIS
+    entry = ChangeLog(
+        seq=(last.seq + 1) if last else 1,
+        review_id=review_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes_json=json.dumps(
+            {k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, sort_keys=True
+        ),
+        actor=current_actor(),
+        prev_hash=prev_hash,
+        hash="",
+        created_at=utcnow(),
+    )
+    entry.updated_at = entry.created_at
+    entry.hash = entry_hash(prev_hash, entry)
+    session.add(entry)
+    return entry
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Fields that changed, as ``{field: [old, new]}``."""
+    return {key: [_plain(old.get(key)), _plain(value)] for key, value in new.items()
+            if old.get(key) != value}
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    """The result of checking the chain: how many entries, and the first broken one if any."""
+
+    entries: int
+    first_broken: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the whole chain is intact."""
+        return self.first_broken is None
+
+
+def verify_chain(session: Session) -> ChainVerdict:
+    """Walk the log in order and name the first entry whose hash or link does not hold."""
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for entry in session.exec(select(ChangeLog).order_by(col(ChangeLog.seq))):
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainVerdict(count, entry.seq, f"post {expected_seq} saknas")
+        if entry.prev_hash != prev:
+            return ChainVerdict(count, entry.seq, "länken till föregående post stämmer inte")
+        if entry_hash(prev, entry) != entry.hash:
+            return ChainVerdict(count, entry.seq, "postens innehåll har ändrats")
+        prev = entry.hash
+        expected_seq += 1
+    return ChainVerdict(count, None)
+
+
+def count_entries(session: Session) -> int:
+    """How many entries the log holds (used to notice work since the last backup)."""
+    return int(session.exec(select(func.count()).select_from(ChangeLog)).one())

@@ -1,0 +1,75 @@
+"""Schema migrations, run at start after a backup.
+
+Alembic is imported only when the store needs upgrading, so that a normal start does not pay
+for it: the store's revision is read with one query and compared with ``HEAD``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# Every revision this kvtui knows, oldest first. A test keeps it equal to the scripts.
+REVISIONS = ("0001", "0002")
+HEAD = REVISIONS[-1]
+
+
+class MigrationError(RuntimeError):
+    """The store could not be brought up to date; the message is for the user."""
+
+
+def current_revision(connection: sqlite3.Connection) -> str | None:
+    """The store's schema revision, or None for a store without kvtui's tables."""
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def needs_upgrade(revision: str | None) -> bool:
+    """Whether a store at ``revision`` is older than this kvtui."""
+    return revision != HEAD
+
+
+def is_newer(revision: str | None) -> bool:
+    """Whether a store was written by a newer kvtui (a revision this one does not know)."""
+    return revision is not None and revision not in REVISIONS
+
+
+def alembic_config() -> object:
+    """An Alembic config pointing at the migrations inside the package."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "kvtui.store:migrations")
+    return config
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Bring the store to ``target``, with foreign keys off while tables are rebuilt.
+
+    SQLite rebuilds tables in batch migrations, which would cascade deletes with foreign keys
+    on; afterwards ``foreign_key_check`` proves nothing was left dangling.
+    """
+    from alembic import command
+
+    config = alembic_config()
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            config.attributes["connection"] = connection  # type: ignore[attr-defined]
+            command.upgrade(config, target)  # type: ignore[arg-type]
+            connection.commit()
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise MigrationError(
+                    f"Uppgraderingen lämnade {len(problems)} felaktiga hänvisningar i databasen."
+                )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")

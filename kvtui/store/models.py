@@ -1,0 +1,292 @@
+"""Row models of the store.
+
+Every record carries a UUID and created/updated timestamps so that work from two laptops can be
+merged later. Lists and small structures (auditors, roles, legal references, attributes) are
+JSON text: they are read and written whole and never queried by part. Rows stay in ``store/``;
+the rest of kvtui gets plain data back from the query modules.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    """A fresh UUID as text, the primary key of every record."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Now in UTC, to the second (timestamps are compared across laptops when merging)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Record(SQLModel):
+    """Columns every table has."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Review(Record, table=True):
+    """One quality review of one unit."""
+
+    title: str
+    unit: str = ""
+    municipality: str = ""
+    committee: str = ""
+    diary_number: str = ""
+    auditors_json: str = "[]"
+    period_start: date | None = None
+    period_end: date | None = None
+    purpose: str = ""
+    scope: str = ""
+    method_text: str = ""
+    status: str = Field(default="planning", index=True)
+    version: int = 1
+
+
+class ReviewTemplate(Record, table=True):
+    """The review's own copy of the template it was created from."""
+
+    __tablename__ = "review_template"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", unique=True)
+    name: str
+    title: str
+    version: str
+    law: str = ""
+    references_checked: date | None = None
+    source_toml: str
+
+
+class ReviewSection(Record, table=True):
+    """A report section of the review, copied from its template."""
+
+    __tablename__ = "review_section"
+    __table_args__ = (UniqueConstraint("review_id", "number", "title"),)
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    number: str = ""
+    title: str
+    dimension: str = ""
+    kind: str = "text"
+    position: int
+
+
+class ReviewCriterion(Record, table=True):
+    """A file-review criterion of the review, copied from its template."""
+
+    __tablename__ = "review_criterion"
+    __table_args__ = (UniqueConstraint("review_id", "code"),)
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    code: str
+    question: str
+    kind: str
+    group_name: str = ""
+    references_json: str = "[]"
+    applies_json: str = "null"
+    params_json: str = "{}"
+    position: int
+
+
+class CaseFile(Record, table=True):
+    """One client's file in the unit's case system, by pseudonymous reference."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("review_id", "reference"),)
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    reference: str
+    attributes_json: str = "{}"
+    position: int
+
+
+class Sample(Record, table=True):
+    """A drawn sample: method, size, seed, and who drew it when."""
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    method: str
+    target_size: int | None = None
+    fraction: float | None = None
+    stratify_by: str = ""
+    seed: str
+    population_size: int
+    drawn_by: str = ""
+    drawn_at: datetime = Field(default_factory=utcnow)
+
+
+class SampleItem(Record, table=True):
+    """One akt in a sample, in drawn order, possibly replaced with a reason."""
+
+    __tablename__ = "sample_item"
+    __table_args__ = (UniqueConstraint("sample_id", "case_file_id"),)
+
+    sample_id: str = Field(foreign_key="sample.id", ondelete="CASCADE", index=True)
+    case_file_id: str = Field(foreign_key="case_file.id", ondelete="CASCADE")
+    position: int
+    status: str = "active"
+    replaced_reason: str = ""
+    replaces_id: str | None = Field(default=None, foreign_key="sample_item.id")
+
+
+class Answer(Record, table=True):
+    """The auditor's answer for one akt and one criterion."""
+
+    __table_args__ = (
+        UniqueConstraint("case_file_id", "criterion_id"),
+        CheckConstraint("value IN ('ja', 'delvis', 'nej', 'ej_aktuellt')", name="answer_value"),
+    )
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    case_file_id: str = Field(foreign_key="case_file.id", ondelete="CASCADE")
+    criterion_id: str = Field(foreign_key="review_criterion.id", ondelete="CASCADE")
+    value: str
+    start_date: date | None = None
+    end_date: date | None = None
+    number: int | None = None
+    computed_value: str = ""
+    override_reason: str = ""
+    comment: str = ""
+
+
+class Interview(Record, table=True):
+    """A conversation with staff, recorded by role, never by name."""
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    held_on: date | None = None
+    roles_json: str = "[]"
+    participants: int = 1
+    form: str = "individual"
+    notes: str = ""
+
+
+class Observation(Record, table=True):
+    """A short quote or finding from an interview."""
+
+    interview_id: str = Field(foreign_key="interview.id", ondelete="CASCADE", index=True)
+    text: str
+    position: int = 0
+
+
+class ObservationSection(Record, table=True):
+    """Links an observation to a report section it supports."""
+
+    __tablename__ = "observation_section"
+    __table_args__ = (UniqueConstraint("observation_id", "section_id"),)
+
+    observation_id: str = Field(foreign_key="observation.id", ondelete="CASCADE")
+    section_id: str = Field(foreign_key="review_section.id", ondelete="CASCADE")
+
+
+class Document(Record, table=True):
+    """A document read during the review, listed under Referenser."""
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    title: str
+    kind: str = ""
+    dated: date | None = None
+    provided_by: str = ""
+
+
+class SectionText(Record, table=True):
+    """The auditor's narrative for one report section."""
+
+    __tablename__ = "section_text"
+
+    section_id: str = Field(foreign_key="review_section.id", ondelete="CASCADE", unique=True)
+    text: str = ""
+
+
+class Assessment(Record, table=True):
+    """A statement of judgement in a section, optionally colour-rated."""
+
+    __table_args__ = (
+        CheckConstraint("rating IN ('', 'gron', 'gul', 'rod')", name="assessment_rating"),
+    )
+
+    section_id: str = Field(foreign_key="review_section.id", ondelete="CASCADE", index=True)
+    statement: str
+    rating: str = ""
+    in_summary: bool = True
+    position: int = 0
+
+
+class EvidenceLink(Record, table=True):
+    """Links an assessment to one piece of evidence: a criterion, an observation or a document."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (
+        CheckConstraint(
+            "(criterion_id IS NOT NULL) + (observation_id IS NOT NULL)"
+            " + (document_id IS NOT NULL) = 1",
+            name="evidence_one_target",
+        ),
+    )
+
+    assessment_id: str = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    criterion_id: str | None = Field(
+        default=None, foreign_key="review_criterion.id", ondelete="CASCADE"
+    )
+    observation_id: str | None = Field(
+        default=None, foreign_key="observation.id", ondelete="CASCADE"
+    )
+    document_id: str | None = Field(default=None, foreign_key="document.id", ondelete="CASCADE")
+
+
+class FactCheckComment(Record, table=True):
+    """What the unit said about the draft, and the auditor's response."""
+
+    __tablename__ = "factcheck_comment"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    section_id: str | None = Field(
+        default=None, foreign_key="review_section.id", ondelete="SET NULL"
+    )
+    role: str = ""
+    text: str
+    received_on: date | None = None
+    response: str = ""
+    response_reason: str = ""
+
+
+class SignOff(Record, table=True):
+    """The sign-off of one version of the report."""
+
+    __tablename__ = "sign_off"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    version: int
+    name: str
+    role: str = ""
+    approver_name: str = ""
+    approver_role: str = ""
+    signed_at: datetime = Field(default_factory=utcnow)
+    content_json: str
+    content_sha256: str
+    pdf_sha256: str = ""
+
+
+class ChangeLog(Record, table=True):
+    """Append-only, hash-chained record of every change.
+
+    It has no foreign key to the review so that it outlives what it records.
+    """
+
+    __tablename__ = "change_log"
+
+    seq: int = Field(unique=True)
+    review_id: str | None = Field(default=None, index=True)
+    entity: str
+    entity_id: str
+    action: str
+    changes_json: str = "{}"
+    actor: str = ""
+    prev_hash: str
+    hash: str

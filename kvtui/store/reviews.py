@@ -1,0 +1,358 @@
+"""Reviews: create from a template, find by short id, list with progress, describe in full.
+
+Every write here adds its change-log entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from kvtui.domain.reviews import (
+    ReviewDetail,
+    ReviewFields,
+    ReviewSummary,
+    SectionInfo,
+    short_id,
+)
+from kvtui.domain.templates import Criterion, Template
+from kvtui.store import changelog
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.models import (
+    Answer,
+    CaseFile,
+    Review,
+    ReviewCriterion,
+    ReviewSection,
+    ReviewTemplate,
+    Sample,
+    SampleItem,
+    utcnow,
+)
+
+
+def _criterion_payload(criterion: Criterion) -> dict[str, Any]:
+    """The parts of a criterion kept as JSON on its row."""
+    return {
+        "references": [
+            {
+                "text": ref.text,
+                "from": ref.valid_from.isoformat() if ref.valid_from else None,
+                "to": ref.valid_to.isoformat() if ref.valid_to else None,
+            }
+            for ref in criterion.references
+        ],
+        "applies": asdict(criterion.applies) if criterion.applies else None,
+        "params": {
+            "start_label": criterion.start_label,
+            "end_label": criterion.end_label,
+            "limit_days": criterion.limit_days,
+            "limit_months": criterion.limit_months,
+            "threshold": criterion.threshold,
+            "unit_label": criterion.unit_label,
+        },
+    }
+
+
+def _fields_of(review: Review) -> ReviewFields:
+    return ReviewFields(
+        title=review.title,
+        unit=review.unit,
+        municipality=review.municipality,
+        committee=review.committee,
+        diary_number=review.diary_number,
+        auditors=tuple(json.loads(review.auditors_json)),
+        period_start=review.period_start,
+        period_end=review.period_end,
+        purpose=review.purpose,
+        scope=review.scope,
+    )
+
+
+def _columns_of(fields: ReviewFields) -> dict[str, Any]:
+    return {
+        "title": fields.title.strip(),
+        "unit": fields.unit.strip(),
+        "municipality": fields.municipality.strip(),
+        "committee": fields.committee.strip(),
+        "diary_number": fields.diary_number.strip(),
+        "auditors_json": json.dumps(list(fields.auditors), ensure_ascii=False),
+        "period_start": fields.period_start,
+        "period_end": fields.period_end,
+        "purpose": fields.purpose,
+        "scope": fields.scope,
+    }
+
+
+def create_review(
+    session: Session, template: Template, template_text: str, fields: ReviewFields
+) -> str:
+    """Create a review with its own copy of the template; returns its id. Commits."""
+    problems = fields.problems()
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    review = Review(**_columns_of(fields))
+    session.add(review)
+    session.add(
+        ReviewTemplate(
+            review_id=review.id,
+            name=template.name,
+            title=template.title,
+            version=template.version,
+            law=template.law,
+            references_checked=template.references_checked,
+            source_toml=template_text,
+        )
+    )
+    for position, section in enumerate(template.sections):
+        session.add(
+            ReviewSection(
+                review_id=review.id,
+                number=section.number,
+                title=section.title,
+                dimension=section.dimension,
+                kind=section.kind,
+                position=position,
+            )
+        )
+    for position, criterion in enumerate(template.criteria):
+        payload = _criterion_payload(criterion)
+        session.add(
+            ReviewCriterion(
+                review_id=review.id,
+                code=criterion.code,
+                question=criterion.question,
+                kind=criterion.kind,
+                group_name=criterion.group,
+                references_json=json.dumps(payload["references"], ensure_ascii=False),
+                applies_json=json.dumps(payload["applies"], ensure_ascii=False),
+                params_json=json.dumps(payload["params"], ensure_ascii=False),
+                position=position,
+            )
+        )
+    changelog.append(
+        session,
+        review_id=review.id,
+        entity="review",
+        entity_id=review.id,
+        action="create",
+        changes={"title": review.title, "template": f"{template.name} {template.version}"},
+    )
+    session.commit()
+    return review.id
+
+
+def update_review(session: Session, review_id: str, fields: ReviewFields) -> None:
+    """Change a review's descriptive fields, logging old → new. Commits."""
+    problems = fields.problems()
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    review = get_review(session, review_id)
+    new = _columns_of(fields)
+    old = {key: getattr(review, key) for key in new}
+    changes = changelog.diff(old, new)
+    if not changes:
+        return
+    for key, value in new.items():
+        setattr(review, key, value)
+    review.updated_at = utcnow()
+    session.add(review)
+    changelog.append(
+        session, review_id=review.id, entity="review", entity_id=review.id, action="update",
+        changes=changes,
+    )
+    session.commit()
+
+
+def get_review(session: Session, review_id: str) -> Review:
+    """The review row with this full id."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound(f"Granskningen {short_id(review_id)} finns inte.")
+    return review
+
+
+def resolve_review_id(session: Session, ref: str) -> str:
+    """The full id of the review a user names by its short id (or a unique prefix of it)."""
+    wanted = ref.strip().lower().replace("-", "")
+    if len(wanted) < 4:
+        raise NotFound(f"'{ref}' är för kort. Ange granskningens id som `kvtui list` visar.")
+    ids = [
+        rid for rid in session.exec(select(Review.id)).all()
+        if rid.replace("-", "").startswith(wanted)
+    ]
+    if not ids:
+        raise NotFound(f"Ingen granskning har id '{ref}'. `kvtui list` visar alla granskningar.")
+    if len(ids) > 1:
+        raise NotFound(f"Id '{ref}' passar flera granskningar. Skriv fler tecken.")
+    return ids[0]
+
+
+def _latest_sample(session: Session, review_id: str) -> Sample | None:
+    return session.exec(
+        select(Sample).where(Sample.review_id == review_id)
+        .order_by(col(Sample.drawn_at).desc()).limit(1)
+    ).first()
+
+
+def _counts(session: Session, review_id: str) -> tuple[int, int, int, int]:
+    """Case files, sampled akter, answers given and answers expected."""
+    case_files = session.exec(
+        select(func.count()).select_from(CaseFile).where(CaseFile.review_id == review_id)
+    ).one()
+    criteria = session.exec(
+        select(func.count()).select_from(ReviewCriterion)
+        .where(ReviewCriterion.review_id == review_id)
+    ).one()
+    sample = _latest_sample(session, review_id)
+    sampled = 0
+    answered = 0
+    if sample is not None:
+        sampled_ids = select(SampleItem.case_file_id).where(
+            SampleItem.sample_id == sample.id, SampleItem.status == "active"
+        )
+        sampled = session.exec(
+            select(func.count()).select_from(SampleItem)
+            .where(SampleItem.sample_id == sample.id, SampleItem.status == "active")
+        ).one()
+        answered = session.exec(
+            select(func.count()).select_from(Answer)
+            .where(Answer.review_id == review_id, col(Answer.case_file_id).in_(sampled_ids))
+        ).one()
+    return int(case_files), int(sampled), int(answered), int(sampled) * int(criteria)
+
+
+def _summary(session: Session, review: Review, template_title: str) -> ReviewSummary:
+    case_files, sampled, answered, expected = _counts(session, review.id)
+    return ReviewSummary(
+        id=review.id,
+        title=review.title,
+        unit=review.unit,
+        municipality=review.municipality,
+        status=review.status,
+        template_title=template_title,
+        case_files=case_files,
+        sampled=sampled,
+        answered=answered,
+        expected=expected,
+        updated=review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        diary_number=review.diary_number,
+    )
+
+
+def list_reviews(session: Session) -> list[ReviewSummary]:
+    """All reviews, most recently changed first."""
+    rows = session.exec(
+        select(Review, ReviewTemplate.title)
+        .join(ReviewTemplate, col(ReviewTemplate.review_id) == col(Review.id), isouter=True)
+        .order_by(col(Review.updated_at).desc(), col(Review.created_at).desc())
+    ).all()
+    return [_summary(session, review, title or "") for review, title in rows]
+
+
+def review_detail(session: Session, review_id: str) -> ReviewDetail:
+    """A review with its sections and criteria, for the workspace."""
+    review = get_review(session, review_id)
+    template = session.exec(
+        select(ReviewTemplate).where(ReviewTemplate.review_id == review_id)
+    ).one()
+    sections = session.exec(
+        select(ReviewSection).where(ReviewSection.review_id == review_id)
+        .order_by(col(ReviewSection.position))
+    ).all()
+    codes = session.exec(
+        select(ReviewCriterion.code).where(ReviewCriterion.review_id == review_id)
+        .order_by(col(ReviewCriterion.position))
+    ).all()
+    return ReviewDetail(
+        summary=_summary(session, review, template.title),
+        fields=_fields_of(review),
+        template_name=template.name,
+        template_version=template.version,
+        sections=tuple(
+            SectionInfo(s.id, s.number, s.title, s.dimension, s.kind) for s in sections
+        ),
+        criteria_codes=tuple(codes),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def review_document(session: Session, review_id: str) -> dict[str, Any]:
+    """Everything the store holds about a review, as JSON-ready data (``kvtui show --json``)."""
+    review = get_review(session, review_id)
+    detail = review_detail(session, review_id)
+    template = session.exec(
+        select(ReviewTemplate).where(ReviewTemplate.review_id == review_id)
+    ).one()
+    criteria = session.exec(
+        select(ReviewCriterion).where(ReviewCriterion.review_id == review_id)
+        .order_by(col(ReviewCriterion.position))
+    ).all()
+    case_files = session.exec(
+        select(CaseFile).where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
+    ).all()
+    summary = detail.summary
+    return {
+        "id": review.id,
+        "short_id": summary.short_id,
+        "title": review.title,
+        "unit": review.unit,
+        "municipality": review.municipality,
+        "committee": review.committee,
+        "diary_number": review.diary_number,
+        "auditors": json.loads(review.auditors_json),
+        "period_start": _plain(review.period_start),
+        "period_end": _plain(review.period_end),
+        "purpose": review.purpose,
+        "scope": review.scope,
+        "method_text": review.method_text,
+        "status": review.status,
+        "status_label": summary.status_label,
+        "version": review.version,
+        "created_at": _plain(review.created_at),
+        "updated_at": _plain(review.updated_at),
+        "template": {
+            "name": template.name,
+            "title": template.title,
+            "version": template.version,
+            "law": template.law,
+            "references_checked": _plain(template.references_checked),
+        },
+        "progress": {
+            "case_files": summary.case_files,
+            "sampled": summary.sampled,
+            "answered": summary.answered,
+            "expected": summary.expected,
+        },
+        "sections": [
+            {"id": s.id, "number": s.number, "title": s.title, "dimension": s.dimension,
+             "kind": s.kind}
+            for s in detail.sections
+        ],
+        "criteria": [
+            {
+                "id": c.id,
+                "code": c.code,
+                "question": c.question,
+                "kind": c.kind,
+                "group": c.group_name,
+                "references": json.loads(c.references_json),
+                "applies": json.loads(c.applies_json),
+                **json.loads(c.params_json),
+            }
+            for c in criteria
+        ],
+        "case_files": [
+            {"id": f.id, "reference": f.reference, "attributes": json.loads(f.attributes_json)}
+            for f in case_files
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Pure rules of kvtui: no file I/O, no SQL, no Textual."""

@@ -1,0 +1,183 @@
+"""The template library: the templates kvtui ships and the ones the auditor has added.
+
+Shipped templates live as TOML data in the package ``kvtui.templates`` and are read through
+``importlib.resources``, so they work from a wheel as well as from a project folder. The
+auditor's own templates live as ``<name>.toml`` in a user folder chosen by the caller; one
+with the same name as a shipped template takes its place, which is how an auditor adapts a
+shipped template without editing the package. Export copies the file text unchanged, so
+comments and layout survive a round trip through another auditor's laptop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from kvtui.domain.templates import Template, TemplateError, TemplateProblem, parse_template
+
+SHIPPED_PACKAGE = "kvtui.templates"
+SHIPPED_SOURCE = "inbyggd"
+SUFFIX = ".toml"
+
+# Letters (å ä ö included), digits, "-" and "_": safe as a file name and on a command line.
+_NAME = re.compile(r"[^\W][\w-]*")
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """One template in the library, for listing; ``error`` is set when it does not parse."""
+
+    name: str
+    title: str
+    version: str
+    source: str  # SHIPPED_SOURCE, or the path of the user's file
+    error: str = ""
+
+
+class TemplateNotFound(ValueError):
+    """No template by that name; the message lists the names there are."""
+
+
+def _shipped() -> dict[str, Traversable]:
+    folder = files(SHIPPED_PACKAGE)
+    return {
+        entry.name.removesuffix(SUFFIX): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(SUFFIX) and entry.is_file()
+    }
+
+
+def _user(user_dir: Path | None) -> dict[str, Path]:
+    if user_dir is None or not user_dir.is_dir():
+        return {}
+    return {
+        path.stem: path
+        for path in sorted(user_dir.glob(f"*{SUFFIX}"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text (a BOM from Windows Notepad is dropped), or a TemplateError saying why not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = "filen är inte sparad som UTF-8; spara om den som UTF-8 och försök igen"
+        raise TemplateError([TemplateProblem(source, line, "", message)]) from None
+
+
+def _find(name: str, user_dir: Path | None) -> tuple[Traversable | Path, str]:
+    """The file behind a template name, user's first, and the source text for messages."""
+    user = _user(user_dir)
+    if name in user:
+        return user[name], str(user[name])
+    shipped = _shipped()
+    if name in shipped:
+        return shipped[name], name + SUFFIX
+    available = sorted(set(user) | set(shipped))
+    listed = ", ".join(available) if available else "(inga)"
+    raise TemplateNotFound(f"Mallen '{name}' finns inte. Tillgängliga mallar: {listed}.")
+
+
+def list_templates(user_dir: Path | None) -> list[TemplateInfo]:
+    """Every template the auditor can start a review from, sorted by name.
+
+    A user template that does not parse is still listed, with ``error`` set, so the auditor
+    sees that it exists and why it cannot be used instead of it silently disappearing.
+    """
+    found: dict[str, tuple[Traversable | Path, str]] = {
+        name: (entry, SHIPPED_SOURCE) for name, entry in _shipped().items()
+    }
+    for name, path in _user(user_dir).items():
+        found[name] = (path, str(path))
+    infos: list[TemplateInfo] = []
+    for name in sorted(found):
+        entry, source = found[name]
+        label = str(entry) if isinstance(entry, Path) else name + SUFFIX
+        try:
+            template = parse_template(_decode(entry.read_bytes(), label), label)
+        except TemplateError as exc:
+            infos.append(TemplateInfo(name, name, "", source, error=str(exc)))
+        except OSError as exc:
+            infos.append(TemplateInfo(name, name, "", source, error=f"{label}: {exc.strerror}"))
+        else:
+            infos.append(TemplateInfo(name, template.title, template.version, source))
+    return infos
+
+
+def load_template(name: str, user_dir: Path | None) -> tuple[Template, str]:
+    """The parsed template and its raw TOML text (a review stores the text as its own copy).
+
+    Raises TemplateNotFound for an unknown name and TemplateError for a broken file.
+    """
+    entry, source = _find(name, user_dir)
+    text = _decode(entry.read_bytes(), source)
+    return parse_template(text, source), text
+
+
+def export_template(name: str, dest: Path, user_dir: Path | None) -> Path:
+    """Copy a template's file unchanged to ``dest`` (a file, or a folder to put it in).
+
+    Never overwrites: an existing file may be another auditor's edited template.
+    """
+    entry, _ = _find(name, user_dir)
+    target = dest / f"{name}{SUFFIX}" if dest.is_dir() else dest
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"Mappen {target.parent} finns inte.")
+    data = entry.read_bytes()
+    try:
+        with target.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise FileExistsError(
+            f"Filen {target} finns redan. Välj ett annat namn eller ta bort filen först."
+        ) from None
+    return target
+
+
+def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Template:
+    """Validate a template file and install it as ``user_dir/<stem>.toml``.
+
+    Nothing is installed unless the whole file is valid (TemplateError lists the problems). An
+    existing user template is replaced only with ``replace=True``; a name equal to a shipped
+    template's installs the user's version in its place, which list_templates then shows.
+    """
+    name = src.stem
+    if not _NAME.fullmatch(name):
+        message = (
+            f"filnamnet '{src.name}' går inte att använda som mallnamn: använd bara bokstäver, "
+            "siffror, - och _"
+        )
+        raise TemplateError([TemplateProblem(str(src), None, "", message)])
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"Filen {src} finns inte.") from None
+    template = parse_template(_decode(data, str(src)), str(src))
+    target = user_dir / f"{name}{SUFFIX}"
+    if target.exists() and not replace:
+        raise FileExistsError(
+            f"Det finns redan en egen mall som heter '{name}' ({target}). "
+            "Byt namn på filen eller välj att ersätta mallen."
+        )
+    user_dir.mkdir(parents=True, exist_ok=True)
+    if target.exists() and target.resolve() == src.resolve():
+        return template
+    # Write beside the target and rename, so a crash never leaves half a template behind.
+    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=user_dir)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return template

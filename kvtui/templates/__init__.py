@@ -1,0 +1,1 @@
+"""Review templates shipped with kvtui, as TOML data files."""

@@ -1,0 +1,37 @@
+"""Fixtures shared by every test: the user's real folders are never touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kvtui.store.database import Store, open_store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_folders(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the store and the user's data folders at a temporary place for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("KVTUI_DB", str(home / "db" / "kvtui.db"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """Where a test's store lives."""
+    return tmp_path / "db" / "kvtui.db"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    """A fresh store on a real SQLite file, closed after the test."""
+    opened = open_store(store_path)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -28,17 +28,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )
-templates_app = typer.Typer(help="Granskningsmallar: lista, visa, exportera och importera.",
-                            no_args_is_help=True)
+templates_app = typer.Typer(
+    help="Granskningsmallar: lista, visa, exportera och importera.", no_args_is_help=True
+)
 app.add_typer(templates_app, name="templates")
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Databasfil att använda (annars KVTUI_DB eller standardplatsen).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Databasfil att använda (annars KVTUI_DB eller standardplatsen).",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv ut resultatet som JSON.")]
-ReviewArg = Annotated[str, typer.Argument(metavar="REVIEW", help="Granskningens id som `kvtui list` visar.")]
+ReviewArg = Annotated[
+    str, typer.Argument(metavar="REVIEW", help="Granskningens id som `kvtui list` visar.")
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -150,17 +156,25 @@ def _resolve(store: Store, ref: str) -> str:
 @app.command()
 def demo(
     ctx: typer.Context,
-    no_open: Annotated[bool, typer.Option("--no-open", help="Skapa bara, öppna inte appen.")]
-    = False,
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Skapa bara, öppna inte appen.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Skapar demogranskningen (påhittad familjevårdsenhet med 44 akter) och öppnar den."""
+    """Skapar demogranskningen (påhittad familjevårdsenhet med 44 akter) och öppnar den.
+
+    Finns demogranskningen redan öppnas den i stället, så att inget arbete i den skrivs över.
+    """
     from kvtui.domain.reviews import short_id
     from kvtui.paths import templates_dir
-    from kvtui.store.demo import create_demo
+    from kvtui.store.demo import create_demo, find_demo
 
     with opened_store(_db(ctx, db)) as store, store.session() as session:
-        review_id = create_demo(session, templates_dir(store.path))
+        review_id = find_demo(session)
+        if review_id is None:
+            review_id = create_demo(session, templates_dir(store.path))
+        elif not no_open:
+            typer.echo(f"Demogranskningen finns redan ({short_id(review_id)}) och öppnas.")
     if no_open:
         typer.echo(short_id(review_id))
         return
@@ -181,7 +195,9 @@ def _parse_optional_date(text: str | None, label: str) -> date | None:
 @app.command()
 def new(
     ctx: typer.Context,
-    template: Annotated[str, typer.Option("--template", help="Mallens namn (se `kvtui templates list`).")],
+    template: Annotated[
+        str, typer.Option("--template", help="Mallens namn (se `kvtui templates list`).")
+    ],
     title: Annotated[str, typer.Option("--title", help="Granskningens titel.")],
     unit: Annotated[str, typer.Option("--unit", help="Granskad verksamhet eller enhet.")] = "",
     municipality: Annotated[str, typer.Option("--municipality", help="Kommun.")] = "",
@@ -213,11 +229,16 @@ def new(
     for entry in auditor or []:
         names.extend(split_auditors(entry))
     fields = ReviewFields(
-        title=title, unit=unit, municipality=municipality, committee=committee,
-        diary_number=diary, auditors=tuple(names),
+        title=title,
+        unit=unit,
+        municipality=municipality,
+        committee=committee,
+        diary_number=diary,
+        auditors=tuple(names),
         period_start=_parse_optional_date(period_start, "--period-start"),
         period_end=_parse_optional_date(period_end, "--period-end"),
-        purpose=purpose, scope=scope,
+        purpose=purpose,
+        scope=scope,
     )
     with opened_store(_db(ctx, db)) as store:
         try:
@@ -243,16 +264,26 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption =
     with opened_store(_db(ctx, db), read_only=True) as store, store.session() as session:
         reviews = list_reviews(session)
     if as_json:
-        _echo_json([
-            {
-                "id": r.id, "short_id": r.short_id, "title": r.title, "unit": r.unit,
-                "municipality": r.municipality, "status": r.status,
-                "status_label": r.status_label, "template": r.template_title,
-                "case_files": r.case_files, "sampled": r.sampled, "answered": r.answered,
-                "expected": r.expected, "updated": r.updated,
-            }
-            for r in reviews
-        ])
+        _echo_json(
+            [
+                {
+                    "id": r.id,
+                    "short_id": r.short_id,
+                    "title": r.title,
+                    "unit": r.unit,
+                    "municipality": r.municipality,
+                    "status": r.status,
+                    "status_label": r.status_label,
+                    "template": r.template_title,
+                    "case_files": r.case_files,
+                    "sampled": r.sampled,
+                    "answered": r.answered,
+                    "expected": r.expected,
+                    "updated": r.updated,
+                }
+                for r in reviews
+            ]
+        )
         return
     if not reviews:
         typer.echo("Inga granskningar ännu. Skapa en med `kvtui new` eller `kvtui demo`.")
@@ -263,14 +294,16 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption =
     table = Table("Id", "Titel", "Enhet", "Status", "Akter", "Framsteg", "Ändrad")
     for r in reviews:
         progress = f"{r.answered}/{r.expected}" if r.expected else "–"
-        table.add_row(r.short_id, r.title, r.unit, r.status_label, str(r.case_files),
-                      progress, r.updated)
+        table.add_row(
+            r.short_id, r.title, r.unit, r.status_label, str(r.case_files), progress, r.updated
+        )
     Console().print(table)
 
 
 @app.command()
-def show(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
-         db: DbOption = None) -> None:
+def show(
+    ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False, db: DbOption = None
+) -> None:
     """Visar allt som databasen har om en granskning."""
     from kvtui.store.reviews import review_document
 
@@ -355,8 +388,11 @@ def templates_list(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 @templates_app.command("show")
-def templates_show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Mallens namn.")],
-                   db: DbOption = None) -> None:
+def templates_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Mallens namn.")],
+    db: DbOption = None,
+) -> None:
     """Visar en malls avsnitt och kriterier."""
     from kvtui.domain.templates import DIMENSIONS, TemplateError
     from kvtui.paths import store_path, templates_dir
@@ -395,7 +431,9 @@ def templates_export(
     from kvtui.store.template_library import TemplateNotFound, export_template
 
     try:
-        path = export_template(name, Path(file).expanduser(), templates_dir(store_path(_db(ctx, db))))
+        path = export_template(
+            name, Path(file).expanduser(), templates_dir(store_path(_db(ctx, db)))
+        )
     except (TemplateNotFound, FileExistsError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen är exporterad till {path}")

@@ -6,6 +6,7 @@ its final name, so every file named ``kvtui-*.db`` in the backup folder is a goo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -151,7 +152,5 @@ def restore(backup: Path, store: Path) -> None:
 
 def _private(path: Path, mode: int) -> None:
     """Keep files readable by the user alone (a no-op where the OS has no such modes)."""
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, mode)
-    except OSError:
-        pass

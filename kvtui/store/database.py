@@ -7,6 +7,7 @@ aside under a new name. Then a verified backup, then migrations, then the store 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -216,10 +217,8 @@ def _open_locked(path: Path, lock: FileLock, *, backup: bool) -> Store:
     engine = make_engine(path)
     if needs_upgrade(revision):
         upgrade(engine)
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
-    except OSError:
-        pass
     marker.touch()
     store = Store(
         path=path,

@@ -1,0 +1,42 @@
+"""The layers depend one way: tui/cli → store/report → domain, and domain does no I/O."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kvtui"
+
+FORBIDDEN = {
+    "domain": ("kvtui.store", "kvtui.report", "kvtui.tui", "kvtui.cli", "kvtui.paths",
+               "sqlmodel", "sqlalchemy", "sqlite3", "textual", "reportlab", "typer", "alembic",
+               "os", "shutil", "platformdirs"),
+    "store": ("kvtui.tui", "kvtui.cli", "kvtui.report", "textual", "reportlab", "typer"),
+    "report": ("kvtui.tui", "kvtui.cli", "textual", "typer"),
+}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_layer_direction() -> None:
+    violations = []
+    for layer, forbidden in FORBIDDEN.items():
+        for path in (PACKAGE / layer).rglob("*.py"):
+            for name in _imports(path):
+                if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
+                    violations.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert violations == []
+
+
+def test_checker_sees_imports() -> None:
+    """The check would notice a violation: it reads real imports of a real module."""
+    assert "sqlmodel" in _imports(PACKAGE / "store" / "models.py")

@@ -1,0 +1,104 @@
+"""The rules of answering a criterion: the four answers, deadlines, counts and applicability.
+
+Deadlines are exact to the day: a limit of six months from 2024-08-31 ends on 2025-02-28
+(``add_months``), and a date on the last allowed day meets the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from kvtui.domain.reviews import parse_date
+from kvtui.domain.templates import Criterion
+
+ANSWERS: dict[str, str] = {
+    "ja": "Ja",
+    "delvis": "Delvis",
+    "nej": "Nej",
+    "ej_aktuellt": "Ej aktuellt",
+}
+KEYS: dict[str, str] = {"j": "ja", "d": "delvis", "n": "nej", "e": "ej_aktuellt"}
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be saved; the message is for the user (Swedish)."""
+
+
+def answer_label(value: str) -> str:
+    """The Swedish name of an answer, or an empty string for no answer."""
+    return ANSWERS.get(value, "")
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """What kvtui computed from the two dates of a deadline criterion."""
+
+    start: date
+    end: date
+    days: int
+    due: date
+    value: str
+
+    def describe(self) -> str:
+        """One line in Swedish: the days taken and whether the limit was met."""
+        verdict = "inom tidsfristen" if self.value == "ja" else "efter tidsfristen"
+        return f"{self.days} dagar, {verdict} (senast {self.due.isoformat()})"
+
+
+def evaluate_deadline(criterion: Criterion, start: date, end: date) -> DeadlineResult:
+    """Whether the limit counted from ``start`` was met on ``end``."""
+    due = criterion.due_date(start)
+    if due is None:
+        raise AnswerError(f"Kriteriet {criterion.code} har ingen tidsfrist.")
+    if end < start:
+        label_end = criterion.end_label or "Slutdatum"
+        label_start = criterion.start_label or "startdatum"
+        raise AnswerError(f"{label_end} ligger före {label_start.lower()}.")
+    return DeadlineResult(start, end, (end - start).days, due, "ja" if end <= due else "nej")
+
+
+def evaluate_deadline_text(criterion: Criterion, start: str, end: str) -> DeadlineResult:
+    """Dates as the auditor types them (2024-03-05, 20240305, 2024-3-5)."""
+    try:
+        first = parse_date(start)
+        second = parse_date(end)
+    except ValueError as error:
+        raise AnswerError(str(error)) from None
+    return evaluate_deadline(criterion, first, second)
+
+
+def evaluate_count(criterion: Criterion, number: int) -> str:
+    """Ja when the number reaches the threshold, otherwise Nej."""
+    if criterion.threshold is None:
+        raise AnswerError(f"Kriteriet {criterion.code} har ingen gräns.")
+    if number < 0:
+        raise AnswerError("Antalet kan inte vara negativt.")
+    return "ja" if number >= criterion.threshold else "nej"
+
+
+def parse_count(text: str) -> int:
+    """A count as typed; a clear message for anything that is not a whole number."""
+    raw = text.strip()
+    if not raw.isdigit():
+        raise AnswerError(f"'{text}' är inte ett heltal.")
+    return int(raw)
+
+
+def not_applicable_reason(
+    criterion: Criterion, attributes: Mapping[str, object], on: date
+) -> str | None:
+    """Why the criterion does not apply to this akt on ``on``, or None when it applies."""
+    rule = criterion.applies
+    if rule is None or rule.applies_to(attributes, on):
+        return None
+    return rule.reason or "Kriteriet gäller inte den här akten."
+
+
+def override_needs_reason(computed: str, chosen: str, reason: str) -> None:
+    """An auditor may overrule a computed result, but only with a reason."""
+    if computed and chosen != computed and not reason.strip():
+        raise AnswerError(
+            f"Det beräknade svaret är {answer_label(computed)}. Ange ett skäl för att ändra det."
+        )

@@ -22,8 +22,8 @@ DEMO_FIELDS = ReviewFields(
     committee="Socialnämnden",
     diary_number="SN 2026/0147",
     auditors=("Karin Ekdahl", "Jonas Lindwall"),
-    period_start=date(2026, 9, 1),
-    period_end=date(2026, 11, 30),
+    period_start=date(2025, 1, 1),
+    period_end=date(2025, 6, 30),
     purpose=(
         "Syftet med granskningen är att belysa arbetssätt ur ett kvalitetsperspektiv samt "
         "tydliggöra förbättringsområden som underlag för åtgärder för att förbättra "
@@ -50,7 +50,7 @@ def demo_case_files() -> list[tuple[str, dict[str, str]]]:
     files: list[tuple[str, dict[str, str]]] = []
     for index, placement in enumerate(placements, start=1):
         days_placed = rng.randint(30, 60) if placement == "jourhem" else rng.randint(90, 2600)
-        placed_from = date(2026, 10, 1) - timedelta(days=days_placed)
+        placed_from = date(2025, 6, 1) - timedelta(days=days_placed)
         files.append(
             (
                 f"FV-{2019 + index % 7}-{100 + index * 7:04d}",

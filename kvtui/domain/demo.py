@@ -7,12 +7,18 @@ never personnummer.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kvtui.domain.answers import not_applicable_reason
 from kvtui.domain.reviews import ReviewFields
+from kvtui.domain.templates import Criterion, add_months
 
 DEMO_TEMPLATE = "familjevard"
 DEMO_CASE_FILES = 44
+DEMO_SAMPLE_SEED = "20261101"
+DEMO_SAMPLE_FRACTION = 0.3
+DEMO_STRATIFY_BY = "Placeringsform"
 _SEED = 20261101
 
 DEMO_FIELDS = ReviewFields(
@@ -63,3 +69,68 @@ def demo_case_files() -> list[tuple[str, dict[str, str]]]:
             )
         )
     return files
+
+
+@dataclass(frozen=True)
+class DemoAnswer:
+    """One invented answer of the demo's file review."""
+
+    code: str
+    value: str | None
+    start: date | None = None
+    end: date | None = None
+    number: int | None = None
+    comment: str = ""
+
+
+# How often each judgement is Ja / Delvis / Nej in the demo: most things are in order, the
+# implementation plans (F4, F5) are the unit's weak point, as in the published report.
+_JUDGEMENT_WEIGHTS: dict[str, tuple[int, int, int]] = {
+    "F4": (4, 2, 7),
+    "F5": (3, 3, 4),
+    "F8": (8, 2, 1),
+    "F9": (8, 2, 1),
+    "F15": (6, 3, 2),
+    "F16": (7, 1, 2),
+}
+_COMMENTS = {
+    "nej": "Saknas i akten vid granskningstillfället.",
+    "delvis": "Finns men är inte aktuell.",
+}
+
+
+def demo_answers(
+    criteria: list[Criterion], attributes: dict[str, str], on: date, index: int
+) -> list[DemoAnswer]:
+    """Invented, varied answers for every criterion of one sampled akt."""
+    rng = random.Random(_SEED + index)
+    placed_from = date.fromisoformat(attributes["Placerad från"])
+    answers: list[DemoAnswer] = []
+    for criterion in criteria:
+        if reason := not_applicable_reason(criterion, attributes, on):
+            answers.append(DemoAnswer(criterion.code, "ej_aktuellt", comment=reason))
+        elif criterion.kind == "deadline":
+            answers.append(_deadline_answer(criterion, placed_from, on, rng))
+        elif criterion.kind == "count":
+            number = rng.choice((2, 3, 4, 4, 5, 5, 6, 7))
+            answers.append(DemoAnswer(criterion.code, None, number=number))
+        else:
+            ja, delvis, nej = _JUDGEMENT_WEIGHTS.get(criterion.code, (12, 1, 1))
+            value = rng.choices(("ja", "delvis", "nej"), weights=(ja, delvis, nej))[0]
+            answers.append(DemoAnswer(criterion.code, value, comment=_COMMENTS.get(value, "")))
+    return answers
+
+
+def _deadline_answer(criterion: Criterion, placed_from: date, on: date,
+                     rng: random.Random) -> DemoAnswer:
+    """Dates found in the akt: mostly within the limit, sometimes a few weeks late."""
+    if criterion.limit_months is not None and criterion.limit_months <= 6:
+        start = on - timedelta(days=rng.randint(200, 260))
+    else:
+        start = placed_from
+    due = add_months(start, criterion.limit_months or 0) if criterion.limit_months else (
+        start + timedelta(days=criterion.limit_days or 0))
+    late = rng.random() < 0.2
+    end = due + timedelta(days=rng.randint(3, 40)) if late else due - timedelta(
+        days=rng.randint(0, max(0, (due - start).days // 3)))
+    return DemoAnswer(criterion.code, None, start=start, end=end)

@@ -100,10 +100,12 @@ def save_answer(
     number: int | None = None,
     override_reason: str = "",
     comment: str | None = None,
+    commit: bool = True,
 ) -> AnswerView:
     """Save one answer and commit. For deadline and count criteria, dates or a number given
     here are evaluated and ``value`` may be None to take the computed result; a value that
-    differs from the computed one needs ``override_reason``.
+    differs from the computed one needs ``override_reason``. ``commit=False`` lets a batch
+    (the demo) write many answers in one transaction.
     """
     row = session.get(ReviewCriterion, criterion_id)
     if row is None or row.review_id != review_id:
@@ -158,7 +160,10 @@ def save_answer(
         session, review_id=review_id, entity="answer", entity_id=existing.id, action=action,
         changes={"akt": case_file.reference, "kriterium": criterion.code, **changes},
     )
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return _view(existing)
 
 

@@ -45,9 +45,8 @@ def test_demo_no_open_prints_id_and_list_shows_it(db: str) -> None:
     short = result.output.strip()
     assert len(short) == 8
     listed = json.loads(run("list", "--json", "--db", db).output)
-    assert [(r["short_id"], r["case_files"], r["status_label"]) for r in listed] == [
-        (short, 44, "Planering")
-    ]
+    assert [(r["short_id"], r["case_files"], r["status_label"], r["sampled"], r["answered"],
+             r["expected"]) for r in listed] == [(short, 44, "Pågående", 13, 247, 247)]
     text = run("list", "--db", db).output
     assert short in text
     again = run("demo", "--no-open", "--db", db)

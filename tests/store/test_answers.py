@@ -16,7 +16,7 @@ from kvtui.store.errors import InvalidInput
 @pytest.fixture
 def demo(store):
     with store.session() as session:
-        review_id = create_demo(session)
+        review_id = create_demo(session, file_review=False)
         criteria = {view.code: view for view in review_criteria(session, review_id)}
         files = case_file_ids(session, review_id)
     return store, review_id, criteria, files

@@ -16,7 +16,7 @@ from kvtui.store.reviews import update_review
 
 def test_every_change_is_logged_with_old_and_new(store) -> None:
     with store.session() as session:
-        review_id = create_demo(session)
+        review_id = create_demo(session, file_review=False)
         update_review(session, review_id, ReviewFields(title="Ny titel", unit="Enheten"))
         entries = session.exec(select(ChangeLog).order_by(col(ChangeLog.seq))).all()
     assert [e.action for e in entries] == ["create", "import", "update"]
@@ -28,7 +28,7 @@ def test_every_change_is_logged_with_old_and_new(store) -> None:
 
 def test_log_entry_is_rolled_back_with_its_change(store) -> None:
     with store.session() as session:
-        review_id = create_demo(session)
+        review_id = create_demo(session, file_review=False)
         before = len(session.exec(select(ChangeLog)).all())
         review = session.get(Review, review_id)
         assert review is not None
@@ -43,7 +43,7 @@ def test_log_entry_is_rolled_back_with_its_change(store) -> None:
 
 def test_log_rejects_update_and_delete(store) -> None:
     with store.session() as session:
-        create_demo(session)
+        create_demo(session, file_review=False)
     connection = sqlite3.connect(store.path)
     try:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -56,7 +56,7 @@ def test_log_rejects_update_and_delete(store) -> None:
 
 def test_tampering_is_found_at_the_right_entry(store) -> None:
     with store.session() as session:
-        review_id = create_demo(session)
+        review_id = create_demo(session, file_review=False)
         for index in range(3):
             update_review(session, review_id, ReviewFields(title=f"Titel {index}"))
     connection = sqlite3.connect(store.path)

@@ -79,7 +79,7 @@ def test_lock_is_released_on_close(store_path: Path) -> None:
 
 def test_read_only_view_beside_the_writer(store) -> None:
     with store.session() as session:
-        create_demo(session)
+        create_demo(session, file_review=False)
     reader = open_store(store.path, read_only=True)
     try:
         with reader.session() as session:
@@ -93,7 +93,7 @@ def test_read_only_view_beside_the_writer(store) -> None:
 def test_start_makes_a_verified_backup(store_path: Path) -> None:
     first = open_store(store_path)
     with first.session() as session:
-        create_demo(session)
+        create_demo(session, file_review=False)
     first.close()
     second = open_store(store_path)
     second.close()
@@ -114,7 +114,7 @@ def test_periodic_backup_only_after_changes(store) -> None:
     assert store.backup_if_changed() is not None  # no backup yet this session
     assert store.backup_if_changed() is None
     with store.session() as session:
-        create_demo(session)
+        create_demo(session, file_review=False)
     assert store.backup_if_changed() is not None
 
 
@@ -131,7 +131,7 @@ def test_backup_refuses_to_overwrite(store, tmp_path: Path) -> None:
 def _store_with_demo_and_backup(store_path: Path) -> None:
     store = open_store(store_path)
     with store.session() as session:
-        create_demo(session)
+        create_demo(session, file_review=False)
     store.backup()
     store.close()
 
@@ -229,7 +229,7 @@ def test_backups_live_beside_the_store(store) -> None:
 def test_review_rows_survive_reopen(store_path: Path) -> None:
     store = open_store(store_path)
     with store.session() as session:
-        review_id = create_demo(session)
+        review_id = create_demo(session, file_review=False)
     store.close()
     store = open_store(store_path)
     with store.session() as session:

@@ -1,0 +1,86 @@
+"""File-review results per criterion, from the answers of the akter in the sample."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from kvtui.domain.statistics import (
+    CriterionCounts,
+    CriterionResult,
+    StratifiedResult,
+    criterion_result,
+    stratified_results,
+)
+from kvtui.store.answers import review_criteria
+from kvtui.store.models import Answer
+from kvtui.store.sampling import current_sample, population
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One criterion's result, overall and per stratum when the sample is stratified."""
+
+    code: str
+    question: str
+    reference: str | None
+    result: CriterionResult
+    unanswered: int
+    strata: StratifiedResult | None = None
+
+
+@dataclass(frozen=True)
+class ReviewResults:
+    """The file review's results: the sample they rest on and one row per criterion."""
+
+    population_size: int
+    sample_size: int
+    method: str
+    seed: str
+    stratify_by: str
+    rows: tuple[CriterionRow, ...]
+
+
+def _counts(values: list[str]) -> CriterionCounts:
+    tally = Counter(values)
+    return CriterionCounts(tally["ja"], tally["delvis"], tally["nej"], tally["ej_aktuellt"])
+
+
+def review_results(session: Session, review_id: str) -> ReviewResults | None:
+    """Results for every criterion, or None before a sample is drawn."""
+    sample = current_sample(session, review_id)
+    if sample is None:
+        return None
+    active = {item.case_file_id: item for item in sample.active}
+    answers = session.exec(
+        select(Answer).where(Answer.review_id == review_id,
+                             col(Answer.case_file_id).in_(list(active)))
+    ).all()
+    by_criterion: dict[str, list[Answer]] = {}
+    for answer in answers:
+        by_criterion.setdefault(answer.criterion_id, []).append(answer)
+    strata_sizes: Counter[str] = Counter()
+    if sample.stratify_by:
+        strata_sizes = Counter(
+            item.attributes.get(sample.stratify_by, "") for item in population(session, review_id)
+        )
+    rows = []
+    for view in review_criteria(session, review_id):
+        given = by_criterion.get(view.id, [])
+        overall = criterion_result(_counts([a.value for a in given]), sample.population_size)
+        strata = None
+        if strata_sizes:
+            per_stratum: dict[str, list[str]] = {}
+            for answer in given:
+                stratum = active[answer.case_file_id].attributes.get(sample.stratify_by, "")
+                per_stratum.setdefault(stratum, []).append(answer.value)
+            strata = stratified_results(
+                {name: _counts(values) for name, values in per_stratum.items()},
+                dict(sorted(strata_sizes.items())),
+            )
+        rows.append(CriterionRow(view.code, view.criterion.question, view.reference, overall,
+                                 len(active) - len(given), strata))
+    return ReviewResults(sample.population_size, len(active), sample.method, sample.seed,
+                         sample.stratify_by, tuple(rows))

@@ -1,0 +1,225 @@
+"""Samples in the store: draw once with a recorded seed, replace with reasons, extend.
+
+The store keeps the drawn order; the domain's seeded order, recomputed from the population and
+the seed, supplies replacements and extensions, so anyone can redraw and check the sample.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, col, func, select
+
+from kvtui.domain.filereview import SampledAkt, SampleInfo
+from kvtui.domain.sampling import (
+    Drawn,
+    PopulationItem,
+    SamplingError,
+    draw,
+    extend,
+    new_seed,
+    next_replacement,
+)
+from kvtui.store import changelog
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.models import CaseFile, Review, Sample, SampleItem, utcnow
+
+
+def population(session: Session, review_id: str) -> list[PopulationItem]:
+    """The review's case files as the sampling rules see them."""
+    rows = session.exec(
+        select(CaseFile).where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
+    ).all()
+    return [PopulationItem(row.reference, json.loads(row.attributes_json)) for row in rows]
+
+
+def _sample_row(session: Session, review_id: str) -> Sample | None:
+    return session.exec(
+        select(Sample).where(Sample.review_id == review_id)
+        .order_by(col(Sample.drawn_at).desc()).limit(1)
+    ).first()
+
+
+def has_sample(session: Session, review_id: str) -> bool:
+    """Whether a sample has been drawn (case files are then fixed)."""
+    return _sample_row(session, review_id) is not None
+
+
+def current_sample(session: Session, review_id: str) -> SampleInfo | None:
+    """The review's sample with its akter in drawn order, or None before drawing."""
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        return None
+    rows = session.exec(
+        select(SampleItem, CaseFile)
+        .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
+        .where(SampleItem.sample_id == sample.id)
+        .order_by(col(SampleItem.position))
+    ).all()
+    items = tuple(
+        SampledAkt(
+            case_file_id=case_file.id,
+            reference=case_file.reference,
+            position=item.position,
+            status=item.status,
+            replaced_reason=item.replaced_reason,
+            attributes=json.loads(case_file.attributes_json),
+        )
+        for item, case_file in rows
+    )
+    return SampleInfo(
+        id=sample.id,
+        method=sample.method,
+        seed=sample.seed,
+        population_size=sample.population_size,
+        target_size=sample.target_size,
+        fraction=sample.fraction,
+        stratify_by=sample.stratify_by,
+        drawn_by=sample.drawn_by,
+        drawn_at=sample.drawn_at,
+        items=items,
+    )
+
+
+def _ids_by_reference(session: Session, review_id: str) -> dict[str, str]:
+    return {
+        reference: case_file_id
+        for case_file_id, reference in session.exec(
+            select(CaseFile.id, CaseFile.reference).where(CaseFile.review_id == review_id)
+        ).all()
+    }
+
+
+def draw_sample(
+    session: Session,
+    review_id: str,
+    *,
+    method: str = "simple",
+    size: int | None = None,
+    fraction: float | None = None,
+    stratify_by: str | None = None,
+    seed: str | None = None,
+) -> SampleInfo:
+    """Draw the review's sample and store it with its seed; commits. Drawn once only."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    if has_sample(session, review_id):
+        raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
+    seed = (seed or "").strip() or new_seed()
+    try:
+        drawn = draw(population(session, review_id), method=method, size=size,
+                     fraction=fraction, stratify_by=stratify_by or None, seed=seed)
+    except SamplingError as error:
+        raise InvalidInput(str(error)) from None
+    sample = Sample(
+        review_id=review_id, method=method, target_size=size, fraction=fraction,
+        stratify_by=stratify_by or "", seed=seed, population_size=drawn.population_size,
+        drawn_by=changelog.current_actor(),
+    )
+    session.add(sample)
+    ids = _ids_by_reference(session, review_id)
+    for position, key in enumerate(drawn.keys, start=1):
+        session.add(SampleItem(sample_id=sample.id, case_file_id=ids[key], position=position))
+    if review.status == "planning":
+        review.status = "fieldwork"
+        review.updated_at = utcnow()
+        session.add(review)
+    changelog.append(
+        session, review_id=review_id, entity="sample", entity_id=sample.id, action="draw",
+        changes={"method": method, "size": len(drawn.keys), "seed": seed,
+                 "population": drawn.population_size, "stratify_by": stratify_by or ""},
+    )
+    session.commit()
+    info = current_sample(session, review_id)
+    assert info is not None
+    return info
+
+
+def _drawn_again(
+    session: Session, review_id: str, sample: Sample
+) -> tuple[Drawn, list[PopulationItem]]:
+    """The sample as the domain draws it from the recorded seed (for the seeded order)."""
+    items = population(session, review_id)
+    original = int(session.exec(
+        select(func.count()).select_from(SampleItem)
+        .where(SampleItem.sample_id == sample.id, col(SampleItem.replaces_id).is_(None))
+    ).one())
+    drawn = draw(items, method=sample.method, size=original, fraction=None,
+                 stratify_by=sample.stratify_by or None, seed=sample.seed)
+    return drawn, items
+
+
+def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
+    """Replace an unusable akt by the next one in the seeded order, with the reason; commits."""
+    if not reason.strip():
+        raise InvalidInput("Ange varför akten ersätts.")
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        raise InvalidInput("Inget urval är draget.")
+    item = session.exec(
+        select(SampleItem).where(SampleItem.sample_id == sample.id,
+                                 SampleItem.case_file_id == case_file_id)
+    ).first()
+    if item is None or item.status != "active":
+        raise InvalidInput("Akten ingår inte i urvalet.")
+    drawn, _items = _drawn_again(session, review_id, sample)
+    by_id = {v: k for k, v in _ids_by_reference(session, review_id).items()}
+    used = {by_id[i.case_file_id] for i in session.exec(
+        select(SampleItem).where(SampleItem.sample_id == sample.id)).all()}
+    key = next_replacement(drawn, by_id[case_file_id], used)
+    if key is None:
+        raise InvalidInput("Det finns ingen akt kvar att ersätta med.")
+    item.status = "replaced"
+    item.replaced_reason = reason.strip()
+    item.updated_at = utcnow()
+    session.add(item)
+    position = int(session.exec(
+        select(func.max(SampleItem.position)).where(SampleItem.sample_id == sample.id)
+    ).one() or 0) + 1
+    new_id = _ids_by_reference(session, review_id)[key]
+    session.add(SampleItem(sample_id=sample.id, case_file_id=new_id, position=position,
+                           replaces_id=item.id))
+    changelog.append(
+        session, review_id=review_id, entity="sample", entity_id=sample.id, action="replace",
+        changes={"replaced": by_id[case_file_id], "by": key, "reason": reason.strip()},
+    )
+    session.commit()
+    return SampledAkt(new_id, key, position)
+
+
+def extend_sample(session: Session, review_id: str, add: int) -> SampleInfo:
+    """Add ``add`` akter, the next ones in the seeded order; commits."""
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        raise InvalidInput("Inget urval är draget.")
+    if add < 1:
+        raise InvalidInput("Ange hur många akter som ska läggas till (minst 1).")
+    drawn, items = _drawn_again(session, review_id, sample)
+    ids = _ids_by_reference(session, review_id)
+    by_id = {v: k for k, v in ids.items()}
+    used = {by_id[i.case_file_id] for i in session.exec(
+        select(SampleItem).where(SampleItem.sample_id == sample.id)).all()}
+    try:
+        bigger = extend(items, drawn, add, used=used)
+    except SamplingError as error:
+        raise InvalidInput(str(error)) from None
+    position = int(session.exec(
+        select(func.max(SampleItem.position)).where(SampleItem.sample_id == sample.id)
+    ).one() or 0)
+    added = [key for key in bigger.keys if key not in used][:add]
+    if len(added) < add:
+        raise InvalidInput("Populationen har inte så många akter kvar.")
+    for key in added:
+        position += 1
+        session.add(SampleItem(sample_id=sample.id, case_file_id=ids[key], position=position))
+    sample.target_size = (sample.target_size or 0) + add if sample.target_size else None
+    session.add(sample)
+    changelog.append(
+        session, review_id=review_id, entity="sample", entity_id=sample.id, action="extend",
+        changes={"added": added},
+    )
+    session.commit()
+    info = current_sample(session, review_id)
+    assert info is not None
+    return info

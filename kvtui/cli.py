@@ -338,6 +338,116 @@ def show(
 
 
 @app.command()
+def sample(
+    ctx: typer.Context,
+    review: ReviewArg,
+    fraction: Annotated[
+        float | None, typer.Option("--fraction", help="Andel av akterna, t.ex. 0.3.")
+    ] = None,
+    size: Annotated[int | None, typer.Option("--size", help="Antal akter.")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="simple, stratified eller systematic.")
+    ] = "simple",
+    stratify: Annotated[
+        str | None, typer.Option("--stratify", help="Attribut att stratifiera efter.")
+    ] = None,
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="Slumpfrö; utelämnat väljs ett nytt.")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Drar granskningens urval och skriver ut de dragna akterna i ordning."""
+    from kvtui.domain.filereview import METHODS
+    from kvtui.domain.sampling import SamplingError, describe_precision
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.sampling import draw_sample
+
+    if (fraction is None) == (size is None):
+        fail("Ange antingen --fraction eller --size.")
+    if method not in METHODS:
+        fail(f"Okänd metod '{method}'. Välj simple, stratified eller systematic.")
+    if method == "stratified" and not stratify:
+        fail("Ett stratifierat urval behöver --stratify ATTRIBUT.")
+    if stratify and method != "stratified":
+        fail("--stratify används bara med --method stratified.")
+    with opened_store(_db(ctx, db)) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            try:
+                info = draw_sample(session, review_id, method=method, size=size,
+                                   fraction=fraction, stratify_by=stratify, seed=seed)
+            except InvalidInput as error:
+                fail(str(error))
+    references = [item.reference for item in info.items]
+    if as_json:
+        _echo_json({"method": info.method, "seed": info.seed,
+                    "population_size": info.population_size, "size": len(references),
+                    "stratify_by": info.stratify_by, "references": references})
+        return
+    try:
+        precision = describe_precision(info.population_size, len(references))
+    except SamplingError:
+        precision = ""
+    typer.echo(f"{METHODS[info.method].capitalize()}, frö {info.seed}. {precision}.", err=True)
+    typer.echo("\n".join(references))
+
+
+@app.command()
+def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
+            db: DbOption = None) -> None:
+    """Visar aktgranskningens resultat per kriterium med 95 % konfidensintervall."""
+    from kvtui.domain.statistics import format_interval, format_share
+    from kvtui.store.results import review_results
+
+    with opened_store(_db(ctx, db), read_only=True) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            found = review_results(session, review_id)
+    if found is None:
+        fail("Inget urval är draget ännu. Dra ett med `kvtui sample`.")
+    if as_json:
+        _echo_json(results_document(found))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
+                  title=f"Population {found.population_size} akter, urval {found.sample_size}")
+    for row in found.rows:
+        c = row.result.counts
+        table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
+                      str(c.ej_aktuellt), format_share(row.result.share),
+                      format_interval(row.result.low, row.result.high))
+    Console().print(table)
+
+
+def results_document(found: Any) -> dict[str, Any]:
+    """Results as JSON-ready data."""
+
+    def result(r: Any) -> dict[str, Any]:
+        c = r.counts
+        return {"n": c.n, "ja": c.ja, "delvis": c.delvis, "nej": c.nej,
+                "ej_aktuellt": c.ej_aktuellt, "share": r.share, "low": r.low, "high": r.high,
+                "population_applicable": r.population_applicable}
+
+    return {
+        "population_size": found.population_size,
+        "sample_size": found.sample_size,
+        "method": found.method,
+        "seed": found.seed,
+        "stratify_by": found.stratify_by,
+        "criteria": [
+            {"code": row.code, "question": row.question, "reference": row.reference,
+             "unanswered": row.unanswered, **result(row.result),
+             "strata": ({name: result(r) for name, r in row.strata.strata.items()}
+                        if row.strata else {})}
+            for row in found.rows
+        ],
+    }
+
+
+@app.command()
 def check(ctx: typer.Context, db: DbOption = None) -> None:
     """Kontrollerar databasen: snabb- och fullständig kontroll, främmande nycklar, ändringslogg."""
     from kvtui.paths import store_path

@@ -355,4 +355,46 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
             {"id": f.id, "reference": f.reference, "attributes": json.loads(f.attributes_json)}
             for f in case_files
         ],
+        "sample": _sample_document(session, review_id),
+        "answers": _answers_document(session, review_id),
     }
+
+
+def _sample_document(session: Session, review_id: str) -> dict[str, Any] | None:
+    from kvtui.store.sampling import current_sample
+
+    info = current_sample(session, review_id)
+    if info is None:
+        return None
+    return {
+        "method": info.method,
+        "seed": info.seed,
+        "population_size": info.population_size,
+        "target_size": info.target_size,
+        "fraction": info.fraction,
+        "stratify_by": info.stratify_by,
+        "drawn_by": info.drawn_by,
+        "drawn_at": _plain(info.drawn_at),
+        "items": [
+            {"reference": i.reference, "position": i.position, "status": i.status,
+             "replaced_reason": i.replaced_reason}
+            for i in info.items
+        ],
+    }
+
+
+def _answers_document(session: Session, review_id: str) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Answer, CaseFile.reference, ReviewCriterion.code)
+        .join(CaseFile, col(CaseFile.id) == col(Answer.case_file_id))
+        .join(ReviewCriterion, col(ReviewCriterion.id) == col(Answer.criterion_id))
+        .where(Answer.review_id == review_id)
+        .order_by(col(CaseFile.position), col(ReviewCriterion.position))
+    ).all()
+    return [
+        {"akt": reference, "criterion": code, "value": a.value,
+         "start_date": _plain(a.start_date), "end_date": _plain(a.end_date),
+         "number": a.number, "computed_value": a.computed_value,
+         "override_reason": a.override_reason, "comment": a.comment}
+        for a, reference, code in rows
+    ]

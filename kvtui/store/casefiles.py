@@ -9,13 +9,18 @@ from sqlmodel import Session, col, func, select
 
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput
-from kvtui.store.models import CaseFile
+from kvtui.store.models import CaseFile, Sample
 
 
 def add_case_files(
     session: Session, review_id: str, rows: Iterable[tuple[str, dict[str, str]]]
 ) -> list[str]:
-    """Add case files (reference, attributes) all or nothing; returns their ids. Commits."""
+    """Add case files (reference, attributes) all or nothing; returns their ids. Commits.
+
+    The population is fixed once the sample is drawn, so that the sample can be redrawn.
+    """
+    if session.exec(select(Sample.id).where(Sample.review_id == review_id)).first():
+        raise InvalidInput("Urvalet är redan draget; akter kan inte läggas till eller ändras.")
     existing = set(
         session.exec(select(CaseFile.reference).where(CaseFile.review_id == review_id)).all()
     )

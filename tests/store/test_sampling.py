@@ -1,0 +1,99 @@
+"""Samples in the store: drawn once with the seed, replacements with reasons, extension."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvtui.store.casefiles import add_case_files
+from kvtui.store.demo import create_demo
+from kvtui.store.errors import InvalidInput
+from kvtui.store.models import ChangeLog
+from kvtui.store.reviews import list_reviews
+from kvtui.store.sampling import current_sample, draw_sample, extend_sample, replace_akt
+
+
+@pytest.fixture
+def review(store):
+    with store.session() as session:
+        return store, create_demo(session, file_review=False)
+
+
+def test_draw_is_stored_reproducible_and_logged(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, method="simple", size=13, seed="4711")
+        assert info.seed == "4711" and info.population_size == 44 and len(info.items) == 13
+        assert [i.position for i in info.items] == list(range(1, 14))
+        assert list_reviews(session)[0].status == "fieldwork"
+        assert session.exec(
+            ChangeLog.__table__.select().where(ChangeLog.action == "draw")  # type: ignore
+        ).first()
+    with store.session() as session:
+        other = create_demo(session, file_review=False)
+        again = draw_sample(session, other, method="simple", size=13, seed="4711")
+    assert [i.reference for i in again.items] == [i.reference for i in info.items]
+
+
+def test_fresh_seed_is_chosen_and_shown(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, fraction=0.3)
+    assert len(info.seed) == 8 and info.seed.isdigit()
+    assert len(info.items) == 13
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"size": 45}, "större än populationen"),
+        ({"size": 0}, "minst en akt"),
+        ({"fraction": 1.5}, "högst 1"),
+        ({"fraction": 0.0}, "större än 0"),
+        ({"method": "stratified", "size": 10, "stratify_by": "Finns inte"}, "Finns inte"),
+        ({"method": "lottery", "size": 10}, "Okänd urvalsmetod"),
+    ],
+)
+def test_bad_requests_are_refused_and_nothing_stored(review, kwargs, message) -> None:
+    store, review_id = review
+    with store.session() as session:
+        with pytest.raises(InvalidInput, match=message):
+            draw_sample(session, review_id, seed="1", **kwargs)
+        assert current_sample(session, review_id) is None
+
+
+def test_population_is_fixed_once_drawn(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        draw_sample(session, review_id, size=5, seed="1")
+        with pytest.raises(InvalidInput, match="redan draget"):
+            add_case_files(session, review_id, [("NY-1", {})])
+        with pytest.raises(InvalidInput, match="redan draget"):
+            draw_sample(session, review_id, size=5, seed="2")
+
+
+def test_replacement_comes_next_in_seeded_order_with_reason(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, method="stratified", size=13,
+                           stratify_by="Placeringsform", seed="20261101")
+        first = info.items[0]
+        with pytest.raises(InvalidInput, match="varför"):
+            replace_akt(session, review_id, first.case_file_id, " ")
+        new = replace_akt(session, review_id, first.case_file_id, "Akten är makulerad")
+        after = current_sample(session, review_id)
+    assert after is not None
+    assert len(after.active) == 13
+    replaced = next(i for i in after.items if i.case_file_id == first.case_file_id)
+    assert (replaced.status, replaced.replaced_reason) == ("replaced", "Akten är makulerad")
+    new_item = next(i for i in after.items if i.case_file_id == new.case_file_id)
+    assert new_item.attributes["Placeringsform"] == first.attributes["Placeringsform"]
+
+
+def test_extend_keeps_the_drawn_akter_first(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, size=10, seed="99")
+        bigger = extend_sample(session, review_id, 3)
+    assert [i.reference for i in bigger.items[:10]] == [i.reference for i in info.items]
+    assert len(bigger.active) == 13
+    assert len({i.reference for i in bigger.items}) == 13

@@ -337,6 +337,42 @@ def show(
     typer.echo("\n".join(lines))
 
 
+@app.command("import-akter")
+def import_akter(
+    ctx: typer.Context,
+    review: ReviewArg,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV- eller Excel-fil (.xlsx).")],
+    id_column: Annotated[
+        str, typer.Option("--id-column", help="Kolumnen med aktens referens (aktnummer).")
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Importerar granskningens akter (populationen); övriga kolumner blir attribut."""
+    from kvtui.domain.casefile_import import ImportFailure
+    from kvtui.store.casefile_import import import_case_files
+    from kvtui.store.errors import InvalidInput
+
+    with opened_store(_db(ctx, db)) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            try:
+                result = import_case_files(session, review_id, Path(file).expanduser(),
+                                           id_column=id_column, sheet=sheet)
+            except (ImportFailure, InvalidInput) as error:
+                fail(f"{error}\nInget har importerats.")
+    if as_json:
+        _echo_json({"imported": result.count, "encoding": result.encoding,
+                    "delimiter": result.delimiter, "source": result.source,
+                    "id_column": result.id_column, "attributes": list(result.columns),
+                    "references": [reference for reference, _ in result.case_files]})
+    else:
+        typer.echo(result.summary())
+
+
 @app.command()
 def sample(
     ctx: typer.Context,

@@ -30,14 +30,17 @@ def add_case_files(
             .where(CaseFile.review_id == review_id)
         ).one()
     )
-    ids: list[str] = []
-    for reference, attributes in rows:
+    cleaned: list[tuple[str, dict[str, str]]] = []
+    for reference, attributes in rows:  # check every row before adding any
         reference = reference.strip()
         if not reference:
             raise InvalidInput("En akt saknar referens.")
         if reference in existing:
             raise InvalidInput(f"Akten {reference} finns redan i granskningen.")
         existing.add(reference)
+        cleaned.append((reference, attributes))
+    ids: list[str] = []
+    for reference, attributes in cleaned:
         position += 1
         row = CaseFile(
             review_id=review_id,

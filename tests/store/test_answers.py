@@ -67,7 +67,7 @@ def test_bad_answers_leave_store_unchanged(demo) -> None:
 
 
 def test_references_follow_review_period(demo) -> None:
-    store, review_id, criteria, _files = demo
+    _store, _review_id, criteria, _files = demo
     # The demo reviews the first half of 2025, when SoL (2001:453) was still in force.
     assert criteria["F2"].reference == "11 kap. 3 § SoL"
     assert "LVU" in (criteria["F1"].reference or "")

@@ -1,0 +1,641 @@
+"""Reading a unit's list of case files (akter) from CSV or Excel, all or nothing.
+
+Pure: every function takes the file's bytes and returns rows or raises; reading the file is
+the store's business. Swedish Excel's defaults are the normal case: semicolons, Windows-1252 or
+UTF-8 with BOM, Excel's own scientific notation for long numbers.
+
+Every problem names the file, line and field in Swedish. ``parse_delimited`` and ``parse_xlsx``
+raise ``ImportProblem`` for a file that cannot be read at all; ``build_case_files`` checks
+everything and raises ``ImportProblems`` listing every problem found. Both are
+``ImportFailure`` (a ValueError) and both have ``.problems``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import PurePath
+
+from kvtui.domain.personnummer import find_ids, parse_id
+
+DELIMITERS = (";", "\t", ",")  # in order of preference when more than one fits
+DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "": "en kolumn"}
+EXCEL_ENCODING = "Excel (.xlsx)"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_SHOWN = 20  # problems listed in the message; all are kept in ``.problems``
+_SNIFF_RECORDS = 50
+
+# Excel's display of a long number, saved as text in CSV: 1,91212E+11, 1.91212E+11, 2E+11.
+_EXCEL_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-][0-9]+")
+_SEP_LINE = re.compile(r"sep=(.)\r?\n?")
+# UTF-8 å ä ö Å Ä Ö é: their presence in a file that is not valid UTF-8 means mixed encodings.
+_UTF8_SWEDISH = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96",
+                 b"\xc3\xa9")
+
+
+class ImportFailure(ValueError):
+    """A case-file list that cannot be imported; nothing has been written."""
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        raise NotImplementedError
+
+
+class ImportProblem(ImportFailure):
+    """One problem, located as precisely as the file allows.
+
+    ``value`` is shown after the field; for a personnummer it is the masked form, never the
+    number itself.
+    """
+
+    def __init__(
+        self, source: str, line: int | None, field: str | None, message: str,
+        value: str | None = None,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.field = field
+        self.message = message
+        self.value = value
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.source] if self.source else []
+        if self.line is not None:
+            where.append(f"rad {self.line}")
+        if self.field is not None:
+            where.append(f"fält '{self.field}'" + (f" ({self.value})" if self.value else ""))
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+    def __repr__(self) -> str:
+        return f"ImportProblem({str(self)!r})"
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        return [self]
+
+
+class ImportProblems(ImportFailure):
+    """Every problem found in a file; ``str()`` lists them (the first ``MAX_SHOWN``)."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self._problems = list(problems)
+        super().__init__(str(self))
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        return self._problems
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self._problems[:MAX_SHOWN]]
+        hidden = len(self._problems) - MAX_SHOWN
+        if hidden > 0:
+            lines.append(f"… och {hidden} fel till.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and the rows under it, as read; ``line_numbers`` say where each row began.
+
+    Values are as in the file (not stripped); headers are stripped. Fully empty rows are left
+    out and counted in ``skipped_empty_lines`` (trailing ones are not counted). ``delimiter``
+    is "" for one column and for Excel.
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    line_numbers: tuple[int, ...]
+    encoding: str
+    delimiter: str
+    header_line: int = 1
+    skipped_empty_lines: int = 0
+    sheet: str | None = None
+    padded: bool = False  # Excel: missing cells at the end of a row are empty, not missing
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The case files read from a file, and what to tell the user about the reading."""
+
+    case_files: list[tuple[str, dict[str, str]]]
+    line_numbers: tuple[int, ...]
+    source: str
+    encoding: str
+    delimiter: str
+    id_column: str = ""
+    columns: tuple[str, ...] = ()
+    skipped_empty_lines: int = 0
+    sheet: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.case_files)
+
+    def summary(self) -> str:
+        """"Läste 44 akter från akter.csv (Windows-1252, semikolon)." and skipped lines."""
+        noun = "akt" if self.count == 1 else "akter"
+        if self.encoding == EXCEL_ENCODING:
+            how = f"blad '{self.sheet}'" if self.sheet else "Excel"
+        else:
+            how = f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}"
+        text = f"Läste {self.count} {noun} från {self.source} ({how})."
+        if self.skipped_empty_lines:
+            rows = "tom rad" if self.skipped_empty_lines == 1 else "tomma rader"
+            text += f" {self.skipped_empty_lines} {rows} hoppades över."
+        return text
+
+
+# --- Decoding --------------------------------------------------------------------------------
+
+
+def _line_of_byte(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def decode(data: bytes, source: str = "") -> tuple[str, str]:
+    """The text and the name of its encoding: strict UTF-8 (with or without BOM), else
+    Windows-1252. A UTF-16 file (Excel's "Unicode-text") is read by its byte order mark.
+    No detector guesses: a file that is neither is refused, naming the line.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise ImportProblem(
+                source, None, None, f"Filen är trasig UTF-16 (byte {error.start})."
+            ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    else:
+        return text, "UTF-8 med BOM" if data.startswith(codecs.BOM_UTF8) else "UTF-8"
+    line = _line_of_byte(data, utf8_error.start)
+    if data.startswith(codecs.BOM_UTF8) or any(seq in data for seq in _UTF8_SWEDISH):
+        raise ImportProblem(
+            source, line, None,
+            "Filen är UTF-8 men den här raden har tecken i en annan teckenkodning (blandade "
+            "teckenkodningar). Spara filen som CSV UTF-8 och försök igen.",
+        )
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise ImportProblem(
+            source, _line_of_byte(data, error.start), None,
+            f"Filen är varken UTF-8 eller Windows-1252 (byte 0x{data[error.start]:02X}). "
+            "Spara den som CSV UTF-8 och försök igen.",
+        ) from None
+
+
+# --- Delimited text --------------------------------------------------------------------------
+
+
+def _csv_message(error: csv.Error) -> str:
+    text = str(error)
+    if "unexpected end of data" in text:
+        return ('Ett citattecken (") öppnas men stängs aldrig, så resten av filen blir ett '
+                "enda fält. Kontrollera citattecknen på raden.")
+    if "expected after" in text:
+        return ('Efter ett avslutande citattecken (") måste skiljetecknet eller radslut komma. '
+                'Ett citattecken inne i ett fält skrivs som två ("").')
+    return f"Raden kan inte läsas som CSV ({text})."
+
+
+def _records(
+    text: str, delimiter: str, source: str
+) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, fields) for every record, blank lines included."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportProblem(source, start, None, _csv_message(error)) from None
+        yield start, row
+
+
+def _blank(fields: Sequence[str]) -> bool:
+    return all(not value.strip() for value in fields)
+
+
+def _sniff(text: str, source: str) -> str:
+    """The delimiter that gives every early record the header's column count (> 1); else the
+    one giving the header the most columns; "" when none splits the header."""
+    widths: dict[str, list[int]] = {}
+    for delimiter in DELIMITERS:
+        counts: list[int] = []
+        try:
+            for _, row in _records(text, delimiter, source):
+                if not _blank(row):
+                    counts.append(len(row))
+                    if len(counts) >= _SNIFF_RECORDS:
+                        break
+        except ImportProblem:
+            pass  # judged on the records before it; the full read reports the problem
+        if counts:
+            widths[delimiter] = counts
+    for delimiter, counts in widths.items():
+        if counts[0] > 1 and all(count == counts[0] for count in counts):
+            return delimiter
+    best = max(widths.items(), key=lambda item: item[1][0], default=None)
+    if best is None or best[1][0] <= 1:
+        return ""
+    return best[0]
+
+
+def _drop_blank_trailing_columns(
+    headers: list[str], rows: list[list[str]]
+) -> tuple[list[str], list[list[str]]]:
+    """Remove trailing columns without header or values (every line ending in ";")."""
+    while headers and not headers[-1]:
+        index = len(headers) - 1
+        if any(len(row) > index and row[index].strip() for row in rows):
+            break
+        headers.pop()
+        rows = [row[:index] if len(row) > index else row for row in rows]
+    return headers, rows
+
+
+def _table(
+    records: Sequence[tuple[int, list[str]]], *, source: str, encoding: str, delimiter: str,
+    sheet: str | None = None, padded: bool = False,
+) -> Table:
+    kept = [(line, row) for line, row in records if not _blank(row)]
+    if not kept:
+        message = f"Bladet '{sheet}' är tomt." if sheet else "Filen är tom."
+        raise ImportProblem(source, None, None, message)
+    last_line = kept[-1][0]
+    skipped = sum(1 for line, row in records if _blank(row) and line < last_line)
+    header_line, header = kept[0]
+    headers, rows = _drop_blank_trailing_columns(
+        [value.strip() for value in header], [row for _, row in kept[1:]]
+    )
+    if padded:
+        rows = [row + [""] * (len(headers) - len(row)) for row in rows]
+    return Table(
+        headers=tuple(headers),
+        rows=tuple(tuple(row) for row in rows),
+        line_numbers=tuple(line for line, _ in kept[1:]),
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=header_line,
+        skipped_empty_lines=skipped,
+        sheet=sheet,
+        padded=padded,
+    )
+
+
+def _refuse_binary(data: bytes, source: str) -> None:
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportProblem(
+            source, None, None,
+            "Filen är en Excel-arbetsbok (.xlsx), inte en textfil. Ge den filändelsen .xlsx "
+            "eller exportera den som CSV.",
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportProblem(
+            source, None, None,
+            "Filen är i Excels gamla format (.xls), som kvtui inte läser. Spara den som .xlsx "
+            "eller CSV och försök igen.",
+        )
+
+
+def parse_delimited(data: bytes, source: str) -> Table:
+    """Read CSV (";", "," or tab) from bytes: decode, choose the delimiter, split the records.
+
+    Quoted fields may span lines; CRLF, LF and CR all end lines; blank lines are left out.
+    An Excel "sep=;" first line sets the delimiter. Raises ImportProblem.
+    """
+    _refuse_binary(data, source)
+    text, encoding = decode(data, source)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ImportProblem(
+            source, text.count("\n", 0, nul) + 1, None,
+            "Filen innehåller binära tecken (NUL) och är ingen textfil. Exportera listan som "
+            "CSV och försök igen.",
+        )
+    if not text.strip():
+        raise ImportProblem(source, None, None, "Filen är tom.")
+    first_line = 0
+    declared = _SEP_LINE.match(text)
+    if declared and declared.group(1) in DELIMITERS:
+        delimiter = declared.group(1)
+        text = text[declared.end():]
+        first_line = 1
+    else:
+        delimiter = _sniff(text, source)
+    records = [
+        (line + first_line, row) for line, row in _records(text, delimiter or ";", source)
+    ]
+    return _table(records, source=source, encoding=encoding, delimiter=delimiter)
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the auditor sees it: 123 not 123.0, dates as 2024-03-05, empty as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "SANT" if value else "FALSKT"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
+    if not names:
+        raise ImportProblem(source, None, None, "Arbetsboken har inga kalkylblad.")
+    if sheet is None:
+        return names[0]
+    if sheet in names:
+        return sheet
+    folded = [name for name in names if name.casefold() == sheet.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    available = ", ".join(f"'{name}'" for name in names)
+    raise ImportProblem(
+        source, None, None, f"Bladet '{sheet}' finns inte. Bladen i filen är: {available}."
+    )
+
+
+def parse_xlsx(data: bytes, source: str, sheet: str | None = None) -> Table:
+    """Read one sheet (the first when ``sheet`` is None) of an .xlsx workbook held in memory.
+
+    Cached values of formulas are used. Line numbers are Excel's row numbers. Raises
+    ImportProblem.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise ImportProblem(
+            source, None, None,
+            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Öppna den i Excel, spara "
+            "som .xlsx eller CSV och försök igen.",
+        ) from None
+    try:
+        names = [ws.title for ws in workbook.worksheets]
+        name = _pick_sheet(names, sheet, source)
+        worksheet = workbook[name]
+        worksheet.reset_dimensions()  # some systems write a wrong size; read what is there
+        records: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(
+            worksheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
+        ):
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            records.append((number, cells))
+    except ImportProblem:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ImportProblem(
+            source, None, None,
+            "Arbetsboken är skadad och kan inte läsas. Öppna den i Excel, spara som .xlsx "
+            "eller CSV och försök igen.",
+        ) from None
+    finally:
+        workbook.close()
+    return _table(
+        records, source=source, encoding=EXCEL_ENCODING, delimiter="", sheet=name, padded=True
+    )
+
+
+# --- Case files ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    source: str
+    today: date | None
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def add(self, line: int | None, field_name: str | None, message: str,
+            value: str | None = None) -> None:
+        self.problems.append(ImportProblem(self.source, line, field_name, message, value))
+
+    def excel_mangled(self, line: int, header: str, value: str) -> bool:
+        if _EXCEL_NUMBER.fullmatch(value):
+            self.add(
+                line, header,
+                f"Excel har gjort om talet till {value} och siffrorna är förlorade. "
+                "Exportera igen med kolumnen som text.",
+            )
+            return True
+        return False
+
+    def reference(self, line: int, header: str, reference: str) -> bool:
+        """Whether the reference may be used; adds the problem when not."""
+        if not reference:
+            self.add(line, header, "Referensen saknas. Varje akt behöver en referens.")
+            return False
+        if self.excel_mangled(line, header, reference):
+            return False
+        number = parse_id(reference, today=self.today)
+        if number is not None:
+            self.add(
+                line, header,
+                f"Referensen ser ut som ett {number.kind}. Använd verksamhetens aktnummer "
+                "eller en pseudonym i stället.",
+                number.masked,
+            )
+            return False
+        found = find_ids(reference, today=self.today)
+        if found:
+            self.add(
+                line, header,
+                f"Referensen innehåller ett {found[0].kind}. Använd verksamhetens aktnummer "
+                "eller en pseudonym i stället.",
+                found[0].masked,
+            )
+            return False
+        return True
+
+    def attribute(self, line: int, header: str, value: str) -> None:
+        if self.excel_mangled(line, header, value):
+            return
+        number = parse_id(value, today=self.today)
+        found = [number] if number is not None else find_ids(value, today=self.today)
+        if found:
+            self.add(
+                line, header,
+                f"Fältet innehåller ett {found[0].kind}. kvtui sparar inga personnummer: ta "
+                "bort kolumnen eller uppgiften ur filen och försök igen.",
+                found[0].masked,
+            )
+
+
+def _clean(value: str) -> str:
+    """A value stripped, its line breaks made plain newlines."""
+    return value.strip().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _id_index(headers: Sequence[str], id_column: str) -> int | None:
+    wanted = id_column.strip()
+    if wanted in headers:
+        return headers.index(wanted)
+    folded = [i for i, header in enumerate(headers) if header.casefold() == wanted.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _check_headers(table: Table, id_column: str, check: _Checker) -> int | None:
+    line = table.header_line
+    seen: dict[str, int] = {}
+    for position, header in enumerate(table.headers, start=1):
+        if not header:
+            check.add(line, None, f"Kolumn {position} saknar rubrik.")
+        elif header in seen:
+            check.add(
+                line, header,
+                f"Kolumnen '{header}' finns två gånger (kolumn {seen[header]} och {position}). "
+                "Ge kolumnerna olika namn.",
+            )
+        else:
+            seen[header] = position
+    index = _id_index(table.headers, id_column)
+    if index is None:
+        available = ", ".join(f"'{h}'" for h in table.headers if h) or "inga"
+        how = (f"avgränsade med {DELIMITER_NAMES[table.delimiter]}"
+               if table.delimiter else "")
+        check.add(
+            line, None,
+            f"Kolumnen '{id_column}' finns inte. Kolumnerna i filen"
+            f"{' (' + how + ')' if how else ''} är: {available}.",
+        )
+    return index
+
+
+def build_case_files(
+    table: Table, id_column: str, *, source: str, today: date | None = None
+) -> list[tuple[str, dict[str, str]]]:
+    """(reference, {column: value}) for every row, or ImportProblems listing every problem.
+
+    Checks: the id column exists; headers are present and unique; each row has as many fields
+    as the header (empty cells past the last column are allowed); every reference is present,
+    unique, not a personnummer or samordningsnummer; no field holds a number that Excel turned
+    into scientific notation or a personnummer. Values are stripped.
+    """
+    return _build(table, id_column, source=source, today=today)[0]
+
+
+def _build(
+    table: Table, id_column: str, *, source: str, today: date | None
+) -> tuple[list[tuple[str, dict[str, str]]], list[int]]:
+    check = _Checker(source, today)
+    index = _check_headers(table, id_column, check)
+    width = len(table.headers)
+    header_names = table.headers
+    seen: dict[str, int] = {}
+    files: list[tuple[str, dict[str, str]]] = []
+    lines: list[int] = []
+    for line, row in zip(table.line_numbers, table.rows, strict=True):
+        if len(row) < width and not table.padded:
+            check.add(
+                line, None,
+                f"Raden har {len(row)} fält men rubrikraden har {width}. Kanske har ett fält "
+                "en radbrytning utan citattecken runt sig.",
+            )
+            continue
+        extra = [i for i, value in enumerate(row) if i >= width and value.strip()]
+        if extra and table.padded:
+            check.add(
+                line, None,
+                f"Raden har värden i kolumn {extra[0] + 1}, som saknar rubrik. Ge kolumnen en "
+                "rubrik eller ta bort värdena.",
+            )
+            continue
+        if extra:
+            check.add(
+                line, None,
+                f"Raden har {len(row)} fält men rubrikraden har {width}. Kontrollera "
+                "skiljetecken och citattecken på raden.",
+            )
+            continue
+        values = [_clean(value) for value in row[:width]]
+        reference = values[index] if index is not None else None
+        attributes: dict[str, str] = {}
+        for position, (header, value) in enumerate(zip(header_names, values, strict=True)):
+            if position == index:
+                continue
+            check.attribute(line, header or f"kolumn {position + 1}", value)
+            attributes[header] = value
+        if index is None or reference is None:
+            continue
+        id_header = header_names[index]
+        if not check.reference(line, id_header, reference):
+            continue
+        if reference in seen:
+            check.add(
+                line, id_header,
+                f"Referensen {reference} finns redan på rad {seen[reference]}.",
+            )
+            continue
+        seen[reference] = line
+        files.append((reference, attributes))
+        lines.append(line)
+    if not table.rows and index is not None:
+        check.add(None, None, "Filen har en rubrikrad men inga akter.")
+    if check.problems:
+        raise ImportProblems(check.problems)
+    return files, lines
+
+
+def is_excel(source: str) -> bool:
+    """Whether a file name calls for the Excel reader."""
+    return PurePath(source).suffix.lower() in EXCEL_SUFFIXES
+
+
+def read_case_files(
+    data: bytes, source: str, *, id_column: str, sheet: str | None = None,
+    excel: bool | None = None, today: date | None = None,
+) -> ImportResult:
+    """Parse and check a case-file list; ``excel`` defaults to the file name's suffix."""
+    use_excel = is_excel(source) if excel is None else excel
+    table = parse_xlsx(data, source, sheet) if use_excel else parse_delimited(data, source)
+    files, lines = _build(table, id_column, source=source, today=today)
+    index = _id_index(table.headers, id_column)
+    return ImportResult(
+        case_files=files,
+        line_numbers=tuple(lines),
+        source=source,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        id_column=table.headers[index] if index is not None else id_column,
+        columns=tuple(h for i, h in enumerate(table.headers) if i != index),
+        skipped_empty_lines=table.skipped_empty_lines,
+        sheet=table.sheet,
+    )
+

@@ -1,0 +1,225 @@
+"""Swedish personal identity numbers (personnummer) and coordination numbers (samordningsnummer).
+
+kvtui must never store one as a case-file reference, and warns when one appears in free text.
+Two questions are asked of text, with different strictness:
+
+- ``parse_id``: is this whole string (a case-file reference) a personnummer in any written form?
+  Generous about spacing ("ÅÅMMDD - NNNN", "ÅÅÅÅMMDD NNNN"), because a miss stores a child's
+  identity.
+- ``find_ids``: where are personnummer in free text? Every form needs a real date and a valid
+  checksum; bare ten-digit runs also must not be part of a longer digit run, so phone numbers,
+  dates, amounts and diary numbers are left alone.
+
+The rules (Skatteverket, SKV 704):
+
+- Ten significant digits ÅÅMMDD NNNK: birth date, a three-digit birth number (never 000) and a
+  Luhn check digit computed over the ten digits (the century is not part of the checksum).
+- A samordningsnummer is the same with 60 added to the day of birth. Its birth date may be
+  unknown or uncertain: month 00, day 60 (00 + 60) and days past the month's end (31 April,
+  30 February) all occur among Skatteverket's test samordningsnummer, so only month 00-12 and
+  day 60-91 are required.
+- Written with ten digits, the century is the most recent one that does not put the birth date
+  in the future; "+" instead of "-" means the person is 100 or older (one century further back).
+- Written with twelve digits the century is explicit; kvtui accepts 18, 19 and 20.
+
+Deliberate deviation from some libraries: a single space in place of the hyphen
+("ÅÅMMDD NNNN") is accepted as a written form. As a privacy guard kvtui would rather ask once
+too often than store a child's personnummer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Kind = Literal["personnummer", "samordningsnummer"]
+
+_CENTURIES = frozenset({"18", "19", "20"})
+# Hyphen-like characters word processors put in place of "-" (non-breaking hyphen, en dash, minus).
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2212"
+_BLANK = "[ \t\u00a0\u202f]"  # horizontal spaces, including the non-breaking ones
+_SEPARATOR = rf"(?:{_BLANK}?[{_DASHES}+]{_BLANK}?|{_BLANK})"
+
+# A whole string: 12 or 10 digits, or a date part and four digits with a separator in between
+# (any amount of spacing around it).
+_WHOLE = re.compile(
+    rf"(?P<date>[0-9]{{8}}|[0-9]{{6}})\s*(?P<sep>[{_DASHES}+]?)\s*(?P<tail>[0-9]{{4}})"
+)
+
+# Free text: a separated form, or a bare run of exactly 12 or 10 digits.
+_FREE = re.compile(
+    rf"(?<![0-9])(?:"
+    rf"(?P<date>[0-9]{{8}}|[0-9]{{6}})(?P<sep>{_SEPARATOR})(?P<tail>[0-9]{{4}})"
+    rf"|(?P<bare>[0-9]{{12}}|[0-9]{{10}})"
+    rf")(?![0-9])"
+)
+
+# Characters that join digit groups in phone numbers, amounts and codes ("070 123 45 67",
+# "12 500", "2024/0147", "3.14"): a bare run next to one of them followed by a digit is part of
+# a longer number.
+_TIGHT_JOINERS = frozenset("-\u2010\u2011\u2012\u2013\u2212+/.,:")
+_JOINERS = _TIGHT_JOINERS | frozenset(" \t\u00a0\u202f")
+
+
+# The digit sum of twice a digit, indexed by the digit's ASCII code.
+_DOUBLED = bytes(
+    (2 * (code - 48) - 9 if code >= 53 else 2 * (code - 48)) if 48 <= code <= 57 else 0
+    for code in range(256)
+)
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    """A personnummer or samordningsnummer found in text.
+
+    ``digits12`` has the century; ``start``/``end`` delimit ``text``, the matched span of the
+    input as written.
+    """
+
+    digits12: str
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+    @property
+    def masked(self) -> str:
+        """The span with its last four digits hidden: "ÅÅMMDD-XXXX", "ÅÅÅÅMMDD-XXXX"."""
+        return _masked(self.text)
+
+
+def luhn_ok(ten_digits: str) -> bool:
+    """Whether ten ASCII digits carry a valid Luhn check digit (the last one)."""
+    if len(ten_digits) != 10 or not ten_digits.isascii() or not ten_digits.isdigit():
+        return False
+    d = ten_digits.encode("ascii")
+    # Digits 1, 3, 5, 7, 9 doubled (digit sum), the others as they are; 240 = 5 x ord("0").
+    doubled = _DOUBLED[d[0]] + _DOUBLED[d[2]] + _DOUBLED[d[4]] + _DOUBLED[d[6]] + _DOUBLED[d[8]]
+    return (doubled + d[1] + d[3] + d[5] + d[7] + d[9] - 240) % 10 == 0
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return _MONTH_DAYS[month]
+
+
+def _century_year(yy: int, month: int, day: int, *, plus: bool, today: date) -> int:
+    """The full year of a ten-digit number: the latest birth date not after today, then '+'."""
+    year = today.year - (today.year - yy) % 100
+    if year == today.year and (month, day) > (today.month, today.day):
+        year -= 100
+    if plus:
+        year -= 100
+    return year
+
+
+def _check(
+    date_digits: str, tail: str, *, plus: bool, today: date | None
+) -> tuple[str, Kind] | None:
+    """The 12 digits and kind of a date part and four digits, or None when not a valid number."""
+    ten = date_digits[-6:] + tail
+    if tail[:3] == "000" or not luhn_ok(ten):
+        return None
+    month = int(date_digits[-4:-2])
+    day = int(date_digits[-2:])
+    kind: Kind = "personnummer"
+    if day >= 60:
+        # Samordningsnummer: day + 60. The birth date may be unknown or uncertain: month or
+        # day 00, even 31 April, occur among Skatteverket's own test numbers.
+        kind = "samordningsnummer"
+        day -= 60
+        if month > 12 or day > 31:
+            return None
+    elif not 1 <= month <= 12 or day < 1:
+        return None
+    if len(date_digits) == 8:
+        if date_digits[:2] not in _CENTURIES:
+            return None
+        year = int(date_digits[:4])
+    else:
+        year = _century_year(
+            int(date_digits[:2]), month, day, plus=plus, today=today or date.today()
+        )
+    if year < 1 or (kind == "personnummer" and day > _days_in_month(year, month)):
+        return None
+    return f"{year:04d}{date_digits[-4:]}{tail}", kind
+
+
+def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
+    """The personnummer or samordningsnummer that the whole string is, or None.
+
+    Accepts 12 or 10 digits, ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, with spaces around or
+    instead of the separator. ``today`` sets the century of ten-digit forms (default: today).
+    """
+    stripped = text.strip()
+    match = _WHOLE.fullmatch(stripped)
+    if match is None:
+        return None
+    checked = _check(match["date"], match["tail"], plus=match["sep"] == "+", today=today)
+    if checked is None:
+        return None
+    start = len(text) - len(text.lstrip())
+    return IdNumber(checked[0], checked[1], start, start + len(stripped), stripped)
+
+
+def _joined(text: str, start: int, end: int, joiners: frozenset[str]) -> bool:
+    """Whether text[start:end] continues through one of ``joiners`` into another digit."""
+    before = start >= 2 and text[start - 1] in joiners and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] in joiners and text[end + 1].isdigit()
+    return before or after
+
+
+def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
+    """Every personnummer and samordningsnummer in free text, in order.
+
+    Separated forms (ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, also with a space) and bare runs of
+    12 digits (century 18, 19 or 20) or 10 digits, each with a real date and a valid checksum.
+    A bare run counts only when it is not part of a longer number: no digit next to it and no
+    joiner-and-digit ("070 1234567890", "12 3456789012") on either side. A separated form must
+    not continue through "-", "+", "/", ".", "," or ":" into a digit ("ÅÅÅÅMMDD ÅÅÅÅ-MM-DD");
+    a space next to it is fine ("möte 2024-03-05 om ÅÅMMDD-NNNN 14.30").
+    """
+    when = today or date.today()
+    found: list[IdNumber] = []
+    for match in _FREE.finditer(text):
+        bare = match["bare"]
+        if bare is not None:
+            if _joined(text, match.start(), match.end(), _JOINERS):
+                continue
+            date_digits, tail, plus = bare[:-4], bare[-4:], False
+        else:
+            # "ÅÅÅÅMMDD ÅÅÅÅ-MM-DD" is a date before another date, not a number.
+            if _joined(text, match.start(), match.end(), _TIGHT_JOINERS):
+                continue
+            date_digits, tail = match["date"], match["tail"]
+            plus = "+" in match["sep"]
+        checked = _check(date_digits, tail, plus=plus, today=when)
+        if checked is not None:
+            found.append(
+                IdNumber(checked[0], checked[1], match.start(), match.end(), match.group())
+            )
+    return found
+
+
+def _masked(span: str) -> str:
+    run = re.match(r"[0-9]+", span)
+    digits = run.group() if run else ""
+    date_part = digits[:8] if len(digits) in (8, 12) else digits[:6]
+    separator = "+" if "+" in span else "-"
+    return f"{date_part}{separator}XXXX"
+
+
+def mask(text: str, *, today: date | None = None) -> str:
+    """The text with each number found replaced by its date part and XXXX ("ÅÅMMDD-XXXX")."""
+    parts: list[str] = []
+    position = 0
+    for number in find_ids(text, today=today):
+        parts.append(text[position:number.start])
+        parts.append(number.masked)
+        position = number.end
+    parts.append(text[position:])
+    return "".join(parts)

@@ -1,0 +1,94 @@
+"""Importing a review's population of case files from a CSV or Excel file, all or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from kvtui.domain.casefile_import import (
+    ImportProblem,
+    ImportProblems,
+    ImportResult,
+    is_excel,
+    read_case_files,
+)
+from kvtui.store.casefiles import add_case_files
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.models import CaseFile, Review, Sample
+
+SIGNED = "signed"
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = path.name or str(path)
+    if path.is_dir():
+        raise ImportProblem(name, None, None, f"{path} är en mapp, inte en fil.")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportProblem(name, None, None, f"Filen {path} finns inte.") from None
+    except PermissionError:
+        raise ImportProblem(
+            name, None, None, f"Du har inte behörighet att läsa filen {path}."
+        ) from None
+    except OSError as error:
+        raise ImportProblem(
+            name, None, None, f"Filen {path} kan inte läsas ({error.strerror or error})."
+        ) from None
+
+
+def _check_review(session: Session, review_id: str) -> None:
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    if review.status == SIGNED:
+        raise InvalidInput("Granskningen är signerad och låst; akter kan inte läggas till.")
+    drawn = session.exec(select(Sample.id).where(Sample.review_id == review_id).limit(1)).first()
+    if drawn is not None:
+        raise InvalidInput("Urvalet är redan draget; akter kan inte läggas till.")
+
+
+def _existing_references(session: Session, review_id: str) -> set[str]:
+    return set(
+        session.exec(select(CaseFile.reference).where(CaseFile.review_id == review_id)).all()
+    )
+
+
+def import_case_files(
+    session: Session, review_id: str, path: Path, *, id_column: str,
+    sheet: str | None = None, today: date | None = None,
+) -> ImportResult:
+    """Read ``path`` (.xlsx/.xlsm by suffix, else CSV) and add its case files to the review.
+
+    All or nothing: every problem in the file is reported at once (ImportProblems, naming file,
+    line and field), a reference already in the review is refused the same way, and nothing is
+    written unless every row can be. Refuses a review whose sample is drawn or that is signed.
+    Commits on success.
+    """
+    _check_review(session, review_id)
+    result = read_case_files(
+        _read_bytes(path), path.name, id_column=id_column, sheet=sheet,
+        excel=is_excel(path.name), today=today,
+    )
+    existing = _existing_references(session, review_id)
+    clashes = [
+        ImportProblem(
+            result.source, line, result.id_column,
+            f"Akten {reference} finns redan i granskningen.",
+        )
+        for (reference, _), line in zip(result.case_files, result.line_numbers, strict=True)
+        if reference in existing
+    ]
+    if clashes:
+        raise ImportProblems(clashes)
+    try:
+        add_case_files(session, review_id, result.case_files)
+    except BaseException:
+        # add_case_files adds rows one by one before it can refuse one; drop them all, so a
+        # later commit on this session cannot write half the file.
+        session.rollback()
+        raise
+    return result
+

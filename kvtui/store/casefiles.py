@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput
-from kvtui.store.models import CaseFile, Sample
+from kvtui.store.models import CaseFile, Sample, new_id, utcnow
 
 
 def add_case_files(
@@ -39,17 +40,17 @@ def add_case_files(
             raise InvalidInput(f"Akten {reference} finns redan i granskningen.")
         existing.add(reference)
         cleaned.append((reference, attributes))
-    ids: list[str] = []
-    for reference, attributes in cleaned:
-        position += 1
-        row = CaseFile(
-            review_id=review_id,
-            reference=reference,
-            attributes_json=json.dumps(attributes, ensure_ascii=False),
-            position=position,
-        )
-        session.add(row)
-        ids.append(row.id)
+    now = utcnow()
+    values = []
+    for offset, (reference, attributes) in enumerate(cleaned, start=1):
+        values.append({
+            "id": new_id(), "created_at": now, "updated_at": now, "review_id": review_id,
+            "reference": reference, "position": position + offset,
+            "attributes_json": json.dumps(attributes, ensure_ascii=False),
+        })
+    if values:  # one bulk insert: a 10,000-row population would take seconds as ORM objects
+        session.connection().execute(insert(CaseFile.__table__), values)  # type: ignore[attr-defined]
+    ids = [row["id"] for row in values]
     if ids:
         changelog.append(
             session, review_id=review_id, entity="case_file", entity_id=review_id,

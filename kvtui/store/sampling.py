@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
@@ -22,15 +23,16 @@ from kvtui.domain.sampling import (
 )
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import CaseFile, Review, Sample, SampleItem, utcnow
+from kvtui.store.models import CaseFile, Review, Sample, SampleItem, new_id, utcnow
 
 
 def population(session: Session, review_id: str) -> list[PopulationItem]:
     """The review's case files as the sampling rules see them."""
     rows = session.exec(
-        select(CaseFile).where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
+        select(CaseFile.reference, CaseFile.attributes_json)
+        .where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
     ).all()
-    return [PopulationItem(row.reference, json.loads(row.attributes_json)) for row in rows]
+    return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
 def _sample_row(session: Session, review_id: str) -> Sample | None:
@@ -51,21 +53,16 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
     if sample is None:
         return None
     rows = session.exec(
-        select(SampleItem, CaseFile)
+        select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
+               SampleItem.replaced_reason, CaseFile.attributes_json)
         .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
         .where(SampleItem.sample_id == sample.id)
         .order_by(col(SampleItem.position))
     ).all()
     items = tuple(
-        SampledAkt(
-            case_file_id=case_file.id,
-            reference=case_file.reference,
-            position=item.position,
-            status=item.status,
-            replaced_reason=item.replaced_reason,
-            attributes=json.loads(case_file.attributes_json),
-        )
-        for item, case_file in rows
+        SampledAkt(case_file_id=cf_id, reference=reference, position=position, status=status,
+                   replaced_reason=reason, attributes=json.loads(attributes))
+        for cf_id, reference, position, status, reason, attributes in rows
     )
     return SampleInfo(
         id=sample.id,
@@ -119,8 +116,14 @@ def draw_sample(
     )
     session.add(sample)
     ids = _ids_by_reference(session, review_id)
-    for position, key in enumerate(drawn.keys, start=1):
-        session.add(SampleItem(sample_id=sample.id, case_file_id=ids[key], position=position))
+    session.flush()
+    now = utcnow()
+    session.connection().execute(insert(SampleItem.__table__), [  # type: ignore[attr-defined]
+        {"id": new_id(), "created_at": now, "updated_at": now, "sample_id": sample.id,
+         "case_file_id": ids[key], "position": position, "status": "active",
+         "replaced_reason": ""}
+        for position, key in enumerate(drawn.keys, start=1)
+    ])
     if review.status == "planning":
         review.status = "fieldwork"
         review.updated_at = utcnow()

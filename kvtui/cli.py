@@ -279,7 +279,7 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption =
                     "sampled": r.sampled,
                     "answered": r.answered,
                     "expected": r.expected,
-                    "updated": r.updated,
+                    "updated": r.updated.isoformat(),
                 }
                 for r in reviews
             ]
@@ -295,7 +295,8 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption =
     for r in reviews:
         progress = f"{r.answered}/{r.expected}" if r.expected else "–"
         table.add_row(
-            r.short_id, r.title, r.unit, r.status_label, str(r.case_files), progress, r.updated
+            r.short_id, r.title, r.unit, r.status_label, str(r.case_files), progress,
+            r.updated_text(),
         )
     Console().print(table)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 STATUSES: dict[str, str] = {
     "planning": "Planering",
@@ -94,7 +94,7 @@ class ReviewSummary:
     sampled: int
     answered: int
     expected: int
-    updated: str
+    updated: datetime  # UTC: the laptop's local time is for display only
     diary_number: str = ""
 
     @property
@@ -106,6 +106,11 @@ class ReviewSummary:
     def status_label(self) -> str:
         """The status in Swedish."""
         return status_label(self.status)
+
+    def updated_text(self, *, with_time: bool = True) -> str:
+        """When the review last changed, in the laptop's local time."""
+        moment = self.updated.astimezone() if self.updated.tzinfo else self.updated
+        return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
     @property
     def progress(self) -> float:

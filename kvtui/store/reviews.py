@@ -239,7 +239,7 @@ def _summary(session: Session, review: Review, template_title: str) -> ReviewSum
         sampled=sampled,
         answered=answered,
         expected=expected,
-        updated=review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        updated=review.updated_at,
         diary_number=review.diary_number,
     )
 

@@ -1,0 +1,192 @@
+"""The kvtui app: the screen stack, app-wide keys and the periodic backup.
+
+``make_app`` is the one way to build the app, used by the command line and by the tests alike,
+so that what is tested is what the auditor runs.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.worker import Worker, WorkerState
+
+from kvtui.store.backup import BackupError
+from kvtui.store.database import Store
+from kvtui.store.errors import NotFound
+from kvtui.store.reviews import resolve_review_id
+from kvtui.tui.commands import KvtuiCommands
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.messages import OpenReview
+from kvtui.tui.screens.help import HelpScreen
+from kvtui.tui.screens.new_review import ReviewFormScreen
+from kvtui.tui.screens.reviews import ReviewsScreen
+from kvtui.tui.screens.workspace import WorkspaceScreen
+
+BACKUP_INTERVAL_SECONDS = 180.0
+BACKUP_GROUP = "backup"
+UNCLEAN_NOTICE = (
+    "kvtui avslutades inte korrekt förra gången; databasen har kontrollerats och är hel."
+)
+READ_ONLY_NOTICE = "Databasen är öppnad skrivskyddad: du kan läsa men inte ändra något."
+
+
+class KvtuiApp(App[None]):
+    """The auditor's field kit: Granskningar first, a review's workspace on top of it."""
+
+    TITLE = "kvtui"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = {KvtuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority, so that F1 also works over forms and dialogs (modal screens).
+        Binding("f1", "help", "Hjälp", priority=True, id="app.help"),
+        # Shown in the footer of Granskningar only, where there is room for it.
+        Binding("ctrl+q", "quit", "Avsluta", show=False, priority=True, id="app.quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Kommandon",
+            show=False,
+            priority=True,
+            tooltip="Sök bland alla kommandon",
+            id="app.command_palette",
+        ),
+    ]
+
+    def __init__(self, store: Store, *, open_review: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._open_review_ref = open_review
+
+    def on_mount(self) -> None:
+        self.push_screen(ReviewsScreen(self.store))
+        if self.store.warning:
+            self.notify(self.store.warning, severity="warning", timeout=20, markup=False)
+        if self.store.was_unclean:
+            self.notify(UNCLEAN_NOTICE, timeout=10)
+        if self.store.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=10)
+        self.set_interval(BACKUP_INTERVAL_SECONDS, self.periodic_backup)
+        if self._open_review_ref:
+            self._open_initial(self._open_review_ref)
+
+    def _open_initial(self, ref: str) -> None:
+        """The review named on the command line, by full or short id."""
+        try:
+            with self.store.session() as session:
+                review_id = resolve_review_id(session, ref)
+        except NotFound as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        self.open_review(review_id)
+
+    # --- screens ------------------------------------------------------------------------------
+
+    def open_review(self, review_id: str) -> None:
+        """Show a review's workspace over Granskningar, closing any other open review."""
+        while isinstance(self.screen, WorkspaceScreen):
+            self.pop_screen()
+        self.push_screen(WorkspaceScreen(self.store, review_id))
+
+    def on_open_review(self, message: OpenReview) -> None:
+        """A screen asked for a review; the app owns the stack, so it does the opening."""
+        self.open_review(message.review_id)
+
+    def action_new_review(self) -> None:
+        """Ny granskning: the form, then the new review's workspace."""
+        if self.store.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning")
+            return
+
+        def created(review_id: str | None) -> None:
+            if review_id is not None:
+                self.notify("Granskningen är skapad.", timeout=3)
+                self.open_review(review_id)
+
+        self.push_screen(ReviewFormScreen(self.store), created)
+
+    def action_help(self) -> None:
+        """F1: every key, wherever the auditor is; F1 again closes it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P, with a Swedish prompt."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Sök kommando …", id="--command-palette")
+            )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in text fields; say in Swedish how to quit instead."""
+        self.notify("Tryck Ctrl+Q för att avsluta kvtui.", title="Vill du avsluta?")
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q. Everything else is saved already; only an open form can lose text.
+
+        Ctrl+Q a second time, over the question, quits without asking again.
+        """
+        unsaved = any(
+            isinstance(screen, ReviewFormScreen) and screen.has_changes
+            for screen in self.screen_stack
+        )
+        if not unsaved or isinstance(self.screen, ConfirmDialog):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog("Formuläret har uppgifter som inte är sparade. Avsluta ändå?"),
+            answered,
+        )
+
+    # --- backups ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
+    def periodic_backup(self) -> None:
+        """Every few minutes, a verified backup if anything has changed since the last one.
+
+        Runs in a thread so the auditor never waits for it; only a failure is reported.
+        """
+        self.store.backup_if_changed()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
+    def action_backup_now(self) -> None:
+        """A verified backup now, e.g. before leaving the office with the laptop."""
+        if self.store.read_only:
+            self.call_from_thread(self.notify, READ_ONLY_NOTICE, severity="warning")
+            return
+        info = self.store.backup()
+        self.call_from_thread(
+            self.notify, f"Säkerhetskopian är gjord och kontrollerad ({info.label}).",
+            timeout=4,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Report a failed backup: the auditor must know when her safety net is gone."""
+        if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        reason = str(error) if isinstance(error, BackupError) else (
+            f"Säkerhetskopian kunde inte göras ({type(error).__name__}: {error})."
+        )
+        self.notify(
+            f"{reason} Ditt arbete är sparat i databasen; kvtui försöker igen om en stund.",
+            title="Säkerhetskopiering misslyckades",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
+
+
+def make_app(store: Store, *, open_review: str | None = None) -> KvtuiApp:
+    """The app over an open store, optionally with a review (full or short id) opened."""
+    return KvtuiApp(store, open_review=open_review)

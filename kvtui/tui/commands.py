@@ -1,0 +1,113 @@
+"""The command palette (Ctrl+P): every action kvtui has, found by typing part of its name.
+
+Keys are quick once learnt; the palette is how an auditor finds an action she has not learnt
+yet, so everything the keys do is here too, in the same Swedish words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+from textual.screen import ModalScreen
+
+from kvtui.store.reviews import list_reviews
+from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.reviews import ReviewsScreen
+from kvtui.tui.screens.workspace import WorkspaceScreen
+
+if TYPE_CHECKING:
+    from kvtui.tui.app import KvtuiApp
+
+
+@dataclass(frozen=True)
+class Command:
+    """One entry of the palette."""
+
+    name: str
+    help: str
+    run: Callable[[], Any]
+
+
+def _workspace_commands(screen: WorkspaceScreen) -> list[Command]:
+    commands = [
+        Command(part.title, f"Visa delen {part.title} ({part.key})",
+                partial(screen.show_part, part.id))
+        for part in PARTS
+    ]
+    commands += [
+        Command("Redigera uppgifter", "Ändra titel, enhet, period, syfte … (e)",
+                screen.action_edit),
+        Command("Tillbaka till Granskningar", "Stäng granskningen (Esc)", screen.action_back),
+    ]
+    return commands
+
+
+def palette_commands(app: KvtuiApp, screen: object) -> list[Command]:
+    """The commands that make sense on ``screen``, the screen the palette was opened from.
+
+    Over a form or a dialog only Hjälp and Avsluta are offered, so that choosing a command
+    never throws away what is being typed.
+    """
+    common = [
+        Command("Hjälp", "Alla tangenter (F1)", app.action_help),
+        Command("Avsluta", "Stäng kvtui (Ctrl+Q)", app.action_quit),
+    ]
+    if isinstance(screen, ModalScreen):
+        return common
+    commands = [Command("Ny granskning", "Skapa en granskning från en mall (n)",
+                        app.action_new_review)]
+    with app.store.session() as session:
+        reviews = list_reviews(session)
+    commands += [
+        Command(
+            f"Öppna granskning {review.title}",
+            " · ".join(part for part in (review.short_id, review.unit, review.status_label)
+                       if part),
+            partial(app.open_review, review.id),
+        )
+        for review in reviews
+    ]
+    if isinstance(screen, WorkspaceScreen):
+        commands += _workspace_commands(screen)
+    if isinstance(screen, ReviewsScreen):
+        commands.append(Command("Uppdatera listan", "Läs granskningarna på nytt (r)",
+                                screen.action_refresh))
+    commands.append(Command("Säkerhetskopiera nu",
+                            "Gör en kontrollerad säkerhetskopia av databasen",
+                            app.action_backup_now))
+    return commands + common
+
+
+class KvtuiCommands(Provider):
+    """Offers ``palette_commands`` to Textual's command palette."""
+
+    async def startup(self) -> None:
+        """Read the commands once per opening of the palette, while it is drawn."""
+        self._commands = palette_commands(cast("KvtuiApp", self.app), self.screen)
+
+    async def discover(self) -> Hits:
+        """All commands, in a sensible order, before anything is typed."""
+        for command in self._commands:
+            # The palette reads names and help as markup; review titles are the auditor's text.
+            yield DiscoveryHit(
+                escape(command.name), command.run, text=command.name, help=escape(command.help)
+            )
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose names match what is typed, best first."""
+        matcher = self.matcher(query)
+        for command in self._commands:
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command.name),
+                    command.run,
+                    text=command.name,
+                    help=escape(command.help),
+                )

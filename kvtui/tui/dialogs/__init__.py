@@ -1,0 +1,1 @@
+"""Small modal dialogs that return a typed result to a callback."""

@@ -1,0 +1,186 @@
+"""Granskningar: every review in the store, with status and progress; the way into each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kvtui.domain.reviews import ReviewSummary
+from kvtui.store.database import Store
+from kvtui.store.reviews import list_reviews
+from kvtui.tui.format import DASH, progress_text, shorten
+from kvtui.tui.messages import OpenReview
+
+EMPTY_TEXT = "Inga granskningar ännu. Tryck n för att skapa en, eller kör kvtui demo."
+
+# Below this width the Ändrad column shows the date only, to leave room for the titles.
+_WIDE = 100
+_SCROLLBAR = 2
+_MIN_FLEX = 8
+
+
+def _row(summary: ReviewSummary, *, wide: bool) -> tuple[str, ...]:
+    return (
+        summary.short_id,
+        summary.title,
+        summary.unit,
+        summary.status_label,
+        progress_text(summary.answered, summary.expected),
+        summary.updated_text(with_time=wide),
+    )
+
+
+class ReviewsScreen(Screen[None]):
+    """The list of reviews; the screen kvtui starts on and returns to.
+
+    Titles and units are cut to fit 80 columns; the line under the table shows the highlighted
+    review in full.
+    """
+
+    BINDINGS = [
+        Binding("n", "app.new_review", "Ny granskning", id="reviews.new"),
+        Binding("enter", "open", "Öppna", priority=True, id="reviews.open"),
+        Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
+        # The app's Ctrl+Q (hidden) works everywhere; this one shows it where the auditor
+        # starts and ends. Priority, or the app's hidden binding would take its footer place.
+        Binding("ctrl+q", "app.quit", "Avsluta", priority=True, id="reviews.quit"),
+    ]
+
+    HEADERS = ("Id", "Titel", "Enhet", "Status", "Framsteg", "Ändrad")
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+        self._reviews: list[ReviewSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(EMPTY_TEXT, id="reviews-empty")
+        yield DataTable(id="reviews-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="reviews-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Granskningar"
+
+    def on_screen_resume(self) -> None:
+        """First shown, or back from a review or a form: progress or fields may have changed."""
+        self.refresh_reviews(keep=self.highlighted_id)
+
+    def on_resize(self) -> None:
+        """Share the new width between Titel and Enhet."""
+        self._fill_table(keep=self.highlighted_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Öppna shows greyed out while there is nothing to open."""
+        if action == "open" and not self._reviews:
+            return None
+        return True
+
+    @property
+    def reviews(self) -> list[ReviewSummary]:
+        """The reviews as last read from the store, in table order."""
+        return list(self._reviews)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The full id of the review under the cursor, or None when the list is empty."""
+        table = self.query_one("#reviews-table", DataTable)
+        if not self._reviews or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), len(self._reviews) - 1)
+        return self._reviews[row].id
+
+    def refresh_reviews(self, keep: str | None = None) -> None:
+        """Read the list again from the store and keep the cursor on ``keep`` if it is there."""
+        with self._store.session() as session:
+            self._reviews = list_reviews(session)
+        self._fill_table(keep=keep)
+
+    def _column_widths(self, rows: list[tuple[str, ...]]) -> list[int]:
+        """Fixed columns as wide as their content; Titel and Enhet share the rest."""
+        widths = [
+            max([len(header), *(len(row[index]) for row in rows)])
+            for index, header in enumerate(self.HEADERS)
+        ]
+        padding = 2 * len(self.HEADERS)
+        fixed = widths[0] + sum(widths[3:])
+        room = max(self.size.width - _SCROLLBAR - padding - fixed, 2 * _MIN_FLEX)
+        title = max(min(widths[1], room * 3 // 5), _MIN_FLEX)
+        unit = max(min(widths[2], room - title), _MIN_FLEX)
+        # Give what the unit does not need back to the title.
+        title = max(min(widths[1], room - unit), _MIN_FLEX)
+        widths[1], widths[2] = title, unit
+        return widths
+
+    def _fill_table(self, keep: str | None = None) -> None:
+        table = self.query_one("#reviews-table", DataTable)
+        empty = not self._reviews
+        self.query_one("#reviews-empty", Static).display = empty
+        table.display = not empty
+        self.query_one("#reviews-detail", Static).display = not empty
+        wide = self.size.width >= _WIDE
+        rows = [_row(summary, wide=wide) for summary in self._reviews]
+        widths = self._column_widths(rows)
+        self.refresh_bindings()
+        table.clear(columns=True)
+        for header, width in zip(self.HEADERS, widths, strict=True):
+            table.add_column(header, width=width, key=header)
+        for summary, row in zip(self._reviews, rows, strict=True):
+            # Text, not str: DataTable reads a str as markup, and a title may hold "[".
+            cells = [Text(shorten(cell, width)) for cell, width in zip(row, widths, strict=True)]
+            table.add_row(*cells, key=summary.id)
+        if empty:
+            return
+        index = next((i for i, s in enumerate(self._reviews) if s.id == keep), 0)
+        table.move_cursor(row=index)
+        self._show_detail(index)
+        table.focus()
+
+    def _show_detail(self, index: int) -> None:
+        if not 0 <= index < len(self._reviews):
+            return
+        summary = self._reviews[index]
+        place = ", ".join(part for part in (summary.unit, summary.municipality) if part)
+        facts = [
+            f"Dnr {summary.diary_number}" if summary.diary_number else "",
+            f"{summary.case_files} akter",
+            f"urval {summary.sampled}" if summary.sampled else "inget urval",
+            f"ändrad {summary.updated_text()}",
+            f"mall: {summary.template_title}" if summary.template_title else "",
+        ]
+        self.query_one("#reviews-detail", Static).update(
+            Text.assemble(
+                (summary.title, "bold"),
+                "\n",
+                place or DASH,
+                "\n",
+                " · ".join(fact for fact in facts if fact),
+            )
+        )
+
+    @on(DataTable.RowHighlighted, "#reviews-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#reviews-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        # A mouse click on a row; Enter reaches action_open first.
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Open the highlighted review's workspace."""
+        review_id = self.highlighted_id
+        if review_id is None:
+            self.notify("Det finns ingen granskning att öppna. Tryck n för att skapa en.")
+            return
+        self.post_message(OpenReview(review_id))
+
+    def action_refresh(self) -> None:
+        """Read the list again, e.g. after ``kvtui demo`` in another window."""
+        self.refresh_reviews(keep=self.highlighted_id)
+        self.notify("Listan är uppdaterad.", timeout=2)

@@ -1,0 +1,156 @@
+"""A review's workspace: one part per stage of the work, chosen by 1–8 or from the list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kvtui.domain.reviews import ReviewDetail
+from kvtui.store.database import Store
+from kvtui.store.errors import NotFound
+from kvtui.store.reviews import review_detail
+from kvtui.tui.parts import PARTS, part_by_id
+from kvtui.tui.screens.new_review import ReviewFormScreen
+from kvtui.tui.widgets.overview import ReviewOverview
+from kvtui.tui.widgets.part_note import PartNote
+
+_PART_KEYS = Binding.Group("Del", compact=True)
+
+
+class WorkspaceScreen(Screen[None]):
+    """Everything about one review; Escape goes back to Granskningar.
+
+    The screen reads the review once and after each change, and hands it down to the part
+    widgets; the parts never read each other.
+    """
+
+    BINDINGS = [
+        *(
+            Binding(
+                part.key,
+                f"show_part('{part.id}')",
+                part.title,
+                group=_PART_KEYS,
+                id=f"workspace.part.{part.id}",
+            )
+            for part in PARTS
+        ),
+        Binding("e", "edit", "Redigera", tooltip="Redigera uppgifter", id="workspace.edit"),
+        Binding("r", "reload", "Uppdatera", show=False, id="workspace.reload"),
+        Binding("escape", "back", "Tillbaka", id="workspace.back"),
+    ]
+
+    def __init__(self, store: Store, review_id: str) -> None:
+        super().__init__()
+        self._store = store
+        self._review_id = review_id
+        self._detail: ReviewDetail | None = None
+
+    @property
+    def review_id(self) -> str:
+        """The full id of the review shown."""
+        return self._review_id
+
+    @property
+    def detail(self) -> ReviewDetail | None:
+        """The review as last read from the store."""
+        return self._detail
+
+    @property
+    def current_part(self) -> str:
+        """The id of the part on show (see ``kvtui.tui.parts``)."""
+        current = self.query_one("#part-content", ContentSwitcher).current or ""
+        return current.removeprefix("part-")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-bar")
+        with Horizontal(id="workspace"):
+            yield OptionList(
+                *(Option(f"{part.key} {part.title}", id=part.id) for part in PARTS),
+                id="part-list",
+            )
+            with ContentSwitcher(id="part-content", initial=PARTS[0].widget_id):
+                yield ReviewOverview(id=PARTS[0].widget_id)
+                for part in PARTS[1:]:
+                    yield PartNote(part)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#part-list", OptionList).highlighted = 0
+        self.query_one("#part-list", OptionList).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the review again and show it; back to Granskningar if it is gone."""
+        try:
+            with self._store.session() as session:
+                detail = review_detail(session, self._review_id)
+        except NotFound as error:
+            self.notify(str(error), severity="error", markup=False)
+            self.dismiss(None)
+            return
+        self._detail = detail
+        summary = detail.summary
+        self.sub_title = f"Granskning {summary.short_id}"
+        self.query_one("#review-bar", Static).update(
+            Text.assemble((summary.title, "bold"), "  ·  ", summary.status_label)
+        )
+        self.query_one(ReviewOverview).detail = detail
+
+    def show_part(self, part_id: str) -> None:
+        """Bring a part to the front and mark it in the list."""
+        part = part_by_id(part_id)
+        self.query_one("#part-content", ContentSwitcher).current = part.widget_id
+        options = self.query_one("#part-list", OptionList)
+        index = options.get_option_index(part.id)
+        if options.highlighted != index:
+            options.highlighted = index
+
+    def action_show_part(self, part_id: str) -> None:
+        """Keys 1–8."""
+        self.show_part(part_id)
+
+    @on(OptionList.OptionHighlighted, "#part-list")
+    def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.show_part(event.option.id)
+
+    @on(OptionList.OptionSelected, "#part-list")
+    def _part_selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter on a part: move into it, so arrow keys scroll its content.
+        if event.option.id is not None:
+            self.show_part(event.option.id)
+            content = self.query_one("#part-content", ContentSwitcher).visible_content
+            if content is not None:
+                content.focus()
+
+    def action_edit(self) -> None:
+        """Redigera uppgifter: the same form as Ny granskning, filled in."""
+        if self._detail is None:
+            return
+        if self._store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; uppgifterna kan inte ändras.",
+                        severity="warning")
+            return
+
+        def edited(review_id: str | None) -> None:
+            if review_id is not None:
+                self.reload()
+                self.notify("Uppgifterna är sparade.", timeout=3)
+
+        self.app.push_screen(ReviewFormScreen(self._store, self._detail), edited)
+
+    def action_reload(self) -> None:
+        """Read the review again from the store."""
+        self.reload()
+
+    def action_back(self) -> None:
+        """Back to Granskningar."""
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets that screens compose, each showing one part of a review."""

@@ -1,0 +1,113 @@
+"""Översikt: a review's facts, progress and report sections, read-only at a glance."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from kvtui.domain.reviews import ReviewDetail
+from kvtui.tui.format import DASH, period_text, progress_text
+
+# The quality dimensions by the names the auditors' reports use for them.
+DIMENSION_NAMES = {
+    "struktur": "strukturkvalitet",
+    "process": "processkvalitet",
+    "resultat": "resultatkvalitet",
+}
+
+
+def _facts_table(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=13)
+    table.add_column(ratio=1)
+    for label, value in rows:
+        table.add_row(label, Text(value or DASH))
+    return table
+
+
+def facts_rows(detail: ReviewDetail) -> list[tuple[str, str]]:
+    """Label and value of each fact, in the order the report's cover and Metod use them."""
+    fields = detail.fields
+    summary = detail.summary
+    template = summary.template_title or detail.template_name
+    return [
+        ("Status", summary.status_label),
+        ("Enhet", fields.unit),
+        ("Kommun", fields.municipality),
+        ("Nämnd", fields.committee),
+        ("Diarienummer", fields.diary_number),
+        ("Granskare", ", ".join(fields.auditors)),
+        ("Period", period_text(fields.period_start, fields.period_end)),
+        ("Mall", f"{template}, version {detail.template_version} ({detail.template_name})"),
+    ]
+
+
+def progress_rows(detail: ReviewDetail) -> list[tuple[str, str]]:
+    """How far the file review has come."""
+    summary = detail.summary
+    sampled = str(summary.sampled) if summary.sampled else "inget urval draget ännu"
+    return [
+        ("Akter", str(summary.case_files)),
+        ("Urval", sampled),
+        ("Kriterier", str(len(detail.criteria_codes))),
+        ("Besvarade", progress_text(summary.answered, summary.expected)),
+    ]
+
+
+def _sections_table(detail: ReviewDetail) -> Table:
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("Nr", no_wrap=True)
+    table.add_column("Avsnitt", ratio=1)
+    table.add_column("Dimension", no_wrap=True)
+    for section in detail.sections:
+        indent = "  " * max(section.number.count("."), 0)
+        table.add_row(
+            Text(section.number),
+            Text(indent + section.title),
+            Text(DIMENSION_NAMES.get(section.dimension, section.dimension)),
+        )
+    return table
+
+
+class ReviewOverview(VerticalScroll):
+    """Shows the review set in ``detail``; the workspace sets it after every change."""
+
+    detail: reactive[ReviewDetail | None] = reactive(None)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Uppgifter", classes="part-heading")
+        yield Static(id="overview-facts")
+        yield Static("Framsteg", classes="part-heading")
+        yield Static(id="overview-progress")
+        yield Static("Rapportens avsnitt", classes="part-heading")
+        yield Static(id="overview-sections")
+        yield Static("Syfte", classes="part-heading")
+        yield Static(id="overview-purpose", markup=False)
+        yield Static("Omfattning och avgränsningar", classes="part-heading")
+        yield Static(id="overview-scope", markup=False)
+
+    def watch_detail(self, detail: ReviewDetail | None) -> None:
+        """Redraw from the new detail; the widget never reads the store itself."""
+        if detail is None or not self.is_mounted:
+            return
+        self.query_one("#overview-facts", Static).update(_facts_table(facts_rows(detail)))
+        self.query_one("#overview-progress", Static).update(
+            _facts_table(progress_rows(detail))
+        )
+        sections = (
+            _sections_table(detail) if detail.sections else Text("Mallen har inga avsnitt.")
+        )
+        self.query_one("#overview-sections", Static).update(sections)
+        self.query_one("#overview-purpose", Static).update(
+            detail.fields.purpose or "Inget syfte skrivet ännu. Tryck e för att skriva det."
+        )
+        self.query_one("#overview-scope", Static).update(
+            detail.fields.scope or "Ingen omfattning skriven ännu. Tryck e för att skriva den."
+        )
+
+    def on_mount(self) -> None:
+        self.watch_detail(self.detail)

@@ -1,0 +1,197 @@
+"""The app shell: start-up notices, F1, the command palette and the periodic backup."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pytest
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.widgets import OptionList
+from textual.worker import WorkerFailed
+
+from kvtui.store.backup import BackupError
+from kvtui.store.database import Store, open_store
+from kvtui.tui.app import UNCLEAN_NOTICE, KvtuiApp, make_app
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.help import HelpScreen, help_text
+from kvtui.tui.screens.new_review import ReviewFormScreen
+from kvtui.tui.screens.reviews import ReviewsScreen
+from kvtui.tui.screens.workspace import WorkspaceScreen
+
+SIZE = (80, 24)
+
+Notes = list[tuple[str, dict[str, Any]]]
+
+
+def _record_notes(app: KvtuiApp) -> Notes:
+    notes: Notes = []
+    app.notify = lambda message, **kwargs: notes.append((str(message), kwargs))  # type: ignore[method-assign]
+    return notes
+
+
+async def _palette_prompts(
+    app: KvtuiApp, pilot: Any, query: str = "", *, expect: str
+) -> list[str]:
+    """Open the palette, type ``query`` and wait until ``expect`` is among the commands."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert CommandPalette.is_open(app)
+    if query:
+        await pilot.press(*query)
+    results = app.screen.query_one(OptionList)
+    prompts: list[str] = []
+    for _ in range(40):  # the palette gathers hits in the background
+        await pilot.pause(0.05)
+        prompts = [
+            str(results.get_option_at_index(i).prompt).splitlines()[0]
+            for i in range(results.option_count)
+        ]
+        if expect in prompts:
+            break
+    return prompts
+
+
+async def test_starts_on_granskningar(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.title == "kvtui"
+        assert isinstance(app.screen, ReviewsScreen)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_start_notices(store: Store) -> None:
+    store.warning = "Varning: databasen ligger i en molnsynkad mapp."
+    store.was_unclean = True
+    app = make_app(store)
+    notes = _record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    [options] = [o for m, o in notes if m == store.warning]
+    assert options["severity"] == "warning"
+    assert any(message == UNCLEAN_NOTICE for message, _ in notes)
+
+
+async def test_read_only_store_refuses_new_review(store: Store, review_id: str) -> None:
+    reader = open_store(store.path, read_only=True)
+    try:
+        app = make_app(reader)
+        notes = _record_notes(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewsScreen)
+    finally:
+        reader.close()
+    assert any("skrivskyddad" in message for message, _ in notes)
+
+
+async def test_f1_shows_help(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewsScreen)
+
+
+async def test_f1_works_over_a_form(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")  # a modal screen, which hides the app's ordinary keys
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # F1 again closes it
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewFormScreen)
+
+
+@pytest.mark.parametrize(
+    "screen_class", [ReviewsScreen, WorkspaceScreen, ReviewFormScreen, ConfirmDialog, HelpScreen]
+)
+def test_help_lists_every_key(screen_class: type) -> None:
+    text = help_text()
+    for binding in screen_class.BINDINGS:
+        assert isinstance(binding, Binding)
+        assert binding.description.split()[0] in text, binding
+
+
+async def test_palette_lists_actions(store: Store, review_id: str) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        prompts = await _palette_prompts(app, pilot, expect="Avsluta")
+        assert "Ny granskning" in prompts
+        assert "Öppna granskning Granskning av familjevården 2026" in prompts
+        assert "Hjälp" in prompts
+        assert "Avsluta" in prompts
+        assert "Aktgranskning" not in prompts  # only with a review open
+
+
+async def test_palette_search_and_run(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        prompts = await _palette_prompts(app, pilot, "ny", expect="Ny granskning")
+        assert prompts[0] == "Ny granskning"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewFormScreen)
+
+
+async def test_palette_in_workspace_has_the_parts(store: Store, review_id: str) -> None:
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WorkspaceScreen)
+        prompts = await _palette_prompts(app, pilot, expect="Avsluta")
+        for part in PARTS:
+            assert part.title in prompts
+        assert "Redigera uppgifter" in prompts
+
+
+async def test_palette_switches_part(store: Store, review_id: str) -> None:
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = app.screen
+        assert isinstance(workspace, WorkspaceScreen)
+        prompts = await _palette_prompts(app, pilot, "aktg", expect="Aktgranskning")
+        assert prompts[0] == "Aktgranskning"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert workspace.current_part == "filereview"
+
+
+async def test_failed_backup_is_reported(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise BackupError("Säkerhetskopian kunde inte göras: disken är full")
+
+    monkeypatch.setattr(store, "backup_if_changed", broken)
+    app = make_app(store)
+    notes = _record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.periodic_backup()
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    [options] = [o for m, o in notes if "disken är full" in m]
+    assert options["severity"] == "error"
+
+
+async def test_successful_backup_is_silent(store: Store) -> None:
+    app = make_app(store)
+    notes = _record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.periodic_backup()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert notes == []

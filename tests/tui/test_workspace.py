@@ -1,0 +1,76 @@
+"""The review workspace: header, Översikt, keys 1–8 and the way back."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from kvtui.store.database import Store
+from kvtui.tui.app import make_app
+from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.reviews import ReviewsScreen
+from kvtui.tui.screens.workspace import WorkspaceScreen
+from kvtui.tui.widgets.overview import facts_rows, progress_rows
+
+SIZE = (80, 24)
+
+
+async def test_keys_1_to_8_switch_parts(store: Store, review_id: str) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        workspace = app.screen
+        assert isinstance(workspace, WorkspaceScreen)
+        assert workspace.current_part == "overview"
+        options = workspace.query_one("#part-list", OptionList)
+        for index, part in reversed(list(enumerate(PARTS))):
+            await pilot.press(part.key)
+            assert workspace.current_part == part.id
+            assert options.highlighted == index
+        await pilot.press("down")  # the list follows the arrows too
+        assert workspace.current_part == PARTS[1].id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewsScreen)
+
+
+async def test_parts_not_built_yet_say_so(store: Store, review_id: str) -> None:
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = app.screen
+        assert isinstance(workspace, WorkspaceScreen)
+        for part in PARTS[1:]:
+            text = str(workspace.query_one(f"#{part.widget_id} .part-text", Static).content)
+            assert "Delen kommer i en senare version." in text
+
+
+async def test_overview_shows_the_facts(store: Store, review_id: str) -> None:
+    app = make_app(store, open_review=review_id[:8])  # the short id, as the CLI passes it
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = app.screen
+        assert isinstance(workspace, WorkspaceScreen)
+        assert workspace.review_id == review_id
+        detail = workspace.detail
+        assert detail is not None
+        facts = dict(facts_rows(detail))
+        assert facts["Enhet"] == "Familjevårdsenheten"
+        assert facts["Granskare"] == "Karin Ekdahl, Jonas Lindwall"
+        assert facts["Period"] == "2026-09-01 – 2026-11-30"
+        assert "version" in facts["Mall"]
+        progress = dict(progress_rows(detail))
+        assert progress["Akter"] == "0"
+        assert progress["Besvarade"] == "–"
+        sections = workspace.query_one("#overview-sections", Static)
+        assert sections.display and len(detail.sections) > 5
+
+
+async def test_unknown_review_on_command_line_stays_on_the_list(store: Store) -> None:
+    app = make_app(store, open_review="abcdef12")
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewsScreen)
+    assert any("abcdef12" in note for note in notes)

@@ -15,10 +15,11 @@ from kvtui.domain.reviews import ReviewDetail
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.reviews import review_detail
+from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.widgets.overview import ReviewOverview
-from kvtui.tui.widgets.part_note import PartNote
+from kvtui.tui.widgets.part_base import WorkspacePart
 
 _PART_KEYS = Binding.Group("Del", compact=True)
 
@@ -79,7 +80,7 @@ class WorkspaceScreen(Screen[None]):
             with ContentSwitcher(id="part-content", initial=PARTS[0].widget_id):
                 yield ReviewOverview(id=PARTS[0].widget_id)
                 for part in PARTS[1:]:
-                    yield PartNote(part)
+                    yield part_widget(part, self._store, self._review_id)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -107,7 +108,12 @@ class WorkspaceScreen(Screen[None]):
     def show_part(self, part_id: str) -> None:
         """Bring a part to the front and mark it in the list."""
         part = part_by_id(part_id)
-        self.query_one("#part-content", ContentSwitcher).current = part.widget_id
+        switcher = self.query_one("#part-content", ContentSwitcher)
+        if switcher.current != part.widget_id:
+            switcher.current = part.widget_id
+            widget = switcher.get_child_by_id(part.widget_id)
+            if isinstance(widget, WorkspacePart):
+                widget.reload()
         options = self.query_one("#part-list", OptionList)
         index = options.get_option_index(part.id)
         if options.highlighted != index:

@@ -87,8 +87,9 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP) -> B
         if final.exists():
             raise BackupError(f"Filen {final} finns redan. Välj ett annat namn.")
         final.parent.mkdir(parents=True, exist_ok=True)
+    remove_partial_backups(final.parent)
     partial = final.with_name(final.name + ".tmp")
-    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # private from the first byte; SQLite keeps the mode
     try:
         copy_database(store, partial)
     except sqlite3.Error as error:
@@ -102,6 +103,15 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP) -> B
     if dest is None:
         rotate(backups_dir(store), keep)
     return BackupInfo(final, now)
+
+
+def remove_partial_backups(folder: Path) -> None:
+    """Delete copies a killed backup left half-written: they hold case data and are no use."""
+    if not folder.is_dir():
+        return
+    for suffix in ("*.db.tmp", "*.db.tmp-wal", "*.db.tmp-shm", "*.db.tmp-journal"):
+        for leftover in folder.glob(suffix):
+            leftover.unlink(missing_ok=True)
 
 
 def list_backups(store: Path) -> list[BackupInfo]:

@@ -235,3 +235,14 @@ def test_review_rows_survive_reopen(store_path: Path) -> None:
     with store.session() as session:
         assert session.get(Review, review_id) is not None
     store.close()
+
+
+def test_half_written_backups_are_removed(store) -> None:
+    folder = backups_dir(store.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("kvtui-20260101-000000.db.tmp", "kvtui-20260101-000000.db.tmp-wal",
+                 "kvtui-20260101-000000.db.tmp-shm"):
+        (folder / name).write_bytes(b"half a copy")
+    info = store.backup()
+    assert sorted(p.name for p in folder.iterdir()) == [info.path.name]
+    assert info.path.stat().st_mode & 0o077 == 0

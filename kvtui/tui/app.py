@@ -21,10 +21,10 @@ from kvtui.store.reviews import resolve_review_id
 from kvtui.tui.commands import KvtuiCommands
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.messages import OpenReview
-from kvtui.tui.screens.help import HelpScreen
-from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
-from kvtui.tui.screens.workspace import WorkspaceScreen
+
+# The workspace, the form and help are imported when first opened, so that the first frame
+# (Granskningar) does not wait for them.
 
 BACKUP_INTERVAL_SECONDS = 180.0
 BACKUP_GROUP = "backup"
@@ -38,7 +38,7 @@ class KvtuiApp(App[None]):
     """The auditor's field kit: Granskningar first, a review's workspace on top of it."""
 
     TITLE = "kvtui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss"]
     COMMANDS: ClassVar = {KvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that F1 also works over forms and dialogs (modal screens).
@@ -87,6 +87,8 @@ class KvtuiApp(App[None]):
 
     def open_review(self, review_id: str) -> None:
         """Show a review's workspace over Granskningar, closing any other open review."""
+        from kvtui.tui.screens.workspace import WorkspaceScreen
+
         while isinstance(self.screen, WorkspaceScreen):
             self.pop_screen()
         self.push_screen(WorkspaceScreen(self.store, review_id))
@@ -97,6 +99,8 @@ class KvtuiApp(App[None]):
 
     def action_new_review(self) -> None:
         """Ny granskning: the form, then the new review's workspace."""
+        from kvtui.tui.screens.new_review import ReviewFormScreen
+
         if self.store.read_only:
             self.notify(READ_ONLY_NOTICE, severity="warning")
             return
@@ -110,6 +114,8 @@ class KvtuiApp(App[None]):
 
     def action_help(self) -> None:
         """F1: every key, wherever the auditor is; F1 again closes it."""
+        from kvtui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
@@ -131,6 +137,8 @@ class KvtuiApp(App[None]):
 
         Ctrl+Q a second time, over the question, quits without asking again.
         """
+        from kvtui.tui.screens.new_review import ReviewFormScreen
+
         unsaved = any(
             isinstance(screen, ReviewFormScreen) and screen.has_changes
             for screen in self.screen_stack

@@ -18,10 +18,10 @@ from textual.screen import ModalScreen
 from kvtui.store.reviews import list_reviews
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
-from kvtui.tui.screens.workspace import WorkspaceScreen
 
 if TYPE_CHECKING:
     from kvtui.tui.app import KvtuiApp
+    from kvtui.tui.screens.workspace import WorkspaceScreen
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ def palette_commands(app: KvtuiApp, screen: object) -> list[Command]:
         )
         for review in reviews
     ]
+    from kvtui.tui.screens.workspace import WorkspaceScreen
+
     if isinstance(screen, WorkspaceScreen):
         commands += _workspace_commands(screen)
     if isinstance(screen, ReviewsScreen):

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.casefile_import import (
+    ImportProblem,
+    Table,
+    is_excel,
+    parse_delimited,
+    parse_xlsx,
+)
+from kvtui.domain.personnummer import find_ids, parse_id
 from kvtui.store import changelog
-from kvtui.store.errors import InvalidInput
-from kvtui.store.models import CaseFile, Sample, new_id, utcnow
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.models import CaseFile, Review, Sample, new_id, utcnow
 
 
 def add_case_files(
@@ -68,3 +80,234 @@ def case_file_ids(session: Session, review_id: str) -> list[str]:
             .order_by(col(CaseFile.position))
         ).all()
     )
+
+
+# --- One akt at a time (the auditor's hand edits before the sample is drawn) -----------------
+
+SIGNED = "signed"
+
+
+@dataclass(frozen=True)
+class CaseFileRow:
+    """A case file as the screens show it: id, reference, place in the population, attributes."""
+
+    id: str
+    reference: str
+    position: int
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """A case-file list as read for choosing its reference column; nothing is written.
+
+    ``sheets`` lists every sheet of an Excel workbook (empty for CSV); ``table`` is the sheet
+    read (the first when none was chosen).
+    """
+
+    path: Path
+    table: Table
+    sheets: tuple[str, ...] = ()
+
+
+def list_case_files(session: Session, review_id: str) -> list[CaseFileRow]:
+    """The review's case files in population order."""
+    rows = session.exec(
+        select(CaseFile.id, CaseFile.reference, CaseFile.position, CaseFile.attributes_json)
+        .where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
+    ).all()
+    return [
+        CaseFileRow(case_file_id, reference, position, json.loads(attributes))
+        for case_file_id, reference, position, attributes in rows
+    ]
+
+
+def _check_editable(session: Session, review_id: str) -> None:
+    """Refuses a review that is gone, signed, or whose sample is drawn."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    if review.status == SIGNED:
+        raise InvalidInput("Granskningen är signerad och låst; akterna kan inte ändras.")
+    if session.exec(select(Sample.id).where(Sample.review_id == review_id).limit(1)).first():
+        raise InvalidInput("Urvalet är redan draget; akter kan inte läggas till eller ändras.")
+
+
+def _checked_reference(
+    session: Session, review_id: str, reference: str, *, except_id: str | None = None
+) -> str:
+    """The reference stripped; refused when empty, taken or a personnummer."""
+    reference = reference.strip()
+    if not reference:
+        raise InvalidInput("Referensen saknas. Varje akt behöver en referens.")
+    number = parse_id(reference)
+    if number is not None:
+        raise InvalidInput(
+            f"Referensen ser ut som ett {number.kind}. Använd verksamhetens aktnummer eller en "
+            "pseudonym i stället."
+        )
+    found = find_ids(reference)
+    if found:
+        raise InvalidInput(
+            f"Referensen innehåller ett {found[0].kind}. Använd verksamhetens aktnummer eller "
+            "en pseudonym i stället."
+        )
+    taken = session.exec(
+        select(CaseFile.id).where(CaseFile.review_id == review_id,
+                                  CaseFile.reference == reference)
+    ).first()
+    if taken is not None and taken != except_id:
+        raise InvalidInput(f"Akten {reference} finns redan i granskningen.")
+    return reference
+
+
+def _checked_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
+    """Names and values stripped; refused when a name is empty or repeated or a value holds a
+    personnummer (kvtui stores none)."""
+    cleaned: dict[str, str] = {}
+    for name, value in attributes.items():
+        name, value = name.strip(), value.strip()
+        if not name:
+            raise InvalidInput("En uppgift om akten saknar namn.")
+        if name in cleaned:
+            raise InvalidInput(f"Uppgiften '{name}' finns två gånger.")
+        number = parse_id(value)
+        found = [number] if number is not None else find_ids(value)
+        if found:
+            raise InvalidInput(
+                f"Uppgiften '{name}' innehåller ett {found[0].kind}. kvtui sparar inga "
+                "personnummer: ta bort det ur uppgiften."
+            )
+        cleaned[name] = value
+    return cleaned
+
+
+def _row(session: Session, review_id: str, case_file_id: str) -> CaseFile:
+    row = session.get(CaseFile, case_file_id)
+    if row is None or row.review_id != review_id:
+        raise NotFound("Akten finns inte i granskningen.")
+    return row
+
+
+def _as_row(row: CaseFile) -> CaseFileRow:
+    return CaseFileRow(row.id, row.reference, row.position, json.loads(row.attributes_json))
+
+
+def add_case_file(
+    session: Session, review_id: str, reference: str, attributes: Mapping[str, str]
+) -> CaseFileRow:
+    """Add one case file by hand, last in the population, and log it. Commits.
+
+    Refused (InvalidInput, nothing written) after the sample is drawn, in a signed review, for
+    an empty or duplicate reference and for a personnummer or samordningsnummer.
+    """
+    _check_editable(session, review_id)
+    reference = _checked_reference(session, review_id, reference)
+    cleaned = _checked_attributes(attributes)
+    position = int(
+        session.exec(
+            select(func.coalesce(func.max(CaseFile.position), -1))
+            .where(CaseFile.review_id == review_id)
+        ).one()
+    ) + 1
+    row = CaseFile(review_id=review_id, reference=reference, position=position,
+                   attributes_json=json.dumps(cleaned, ensure_ascii=False))
+    session.add(row)
+    session.flush()
+    changelog.append(
+        session, review_id=review_id, entity="case_file", entity_id=row.id, action="create",
+        changes={"reference": reference, "attributes": cleaned},
+    )
+    session.commit()
+    return _as_row(row)
+
+
+def update_case_file(
+    session: Session, review_id: str, case_file_id: str, reference: str,
+    attributes: Mapping[str, str],
+) -> CaseFileRow:
+    """Change a case file's reference and attributes, logging old → new. Commits.
+
+    Refused as ``add_case_file`` is; an unknown case file is NotFound.
+    """
+    _check_editable(session, review_id)
+    row = _row(session, review_id, case_file_id)
+    reference = _checked_reference(session, review_id, reference, except_id=row.id)
+    cleaned = _checked_attributes(attributes)
+    changes = changelog.diff(
+        {"reference": row.reference, "attributes": json.loads(row.attributes_json)},
+        {"reference": reference, "attributes": cleaned},
+    )
+    if not changes:
+        return _as_row(row)
+    row.reference = reference
+    row.attributes_json = json.dumps(cleaned, ensure_ascii=False)
+    row.updated_at = utcnow()
+    session.add(row)
+    changelog.append(
+        session, review_id=review_id, entity="case_file", entity_id=row.id, action="update",
+        changes=changes,
+    )
+    session.commit()
+    return _as_row(row)
+
+
+def remove_case_file(session: Session, review_id: str, case_file_id: str) -> None:
+    """Remove a case file from the population, logging what it was. Commits.
+
+    Refused after the sample is drawn and in a signed review; an unknown case file is NotFound.
+    """
+    _check_editable(session, review_id)
+    row = _row(session, review_id, case_file_id)
+    changes = {"reference": row.reference, "attributes": json.loads(row.attributes_json)}
+    session.delete(row)
+    changelog.append(
+        session, review_id=review_id, entity="case_file", entity_id=case_file_id,
+        action="delete", changes=changes,
+    )
+    session.commit()
+
+
+def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
+    """Read a case-file list (CSV, or one sheet of an .xlsx) to show its columns and rows.
+
+    Without ``sheet``, a workbook shows its first sheet that has a table (a cover sheet with
+    nothing on it is passed over). Nothing is written; ``kvtui.store.casefile_import.
+    import_case_files`` imports the file once the reference column is chosen. Raises
+    ImportFailure with the problem in Swedish.
+    """
+    # Imported here: casefile_import imports this module.
+    from kvtui.store.casefile_import import _read_bytes
+
+    data = _read_bytes(path)
+    name = path.name or str(path)
+    if not is_excel(name):
+        return FilePreview(path, parse_delimited(data, name))
+    if sheet is not None:
+        return FilePreview(path, parse_xlsx(data, name, sheet), _sheet_names(data))
+    try:
+        return FilePreview(path, parse_xlsx(data, name), _sheet_names(data))
+    except ImportProblem as error:
+        first_error = error
+    sheets = _sheet_names(data)
+    for other in sheets[1:]:
+        try:
+            return FilePreview(path, parse_xlsx(data, name, other), sheets)
+        except ImportProblem:
+            continue
+    raise first_error
+
+
+def _sheet_names(data: bytes) -> tuple[str, ...]:
+    """The sheets of a workbook, or () when it cannot be opened (``parse_xlsx`` says why)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        return ()
+    try:
+        return tuple(workbook.sheetnames)
+    finally:
+        workbook.close()

@@ -32,8 +32,9 @@ from kvtui.domain.casefile_import import (
     parse_xlsx,
     read_case_files,
 )
+from tests.testdata import TEST_NUMBERS_DIR
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "testpersonnummer"
+TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
 MANGLED_ADVICE = "och siffrorna är förlorade. Exportera igen med kolumnen som text."
 PNR_MESSAGE = (

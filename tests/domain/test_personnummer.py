@@ -11,13 +11,13 @@ import calendar
 import json
 import random
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from kvtui.domain.personnummer import IdNumber, find_ids, luhn_ok, mask, parse_id
+from tests.testdata import TEST_NUMBERS_DIR
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "testpersonnummer"
+TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
 FORMS = ("long_format", "short_format", "separated_format", "separated_long")
 

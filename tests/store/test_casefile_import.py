@@ -21,8 +21,9 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.models import CaseFile, ChangeLog, Review, Sample
 from kvtui.store.reviews import create_review
 from kvtui.store.template_library import load_template
+from tests.testdata import TEST_NUMBERS_DIR
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "testpersonnummer"
+TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
 HEADER = "Referens;Placeringsform;Lagrum;Åldersgrupp"
 GOOD = [

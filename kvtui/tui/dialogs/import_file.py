@@ -1,0 +1,102 @@
+"""Importera akter, step 1: the path of the unit's list of case files, read before anything else.
+
+The file is read in a thread (a list from a big unit can be large) and any problem is shown in
+the dialog, so the auditor can correct the path; nothing is written here. Step 2 is
+``kvtui.tui.dialogs.import_mapping``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from kvtui.domain.casefile_import import ImportFailure
+from kvtui.store.casefiles import FilePreview, preview_file
+
+_QUOTES = "\"'"
+
+
+def typed_path(text: str) -> Path | None:
+    """The path as typed or pasted: surrounding quotes (Windows' "Kopiera som sökväg") and
+    spaces removed, ``~`` expanded; None when nothing was typed."""
+    cleaned = text.strip()
+    if len(cleaned) >= 2 and cleaned[0] == cleaned[-1] and cleaned[0] in _QUOTES:
+        cleaned = cleaned[1:-1].strip()
+    if not cleaned:
+        return None
+    return Path(cleaned).expanduser()
+
+
+class ImportFileDialog(ModalScreen[FilePreview | None]):
+    """Asks for the file and reads it; dismisses with what was read, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Avbryt", id="import_file.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-file-box", classes="dialog-box"):
+            yield Static("Importera akter", classes="box-title")
+            yield Static(
+                "Ange sökvägen till listan med akter: en CSV-fil eller en Excel-arbetsbok "
+                "(.xlsx). Tryck Enter för att läsa filen; inget sparas förrän du har valt "
+                "referenskolumnen.",
+                classes="dialog-text",
+            )
+            yield Input(placeholder="sökväg till filen", id="import-path")
+            yield Static("", id="import-file-problem", classes="dialog-problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#import-file-problem", Static).display = False
+        self.query_one("#import-path", Input).focus()
+
+    def _show_problem(self, text: str) -> None:
+        problem = self.query_one("#import-file-problem", Static)
+        problem.update(text)
+        problem.display = bool(text)
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        path = typed_path(event.value)
+        if path is None:
+            self._show_problem("Ange sökvägen till filen.")
+            return
+        self._show_problem("Läser filen …")
+        self.query_one("#import-path", Input).disabled = True
+        self._read(path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _read(self, path: Path) -> None:
+        try:
+            preview = preview_file(path)
+        except ImportFailure as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, preview)
+
+    def _failed(self, message: str) -> None:
+        self._show_problem(message)
+        field = self.query_one("#import-path", Input)
+        field.disabled = False
+        field.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure while reading: say so in Swedish, never a traceback."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self._failed(f"Filen kunde inte läsas ({type(error).__name__}: {error}).")
+
+    def action_cancel(self) -> None:
+        """Close without importing."""
+        self.dismiss(None)

@@ -1,0 +1,250 @@
+"""Dra urval: method, size, stratification and seed, with the precision shown while typing.
+
+Before anything is drawn the dialog says what precision the size gives and, for a wanted
+precision, what size it needs (``kvtui.domain.sampling``). The store draws and records the
+sample; its Swedish refusal is shown in the dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from kvtui.domain.filereview import SampleInfo
+from kvtui.domain.sampling import (
+    SamplingError,
+    describe_precision,
+    sample_size,
+    size_for_half_width,
+)
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.sampling import draw_sample
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+
+METHOD_CHOICES: tuple[tuple[str, str], ...] = (
+    ("Obundet slumpmässigt", "simple"),
+    ("Stratifierat", "stratified"),
+    ("Systematiskt", "systematic"),
+)
+SIZE_HELP = "Ange ett antal akter (t.ex. 13) eller en andel (t.ex. 30 % eller 0,3)."
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_size(text: str) -> tuple[int | None, float | None]:
+    """(size, fraction) from what was typed: "13" is a number of akter, "30 %" and "0,3" a
+    fraction of the population. ValueError with a Swedish message for anything else; whether
+    the number fits the population is the domain's question."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError(f"Ange urvalets storlek. {SIZE_HELP}")
+    if cleaned.endswith("%"):
+        value = _decimal(cleaned[:-1])
+        if value is None:
+            raise ValueError(f"'{cleaned}' är ingen andel. {SIZE_HELP}")
+        return None, float(value / 100)
+    if cleaned.isdigit():
+        return int(cleaned), None
+    value = _decimal(cleaned)
+    if value is None:
+        raise ValueError(f"'{cleaned}' är varken ett antal eller en andel. {SIZE_HELP}")
+    return None, float(value)
+
+
+def parse_points(text: str) -> float | None:
+    """A wanted precision in percentage points ("15", "±7,5"); None when nothing was typed.
+    ValueError with a Swedish message when it is not a number."""
+    cleaned = text.strip().lstrip("±").removesuffix("%").strip()
+    if not cleaned:
+        return None
+    value = _decimal(cleaned)
+    if value is None:
+        raise ValueError(f"'{text.strip()}' är inget tal. Skriv till exempel 10 för ±10 "
+                         "procentenheter.")
+    return float(value)
+
+
+class DrawSampleDialog(ModalScreen[SampleInfo | None]):
+    """Draws the review's sample; dismisses with it, or None. Asks before drawing, because the
+    population is fixed from then on."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "draw", "Dra urvalet", priority=True, id="sample_draw.draw"),
+        Binding("escape", "cancel", "Avbryt", id="sample_draw.cancel"),
+    ]
+
+    def __init__(
+        self, store: Store, review_id: str, population_size: int,
+        attribute_names: Sequence[str],
+    ) -> None:
+        super().__init__(classes="dialog")
+        self._store = store
+        self._review_id = review_id
+        self._population = population_size
+        self._attributes = list(attribute_names)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sample-draw-box", classes="dialog-box"):
+            yield Static(f"Dra urval ur {self._population} akter", classes="box-title")
+            with VerticalScroll(id="sample-draw-fields", can_focus=False):
+                with Horizontal(classes="dialog-row"):
+                    yield Label("Metod", classes="dialog-label")
+                    yield Select(METHOD_CHOICES, value="simple", allow_blank=False,
+                                 compact=True, id="sample-method")
+                with Horizontal(classes="dialog-row", id="sample-stratify-row"):
+                    yield Label("Dela in efter", classes="dialog-label")
+                    yield Select(
+                        [(name, name) for name in self._attributes],
+                        prompt="Välj uppgift" if self._attributes else "Akterna har inga uppgifter",
+                        compact=True,
+                        id="sample-stratify",
+                    )
+                with Horizontal(classes="dialog-row"):
+                    yield Label("Storlek", classes="dialog-label")
+                    yield Input(placeholder="antal (13) eller andel (30 %)", id="sample-size",
+                                compact=True, classes="dialog-input")
+                yield Static("", id="sample-precision", classes="dialog-note", markup=False)
+                with Horizontal(classes="dialog-row"):
+                    yield Label("Frö", classes="dialog-label")
+                    yield Input(placeholder="tomt = ett nytt frö väljs", id="sample-seed",
+                                compact=True, classes="dialog-input")
+                with Horizontal(classes="dialog-row"):
+                    yield Label("Önskad precision", classes="dialog-label")
+                    yield Input(placeholder="± procentenheter, t.ex. 15", id="sample-wanted",
+                                compact=True, classes="dialog-input")
+                yield Static("", id="sample-needed", classes="dialog-note", markup=False)
+            yield Static("", id="sample-problem", classes="dialog-problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sample-problem", Static).display = False
+        self.query_one("#sample-stratify-row").display = False
+        self._update_precision()
+        self._update_needed()
+        self.query_one("#sample-method", Select).focus()
+
+    # --- live hints --------------------------------------------------------------------------
+
+    def _method(self) -> str:
+        value = self.query_one("#sample-method", Select).value
+        return value if isinstance(value, str) else "simple"
+
+    def _stratify_by(self) -> str | None:
+        if self._method() != "stratified":
+            return None
+        value = self.query_one("#sample-stratify", Select).value
+        return value if isinstance(value, str) else None
+
+    def _show_problem(self, text: str) -> None:
+        problem = self.query_one("#sample-problem", Static)
+        problem.update(text)
+        problem.display = bool(text)
+
+    @on(Select.Changed, "#sample-method")
+    def _method_changed(self) -> None:
+        self.query_one("#sample-stratify-row").display = self._method() == "stratified"
+        self._show_problem("")
+
+    @on(Input.Changed, "#sample-size")
+    def _update_precision(self) -> None:
+        note = self.query_one("#sample-precision", Static)
+        text = self.query_one("#sample-size", Input).value
+        if not text.strip():
+            note.update(SIZE_HELP)
+            return
+        try:
+            size, fraction = parse_size(text)
+            n = sample_size(self._population, size, fraction)
+            note.update(describe_precision(self._population, n) + ".")
+        except (ValueError, SamplingError) as error:
+            note.update(str(error))
+
+    @on(Input.Changed, "#sample-wanted")
+    def _update_needed(self) -> None:
+        note = self.query_one("#sample-needed", Static)
+        try:
+            points = parse_points(self.query_one("#sample-wanted", Input).value)
+            if points is None:
+                note.update("Skriv en önskad precision så visas hur många akter den kräver.")
+                return
+            n = size_for_half_width(self._population, points / 100)
+            note.update(f"Kräver {n} akter: {describe_precision(self._population, n)}. "
+                        "Enter för över antalet till Storlek.")
+        except (ValueError, SamplingError) as error:
+            note.update(str(error))
+
+    @on(Input.Submitted, "#sample-wanted")
+    def _use_needed(self) -> None:
+        try:
+            points = parse_points(self.query_one("#sample-wanted", Input).value)
+            if points is None:
+                return
+            n = size_for_half_width(self._population, points / 100)
+        except (ValueError, SamplingError):
+            return
+        size = self.query_one("#sample-size", Input)
+        size.value = str(n)
+        size.focus()
+
+    @on(Input.Submitted, "#sample-size, #sample-seed")
+    def _submitted(self) -> None:
+        self.action_draw()
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def action_draw(self) -> None:
+        """Check what can be checked here, ask, then draw."""
+        if self._store.read_only:
+            self._show_problem("Databasen är öppnad skrivskyddad; urvalet kan inte dras.")
+            return
+        try:
+            size, fraction = parse_size(self.query_one("#sample-size", Input).value)
+            n = sample_size(self._population, size, fraction)
+        except (ValueError, SamplingError) as error:
+            self._show_problem(str(error))
+            return
+        self._show_problem("")
+        method, stratify_by = self._method(), self._stratify_by()
+        seed = self.query_one("#sample-seed", Input).value.strip()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._draw(method, size, fraction, stratify_by, seed)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Dra urvalet nu ({n} av {self._population} akter)? Efter dragningen kan "
+                "akterna inte längre ändras; urvalet kan utökas och akter ersättas."
+            ),
+            answered,
+        )
+
+    def _draw(self, method: str, size: int | None, fraction: float | None,
+              stratify_by: str | None, seed: str) -> None:
+        try:
+            with self._store.session() as session:
+                info = draw_sample(session, self._review_id, method=method, size=size,
+                                   fraction=fraction, stratify_by=stratify_by,
+                                   seed=seed or None)
+        except (InvalidInput, NotFound) as error:
+            self._show_problem(str(error))
+            return
+        self.dismiss(info)
+
+    def action_cancel(self) -> None:
+        """Close without drawing."""
+        self.dismiss(None)

@@ -1,0 +1,12 @@
+"""Where the tests find Skatteverket's published test personnummer (never issued to anyone).
+
+A copy lives in the repository so that the suite runs the same on any machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TEST_NUMBERS_DIR = Path(__file__).resolve().parent / "data" / "testpersonnummer"
+PERSONNUMMER_FILE = TEST_NUMBERS_DIR / "personnummer.txt"
+SAMORDNINGSNUMMER_FILE = TEST_NUMBERS_DIR / "samordningsnummer.txt"

@@ -338,6 +338,43 @@ def show(
     typer.echo("\n".join(lines))
 
 
+@app.command()
+def search(
+    ctx: typer.Context,
+    review: ReviewArg,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Ord att söka efter.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Söker i all text i en granskning: anteckningar, iakttagelser, dokument, avsnitt,
+    bedömningar och kommentarer. Alla ord måste finnas; det sista får vara början av ett ord."""
+    from kvtui.store.search import match_expression
+    from kvtui.store.search import search as search_review
+
+    if not match_expression(query):
+        fail("Ange minst ett ord att söka efter.")
+    with opened_store(_db(ctx, db), read_only=True) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            hits = search_review(session, review_id, query)
+    if as_json:
+        _echo_json({"query": query, "hits": [
+            {"kind": h.kind, "kind_label": h.kind_label, "record_id": h.record_id,
+             "label": h.label, "snippet": h.snippet}
+            for h in hits
+        ]})
+        return
+    if not hits:
+        typer.echo(f"Inga träffar för ”{query}”.")
+        return
+    lines = []
+    for hit in hits:
+        lines.append(f"{hit.kind_label}: {hit.label}" if hit.label else hit.kind_label)
+        lines.append(f"    {hit.snippet}")
+    typer.echo("\n".join(lines))
+    typer.echo(f"{len(hits)} {'träff' if len(hits) == 1 else 'träffar'}.", err=True)
+
+
 @app.command("import-akter")
 def import_akter(
     ctx: typer.Context,

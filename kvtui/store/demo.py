@@ -17,22 +17,30 @@ from kvtui.domain.demo import (
 )
 from kvtui.store.answers import review_criteria, save_answer
 from kvtui.store.casefiles import add_case_files
-from kvtui.store.models import Review
+from kvtui.store.models import Review, ReviewSection
 from kvtui.store.reviews import create_review
 from kvtui.store.sampling import draw_sample
 from kvtui.store.template_library import load_template
 
 
 def create_demo(
-    session: Session, templates_dir: Path | None = None, *, file_review: bool = True
+    session: Session,
+    templates_dir: Path | None = None,
+    *,
+    file_review: bool = True,
+    judgement: bool | None = None,
 ) -> str:
     """Create the demo review: its 44 case files, and unless ``file_review`` is False a drawn
-    sample of about 30 % with an answer for every criterion. Returns its id."""
+    sample of about 30 % with an answer for every criterion. Unless ``judgement`` is False
+    (by default it follows ``file_review``), also interviews, documents, section texts and
+    rated statements with their evidence. Returns its id."""
     template, text = load_template(DEMO_TEMPLATE, templates_dir)
     review_id = create_review(session, template, text, DEMO_FIELDS)
     add_case_files(session, review_id, demo_case_files())
     if file_review:
         add_demo_file_review(session, review_id)
+    if file_review if judgement is None else judgement:
+        add_demo_judgement(session, review_id)
     return review_id
 
 
@@ -50,6 +58,61 @@ def add_demo_file_review(session: Session, review_id: str) -> None:
                         start=answer.start, end=answer.end, number=answer.number,
                         comment=answer.comment, commit=False)
     session.commit()
+
+
+def add_demo_judgement(session: Session, review_id: str) -> None:
+    """Write the demo's interviews, documents, section texts and statements with evidence,
+    in one transaction."""
+    from kvtui.domain.demo_judgement import (
+        DEMO_ASSESSMENTS,
+        DEMO_DOCUMENTS,
+        DEMO_INTERVIEWS,
+        DEMO_SECTION_TEXTS,
+    )
+    from kvtui.domain.judgement import DocumentFields, InterviewFields
+    from kvtui.store.assessments import (
+        add_assessment,
+        link_evidence,
+        review_sections,
+        set_section_text,
+    )
+    from kvtui.store.documents import add_document
+    from kvtui.store.interviews import add_interview, add_observation
+
+    # Rows held here stay in the session's identity map, so the checks below do not reload them.
+    held = [session.get(Review, review_id),
+            *session.exec(select(ReviewSection).where(ReviewSection.review_id == review_id))]
+    sections = {s.number: s.id for s in review_sections(session, review_id) if s.kind == "text"}
+    targets: dict[tuple[str, str], str] = {
+        ("criterion", view.code): view.id for view in review_criteria(session, review_id)
+    }
+    for interview in DEMO_INTERVIEWS:
+        view = add_interview(session, review_id, InterviewFields(
+            held_on=interview.held_on, roles=interview.roles,
+            participants=interview.participants, form=interview.form, notes=interview.notes,
+        ), commit=False)
+        for observation in interview.observations:
+            added = add_observation(session, review_id, view.id, observation.text,
+                                    [sections[number] for number in observation.sections],
+                                    commit=False)
+            targets["observation", observation.key] = added.id
+    for document in DEMO_DOCUMENTS:
+        doc = add_document(session, review_id, DocumentFields(
+            title=document.title, kind=document.kind, dated=document.dated,
+            provided_by=document.provided_by,
+        ), commit=False)
+        targets["document", document.key] = doc.id
+    for number, text in DEMO_SECTION_TEXTS.items():
+        set_section_text(session, review_id, sections[number], text, commit=False)
+    for item in DEMO_ASSESSMENTS:
+        assessment = add_assessment(session, review_id, sections[item.section], item.statement,
+                                    rating=item.rating, in_summary=item.in_summary,
+                                    commit=False)
+        for kind, key in item.evidence:
+            link_evidence(session, review_id, assessment.id, kind, targets[kind, key],
+                          commit=False)
+    session.commit()
+    del held
 
 
 def find_demo(session: Session) -> str | None:

@@ -333,11 +333,7 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
             "answered": summary.answered,
             "expected": summary.expected,
         },
-        "sections": [
-            {"id": s.id, "number": s.number, "title": s.title, "dimension": s.dimension,
-             "kind": s.kind}
-            for s in detail.sections
-        ],
+        "sections": _sections_document(session, review_id, detail.sections),
         "criteria": [
             {
                 "id": c.id,
@@ -357,7 +353,60 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
         ],
         "sample": _sample_document(session, review_id),
         "answers": _answers_document(session, review_id),
+        "interviews": _interviews_document(session, review_id),
+        "documents": _documents_document(session, review_id),
     }
+
+
+def _evidence_document(evidence: Any) -> list[dict[str, Any]]:
+    return [{"kind": e.kind, "target_id": e.target_id, "label": e.label} for e in evidence]
+
+
+def _sections_document(
+    session: Session, review_id: str, sections: tuple[SectionInfo, ...]
+) -> list[dict[str, Any]]:
+    """Each section as stored, with its level, text and statements."""
+    from kvtui.store.assessments import review_sections
+
+    views = {view.id: view for view in review_sections(session, review_id)}
+    entries = []
+    for s in sections:
+        view = views[s.id]
+        entries.append({
+            "id": s.id, "number": s.number, "title": s.title, "dimension": s.dimension,
+            "kind": s.kind, "level": view.level, "text": view.text,
+            "assessments": [
+                {"id": a.id, "statement": a.statement, "rating": a.rating,
+                 "rating_label": a.rating_label, "in_summary": a.in_summary,
+                 "position": a.position, "evidence": _evidence_document(a.evidence)}
+                for a in view.assessments
+            ],
+        })
+    return entries
+
+
+def _interviews_document(session: Session, review_id: str) -> list[dict[str, Any]]:
+    from kvtui.store.interviews import list_interviews
+
+    return [
+        {"id": i.id, "held_on": _plain(i.held_on), "roles": list(i.roles),
+         "participants": i.participants, "form": i.form, "notes": i.notes,
+         "observations": [
+             {"id": o.id, "text": o.text, "section_ids": list(o.section_ids)}
+             for o in i.observations
+         ]}
+        for i in list_interviews(session, review_id)
+    ]
+
+
+def _documents_document(session: Session, review_id: str) -> list[dict[str, Any]]:
+    from kvtui.store.documents import list_documents
+
+    return [
+        {"id": d.id, "title": d.title, "kind": d.kind, "dated": _plain(d.dated),
+         "provided_by": d.provided_by}
+        for d in list_documents(session, review_id)
+    ]
 
 
 def _sample_document(session: Session, review_id: str) -> dict[str, Any] | None:

@@ -26,12 +26,19 @@ def run_migrations() -> None:
         _run(connection)
 
 
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Leave the full-text search index (an FTS5 table and its shadow tables) to migration 0003:
+    it is not in the models, and autogenerate must not propose dropping it."""
+    return not (type_ == "table" and (name or "").startswith("search_index"))
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

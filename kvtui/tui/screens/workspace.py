@@ -120,8 +120,13 @@ class WorkspaceScreen(Screen[None]):
             options.highlighted = index
 
     def action_show_part(self, part_id: str) -> None:
-        """Keys 1–8."""
+        """Keys 1–8 (Enter or Tab then moves into the part)."""
         self.show_part(part_id)
+
+    @on(WorkspacePart.Changed)
+    def _part_changed(self) -> None:
+        """A part wrote to the store: refresh the review bar and Översikt."""
+        self.reload()
 
     @on(OptionList.OptionHighlighted, "#part-list")
     def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -82,9 +81,6 @@ class CaseFilesPart(WorkspacePart):
         Binding("plus", "extend", "Utöka urvalet", id="casefiles.extend"),
         Binding("v", "toggle_view", "Population/urval", id="casefiles.view"),
     ]
-
-    class Changed(Message):
-        """The population or the sample changed; the review's counts and status may have too."""
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
         super().__init__(store, review_id, id=id)

@@ -7,12 +7,16 @@ what the store holds now (a sample drawn in Akter & urval appears in Aktgranskni
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.message import Message
 
 from kvtui.store.database import Store
 
 
 class WorkspacePart(Vertical):
     """Base of the parts that read and write the store."""
+
+    class Changed(Message):
+        """The part changed the review in the store: the workspace shows fresh counts."""
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
         super().__init__(id=id, classes="workspace-part")

@@ -1,0 +1,15 @@
+"""The workspace part 'documents' (being built)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from kvtui.tui.widgets.part_base import WorkspacePart
+
+
+class DocumentsPart(WorkspacePart):
+    """Placeholder until the part is built."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Delen byggs.")

@@ -6,12 +6,12 @@ from textual.widget import Widget
 
 from kvtui.store.database import Store
 from kvtui.tui.parts import Part
-from kvtui.tui.widgets.part_base import WorkspacePart
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.casefiles_part import CaseFilesPart
 from kvtui.tui.widgets.documents_part import DocumentsPart
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
+from kvtui.tui.widgets.part_base import WorkspacePart
 from kvtui.tui.widgets.part_note import PartNote
 from kvtui.tui.widgets.report_part import ReportPart
 

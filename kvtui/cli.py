@@ -87,11 +87,14 @@ def _offer_restore(error: Any, path: Path) -> bool:
 
 
 @contextmanager
-def opened_store(db: str | None, *, read_only: bool = False) -> Iterator[Store]:
+def opened_store(
+    db: str | None, *, read_only: bool = False, backup: bool = True
+) -> Iterator[Store]:
     """Open the store for one command and close it afterwards, whatever happens.
 
     Reading commands fall back to a read-only view when another copy of kvtui holds the
-    write lock, so that ``kvtui list`` works beside an open app.
+    write lock, so that ``kvtui list`` works beside an open app. The app passes
+    ``backup=False`` and makes its start backup in the background after the first frame.
     """
     from kvtui.paths import store_path
     from kvtui.store.database import StoreDamaged, StoreError, StoreLocked, open_store
@@ -100,7 +103,7 @@ def opened_store(db: str | None, *, read_only: bool = False) -> Iterator[Store]:
     store = None
     for _attempt in range(2):
         try:
-            store = open_store(path)
+            store = open_store(path, backup=backup)
             break
         except StoreLocked as error:
             if read_only and path.exists():
@@ -123,7 +126,7 @@ def opened_store(db: str | None, *, read_only: bool = False) -> Iterator[Store]:
 
 
 def _run_app(db: str | None, open_review: str | None = None) -> None:
-    with opened_store(db) as store:
+    with opened_store(db, backup=False) as store:
         from kvtui.tui.app import make_app
 
         make_app(store, open_review=open_review).run()

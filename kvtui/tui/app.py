@@ -69,6 +69,8 @@ class KvtuiApp(App[None]):
             self.notify(UNCLEAN_NOTICE, timeout=10)
         if self.store.read_only:
             self.notify(READ_ONLY_NOTICE, severity="warning", timeout=10)
+        if self.store.start_backup is None and not self.store.read_only:
+            self.call_after_refresh(self.periodic_backup)  # the start backup, after 1st frame
         self.set_interval(BACKUP_INTERVAL_SECONDS, self.periodic_backup)
         if self._open_review_ref:
             self._open_initial(self._open_review_ref)

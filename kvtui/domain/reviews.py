@@ -12,6 +12,7 @@ STATUSES: dict[str, str] = {
     "signed": "Signerad",
 }
 
+SIGNED = "signed"
 SHORT_ID_LENGTH = 8
 
 

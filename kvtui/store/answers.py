@@ -23,6 +23,7 @@ from kvtui.domain.filereview import AnswerView, CriterionView
 from kvtui.store import changelog
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.guards import writable_review
 from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, utcnow
 
 VALUES = tuple(ANSWERS)
@@ -107,6 +108,7 @@ def save_answer(
     differs from the computed one needs ``override_reason``. ``commit=False`` lets a batch
     (the demo) write many answers in one transaction.
     """
+    writable_review(session, review_id, "svaren")
     row = session.get(ReviewCriterion, criterion_id)
     if row is None or row.review_id != review_id:
         raise NotFound("Kriteriet finns inte i granskningen.")

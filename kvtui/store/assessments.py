@@ -31,20 +31,18 @@ from kvtui.domain.judgement import (
 )
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.guards import finish, writable_review
 from kvtui.store.models import (
     Assessment,
     Document,
     EvidenceLink,
     Interview,
     Observation,
-    Review,
     ReviewCriterion,
     ReviewSection,
     SectionText,
     utcnow,
 )
-
-SIGNED = "signed"
 
 # The evidence_link column that holds each kind of evidence.
 _COLUMNS = {"criterion": "criterion_id", "observation": "observation_id",
@@ -52,22 +50,6 @@ _COLUMNS = {"criterion": "criterion_id", "observation": "observation_id",
 _KIND_ORDER = {kind: index for index, kind in enumerate(_COLUMNS)}
 _NOT_FOUND = {"criterion": "Kriteriet finns inte.", "observation": "Iakttagelsen finns inte.",
               "document": "Dokumentet finns inte."}
-
-
-def _writable_review(session: Session, review_id: str) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    if review.status == SIGNED:
-        raise InvalidInput("Granskningen är signerad och låst; bedömningarna kan inte ändras.")
-    return review
-
-
-def _finish(session: Session, commit: bool) -> None:
-    if commit:
-        session.commit()
-    else:
-        session.flush()
 
 
 def _heading(section: ReviewSection) -> str:
@@ -312,7 +294,7 @@ def set_section_text(
     session: Session, review_id: str, section_id: str, text: str, *, commit: bool = True
 ) -> None:
     """Save a section's text (called as the auditor types); nothing is written if unchanged."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     section = _section_row(session, review_id, section_id)
     row = session.exec(select(SectionText).where(SectionText.section_id == section_id)).first()
     old = row.text if row is not None else ""
@@ -328,7 +310,7 @@ def set_section_text(
     session.add(row)
     changelog.append(session, review_id=review_id, entity="section_text", entity_id=row.id,
                      action=action, changes={"section": _heading(section), "text": [old, text]})
-    _finish(session, commit)
+    finish(session, commit)
 
 
 # --- Statements -------------------------------------------------------------------------------
@@ -345,7 +327,7 @@ def add_assessment(
     commit: bool = True,
 ) -> AssessmentView:
     """Add a statement at the end of a section. Not in the summary unless asked for."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     section = _section_row(session, review_id, section_id)
     statement = _checked_statement(statement)
     rating = _checked_rating(rating)
@@ -359,7 +341,7 @@ def add_assessment(
                      action="create",
                      changes={"section": _heading(section), "statement": statement,
                               "rating": rating, "in_summary": in_summary})
-    _finish(session, commit)
+    finish(session, commit)
     return _views(session, [(row, section)])[0]
 
 
@@ -373,7 +355,7 @@ def update_assessment(
     in_summary: bool | None = None,
 ) -> AssessmentView:
     """Change a statement's wording, rating or place in the summary (None: unchanged)."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     new: dict[str, object] = {}
     if statement is not None:
@@ -410,7 +392,7 @@ def set_in_summary(
 
 def move_assessment(session: Session, review_id: str, assessment_id: str, offset: int) -> None:
     """Move a statement up (negative) or down (positive) within its section."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     siblings = list(session.exec(
         select(Assessment).where(Assessment.section_id == row.section_id)
@@ -433,7 +415,7 @@ def move_assessment(session: Session, review_id: str, assessment_id: str, offset
 
 def delete_assessment(session: Session, review_id: str, assessment_id: str) -> None:
     """Remove a statement with its evidence links."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     changes = {"section": _heading(section), "statement": [row.statement, None],
                "rating": [row.rating, None]}
@@ -484,7 +466,7 @@ def link_evidence(
 
     Linking what is already linked changes nothing.
     """
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     kind = _checked_kind(kind)
     owner = _target_review(session, kind, target_id)
@@ -500,7 +482,7 @@ def link_evidence(
                          action="create",
                          changes={"section": _heading(section), "assessment_id": row.id,
                                   "kind": kind, "target_id": target_id, "label": label})
-        _finish(session, commit)
+        finish(session, commit)
     return EvidenceView(kind, target_id, label)
 
 
@@ -508,7 +490,7 @@ def unlink_evidence(
     session: Session, review_id: str, assessment_id: str, kind: str, target_id: str
 ) -> None:
     """Stop a statement citing a piece of evidence."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     kind = _checked_kind(kind)
     link = _existing_link(session, row.id, kind, target_id)
@@ -530,7 +512,7 @@ def set_evidence(
     evidence: Iterable[tuple[str, str]],
 ) -> AssessmentView:
     """Make a statement cite exactly these (kind, target id) pairs, in one transaction."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "bedömningarna")
     row, section = _assessment_row(session, review_id, assessment_id)
     wanted = list(dict.fromkeys((_checked_kind(kind), target) for kind, target in evidence))
     for kind, target in wanted:

@@ -15,10 +15,9 @@ from kvtui.domain.casefile_import import (
     read_case_files,
 )
 from kvtui.store.casefiles import add_case_files
-from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import CaseFile, Review, Sample
-
-SIGNED = "signed"
+from kvtui.store.errors import InvalidInput
+from kvtui.store.guards import writable_review
+from kvtui.store.models import CaseFile, Sample
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -40,11 +39,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _check_review(session: Session, review_id: str) -> None:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    if review.status == SIGNED:
-        raise InvalidInput("Granskningen är signerad och låst; akter kan inte läggas till.")
+    writable_review(session, review_id, "akterna")
     drawn = session.exec(select(Sample.id).where(Sample.review_id == review_id).limit(1)).first()
     if drawn is not None:
         raise InvalidInput("Urvalet är redan draget; akter kan inte läggas till.")

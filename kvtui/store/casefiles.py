@@ -22,7 +22,8 @@ from kvtui.domain.casefile_import import (
 from kvtui.domain.personnummer import find_ids, parse_id
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import CaseFile, Review, Sample, new_id, utcnow
+from kvtui.store.guards import writable_review
+from kvtui.store.models import CaseFile, Sample, new_id, utcnow
 
 
 def add_case_files(
@@ -84,7 +85,6 @@ def case_file_ids(session: Session, review_id: str) -> list[str]:
 
 # --- One akt at a time (the auditor's hand edits before the sample is drawn) -----------------
 
-SIGNED = "signed"
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,7 @@ def list_case_files(session: Session, review_id: str) -> list[CaseFileRow]:
 
 def _check_editable(session: Session, review_id: str) -> None:
     """Refuses a review that is gone, signed, or whose sample is drawn."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    if review.status == SIGNED:
-        raise InvalidInput("Granskningen är signerad och låst; akterna kan inte ändras.")
+    writable_review(session, review_id, "akterna")
     if session.exec(select(Sample.id).where(Sample.review_id == review_id).limit(1)).first():
         raise InvalidInput("Urvalet är redan draget; akter kan inte läggas till eller ändras.")
 

@@ -16,18 +16,8 @@ from kvtui.domain.judgement import (
 )
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import Document, Review, ReviewTemplate, utcnow
-
-SIGNED = "signed"
-
-
-def _writable_review(session: Session, review_id: str) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    if review.status == SIGNED:
-        raise InvalidInput("Granskningen är signerad och låst; dokumenten kan inte ändras.")
-    return review
+from kvtui.store.guards import writable_review
+from kvtui.store.models import Document, ReviewTemplate, utcnow
 
 
 def _row(session: Session, review_id: str, document_id: str) -> Document:
@@ -85,7 +75,7 @@ def add_document(
     session: Session, review_id: str, fields: DocumentFields, *, commit: bool = True
 ) -> DocumentView:
     """Register a document read. ``commit=False`` lets a batch (the demo) write in one go."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "dokumenten")
     columns = _columns(fields)
     row = Document(review_id=review_id, **columns)  # type: ignore[arg-type]
     session.add(row)
@@ -102,7 +92,7 @@ def update_document(
     session: Session, review_id: str, document_id: str, fields: DocumentFields
 ) -> DocumentView:
     """Change a document's title, kind, date or provider, logging old → new."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "dokumenten")
     row = _row(session, review_id, document_id)
     new = _columns(fields)
     changes = changelog.diff({key: getattr(row, key) for key in new}, new)
@@ -119,7 +109,7 @@ def update_document(
 
 def delete_document(session: Session, review_id: str, document_id: str) -> None:
     """Remove a document from the register (statements citing it lose that link)."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "dokumenten")
     row = _row(session, review_id, document_id)
     changes = {"title": [row.title, None], "kind": [row.kind, None]}
     session.delete(row)

@@ -21,33 +21,15 @@ from kvtui.domain.judgement import (
 )
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.guards import finish, writable_review
 from kvtui.store.models import (
     Interview,
     Observation,
     ObservationSection,
-    Review,
     ReviewSection,
     ReviewTemplate,
     utcnow,
 )
-
-SIGNED = "signed"
-
-
-def _writable_review(session: Session, review_id: str) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    if review.status == SIGNED:
-        raise InvalidInput("Granskningen är signerad och låst; intervjuerna kan inte ändras.")
-    return review
-
-
-def _finish(session: Session, commit: bool) -> None:
-    if commit:
-        session.commit()
-    else:
-        session.flush()
 
 
 def _interview_row(session: Session, review_id: str, interview_id: str) -> Interview:
@@ -181,14 +163,14 @@ def add_interview(
     session: Session, review_id: str, fields: InterviewFields, *, commit: bool = True
 ) -> InterviewView:
     """Record an interview. ``commit=False`` lets a batch (the demo) write in one transaction."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     _checked(fields)
     columns = _columns(fields)
     row = Interview(review_id=review_id, **columns)  # type: ignore[arg-type]
     session.add(row)
     changelog.append(session, review_id=review_id, entity="interview", entity_id=row.id,
                      action="create", changes=_logged(columns))
-    _finish(session, commit)
+    finish(session, commit)
     return get_interview(session, review_id, row.id)
 
 
@@ -196,7 +178,7 @@ def update_interview(
     session: Session, review_id: str, interview_id: str, fields: InterviewFields
 ) -> InterviewView:
     """Change an interview's date, roles, participants, form and notes, logging old → new."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _interview_row(session, review_id, interview_id)
     _checked(fields)
     new = _columns(fields)
@@ -215,7 +197,7 @@ def update_interview(
 
 def set_interview_notes(session: Session, review_id: str, interview_id: str, notes: str) -> None:
     """Save an interview's notes (called as the auditor types); nothing is written if unchanged."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _interview_row(session, review_id, interview_id)
     if row.notes == notes:
         return
@@ -230,7 +212,7 @@ def set_interview_notes(session: Session, review_id: str, interview_id: str, not
 
 def delete_interview(session: Session, review_id: str, interview_id: str) -> None:
     """Remove an interview with its observations (and their links to statements)."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _interview_row(session, review_id, interview_id)
     observations = session.exec(
         select(func.count()).select_from(Observation).where(Observation.interview_id == row.id)
@@ -290,7 +272,7 @@ def add_observation(
     commit: bool = True,
 ) -> ObservationView:
     """Add a quote or finding to an interview, linked to report sections, placed last."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     interview = _interview_row(session, review_id, interview_id)
     text = _checked_text(text)
     sections = _checked_sections(session, review_id, section_ids)
@@ -306,7 +288,7 @@ def add_observation(
     changelog.append(session, review_id=review_id, entity="observation", entity_id=row.id,
                      action="create", changes={"interview_id": interview.id, "text": text,
                                                "sections": _headings(session, sections)})
-    _finish(session, commit)
+    finish(session, commit)
     return ObservationView(row.id, text, tuple(sections))
 
 
@@ -319,7 +301,7 @@ def update_observation(
     section_ids: Iterable[str] | None = None,
 ) -> ObservationView:
     """Change an observation's text and/or the sections it is linked to (None: unchanged)."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _observation_row(session, review_id, observation_id)
     if text is not None:
         _checked_text(text)
@@ -352,7 +334,7 @@ def update_observation(
 
 def move_observation(session: Session, review_id: str, observation_id: str, offset: int) -> None:
     """Move an observation up (negative) or down (positive) among its interview's."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _observation_row(session, review_id, observation_id)
     siblings = list(session.exec(
         select(Observation).where(Observation.interview_id == row.interview_id)
@@ -374,7 +356,7 @@ def move_observation(session: Session, review_id: str, observation_id: str, offs
 
 def delete_observation(session: Session, review_id: str, observation_id: str) -> None:
     """Remove an observation (and its links to sections and statements)."""
-    _writable_review(session, review_id)
+    writable_review(session, review_id, "intervjuerna")
     row = _observation_row(session, review_id, observation_id)
     changes = {"interview_id": [row.interview_id, None], "text": [row.text, None]}
     session.delete(row)

@@ -22,8 +22,9 @@ from kvtui.domain.sampling import (
     next_replacement,
 )
 from kvtui.store import changelog
-from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import CaseFile, Review, Sample, SampleItem, new_id, utcnow
+from kvtui.store.errors import InvalidInput
+from kvtui.store.guards import writable_review
+from kvtui.store.models import CaseFile, Sample, SampleItem, new_id, utcnow
 
 
 def population(session: Session, review_id: str) -> list[PopulationItem]:
@@ -98,9 +99,7 @@ def draw_sample(
     seed: str | None = None,
 ) -> SampleInfo:
     """Draw the review's sample and store it with its seed; commits. Drawn once only."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
+    review = writable_review(session, review_id, "urvalet")
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
     seed = (seed or "").strip() or new_seed()

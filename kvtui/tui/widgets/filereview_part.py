@@ -1,15 +1,175 @@
-"""The workspace part 'filereview' (being built)."""
+"""The workspace part Aktgranskning (key 3): the sampled akter one at a time, a matrix of all
+akter × criteria (m) and the results per criterion (s).
+
+The part reads the sample and the criteria each time it is shown (``reload``) and hands them
+down to its three views; the views post messages up (``MatrixView.Jump``, ``…Closed``) and
+never reach into one another.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, OptionList, Static
 
+from kvtui.domain.filereview import CriterionView
+from kvtui.store.answers import review_criteria
+from kvtui.store.database import Store
+from kvtui.store.errors import NotFound
+from kvtui.store.matrix import answered_per_akt
+from kvtui.store.sampling import current_sample
+from kvtui.tui.widgets.filereview_akt import AktView
+from kvtui.tui.widgets.matrix import MatrixView
 from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.results import ResultsView
+
+NO_SAMPLE = "Inget urval är draget. Dra ett under Akter & urval (tangent 2)."
+NO_CRITERIA = "Granskningens mall har inga kriterier för aktgranskning."
+PART_ID = "filereview"
+
+_VIEWS = {"akt": "fr-akt", "matrix": "fr-matrix", "results": "fr-results"}
 
 
 class FileReviewPart(WorkspacePart):
-    """Placeholder until the part is built."""
+    """Aktgranskning: answer the criteria of each sampled akt, one key per answer."""
+
+    BINDINGS = [
+        Binding("m", "toggle_view('matrix')", "Matris", tooltip="Alla akter × kriterier",
+                id="filereview.matrix"),
+        Binding("s", "toggle_view('results')", "Resultat", tooltip="Resultat per kriterium",
+                id="filereview.results"),
+    ]
+
+    def __init__(self, store: Store, review_id: str, *, id: str) -> None:
+        super().__init__(store, review_id, id=id)
+        self._criteria: list[CriterionView] = []
+        self._ready = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Delen byggs.")
+        with ContentSwitcher(id="fr-views", initial="fr-empty"):
+            yield Static(NO_SAMPLE, id="fr-empty", classes="part-text")
+            yield AktView(self.store, self.review_id, id="fr-akt")
+            yield MatrixView(self.store, self.review_id, id="fr-matrix")
+            yield ResultsView(self.store, self.review_id, id="fr-results")
+
+    # --- what is on show -----------------------------------------------------------------------
+
+    @property
+    def akt_view(self) -> AktView:
+        """The one-at-a-time view."""
+        return self.query_one(AktView)
+
+    @property
+    def matrix_view(self) -> MatrixView:
+        """The matrix."""
+        return self.query_one(MatrixView)
+
+    @property
+    def results_view(self) -> ResultsView:
+        """The results table."""
+        return self.query_one(ResultsView)
+
+    @property
+    def current_view(self) -> str:
+        """"akt", "matrix", "results", or "" while there is nothing to review."""
+        current = self.query_one("#fr-views", ContentSwitcher).current
+        return next((name for name, widget_id in _VIEWS.items() if widget_id == current), "")
+
+    def reload(self) -> None:
+        """Read the sample, the criteria and the answer counts again and show them."""
+        switcher = self.query_one("#fr-views", ContentSwitcher)
+        empty = self.query_one("#fr-empty", Static)
+        try:
+            with self.store.session() as session:
+                sample = current_sample(session, self.review_id)
+                criteria = review_criteria(session, self.review_id) if sample else []
+                answered = answered_per_akt(session, self.review_id) if sample else {}
+        except NotFound as error:
+            empty.update(str(error))
+            switcher.current = "fr-empty"
+            self._ready = False
+            return
+        if sample is None or not sample.active or not criteria:
+            empty.update(NO_SAMPLE if sample is None or not sample.active else NO_CRITERIA)
+            switcher.current = "fr-empty"
+            self._ready = False
+            self.refresh_bindings()
+            return
+        self._criteria = criteria
+        self._ready = True
+        self.akt_view.load(sample.active, criteria, answered)
+        view = self.current_view
+        if view == "matrix":
+            self.matrix_view.reload()
+        elif view == "results":
+            self.results_view.reload()
+        else:
+            switcher.current = _VIEWS["akt"]
+        self.refresh_bindings()
+        if self._takes_focus():
+            self.focus()
+
+    def _takes_focus(self) -> bool:
+        """Whether showing the part should move the keyboard into it.
+
+        Pressing 3 means "work in Aktgranskning", so the keys j/d/n/e must answer at once. But
+        while the auditor walks the workspace's list of parts with the arrow keys, the list
+        keeps the keyboard: the list then already marks this part when it is shown.
+        """
+        focused = self.screen.focused
+        if isinstance(focused, OptionList) and focused.id == "part-list":
+            option = focused.highlighted_option
+            return option is None or option.id != PART_ID
+        return focused is None or self not in focused.ancestors
+
+    def focus(self, scroll_visible: bool = True) -> FileReviewPart:
+        """The part itself takes no keys: focus goes to the table of the view on show."""
+        view = self.current_view
+        if view == "akt":
+            self.akt_view.focus_table()
+        elif view == "matrix":
+            self.matrix_view.focus_table()
+        elif view == "results":
+            self.results_view.focus_table()
+        return self
+
+    # --- switching views -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Matris and Resultat only when there is a sample to show."""
+        if action == "toggle_view":
+            return self._ready
+        return True
+
+    def _show(self, view: str) -> None:
+        self.query_one("#fr-views", ContentSwitcher).current = _VIEWS[view]
+        self.focus()
+
+    def action_toggle_view(self, view: str) -> None:
+        """m / s: the matrix or the results; the same key again goes back to the akt."""
+        if not self._ready:
+            return
+        if self.current_view == view:
+            self._show("akt")
+            return
+        if view == "matrix":
+            akt = self.akt_view
+            criterion = akt.current_criterion
+            index = self._criteria.index(criterion) if criterion in self._criteria else 0
+            self.matrix_view.open(self._criteria, akt.akt_index, index)
+        else:
+            self.results_view.reload()
+        self._show(view)
+
+    @on(MatrixView.Jump)
+    def _jump(self, event: MatrixView.Jump) -> None:
+        event.stop()
+        self.akt_view.jump_to(event.case_file_id, event.criterion_id)
+        self._show("akt")
+
+    @on(MatrixView.Closed)
+    @on(ResultsView.Closed)
+    def _closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
+        event.stop()
+        self._show("akt")

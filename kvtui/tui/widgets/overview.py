@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from kvtui.domain.reviews import ReviewDetail
 from kvtui.tui.format import DASH, period_text, progress_text
+from kvtui.tui.widgets.results import ResultsSummary
 
 # The quality dimensions by the names the auditors' reports use for them.
 DIMENSION_NAMES = {
@@ -83,6 +84,8 @@ class ReviewOverview(VerticalScroll):
         yield Static(id="overview-facts")
         yield Static("Framsteg", classes="part-heading")
         yield Static(id="overview-progress")
+        yield Static("Resultat av aktgranskningen", classes="part-heading")
+        yield ResultsSummary(id="overview-results")
         yield Static("Rapportens avsnitt", classes="part-heading")
         yield Static(id="overview-sections")
         yield Static("Syfte", classes="part-heading")
@@ -98,6 +101,7 @@ class ReviewOverview(VerticalScroll):
         self.query_one("#overview-progress", Static).update(
             _facts_table(progress_rows(detail))
         )
+        self.query_one("#overview-results", ResultsSummary).show_review(detail.summary.id)
         sections = (
             _sections_table(detail) if detail.sections else Text("Mallen har inga avsnitt.")
         )

@@ -1,0 +1,221 @@
+"""1,000 answers by key through the real app, against a bare Textual app given the same keys.
+
+kvtui's side is the real thing: ``make_app`` over a real store (WAL, synchronous FULL), the
+review opened, key 3 for Aktgranskning, then j/d/n/e in turn; every key saves one answer with
+``save_answer`` (committed before it returns) and redraws the row, moving on to the next
+criterion and, after the last one, to the next akt. The baseline is a minimal Textual app with
+one DataTable of 19 rows whose j/d/n/e keys write a word into the row under the cursor and
+move down: Textual's own cost of receiving a key and changing a cell, with no store.
+
+Both apps run headless at 80×24 under a Pilot. Each key is posted to the app the way the
+Pilot's driver does and the next one only after the previous key was handled (a hook on the
+handler), so the totals are "as fast as the app can take answers" and include rendering; a
+Pilot ``press`` + ``pause`` per key would mostly measure the Pilot's own idle waits. The
+latency of an answer is measured inside: from posting the key until ``save_answer`` has
+committed (kvtui), or until the cell was changed (baseline). Goal: total ratio ≤ 2×.
+
+    python bench/entry.py [--answers 1000] [--sampled 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import func, select
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from kvtui.domain.demo import DEMO_FIELDS
+from kvtui.store.casefiles import add_case_files
+from kvtui.store.database import Store, open_store
+from kvtui.store.models import Answer
+from kvtui.store.reviews import create_review
+from kvtui.store.sampling import draw_sample
+from kvtui.store.template_library import load_template
+from kvtui.tui import app as app_module
+from kvtui.tui.widgets import filereview_akt
+from kvtui.tui.widgets.filereview_part import FileReviewPart
+
+KEYS = ("j", "d", "n", "e")
+WORDS = {"j": "Ja", "d": "Delvis", "n": "Nej", "e": "Ej aktuellt"}
+PLACEMENTS = ("familjehem", "jourhem", "nätverkshem", "HVB")
+
+
+def build_store(folder: Path, population: int, sampled: int) -> tuple[Store, str]:
+    """A review from the shipped template with ``sampled`` akter drawn and no answers."""
+    store = open_store(folder / "entry.db", backup=False)
+    template, text = load_template("familjevard", None)
+    rows = [
+        (f"BoU-{index:05d}", {
+            "Placeringsform": PLACEMENTS[index % 4],
+            "Lagrum": "LVU" if index % 3 == 0 else "SoL",
+            "Placerad från": f"20{20 + index % 5}-{index % 12 + 1:02d}-15",
+        })
+        for index in range(1, population + 1)
+    ]
+    with store.session() as session:
+        review_id = create_review(session, template, text, DEMO_FIELDS)
+        add_case_files(session, review_id, rows)
+        draw_sample(session, review_id, size=sampled, seed="1")
+    return store, review_id
+
+
+async def _send(app: App[Any], key: str, done: asyncio.Event) -> None:
+    """Post one key as the Pilot's driver does, and wait until its handler has run."""
+    done.clear()
+    app.post_message(events.Key(key, key))
+    await done.wait()
+
+
+async def run_kvtui(
+    store: Store, review_id: str, answers: int
+) -> tuple[float, list[float], list[float]]:
+    """Total seconds for ``answers`` keys, each key's time from posting to commit, and the
+    time spent inside ``save_answer`` (the store's share)."""
+    app = app_module.make_app(store, open_review=review_id)
+    done = asyncio.Event()
+    latencies: list[float] = []
+    inside: list[float] = []
+    sent = 0.0
+    real_save = filereview_akt.save_answer
+
+    def timed_save(*args: Any, **kwargs: Any) -> Any:
+        called = time.perf_counter()
+        saved = real_save(*args, **kwargs)  # returns after the commit
+        committed = time.perf_counter()
+        latencies.append(committed - sent)
+        inside.append(committed - called)
+        return saved
+
+    filereview_akt.save_answer = timed_save  # type: ignore[assignment]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("3")
+            await pilot.pause()
+            view = app.screen.query_one(FileReviewPart).akt_view
+            real_step: Callable[..., bool] = view._save
+
+            def step(*args: Any, **kwargs: Any) -> bool:
+                result = real_step(*args, **kwargs)
+                done.set()
+                return result
+
+            view._save = step  # type: ignore[method-assign]
+            start = time.perf_counter()
+            for index in range(answers):
+                sent = time.perf_counter()
+                await _send(app, KEYS[index % len(KEYS)], done)
+            await pilot.pause()
+            total = time.perf_counter() - start
+    finally:
+        filereview_akt.save_answer = real_save  # type: ignore[assignment]
+    with store.session() as session:
+        saved = session.exec(
+            select(func.count()).select_from(Answer).where(Answer.review_id == review_id)
+        ).one()
+    assert saved == answers, f"{saved} answers in the store, expected {answers}"
+    assert len(latencies) == answers
+    return total, latencies, inside
+
+
+class BareApp(App[None]):
+    """The baseline: a DataTable of 19 criteria whose answer keys change one cell."""
+
+    BINDINGS = [Binding(key, f"answer('{key}')", WORDS[key]) for key in KEYS]
+
+    def __init__(self, done: asyncio.Event, latencies: list[float]) -> None:
+        super().__init__()
+        self.done = done
+        self.latencies = latencies
+        self.sent = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Kod", key="code")
+        table.add_column("Svar", key="answer", width=11)
+        table.add_column("Fråga", key="question")
+        for number in range(1, 20):
+            table.add_row(f"F{number}", "–", f"Kriterium nummer {number}", key=str(number))
+        table.focus()
+
+    def action_answer(self, key: str) -> None:
+        """Write the answer into the row under the cursor and move to the next row."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.update_cell_at((row, 1), WORDS[key])
+        table.move_cursor(row=(row + 1) % table.row_count)
+        self.latencies.append(time.perf_counter() - self.sent)
+        self.done.set()
+
+
+async def run_baseline(answers: int) -> tuple[float, list[float]]:
+    """Total seconds for the same keys in the bare app, and each key's time to handled."""
+    done = asyncio.Event()
+    latencies: list[float] = []
+    app = BareApp(done, latencies)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        start = time.perf_counter()
+        for index in range(answers):
+            app.sent = time.perf_counter()
+            await _send(app, KEYS[index % len(KEYS)], done)
+        await pilot.pause()
+        total = time.perf_counter() - start
+    assert len(latencies) == answers
+    return total, latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> None:
+    """Run the baseline and kvtui in the same process and print both and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--answers", type=int, default=1000)
+    parser.add_argument("--sampled", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store, review_id = build_store(Path(tmp), population=200, sampled=args.sampled)
+        try:
+            base_total, base_lat = asyncio.run(run_baseline(args.answers))
+            ours_total, ours_lat, ours_store = asyncio.run(
+                run_kvtui(store, review_id, args.answers)
+            )
+        finally:
+            store.close()
+    print(f"answers: {args.answers} by key (j/d/n/e in turn), {args.sampled} sampled akter "
+          "× 19 criteria, 80×24 headless")
+    print(f"bare Textual DataTable app: total {base_total:.2f} s, "
+          f"{base_total / args.answers * 1000:.2f} ms per key; "
+          f"handled p50 {statistics.median(base_lat) * 1000:.2f} ms, "
+          f"p99 {percentile(base_lat, 0.99) * 1000:.2f} ms")
+    print(f"kvtui Aktgranskning:        total {ours_total:.2f} s, "
+          f"{ours_total / args.answers * 1000:.2f} ms per key; "
+          f"key to commit p50 {statistics.median(ours_lat) * 1000:.2f} ms, "
+          f"p99 {percentile(ours_lat, 0.99) * 1000:.2f} ms")
+    print(f"  of which inside save_answer (store, commit): p50 "
+          f"{statistics.median(ours_store) * 1000:.2f} ms, "
+          f"{sum(ours_store) / ours_total * 100:.0f} % of kvtui's total")
+    print(f"ratio: {ours_total / base_total:.2f}x (goal <= 2x)")
+    ui_only = ours_total - sum(ours_store)
+    print(f"ratio without the time inside save_answer: {ui_only / base_total:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

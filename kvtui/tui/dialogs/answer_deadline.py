@@ -1,0 +1,115 @@
+"""The two dates of a deadline criterion, with the days and the result shown as they are typed.
+
+The dialog only reads dates; whether the limit was met is computed by the domain
+(``evaluate_deadline_text``) and saved by the store, which takes the computed result.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from kvtui.domain.answers import AnswerError, DeadlineResult, answer_label, evaluate_deadline_text
+from kvtui.domain.templates import Criterion
+
+DATE_HINT = "ÅÅÅÅ-MM-DD"
+EMPTY_HINT = "Skriv båda datumen, t.ex. 2024-03-05 eller 20240305."
+
+
+class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
+    """Asks for the start and end dates; dismisses with the computed result, or None.
+
+    Enter in the first field moves to the second, Enter in the second saves; impossible dates
+    are refused with the message and the dialog stays open.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="answer_deadline.save"),
+        Binding("escape", "cancel", "Avbryt", id="answer_deadline.cancel"),
+    ]
+
+    def __init__(
+        self, criterion: Criterion, start: date | None = None, end: date | None = None
+    ) -> None:
+        super().__init__(classes="dialog")
+        self._criterion = criterion
+        self._start = start
+        self._end = end
+
+    def compose(self) -> ComposeResult:
+        criterion = self._criterion
+        with Vertical(id="answer-box", classes="dialog-box"):
+            yield Static(f"{criterion.code} Tidsfrist", classes="box-title", markup=False)
+            yield Static(criterion.question, id="answer-question", markup=False)
+            with Horizontal(classes="answer-row"):
+                yield Label(criterion.start_label or "Startdatum", classes="answer-label",
+                            markup=False)
+                yield Input(self._start.isoformat() if self._start else "",
+                            placeholder=DATE_HINT, id="deadline-start", compact=True,
+                            classes="answer-input")
+            with Horizontal(classes="answer-row"):
+                yield Label(criterion.end_label or "Slutdatum", classes="answer-label",
+                            markup=False)
+                yield Input(self._end.isoformat() if self._end else "",
+                            placeholder=DATE_HINT, id="deadline-end", compact=True,
+                            classes="answer-input")
+            yield Static("", id="answer-result", markup=False)
+            yield Static("Enter sparar det beräknade svaret. Esc avbryter.",
+                         classes="answer-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one("#deadline-start", Input).focus()
+
+    def result(self) -> DeadlineResult:
+        """The result for the dates typed so far; ``AnswerError`` with the message if none."""
+        start = self.query_one("#deadline-start", Input).value
+        end = self.query_one("#deadline-end", Input).value
+        if not start.strip() or not end.strip():
+            raise AnswerError(EMPTY_HINT)
+        return evaluate_deadline_text(self._criterion, start, end)
+
+    def _show(self) -> DeadlineResult | None:
+        shown = self.query_one("#answer-result", Static)
+        try:
+            result = self.result()
+        except AnswerError as error:
+            shown.update(str(error))
+            shown.set_class(str(error) != EMPTY_HINT, "-bad")
+            return None
+        shown.update(f"{result.describe()}. Svar: {answer_label(result.value)}.")
+        shown.remove_class("-bad")
+        return result
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#deadline-start")
+    def _start_submitted(self) -> None:
+        self.query_one("#deadline-end", Input).focus()
+
+    @on(Input.Submitted, "#deadline-end")
+    def _end_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save when both dates are possible; otherwise say what is wrong and stay."""
+        result = self._show()
+        if result is None:
+            shown = self.query_one("#answer-result", Static)
+            shown.add_class("-bad")
+            self.app.bell()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

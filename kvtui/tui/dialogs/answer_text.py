@@ -1,0 +1,93 @@
+"""One line of text about an answer: a comment, or the reason for overriding a computed result.
+
+The people in the files are children under secrecy law, so a personnummer typed here is
+masked (ÅÅMMDD-XXXX) before anything is saved: the first Enter masks it and says so, the
+second saves.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from kvtui.domain.personnummer import find_ids, mask
+
+MASKED_NOTICE = (
+    "Texten innehöll ett personnummer; det är nu maskerat. Tryck Enter igen för att spara."
+)
+
+
+class AnswerTextDialog(ModalScreen[str | None]):
+    """Asks for one line; dismisses with the text (stripped), or None on Escape.
+
+    With ``required`` an empty text is refused with ``required_message``.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="answer_text.save"),
+        Binding("escape", "cancel", "Avbryt", id="answer_text.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        *,
+        initial: str = "",
+        placeholder: str = "",
+        required: bool = False,
+        required_message: str = "Skriv något först.",
+    ) -> None:
+        super().__init__(classes="dialog")
+        self._title = title
+        self._prompt = prompt
+        self._initial = initial
+        self._placeholder = placeholder
+        self._required = required
+        self._required_message = required_message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="answer-box", classes="dialog-box"):
+            yield Static(self._title, classes="box-title", markup=False)
+            yield Static(self._prompt, id="answer-question", markup=False)
+            yield Input(self._initial, placeholder=self._placeholder, id="answer-text",
+                        compact=True, classes="answer-text")
+            yield Static("", id="answer-result", markup=False)
+            yield Static("Enter sparar. Esc avbryter.", classes="answer-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-result", Static).display = False
+        self.query_one("#answer-text", Input).focus()
+
+    def _say(self, message: str) -> None:
+        shown = self.query_one("#answer-result", Static)
+        shown.update(message)
+        shown.add_class("-bad")
+        shown.display = True
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save the text, after masking any personnummer and checking a required one."""
+        field = self.query_one("#answer-text", Input)
+        text = field.value.strip()
+        if find_ids(text):
+            field.value = mask(text)
+            self._say(MASKED_NOTICE)
+            return
+        if self._required and not text:
+            self._say(self._required_message)
+            self.app.bell()
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

@@ -1,0 +1,490 @@
+"""Aktgranskning, one akt at a time: the criteria, one key per answer, saved at once.
+
+Each answering key makes exactly one ``save_answer`` call (which commits before it returns)
+and then changes only what the answer changed: the answer of that criterion, the progress
+line and the detail lines under the list. The rows themselves are built once per review and
+reused for every akt, so the keys stay instant on a weak laptop. What an answer means (computed
+deadline and count results, overrides that need a reason, criteria that do not apply) is
+decided by ``kvtui.domain.answers`` and the store; this view only shows and asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from kvtui.domain.answers import (
+    AnswerError,
+    DeadlineResult,
+    answer_label,
+    evaluate_deadline,
+    override_needs_reason,
+)
+from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
+from kvtui.domain.templates import CRITERION_KINDS
+from kvtui.store.answers import answers_for, not_applicable, save_answer, set_comment
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.dialogs.answer_count import AnswerCountDialog
+from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
+from kvtui.tui.dialogs.answer_text import AnswerTextDialog
+from kvtui.tui.format import progress_text
+from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
+from kvtui.tui.widgets.filereview_list import CriteriaList
+
+READ_ONLY = "Databasen är öppnad skrivskyddad; svaren kan inte ändras."
+ANSWER_HINT = "Svara med j (Ja), d (Delvis), n (Nej) eller e (Ej aktuellt)."
+_ANSWER_KEYS = Binding.Group("Svar")
+_AKT_KEYS = Binding.Group("Akt")
+
+
+class AktView(Vertical):
+    """One sampled akt: its reference and attributes, the criteria and their answers."""
+
+    BINDINGS = [
+        Binding("j", "answer('ja')", "Ja", group=_ANSWER_KEYS, id="filereview.answer.ja"),
+        Binding("d", "answer('delvis')", "Delvis", group=_ANSWER_KEYS,
+                id="filereview.answer.delvis"),
+        Binding("n", "answer('nej')", "Nej", group=_ANSWER_KEYS, id="filereview.answer.nej"),
+        Binding("e", "answer('ej_aktuellt')", "Ej aktuellt", group=_ANSWER_KEYS,
+                id="filereview.answer.ej_aktuellt"),
+        # Not in the footer, which is full at 80 columns: the line under the list says what
+        # Enter does for the criterion at hand (dates, a number, or Ej aktuellt).
+        Binding("enter", "fill_in", "Fyll i", show=False, tooltip="Datum, antal eller Ej aktuellt",
+                id="filereview.fill_in"),
+        Binding("t", "dates", "Datum", show=False, id="filereview.dates"),
+        Binding("k", "comment", "Kommentar", id="filereview.comment"),
+        Binding("full_stop,pagedown", "next_akt", "Nästa akt", group=_AKT_KEYS,
+                id="filereview.next_akt"),
+        Binding("comma,pageup", "previous_akt", "Föregående akt", group=_AKT_KEYS,
+                id="filereview.previous_akt"),
+    ]
+
+    def __init__(self, store: Store, review_id: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.review_id = review_id
+        self._akter: tuple[SampledAkt, ...] = ()
+        self._criteria: list[CriterionView] = []
+        self._index = 0
+        self._answers: dict[str, AnswerView] = {}
+        self._reasons: dict[str, str] = {}
+        self._answered = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="fr-title", markup=False)
+        yield Static("", id="fr-attributes", markup=False)
+        yield CriteriaList(id="fr-criteria")
+        yield Static("", id="fr-detail", markup=False)
+
+    # --- what is on show -----------------------------------------------------------------------
+
+    @property
+    def criteria_list(self) -> CriteriaList:
+        """The list of criteria."""
+        return self.query_one(CriteriaList)
+
+    @property
+    def akt_index(self) -> int:
+        """The position (0-based) of the akt on show among the sampled akter."""
+        return self._index
+
+    @property
+    def current_akt(self) -> SampledAkt | None:
+        """The akt on show, None before a sample is loaded."""
+        return self._akter[self._index] if self._akter else None
+
+    @property
+    def current_criterion(self) -> CriterionView | None:
+        """The criterion under the cursor."""
+        row = self.criteria_list.cursor_row
+        return self._criteria[row] if 0 <= row < len(self._criteria) else None
+
+    @property
+    def answered(self) -> tuple[int, int]:
+        """Answers given and answers expected in the whole sample."""
+        return self._answered, len(self._akter) * len(self._criteria)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def load(
+        self,
+        akter: Sequence[SampledAkt],
+        criteria: list[CriterionView],
+        answered: Mapping[str, int],
+    ) -> None:
+        """Show the sample; stays on the akt and criterion on show if they are still there,
+        otherwise starts at the first akt with an unanswered criterion."""
+        previous = self.current_akt
+        criterion = self.current_criterion
+        self._akter = tuple(akter)
+        if [view.id for view in criteria] != [view.id for view in self._criteria]:
+            self._criteria = list(criteria)
+            criterion = None
+            self._build_rows()
+        else:
+            self._criteria = list(criteria)
+        self._answered = sum(answered.get(akt.case_file_id, 0) for akt in self._akter)
+        ids = [akt.case_file_id for akt in self._akter]
+        if previous is not None and previous.case_file_id in ids:
+            self.show_akt(ids.index(previous.case_file_id),
+                          criterion.id if criterion is not None else None)
+            return
+        expected = len(self._criteria)
+        start = next((i for i, akt in enumerate(self._akter)
+                      if answered.get(akt.case_file_id, 0) < expected), 0)
+        self.show_akt(start)
+
+    def _build_rows(self) -> None:
+        """The rows, one per criterion: built once per review, never per key."""
+        codes = []
+        for view in self._criteria:
+            code = Text(view.code)
+            if view.reference is None:
+                code.append("!", style="bold yellow")
+            codes.append(code)
+        self.criteria_list.set_rows(codes, [self._answer_cell(view) for view in self._criteria],
+                                    [view.criterion.question for view in self._criteria])
+
+    def show_akt(self, index: int, criterion_id: str | None = None) -> None:
+        """Show the akt at ``index``, with the cursor on ``criterion_id`` or else on the first
+        unanswered criterion."""
+        if not self._akter:
+            return
+        index = min(max(index, 0), len(self._akter) - 1)
+        akt = self._akter[index]
+        try:
+            with self.store.session() as session:
+                answers = answers_for(session, akt.case_file_id)
+                reasons = not_applicable(session, self.review_id, akt.case_file_id)
+        except NotFound as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._index = index
+        self._answers = answers
+        self._reasons = reasons
+        rows = self.criteria_list
+        for row, view in enumerate(self._criteria):
+            rows.set_answer(row, self._answer_cell(view))
+        self.query_one("#fr-attributes", Static).update(attributes_line(akt.attributes))
+        self._show_progress()
+        ids = [view.id for view in self._criteria]
+        if criterion_id in ids:
+            row = ids.index(criterion_id)
+        else:
+            row = next((i for i, cid in enumerate(ids) if cid not in answers), 0)
+        rows.move_cursor(row)
+        self._show_detail()
+
+    def jump_to(self, case_file_id: str, criterion_id: str | None) -> None:
+        """Show an akt (chosen in the matrix) with the cursor on a criterion."""
+        for index, akt in enumerate(self._akter):
+            if akt.case_file_id == case_file_id:
+                self.show_akt(index, criterion_id)
+                return
+
+    def focus_table(self) -> None:
+        """Put the keyboard in the list of criteria."""
+        self.criteria_list.focus()
+
+    # --- drawing one thing at a time -----------------------------------------------------------
+
+    def _answer_cell(self, view: CriterionView) -> Text:
+        answer = self._answers.get(view.id)
+        return answer_text(answer.value if answer else None,
+                           not_applicable=view.id in self._reasons)
+
+    def _show_progress(self) -> None:
+        """One line: the akt, its own count on the left, the whole sample's on the right.
+
+        The line has a fixed size, so an answer redraws it without a new layout.
+        """
+        akt = self.current_akt
+        if akt is None:
+            return
+        answered, expected = self.answered
+        here = sum(1 for view in self._criteria if view.id in self._answers)
+        title = self.query_one("#fr-title", Static)
+        left = Text.assemble((f"Akt {self._index + 1} av {len(self._akter)}", "bold"), "  ",
+                             (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
+        right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
+        gap = max(title.size.width - left.cell_len - right.cell_len, 2)
+        title.update(Text.assemble(left, " " * gap, right), layout=False)
+
+    def on_resize(self) -> None:
+        """The progress sits at the right edge: place it again."""
+        self._show_progress()
+
+    def _show_detail(self) -> None:
+        view = self.current_criterion
+        self.query_one("#fr-detail", Static).update(
+            self._detail_text(view) if view is not None else "", layout=False
+        )
+
+    def _detail_text(self, view: CriterionView) -> Text:
+        """Kind, group, question, legal reference, the answer and what it rests on; why the
+        criterion does not apply, unless Ej aktuellt already says so."""
+        criterion = view.criterion
+        text = Text()
+        text.append(criterion.code, style="bold")
+        text.append(f" {CRITERION_KINDS.get(criterion.kind, criterion.kind)}")
+        if criterion.group:
+            text.append(f" · {criterion.group}")
+        text.append(f"\n{criterion.question}\n")
+        if view.reference:
+            text.append(f"Lagrum: {view.reference}")
+        else:
+            text.append(f"! {MISSING_REFERENCE}", style="bold yellow")
+        answer = self._answers.get(view.id)
+        if answer is not None:
+            text.append("\nSvar: ")
+            text.append_text(answer_text(answer.value))
+            text.append(self._answer_basis(view, answer))
+            if answer.comment:
+                text.append(f"\nKommentar: {answer.comment}")
+        reason = self._reasons.get(view.id)
+        if reason and (answer is None or answer.value != "ej_aktuellt"):
+            text.append(f"\nGäller inte akten: {reason} (e eller Enter: Ej aktuellt)",
+                        style="italic")
+        elif answer is None and criterion.kind == "deadline":
+            text.append("\nEnter: skriv datumen.", style="dim")
+        elif answer is None and criterion.kind == "count":
+            text.append("\nEnter: skriv antalet.", style="dim")
+        return text
+
+    @staticmethod
+    def _answer_basis(view: CriterionView, answer: AnswerView) -> str:
+        """What a deadline or count answer rests on, and why it differs from the computed."""
+        criterion = view.criterion
+        parts: list[str] = []
+        if answer.start_date is not None and answer.end_date is not None:
+            try:
+                result = evaluate_deadline(criterion, answer.start_date, answer.end_date)
+            except AnswerError as error:
+                parts.append(str(error))
+            else:
+                parts.append(f"{answer.start_date.isoformat()} – {answer.end_date.isoformat()}: "
+                             f"{result.describe()}")
+        if answer.number is not None:
+            limit = f" (gräns: minst {criterion.threshold})" if criterion.threshold else ""
+            parts.append(f"antal {answer.number}{limit}")
+        if answer.computed_value and answer.value != answer.computed_value:
+            parts.append(f"ändrat från {answer_label(answer.computed_value)}: "
+                         f"{answer.override_reason}")
+        return "".join(f" · {part}" for part in parts)
+
+    @on(CriteriaList.Highlighted)
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def _save(
+        self,
+        view: CriterionView,
+        value: str | None,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        number: int | None = None,
+        override_reason: str = "",
+        comment: str | None = None,
+    ) -> bool:
+        """One ``save_answer`` (committed when it returns), then only the changed row."""
+        akt = self.current_akt
+        if akt is None:
+            return False
+        if self.store.read_only:
+            self.notify(READ_ONLY, severity="warning")
+            return False
+        try:
+            with self.store.session() as session:
+                saved = save_answer(
+                    session, self.review_id, akt.case_file_id, view.id, value, start=start,
+                    end=end, number=number, override_reason=override_reason, comment=comment,
+                )
+        except (InvalidInput, NotFound) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        if view.id not in self._answers:
+            self._answered += 1
+        self._answers[view.id] = saved
+        self.criteria_list.set_answer(self._criteria.index(view), self._answer_cell(view))
+        self._show_progress()
+        self._advance()
+        return True
+
+    def _advance(self) -> None:
+        """To the next criterion; after the last one, to the next akt's first unanswered."""
+        rows = self.criteria_list
+        row = rows.cursor_row
+        if row < len(self._criteria) - 1:
+            rows.move_cursor(row + 1)
+            self._show_detail()
+            return
+        missing = [i for i, view in enumerate(self._criteria) if view.id not in self._answers]
+        if missing:
+            rows.move_cursor(missing[0])
+            self._show_detail()
+            first = self._criteria[missing[0]].code
+            self.notify(f"Akten har {len(missing)} obesvarade kriterier; först {first}.",
+                        timeout=4, markup=False)
+        elif self._index + 1 < len(self._akter):
+            self.show_akt(self._index + 1)
+        else:
+            self._show_detail()
+            self.notify("Det här är den sista akten i urvalet.", timeout=4)
+
+    def action_answer(self, value: str) -> None:
+        """j / d / n / e: answer the current criterion and move on.
+
+        A computed deadline or count result is kept (its dates or number go along); choosing
+        another answer asks for the reason first. Ej aktuellt on a criterion that does not
+        apply to the akt takes the template's reason.
+        """
+        view = self.current_criterion
+        if view is None:
+            return
+        existing = self._answers.get(view.id)
+        basis: dict[str, Any] = {}
+        override = ""
+        comment = None
+        if existing is not None:
+            basis = {"start": existing.start_date, "end": existing.end_date,
+                     "number": existing.number}
+            if existing.value == value:
+                override = existing.override_reason
+        reason = self._reasons.get(view.id, "")
+        if value == "ej_aktuellt" and reason:
+            override = override or reason
+            if existing is None or not existing.comment:
+                comment = reason
+        computed = existing.computed_value if existing is not None else ""
+        try:
+            override_needs_reason(computed, value, override)
+        except AnswerError as error:
+            self._ask_override(view, value, basis, str(error))
+            return
+        self._save(view, value, override_reason=override, comment=comment, **basis)
+
+    def _ask_override(
+        self, view: CriterionView, value: str, basis: dict[str, Any], message: str
+    ) -> None:
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._save(view, value, override_reason=reason, **basis)
+
+        self.app.push_screen(
+            AnswerTextDialog(
+                f"{view.code} Ändra det beräknade svaret till {answer_label(value)}",
+                message,
+                placeholder="skäl, t.ex. beslut fattat muntligen enligt journalen",
+                required=True,
+                required_message="Ange ett skäl för att ändra det beräknade svaret.",
+            ),
+            answered,
+        )
+
+    def action_fill_in(self) -> None:
+        """Enter: Ej aktuellt where the criterion does not apply, else the dates or number."""
+        view = self.current_criterion
+        if view is None:
+            return
+        if view.id in self._reasons:
+            self.action_answer("ej_aktuellt")
+        elif view.criterion.kind == "deadline":
+            self._ask_dates(view)
+        elif view.criterion.kind == "count":
+            self._ask_count(view)
+        else:
+            self.notify(ANSWER_HINT, timeout=3)
+
+    def action_dates(self) -> None:
+        """t: the dates of a deadline criterion."""
+        view = self.current_criterion
+        if view is None:
+            return
+        if view.criterion.kind != "deadline":
+            self.notify(f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
+                        markup=False)
+            return
+        self._ask_dates(view)
+
+    def _ask_dates(self, view: CriterionView) -> None:
+        existing = self._answers.get(view.id)
+
+        def entered(result: DeadlineResult | None) -> None:
+            if result is not None:
+                self._save(view, None, start=result.start, end=result.end)
+
+        self.app.push_screen(
+            AnswerDeadlineDialog(view.criterion, existing.start_date if existing else None,
+                                 existing.end_date if existing else None),
+            entered,
+        )
+
+    def _ask_count(self, view: CriterionView) -> None:
+        existing = self._answers.get(view.id)
+
+        def entered(number: int | None) -> None:
+            if number is not None:
+                self._save(view, None, number=number)
+
+        self.app.push_screen(
+            AnswerCountDialog(view.criterion, existing.number if existing else None), entered
+        )
+
+    def action_comment(self) -> None:
+        """k: a comment on the current answer."""
+        view = self.current_criterion
+        akt = self.current_akt
+        if view is None or akt is None:
+            return
+        existing = self._answers.get(view.id)
+        if existing is None:
+            self.notify("Svara på kriteriet innan du skriver en kommentar.", timeout=3)
+            return
+        if self.store.read_only:
+            self.notify(READ_ONLY, severity="warning")
+            return
+
+        def written(comment: str | None) -> None:
+            if comment is None:
+                return
+            try:
+                with self.store.session() as session:
+                    saved = set_comment(session, self.review_id, akt.case_file_id, view.id,
+                                        comment)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self._answers[view.id] = saved
+            self._show_detail()
+
+        self.app.push_screen(
+            AnswerTextDialog(f"{view.code} Kommentar", view.criterion.question,
+                             initial=existing.comment, placeholder="kommentar till svaret"),
+            written,
+        )
+
+    def action_next_akt(self) -> None:
+        """. or PgDn: the next akt."""
+        if self._index + 1 >= len(self._akter):
+            self.notify("Det här är den sista akten i urvalet.", timeout=3)
+            return
+        self.show_akt(self._index + 1)
+
+    def action_previous_akt(self) -> None:
+        """, or PgUp: the previous akt."""
+        if self._index == 0:
+            self.notify("Det här är den första akten i urvalet.", timeout=3)
+            return
+        self.show_akt(self._index - 1)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -20,13 +22,16 @@ from kvtui.domain.answers import (
     override_needs_reason,
 )
 from kvtui.domain.filereview import AnswerView, CriterionView
+from kvtui.domain.reviews import SIGNED
+from kvtui.domain.templates import Criterion
 from kvtui.store import changelog
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.guards import writable_review
-from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, utcnow
+from kvtui.store.guards import finish, writable_review
+from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, new_id, utcnow
 
 VALUES = tuple(ANSWERS)
+_ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -108,19 +113,8 @@ def save_answer(
     differs from the computed one needs ``override_reason``. ``commit=False`` lets a batch
     (the demo) write many answers in one transaction.
     """
-    writable_review(session, review_id, "svaren")
-    row = session.get(ReviewCriterion, criterion_id)
-    if row is None or row.review_id != review_id:
-        raise NotFound("Kriteriet finns inte i granskningen.")
-    case_file = session.get(CaseFile, case_file_id)
-    if case_file is None or case_file.review_id != review_id:
-        raise NotFound("Akten finns inte i granskningen.")
-    criterion = criterion_of(row)
-    existing = session.exec(
-        select(Answer).where(
-            Answer.case_file_id == case_file_id, Answer.criterion_id == criterion_id
-        )
-    ).first()
+    criterion, reference = _criterion_and_akt(session, review_id, case_file_id, criterion_id)
+    existing = _answer_row(session, case_file_id, criterion_id)
     computed = ""
     try:
         if criterion.kind == "deadline" and start is not None and end is not None:
@@ -133,7 +127,7 @@ def save_answer(
         override_needs_reason(computed, chosen, override_reason)
     except AnswerError as error:
         raise InvalidInput(str(error)) from None
-    new = {
+    new: dict[str, Any] = {
         "value": chosen,
         "start_date": start if criterion.kind == "deadline" else None,
         "end_date": end if criterion.kind == "deadline" else None,
@@ -143,55 +137,96 @@ def save_answer(
     }
     if comment is not None:
         new["comment"] = comment
+    saved = _write(session, review_id, case_file_id, criterion_id, existing, new,
+                   label={"akt": reference, "kriterium": criterion.code})
+    finish(session, commit)
+    return saved
+
+
+def _criterion_and_akt(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str
+) -> tuple[Criterion, str]:
+    """The criterion and the akt's reference, in one query: this runs on every answer key."""
+    row = session.connection().execute(
+        select(Review.status, ReviewCriterion, CaseFile.reference)  # type: ignore[call-overload]
+        .select_from(Review)
+        .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
+        .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
+        .where(Review.id == review_id, ReviewCriterion.id == criterion_id,
+               CaseFile.id == case_file_id)
+    ).first()
+    if row is None:
+        writable_review(session, review_id, "svaren")  # names a missing review first
+        raise NotFound("Akten eller kriteriet finns inte i granskningen.")
+    if row.status == SIGNED:
+        writable_review(session, review_id, "svaren")
+    return _criterion_of_columns(row._mapping), row.reference
+
+
+def _criterion_of_columns(values: Any) -> Criterion:
+    columns = ReviewCriterion.__table__.c  # type: ignore[attr-defined]
+    return criterion_of(ReviewCriterion(**{c.key: values[c] for c in columns}))
+
+
+def _answer_row(session: Session, case_file_id: str, criterion_id: str) -> dict[str, Any] | None:
+    """The stored answer as plain values, read past the ORM's identity map."""
+    row = session.connection().execute(
+        select(_ANSWERS).where(_ANSWERS.c.case_file_id == case_file_id,
+                               _ANSWERS.c.criterion_id == criterion_id)
+    ).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def _write(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str,
+    existing: dict[str, Any] | None, new: dict[str, Any], *, label: dict[str, str],
+) -> AnswerView:
+    """Insert or update one answer and log it, with plain statements (no unit of work)."""
+    connection = session.connection()
+    now = utcnow()
     if existing is None:
-        existing = Answer(review_id=review_id, case_file_id=case_file_id,
-                          criterion_id=criterion_id, **new)
-        changes = changelog.diff({}, new)
-        action = "create"
+        answer_id = new_id()
+        row = {"id": answer_id, "created_at": now, "updated_at": now, "review_id": review_id,
+               "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
+               "start_date": None, "end_date": None, "number": None, "computed_value": "",
+               "override_reason": "", "comment": "", **new}
+        connection.execute(insert(_ANSWERS).values(**row))
+        changes, action = changelog.diff({}, new), "create"
     else:
-        old = {key: getattr(existing, key) for key in new}
-        changes = changelog.diff(old, new)
+        answer_id = existing["id"]
+        changes = changelog.diff({key: existing[key] for key in new}, new)
+        row = {**existing, **new}
         if not changes:
-            return _view(existing)
-        for key, val in new.items():
-            setattr(existing, key, val)
-        existing.updated_at = utcnow()
+            return _view_of(row)
+        connection.execute(
+            update(_ANSWERS).where(_ANSWERS.c.id == answer_id).values(**new, updated_at=now)
+        )
         action = "update"
-    session.add(existing)
-    changelog.append(
-        session, review_id=review_id, entity="answer", entity_id=existing.id, action=action,
-        changes={"akt": case_file.reference, "kriterium": criterion.code, **changes},
+    changelog.append(session, review_id=review_id, entity="answer", entity_id=answer_id,
+                     action=action, changes={**label, **changes})
+    return _view_of(row)
+
+
+def _view_of(row: dict[str, Any]) -> AnswerView:
+    return AnswerView(
+        criterion_id=row["criterion_id"], value=row["value"], start_date=row["start_date"],
+        end_date=row["end_date"], number=row["number"], computed_value=row["computed_value"],
+        override_reason=row["override_reason"], comment=row["comment"],
     )
-    if commit:
-        session.commit()
-    else:
-        session.flush()
-    return _view(existing)
 
 
 def set_comment(
     session: Session, review_id: str, case_file_id: str, criterion_id: str, comment: str
 ) -> AnswerView:
     """Change only the comment of an existing answer."""
-    existing = session.exec(
-        select(Answer).where(
-            Answer.case_file_id == case_file_id, Answer.criterion_id == criterion_id
-        )
-    ).first()
+    writable_review(session, review_id, "svaren")
+    existing = _answer_row(session, case_file_id, criterion_id)
     if existing is None:
         raise InvalidInput("Svara på kriteriet innan du skriver en kommentar.")
-    if existing.comment == comment:
-        return _view(existing)
-    old = existing.comment
-    existing.comment = comment
-    existing.updated_at = utcnow()
-    session.add(existing)
-    changelog.append(
-        session, review_id=review_id, entity="answer", entity_id=existing.id, action="update",
-        changes={"comment": [old, comment]},
-    )
+    saved = _write(session, review_id, case_file_id, criterion_id, existing,
+                   {"comment": comment}, label={})
     session.commit()
-    return _view(existing)
+    return saved
 
 
 def answer_rows(session: Session, review_id: str) -> list[Answer]:

@@ -6,6 +6,7 @@ own content, so an edited, deleted or reordered entry breaks the chain at that p
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import json
@@ -13,15 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.store.models import ChangeLog, utcnow
 
 GENESIS = "0" * 64
+_LOG = ChangeLog.__table__  # type: ignore[attr-defined]
 
 
+@functools.cache
 def current_actor() -> str:
-    """Who makes the change: the operating-system user."""
+    """Who makes the change: the operating-system user (looked up once per process)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -65,7 +69,10 @@ def append(
     changes: dict[str, Any] | None = None,
 ) -> ChangeLog:
     """Add an entry to the log inside the caller's transaction (the caller commits)."""
-    last = session.exec(select(ChangeLog).order_by(col(ChangeLog.seq).desc()).limit(1)).first()
+    connection = session.connection()
+    last = connection.execute(
+        select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
+    ).first()
     prev_hash = last.hash if last else GENESIS
     entry = ChangeLog(
         seq=(last.seq + 1) if last else 1,
@@ -83,7 +90,8 @@ def append(
     )
     entry.updated_at = entry.created_at
     entry.hash = entry_hash(prev_hash, entry)
-    session.add(entry)
+    # A plain insert in the caller's transaction: this runs on every answer key.
+    connection.execute(insert(_LOG).values({c.key: getattr(entry, c.key) for c in _LOG.c}))
     return entry
 
 

@@ -31,3 +31,18 @@ def part_widget(part: Part, store: Store, review_id: str) -> Widget:
     if factory is None:
         return PartNote(part)
     return factory(store, review_id, id=part.widget_id)
+
+
+def _key_sources() -> dict[str, tuple[type[Widget], ...]]:
+    """The widgets whose keys each part offers, for the help screen."""
+    from kvtui.tui.widgets.filereview_akt import AktView
+    from kvtui.tui.widgets.filereview_list import CriteriaList
+
+    sources: dict[str, tuple[type[Widget], ...]] = {
+        part_id: (factory,) for part_id, factory in _WORKING.items()
+    }
+    sources["filereview"] = (FileReviewPart, AktView, CriteriaList)
+    return sources
+
+
+PART_KEY_SOURCES = _key_sources()

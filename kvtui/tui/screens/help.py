@@ -9,9 +9,44 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from kvtui.tui.part_widgets import PART_KEY_SOURCES
 from kvtui.tui.parts import PARTS
 
 HelpSection = tuple[str, tuple[tuple[str, str], ...]]
+
+_KEY_NAMES = {
+    "enter": "Enter", "escape": "Esc", "delete": "Delete", "pagedown": "PgDn",
+    "pageup": "PgUp", "home": "Home", "end": "End", "up": "↑", "down": "↓", "left": "←",
+    "right": "→", "plus": "+", "minus": "-", "full_stop": ".", "comma": ",",
+    "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/", "space": "Mellanslag",
+}
+
+
+def key_label(keys: str) -> str:
+    """A binding's keys as the auditor reads them: "full_stop,pagedown" → ". / PgDn"."""
+    labels = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        named = [_KEY_NAMES.get(part, part.upper() if len(part) == 1 else part.capitalize())
+                 for part in parts]
+        labels.append("+".join(named))
+    return " / ".join(dict.fromkeys(labels))
+
+
+def part_key_sections() -> tuple[HelpSection, ...]:
+    """One section per working part, read from the parts' own bindings so help never lags."""
+    sections: list[HelpSection] = []
+    for part in PARTS:
+        rows: dict[str, str] = {}
+        for widget_class in PART_KEY_SOURCES.get(part.id, ()):
+            for binding in widget_class.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                text = binding.tooltip or binding.description
+                rows.setdefault(key_label(binding.key), text)
+        if rows:
+            sections.append((f"{part.key} {part.title}", tuple(rows.items())))
+    return tuple(sections)
 
 HELP_SECTIONS: tuple[HelpSection, ...] = (
     (
@@ -44,6 +79,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Esc", "Tillbaka till Granskningar"),
         ),
     ),
+    *part_key_sections(),
     (
         "Formuläret Ny granskning / Redigera uppgifter",
         (

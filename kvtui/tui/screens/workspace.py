@@ -114,6 +114,8 @@ class WorkspaceScreen(Screen[None]):
             widget = switcher.get_child_by_id(part.widget_id)
             if isinstance(widget, WorkspacePart):
                 widget.reload()
+            elif widget is self.query_one(ReviewOverview):
+                self.reload()  # Översikt shows counts that the other parts change
         options = self.query_one("#part-list", OptionList)
         index = options.get_option_index(part.id)
         if options.highlighted != index:

@@ -554,7 +554,7 @@ def build_case_files(
 def _build(
     table: Table, id_column: str, *, source: str, today: date | None
 ) -> tuple[list[tuple[str, dict[str, str]]], list[int]]:
-    check = _Checker(source, today)
+    check = _Checker(source, today or date.today())  # once, not for every field
     index = _check_headers(table, id_column, check)
     width = len(table.headers)
     header_names = table.headers

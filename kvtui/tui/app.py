@@ -6,6 +6,7 @@ so that what is tested is what the auditor runs.
 
 from __future__ import annotations
 
+import sys
 from typing import ClassVar
 
 from textual import work
@@ -38,7 +39,7 @@ class KvtuiApp(App[None]):
     """The auditor's field kit: Granskningar first, a review's workspace on top of it."""
 
     TITLE = "kvtui"
-    CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss"]
+    CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss"]
     COMMANDS: ClassVar = {KvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that F1 also works over forms and dialogs (modal screens).
@@ -54,6 +55,8 @@ class KvtuiApp(App[None]):
             tooltip="Sök bland alla kommandon",
             id="app.command_palette",
         ),
+        # Only in a review's workspace (check_action); Ctrl+F, since letters are typed in texts.
+        Binding("ctrl+f", "search", "Sök", tooltip="Sök i granskningen", id="app.search"),
     ]
 
     def __init__(self, store: Store, *, open_review: str | None = None) -> None:
@@ -113,6 +116,19 @@ class KvtuiApp(App[None]):
                 self.open_review(review_id)
 
         self.push_screen(ReviewFormScreen(self.store), created)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Sök only in a review's workspace (without loading the workspace module early)."""
+        if action == "search":
+            workspace = sys.modules.get("kvtui.tui.screens.workspace")
+            return workspace is not None and isinstance(self.screen, workspace.WorkspaceScreen)
+        return True
+
+    def action_search(self) -> None:
+        """Ctrl+F: Sök i granskningen, over the review's workspace."""
+        from kvtui.tui.screens.search import open_search
+
+        open_search(self, self.store)
 
     def action_help(self) -> None:
         """F1: every key, wherever the auditor is; F1 again closes it."""

@@ -76,6 +76,9 @@ def palette_commands(app: KvtuiApp, screen: object) -> list[Command]:
 
     if isinstance(screen, WorkspaceScreen):
         commands += _workspace_commands(screen)
+        commands.append(Command("Sök i granskningen",
+                                "Sök i anteckningar, iakttagelser, dokument, texter och "
+                                "bedömningar (Ctrl+F)", app.action_search))
     if isinstance(screen, ReviewsScreen):
         commands.append(Command("Uppdatera listan", "Läs granskningarna på nytt (r)",
                                 screen.action_refresh))

@@ -1,15 +1,493 @@
-"""The workspace part 'interviews' (being built)."""
+"""The workspace part Intervjuer (key 4): interviews by role, their notes and observations.
+
+Interviewees are recorded by role, never by name. The list at the top holds the review's
+interviews; under it the chosen interview's notes, saved as the auditor types (no save key),
+and its observations: short quotes or findings, each linked to the report sections it
+supports, and citable as evidence in Bedömningar ("Citeras av" shows which statements do).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from contextlib import suppress
+from dataclasses import replace
+from typing import Self
 
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.markup import escape
+from textual.widget import Widget
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.option_list import Option
+
+from kvtui.domain.judgement import AssessmentView, InterviewView, ObservationView, short_text
+from kvtui.domain.reviews import SIGNED
+from kvtui.store.assessments import citing, review_sections
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.interviews import (
+    delete_interview,
+    delete_observation,
+    list_interviews,
+    move_observation,
+    set_interview_notes,
+    suggested_roles,
+)
+from kvtui.store.reviews import get_review
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.evidence_citing import CitingDialog
+from kvtui.tui.dialogs.interview_edit import InterviewDialog
+from kvtui.tui.dialogs.interview_observation import ObservationDialog
+from kvtui.tui.format import shorten
+from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
+from kvtui.tui.widgets.judgement_format import with_dividers
+from kvtui.tui.widgets.judgement_jump import JumpTarget, jump, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart
+
+READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
+LOCKED = "Granskningen är signerad och låst; intervjuerna kan inte ändras."
+NO_INTERVIEWS = ("Inga intervjuer ännu. Tryck a för att lägga till en intervju "
+                 "(gå in i delen med Enter eller Tab).")
+NOTES_TITLE = "Anteckningar"
+ROLES_WIDTH = 34
+
+# Which keys apply where the keyboard is: the list of interviews, the observations or both.
+TABLE_ACTIONS = frozenset({"edit_interview", "remove_interview"})
+OBSERVATION_ACTIONS = frozenset({"edit_observation", "remove_observation", "citing",
+                                 "move_observation"})
+
+# For the help screen (F1): key and what it does in this part.
+HELP_ROWS: tuple[tuple[str, str], ...] = (
+    ("A", "Ny intervju"),
+    ("E / Enter", "Ändra intervjun eller iakttagelsen"),
+    ("X / Delete", "Ta bort intervjun eller iakttagelsen"),
+    ("O", "Ny iakttagelse i intervjun"),
+    ("C", "Citeras av: bedömningar som hänvisar till iakttagelsen"),
+    ("Ctrl+↑ / Ctrl+↓", "Flytta iakttagelsen"),
+    ("Tab", "Anteckningarna (sparas medan du skriver), sedan iakttagelserna"),
+    ("Esc", "Lämna anteckningarna"),
+    ("Ctrl+K", "Maskera personnummer i texten"),
+)
+
+
+def interview_row(interview: InterviewView) -> tuple[str, str, str, str]:
+    """Datum, Form, Iaktt. and Roller of an interview, as the list shows them."""
+    when = interview.held_on.isoformat() if interview.held_on else "utan datum"
+    form = interview.form_label
+    if interview.participants > 1 or interview.form == "group":
+        form += f" ({interview.participants})"
+    roles = ", ".join(interview.roles) or "–"
+    return when, form, str(len(interview.observations)), shorten(roles, ROLES_WIDTH)
+
+
+def observation_prompt(observation: ObservationView, headings: dict[str, str]) -> Text:
+    """An observation in the list: the quote, then the sections it supports."""
+    text = Text(f"”{observation.text}”")
+    numbers = [headings.get(section_id, "?") for section_id in observation.section_ids]
+    text.append("\n→ " + (", ".join(numbers) if numbers else "inget avsnitt"), style="dim")
+    return text
 
 
 class InterviewsPart(WorkspacePart):
-    """Placeholder until the part is built."""
+    """Intervjuer: add, change and remove interviews; notes saved as typed; observations."""
+
+    BINDINGS = [
+        Binding("a", "add", "Ny intervju", id="interviews.add"),
+        Binding("e", "edit_interview", "Ändra", id="interviews.edit"),
+        Binding("e", "edit_observation", "Ändra", id="interviews.edit_observation"),
+        Binding("x,delete", "remove_interview", "Ta bort", id="interviews.remove"),
+        Binding("x,delete", "remove_observation", "Ta bort",
+                id="interviews.remove_observation"),
+        Binding("o", "add_observation", "Ny iakttagelse", id="interviews.observe"),
+        Binding("c", "citing", "Citeras av", id="interviews.citing"),
+        Binding("ctrl+up", "move_observation(-1)", "Flytta upp", show=False,
+                id="interviews.move_up"),
+        Binding("ctrl+down", "move_observation(1)", "Flytta ned", show=False,
+                id="interviews.move_down"),
+    ]
+
+    def __init__(self, store: Store, review_id: str, *, id: str) -> None:
+        super().__init__(store, review_id, id=id)
+        self._interviews: list[InterviewView] = []
+        self._sections: list[tuple[str, str]] = []  # (id, heading) of text sections
+        self._numbers: dict[str, str] = {}  # section id -> number (or title)
+        self._headings: dict[str, str] = {}  # section id -> heading
+        self._roles: tuple[str, ...] = ()
+        self._locked = False
+        self._shown_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Delen byggs.")
+        yield Static("", id="interviews-summary", markup=False)
+        yield DataTable(id="interviews-table", cursor_type="row", zebra_stripes=True)
+        yield AutoSaveEditor(NOTES_TITLE, id="interview-notes",
+                             placeholder="Anteckningar från intervjun. Sparas medan du skriver.")
+        observations = OptionList(id="interview-observations")
+        observations.border_title = "Iakttagelser"
+        yield observations
+
+    def on_mount(self) -> None:
+        table = self.query_one("#interviews-table", DataTable)
+        table.add_column("Datum", key="date")
+        table.add_column("Form", key="form")
+        table.add_column("Iaktt.", key="observations")
+        table.add_column("Roller", key="roles")
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Entering the part puts the cursor in the list of interviews."""
+        self.table.focus(scroll_visible)
+        return self
+
+    # --- what is on show -----------------------------------------------------------------------
+
+    @property
+    def table(self) -> DataTable[str]:
+        """The list of interviews."""
+        return self.query_one("#interviews-table", DataTable)
+
+    @property
+    def observation_list(self) -> OptionList:
+        """The chosen interview's observations."""
+        return self.query_one("#interview-observations", OptionList)
+
+    @property
+    def notes(self) -> AutoSaveEditor:
+        """The chosen interview's notes."""
+        return self.query_one("#interview-notes", AutoSaveEditor)
+
+    @property
+    def interviews(self) -> list[InterviewView]:
+        """The interviews as last read."""
+        return self._interviews
+
+    @property
+    def current_interview(self) -> InterviewView | None:
+        """The interview under the cursor."""
+        table = self.table
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return next((i for i in self._interviews if i.id == key), None)
+
+    @property
+    def current_observation(self) -> ObservationView | None:
+        """The observation highlighted in the list."""
+        interview = self.current_interview
+        option = self.observation_list.highlighted_option
+        if interview is None or option is None:
+            return None
+        return next((o for o in interview.observations if o.id == option.id), None)
+
+    def reload(self, select: str | None = None, observation: str | None = None) -> None:
+        """Read the interviews again; keep the cursor where it was, or put it on ``select``
+        (an interview id) and ``observation``."""
+        try:
+            with self.store.session() as session:
+                self._interviews = list_interviews(session, self.review_id)
+                sections = review_sections(session, self.review_id)
+                self._roles = suggested_roles(session, self.review_id)
+                status = get_review(session, self.review_id).status
+        except NotFound as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._locked = self.store.read_only or status == SIGNED
+        self._sections = [(s.id, s.heading) for s in sections if s.kind == "text"]
+        self._numbers = {s.id: s.number or s.title for s in sections}
+        self._headings = {s.id: s.heading for s in sections}
+        self._fill_table(select)
+        self._show_interview(observation, force=True)
+        self.refresh_bindings()
+        if takes_focus(self):
+            self.focus()
+
+    def _summary(self) -> str:
+        count = len(self._interviews)
+        if not count:
+            return NO_INTERVIEWS
+        observations = sum(len(i.observations) for i in self._interviews)
+        people = sum(i.participants for i in self._interviews)
+        noun = "intervju" if count == 1 else "intervjuer"
+        return (f"{count} {noun} med {people} deltagare · {observations} iakttagelser. "
+                "Intervjupersoner anges med roll, aldrig med namn.")
+
+    def _fill_table(self, select: str | None) -> None:
+        self.query_one("#interviews-summary", Static).update(self._summary())
+        table = self.table
+        current = self.current_interview
+        keep = select or (current.id if current else None)
+        table.clear()
+        for interview in self._interviews:
+            table.add_row(*interview_row(interview), key=interview.id)
+        if keep is not None:
+            with suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(keep))
+
+    def _show_interview(self, observation: str | None = None, *, force: bool = False) -> None:
+        """Notes and observations of the interview under the cursor."""
+        interview = self.current_interview
+        notes = self.notes
+        if interview is None:
+            if self._shown_id is not None or force:
+                notes.load("", None, title=NOTES_TITLE)
+            self._shown_id = None
+            self.observation_list.clear_options()
+            self.observation_list.border_title = "Iakttagelser"
+            return
+        if interview.id != self._shown_id or notes.saved_text != interview.notes:
+            notes.load(interview.notes, None if self._locked else self._notes_saver(interview.id),
+                       title=f"{NOTES_TITLE} · {interview.label}")
+        self._shown_id = interview.id
+        options = self.observation_list
+        keep = observation
+        if keep is None and options.highlighted_option is not None:
+            keep = options.highlighted_option.id
+        options.clear_options()
+        options.add_options(with_dividers(Option(observation_prompt(o, self._numbers), id=o.id)
+                                          for o in interview.observations))
+        count = len(interview.observations)
+        options.border_title = f"Iakttagelser ({count})"
+        ids = [o.id for o in interview.observations]
+        if ids:
+            options.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _notes_saver(self, interview_id: str) -> Saver:
+        def save(text: str) -> None:
+            with self.store.session() as session:
+                set_interview_notes(session, self.review_id, interview_id, text)
+            self._interviews = [
+                replace(i, notes=text) if i.id == interview_id else i for i in self._interviews
+            ]
+
+        return save
+
+    @on(DataTable.RowHighlighted, "#interviews-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_interview()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#interviews-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_interview()
+
+    @on(OptionList.OptionSelected, "#interview-observations")
+    def _observation_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit_observation()
+
+    @on(OptionList.OptionHighlighted, "#interview-observations")
+    def _observation_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+
+    @on(EditorArea.Leave)
+    def _leave_notes(self, event: EditorArea.Leave) -> None:
+        event.stop()
+        self.table.focus()
+
+    def show_target(self, target: JumpTarget) -> None:
+        """Select an interview (and observation), from a search hit."""
+        self.reload(select=target.interview_id or None,
+                    observation=target.observation_id or None)
+        if target.observation_id and self.current_observation is not None:
+            self.observation_list.focus()
+        else:
+            self.table.focus()
+
+    # --- which keys apply -------------------------------------------------------------------
+
+    def _zone(self) -> str:
+        focused: Widget | None = self.screen.focused
+        if focused is self.table:
+            return "table"
+        if focused is self.observation_list:
+            return "observations"
+        if focused is self.notes.area:
+            return "notes"
+        return ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Interview keys in the list, observation keys among the observations; none of them
+        while the notes have the keyboard (there they are letters to type). An action that
+        applies but has nothing to act on says so itself, so that its key never falls
+        through to the workspace's key of the same letter."""
+        zone = self._zone()
+        if action in TABLE_ACTIONS:
+            return zone == "table"
+        if action in OBSERVATION_ACTIONS:
+            return zone == "observations"
+        if action in ("add", "add_observation"):
+            return zone in ("table", "observations")
+        return True
+
+    def _writable(self) -> bool:
+        if self.store.read_only:
+            self.notify(READ_ONLY, severity="warning")
+            return False
+        if self._locked:
+            self.notify(LOCKED, severity="warning")
+            return False
+        return True
+
+    def _changed(self, select: str | None = None, observation: str | None = None) -> None:
+        self.reload(select, observation)
+        self.post_message(self.Changed())
+
+    # --- interviews ---------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        """Ny intervju."""
+        if self._writable():
+            self._edit(None)
+
+    def action_edit_interview(self) -> None:
+        """Ändra the interview under the cursor."""
+        interview = self.current_interview
+        if interview is None:
+            self.notify("Välj en intervju i listan först.", severity="warning")
+        elif self._writable():
+            self._edit(interview)
+
+    def _edit(self, interview: InterviewView | None) -> None:
+        def saved(result: InterviewView | None) -> None:
+            if result is not None:
+                self._changed(select=result.id)
+                verb = "ändrad" if interview is not None else "tillagd"
+                self.notify(f"Intervjun {result.label} är {verb}.", timeout=3, markup=False)
+                self.table.focus()
+
+        self.notes.flush()
+        self.app.push_screen(InterviewDialog(self.store, self.review_id, interview, self._roles),
+                             saved)
+
+    def action_remove_interview(self) -> None:
+        """Ta bort the interview under the cursor, after asking."""
+        interview = self.current_interview
+        if interview is None:
+            self.notify("Välj en intervju i listan först.", severity="warning")
+            return
+        if not self._writable():
+            return
+        count = len(interview.observations)
+        question = f"Ta bort intervjun {escape(interview.label)}"
+        if count:
+            question += (f" med dess {count} iakttagelser? Bedömningar som hänvisar till "
+                         "iakttagelserna förlorar den hänvisningen.")
+        else:
+            question += "?"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.store.session() as session:
+                    delete_interview(session, self.review_id, interview.id)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                self.reload()
+                return
+            self._changed()
+            self.notify(f"Intervjun {interview.label} är borttagen.", timeout=3, markup=False)
+
+        self.notes.flush()
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    # --- observations ---------------------------------------------------------------------------
+
+    def action_add_observation(self) -> None:
+        """Ny iakttagelse in the interview under the cursor."""
+        interview = self.current_interview
+        if interview is None:
+            self.notify("Lägg till en intervju först (a).", severity="warning")
+        elif self._writable():
+            self._edit_observation(interview, None)
+
+    def action_edit_observation(self) -> None:
+        """Ändra the highlighted observation: its text and sections."""
+        interview = self.current_interview
+        observation = self.current_observation
+        if interview is None or observation is None:
+            self.notify("Välj en iakttagelse i listan först.", severity="warning")
+        elif self._writable():
+            self._edit_observation(interview, observation)
+
+    def _edit_observation(self, interview: InterviewView,
+                          observation: ObservationView | None) -> None:
+        def saved(result: ObservationView | None) -> None:
+            if result is not None:
+                self._changed(select=interview.id, observation=result.id)
+                verb = "ändrad" if observation is not None else "tillagd"
+                self.notify(f"Iakttagelsen är {verb}.", timeout=3)
+                self.observation_list.focus()
+
+        self.notes.flush()
+        self.app.push_screen(
+            ObservationDialog(self.store, self.review_id, interview.id, observation,
+                              self._sections, interview_label=interview.label),
+            saved,
+        )
+
+    def action_remove_observation(self) -> None:
+        """Ta bort the highlighted observation, after asking."""
+        interview = self.current_interview
+        observation = self.current_observation
+        if interview is None or observation is None or not self._writable():
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.store.session() as session:
+                    delete_observation(session, self.review_id, observation.id)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                self.reload()
+                return
+            self._changed(select=interview.id)
+            self.notify("Iakttagelsen är borttagen.", timeout=3)
+
+        quoted = escape(short_text(observation.text, 60))
+        self.app.push_screen(
+            ConfirmDialog(f"Ta bort iakttagelsen ”{quoted}”? Bedömningar som hänvisar till "
+                          "den förlorar den hänvisningen."),
+            answered,
+        )
+
+    def action_move_observation(self, offset: int) -> None:
+        """Ctrl+↑ / Ctrl+↓: move the observation among the interview's."""
+        interview = self.current_interview
+        observation = self.current_observation
+        if interview is None or observation is None or not self._writable():
+            return
+        try:
+            with self.store.session() as session:
+                move_observation(session, self.review_id, observation.id, offset)
+        except (InvalidInput, NotFound) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._changed(select=interview.id, observation=observation.id)
+
+    def action_citing(self) -> None:
+        """Citeras av: the statements that cite the highlighted observation."""
+        observation = self.current_observation
+        if observation is None:
+            return
+        try:
+            with self.store.session() as session:
+                statements = citing(session, "observation", observation.id)
+        except (InvalidInput, NotFound) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+
+        def chosen(assessment: AssessmentView | None) -> None:
+            if assessment is not None:
+                jump(self.screen, JumpTarget("assessments", section_id=assessment.section_id,
+                                             assessment_id=assessment.id))
+
+        what = f"iakttagelsen ”{short_text(observation.text, 50)}”"
+        self.app.push_screen(CitingDialog(what, statements, self._headings), chosen)

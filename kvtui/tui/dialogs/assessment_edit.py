@@ -1,0 +1,134 @@
+"""Ny bedömning / Ändra bedömning: a statement of judgement, its quality level and whether it
+goes into the summary table.
+
+The statement is guarded like every free text: a personnummer is marked, Ctrl+K masks it,
+and saving with one still in the text masks it first and asks for Ctrl+S once more. The level
+and the summary can also be changed later with one key each in the list (g, u, r, 0, s).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Label, Select, Static
+
+from kvtui.domain.judgement import RATINGS, AssessmentView
+from kvtui.store.assessments import add_assessment, update_assessment
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
+
+MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
+RATING_CHOICES = tuple((label, rating) for rating, label in
+                       (("gron", RATINGS["gron"]), ("gul", RATINGS["gul"]),
+                        ("rod", RATINGS["rod"]), ("", "Ingen kvalitetsnivå")))
+
+
+def summary_label(in_summary: bool) -> str:
+    """The checkbox's label, saying its state in words (not by colour alone)."""
+    return f"I sammanfattningen: {'ja' if in_summary else 'nej'}"
+
+
+class AssessmentDialog(ModalScreen[AssessmentView | None]):
+    """Adds a statement to ``section_id`` (no ``assessment``) or changes one.
+
+    Dismisses with the saved statement, or None.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="assessment_edit.save"),
+        Binding("escape", "cancel", "Avbryt", id="assessment_edit.cancel"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        review_id: str,
+        section_id: str,
+        section_heading: str,
+        assessment: AssessmentView | None,
+    ) -> None:
+        super().__init__(classes="dialog")
+        self._store = store
+        self._review_id = review_id
+        self._section_id = section_id
+        self._heading = section_heading
+        self._assessment = assessment
+
+    def compose(self) -> ComposeResult:
+        assessment = self._assessment
+        title = "Ändra bedömning" if assessment else "Ny bedömning"
+        with Vertical(id="assessment-box", classes="dialog-box"):
+            yield Static(f"{title} · {self._heading}", classes="box-title", markup=False)
+            area = GuardedTextArea(assessment.statement if assessment else "",
+                                   id="assessment-text", soft_wrap=True, tab_behavior="focus",
+                                   placeholder="Vad visar granskningen? T.ex. Verksamheten "
+                                               "behöver upprätta genomförandeplaner …")
+            area.border_title = "Bedömning"
+            yield area
+            yield IdNumberWarning(id="assessment-warning")
+            with Horizontal(id="assessment-options", classes="dialog-row"):
+                yield Label("Kvalitetsnivå", classes="dialog-label")
+                yield Select(RATING_CHOICES, value=assessment.rating if assessment else "",
+                             allow_blank=False, compact=True, id="assessment-rating")
+                in_summary = assessment.in_summary if assessment else False
+                yield Checkbox(summary_label(in_summary), in_summary, compact=True,
+                               id="assessment-summary")
+            yield Static("", id="assessment-problem", classes="dialog-problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#assessment-problem", Static).display = False
+        area = self.query_one("#assessment-text", GuardedTextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def _show_problem(self, text: str) -> None:
+        problem = self.query_one("#assessment-problem", Static)
+        problem.update(text)
+        problem.display = bool(text)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """Say the summary choice in words."""
+        event.checkbox.label = summary_label(event.value)
+
+    def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
+        """Show or hide the personnummer warning."""
+        self.query_one("#assessment-warning", IdNumberWarning).show_warning(event.warning)
+
+    def on_guarded_text_area_masked(self, _event: GuardedTextArea.Masked) -> None:
+        """Ctrl+K masked the text; it is saved with the statement."""
+        self._show_problem("")
+
+    def action_save(self) -> None:
+        """Save the statement, or show why it cannot be saved."""
+        if self._store.read_only:
+            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+            return
+        area = self.query_one("#assessment-text", GuardedTextArea)
+        if area.found:
+            area.mask_ids()
+            self._show_problem(MASKED_NOTICE)
+            return
+        rating = self.query_one("#assessment-rating", Select).value
+        rating = rating if isinstance(rating, str) else ""
+        in_summary = self.query_one("#assessment-summary", Checkbox).value
+        try:
+            with self._store.session() as session:
+                if self._assessment is None:
+                    saved = add_assessment(session, self._review_id, self._section_id,
+                                           area.text, rating=rating, in_summary=in_summary)
+                else:
+                    saved = update_assessment(session, self._review_id, self._assessment.id,
+                                              statement=area.text, rating=rating,
+                                              in_summary=in_summary)
+        except (InvalidInput, NotFound) as error:
+            self._show_problem(str(error))
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

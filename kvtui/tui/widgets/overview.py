@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from kvtui.domain.reviews import ReviewDetail
 from kvtui.tui.format import DASH, period_text, progress_text
+from kvtui.tui.widgets.readiness import Readiness
 from kvtui.tui.widgets.results import ResultsSummary
 
 # The quality dimensions by the names the auditors' reports use for them.
@@ -84,6 +85,8 @@ class ReviewOverview(VerticalScroll):
         yield Static(id="overview-facts")
         yield Static("Framsteg", classes="part-heading")
         yield Static(id="overview-progress")
+        yield Static("Inför rapporten", classes="part-heading")
+        yield Vertical(id="overview-readiness")
         yield Static("Resultat av aktgranskningen", classes="part-heading")
         yield ResultsSummary(id="overview-results")
         yield Static("Rapportens avsnitt", classes="part-heading")
@@ -92,6 +95,16 @@ class ReviewOverview(VerticalScroll):
         yield Static(id="overview-purpose", markup=False)
         yield Static("Omfattning och avgränsningar", classes="part-heading")
         yield Static(id="overview-scope", markup=False)
+
+    def _show_readiness(self, review_id: str) -> None:
+        """Colour counts and what is missing: read from the store by the widget itself."""
+        holder = self.query_one("#overview-readiness", Vertical)
+        current = holder.query(Readiness)
+        if current and current.first().review_id == review_id:
+            current.first().reload()
+            return
+        holder.remove_children()
+        holder.mount(Readiness(self.app.store, review_id))  # type: ignore[attr-defined]
 
     def watch_detail(self, detail: ReviewDetail | None) -> None:
         """Redraw from the new detail; the widget never reads the store itself."""
@@ -102,6 +115,7 @@ class ReviewOverview(VerticalScroll):
             _facts_table(progress_rows(detail))
         )
         self.query_one("#overview-results", ResultsSummary).show_review(detail.summary.id)
+        self._show_readiness(detail.summary.id)
         sections = (
             _sections_table(detail) if detail.sections else Text("Mallen har inga avsnitt.")
         )

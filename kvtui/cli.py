@@ -525,6 +525,85 @@ def results_document(found: Any) -> dict[str, Any]:
 
 
 @app.command()
+def export(
+    ctx: typer.Context,
+    review: ReviewArg,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Ett utkast för faktagranskning (annars slutlig).")
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="Fil eller mapp för rapporten (annars exports/). "
+                     "En befintlig fil skrivs aldrig över."),
+    ] = None,
+    csv_file: Annotated[
+        str | None,
+        typer.Option("--csv", help="Skriv aktgranskningens svar och kommentarer som CSV "
+                     "(semikolon, UTF-8) till denna fil i stället för rapporten."),
+    ] = None,
+    xlsx_file: Annotated[
+        str | None,
+        typer.Option("--xlsx", help="Skriv aktgranskningens svar och kommentarer som Excel-fil "
+                     "(.xlsx) till denna fil i stället för rapporten."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Exporterar rapporten som PDF (utkast eller slutlig), eller aktgranskningens svar som
+    CSV eller Excel för verksamhetens egen uppföljning."""
+    from kvtui.store.errors import InvalidInput, NotFound
+
+    if (csv_file or xlsx_file) and (draft or output):
+        fail("--csv och --xlsx skriver bara svaren; ange inte --draft eller -o samtidigt.")
+    with opened_store(_db(ctx, db), read_only=True) as store:
+        review_id = _resolve(store, review)
+        try:
+            if csv_file or xlsx_file:
+                _export_answers(store, review_id, csv_file, xlsx_file)
+            else:
+                _export_report(store, review_id, draft=draft, output=output)
+        except (InvalidInput, NotFound) as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+
+
+def _export_answers(store: Store, review_id: str, csv_file: str | None,
+                    xlsx_file: str | None) -> None:
+    from kvtui.store.exports import export_answers, write_new_file
+
+    wanted = [("csv", csv_file), ("xlsx", xlsx_file)]
+    with store.session() as session:
+        files = [(Path(name).expanduser(), export_answers(session, review_id, kind))
+                 for kind, name in wanted if name]
+    for path, data in files:
+        write_new_file(path, data)
+        typer.echo(f"Svaren är exporterade till {path}")
+
+
+def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
+    from kvtui.paths import exports_dir
+    from kvtui.report.document import render_report
+    from kvtui.store.exports import report_file_name, target_path, write_export
+    from kvtui.store.report_data import load_report_data
+
+    with store.session() as session:
+        data = load_report_data(session, review_id)
+    name = report_file_name(data.diary_number, data.unit, data.report_date, draft=draft,
+                            version=data.version)
+    target_path(output, exports_dir(store.path), name)  # refuses a taken file before the work
+    for line in data.warnings:
+        typer.echo(f"Obs: {line}", err=True)
+    if not draft and not data.signed:
+        typer.echo("Obs: granskningen är inte signerad; omslaget säger "
+                   "”Slutlig version – ej signerad”.", err=True)
+    rendered = render_report(data, draft=draft)
+    path = write_export(output, exports_dir(store.path), name, rendered.pdf)
+    what = "Utkastet" if draft else "Rapporten"
+    typer.echo(f"{what} ({rendered.pages} sidor) är exporterat till {path}"
+               if draft else f"{what} ({rendered.pages} sidor) är exporterad till {path}")
+
+
+@app.command()
 def check(ctx: typer.Context, db: DbOption = None) -> None:
     """Kontrollerar databasen: snabb- och fullständig kontroll, främmande nycklar, ändringslogg."""
     from kvtui.paths import store_path

@@ -1,0 +1,169 @@
+"""The appendix's results table, drawn as one flowable per criterion.
+
+ReportLab's ``Table`` lays out a stratified table of a few hundred cells slowly (it styles
+every cell and recomputes the rest of the table at each page break), and the appendix was
+most of a report's cost. Here each criterion, with its strata under it, is one ``ResultsGroup``:
+it is never split from its strata (unless it is taller than a page), draws its figures as
+right-aligned strings, and draws the column header above itself when it opens a page, so the
+header is repeated on every page the table covers. The first group always carries the header,
+so a header never stands alone at the foot of a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.styles import HEADER_FILL, RULE, SUBROW_TEXT, ZEBRA
+
+HEADINGS = ("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej\nakt.", "Andel Ja", "95 % KI")
+SIZE, LEADING = 8.8, 11.4
+SUB_SIZE, SUB_LEADING = 8.0, 10.2
+PAD_LEFT, PAD_RIGHT = 4.0, 4.0
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One line of the table: the label (a paragraph that wraps, or a short text) and the
+    seven figures. ``sub`` marks a stratum's line under its criterion."""
+
+    label: Paragraph | str
+    figures: tuple[str, ...]
+    sub: bool = False
+
+
+class ResultsGroup(Flowable):
+    """A criterion's line and its strata's lines, kept together, with the header above when
+    the group is the first of the table or the first on a page."""
+
+    def __init__(self, lines: Sequence[ResultLine], widths: Sequence[float], *, shade: bool,
+                 first: bool) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.widths = list(widths)
+        self.shade = shade
+        self.first = first
+        self._heights: list[float] = []
+        self._with_header = first
+
+    # --- geometry ----------------------------------------------------------------------------
+
+    @staticmethod
+    def header_height() -> float:
+        """Two lines of headings with padding."""
+        return 2 * LEADING + 7
+
+    def _line_heights(self) -> list[float]:
+        heights = []
+        label_width = self.widths[0] - PAD_LEFT - PAD_RIGHT
+        for line in self.lines:
+            leading, top, bottom = ((SUB_LEADING, 1.0, 1.5) if line.sub
+                                    else (LEADING, 3.0, 4.0))
+            text = leading
+            if isinstance(line.label, Paragraph):
+                _w, text = line.label.wrap(label_width - (8 if line.sub else 0), 10_000)
+            heights.append(top + max(text, leading) + bottom)
+        return heights
+
+    def _at_top(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        return bool(frame is not None and getattr(frame, "_atTop", False))
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Height of the lines, plus the header when it is drawn."""
+        self._heights = self._line_heights()
+        self._with_header = self.first or self._at_top()
+        self.width = sum(self.widths)
+        self.height = sum(self._heights) + (self.header_height() if self._with_header else 0)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Move whole to the next page; only a group taller than a page is split (by line)."""
+        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+        full = getattr(getattr(doc, "frame", None), "_aH", None)
+        self.wrap(availWidth, availHeight)
+        if full is None or self.height <= full or len(self.lines) < 2:
+            return []
+        room = availHeight - (self.header_height() if self._with_header else 0)
+        used, count = 0.0, 0
+        for height in self._heights:
+            if used + height > room:
+                break
+            used += height
+            count += 1
+        if count == 0:
+            return []
+        return [ResultsGroup(self.lines[:count], self.widths, shade=self.shade,
+                             first=self.first),
+                ResultsGroup(self.lines[count:], self.widths, shade=self.shade, first=False)]
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        """The header (if any), then the lines on their shade, a rule under the group.
+
+        All text of the group goes into one PDF text object: a group has dozens of figures
+        and a text object each would cost more than the figures themselves."""
+        canvas = self.canv
+        top = self.height
+        text = canvas.beginText()
+        if self._with_header:
+            top = self._draw_header(top, text)
+        body = sum(self._heights)
+        if self.shade:
+            canvas.setFillColor(ZEBRA)
+            canvas.rect(0, top - body, self.width, body, stroke=0, fill=1)
+        for line, height in zip(self.lines, self._heights, strict=True):
+            self._line_text(line, top, text)
+            top -= height
+        canvas.drawText(text)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(0, top, self.width, top)
+
+    def _draw_header(self, top: float, text: Any) -> float:
+        canvas = self.canv
+        height = self.header_height()
+        canvas.setFillColor(HEADER_FILL)
+        canvas.rect(0, top - height, self.width, height, stroke=0, fill=1)
+        text.setFont(BOLD, SIZE)
+        text.setFillColor(colors.white)
+        x = 0.0
+        for index, (heading, width) in enumerate(zip(HEADINGS, self.widths, strict=True)):
+            for number, part in enumerate(heading.split("\n")):
+                y = top - 3 - SIZE - number * LEADING
+                left = (x + PAD_LEFT if index == 0
+                        else x + width - PAD_RIGHT - stringWidth(part, BOLD, SIZE))
+                text.setTextOrigin(left, y)
+                text.textOut(part)
+            x += width
+        return top - height
+
+    def _line_text(self, line: ResultLine, top: float, text: Any) -> None:
+        size, pad = (SUB_SIZE, 1.0) if line.sub else (SIZE, 3.0)
+        indent = 8.0 if line.sub else 0.0
+        baseline = top - pad - size
+        text.setFont(REGULAR, size)
+        text.setFillColor(SUBROW_TEXT if line.sub else colors.black)
+        if isinstance(line.label, Paragraph):
+            line.label.drawOn(self.canv, PAD_LEFT + indent, top - pad - line.label.height)
+        else:
+            text.setTextOrigin(PAD_LEFT + indent, baseline)
+            text.textOut(line.label)
+        x = self.widths[0]
+        for figure, width in zip(line.figures, self.widths[1:], strict=True):
+            x += width
+            text.setTextOrigin(x - PAD_RIGHT - stringWidth(figure, REGULAR, size), baseline)
+            text.textOut(figure)
+
+
+def groups(rows: Sequence[Sequence[ResultLine]], widths: Sequence[float]) -> list[Any]:
+    """One flowable per criterion, shaded every other, the first with the header."""
+    return [ResultsGroup(lines, widths, shade=index % 2 == 1, first=index == 0)
+            for index, lines in enumerate(rows)]

@@ -1,0 +1,263 @@
+"""Everything the report needs, gathered from the store into one plain object.
+
+``load_report_data`` reads a review once and returns a ``ReportData``: frozen dataclasses and
+the domain's views, no rows and no session. ``kvtui.report`` builds the PDF from it and never
+touches SQL; the Rapport part of the app shows from it what will be exported.
+
+The Metod section is drafted from the data (``kvtui.domain.method_text``) unless the auditor
+has edited it: ``set_method_text`` saves her text with a change-log entry, and
+``reset_method_text`` returns to the draft (an empty stored text means "use the draft").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from kvtui.domain.judgement import (
+    AssessmentView,
+    DocumentView,
+    InterviewView,
+    SectionView,
+    missing_before_report,
+    summary_assessments,
+)
+from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
+from kvtui.domain.reviews import status_label
+from kvtui.store import changelog
+from kvtui.store.errors import NotFound
+from kvtui.store.guards import writable_review
+from kvtui.store.models import Review, ReviewTemplate, utcnow
+from kvtui.store.results import ReviewResults
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    """A file-review criterion with the legal reference in force for the review's period."""
+
+    id: str
+    code: str
+    question: str
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class SampleFacts:
+    """How the sample was drawn, for the Metod and the appendix."""
+
+    method: str
+    seed: str
+    population_size: int
+    sample_size: int
+    stratify_by: str
+    replaced: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One review as the report shows it. Built by ``load_report_data``; plain data only.
+
+    ``sections`` are all the template's sections in report order (summary, purpose, method,
+    text and references kinds), each with its text and statements. ``method_text`` is what
+    the Metod section prints: the auditor's text, or the draft when she has not edited it.
+    ``warnings`` say, in Swedish, what is still missing (empty sections, chapters without a
+    statement, statements without a colour or evidence, unanswered criteria).
+    """
+
+    review_id: str
+    title: str
+    unit: str
+    municipality: str
+    committee: str
+    diary_number: str
+    auditors: tuple[str, ...]
+    period_start: date | None
+    period_end: date | None
+    purpose: str
+    scope: str
+    status: str
+    version: int
+    report_date: date
+    template_title: str
+    template_version: str
+    law: str
+    references_checked: date | None
+    method_text: str
+    method_draft: str
+    sections: tuple[SectionView, ...]
+    interviews: tuple[InterviewView, ...]
+    documents: tuple[DocumentView, ...]
+    criteria: tuple[CriterionInfo, ...]
+    sample: SampleFacts | None
+    results: ReviewResults | None
+    unanswered: int
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def status_label(self) -> str:
+        """The review's status in Swedish (Planering, Pågående, Faktagranskning, Signerad)."""
+        return status_label(self.status)
+
+    @property
+    def signed(self) -> bool:
+        """Whether the review has been signed off."""
+        return self.status == "signed"
+
+    @property
+    def method_edited(self) -> bool:
+        """Whether the Metod printed is the auditor's own text rather than the draft."""
+        return self.method_text != self.method_draft
+
+    @property
+    def criteria_by_id(self) -> dict[str, CriterionInfo]:
+        """The criteria keyed by id, for the evidence behind statements."""
+        return {criterion.id: criterion for criterion in self.criteria}
+
+    def summary_rows(self) -> list[tuple[SectionView, AssessmentView]]:
+        """The rated statements chosen for the summary table, in report order."""
+        return [(section, assessment)
+                for section, assessment in summary_assessments(self.sections)
+                if assessment.rating]
+
+    def unrated_in_summary(self) -> list[AssessmentView]:
+        """Statements marked for the summary that have no colour (left out of the table)."""
+        return [assessment for _section, assessment in summary_assessments(self.sections)
+                if not assessment.rating]
+
+
+def _method_facts(
+    session: Session, review: Review, sections: Sequence[SectionView],
+    interviews: Sequence[InterviewView], documents: Sequence[DocumentView],
+    sample: SampleFacts | None, criteria_count: int, law: str,
+) -> MethodFacts:
+    chapters = [(s.title, s.dimension) for s in sections
+                if s.kind == "text" and s.level == 1 and s.dimension]
+    return MethodFacts(
+        interviews=tuple(InterviewFact(i.roles, i.participants, i.form) for i in interviews),
+        document_count=len(documents),
+        document_kinds=tuple(dict.fromkeys(d.kind for d in documents if d.kind)),
+        auditor_count=len(json.loads(review.auditors_json)),
+        population_size=sample.population_size if sample else None,
+        sample_size=sample.sample_size if sample else 0,
+        sample_method=sample.method if sample else "",
+        stratify_by=sample.stratify_by if sample else "",
+        seed=sample.seed if sample else "",
+        replaced=sample.replaced if sample else 0,
+        criteria_count=criteria_count,
+        period_start=review.period_start,
+        period_end=review.period_end,
+        law=law,
+        committee=review.committee,
+        dimensions=tuple(chapters),
+    )
+
+
+def _review(session: Session, review_id: str) -> Review:
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    return review
+
+
+def load_report_data(
+    session: Session, review_id: str, *, today: date | None = None
+) -> ReportData:
+    """Read everything the report of this review shows. ``today`` dates the report."""
+    from kvtui.store.answers import review_criteria
+    from kvtui.store.assessments import review_sections, unanswered_criteria
+    from kvtui.store.documents import list_documents
+    from kvtui.store.interviews import list_interviews
+    from kvtui.store.results import review_results
+    from kvtui.store.sampling import current_sample
+
+    review = _review(session, review_id)
+    template = session.exec(
+        select(ReviewTemplate).where(ReviewTemplate.review_id == review_id)
+    ).first()
+    sections = tuple(review_sections(session, review_id))
+    interviews = tuple(list_interviews(session, review_id))
+    documents = tuple(list_documents(session, review_id))
+    criteria = tuple(CriterionInfo(view.id, view.code, view.criterion.question, view.reference)
+                     for view in review_criteria(session, review_id))
+    info = current_sample(session, review_id)
+    sample = None
+    if info is not None:
+        active = len(info.active)
+        sample = SampleFacts(info.method, info.seed, info.population_size, active,
+                             info.stratify_by, len(info.items) - active)
+    results = review_results(session, review_id) if info is not None else None
+    unanswered = unanswered_criteria(session, review_id)
+    law = template.law if template else ""
+    draft = draft_method_text(_method_facts(session, review, sections, interviews, documents,
+                                            sample, len(criteria), law))
+    warnings = missing_before_report(sections, interviews, unanswered)
+    return ReportData(
+        review_id=review.id,
+        title=review.title,
+        unit=review.unit,
+        municipality=review.municipality,
+        committee=review.committee,
+        diary_number=review.diary_number,
+        auditors=tuple(json.loads(review.auditors_json)),
+        period_start=review.period_start,
+        period_end=review.period_end,
+        purpose=review.purpose,
+        scope=review.scope,
+        status=review.status,
+        version=review.version,
+        report_date=today or date.today(),
+        template_title=template.title if template else "",
+        template_version=template.version if template else "",
+        law=law,
+        references_checked=template.references_checked if template else None,
+        method_text=review.method_text if review.method_text.strip() else draft,
+        method_draft=draft,
+        sections=sections,
+        interviews=interviews,
+        documents=documents,
+        criteria=criteria,
+        sample=sample,
+        results=results,
+        unanswered=unanswered,
+        warnings=tuple(warnings),
+    )
+
+
+def drafted_method_text(session: Session, review_id: str) -> str:
+    """The Metod as kvtui drafts it from the data now, whatever the auditor has edited."""
+    return load_report_data(session, review_id).method_draft
+
+
+def _save_method_text(session: Session, review_id: str, text: str, action: str) -> None:
+    review = writable_review(session, review_id, "metodtexten")
+    old = review.method_text
+    if old == text:
+        return
+    review.method_text = text
+    review.updated_at = utcnow()
+    session.add(review)
+    changelog.append(session, review_id=review_id, entity="review", entity_id=review_id,
+                     action=action, changes={"method_text": [old, text]})
+    session.commit()
+
+
+def set_method_text(session: Session, review_id: str, text: str) -> None:
+    """Save the auditor's Metod text, logged old → new. Commits.
+
+    A text that is empty or the same as the draft is stored as empty, so that the Metod
+    keeps following the data until the auditor really changes it.
+    """
+    draft = drafted_method_text(session, review_id)
+    if not text.strip() or text.strip() == draft.strip():
+        text = ""
+    _save_method_text(session, review_id, text, "update")
+
+
+def reset_method_text(session: Session, review_id: str) -> None:
+    """Throw away the auditor's Metod text and print the draft again (logged). Commits."""
+    _review(session, review_id)
+    _save_method_text(session, review_id, "", "reset_method_text")

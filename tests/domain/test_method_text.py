@@ -1,0 +1,114 @@
+"""The Metod drafted from the data, in plain Swedish; plain text split for printing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kvtui.domain.method_text import (
+    InterviewFact,
+    MethodFacts,
+    draft_method_text,
+    join_words,
+    lower_first,
+    number_word,
+    percent_whole,
+    period_phrase,
+    text_blocks,
+)
+
+DEMO_LIKE = MethodFacts(
+    interviews=(
+        InterviewFact(("enhetschef",), 1, "individual"),
+        InterviewFact(("gruppledare",), 1, "individual"),
+        InterviewFact(("socialsekreterare",), 4, "group"),
+        InterviewFact(("barnsekreterare",), 3, "group"),
+        InterviewFact(("familjehemssekreterare",), 2, "group"),
+    ),
+    document_count=8,
+    document_kinds=("styrdokument", "rutin", "statistik"),
+    auditor_count=2,
+    population_size=44,
+    sample_size=13,
+    sample_method="stratified",
+    stratify_by="Placeringsform",
+    seed="20261101",
+    criteria_count=19,
+    period_start=date(2025, 1, 1),
+    period_end=date(2025, 6, 30),
+    law="SoL (2001:453)",
+    committee="Socialnämnden",
+    dimensions=(("Verksamhetens förutsättningar", "struktur"),
+                ("Arbetet i verksamheten", "process"), ("Kvalitetsarbete", "resultat")),
+)
+
+
+def test_interviews_by_role_and_number() -> None:
+    text = draft_method_text(DEMO_LIKE)
+    assert text.startswith(
+        "Granskningen består av intervjuer med enhetschef, gruppledare, socialsekreterare, "
+        "barnsekreterare och familjehemssekreterare (fem intervjuer, varav tre i grupp, med "
+        "totalt 11 personer)."
+    )
+    assert "granskarna tagit del av åtta dokument" in text
+    assert "bland annat styrdokument, rutiner och statistik" in text
+
+
+def test_sample_seed_and_interval_in_plain_swedish() -> None:
+    text = draft_method_text(DEMO_LIKE)
+    assert ("13 av 44 akter (30 procent) drogs med slumpfröet 20261101 som ett stratifierat "
+            "urval efter placeringsform med proportionell fördelning.") in text
+    assert "Akterna har granskats mot 19 kriterier för perioden 1 januari–30 juni 2025." in text
+    assert ("exakta 95-procentsintervall för ett urval utan återläggning ur en ändlig "
+            "population (hypergeometrisk fördelning)") in text
+
+
+def test_legal_basis_fact_check_and_dimensions() -> None:
+    text = draft_method_text(DEMO_LIKE)
+    assert "de riktlinjer som Socialnämnden har beslutat" in text
+    assert "Hänvisningarna avser SoL (2001:453)" in text
+    assert "möjlighet att faktagranska innehållet innan rapporten färdigställs" in text
+    assert "Den färdiga rapporten anmäls till Socialnämnden." in text
+    assert "\n• Arbetet i verksamheten (processkvalitet): processer" in text
+
+
+def test_other_methods_replacements_and_one_of_each() -> None:
+    facts = MethodFacts(
+        interviews=(InterviewFact(("enhetschef",), 1, "individual"),),
+        document_count=1, auditor_count=1, population_size=60, sample_size=20,
+        sample_method="simple", seed="42", replaced=1,
+    )
+    text = draft_method_text(facts)
+    assert "(en intervju med totalt 1 person)" in text
+    assert "granskaren tagit del av ett dokument" in text
+    assert "som ett obundet slumpmässigt urval" in text
+    assert "20 av 60 akter (33 procent)" in text
+    assert "En akt ersattes av nästa akt i den dragna ordningen" in text
+    assert "kommunens riktlinjer" in text and "anmäls till ansvarig nämnd" in text
+
+
+def test_without_interviews_or_sample() -> None:
+    text = draft_method_text(MethodFacts())
+    assert "Inga intervjuer har genomförts i granskningen." in text
+    assert "Någon aktgranskning ingår inte i granskningen." in text
+    assert "hypergeometrisk" not in text
+
+
+def test_words_and_numbers() -> None:
+    assert [number_word(n) for n in (1, 2, 5, 12, 13)] == ["en", "två", "fem", "tolv", "13"]
+    assert number_word(1, neuter=True) == "ett"
+    assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b och c"
+    assert lower_first("Placeringsform") == "placeringsform" and lower_first("LVU") == "LVU"
+    assert percent_whole(13, 44) == "30" and percent_whole(1, 8) == "13"
+    assert period_phrase(date(2024, 7, 1), date(2025, 6, 30)) == "1 juli 2024–30 juni 2025"
+    assert period_phrase(None, None) == ""
+
+
+def test_text_blocks_paragraphs_and_bullets() -> None:
+    text = "Första stycket\nmed radbrytning.\n\nLista:\n• ett\n  fortsätter\n- två\n\n\nSlut."
+    assert text_blocks(text) == [
+        ("paragraph", ["Första stycket\nmed radbrytning."]),
+        ("paragraph", ["Lista:"]),
+        ("bullets", ["ett fortsätter", "två"]),
+        ("paragraph", ["Slut."]),
+    ]
+    assert text_blocks("") == [] and text_blocks("\r\n\r\n") == []

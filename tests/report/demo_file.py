@@ -1,0 +1,44 @@
+"""The demo review's store, built once per test process and copied for each test that needs it.
+
+Building the demo takes a couple of seconds; the report, export, CLI and Rapport tests all
+start from it. The file is built in a private temporary folder (removed at exit) from a closed
+store, so a byte copy of it is a complete, consistent store.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from kvtui.store.database import open_store
+from kvtui.store.demo import create_demo
+
+_built: tuple[Path, str] | None = None
+
+
+def demo_file() -> tuple[Path, str]:
+    """The demo store's file and the demo review's id (built on first use)."""
+    global _built
+    if _built is None:
+        folder = Path(tempfile.mkdtemp(prefix="kvtui-demo-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "kvtui.db"
+        store = open_store(path, backup=False)
+        try:
+            with store.session() as session:
+                review_id = create_demo(session)
+        finally:
+            store.close()
+        _built = (path, review_id)
+    return _built
+
+
+def demo_copy(folder: Path) -> tuple[Path, str]:
+    """A fresh copy of the demo store in ``folder``: its path and the review's id."""
+    source, review_id = demo_file()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "kvtui.db"
+    shutil.copyfile(source, target)
+    return target, review_id

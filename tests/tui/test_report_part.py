@@ -1,0 +1,164 @@
+"""Rapport by keys: what will be exported, warnings, draft and final exports, Metod."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from kvtui.store.database import Store, open_store
+from kvtui.store.demo import create_demo
+from kvtui.store.report_data import load_report_data
+from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.export_method import MethodTextDialog
+from kvtui.tui.widgets.report_part import ReportPart, report_warnings, section_lines
+from tests.report.demo_file import demo_copy, demo_file
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Exports go to a temporary folder, never the project's exports/."""
+    folder = tmp_path / "exports"
+    monkeypatch.setattr("kvtui.paths.exports_dir", lambda store=None: folder)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the demo store (built once per test run) for one test."""
+    path, _review_id = demo_copy(tmp_path / "demo")
+    opened = open_store(path, backup=False)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def demo_id() -> str:
+    return demo_file()[1]
+
+
+async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> ReportPart:
+    await pilot.pause()
+    await pilot.press("8", "tab")
+    await pilot.pause()
+    return app.screen.query_one(ReportPart)
+
+
+def _notes(app: KvtuiApp) -> list[str]:
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    return notes
+
+
+async def _settle(app: KvtuiApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    for worker in app.screen.query_one(ReportPart).workers:
+        await worker.wait()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_part_shows_the_report_and_exports_in_a_worker(
+        store: Store, demo_id: str, exports: Path) -> None:
+    app = make_app(store, open_review=demo_id)
+    notes = _notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        # What will be exported: sections with counts, the appendix, warnings.
+        table = part.query_one("#report-sections", DataTable)
+        labels = [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]
+        assert labels[:3] == ["1 Sammanfattning", "2 Syfte", "3 Metod"]
+        assert any(label.startswith("5.4 Social dokum") for label in labels)
+        assert labels[-1].startswith("Bilaga 1 ")
+        assert table.get_row_at(0)[2:6] == ["7", "6", "–", "1"]  # the summary: 6 Grön, 1 Röd
+        assert "skriven av kvtui" in str(part.query_one("#report-summary", Static).content)
+        warnings = str(part.query_one("#report-warnings", Static).content)
+        assert "utan kvalitetsnivå" in warnings
+        # A draft, in a worker; the notification gives the path.
+        await pilot.press("u")
+        await _settle(app, pilot)
+        path = part.last_path
+        assert path is not None and path.parent == exports
+        assert path.name.endswith("_utkast.pdf") and path.name.startswith("SN-2026-0147_")
+        assert any(str(path) in note for note in notes)
+        assert not part.query_one("#report-progress").display
+        assert "Utkast för faktagranskning" in PdfReader(path).pages[2].extract_text()
+        await pilot.press("u")  # again: a new file, never over the first
+        await _settle(app, pilot)
+        assert part.last_path is not None and part.last_path.name.endswith("_utkast-2.pdf")
+        # The answers for the unit's own follow-up.
+        await pilot.press("c")
+        await _settle(app, pilot)
+        assert part.last_path is not None and part.last_path.suffix == ".csv"
+        assert part.last_path.read_bytes().startswith(b"\xef\xbb\xbfAkt;")
+        # A final of a review that is not signed: asked first, and the cover says so.
+        csv_path = part.last_path
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert part.last_path == csv_path
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("j")
+        await _settle(app, pilot)
+        assert part.last_path is not None and part.last_path.name.endswith("_slutlig.pdf")
+        cover = PdfReader(part.last_path).pages[0].extract_text()
+        assert "Slutlig version – ej signerad" in cover
+
+
+def test_section_lines_count_statements_per_colour(store: Store, demo_id: str) -> None:
+    with store.session() as session:
+        data = load_report_data(session, demo_id)
+    lines = {line.label.strip(): line for line in section_lines(data)}
+    social = lines["5.4 Social dokumentation"]
+    assert (social.statements, social.gron, social.rod, social.gul) == ("3", "2", "1", "–")
+    assert (lines["1 Sammanfattning"].statements, lines["1 Sammanfattning"].gron) == ("7", "6")
+
+
+def test_warnings_name_empty_sections_and_unanswered(tmp_path: Path) -> None:
+    bare = open_store(tmp_path / "bare.db", backup=False)
+    with bare.session() as session:
+        review_id = create_demo(session, file_review=False, judgement=False)
+        data = load_report_data(session, review_id)
+    bare.close()
+    warnings = report_warnings(data)
+    assert any("saknar text" in w for w in warnings)
+    assert any("saknar bedömning" in w for w in warnings)
+    assert any("Inget urval" in w for w in warnings)
+
+
+async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
+                                             exports: Path) -> None:
+    app = make_app(store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MethodTextDialog)
+        await pilot.press(*" Ny.")
+        await pilot.press("escape")  # leaving saves
+        await pilot.pause()
+        with store.session() as session:
+            data = load_report_data(session, demo_id)
+        assert data.method_edited and data.method_text.endswith(" Ny.")
+        assert "din egen text" in str(part.query_one("#report-summary", Static).content)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        with store.session() as session:
+            data = load_report_data(session, demo_id)
+        assert not data.method_edited

@@ -38,8 +38,7 @@ PARTS: tuple[Part, ...] = (
         "casefiles",
         "Akter & urval",
         "Här importerar du akter (en lista ur verksamhetens verksamhetssystem, CSV eller "
-        "Excel) och drar ett slumpmässigt urval som vem som helst kan dra om med samma frö. "
-        + _LATER,
+        "Excel) och drar ett slumpmässigt urval som vem som helst kan dra om med samma frö.",
     ),
     Part(
         "3",
@@ -47,7 +46,7 @@ PARTS: tuple[Part, ...] = (
         "Aktgranskning",
         "Här går du igenom de utvalda akterna en i taget och besvarar mallens kriterier med en "
         "tangent per svar: Ja, Delvis, Nej eller Ej aktuellt. Varje svar sparas direkt. "
-        "En matris visar alla akter och kriterier. " + _LATER,
+        "En matris visar alla akter och kriterier.",
     ),
     Part(
         "4",
@@ -55,14 +54,14 @@ PARTS: tuple[Part, ...] = (
         "Intervjuer",
         "Här antecknar du intervjuerna: datum, roller (aldrig namn), antal deltagare, "
         "enskild intervju eller grupp, anteckningar och iakttagelser kopplade till rapportens "
-        "avsnitt. " + _LATER,
+        "avsnitt.",
     ),
     Part(
         "5",
         "documents",
         "Dokument",
         "Här förtecknar du dokumenten du har läst, till exempel styrdokument, rutiner, "
-        "enhetsplan och statistik. De listas under Referenser i rapporten. " + _LATER,
+        "enhetsplan och statistik. De listas under Referenser i rapporten.",
     ),
     Part(
         "6",
@@ -70,7 +69,7 @@ PARTS: tuple[Part, ...] = (
         "Bedömningar",
         "Här skriver du texten till rapportens avsnitt och formulerar bedömningar med "
         "kvalitetsnivå Grön, Gul eller Röd, kopplade till underlaget: kriterier, intervjuer "
-        "och dokument. " + _LATER,
+        "och dokument.",
     ),
     Part(
         "7",
@@ -83,8 +82,8 @@ PARTS: tuple[Part, ...] = (
         "8",
         "report",
         "Rapport",
-        "Här exporterar du rapporten som PDF, som utkast eller slutlig version, och signerar "
-        "den. Efter signeringen är granskningen låst. " + _LATER,
+        "Här exporterar du rapporten som PDF, som utkast eller slutlig version, och "
+        "aktgranskningens svar som CSV eller Excel. Signering kommer i en senare version.",
     ),
 )
 

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from kvtui.domain.personnummer import IdNumber, find_ids, luhn_ok, mask, parse_id
-from tests.testdata import TEST_NUMBERS_DIR
+from tests.testdata import CASES_FILE, TEST_NUMBERS_DIR
 
 TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
@@ -31,9 +31,9 @@ def _read_lines(name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cases() -> list[dict]:
-    path = TESTDATA / "cases.json"
+    path = CASES_FILE
     if not path.is_file():
-        pytest.skip(f"Skatteverkets testpersonnummer saknas: {path} finns inte")
+        pytest.skip(f"Skatteverkets tabell över testfall saknas: {path} finns inte")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -127,7 +127,7 @@ def test_invalid_numbers_from_cases_are_not_flagged_anywhere(cases: list[dict]) 
 
 
 def test_birth_number_000_is_never_issued(cases: list[dict]) -> None:
-    # 201509160006 in cases.json: checksum and date are fine, birth number 000 is not.
+    # One number in cases.json has a fine checksum and date but birth number 000: never issued.
     case = next(c for c in cases if c["long_format"][8:11] == "000")
     assert luhn_ok(case["long_format"][2:])
     assert parse_id(case["long_format"], today=TODAY) is None

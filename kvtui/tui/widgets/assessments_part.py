@@ -49,7 +49,6 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.results import review_results
 from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
@@ -61,8 +60,6 @@ from kvtui.tui.widgets.judgement_format import (
 from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart
 
-READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
-LOCKED = "Granskningen är signerad och låst; bedömningarna kan inte ändras."
 TREE_WIDTH = 21  # the tree's 24 columns less its border and scrollbar
 TEXT_TITLE = "Text"
 NO_STATEMENTS = "Inga bedömningar i avsnittet. Tryck a för att skriva en."
@@ -113,6 +110,8 @@ def evidence_line(assessment: AssessmentView) -> str:
 class AssessmentsPart(WorkspacePart):
     """Bedömningar: section texts saved as typed; statements rated with one key each."""
 
+    LOCKED_MESSAGE = "Granskningen är signerad och låst; bedömningarna kan inte ändras."
+
     BINDINGS = [
         Binding("a", "add", "Ny bedömning", id="assessments.add"),
         Binding("e", "edit", "Ändra", id="assessments.edit"),
@@ -131,7 +130,6 @@ class AssessmentsPart(WorkspacePart):
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
         super().__init__(store, review_id, id=id)
         self._sections: list[SectionView] = []
-        self._locked = False
         self._shown_id: str | None = None
         self._shares: dict[str, str] | None = None
 
@@ -375,14 +373,6 @@ class AssessmentsPart(WorkspacePart):
             return zone in ("tree", "statements")
         return True
 
-    def _writable(self) -> bool:
-        if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
-            return False
-        if self._locked:
-            self.notify(LOCKED, severity="warning")
-            return False
-        return True
 
     def _selected(self) -> AssessmentView | None:
         assessment = self.current_assessment
@@ -403,14 +393,14 @@ class AssessmentsPart(WorkspacePart):
             self.notify("Bedömningar skrivs i rapportens textavsnitt (4–6); välj ett sådant.",
                         severity="warning")
             return
-        if self._writable():
+        if self.writable():
             self._edit(section, None)
 
     def action_edit(self) -> None:
         """Ändra the highlighted statement."""
         section = self.current_section
         assessment = self._selected()
-        if section is not None and assessment is not None and self._writable():
+        if section is not None and assessment is not None and self.writable():
             self._edit(section, assessment)
 
     def _edit(self, section: SectionView, assessment: AssessmentView | None) -> None:
@@ -431,7 +421,7 @@ class AssessmentsPart(WorkspacePart):
     def action_rate(self, rating: str) -> None:
         """g / u / r / 0: the highlighted statement's quality level."""
         assessment = self._selected()
-        if assessment is None or not self._writable():
+        if assessment is None or not self.writable():
             return
         if assessment.rating == rating:
             return
@@ -446,7 +436,7 @@ class AssessmentsPart(WorkspacePart):
     def action_toggle_summary(self) -> None:
         """s: the highlighted statement into the summary table, or out of it."""
         assessment = self._selected()
-        if assessment is None or not self._writable():
+        if assessment is None or not self.writable():
             return
         try:
             with self.store.session() as session:
@@ -461,7 +451,7 @@ class AssessmentsPart(WorkspacePart):
     def action_move(self, offset: int) -> None:
         """Ctrl+↑ / Ctrl+↓ or [ / ]: move the statement within its section."""
         assessment = self._selected()
-        if assessment is None or not self._writable():
+        if assessment is None or not self.writable():
             return
         try:
             with self.store.session() as session:
@@ -474,25 +464,19 @@ class AssessmentsPart(WorkspacePart):
     def action_remove(self) -> None:
         """Ta bort the highlighted statement, after asking."""
         assessment = self._selected()
-        if assessment is None or not self._writable():
+        if assessment is None or not self.writable():
             return
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.store.session() as session:
-                    delete_assessment(session, self.review_id, assessment.id)
-            except (InvalidInput, NotFound) as error:
-                self.notify(str(error), severity="error", markup=False)
-                self.reload()
-                return
+        def done() -> None:
             self._changed()
             self.notify("Bedömningen är borttagen.", timeout=3)
 
         quoted = escape(short_text(assessment.statement, 70))
-        self.app.push_screen(ConfirmDialog(f"Ta bort bedömningen ”{quoted}” med dess "
-                                           "länkar till underlag?"), answered)
+        self.remove_after_asking(
+            f"Ta bort bedömningen ”{quoted}” med dess länkar till underlag?",
+            lambda session: delete_assessment(session, self.review_id, assessment.id),
+            done,
+        )
 
     def _criterion_shares(self) -> dict[str, str]:
         """Share Ja per criterion code, read when first needed after a reload."""
@@ -508,7 +492,7 @@ class AssessmentsPart(WorkspacePart):
     def action_link(self) -> None:
         """l / b: Länka underlag to the highlighted statement."""
         assessment = self._selected()
-        if assessment is None or not self._writable():
+        if assessment is None or not self.writable():
             return
         try:
             with self.store.session() as session:

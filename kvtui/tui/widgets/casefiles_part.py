@@ -24,17 +24,14 @@ from kvtui.domain.filereview import METHODS, SampledAkt, SampleInfo
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
-from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import current_sample
 from kvtui.tui.dialogs.casefile_edit import CaseFileDialog
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.import_file import ImportFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.widgets.part_base import WorkspacePart
 
-READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
 STATUS_LABELS = {"active": "Ingår", "replaced": "Ersatt"}
 POPULATION_ACTIONS = frozenset({"import", "add", "edit", "remove", "draw"})
 SAMPLE_ACTIONS = frozenset({"replace", "extend", "toggle_view"})
@@ -227,11 +224,6 @@ class CaseFilesPart(WorkspacePart):
         key = self._cursor_key(self.query_one("#casefiles-table", DataTable))
         return next((akt for akt in self._sample.items if akt.case_file_id == key), None)
 
-    def _writable(self) -> bool:
-        if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
-            return False
-        return True
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)
@@ -241,7 +233,7 @@ class CaseFilesPart(WorkspacePart):
 
     def action_import(self) -> None:
         """Importera: the file, then its reference column; the summary when done."""
-        if not self._writable():
+        if not self.writable():
             return
 
         def imported(result: ImportResult | None) -> None:
@@ -259,7 +251,7 @@ class CaseFilesPart(WorkspacePart):
 
     def action_add(self) -> None:
         """Lägg till akt by hand."""
-        if self._writable():
+        if self.writable():
             self._edit(None)
 
     def action_edit(self) -> None:
@@ -267,7 +259,7 @@ class CaseFilesPart(WorkspacePart):
         row = self._current_row()
         if row is None:
             self.notify("Välj en akt i listan först.", severity="warning")
-        elif self._writable():
+        elif self.writable():
             self._edit(row)
 
     def _edit(self, row: CaseFileRow | None) -> None:
@@ -293,24 +285,17 @@ class CaseFilesPart(WorkspacePart):
         if row is None:
             self.notify("Välj en akt i listan först.", severity="warning")
             return
-        if not self._writable():
+        if not self.writable():
             return
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.store.session() as session:
-                    remove_case_file(session, self.review_id, row.id)
-            except (InvalidInput, NotFound) as error:
-                self.notify(str(error), severity="error", markup=False)
-                self.reload()
-                return
+        def done() -> None:
             self._changed()
             self.notify(f"Akten {row.reference} är borttagen.", timeout=3, markup=False)
 
-        self.app.push_screen(
-            ConfirmDialog(f"Ta bort akten {escape(row.reference)} ur populationen?"), answered
+        self.remove_after_asking(
+            f"Ta bort akten {escape(row.reference)} ur populationen?",
+            lambda session: remove_case_file(session, self.review_id, row.id),
+            done,
         )
 
     # --- the sample ---------------------------------------------------------------------------
@@ -320,7 +305,7 @@ class CaseFilesPart(WorkspacePart):
         if not self._rows:
             self.notify("Populationen är tom: importera akterna först.", severity="warning")
             return
-        if not self._writable():
+        if not self.writable():
             return
 
         def drawn(sample: SampleInfo | None) -> None:
@@ -344,7 +329,7 @@ class CaseFilesPart(WorkspacePart):
         if akt is None or akt.status != "active":
             self.notify("Välj en akt som ingår i urvalet.", severity="warning")
             return
-        if not self._writable():
+        if not self.writable():
             return
 
         def replaced(replacement: SampledAkt | None) -> None:
@@ -358,7 +343,7 @@ class CaseFilesPart(WorkspacePart):
     def action_extend(self) -> None:
         """Utöka urvalet with the next akter of the seeded order."""
         sample = self._sample
-        if sample is None or not self._writable():
+        if sample is None or not self.writable():
             return
 
         def extended(info: SampleInfo | None) -> None:

@@ -22,17 +22,14 @@ from kvtui.domain.reviews import SIGNED
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.documents import delete_document, list_documents, suggested_kinds
-from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.errors import NotFound
 from kvtui.store.reviews import get_review
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.document_edit import DocumentDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.format import DASH, shorten
 from kvtui.tui.widgets.judgement_jump import JumpTarget, jump, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart
 
-READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
-LOCKED = "Granskningen är signerad och låst; dokumenten kan inte ändras."
 NO_DOCUMENTS = ("Inga dokument ännu. Tryck a för att föra in ett dokument du har läst "
                 "(gå in i delen med Enter eller Tab).")
 TITLE_WIDTH = 34
@@ -48,6 +45,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
 class DocumentsPart(WorkspacePart):
     """Dokument: the documents read, listed under Referenser and citable as evidence."""
 
+    LOCKED_MESSAGE = "Granskningen är signerad och låst; dokumenten kan inte ändras."
+
     BINDINGS = [
         Binding("a", "add", "Nytt dokument", id="documents.add"),
         Binding("e", "edit", "Ändra", tooltip="Ändra dokumentet (även Enter)",
@@ -62,7 +61,6 @@ class DocumentsPart(WorkspacePart):
         self._citing: dict[str, list[AssessmentView]] = {}
         self._headings: dict[str, str] = {}
         self._kinds: tuple[str, ...] = ()
-        self._locked = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="documents-summary", markup=False)
@@ -182,14 +180,6 @@ class DocumentsPart(WorkspacePart):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _writable(self) -> bool:
-        if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
-            return False
-        if self._locked:
-            self.notify(LOCKED, severity="warning")
-            return False
-        return True
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)
@@ -197,7 +187,7 @@ class DocumentsPart(WorkspacePart):
 
     def action_add(self) -> None:
         """Nytt dokument."""
-        if self._writable():
+        if self.writable():
             self._edit(None)
 
     def action_edit(self) -> None:
@@ -205,7 +195,7 @@ class DocumentsPart(WorkspacePart):
         document = self.current_document
         if document is None:
             self.notify("Välj ett dokument i listan först.", severity="warning")
-        elif self._writable():
+        elif self.writable():
             self._edit(document)
 
     def _edit(self, document: DocumentView | None) -> None:
@@ -224,7 +214,7 @@ class DocumentsPart(WorkspacePart):
         if document is None:
             self.notify("Välj ett dokument i listan först.", severity="warning")
             return
-        if not self._writable():
+        if not self.writable():
             return
         cited = len(self._citing.get(document.id, ()))
         question = f"Ta bort dokumentet {escape(document.title)} ur förteckningen?"
@@ -232,20 +222,13 @@ class DocumentsPart(WorkspacePart):
             question += (f" {cited} bedömning{'ar' if cited > 1 else ''} hänvisar till det och "
                          "förlorar den hänvisningen.")
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.store.session() as session:
-                    delete_document(session, self.review_id, document.id)
-            except (InvalidInput, NotFound) as error:
-                self.notify(str(error), severity="error", markup=False)
-                self.reload()
-                return
+        def done() -> None:
             self._changed()
             self.notify(f"Dokumentet {document.title} är borttaget.", timeout=3, markup=False)
 
-        self.app.push_screen(ConfirmDialog(question), answered)
+        self.remove_after_asking(
+            question, lambda session: delete_document(session, self.review_id, document.id), done
+        )
 
     def action_citing(self) -> None:
         """Citeras av: the statements that cite the document under the cursor."""

@@ -36,7 +36,6 @@ from kvtui.store.interviews import (
     suggested_roles,
 )
 from kvtui.store.reviews import get_review
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
@@ -46,8 +45,6 @@ from kvtui.tui.widgets.judgement_format import with_dividers
 from kvtui.tui.widgets.judgement_jump import JumpTarget, jump, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart
 
-READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
-LOCKED = "Granskningen är signerad och låst; intervjuerna kan inte ändras."
 NO_INTERVIEWS = ("Inga intervjuer ännu. Tryck a för att lägga till en intervju "
                  "(gå in i delen med Enter eller Tab).")
 NOTES_TITLE = "Anteckningar"
@@ -93,6 +90,8 @@ def observation_prompt(observation: ObservationView, headings: dict[str, str]) -
 class InterviewsPart(WorkspacePart):
     """Intervjuer: add, change and remove interviews; notes saved as typed; observations."""
 
+    LOCKED_MESSAGE = "Granskningen är signerad och låst; intervjuerna kan inte ändras."
+
     BINDINGS = [
         Binding("a", "add", "Ny intervju", id="interviews.add"),
         Binding("e", "edit_interview", "Ändra", id="interviews.edit"),
@@ -115,7 +114,6 @@ class InterviewsPart(WorkspacePart):
         self._numbers: dict[str, str] = {}  # section id -> number (or title)
         self._headings: dict[str, str] = {}  # section id -> heading
         self._roles: tuple[str, ...] = ()
-        self._locked = False
         self._shown_id: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -324,14 +322,6 @@ class InterviewsPart(WorkspacePart):
             return zone in ("table", "observations")
         return True
 
-    def _writable(self) -> bool:
-        if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
-            return False
-        if self._locked:
-            self.notify(LOCKED, severity="warning")
-            return False
-        return True
 
     def _changed(self, select: str | None = None, observation: str | None = None) -> None:
         self.reload(select, observation)
@@ -341,7 +331,7 @@ class InterviewsPart(WorkspacePart):
 
     def action_add(self) -> None:
         """Ny intervju."""
-        if self._writable():
+        if self.writable():
             self._edit(None)
 
     def action_edit_interview(self) -> None:
@@ -349,7 +339,7 @@ class InterviewsPart(WorkspacePart):
         interview = self.current_interview
         if interview is None:
             self.notify("Välj en intervju i listan först.", severity="warning")
-        elif self._writable():
+        elif self.writable():
             self._edit(interview)
 
     def _edit(self, interview: InterviewView | None) -> None:
@@ -370,7 +360,7 @@ class InterviewsPart(WorkspacePart):
         if interview is None:
             self.notify("Välj en intervju i listan först.", severity="warning")
             return
-        if not self._writable():
+        if not self.writable():
             return
         count = len(interview.observations)
         question = f"Ta bort intervjun {escape(interview.label)}"
@@ -380,21 +370,15 @@ class InterviewsPart(WorkspacePart):
         else:
             question += "?"
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.store.session() as session:
-                    delete_interview(session, self.review_id, interview.id)
-            except (InvalidInput, NotFound) as error:
-                self.notify(str(error), severity="error", markup=False)
-                self.reload()
-                return
+        def done() -> None:
             self._changed()
             self.notify(f"Intervjun {interview.label} är borttagen.", timeout=3, markup=False)
 
         self.notes.flush()
-        self.app.push_screen(ConfirmDialog(question), answered)
+        self.remove_after_asking(
+            question, lambda session: delete_interview(session, self.review_id, interview.id),
+            done,
+        )
 
     # --- observations ---------------------------------------------------------------------------
 
@@ -403,7 +387,7 @@ class InterviewsPart(WorkspacePart):
         interview = self.current_interview
         if interview is None:
             self.notify("Lägg till en intervju först (a).", severity="warning")
-        elif self._writable():
+        elif self.writable():
             self._edit_observation(interview, None)
 
     def action_edit_observation(self) -> None:
@@ -412,7 +396,7 @@ class InterviewsPart(WorkspacePart):
         observation = self.current_observation
         if interview is None or observation is None:
             self.notify("Välj en iakttagelse i listan först.", severity="warning")
-        elif self._writable():
+        elif self.writable():
             self._edit_observation(interview, observation)
 
     def _edit_observation(self, interview: InterviewView,
@@ -435,34 +419,26 @@ class InterviewsPart(WorkspacePart):
         """Ta bort the highlighted observation, after asking."""
         interview = self.current_interview
         observation = self.current_observation
-        if interview is None or observation is None or not self._writable():
+        if interview is None or observation is None or not self.writable():
             return
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.store.session() as session:
-                    delete_observation(session, self.review_id, observation.id)
-            except (InvalidInput, NotFound) as error:
-                self.notify(str(error), severity="error", markup=False)
-                self.reload()
-                return
+        def done() -> None:
             self._changed(select=interview.id)
             self.notify("Iakttagelsen är borttagen.", timeout=3)
 
         quoted = escape(short_text(observation.text, 60))
-        self.app.push_screen(
-            ConfirmDialog(f"Ta bort iakttagelsen ”{quoted}”? Bedömningar som hänvisar till "
-                          "den förlorar den hänvisningen."),
-            answered,
+        self.remove_after_asking(
+            f"Ta bort iakttagelsen ”{quoted}”? Bedömningar som hänvisar till den förlorar den "
+            "hänvisningen.",
+            lambda session: delete_observation(session, self.review_id, observation.id),
+            done,
         )
 
     def action_move_observation(self, offset: int) -> None:
         """Ctrl+↑ / Ctrl+↓: move the observation among the interview's."""
         interview = self.current_interview
         observation = self.current_observation
-        if interview is None or observation is None or not self._writable():
+        if interview is None or observation is None or not self.writable():
             return
         try:
             with self.store.session() as session:

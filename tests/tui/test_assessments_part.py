@@ -198,3 +198,25 @@ async def test_readiness_counts_and_missing(store: Store, review_id: str) -> Non
         assert any("saknar text" in line for line in missing)
         shown = str(app.query_one("#readiness-missing").render())
         assert "Saknas före rapport" in shown
+
+
+async def test_keys_never_reach_a_hidden_part(store: Store) -> None:
+    """From the statements, 8 shows Rapport: its u (export) must not rate the statement Gul."""
+    from kvtui.tui.widgets.report_part import ReportPart
+
+    review_id = _demo(store)
+    first = _section(store, review_id, "5.4").assessments[0]
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_section(app, pilot, "5.4")
+        await pilot.press("tab", "tab")
+        assert app.screen.focused is part.statement_list
+        await pilot.press("8")
+        await pilot.pause()
+        focused = app.screen.focused
+        assert focused is not None
+        assert any(isinstance(node, ReportPart) for node in (focused, *focused.ancestors))
+        await pilot.press("escape")  # leave the review without exporting
+        await pilot.pause()
+    with store.session() as session:
+        assert get_assessment(session, review_id, first.id).rating == first.rating

@@ -116,10 +116,28 @@ class WorkspaceScreen(Screen[None]):
                 widget.reload()
             elif widget is self.query_one(ReviewOverview):
                 self.reload()  # Översikt shows counts that the other parts change
+            self._keep_focus_visible(switcher)
         options = self.query_one("#part-list", OptionList)
         index = options.get_option_index(part.id)
         if options.highlighted != index:
             options.highlighted = index
+
+    def _keep_focus_visible(self, switcher: ContentSwitcher) -> None:
+        """Keys typed inside a part must never reach a part that is no longer shown: when the
+        keyboard was in the part just hidden, it moves into the part now shown."""
+        focused = self.focused
+        content = switcher.visible_content
+        if focused is None or content is None or switcher not in focused.ancestors:
+            return
+        if content is focused or content in focused.ancestors:
+            return
+        target = content if content.focusable else next(
+            (widget for widget in content.query("*") if widget.focusable), None
+        )
+        if target is None:
+            self.query_one("#part-list", OptionList).focus()
+        else:
+            target.focus()
 
     def action_show_part(self, part_id: str) -> None:
         """Keys 1–8 (Enter or Tab then moves into the part)."""

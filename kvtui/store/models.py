@@ -276,6 +276,35 @@ class SignOff(Record, table=True):
     content_json: str
     content_sha256: str
     pdf_sha256: str = ""
+    # The exact signed file, so that a later export hands out the very bytes that were signed.
+    pdf: bytes | None = None
+    certificate: str = ""  # the PAdES signer's certificate subject, empty when not signed so
+
+
+class FactCheckRound(Record, table=True):
+    """A draft sent to the unit for fact-check: its content frozen with its hash."""
+
+    __tablename__ = "factcheck_round"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    version: int
+    number: int
+    sent_on: date
+    content_json: str
+    content_sha256: str
+    pdf_sha256: str = ""
+
+
+class ReviewReopening(Record, table=True):
+    """A signed review reopened: why, and the version it starts."""
+
+    __tablename__ = "review_reopening"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    from_version: int
+    to_version: int
+    reason: str
+    actor: str = ""
 
 
 class ChangeLog(Record, table=True):

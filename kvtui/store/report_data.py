@@ -28,6 +28,7 @@ from kvtui.domain.judgement import (
 )
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.reviews import status_label
+from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.errors import NotFound
 from kvtui.store.guards import writable_review
@@ -96,6 +97,15 @@ class ReportData:
     results: ReviewResults | None
     unanswered: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: The sign-off of this version (None until signed; the sign-off page prints it).
+    sign_off: SignOffView | None = None
+    #: The sign-off of the version this one replaces, when the review was reopened.
+    replaces: SignOffView | None = None
+    #: Why the review was reopened for this version ("" for version 1).
+    reopen_reason: str = ""
+    #: Drafts sent to the unit for fact-check, oldest first, and the unit's comments.
+    factcheck_rounds: tuple[FactCheckRoundView, ...] = ()
+    factcheck_comments: tuple[CommentView, ...] = ()
 
     @property
     def status_label(self) -> str:
@@ -170,9 +180,11 @@ def load_report_data(
     from kvtui.store.answers import review_criteria
     from kvtui.store.assessments import review_sections, unanswered_criteria
     from kvtui.store.documents import list_documents
+    from kvtui.store.factcheck import list_comments, rounds
     from kvtui.store.interviews import list_interviews
     from kvtui.store.results import review_results
     from kvtui.store.sampling import current_sample
+    from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
 
     review = _review(session, review_id)
     template = session.exec(
@@ -195,6 +207,8 @@ def load_report_data(
     draft = draft_method_text(_method_facts(session, review, sections, interviews, documents,
                                             sample, len(criteria), law))
     warnings = missing_before_report(sections, interviews, unanswered)
+    earlier = {s.version: s for s in sign_offs(session, review_id)}
+    reopened = {r.to_version: r for r in reopenings(session, review_id)}
     return ReportData(
         review_id=review.id,
         title=review.title,
@@ -224,6 +238,12 @@ def load_report_data(
         results=results,
         unanswered=unanswered,
         warnings=tuple(warnings),
+        sign_off=current_sign_off(session, review_id),
+        replaces=earlier.get(review.version - 1),
+        reopen_reason=reopened[review.version].reason if review.version in reopened else "",
+        factcheck_rounds=tuple(r for r in rounds(session, review_id)
+                               if r.version == review.version),
+        factcheck_comments=tuple(list_comments(session, review_id)),
     )
 
 

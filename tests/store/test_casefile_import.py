@@ -18,9 +18,10 @@ from kvtui.store.casefiles import add_case_files
 from kvtui.store.changelog import verify_chain
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import CaseFile, ChangeLog, Review, Sample
+from kvtui.store.models import CaseFile, ChangeLog, Sample
 from kvtui.store.reviews import create_review
 from kvtui.store.template_library import load_template
+from tests.signing import sign_review
 from tests.testdata import TEST_NUMBERS_DIR
 
 TESTDATA = TEST_NUMBERS_DIR
@@ -201,11 +202,7 @@ def test_signed_review_refuses_import(store: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "akter.csv", GOOD)
     with store.session() as session:
         review_id = new_review(session)
-        review = session.get(Review, review_id)
-        assert review is not None
-        review.status = "signed"
-        session.add(review)
-        session.commit()
+        sign_review(session, review_id)
         with pytest.raises(InvalidInput, match="signerad"):
             import_case_files(session, review_id, path, id_column="Referens")
 

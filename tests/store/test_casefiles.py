@@ -18,8 +18,9 @@ from kvtui.store.casefiles import (
 )
 from kvtui.store.demo import create_demo
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.models import ChangeLog, Review
+from kvtui.store.models import ChangeLog
 from kvtui.store.sampling import draw_sample
+from tests.signing import sign_review
 from tests.testdata import PERSONNUMMER_FILE
 
 TEST_NUMBERS = PERSONNUMMER_FILE
@@ -145,11 +146,7 @@ def test_everything_refused_after_the_sample_is_drawn(review) -> None:
 def test_signed_review_is_locked(review) -> None:
     store, review_id = review
     with store.session() as session:
-        row = session.get(Review, review_id)
-        assert row is not None
-        row.status = "signed"
-        session.add(row)
-        session.commit()
+        sign_review(session, review_id)
         first = list_case_files(session, review_id)[0]
     with store.session() as session, pytest.raises(InvalidInput, match="signerad"):
         remove_case_file(session, review_id, first.id)

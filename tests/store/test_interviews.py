@@ -25,7 +25,8 @@ from kvtui.store.interviews import (
     update_interview,
     update_observation,
 )
-from kvtui.store.models import ChangeLog, Interview, Review
+from kvtui.store.models import ChangeLog, Interview
+from tests.signing import sign_review
 
 
 @pytest.fixture
@@ -162,8 +163,7 @@ def test_signed_review_is_locked(review) -> None:
     store, review_id, _sections = review
     with store.session() as session:
         view = add_interview(session, review_id, chef())
-        session.get(Review, review_id).status = "signed"
-        session.commit()
+        sign_review(session, review_id)
         with pytest.raises(InvalidInput, match="signerad"):
             set_interview_notes(session, review_id, view.id, "Ändrat")
         with pytest.raises(InvalidInput, match="signerad"):

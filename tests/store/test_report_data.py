@@ -30,6 +30,7 @@ from kvtui.store.reviews import create_review
 from kvtui.store.sampling import current_sample, draw_sample
 from kvtui.store.template_library import load_template
 from tests.report.demo_file import demo_copy, demo_file
+from tests.signing import sign_review
 
 
 @pytest.fixture
@@ -98,10 +99,7 @@ def test_method_text_equal_to_the_draft_keeps_following_the_data(demo_store: Sto
 
 def test_method_text_refused_when_signed(demo_store: Store, demo: str) -> None:
     with demo_store.session() as session:
-        review = session.get(Review, demo)
-        review.status = "signed"
-        session.add(review)
-        session.commit()
+        sign_review(session, demo)
         with pytest.raises(InvalidInput, match="signerad"):
             set_method_text(session, demo, "Ny text")
 

@@ -1,0 +1,271 @@
+"""The rules of fact-check and sign-off: content hashes, what changed, who may approve.
+
+A report's content is a plain JSON-able dict (built in ``kvtui.store.snapshot``). Its hash is
+the SHA-256 of one canonical JSON form (sorted keys, no spaces, UTF-8), so the same content
+gives the same hash on any machine and Python version. A frozen draft and a sign-off keep both
+the content and its hash: the hash proves the content unchanged, the content shows what the
+unit read and what was signed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+#: The auditor's response to a fact-check comment.
+RESPONSES: dict[str, str] = {
+    "": "Ej besvarad",
+    "changed": "Ändrat",
+    "not_changed": "Ej ändrat",
+}
+
+MAX_REASON = 2000
+
+
+class SignOffRuleError(ValueError):
+    """A rule of fact-check or sign-off was broken; the message is for the user (Swedish)."""
+
+
+def canonical_json(content: Mapping[str, Any]) -> str:
+    """The one JSON form of ``content`` that its hash is taken over."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
+
+
+def content_hash(content: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the content's canonical JSON."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 (hex) of a file's bytes: what a sign-off records of the PDF."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def short_hash(digest: str) -> str:
+    """A hash shown in groups of four for reading aloud or comparing by eye: "3f2a 91c0 …"."""
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two names are the same person's, ignoring case and spacing."""
+    def norm(name: str) -> str:
+        return " ".join(name.casefold().split())
+    return bool(norm(first)) and norm(first) == norm(second)
+
+
+def check_signers(name: str, role: str, approver: str = "") -> None:
+    """A sign-off needs a name and a role; an approver is someone else."""
+    if not name.strip():
+        raise SignOffRuleError("Ange namnet på den som signerar.")
+    if not role.strip():
+        raise SignOffRuleError("Ange rollen för den som signerar, till exempel Granskare.")
+    if approver.strip() and same_person(name, approver):
+        raise SignOffRuleError(
+            "Den som godkänner kan inte vara samma person som signerar; ingen godkänner sin "
+            "egen granskning."
+        )
+
+
+def check_reason(reason: str, what: str = "Ange ett skäl.") -> str:
+    """A required reason, trimmed; ``what`` is the message when it is missing."""
+    text = reason.strip()
+    if not text:
+        raise SignOffRuleError(what)
+    if len(text) > MAX_REASON:
+        raise SignOffRuleError(f"Skälet är för långt (högst {MAX_REASON} tecken).")
+    return text
+
+
+def check_response(response: str, reason: str) -> tuple[str, str]:
+    """The response to a comment: Ändrat (reason optional) or Ej ändrat (reason required)."""
+    if response not in RESPONSES:
+        raise SignOffRuleError(f"Okänt svar '{response}'. Välj Ändrat eller Ej ändrat.")
+    text = reason.strip()
+    if response == "not_changed" and not text:
+        raise SignOffRuleError("Skriv varför texten inte ändrades.")
+    return response, text
+
+
+# --- what changed between two versions of the content -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentChange:
+    """One place where the content differs: where (a section or a field), how, and the texts."""
+
+    where: str
+    kind: str  # "ändrad", "ny", "borttagen"
+    before: str
+    after: str
+
+    def lines(self) -> list[str]:
+        """The change as lines: sentences removed ("− ") and added ("+ ")."""
+        return text_diff(self.before, self.after)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """A text split into sentences and lines, the unit a reader compares by."""
+    return [part.strip() for part in _SENTENCE.split(text) if part.strip()]
+
+
+def text_diff(before: str, after: str) -> list[str]:
+    """The sentences that went ("− …") and came ("+ …"), in order."""
+    out: list[str] = []
+    for line in difflib.ndiff(sentences(before), sentences(after)):
+        if line.startswith("- "):
+            out.append("− " + line[2:])
+        elif line.startswith("+ "):
+            out.append("+ " + line[2:])
+    return out
+
+
+def _section_key(section: Mapping[str, Any]) -> str:
+    return f"{section.get('number', '')} {section.get('title', '')}".strip()
+
+
+def _section_text(section: Mapping[str, Any]) -> str:
+    parts = [str(section.get("text", ""))]
+    for assessment in section.get("assessments", []):
+        rating = assessment.get("rating") or "utan nivå"
+        parts.append(f"Bedömning ({rating}): {assessment.get('statement', '')}")
+    return "\n".join(part for part in parts if part)
+
+
+def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any],
+                   labels: Mapping[str, str]) -> Iterator[ContentChange]:
+    for key, label in labels.items():
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            yield ContentChange(label, "ändrad", _plain(before), _plain(after))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {_plain(value[key])}" for key in sorted(value))
+    return str(value)
+
+
+REVIEW_LABELS: dict[str, str] = {
+    "title": "Titel", "unit": "Enhet", "municipality": "Kommun", "committee": "Nämnd",
+    "diary_number": "Diarienummer", "auditors": "Granskare", "period_start": "Period från",
+    "period_end": "Period till", "purpose": "Syfte", "scope": "Avgränsning",
+}
+
+
+def compare_content(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ContentChange]:
+    """What differs between two versions of the report's content, in report order."""
+    changes = list(_field_changes(old.get("review", {}), new.get("review", {}), REVIEW_LABELS))
+    if old.get("method", "") != new.get("method", ""):
+        changes.append(ContentChange("Metod", "ändrad", old.get("method", ""),
+                                     new.get("method", "")))
+    changes.extend(_list_changes(old.get("sections", []), new.get("sections", []),
+                                 _section_key, _section_text))
+    changes.extend(_list_changes(
+        old.get("documents", []), new.get("documents", []),
+        lambda d: f"Dokument: {d.get('title', '')}", _document_text))
+    changes.extend(_list_changes(
+        old.get("interviews", []), new.get("interviews", []),
+        lambda i: f"Intervju {i.get('held_on') or ''} {_plain(i.get('roles', []))}".strip(),
+        lambda i: "\n".join(i.get("observations", []))))
+    changes.extend(_list_changes(
+        old.get("results", []), new.get("results", []),
+        lambda r: f"Aktgranskning {r.get('code', '')}", _result_text))
+    return changes
+
+
+def _document_text(document: Mapping[str, Any]) -> str:
+    return ", ".join(str(document.get(key) or "–") for key in ("kind", "dated", "provided_by"))
+
+
+def _result_text(row: Mapping[str, Any]) -> str:
+    return (f"n={row.get('n')}, Ja {row.get('ja')}, Delvis {row.get('delvis')}, "
+            f"Nej {row.get('nej')}, Ej aktuellt {row.get('ej_aktuellt')}")
+
+
+def _list_changes(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]],
+                  key: Any, text: Any) -> Iterator[ContentChange]:
+    before = {key(item): text(item) for item in old}
+    after = {key(item): text(item) for item in new}
+    for name, value in after.items():
+        if name not in before:
+            yield ContentChange(name, "ny", "", value)
+        elif before[name] != value:
+            yield ContentChange(name, "ändrad", before[name], value)
+    for name, value in before.items():
+        if name not in after:
+            yield ContentChange(name, "borttagen", value, "")
+
+
+# --- what the rest of kvtui sees of fact-check rounds, comments and sign-offs -------------------
+
+
+@dataclass(frozen=True)
+class FactCheckRoundView:
+    """A draft sent for fact-check: when, and the hash of the content frozen then."""
+
+    id: str
+    version: int
+    number: int
+    sent_on: date
+    content_sha256: str
+    pdf_sha256: str
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """A comment from the unit on the draft, and the auditor's response."""
+
+    id: str
+    section_id: str | None
+    section_label: str  # "3.1 Utredning", or "Hela rapporten"
+    role: str
+    text: str
+    received_on: date | None
+    response: str  # a key of RESPONSES
+    response_reason: str
+
+    @property
+    def response_label(self) -> str:
+        """The response in Swedish: Ändrat, Ej ändrat or Ej besvarad."""
+        return RESPONSES.get(self.response, self.response)
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    """The sign-off of one version of the report."""
+
+    id: str
+    version: int
+    name: str
+    role: str
+    approver_name: str
+    approver_role: str
+    signed_at: datetime
+    content_sha256: str
+    pdf_sha256: str
+    certificate: str  # the PAdES signer's subject, empty without a digital signature
+
+
+@dataclass(frozen=True)
+class ReopeningView:
+    """A signed version reopened: why, by whom, and the version it started."""
+
+    from_version: int
+    to_version: int
+    reason: str
+    actor: str
+    at: datetime

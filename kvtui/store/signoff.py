@@ -1,0 +1,217 @@
+"""Sign-off and reopening: the review locked with what was signed, and a new version after.
+
+Signing off is two steps around the PDF, which ``kvtui.report`` builds and optionally signs
+digitally between them (the store never imports the report):
+
+1. ``plan_signoff`` checks the names and that the review may be signed, and freezes the
+   content with its hash and the time; the plan carries what the sign-off page prints.
+2. ``record_signoff`` stores the sign-off with the PDF's bytes and SHA-256 and sets the status
+   Signerad, in one transaction with its change-log entry, after checking that the content is
+   still what the plan froze. From then on the store's triggers (migration 0004) refuse every
+   change to the review's records.
+
+``reopen`` takes a reason and starts the next version; the earlier sign-off stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kvtui.domain.reviews import SIGNED, status_label
+from kvtui.domain.signoff import (
+    ReopeningView,
+    SignOffRuleError,
+    SignOffView,
+    check_reason,
+    check_signers,
+    content_hash,
+    sha256_hex,
+)
+from kvtui.store import changelog
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.guards import writable_review
+from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
+from kvtui.store.snapshot import current_content
+
+REOPENED_STATUS = "fieldwork"
+
+
+@dataclass(frozen=True)
+class SignOffPlan:
+    """A sign-off checked and frozen, not yet stored: what the sign-off page prints."""
+
+    review_id: str
+    version: int
+    name: str
+    role: str
+    approver_name: str
+    approver_role: str
+    signed_at: datetime
+    content: dict[str, Any]
+    content_sha256: str
+
+    def view(self, pdf_sha256: str = "", certificate: str = "") -> SignOffView:
+        """The sign-off as it will be stored (the PDF's hash is known only after rendering)."""
+        return SignOffView("", self.version, self.name, self.role, self.approver_name,
+                           self.approver_role, self.signed_at, self.content_sha256,
+                           pdf_sha256, certificate)
+
+
+def _view(row: SignOff) -> SignOffView:
+    return SignOffView(row.id, row.version, row.name, row.role, row.approver_name,
+                       row.approver_role, row.signed_at, row.content_sha256, row.pdf_sha256,
+                       row.certificate)
+
+
+def _rule(call: Any, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except SignOffRuleError as error:
+        raise InvalidInput(str(error)) from None
+
+
+def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
+                 approver_name: str = "", approver_role: str = "",
+                 now: datetime | None = None) -> SignOffPlan:
+    """Check who signs and that the review may be signed, and freeze its content now."""
+    review = writable_review(session, review_id, "granskningen")
+    _rule(check_signers, name, role, approver_name)
+    content, digest = current_content(session, review_id)
+    return SignOffPlan(review_id, review.version, " ".join(name.split()),
+                       " ".join(role.split()), " ".join(approver_name.split()),
+                       " ".join(approver_role.split()) if approver_name.strip() else "",
+                       (now or utcnow()).replace(microsecond=0), content, digest)
+
+
+def record_signoff(session: Session, plan: SignOffPlan, pdf: bytes,
+                   certificate: str = "") -> SignOffView:
+    """Store the sign-off with the final PDF and lock the review. Commits.
+
+    Refused when the review changed after the plan froze it (the PDF would not show what is
+    signed) or was signed meanwhile.
+    """
+    review = writable_review(session, plan.review_id, "granskningen")
+    _content, digest = current_content(session, plan.review_id)
+    if digest != plan.content_sha256 or review.version != plan.version:
+        raise InvalidInput("Granskningen ändrades medan rapporten togs fram; signera igen.")
+    row = SignOff(review_id=plan.review_id, version=plan.version, name=plan.name,
+                  role=plan.role, approver_name=plan.approver_name,
+                  approver_role=plan.approver_role, signed_at=plan.signed_at,
+                  content_json=json.dumps(plan.content, ensure_ascii=False, sort_keys=True),
+                  content_sha256=plan.content_sha256, pdf_sha256=sha256_hex(pdf), pdf=pdf,
+                  certificate=certificate)
+    session.add(row)
+    session.flush()  # the trigger lets the status become 'signed' only with this row in place
+    old_status = review.status
+    review.status = SIGNED
+    review.updated_at = utcnow()
+    session.add(review)
+    changelog.append(session, review_id=plan.review_id, entity="sign_off", entity_id=row.id,
+                     action="sign", changes={
+                         "version": plan.version, "name": plan.name, "role": plan.role,
+                         "approver_name": plan.approver_name,
+                         "content_sha256": plan.content_sha256, "pdf_sha256": row.pdf_sha256,
+                         "certificate": certificate, "status": [old_status, SIGNED]})
+    session.commit()
+    return _view(row)
+
+
+def reopen(session: Session, review_id: str, reason: str) -> ReopeningView:
+    """Open a signed review again for changes, as the next version. Commits."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    if review.status != SIGNED:
+        raise InvalidInput(f"Granskningen är inte signerad (status {status_label(review.status)})"
+                           "; den behöver inte öppnas igen.")
+    text = _rule(check_reason, reason, "Ange skälet till att granskningen öppnas igen.")
+    row = ReviewReopening(review_id=review_id, from_version=review.version,
+                          to_version=review.version + 1, reason=text,
+                          actor=changelog.current_actor())
+    session.add(row)
+    session.flush()  # the trigger lets the review leave 'signed' only with this row in place
+    review.status = REOPENED_STATUS
+    review.version += 1
+    review.updated_at = utcnow()
+    session.add(review)
+    changelog.append(session, review_id=review_id, entity="review", entity_id=review_id,
+                     action="reopen", changes={"reason": text,
+                                               "version": [row.from_version, row.to_version],
+                                               "status": [SIGNED, REOPENED_STATUS]})
+    session.commit()
+    return ReopeningView(row.from_version, row.to_version, row.reason, row.actor,
+                         row.created_at)
+
+
+def sign_offs(session: Session, review_id: str) -> list[SignOffView]:
+    """Every sign-off of the review, oldest version first."""
+    rows = session.exec(select(SignOff).where(SignOff.review_id == review_id)
+                        .order_by(col(SignOff.version)))
+    return [_view(row) for row in rows]
+
+
+def current_sign_off(session: Session, review_id: str) -> SignOffView | None:
+    """The sign-off of the review's current version, if it is signed."""
+    review = session.get(Review, review_id)
+    if review is None or review.status != SIGNED:
+        return None
+    return next((s for s in sign_offs(session, review_id) if s.version == review.version),
+                None)
+
+
+def reopenings(session: Session, review_id: str) -> list[ReopeningView]:
+    """Every reopening of the review, oldest first."""
+    rows = session.exec(select(ReviewReopening).where(ReviewReopening.review_id == review_id)
+                        .order_by(col(ReviewReopening.to_version)))
+    return [ReopeningView(r.from_version, r.to_version, r.reason, r.actor, r.created_at)
+            for r in rows]
+
+
+def signed_pdf(session: Session, review_id: str, version: int | None = None) -> bytes | None:
+    """The exact PDF that was signed off (the current version's unless ``version`` is given)."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Granskningen finns inte.")
+    wanted = version if version is not None else review.version
+    return session.exec(select(SignOff.pdf).where(SignOff.review_id == review_id,
+                                                  SignOff.version == wanted)).first()
+
+
+def find_by_pdf_hash(session: Session, pdf_sha256: str) -> tuple[str, SignOffView] | None:
+    """The review and sign-off whose PDF has this SHA-256, if any."""
+    row = session.exec(select(SignOff).where(SignOff.pdf_sha256 == pdf_sha256)).first()
+    return (row.review_id, _view(row)) if row else None
+
+
+@dataclass(frozen=True)
+class SignedContentCheck:
+    """Whether a signed review's content is still what its sign-off froze."""
+
+    review_id: str
+    version: int
+    ok: bool
+
+
+def check_signed_content(session: Session) -> list[SignedContentCheck]:
+    """Recompute the content of every signed review and compare it with its sign-off's hash.
+
+    The triggers stop changes through SQLite; this catches a change made around them (a
+    trigger dropped, the file edited) and the content hash not matching the stored content.
+    """
+    found: list[SignedContentCheck] = []
+    for review in session.exec(select(Review).where(Review.status == SIGNED)):
+        row = session.exec(select(SignOff).where(SignOff.review_id == review.id,
+                                                 SignOff.version == review.version)).first()
+        if row is None:
+            found.append(SignedContentCheck(review.id, review.version, False))
+            continue
+        _content, digest = current_content(session, review.id)
+        stored_ok = content_hash(json.loads(row.content_json)) == row.content_sha256
+        found.append(SignedContentCheck(review.id, review.version,
+                                        digest == row.content_sha256 and stored_ok))
+    return found

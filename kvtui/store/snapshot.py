@@ -1,0 +1,80 @@
+"""The report's content as one plain dict: what a fact-check freezes and a sign-off signs.
+
+Built from ``ReportData`` so that it holds exactly what the report prints (texts, statements
+with their colours, the Metod, interviews as the report shows them, documents, the file
+review's figures), not the store's internal ids or the export date. Its hash is taken by
+``kvtui.domain.signoff.content_hash``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from kvtui.domain.signoff import content_hash
+from kvtui.store.report_data import ReportData, load_report_data
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def report_content(data: ReportData) -> dict[str, Any]:
+    """The content of the report of ``data``, JSON-able and independent of the day."""
+    results: list[dict[str, Any]] = []
+    if data.results is not None:
+        for row in data.results.rows:
+            counts = row.result.counts
+            results.append({
+                "code": row.code, "n": counts.n, "ja": counts.ja, "delvis": counts.delvis,
+                "nej": counts.nej, "ej_aktuellt": counts.ej_aktuellt,
+                "share": row.result.share, "low": row.result.low, "high": row.result.high,
+            })
+    return {
+        "review": {
+            "title": data.title, "unit": data.unit, "municipality": data.municipality,
+            "committee": data.committee, "diary_number": data.diary_number,
+            "auditors": list(data.auditors), "period_start": _iso(data.period_start),
+            "period_end": _iso(data.period_end), "purpose": data.purpose, "scope": data.scope,
+            "version": data.version,
+            "template": f"{data.template_title} {data.template_version}".strip(),
+        },
+        "method": data.method_text,
+        "sections": [
+            {
+                "number": section.number, "title": section.title, "kind": section.kind,
+                "text": section.text,
+                "assessments": [
+                    {"statement": a.statement, "rating": a.rating, "in_summary": a.in_summary,
+                     "evidence": [e.label for e in a.evidence]}
+                    for a in section.assessments
+                ],
+            }
+            for section in data.sections
+        ],
+        "interviews": [
+            {"held_on": _iso(i.held_on), "roles": list(i.roles),
+             "participants": i.participants, "form": i.form,
+             "observations": [o.text for o in i.observations]}
+            for i in data.interviews
+        ],
+        "documents": [
+            {"title": d.title, "kind": d.kind, "dated": _iso(d.dated),
+             "provided_by": d.provided_by}
+            for d in data.documents
+        ],
+        "sample": None if data.sample is None else {
+            "method": data.sample.method, "seed": data.sample.seed,
+            "population_size": data.sample.population_size,
+            "sample_size": data.sample.sample_size, "stratify_by": data.sample.stratify_by,
+            "replaced": data.sample.replaced,
+        },
+        "results": results,
+    }
+
+
+def current_content(session: Session, review_id: str) -> tuple[dict[str, Any], str]:
+    """The review's content now, and its hash."""
+    content = report_content(load_report_data(session, review_id))
+    return content, content_hash(content)

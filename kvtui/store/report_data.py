@@ -106,6 +106,9 @@ class ReportData:
     #: Drafts sent to the unit for fact-check, oldest first, and the unit's comments.
     factcheck_rounds: tuple[FactCheckRoundView, ...] = ()
     factcheck_comments: tuple[CommentView, ...] = ()
+    #: Whether the report ends with a Bilaga listing the unit's comments and the responses
+    #: (the auditor's choice when exporting; never set by ``load_report_data``).
+    factcheck_appendix: bool = False
 
     @property
     def status_label(self) -> str:

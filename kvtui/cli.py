@@ -742,10 +742,30 @@ def _crash_log(error: BaseException) -> Path | None:
         return None
 
 
+def _app_only(arguments: list[str]) -> tuple[bool, str | None]:
+    """Whether the command line only opens the app, and its ``--db`` value.
+
+    ``kvtui`` and ``kvtui --db FIL`` (or ``--db=FIL``) open the app; anything else, help
+    included, goes to Typer.
+    """
+    if not arguments:
+        return True, None
+    if len(arguments) == 2 and arguments[0] == "--db" and not arguments[1].startswith("-"):
+        return True, arguments[1]
+    if len(arguments) == 1 and arguments[0].startswith("--db=") and len(arguments[0]) > 5:
+        return True, arguments[0].removeprefix("--db=")
+    return False, None
+
+
 def main() -> None:
-    """Entry point: run the CLI, turning expected errors into messages and exit code 1."""
+    """Entry point: run the CLI, turning expected errors into messages and exit code 1.
+
+    A bare ``kvtui`` (with at most ``--db FIL``) opens the app without Typer: building Typer's
+    commands and parsing with them costs about a tenth of a second before the first frame.
+    """
+    app_only, db = _app_only(sys.argv[1:])
     try:
-        result = app(standalone_mode=False)
+        result = _run_app(db) if app_only else app(standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:

@@ -3,6 +3,10 @@
 Order matters. The lock comes first, so no second copy of kvtui interferes. Then the file is
 checked through a read-only connection: a damaged or foreign file is never written to, only set
 aside under a new name. Then a verified backup, then migrations, then the store is in use.
+
+Everything up to that point uses plain ``sqlite3``. SQLAlchemy, SQLModel and the row models
+(together about half a second to import) are loaded only when a migration needs them or when
+``Store.engine`` is first used, so the app can draw its first frame before they are loaded.
 """
 
 from __future__ import annotations
@@ -10,19 +14,22 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from kvtui.paths import lock_path, running_marker, storage_warning
 from kvtui.store import backup as backups
-from kvtui.store.changelog import count_entries
-from kvtui.store.engine import make_engine
+from kvtui.store.engine import connect_plain, make_engine
 from kvtui.store.migrate import REVISIONS, current_revision, is_newer, needs_upgrade, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -109,20 +116,57 @@ def set_aside(path: Path) -> Path:
 
 @dataclass
 class Store:
-    """An open store: its engine, its lock, and what was noticed while opening it."""
+    """An open store: its lock, its engine once used, and what was noticed while opening it."""
 
     path: Path
-    engine: Engine
     read_only: bool = False
     warning: str | None = None
     was_unclean: bool = False
     start_backup: backups.BackupInfo | None = None
     _lock: FileLock | None = None
     _logged_at_backup: int = field(default=-1)
+    _engine: Engine | None = field(default=None, repr=False)
+    _engine_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine on the store, made on first use.
+
+        Made lazily so that opening a store does not import SQLAlchemy; the app warms it up in
+        the background after its first frame (``prepare_orm``). Thread-safe, since that warm-up
+        and the start backup run in worker threads.
+        """
+        with self._engine_guard:
+            if self._engine is None:
+                self._engine = make_engine(self.path, read_only=self.read_only)
+            return self._engine
 
     def session(self) -> Session:
         """A new session; objects stay usable after commit so screens can keep them."""
+        from sqlmodel import Session
+
         return Session(self.engine, expire_on_commit=False)
+
+    def plain_connection(self) -> sqlite3.Connection:
+        """A plain ``sqlite3`` connection with the engine's pragmas; the caller closes it.
+
+        For reads that must not wait for SQLAlchemy to load: the Granskningar list on the app's
+        first frame. Writes go through ``session()``, where the change log is kept.
+        """
+        return connect_plain(self.path, read_only=self.read_only)
+
+    def prepare_orm(self) -> None:
+        """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
+
+        The app calls this in a worker thread after its first frame, so that opening a review
+        later does not stall on half a second of imports.
+        """
+        from sqlalchemy.orm import configure_mappers
+
+        from kvtui.store import models  # noqa: F401  (registers and maps the tables)
+
+        configure_mappers()
+        _ = self.engine
 
     def backup(self, dest: Path | None = None) -> backups.BackupInfo:
         """A verified backup now, into the rotated folder or to ``dest``."""
@@ -138,12 +182,16 @@ class Store:
         return self.backup()
 
     def _log_size(self) -> int:
+        from kvtui.store.changelog import count_entries
+
         with self.session() as session:
             return count_entries(session)
 
     def close(self) -> None:
         """Release the engine, mark a clean stop and give up the lock."""
-        self.engine.dispose()
+        with self._engine_guard:
+            if self._engine is not None:
+                self._engine.dispose()
         if not self.read_only:
             running_marker(self.path).unlink(missing_ok=True)
         if self._lock is not None:
@@ -214,15 +262,16 @@ def _open_locked(path: Path, lock: FileLock, *, backup: bool) -> Store:
             start_backup = backups.make_backup(path)
     else:
         revision = None
-    engine = make_engine(path)
-    if needs_upgrade(revision):
+    engine = None
+    if needs_upgrade(revision):  # a new store, or one from an older kvtui (backed up above)
+        engine = make_engine(path)
         upgrade(engine)
     with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
     marker.touch()
     store = Store(
         path=path,
-        engine=engine,
+        _engine=engine,
         warning=storage_warning(path),
         was_unclean=unclean,
         start_backup=start_backup,
@@ -250,8 +299,7 @@ def _open_read_only(path: Path) -> Store:
             f"Databasen {path} behöver uppgraderas. Öppna den med kvtui först (utan andra "
             "kvtui-fönster öppna)."
         )
-    return Store(path=path, engine=make_engine(path, read_only=True), read_only=True,
-                 warning=storage_warning(path))
+    return Store(path=path, read_only=True, warning=storage_warning(path))
 
 
 def restore_backup(info: backups.BackupInfo, path: Path) -> None:
@@ -288,6 +336,8 @@ def check_store(path: Path) -> CheckResult:
         lines.append("Främmande nycklar (foreign_key_check): ok")
     lines.append(f"Schemaversion: {revision or 'saknas'}")
     if revision is not None and not is_newer(revision) and not needs_upgrade(revision):
+        from sqlmodel import Session
+
         engine = make_engine(path, read_only=True)
         try:
             with Session(engine) as session:

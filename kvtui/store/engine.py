@@ -1,15 +1,18 @@
 """The engine factory: one place where every connection gets the pragmas that keep data safe.
 
-Never built at import time, so that tests and the CLI can point it at any file.
+Never built at import time, so that tests and the CLI can point it at any file. SQLAlchemy is
+imported only when an engine is made: the app's first frame reads with plain ``sqlite3`` (see
+``Store.plain_connection``) and does not wait for SQLAlchemy to load.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -45,6 +48,8 @@ def make_engine(path: Path | str, *, read_only: bool = False, echo: bool = False
     A read-only engine lets ``kvtui list`` and ``show`` read a store that another copy of
     kvtui is writing to, without ever taking its write lock.
     """
+    from sqlalchemy import create_engine, event
+
     url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(
         url,
@@ -62,3 +67,22 @@ def make_engine(path: Path | str, *, read_only: bool = False, echo: bool = False
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def connect_plain(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection to ``path`` with the same safety pragmas as the engine's.
+
+    For the few reads that must not wait for SQLAlchemy to load, i.e. the Granskningar list on
+    the app's first frame. Autocommit, as the engine's connections: issue ``BEGIN`` for a
+    consistent snapshot across several queries.
+    """
+    target = f"file:{path}?mode=ro" if read_only else str(path)
+    connection = sqlite3.connect(
+        target, uri=read_only, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    try:
+        apply_pragmas(connection, read_only=read_only)
+    except BaseException:
+        connection.close()
+        raise
+    return connection

@@ -12,20 +12,19 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.command import CommandPalette, Provider
 from textual.worker import Worker, WorkerState
 
 from kvtui.store.backup import BackupError
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
-from kvtui.store.reviews import resolve_review_id
-from kvtui.tui.commands import KvtuiCommands
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.messages import OpenReview
 from kvtui.tui.screens.reviews import ReviewsScreen
 
-# The workspace, the form and help are imported when first opened, so that the first frame
-# (Granskningar) does not wait for them.
+# The workspace, the form, help and the command palette's provider are imported when first
+# opened, and SQLAlchemy with the row models in a worker after the first frame, so that the
+# first frame (Granskningar, read with plain sqlite3) waits for none of them.
 
 BACKUP_INTERVAL_SECONDS = 180.0
 BACKUP_GROUP = "backup"
@@ -33,6 +32,18 @@ UNCLEAN_NOTICE = (
     "kvtui avslutades inte korrekt förra gången; databasen har kontrollerats och är hel."
 )
 READ_ONLY_NOTICE = "Databasen är öppnad skrivskyddad: du kan läsa men inte ändra något."
+WARM_UP_GROUP = "warm-up"
+
+
+def _command_provider() -> type[Provider]:
+    """The command palette's provider, loaded when the palette first opens.
+
+    It lists reviews through the ORM, so importing it at start would load SQLModel before the
+    first frame.
+    """
+    from kvtui.tui.commands import KvtuiCommands
+
+    return KvtuiCommands
 
 
 class KvtuiApp(App[None]):
@@ -40,7 +51,7 @@ class KvtuiApp(App[None]):
 
     TITLE = "kvtui"
     CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss"]
-    COMMANDS: ClassVar = {KvtuiCommands}
+    COMMANDS: ClassVar = {_command_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that F1 also works over forms and dialogs (modal screens).
         Binding("f1", "help", "Hjälp", priority=True, id="app.help"),
@@ -66,6 +77,7 @@ class KvtuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReviewsScreen(self.store))
+        self.call_after_refresh(self.prepare_store)  # SQLAlchemy and the models, after 1st frame
         if self.store.warning:
             self.notify(self.store.warning, severity="warning", timeout=20, markup=False)
         if self.store.was_unclean:
@@ -78,8 +90,20 @@ class KvtuiApp(App[None]):
         if self._open_review_ref:
             self._open_initial(self._open_review_ref)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group=WARM_UP_GROUP)
+    def prepare_store(self) -> None:
+        """Load the ORM in the background, so that opening a review later does not wait for it.
+
+        Granskningar reads with plain sqlite3; everything after it uses SQLModel, which takes
+        about half a second to import. A failure here shows up again, and is reported, where
+        the ORM is first really used.
+        """
+        self.store.prepare_orm()
+
     def _open_initial(self, ref: str) -> None:
         """The review named on the command line, by full or short id."""
+        from kvtui.store.reviews import resolve_review_id
+
         try:
             with self.store.session() as session:
                 review_id = resolve_review_id(session, ref)
@@ -153,12 +177,13 @@ class KvtuiApp(App[None]):
     async def action_quit(self) -> None:
         """Ctrl+Q. Everything else is saved already; only an open form can lose text.
 
-        Ctrl+Q a second time, over the question, quits without asking again.
+        Ctrl+Q a second time, over the question, quits without asking again. The form's
+        module is looked up, not imported: if it was never loaded, no form is open, and
+        importing it would load SQLModel just to quit.
         """
-        from kvtui.tui.screens.new_review import ReviewFormScreen
-
-        unsaved = any(
-            isinstance(screen, ReviewFormScreen) and screen.has_changes
+        form = sys.modules.get("kvtui.tui.screens.new_review")
+        unsaved = form is not None and any(
+            isinstance(screen, form.ReviewFormScreen) and screen.has_changes
             for screen in self.screen_stack
         )
         if not unsaved or isinstance(self.screen, ConfirmDialog):

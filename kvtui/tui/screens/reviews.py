@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from kvtui.domain.reviews import ReviewSummary
 from kvtui.store.database import Store
-from kvtui.store.reviews import list_reviews
+from kvtui.store.review_list import review_summaries
 from kvtui.tui.format import DASH, progress_text, shorten
 from kvtui.tui.messages import OpenReview
 
@@ -96,9 +98,13 @@ class ReviewsScreen(Screen[None]):
         return self._reviews[row].id
 
     def refresh_reviews(self, keep: str | None = None) -> None:
-        """Read the list again from the store and keep the cursor on ``keep`` if it is there."""
-        with self._store.session() as session:
-            self._reviews = list_reviews(session)
+        """Read the list again from the store and keep the cursor on ``keep`` if it is there.
+
+        Read with plain sqlite3 (``review_summaries``), so that kvtui's first frame does not
+        wait for SQLModel to load.
+        """
+        with closing(self._store.plain_connection()) as connection:
+            self._reviews = review_summaries(connection)
         self._fill_table(keep=keep)
 
     def _column_widths(self, rows: list[tuple[str, ...]]) -> list[int]:

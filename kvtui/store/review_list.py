@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from kvtui.domain.reviews import ReviewSummary
 
 # Counts as in ``kvtui.store.reviews._counts``: case files, criteria, and, for the review's
-# latest sample, its active items and the answers given for them.
+# latest sample, its active items and the answers given for them. Ordered as ``list_reviews``,
+# then by id, so that reviews changed in the same second keep their places between refreshes.
 _QUERY = """
 WITH latest AS (
     SELECT r.id AS review_id,
@@ -37,7 +38,7 @@ SELECT r.id, r.title, r.unit, r.municipality, r.status, COALESCE(t.title, ''),
 FROM review AS r
 JOIN latest AS l ON l.review_id = r.id
 LEFT JOIN review_template AS t ON t.review_id = r.id
-ORDER BY r.updated_at DESC, r.created_at DESC
+ORDER BY r.updated_at DESC, r.created_at DESC, r.id
 """
 
 

@@ -1,0 +1,87 @@
+"""Granskningar read with plain sqlite3 equals what the ORM's ``list_reviews`` returns."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+from kvtui.domain.reviews import ReviewFields, ReviewSummary
+from kvtui.store.database import Store, open_store
+from kvtui.store.demo import create_demo
+from kvtui.store.review_list import review_summaries
+from kvtui.store.reviews import create_review, list_reviews
+from kvtui.store.sampling import current_sample, replace_akt
+from kvtui.store.template_library import load_template
+
+
+def _both(store: Store) -> tuple[list[ReviewSummary], list[ReviewSummary]]:
+    """Both readings; the plain one in its own order, the ORM's sorted like it.
+
+    Reviews changed in the same second have no defined order in ``list_reviews``; the plain
+    query breaks such ties by id.
+    """
+    with closing(store.plain_connection()) as connection:
+        plain = review_summaries(connection)
+    with store.session() as session:
+        orm = list_reviews(session)
+    position = {summary.id: index for index, summary in enumerate(plain)}
+    return plain, sorted(orm, key=lambda summary: position.get(summary.id, -1))
+
+
+def _add_review(store: Store, title: str) -> str:
+    template, text = load_template("familjevard", None)
+    fields = ReviewFields(
+        title=title, unit="Familjevårdsenheten", municipality="Sjövik kommun",
+        committee="Socialnämnden", diary_number="", auditors=("Karin Ekdahl",),
+        period_start=date(2026, 9, 1), period_end=date(2026, 11, 30),
+        purpose="Att belysa arbetssätt.", scope="Familjevården.",
+    )
+    with store.session() as session:
+        return create_review(session, template, text, fields)
+
+
+def test_empty_store(store: Store) -> None:
+    assert _both(store) == ([], [])
+
+
+def test_demo_review_with_sample_and_answers(store: Store) -> None:
+    with store.session() as session:
+        create_demo(session)
+    plain, orm = _both(store)
+    assert plain == orm
+    assert (plain[0].case_files, plain[0].sampled, plain[0].answered) == (44, 13, 247)
+    assert plain[0].updated.utcoffset() is not None  # shown in local time, as the ORM's
+
+
+def test_replaced_akt_and_a_review_without_sample(store: Store) -> None:
+    """Answers for a replaced akt no longer count; most recently changed first."""
+    with store.session() as session:
+        demo = create_demo(session)
+    other = _add_review(store, "Utan urval")
+    with store.session() as session:
+        sample = current_sample(session, demo)
+        assert sample is not None
+        replace_akt(session, demo, sample.items[0].case_file_id, "Akten är gallrad.")
+    plain, orm = _both(store)
+    assert plain == orm
+    assert {s.id for s in plain} == {demo, other}
+    assert [s.updated for s in plain] == sorted((s.updated for s in plain), reverse=True)
+    by_id = {s.id: s for s in plain}
+    assert (by_id[other].sampled, by_id[other].answered, by_id[other].expected) == (0, 0, 0)
+    assert by_id[demo].answered < by_id[demo].expected
+
+
+def test_read_only_store_beside_the_writer(store_path: Path) -> None:
+    writer = open_store(store_path)
+    try:
+        with writer.session() as session:
+            create_demo(session)
+        reader = open_store(store_path, read_only=True)
+        try:
+            plain, orm = _both(reader)
+            assert plain == orm and len(plain) == 1
+        finally:
+            reader.close()
+    finally:
+        writer.close()

@@ -582,25 +582,31 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
 
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
     from kvtui.paths import exports_dir
-    from kvtui.report.document import render_report
-    from kvtui.store.exports import report_file_name, target_path, write_export
+    from kvtui.report.release import check_target, export_final
     from kvtui.store.report_data import load_report_data
 
     with store.session() as session:
         data = load_report_data(session, review_id)
-    name = report_file_name(data.diary_number, data.unit, data.report_date, draft=draft,
-                            version=data.version)
-    target_path(output, exports_dir(store.path), name)  # refuses a taken file before the work
-    for line in data.warnings:
-        typer.echo(f"Obs: {line}", err=True)
-    if not draft and not data.signed:
-        typer.echo("Obs: granskningen är inte signerad; omslaget säger "
-                   "”Slutlig version – ej signerad”.", err=True)
-    rendered = render_report(data, draft=draft)
-    path = write_export(output, exports_dir(store.path), name, rendered.pdf)
-    what = "Utkastet" if draft else "Rapporten"
-    typer.echo(f"{what} ({rendered.pages} sidor) är exporterat till {path}"
-               if draft else f"{what} ({rendered.pages} sidor) är exporterad till {path}")
+        check_target(output, exports_dir(store.path), data, draft=draft)  # before the work
+        if not data.signed:
+            for line in data.warnings:
+                typer.echo(f"Obs: {line}", err=True)
+        if draft:
+            from kvtui.report.document import render_report
+            from kvtui.store.exports import report_file_name, write_export
+
+            rendered = render_report(data, draft=True)
+            name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
+                                    version=data.version)
+            path = write_export(output, exports_dir(store.path), name, rendered.pdf)
+            typer.echo(f"Utkastet ({rendered.pages} sidor) är exporterat till {path}")
+            return
+        if not data.signed:
+            typer.echo("Obs: granskningen är inte signerad; omslaget säger "
+                       "”Slutlig version – ej signerad”. Signera med `kvtui sign`.", err=True)
+        done = export_final(session, review_id, exports_dir(store.path), output=output)
+    what = "Den signerade rapporten" if data.signed else "Rapporten"
+    typer.echo(f"{what} ({done.pages} sidor) är exporterad till {done.path}")
 
 
 @app.command()
@@ -806,3 +812,7 @@ def usage_message(error: Any) -> str:
     if "Got unexpected extra argument" in message:
         return f"För många argument.{hint}"
     return f"{message}.{hint}"
+
+
+# The release commands (factcheck, sign, reopen, verify, log) register themselves on ``app``.
+from kvtui import cli_release  # noqa: E402, F401

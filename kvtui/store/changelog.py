@@ -136,3 +136,39 @@ def verify_chain(session: Session) -> ChainVerdict:
 def count_entries(session: Session) -> int:
     """How many entries the log holds (used to notice work since the last backup)."""
     return int(session.exec(select(func.count()).select_from(ChangeLog)).one())
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One entry of the log as ``kvtui log`` shows it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    changes: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        """The changes on one line: "title: Gammal → Ny; status: …", long values cut short."""
+        def short(value: Any) -> str:
+            text = "–" if value in (None, "") else str(value).replace("\n", " ")
+            return text if len(text) <= 40 else text[:39] + "…"
+
+        parts = []
+        for key, value in self.changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                parts.append(f"{key}: {short(value[0])} → {short(value[1])}")
+            else:
+                parts.append(f"{key}: {short(value)}")
+        return "; ".join(parts)
+
+
+def review_entries(session: Session, review_id: str) -> list[LogEntry]:
+    """The review's entries in the order they were written."""
+    rows = session.exec(select(ChangeLog).where(ChangeLog.review_id == review_id)
+                        .order_by(col(ChangeLog.seq)))
+    return [LogEntry(row.seq, row.created_at, row.actor, row.entity, row.entity_id, row.action,
+                     json.loads(row.changes_json)) for row in rows]

@@ -309,7 +309,9 @@ def restore_backup(info: backups.BackupInfo, path: Path) -> None:
 
 def check_store(path: Path) -> CheckResult:
     """Run quick, integrity and foreign-key checks and verify the change log's chain."""
+    from kvtui.domain.reviews import short_id
     from kvtui.store.changelog import verify_chain
+    from kvtui.store.signoff import check_signed_content
 
     lines: list[str] = []
     ok = True
@@ -342,6 +344,7 @@ def check_store(path: Path) -> CheckResult:
         try:
             with Session(engine) as session:
                 verdict = verify_chain(session)
+                signed = check_signed_content(session)
         finally:
             engine.dispose()
         if verdict.ok:
@@ -352,4 +355,12 @@ def check_store(path: Path) -> CheckResult:
                 f"Ändringsloggen: kedjan är bruten vid post {verdict.first_broken} "
                 f"({verdict.reason})"
             )
+        for found in signed:
+            if found.ok:
+                lines.append(f"Signerad granskning {short_id(found.review_id)} version "
+                             f"{found.version}: innehållet är det som signerades")
+            else:
+                ok = False
+                lines.append(f"Signerad granskning {short_id(found.review_id)} version "
+                             f"{found.version}: innehållet stämmer INTE med signeringen")
     return CheckResult(lines, ok)

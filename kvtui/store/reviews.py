@@ -355,6 +355,25 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
         "answers": _answers_document(session, review_id),
         "interviews": _interviews_document(session, review_id),
         "documents": _documents_document(session, review_id),
+        **_release_document(session, review_id),
+    }
+
+
+def _release_document(session: Session, review_id: str) -> dict[str, Any]:
+    """Fact-check rounds and comments, sign-offs and reopenings (the signed PDF left out)."""
+    from dataclasses import asdict
+
+    from kvtui.store.factcheck import list_comments, rounds
+    from kvtui.store.signoff import reopenings, sign_offs
+
+    def plain(view: Any) -> dict[str, Any]:
+        return {key: _plain(value) for key, value in asdict(view).items()}
+
+    return {
+        "factcheck": {"rounds": [plain(r) for r in rounds(session, review_id)],
+                      "comments": [plain(c) for c in list_comments(session, review_id)]},
+        "sign_offs": [plain(s) for s in sign_offs(session, review_id)],
+        "reopenings": [plain(r) for r in reopenings(session, review_id)],
     }
 
 

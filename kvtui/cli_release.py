@@ -1,0 +1,314 @@
+"""Commands for the report's release: fact-check, sign-off, reopening, verification, the log.
+
+Registered on ``kvtui.cli.app`` (imported at the end of that module). Like the rest of the
+command line they only parse and call: the steps are in ``kvtui.report.release`` and the rules
+in the store and the domain. pyHanko is imported only by ``sign`` with a certificate and by
+``verify``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kvtui.cli import DbOption, JsonOption, ReviewArg, _db, _echo_json, _resolve, app, fail
+from kvtui.cli import opened_store as _opened_store
+
+OutputOption = Annotated[
+    str | None,
+    typer.Option("-o", "--output", help="Fil eller mapp för rapporten (annars exports/). "
+                 "En befintlig fil skrivs aldrig över."),
+]
+AppendixOption = Annotated[
+    bool,
+    typer.Option("--bilaga-faktagranskning",
+                 help="Lägg till en bilaga med verksamhetens synpunkter och dina svar."),
+]
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from kvtui.store.errors import InvalidInput, NotFound
+
+    return (InvalidInput, NotFound)
+
+
+def _local(moment: Any) -> str:
+    """A stored UTC time as the user's local time, "2026-11-23 18.10"."""
+    return moment.astimezone().strftime("%Y-%m-%d %H.%M")
+
+
+@app.command()
+def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None,
+              db: DbOption = None) -> None:
+    """Exporterar ett utkast för faktagranskning och fryser det innehåll verksamheten får.
+
+    Granskningen får status Faktagranskning. Du kan fortsätta arbeta; vad som ändrats sedan
+    utkastet skickades visas i appens del Faktagranskning.
+    """
+    from kvtui.paths import exports_dir
+    from kvtui.report.release import send_draft
+
+    with _opened_store(_db(ctx, db)) as store:
+        review_id = _resolve(store, review)
+        try:
+            with store.session() as session:
+                sent = send_draft(session, review_id, exports_dir(store.path), output=output)
+        except _expected_errors() as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+    round_ = sent.factcheck
+    assert round_ is not None
+    typer.echo(f"Utkastet ({sent.pages} sidor) är exporterat till {sent.path}")
+    typer.echo(f"Utkast {round_.number} för faktagranskning, skickat {round_.sent_on}. "
+               f"Innehållets kontrollsumma (SHA-256): {round_.content_sha256}")
+
+
+def _passphrase(p12: str | None, variable: str | None) -> bytes | None:
+    """The certificate's passphrase: from the named environment variable, or asked for."""
+    if p12 is None:
+        if variable:
+            fail("--passphrase-env gäller bara tillsammans med --p12.")
+        return None
+    if variable:
+        value = os.environ.get(variable)
+        if value is None:
+            fail(f"Miljövariabeln {variable} finns inte; den ska innehålla certifikatets "
+                 "lösenord.")
+        return value.encode("utf-8")
+    if not sys.stdin.isatty():
+        fail("Lösenordet till certifikatfilen behövs. Kör kommandot i ett terminalfönster "
+             "eller ange --passphrase-env VARIABEL.")
+    return typer.prompt("Lösenord till certifikatfilen", hide_input=True,
+                        default="", show_default=False).encode("utf-8")
+
+
+@app.command()
+def sign(
+    ctx: typer.Context,
+    review: ReviewArg,
+    name: Annotated[str, typer.Option("--name", help="Namnet på den som signerar.")],
+    role: Annotated[str, typer.Option("--role", help="Rollen, till exempel Granskare.")],
+    approver: Annotated[str | None, typer.Option(
+        "--approver", help="Namnet på den som godkänner (inte samma person).")] = None,
+    approver_role: Annotated[str | None, typer.Option(
+        "--approver-role", help="Godkännarens roll, till exempel Verksamhetschef.")] = None,
+    p12: Annotated[str | None, typer.Option(
+        "--p12", help="PKCS#12-fil (.p12/.pfx) med ditt certifikat: PDF-filen signeras "
+        "digitalt (PAdES).")] = None,
+    passphrase_env: Annotated[str | None, typer.Option(
+        "--passphrase-env", help="Läs certifikatets lösenord ur denna miljövariabel i stället "
+        "för att fråga. Lösenordet sparas aldrig.")] = None,
+    output: OutputOption = None,
+    appendix: AppendixOption = False,
+    db: DbOption = None,
+) -> None:
+    """Signerar granskningen och exporterar den slutliga rapporten.
+
+    Innehållet fryses med sin kontrollsumma, PDF-filen får en signeringssida och granskningen
+    låses i databasen. Den kan bara ändras igen med `kvtui reopen`, som startar en ny version.
+    """
+    from kvtui.paths import exports_dir
+    from kvtui.report.release import sign_and_export
+
+    secret = _passphrase(p12, passphrase_env)
+    certificate = Path(p12).expanduser() if p12 else None
+    with _opened_store(_db(ctx, db)) as store:
+        review_id = _resolve(store, review)
+        try:
+            with store.session() as session:
+                done = sign_and_export(
+                    session, review_id, exports_dir(store.path), name=name, role=role,
+                    approver_name=approver or "", approver_role=approver_role or "",
+                    p12=certificate, passphrase=secret, output=output,
+                    factcheck_appendix=appendix)
+        except _expected_errors() as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+        except Exception as error:
+            if type(error).__name__ == "SigningError":
+                fail(str(error))
+            raise
+    signed = done.sign_off
+    assert signed is not None
+    typer.echo(f"Granskningen är signerad (version {signed.version}) och låst.")
+    typer.echo(f"Rapporten ({done.pages} sidor) är exporterad till {done.path}")
+    if signed.certificate:
+        typer.echo(f"PDF-filen är digitalt signerad med certifikatet för {signed.certificate}.")
+    typer.echo(f"Innehållets kontrollsumma (SHA-256): {signed.content_sha256}")
+    typer.echo(f"PDF-filens kontrollsumma (SHA-256):  {signed.pdf_sha256}")
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    review: ReviewArg,
+    reason: Annotated[str, typer.Option("--reason", help="Varför granskningen öppnas igen.")],
+    db: DbOption = None,
+) -> None:
+    """Öppnar en signerad granskning igen som en ny version. Skälet loggas.
+
+    Den tidigare signerade versionen finns kvar oförändrad; den nya versionens rapport säger
+    att den ersätter den.
+    """
+    from kvtui.store.signoff import reopen as reopen_review
+
+    with _opened_store(_db(ctx, db)) as store:
+        review_id = _resolve(store, review)
+        try:
+            with store.session() as session:
+                done = reopen_review(session, review_id, reason)
+        except _expected_errors() as error:
+            fail(str(error))
+    typer.echo(f"Granskningen är öppnad igen som version {done.to_version}. "
+               f"Version {done.from_version} finns kvar som den signerades.")
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    pdf: Annotated[str, typer.Argument(metavar="PDF", help="Rapportfilen som ska kontrolleras.")],
+    trust: Annotated[list[str] | None, typer.Option(
+        "--trust", help="Certifikat (PEM eller DER) att lita på, till exempel "
+        "organisationens utfärdare. Kan anges flera gånger.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Kontrollerar en rapport offline: att den är hel, vem som signerat den, och att den är
+    den fil som signerades i databasen. Avslutar med kod 1 om något inte stämmer."""
+    from kvtui.paths import store_path
+    from kvtui.report.signature import SigningError, verify_pdf
+
+    path = Path(pdf).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fail(f"Filen {path} kunde inte läsas: {error.strerror or error}.")
+    try:
+        verdict = verify_pdf(data, [Path(item).expanduser() for item in trust or []])
+    except SigningError as error:
+        fail(str(error))
+    match = _stored_sign_off(store_path(_db(ctx, db)), verdict.sha256)
+    ok, lines = _verdict_lines(path, verdict, match, bool(trust))
+    if as_json:
+        _echo_json({
+            "file": str(path), "sha256": verdict.sha256, "ok": ok,
+            "signed": verdict.signed, "intact": verdict.intact,
+            "covers_whole_file": verdict.covers_whole_file, "signer": verdict.signer,
+            "signed_at": verdict.signed_at, "trusted": verdict.trusted,
+            "problems": list(verdict.problems),
+            "sign_off": match,
+        })
+    else:
+        typer.echo("\n".join(lines))
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _stored_sign_off(path: Path, digest: str) -> dict[str, Any] | None:
+    """The sign-off in the store whose PDF has this hash, read without writing to the store."""
+    if not path.exists():
+        return None
+    from kvtui.domain.reviews import short_id
+    from kvtui.store.database import StoreError, open_store
+    from kvtui.store.models import Review
+    from kvtui.store.signoff import find_by_pdf_hash
+
+    try:
+        store = open_store(path, read_only=True)
+    except StoreError:
+        return None
+    try:
+        with store.session() as session:
+            found = find_by_pdf_hash(session, digest)
+            if found is None:
+                return None
+            review_id, signed = found
+            review = session.get(Review, review_id)
+            return {"review": short_id(review_id), "title": review.title if review else "",
+                    "version": signed.version, "name": signed.name, "role": signed.role,
+                    "approver_name": signed.approver_name, "signed_at": signed.signed_at,
+                    "content_sha256": signed.content_sha256}
+    finally:
+        store.close()
+
+
+def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
+                   trust_given: bool) -> tuple[bool, list[str]]:
+    """The verdict in Swedish, and whether the file passes."""
+    def yes(flag: bool) -> str:
+        return "ja" if flag else "NEJ"
+
+    lines = [f"Fil:                 {path}", f"Kontrollsumma:       {verdict.sha256}"]
+    # An unsigned file says so on its own line; the sign-off in the store is what counts then.
+    problems = list(verdict.problems) if verdict.signed else [
+        p for p in verdict.problems if p != "PDF-filen är inte signerad."]
+    if verdict.signed:
+        when = f", {_local(verdict.signed_at)}" if verdict.signed_at else ""
+        lines += [f"Digital signatur:    {verdict.signer or 'okänd'}{when}",
+                  f"Oförändrad:          {yes(verdict.intact)}",
+                  f"Täcker hela filen:   {yes(verdict.covers_whole_file)}"]
+        if verdict.trusted is None:
+            lines.append("Betrodd:             inte kontrollerat (ange --trust CERTIFIKAT)")
+        else:
+            lines.append(f"Betrodd:             {yes(verdict.trusted)}")
+    else:
+        lines.append("Digital signatur:    ingen")
+    if match is not None:
+        approver = f", godkänd av {match['approver_name']}" if match["approver_name"] else ""
+        lines.append(f"Databasen:           signerad version {match['version']} av "
+                     f"{match['title']} [{match['review']}], {match['name']} "
+                     f"({match['role']}){approver}, {_local(match['signed_at'])}")
+    else:
+        lines.append("Databasen:           ingen signering i databasen har denna kontrollsumma")
+    signature_ok = verdict.signed and verdict.ok
+    if match is None and not (signature_ok and trust_given):
+        problems.append("Filen är inte den som signerades i databasen (den kan vara ändrad, "
+                        "eller signerad på en annan dator)." if not verdict.signed else
+                        "Filen finns inte i databasen; ange --trust för att kontrollera "
+                        "signaturen mot en betrodd utfärdare.")
+    ok = (match is not None or (signature_ok and trust_given)) and (
+        not verdict.signed or verdict.ok)
+    for problem in dict.fromkeys(problems):
+        lines.append(f"Obs: {problem}")
+    lines.append("Resultat:            GODKÄND" if ok else "Resultat:            UNDERKÄND")
+    return ok, lines
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", help="Visa bara de senaste N posterna.", min=1)] = None,
+    db: DbOption = None,
+) -> None:
+    """Visar granskningens ändringslogg och kontrollerar att loggens kedja är obruten."""
+    from kvtui.store.changelog import review_entries, verify_chain
+
+    with _opened_store(_db(ctx, db), read_only=True) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            entries = review_entries(session, review_id)
+            chain = verify_chain(session)
+    shown = entries[-limit:] if limit else entries
+    if as_json:
+        _echo_json({"entries": [entry.__dict__ for entry in shown],
+                    "chain": {"entries": chain.entries, "ok": chain.ok,
+                              "first_broken": chain.first_broken, "reason": chain.reason}})
+    else:
+        for entry in shown:
+            typer.echo(f"{entry.seq:>6}  {_local(entry.at)}  {entry.actor:<10} "
+                       f"{entry.entity}/{entry.action}  {entry.summary}")
+        typer.echo(f"{len(entries)} poster för granskningen.")
+        if chain.ok:
+            typer.echo(f"Loggens kedja är obruten ({chain.entries} poster i hela databasen).")
+        else:
+            typer.echo(f"Loggens kedja är bruten vid post {chain.first_broken}: "
+                       f"{chain.reason}.")
+    if not chain.ok:
+        raise typer.Exit(1)

@@ -6,11 +6,12 @@ change-log entry, so an answer the screen shows as saved survives a killed proce
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -32,6 +33,30 @@ from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, new_id
 
 VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
+_CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
+# The criterion columns ``criterion_of`` reads, in the order ``_criterion_from`` takes them.
+_CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
+                      "applies_json", "params_json")
+
+# The statements of one answer key, built once: building and hashing a statement each time
+# cost more than running it. Values travel as bound parameters.
+_CRITERION_AND_AKT = (
+    select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
+           *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS))
+    .select_from(Review)
+    .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
+    .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
+    .where(col(Review.id) == bindparam("review_id"),
+           col(ReviewCriterion.id) == bindparam("criterion_id"),
+           col(CaseFile.id) == bindparam("case_file_id"))
+)
+_ANSWER_ROW = select(_ANSWERS).where(
+    _ANSWERS.c.case_file_id == bindparam("case_file_id"),
+    _ANSWERS.c.criterion_id == bindparam("criterion_id"),
+)
+_INSERT_ANSWER = insert(_ANSWERS)
+# The SET clause comes from the parameters given; "answer_id" names no column.
+_UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -148,31 +173,32 @@ def _criterion_and_akt(
 ) -> tuple[Criterion, str]:
     """The criterion and the akt's reference, in one query: this runs on every answer key."""
     row = session.connection().execute(
-        select(Review.status, ReviewCriterion, CaseFile.reference)  # type: ignore[call-overload]
-        .select_from(Review)
-        .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
-        .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
-        .where(Review.id == review_id, ReviewCriterion.id == criterion_id,
-               CaseFile.id == case_file_id)
+        _CRITERION_AND_AKT,
+        {"review_id": review_id, "criterion_id": criterion_id, "case_file_id": case_file_id},
     ).first()
     if row is None:
         writable_review(session, review_id, "svaren")  # names a missing review first
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
-    if row.status == SIGNED:
+    if row[0] == SIGNED:
         writable_review(session, review_id, "svaren")
-    return _criterion_of_columns(row._mapping), row.reference
+    return _criterion_from(*row[2:]), row[1]
 
 
-def _criterion_of_columns(values: Any) -> Criterion:
-    columns = ReviewCriterion.__table__.c  # type: ignore[attr-defined]
-    return criterion_of(ReviewCriterion(**{c.key: values[c] for c in columns}))
+@functools.lru_cache(maxsize=256)
+def _criterion_from(*values: Any) -> Criterion:
+    """The domain criterion of a row's columns, built once per distinct content.
+
+    Keyed on the columns themselves, so an edited criterion is built anew; ``Criterion`` is
+    frozen, so sharing one between keys is safe. Parsing three JSON columns into a
+    ``ReviewCriterion`` and a ``Criterion`` on every key was a tenth of a key's cost.
+    """
+    return criterion_of(ReviewCriterion(**dict(zip(_CRITERION_COLUMNS, values, strict=True))))
 
 
 def _answer_row(session: Session, case_file_id: str, criterion_id: str) -> dict[str, Any] | None:
     """The stored answer as plain values, read past the ORM's identity map."""
     row = session.connection().execute(
-        select(_ANSWERS).where(_ANSWERS.c.case_file_id == case_file_id,
-                               _ANSWERS.c.criterion_id == criterion_id)
+        _ANSWER_ROW, {"case_file_id": case_file_id, "criterion_id": criterion_id}
     ).first()
     return dict(row._mapping) if row is not None else None
 
@@ -190,7 +216,7 @@ def _write(
                "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
                "start_date": None, "end_date": None, "number": None, "computed_value": "",
                "override_reason": "", "comment": "", **new}
-        connection.execute(insert(_ANSWERS).values(**row))
+        connection.execute(_INSERT_ANSWER, row)
         changes, action = changelog.diff({}, new), "create"
     else:
         answer_id = existing["id"]
@@ -198,9 +224,7 @@ def _write(
         row = {**existing, **new}
         if not changes:
             return _view_of(row)
-        connection.execute(
-            update(_ANSWERS).where(_ANSWERS.c.id == answer_id).values(**new, updated_at=now)
-        )
+        connection.execute(_UPDATE_ANSWER, {**new, "updated_at": now, "answer_id": answer_id})
         action = "update"
     changelog.append(session, review_id=review_id, entity="answer", entity_id=answer_id,
                      action=action, changes={**label, **changes})

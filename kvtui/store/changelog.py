@@ -21,6 +21,10 @@ from kvtui.store.models import ChangeLog, utcnow
 
 GENESIS = "0" * 64
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
+# Built once: ``append`` runs on every answer key, and building a statement cost more than
+# running it. The last entry is found through the unique index on ``seq``.
+_LAST_ENTRY = select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
+_INSERT_ENTRY = insert(_LOG)
 
 
 @functools.cache
@@ -70,9 +74,7 @@ def append(
 ) -> ChangeLog:
     """Add an entry to the log inside the caller's transaction (the caller commits)."""
     connection = session.connection()
-    last = connection.execute(
-        select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
-    ).first()
+    last = connection.execute(_LAST_ENTRY).first()
     prev_hash = last.hash if last else GENESIS
     entry = ChangeLog(
         seq=(last.seq + 1) if last else 1,
@@ -91,7 +93,7 @@ def append(
     entry.updated_at = entry.created_at
     entry.hash = entry_hash(prev_hash, entry)
     # A plain insert in the caller's transaction: this runs on every answer key.
-    connection.execute(insert(_LOG).values({c.key: getattr(entry, c.key) for c in _LOG.c}))
+    connection.execute(_INSERT_ENTRY, {c.key: getattr(entry, c.key) for c in _LOG.c})
     return entry
 
 

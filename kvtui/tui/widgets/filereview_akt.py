@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -174,7 +175,7 @@ class AktView(Vertical):
         rows = self.criteria_list
         for row, view in enumerate(self._criteria):
             rows.set_answer(row, self._answer_cell(view))
-        self.query_one("#fr-attributes", Static).update(attributes_line(akt.attributes))
+        self._show_attributes(attributes_line(akt.attributes))
         self._show_progress()
         ids = [view.id for view in self._criteria]
         if criterion_id in ids:
@@ -183,6 +184,18 @@ class AktView(Vertical):
             row = next((i for i, cid in enumerate(ids) if cid not in answers), 0)
         rows.move_cursor(row)
         self._show_detail()
+
+    def _show_attributes(self, line: str) -> None:
+        """The akt's attributes under its title, one or two lines.
+
+        A new layout of the whole screen cost more than the rest of a key, so it is asked for
+        only when the text changes between one line and two (at most two are shown).
+        """
+        widget = self.query_one("#fr-attributes", Static)
+        width = widget.content_size.width
+        old = str(widget.content)
+        layout = width <= 0 or (cell_len(old) > width) != (cell_len(line) > width)
+        widget.update(line, layout=layout)
 
     def jump_to(self, case_file_id: str, criterion_id: str | None) -> None:
         """Show an akt (chosen in the matrix) with the cursor on a criterion."""

@@ -1,8 +1,10 @@
 """The criteria of one akt as a list drawn line by line (Textual's line API).
 
 A DataTable redraws every visible row whenever one cell changes; at one answer per key that
-redraw was most of a key's cost. Here each row is drawn once and kept: an answer repaints the
-answered row and the two rows the cursor leaves and enters, and nothing else.
+redraw was most of a key's cost. Here an answer repaints the answered row and the two rows the
+cursor leaves and enters, and nothing else; and a row is drawn once for each look it can have
+(its answer, under the cursor or not) and kept, so that answering the next akt's criteria
+draws nothing new at all.
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self._answers: list[Text] = []
         self._questions: list[str] = []
         self._cursor = 0
-        self._strips: dict[int, tuple[tuple[int, bool, bool], Strip]] = {}
+        # A drawn row for each look it has had: (row, answer, its style and spans, under the
+        # cursor, focused, width).
+        self._strips: dict[tuple[object, ...], Strip] = {}
 
     # --- content -----------------------------------------------------------------------------
 
@@ -101,8 +105,7 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self._repaint(row)
 
     def _repaint(self, row: int) -> None:
-        """Draw one row again: its line only, not the scrollbar beside it."""
-        self._strips.pop(row, None)
+        """Show one row again: its line only, not the scrollbar beside it."""
         y = row + 1 - round(self.scroll_offset.y)
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
@@ -170,15 +173,22 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         """Line ``y`` of the widget: the header, or a row, drawn once and kept."""
         width = self.scrollable_content_region.width
         if y == 0:
-            return self._line(Text.assemble(" Kod".ljust(CODE_WIDTH), "Svar".ljust(ANSWER_WIDTH),
-                                            "Fråga"), width, "criteria-list--header")
+            header = self._strips.get(("header", width))
+            if header is None:
+                header = self._line(Text.assemble(" Kod".ljust(CODE_WIDTH),
+                                                  "Svar".ljust(ANSWER_WIDTH), "Fråga"),
+                                    width, "criteria-list--header")
+                self._strips["header", width] = header
+            return header
         row = round(self.scroll_offset.y) + y - 1
         if row >= len(self._questions):
             return Strip.blank(width, self.rich_style)
-        key = (width, row == self._cursor, self.has_focus)
-        kept = self._strips.get(row)
-        if kept is not None and kept[0] == key:
-            return kept[1]
+        answer = self._answers[row]
+        key = (row, answer.plain, str(answer.style), tuple(answer.spans), row == self._cursor,
+               self.has_focus, width)
+        kept = self._strips.get(key)
+        if kept is not None:
+            return kept
         text = Text(" ")
         text.append_text(self._codes[row])
         text.pad_right(CODE_WIDTH - text.cell_len)
@@ -187,7 +197,7 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         text.append(shorten(self._questions[row], width - text.cell_len - 1))
         strip = self._line(text, width,
                            "criteria-list--cursor" if row == self._cursor else None)
-        self._strips[row] = (key, strip)
+        self._strips[key] = strip
         return strip
 
     def _line(self, text: Text, width: int, component: str | None) -> Strip:

@@ -82,8 +82,9 @@ PARTS: tuple[Part, ...] = (
         "8",
         "report",
         "Rapport",
-        "Här exporterar du rapporten som PDF, som utkast eller slutlig version, och "
-        "aktgranskningens svar som CSV eller Excel. Signering kommer i en senare version.",
+        "Här exporterar du rapporten som PDF, signerar den slutliga versionen (granskningen "
+        "låses), öppnar en signerad granskning igen som ny version, och exporterar "
+        "aktgranskningens svar som CSV eller Excel.",
     ),
 )
 

@@ -16,6 +16,8 @@ from kvtui.store.report_data import load_report_data
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
+from kvtui.tui.dialogs.reopen import ReopenDialog
+from kvtui.tui.dialogs.signoff import SignOffDialog
 from kvtui.tui.widgets.report_part import ReportPart, report_warnings, section_lines
 from tests.report.demo_file import demo_copy, demo_file
 
@@ -102,13 +104,13 @@ async def test_part_shows_the_report_and_exports_in_a_worker(
         assert part.last_path.read_bytes().startswith(b"\xef\xbb\xbfAkt;")
         # A final of a review that is not signed: asked first, and the cover says so.
         csv_path = part.last_path
-        await pilot.press("s")
+        await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert part.last_path == csv_path
-        await pilot.press("s")
+        await pilot.press("f")
         await pilot.pause()
         await pilot.press("j")
         await _settle(app, pilot)
@@ -162,3 +164,66 @@ async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
         with store.session() as session:
             data = load_report_data(session, demo_id)
         assert not data.method_edited
+
+
+async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
+        store: Store, demo_id: str, exports: Path) -> None:
+    from kvtui.domain.signoff import sha256_hex
+    from kvtui.store.signoff import sign_offs
+
+    app = make_app(store, open_review=demo_id)
+    notes = _notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SignOffDialog)
+        # The name is the first auditor's; the same person cannot approve.
+        await pilot.press("tab", *"Karin Ekdahl", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SignOffDialog)
+        assert "samma person" in str(dialog.query_one("#signoff-problem", Static).content)
+        dialog.query_one("#signoff-approver").value = "Jonas Lindwall"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one("#confirm-question", Static).content)
+        assert "låses" in question and "inget utkast har skickats" in question
+        await pilot.press("j")
+        await _settle(app, pilot)
+        path = part.last_path
+        assert path is not None and path.name.endswith("_slutlig.pdf")
+        with store.session() as session:
+            [signed] = sign_offs(session, demo_id)
+            assert (signed.name, signed.approver_name) == ("Karin Ekdahl", "Jonas Lindwall")
+            assert signed.pdf_sha256 == sha256_hex(path.read_bytes())
+            assert load_report_data(session, demo_id).signed
+        assert "Signerad" in str(part.query_one("#report-summary", Static).content)
+        # Signed: s and m are refused; f hands out the signed file itself.
+        notes.clear()
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SignOffDialog)
+        assert any("redan signerad" in note for note in notes)
+        await pilot.press("f")
+        await _settle(app, pilot)
+        assert part.last_path is not None and part.last_path != path
+        assert part.last_path.read_bytes() == path.read_bytes()
+        # Reopen: a reason is required, then a question, then version 2.
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReopenDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReopenDialog)
+        await pilot.press(*"Nämnden bad om komplettering", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("j")
+        await pilot.pause()
+        with store.session() as session:
+            data = load_report_data(session, demo_id)
+        assert (data.version, data.signed) == (2, False)
+        assert data.reopen_reason == "Nämnden bad om komplettering"
+        assert "version 2" in str(part.query_one("#report-summary", Static).content)

@@ -2,10 +2,14 @@
 
 The part lists the report's sections with how many words of text and how many statements
 (per colour) each has, and warns about what is missing: empty sections, chapters without a
-statement, statements without a colour, unanswered criteria. ``u`` exports a draft for the
-unit's fact check, ``s`` the final version; a final of a review that is not signed yet is
-allowed after a question, and its cover says "Slutlig version – ej signerad" (signing comes
-in a later version of kvtui). ``m`` edits the Metod. ``c`` and ``x`` export the file review's
+statement, statements without a colour, unanswered criteria. ``u`` exports a draft to read
+(sending one to the unit, which freezes it, is Faktagranskning's ``u``).
+
+``s`` signs the report off (``kvtui.report.release.sign_and_export``): a dialog for the names
+and an optional certificate, then a question, because the review is locked afterwards. ``f``
+exports the final: the very file that was signed once signed, otherwise (after a question) a
+final whose cover says "Slutlig version – ej signerad". ``o`` reopens a signed review as the
+next version, with a reason. ``m`` edits the Metod. ``c`` and ``x`` export the file review's
 answers and comments as CSV or Excel for the unit's own follow-up.
 
 Exports run in a thread worker with a progress bar; the PDF is built by ``kvtui.report``
@@ -32,18 +36,23 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.report_data import ReportData, load_report_data
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
+from kvtui.tui.dialogs.reopen import ReopenDialog
+from kvtui.tui.dialogs.signoff import SignOffDialog, SignOffRequest
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.part_base import WorkspacePart
 
 EXPORT_GROUP = "report-export"
 BUSY = "En export pågår redan; vänta tills den är klar."
 READ_ONLY = "Databasen är öppnad skrivskyddad; Metod kan inte ändras."
+READ_ONLY_STORE = "Databasen är öppnad skrivskyddad; inget kan ändras."
 APPENDIX = "Bilaga 1 Aktgranskningens resultat"
 LABEL_WIDTH = 20  # at 80×24 the part is 57 wide: the counts must fit beside the label
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("U", "Exportera utkast för faktagranskning (PDF)"),
-    ("S", "Exportera slutlig version (PDF)"),
+    ("U", "Exportera utkast (PDF)"),
+    ("S", "Signera och exportera slutlig version (PDF)"),
+    ("F", "Exportera slutlig version (PDF): den signerade filen när granskningen är signerad"),
+    ("O", "Öppna en signerad granskning igen som ny version"),
     ("M", "Redigera Metod (skriven av kvtui från uppgifterna)"),
     ("C", "Exportera aktgranskningens svar som CSV"),
     ("X", "Exportera aktgranskningens svar som Excel"),
@@ -100,6 +109,38 @@ def _counts_line(key: str, label: str, words: str, ratings: list[str]) -> Sectio
                        _count(ratings.count("")))
 
 
+def signoff_line(data: ReportData) -> str:
+    """Who signed this version and when, or that it is not signed yet."""
+    signed = data.sign_off
+    if signed is None:
+        sent = len(data.factcheck_rounds)
+        factcheck = (f"{sent} utkast skickat för faktagranskning" if sent else
+                     "inget utkast skickat för faktagranskning")
+        return f"Inte signerad (s signerar) · {factcheck}"
+    when = signed.signed_at.astimezone().strftime("%Y-%m-%d %H.%M")
+    digital = " · e-signerad" if signed.certificate else ""
+    return (f"Signerad {when} av {signed.name}{digital} · "
+            f"innehåll {signed.content_sha256[:12]}… · o öppnar igen")
+
+
+def signoff_question(data: ReportData, request: SignOffRequest) -> str:
+    """The last question before signing: what happens, and what is still open."""
+    lines = [f"Signera version {data.version} som {request.name} ({request.role})?",
+             "Granskningen låses i databasen och kan bara ändras igen som en ny version."]
+    if request.approver_name:
+        lines.append(f"Godkänns av {request.approver_name}.")
+    if request.p12 is not None:
+        lines.append(f"PDF-filen signeras digitalt med {request.p12.name}.")
+    if not data.factcheck_rounds:
+        lines.append("Obs: inget utkast har skickats för faktagranskning.")
+    unanswered = sum(1 for c in data.factcheck_comments if not c.response)
+    if unanswered:
+        lines.append(f"Obs: {unanswered} av verksamhetens synpunkter är obesvarade.")
+    if data.warnings:
+        lines.append(f"Obs: {len(data.warnings)} saker saknas fortfarande i rapporten.")
+    return "\n".join(lines)
+
+
 def report_warnings(data: ReportData) -> list[str]:
     """What the auditor should know before exporting, one Swedish line each."""
     lines = list(data.warnings)
@@ -115,9 +156,17 @@ def report_warnings(data: ReportData) -> list[str]:
 class ReportPart(WorkspacePart):
     """Rapport: the contents to be exported, warnings, and the export keys."""
 
+    LOCKED_MESSAGE = "Granskningen är redan signerad. Öppna den igen (o) för att ändra den."
+
     BINDINGS = [
-        Binding("u", "export('draft')", "Exportera utkast", id="report.export_draft"),
-        Binding("s", "export('final')", "Exportera slutlig", id="report.export_final"),
+        Binding("u", "export('draft')", "Utkast", tooltip="Exportera utkast",
+                id="report.export_draft"),
+        Binding("s", "sign", "Signera", tooltip="Signera och exportera slutlig version",
+                id="report.sign"),
+        Binding("f", "export('final')", "Slutlig", tooltip="Exportera slutlig version",
+                id="report.export_final"),
+        Binding("o", "reopen", "Öppna igen", tooltip="Öppna en signerad granskning igen",
+                id="report.reopen"),
         Binding("m", "edit_method", "Metod", tooltip="Redigera Metod", id="report.method"),
         Binding("c", "export('csv')", "Svar som CSV", id="report.export_csv"),
         Binding("x", "export('xlsx')", "Svar som Excel", id="report.export_xlsx"),
@@ -175,6 +224,7 @@ class ReportPart(WorkspacePart):
         except NotFound:
             self._data = None
             return
+        self._locked = self._data.signed
         self._show()
 
     def _show(self) -> None:
@@ -184,7 +234,8 @@ class ReportPart(WorkspacePart):
         method = "din egen text" if data.method_edited else "skriven av kvtui"
         folder = paths.exports_dir(self.store.path)
         self.query_one("#report-summary", Static).update("\n".join([
-            f"Status: {data.status_label} · Metod: {method} (m)",
+            f"Status: {data.status_label}, version {data.version} · Metod: {method} (m)",
+            signoff_line(data),
             f"Filerna hamnar i {folder}",
         ]))
         table = self.query_one("#report-sections", DataTable)
@@ -209,7 +260,8 @@ class ReportPart(WorkspacePart):
             missing = len(data.warnings)
             extra = f" {missing} saker saknas fortfarande." if missing else ""
             question = ("Granskningen är inte signerad. Exportera ändå en slutlig version? "
-                        "Omslaget visar ”Slutlig version – ej signerad”." + extra)
+                        "Omslaget visar ”Slutlig version – ej signerad”. Signera med s."
+                        + extra)
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -219,15 +271,16 @@ class ReportPart(WorkspacePart):
             return
         self._start(kind)
 
-    def _start(self, kind: str) -> None:
+    def _start(self, kind: str, request: SignOffRequest | None = None) -> None:
         self.query_one("#report-progress").display = True
         self.query_one("#report-progress-bar", ProgressBar).update(progress=0)
         self.query_one("#report-progress-label", Static).update("Startar …")
-        self._run_export(kind)
+        self._run_export(kind, request)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=EXPORT_GROUP)
-    def _run_export(self, kind: str) -> None:
+    def _run_export(self, kind: str, request: SignOffRequest | None = None) -> None:
         """In a thread: read the review, build the file, write it where nothing is lost."""
+        from kvtui.report.release import export_final, sign_and_export
         from kvtui.store.exports import (
             data_file_name,
             export_answers,
@@ -240,6 +293,18 @@ class ReportPart(WorkspacePart):
 
         folder = paths.exports_dir(self.store.path)
         with self.store.session() as session:
+            if kind == "sign" and request is not None:
+                done = sign_and_export(
+                    session, self.review_id, folder, name=request.name, role=request.role,
+                    approver_name=request.approver_name, approver_role=request.approver_role,
+                    p12=request.p12, passphrase=request.passphrase,
+                    factcheck_appendix=request.factcheck_appendix, progress=progress)
+                self.app.call_from_thread(self._done, kind, done.path, done.pages)
+                return
+            if kind == "final":
+                done = export_final(session, self.review_id, folder, progress=progress)
+                self.app.call_from_thread(self._done, kind, done.path, done.pages)
+                return
             data = load_report_data(session, self.review_id)
             answers = export_answers(session, self.review_id, kind) if kind in (
                 "csv", "xlsx") else None
@@ -250,10 +315,9 @@ class ReportPart(WorkspacePart):
             return
         from kvtui.report.document import render_report
 
-        draft = kind == "draft"
-        rendered = render_report(data, draft=draft, progress=progress)
+        rendered = render_report(data, draft=True, progress=progress)
         progress(1.0, "Skriver filen")
-        name = report_file_name(data.diary_number, data.unit, data.report_date, draft=draft,
+        name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
                                 version=data.version)
         path = write_to_default(folder, name, rendered.pdf)
         self.app.call_from_thread(self._done, kind, path, rendered.pages)
@@ -266,10 +330,14 @@ class ReportPart(WorkspacePart):
         self._last_path = path
         self.query_one("#report-progress").display = False
         what = {"draft": "Utkastet", "final": "Den slutliga rapporten", "csv": "Svaren (CSV)",
-                "xlsx": "Svaren (Excel)"}[kind]
+                "xlsx": "Svaren (Excel)",
+                "sign": "Granskningen är signerad och låst. Den slutliga rapporten"}[kind]
         size = f" ({pages} sidor)" if pages else ""
-        self.notify(f"{what}{size} är exporterat till {path}", title="Exporterad",
+        self.notify(f"{what}{size} är exporterad till {path}", title="Exporterad",
                     timeout=15, markup=False)
+        if kind == "sign":
+            self.reload()
+            self.post_message(self.Changed())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed export: say why in Swedish, never a traceback."""
@@ -278,7 +346,8 @@ class ReportPart(WorkspacePart):
         if event.state == WorkerState.ERROR:
             self.query_one("#report-progress").display = False
             error = event.worker.error
-            if isinstance(error, InvalidInput | NotFound):
+            if isinstance(error, InvalidInput | NotFound) or type(error).__name__ == (
+                    "SigningError"):
                 message = str(error)
             elif isinstance(error, OSError):
                 message = f"Filen kunde inte skrivas: {error.strerror or error}."
@@ -287,6 +356,65 @@ class ReportPart(WorkspacePart):
             self.notify(message, severity="error", timeout=15, markup=False)
         elif event.state == WorkerState.CANCELLED:
             self.query_one("#report-progress").display = False
+
+    # --- sign-off and reopening -----------------------------------------------------------------
+
+    def action_sign(self) -> None:
+        """Signera: names and certificate in a dialog, one more question, then sign and export."""
+        data = self._data
+        if data is None or not self.writable():
+            return
+        if self.exporting:
+            self.notify(BUSY, severity="warning")
+            return
+
+        def collected(request: SignOffRequest | None) -> None:
+            if request is None:
+                return
+            self.app.push_screen(ConfirmDialog(signoff_question(data, request)),
+                                 lambda yes: self._start("sign", request) if yes else None)
+
+        name = data.auditors[0] if data.auditors else ""
+        self.app.push_screen(SignOffDialog(data.version, name, len(data.factcheck_comments)),
+                             collected)
+
+    def action_reopen(self) -> None:
+        """Öppna igen: a signed review becomes the next version, with the reason logged."""
+        data = self._data
+        if data is None:
+            return
+        if self.store.read_only:
+            self.notify(READ_ONLY_STORE, severity="warning")
+            return
+        if not data.signed:
+            self.notify("Granskningen är inte signerad; den behöver inte öppnas igen.",
+                        severity="warning")
+            return
+
+        def reopen_now(reason: str) -> None:
+            from kvtui.store.signoff import reopen
+
+            try:
+                with self.store.session() as session:
+                    done = reopen(session, self.review_id, reason)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(f"Granskningen är öppnad igen som version {done.to_version}.",
+                        title="Öppnad igen", markup=False)
+            self.reload()
+            self.post_message(self.Changed())
+
+        def collected(reason: str | None) -> None:
+            if reason is None:
+                return
+            question = (f"Öppna granskningen igen som version {data.version + 1}? Det går "
+                        f"inte att ångra. Version {data.version} finns kvar som den "
+                        "signerades, och skälet loggas.")
+            self.app.push_screen(ConfirmDialog(question),
+                                 lambda yes: reopen_now(reason) if yes else None)
+
+        self.app.push_screen(ReopenDialog(data.version), collected)
 
     # --- Metod -----------------------------------------------------------------------------------
 

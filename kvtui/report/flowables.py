@@ -236,3 +236,38 @@ def text_flowables(text: str, body: Any, bullet: Any) -> list[Flowable]:
         else:
             flowables.append(Paragraph(markup(lines[0]), body))
     return flowables
+
+
+class SignatureSpace(Flowable):
+    """The rest of the sign-off page, kept free for the visible digital signature.
+
+    ``kvtui.report.signature`` stamps its box at fixed page coordinates on the last page
+    (``SIGNATURE_BOX``), after the PDF is made; nothing the report draws may reach into it.
+    This flowable takes all the height left in the frame, so that nothing can follow it on
+    the page, and draws only ``caption`` (a paragraph saying what the box is for), just above
+    the box's top edge wherever the frame happens to end.
+    """
+
+    def __init__(self, caption: Paragraph, box_top: float, gap: float = 6.0) -> None:
+        super().__init__()
+        self.caption = caption
+        self.box_top = box_top  # the box's top edge, in points above the page's bottom
+        self.gap = gap
+        self._caption_height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """All the height left; at least the caption's, so that it is never squeezed out."""
+        _w, self._caption_height = self.caption.wrap(availWidth, availHeight)
+        self.width = availWidth
+        self.height = max(availHeight, self._caption_height + self.gap)
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Never split: the caption belongs right above the box."""
+        return []
+
+    def draw(self) -> None:
+        """The caption with its foot ``gap`` above the box, in this flowable's coordinates."""
+        _x, bottom = self.canv.absolutePosition(0, 0)
+        y = max(0.0, self.box_top + self.gap - bottom)
+        self.caption.drawOn(self.canv, 0, y)

@@ -23,13 +23,28 @@ Choices recorded here:
 - Only the first chapter starts a new page; the others follow on, as in the published
   reports. The summary, Syfte and the appendix start new pages.
 - A final export of a review that is not signed says "Slutlig version – ej signerad" on the
-  cover, with the review's status as stored (pågående, faktagranskning …). Signing comes with
-  a later version of kvtui; a signed review's final says "Slutlig version, signerad".
+  cover, with the review's status as stored (pågående, faktagranskning …); a signed review's
+  final says "Slutlig version, signerad". A version after a reopening says on the cover which
+  version it replaces and when that one was signed.
+- Once a draft has gone to the unit, the Metod ends with a paragraph on the fact-check (when
+  drafts were sent, how many comments came back, whether they are answered). The story adds
+  it, not the Metod text, so it is there whether the auditor kept kvtui's draft of the Metod
+  or wrote her own, and it follows the comments up to the moment of export.
+- The unit's comments and the responses can be printed as their own appendix, numbered after
+  the file review's (the auditor chooses when exporting); the Metod then points to it.
+- A signed final ends with the sign-off page "Signering": who signed and approved, when (in
+  the laptop's time zone, with its offset to UTC, since the file travels), the version and
+  the one it replaces, and the content hash in groups of four with how to check the file.
+  Its text ends above ``kvtui.report.signature.SIGNATURE_BOX``, where the visible digital
+  signature is stamped afterwards when the auditor has a certificate. Drafts and unsigned
+  finals have no sign-off page: there is nothing to attest yet.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
@@ -50,10 +65,12 @@ from kvtui.domain.judgement import LEVEL_DEFINITIONS, RATINGS, AssessmentView, S
 from kvtui.domain.method_text import (
     join_words,
     lower_first,
+    number_word,
     percent_whole,
     period_phrase,
     swedish_date,
 )
+from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.report.charts import (
     Bar,
@@ -68,6 +85,7 @@ from kvtui.report.flowables import (
     Heading,
     NotedBlock,
     RatedStatement,
+    SignatureSpace,
     TocEntry,
     TocItem,
     heading_guard,
@@ -77,12 +95,14 @@ from kvtui.report.flowables import (
 )
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.styles import (
+    BOTTOM_MARGIN,
     FRAME_HEIGHT,
     FRAME_WIDTH,
     HEADER_FILL,
     LEVEL_COLOURS,
     PRIMARY,
     RULE,
+    ZEBRA,
     Styles,
 )
 from kvtui.report.tables import ResultLine
@@ -92,6 +112,17 @@ if TYPE_CHECKING:
     from kvtui.store.report_data import ReportData
 
 APPENDIX_TITLE = "Aktgranskningens resultat"
+FACTCHECK_TITLE = "Faktagranskningens synpunkter"
+SIGNOFF_TITLE = "Signering"
+SIGNATURE_CAPTION = ("Digital signatur: när rapporten är signerad digitalt (PAdES) visas "
+                     "signaturen i rutan nedan. Den kan kontrolleras i en PDF-läsare eller med "
+                     "kvtui verify.")
+HASH_EXPLAINED = (
+    "Kontrollsumman är ett fingeravtryck av rapportens innehåll så som det signerades; den "
+    "sparas i kvtui tillsammans med signeringen och den signerade filen, och ändras ett enda "
+    "tecken i innehållet blir summan en annan. Den som vill kontrollera att en fil är den "
+    "signerade rapporten och att den inte har ändrats kör kommandot kvtui verify FIL på en "
+    "dator med granskningens databas.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
                 "rapporten är inte färdigställd.")
 UNSIGNED_FINAL = "Slutlig version – ej signerad"
@@ -100,6 +131,85 @@ NO_STATEMENTS = "Inga bedömningar har gjorts i avsnittet."
 NO_SUMMARY = "Inga bedömningar med kvalitetsnivå har valts till sammanfattningen."
 MAX_QUESTION = 1200
 MAX_SUMMARY = 700  # a summary cell; the whole statement stands under its chapter's Bedömning
+
+
+def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:
+    """A stored moment in the laptop's time zone (or ``tz``). The store keeps UTC and SQLite
+    gives it back without a zone, so a naive moment is read as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz)
+
+
+def utc_offset(moment: datetime) -> str:
+    """A local moment's offset as readers know it: "UTC", "UTC+1", "UTC−5", "UTC+5.30"."""
+    offset = moment.utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f".{rest:02d}" if rest else "")
+
+
+def signed_time(moment: datetime, tz: tzinfo | None = None) -> str:
+    """When a version was signed, as a Swedish report writes it, in local time with the
+    offset (the PDF is read elsewhere and later): "23 november 2026 kl. 19.10 (UTC+1)"."""
+    local = local_time(moment, tz)
+    return f"{swedish_date(local.date())} kl. {local:%H.%M} ({utc_offset(local)})"
+
+
+def signed_day(moment: datetime, tz: tzinfo | None = None) -> str:
+    """The local day a version was signed: "20 november 2026"."""
+    return swedish_date(local_time(moment, tz).date())
+
+
+def version_text(data: ReportData) -> str:
+    """The cover's version: "1", or "2 – ersätter version 1 (signerad 20 november 2026)"."""
+    replaced = data.replaces
+    if data.version <= 1 or replaced is None:
+        return str(data.version)
+    return (f"{data.version} – ersätter version {replaced.version} "
+            f"(signerad {signed_day(replaced.signed_at)})")
+
+
+def factcheck_sentence(rounds: Sequence[FactCheckRoundView], comments: Sequence[CommentView],
+                       appendix: int | None = None) -> str:
+    """The Metod's last paragraph once a draft has gone to the unit; "" before that.
+
+    "Verksamheten har getts möjlighet att faktagranska rapporten. Ett utkast skickades den
+    10 november 2026 och verksamheten lämnade tre synpunkter, som har besvarats; de redovisas
+    i bilaga 2." Counts in words up to twelve, as the rest of the Metod writes them.
+    """
+    if not rounds:
+        return ""
+    days = [f"den {swedish_date(r.sent_on)}" for r in sorted(rounds, key=lambda r: r.sent_on)]
+    text = "Verksamheten har getts möjlighet att faktagranska rapporten. "
+    if len(days) == 1:
+        text += f"Ett utkast skickades {days[0]} och verksamheten lämnade "
+    else:
+        text += (f"Utkast skickades i {number_word(len(days))} omgångar, {join_words(days)}. "
+                 "Verksamheten lämnade ")
+    count = len(comments)
+    if count == 0:
+        return text + "inga synpunkter."
+    open_count = sum(1 for comment in comments if not comment.response)
+    text += "en synpunkt" if count == 1 else f"{number_word(count)} synpunkter"
+    if open_count == 0:
+        text += ", som har besvarats"
+    elif open_count == count:
+        text += ", som ännu inte har besvarats"
+    else:
+        text += f", varav {number_word(open_count)} ännu inte har besvarats"
+    if appendix is not None:
+        text += f"; {'den' if count == 1 else 'de'} redovisas i bilaga {appendix}"
+    return text + "."
+
+
+def grouped_hash(digest: str) -> str:
+    """A SHA-256 as paragraph markup: groups of four, eight groups a line."""
+    groups = short_hash(digest).split(" ")
+    return "<br/>".join(" ".join(groups[i:i + 8]) for i in range(0, len(groups), 8))
 
 
 def report_status(data: ReportData, draft: bool) -> str:
@@ -170,6 +280,12 @@ class _Builder:
         self.toc: list[TocItem] = []
         self.footnotes = 0
         self.width = FRAME_WIDTH
+        # Appendices are numbered in the order they come; the Metod needs the fact-check's
+        # number before the appendices are laid out.
+        has_results = data.results is not None and bool(data.results.rows)
+        self.factcheck_number: int | None = None
+        if data.factcheck_appendix and data.factcheck_comments:
+            self.factcheck_number = 2 if has_results else 1
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -249,7 +365,7 @@ class _Builder:
             ("Datum", swedish_date(data.report_date)),
             ("Granskningsperiod", period),
             ("Granskare", ", ".join(data.auditors)),
-            ("Version", str(data.version)),
+            ("Version", version_text(data)),
             ("Status", report_status(data, self.draft)),
         ]
         rows = [[Paragraph(label, s.cover_label), Paragraph(markup(value or "–"), s.cover_value)]
@@ -348,9 +464,16 @@ class _Builder:
         return story + (body or self.missing())
 
     def method(self, section: SectionView) -> list[Flowable]:
-        """Metod: the auditor's text, or the one drafted from the data."""
-        return self.heading(section.heading, 0) + (self.text(self.data.method_text)
-                                                   or self.missing())
+        """Metod: the auditor's text, or the one drafted from the data; then, once a draft has
+        gone to the unit, what came of the fact-check (added here, so that the auditor's own
+        Metod gets it too)."""
+        story = self.heading(section.heading, 0) + (self.text(self.data.method_text)
+                                                    or self.missing())
+        sentence = factcheck_sentence(self.data.factcheck_rounds, self.data.factcheck_comments,
+                                      self.factcheck_number)
+        if sentence:
+            story.append(Paragraph(markup(sentence), self.styles.body))
+        return story
 
     def statement(self, assessment: AssessmentView) -> Flowable:
         """A statement under Bedömning: its level (if rated) beside it, a footnote if cited."""
@@ -554,6 +677,129 @@ class _Builder:
                 Paragraph(markup(title + (" (forts.)" if number else "")), caption), drawing]))
         return story
 
+    # --- the end matter: fact-check comments and sign-off --------------------------------------
+
+    def fact_table(self, rows: list[tuple[str, Any]], *, title: str = "",
+                   label_width: float = 42 * mm) -> Table:
+        """A calm two-column table of labels and values, as municipal reports end: a rule
+        above, hairlines between the rows; ``title`` as a shaded first row when given.
+        A value is plain text or ready markup in a flowable."""
+        s = self.styles
+        data: list[list[Any]] = []
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LINEABOVE", (0, 0), (-1, 0), 1.0, PRIMARY),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ]
+        if title:
+            data.append([Paragraph(markup(title), s.h3), ""])
+            commands += [("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), ZEBRA),
+                         ("TOPPADDING", (0, 0), (-1, 0), 3),
+                         ("BOTTOMPADDING", (0, 0), (-1, 0), 1)]
+        for label, value in rows:
+            cell = value if isinstance(value, Flowable) else Paragraph(
+                markup(value or "–"), s.fact_value)
+            data.append([Paragraph(markup(label), s.fact_label), cell])
+        # A value longer than a page (a comment may have 10,000 characters) splits inside its
+        # row. No repeated title row: ReportLab may lay out both parts of a split table on the
+        # next page, and a repeated title would then stand in the middle of the table.
+        table = Table(data, colWidths=[label_width, self.width - label_width], hAlign="LEFT",
+                      splitInRow=1)
+        table.setStyle(_style(commands))
+        return table
+
+    def factcheck_appendix(self) -> list[Flowable]:
+        """The unit's comments on the draft and the responses, one table per comment, in
+        report order (the auditor chooses to print it; numbered after the file review's)."""
+        number = self.factcheck_number
+        comments = self.data.factcheck_comments
+        if number is None or not comments:
+            return []
+        s = self.styles
+        story: list[Flowable] = [PageBreak(),
+                                 *self.heading(f"Bilaga {number} {FACTCHECK_TITLE}", 0)]
+        rounds = sorted(self.data.factcheck_rounds, key=lambda r: r.sent_on)
+        sent = ""
+        if rounds:
+            days = join_words([f"den {swedish_date(r.sent_on)}" for r in rounds])
+            drafts = "utkastet" if len(rounds) == 1 else "utkast"
+            sent = f"Verksamheten fick {drafts} för faktagranskning {days}. "
+        story.append(Paragraph(markup(
+            sent + "Här redovisas varje synpunkt som verksamheten lämnade, i rapportens ordning, "
+            "och hur den har hanterats: Ändrat när rapporten har ändrats efter synpunkten, Ej "
+            "ändrat med granskarens motivering. Den som lämnat en synpunkt anges med sin roll."),
+            s.body))
+        for index, comment in enumerate(comments, start=1):
+            rows: list[tuple[str, Any]] = [
+                ("Avsnitt", comment.section_label),
+                ("Roll", comment.role),
+                ("Datum", swedish_date(comment.received_on) if comment.received_on else ""),
+                ("Synpunkt", comment.text),
+                ("Svar", Paragraph(f"<b>{markup(comment.response_label)}</b>", s.fact_value)),
+                ("Motivering", comment.response_reason),
+            ]
+            story.append(heading_guard(140))
+            story.append(self.fact_table(rows, title=f"Synpunkt {index}", label_width=30 * mm))
+            story.append(Spacer(1, 9))
+        return story
+
+    def signoff_page(self) -> list[Flowable]:
+        """Signering: the last page of a signed final. Everything ends above the box where a
+        visible digital signature is stamped afterwards (``SIGNATURE_BOX``)."""
+        from kvtui.report.signature import SIGNATURE_BOX
+
+        data, s = self.data, self.styles
+        signed = data.sign_off
+        if self.draft or not data.signed or signed is None:
+            return []
+        rows: list[tuple[str, Any]] = [
+            ("Rapport", Paragraph(markup(data.title) + (
+                f"<br/>Diarienummer {markup(data.diary_number)}" if data.diary_number else ""),
+                s.fact_value)),
+            ("Version", str(signed.version)),
+        ]
+        if data.replaces is not None:
+            rows.append(("Tidigare version",
+                         f"Ersätter version {data.replaces.version}, signerad "
+                         f"{signed_day(data.replaces.signed_at)}."))
+            if data.reopen_reason:
+                rows.append(("Skäl till ny version", data.reopen_reason))
+        rows.append(("Signerad av", self.person(signed.name, signed.role)))
+        if signed.approver_name:
+            rows.append(("Godkänd av", self.person(signed.approver_name, signed.approver_role)))
+        rows.append(("Tidpunkt", signed_time(signed.signed_at)))
+        rows.append(("Kontrollsumma (SHA-256)",
+                     Paragraph(grouped_hash(signed.content_sha256), s.digest)))
+        content: list[Flowable] = [
+            Paragraph(markup(
+                f"Rapporten är färdigställd och signerad i version {signed.version}. "
+                "Uppgifterna nedan visar vem som har fastställt den, när, och hur filen kan "
+                "kontrolleras."), s.body),
+            Spacer(1, 4),
+            self.fact_table(rows, label_width=48 * mm),
+            Spacer(1, 8),
+            Paragraph(markup(HASH_EXPLAINED), s.small),
+        ]
+        caption = Paragraph(markup(SIGNATURE_CAPTION), s.small)
+        box_top = float(SIGNATURE_BOX[3])
+        caption_room = caption.wrap(self.width, FRAME_HEIGHT)[1] + 6 + 12
+        heading_room = s.h1.leading + s.h1.spaceBefore + s.h1.spaceAfter + 6
+        room = FRAME_HEIGHT - (box_top - BOTTOM_MARGIN) - caption_room - heading_room
+        return [PageBreak(), *self.heading(SIGNOFF_TITLE, 0),
+                KeepInFrame(self.width, room, content, mode="shrink"),
+                SignatureSpace(caption, box_top)]
+
+    def person(self, name: str, role: str) -> Paragraph:
+        """A name with the role under it, muted."""
+        text = markup(name)
+        if role:
+            text += f"<br/><font color=\"#5A6472\">{markup(role)}</font>"
+        return Paragraph(text, self.styles.fact_value)
+
     # --- the whole ---------------------------------------------------------------------------
 
     def body(self) -> list[Flowable]:
@@ -592,6 +838,8 @@ class _Builder:
                 story += self.text(section.text) if section.text.strip() else self.missing()
             first_part = False
         story += self.appendix()
+        story += self.factcheck_appendix()
+        story += self.signoff_page()
         return story
 
 

@@ -75,6 +75,10 @@ class Styles:
     cover_label: ParagraphStyle
     cover_value: ParagraphStyle
     cover_notice: ParagraphStyle
+    fact_label: ParagraphStyle
+    fact_value: ParagraphStyle
+    digest: ParagraphStyle
+    small: ParagraphStyle
 
 
 def make_styles() -> Styles:
@@ -126,4 +130,14 @@ def make_styles() -> Styles:
         cover_value=ParagraphStyle("cover_value", parent=cell, fontSize=9.5, leading=13),
         cover_notice=ParagraphStyle("cover_notice", parent=body, fontName=BOLD, fontSize=10.5,
                                     leading=14, textColor=DRAFT_MARK),
+        # The two-column tables of the end matter (sign-off, fact-check comments).
+        fact_label=ParagraphStyle("fact_label", parent=cell, fontName=BOLD, fontSize=9,
+                                  leading=12.5, textColor=MUTED),
+        fact_value=ParagraphStyle("fact_value", parent=cell, fontSize=9.5, leading=13),
+        # A hash in groups of four, two lines of eight groups (the font has no monospace cut,
+        # but its digits are of one width and the groups line up closely enough).
+        digest=ParagraphStyle("digest", parent=cell, fontSize=8.8, leading=12.5,
+                              textColor=PRIMARY),
+        small=ParagraphStyle("small", parent=body, fontSize=8.6, leading=12, textColor=MUTED,
+                             spaceAfter=5),
     )

@@ -217,7 +217,10 @@ def bench(folder: Path, runs: int) -> int:
         total = sum(cum for cum, _self, depth, _name in imports[subject.name] if depth == 0)
         print(f"import time, {subject.name}: {total / 1000:.0f} ms in "
               f"{len(imports[subject.name])} modules")
-    print("kvtui's start, ten largest cumulative imports (python -X importtime):")
+    # kvtui loads SQLAlchemy and its models in a worker after the first frame; whether they
+    # show here depends on how far that worker got before Ctrl+Q.
+    print("kvtui's start, ten largest cumulative imports (python -X importtime; until Ctrl+Q, "
+          "so possibly some of the ORM loaded after the first frame):")
     print(f"  {'cumulative':>10}  {'self':>7}  module")
     for cumulative, own, depth, name in sorted(imports["kvtui"], reverse=True)[:10]:
         print(f"  {cumulative / 1000:8.0f} ms  {own / 1000:4.0f} ms  {'  ' * depth}{name}")

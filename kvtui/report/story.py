@@ -118,11 +118,10 @@ SIGNATURE_CAPTION = ("Digital signatur: när rapporten är signerad digitalt (PA
                      "signaturen i rutan nedan. Den kan kontrolleras i en PDF-läsare eller med "
                      "kvtui verify.")
 HASH_EXPLAINED = (
-    "Kontrollsumman är ett fingeravtryck av rapportens innehåll så som det signerades; den "
-    "sparas i kvtui tillsammans med signeringen och den signerade filen, och ändras ett enda "
-    "tecken i innehållet blir summan en annan. Den som vill kontrollera att en fil är den "
-    "signerade rapporten och att den inte har ändrats kör kommandot kvtui verify FIL på en "
-    "dator med granskningens databas.")
+    "Kontrollsumman är ett digitalt fingeravtryck av rapportens innehåll så som det "
+    "signerades och sparades i kvtui: ändras ett enda tecken blir summan en annan. Den som "
+    "vill kontrollera att en fil är den signerade rapporten och att den inte har ändrats kör "
+    "kommandot kvtui verify FIL på en dator med granskningens databas.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
                 "rapporten är inte färdigställd.")
 UNSIGNED_FINAL = "Slutlig version – ej signerad"

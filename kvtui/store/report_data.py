@@ -103,7 +103,8 @@ class ReportData:
     replaces: SignOffView | None = None
     #: Why the review was reopened for this version ("" for version 1).
     reopen_reason: str = ""
-    #: Drafts sent to the unit for fact-check, oldest first, and the unit's comments.
+    #: Drafts sent to the unit for fact-check (every version's, oldest first: a version 2 was
+    #: fact-checked as version 1), and the unit's comments.
     factcheck_rounds: tuple[FactCheckRoundView, ...] = ()
     factcheck_comments: tuple[CommentView, ...] = ()
     #: Whether the report ends with a Bilaga listing the unit's comments and the responses
@@ -244,8 +245,7 @@ def load_report_data(
         sign_off=current_sign_off(session, review_id),
         replaces=earlier.get(review.version - 1),
         reopen_reason=reopened[review.version].reason if review.version in reopened else "",
-        factcheck_rounds=tuple(r for r in rounds(session, review_id)
-                               if r.version == review.version),
+        factcheck_rounds=tuple(rounds(session, review_id)),
         factcheck_comments=tuple(list_comments(session, review_id)),
     )
 

@@ -50,7 +50,8 @@ class KvtuiApp(App[None]):
     """The auditor's field kit: Granskningar first, a review's workspace on top of it."""
 
     TITLE = "kvtui"
-    CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss"]
+    CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss",
+                "factcheck.tcss"]
     COMMANDS: ClassVar = {_command_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that F1 also works over forms and dialogs (modal screens).

@@ -9,6 +9,7 @@ from kvtui.tui.parts import Part
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.casefiles_part import CaseFilesPart
 from kvtui.tui.widgets.documents_part import DocumentsPart
+from kvtui.tui.widgets.factcheck_part import FactCheckPart
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from kvtui.tui.widgets.part_base import WorkspacePart
@@ -21,6 +22,7 @@ _WORKING: dict[str, type[WorkspacePart]] = {
     "interviews": InterviewsPart,
     "documents": DocumentsPart,
     "assessments": AssessmentsPart,
+    "factcheck": FactCheckPart,
     "report": ReportPart,
 }
 

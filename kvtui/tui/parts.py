@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_LATER = "Delen kommer i en senare version."
-
 
 @dataclass(frozen=True)
 class Part:
@@ -75,8 +73,8 @@ PARTS: tuple[Part, ...] = (
         "7",
         "factcheck",
         "Faktagranskning",
-        "Här exporterar du ett utkast som verksamheten faktagranskar, och antecknar deras "
-        "synpunkter och hur du har hanterat dem. " + _LATER,
+        "Här skickar du ett utkast som verksamheten faktagranskar, antecknar deras "
+        "synpunkter och hur du har hanterat dem, och jämför rapporten med utkastet.",
     ),
     Part(
         "8",

@@ -10,6 +10,8 @@ from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from kvtui.tui.widgets.overview import facts_rows, progress_rows
+from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.part_note import PartNote
 
 SIZE = (80, 24)
 
@@ -34,17 +36,16 @@ async def test_keys_1_to_8_switch_parts(store: Store, review_id: str) -> None:
         assert isinstance(app.screen, ReviewsScreen)
 
 
-async def test_parts_not_built_yet_say_so(store: Store, review_id: str) -> None:
+async def test_every_part_is_built(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         workspace = app.screen
         assert isinstance(workspace, WorkspaceScreen)
-        for part in PARTS:
-            if part.id != "factcheck":  # the other parts are built
-                continue
-            text = str(workspace.query_one(f"#{part.widget_id} .part-text", Static).content)
-            assert "Delen kommer i en senare version." in text
+        # No part is a note saying it comes later any more.
+        assert not workspace.query(PartNote)
+        for part in PARTS[1:]:
+            assert isinstance(workspace.query_one(f"#{part.widget_id}"), WorkspacePart)
 
 
 async def test_overview_shows_the_facts(store: Store, review_id: str) -> None:

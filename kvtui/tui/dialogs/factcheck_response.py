@@ -1,0 +1,107 @@
+"""Svara: the auditor's response to one of the unit's comments, Ändrat or Ej ändrat, and why.
+
+The report's fact-check appendix and the sign-off show how each comment was handled, so a
+comment left as it is needs its reason. That rule is the store's (``kvtui.domain.signoff``):
+the dialog sends what was chosen and typed, shows the store's refusal in Swedish and stays
+open, so the auditor adds the reason without typing anything twice. "Ej besvarad" takes a
+response back, for one given by mistake.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Select, Static
+
+from kvtui.domain.signoff import RESPONSES, CommentView
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.factcheck import respond
+from kvtui.tui.format import shorten
+from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
+
+#: The choices in the order they are offered: the two answers first, the take-back last.
+CHOICES: tuple[str, ...] = ("changed", "not_changed", "")
+MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (Ctrl+S)."
+QUOTE_WIDTH = 150
+
+
+class ResponseDialog(ModalScreen[CommentView | None]):
+    """Records the response to ``comment``; dismisses with the comment as saved, or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="factcheck_response.save"),
+        Binding("escape", "cancel", "Avbryt", id="factcheck_response.cancel"),
+    ]
+
+    def __init__(self, store: Store, review_id: str, comment: CommentView) -> None:
+        super().__init__(classes="dialog")
+        self._store = store
+        self._review_id = review_id
+        self._comment = comment
+
+    def compose(self) -> ComposeResult:
+        comment = self._comment
+        who = " · ".join(part for part in (comment.section_label, comment.role) if part)
+        with Vertical(id="response-box", classes="dialog-box"):
+            yield Static(f"Svara på synpunkten · {who}", classes="box-title", markup=False)
+            yield Static(f"”{shorten(' '.join(comment.text.split()), QUOTE_WIDTH)}”",
+                         id="response-quote", markup=False)
+            with Horizontal(classes="dialog-row"):
+                yield Label("Svar", classes="dialog-label")
+                yield Select(((RESPONSES[key], key) for key in CHOICES),
+                             value=comment.response or "changed", allow_blank=False,
+                             compact=True, id="response-choice")
+            area = GuardedTextArea(comment.response_reason, id="response-reason",
+                                   soft_wrap=True, tab_behavior="focus",
+                                   placeholder="Varför texten ändrades eller inte ändrades "
+                                               "(krävs för Ej ändrat)")
+            area.border_title = "Motivering"
+            yield area
+            yield IdNumberWarning(id="response-warning")
+            yield Static("", id="response-problem", classes="dialog-problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#response-problem", Static).display = False
+        self.query_one("#response-choice", Select).focus()
+
+    def _show_problem(self, text: str) -> None:
+        problem = self.query_one("#response-problem", Static)
+        problem.update(text)
+        problem.display = bool(text)
+
+    def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
+        """Show or hide the personnummer warning."""
+        self.query_one("#response-warning", IdNumberWarning).show_warning(event.warning)
+
+    def on_guarded_text_area_masked(self, event: GuardedTextArea.Masked) -> None:
+        """Ctrl+K masked the text; the problem shown before no longer applies."""
+        self._show_problem("")
+
+    def action_save(self) -> None:
+        """Save the response, or show the store's reason for refusing it."""
+        if self._store.read_only:
+            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+            return
+        area = self.query_one("#response-reason", GuardedTextArea)
+        if area.found:
+            area.mask_ids()
+            self._show_problem(MASKED_NOTICE)
+            return
+        chosen = self.query_one("#response-choice", Select).value
+        response = chosen if isinstance(chosen, str) else ""
+        try:
+            with self._store.session() as session:
+                saved = respond(session, self._review_id, self._comment.id, response, area.text)
+        except (InvalidInput, NotFound) as error:
+            self._show_problem(str(error))
+            area.focus()
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

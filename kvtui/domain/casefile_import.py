@@ -225,7 +225,9 @@ def _records(
 
 
 def _blank(fields: Sequence[str]) -> bool:
-    return all(not value.strip() for value in fields)
+    # The fields are all whitespace exactly when they are whitespace joined: one C-level
+    # strip per record instead of one per field.
+    return not "".join(fields).strip()
 
 
 def _sniff(text: str, source: str) -> str:
@@ -270,12 +272,14 @@ def _table(
     records: Sequence[tuple[int, list[str]]], *, source: str, encoding: str, delimiter: str,
     sheet: str | None = None, padded: bool = False,
 ) -> Table:
-    kept = [(line, row) for line, row in records if not _blank(row)]
+    blank_lines = [line for line, row in records if _blank(row)]
+    kept = ([(line, row) for line, row in records if not _blank(row)] if blank_lines
+            else list(records))
     if not kept:
         message = f"Bladet '{sheet}' är tomt." if sheet else "Filen är tom."
         raise ImportProblem(source, None, None, message)
     last_line = kept[-1][0]
-    skipped = sum(1 for line, row in records if _blank(row) and line < last_line)
+    skipped = sum(1 for line in blank_lines if line < last_line)
     header_line, header = kept[0]
     headers, rows = _drop_blank_trailing_columns(
         [value.strip() for value in header], [row for _, row in kept[1:]]
@@ -335,10 +339,29 @@ def parse_delimited(data: bytes, source: str) -> Table:
         first_line = 1
     else:
         delimiter = _sniff(text, source)
-    records = [
-        (line + first_line, row) for line, row in _records(text, delimiter or ";", source)
-    ]
-    return _table(records, source=source, encoding=encoding, delimiter=delimiter)
+    return _table(_all_records(text, delimiter or ";", source, first_line), source=source,
+                  encoding=encoding, delimiter=delimiter)
+
+
+def _all_records(
+    text: str, delimiter: str, source: str, first_line: int
+) -> list[tuple[int, list[str]]]:
+    """(line, fields) for every record of the text, its lines counted from ``first_line``.
+
+    Without a quote character every line is one record, so the csv module reads the whole
+    text at once and the line numbers are counted, not asked for record by record; a text that
+    still fails to read goes the record-by-record way, which says where.
+    """
+    if '"' not in text:
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                   strict=True))
+        except csv.Error:
+            pass
+        else:
+            return list(zip(range(first_line + 1, first_line + 1 + len(rows)), rows,
+                            strict=True))
+    return [(line + first_line, row) for line, row in _records(text, delimiter, source)]
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -440,6 +463,10 @@ def parse_xlsx(data: bytes, source: str, sheet: str | None = None) -> Table:
 # Every written form of a personnummer has its date as six or eight digits in a row, so a
 # field without six digits in a row needs no closer look (most fields of a 10,000-row file).
 _SIX_DIGITS = re.compile(r"\d{6}")
+# What a field must hold for any attribute check to find something: six digits in a row (a
+# personnummer) or a digit, E and a sign (Excel's 1,91212E+11). Searched once over a row's
+# fields joined, so a row without either passes with one search.
+_SUSPECT = re.compile(r"\d{6}|\d[eE][+-]")
 
 
 @dataclass
@@ -507,7 +534,10 @@ class _Checker:
 
 def _clean(value: str) -> str:
     """A value stripped, its line breaks made plain newlines."""
-    return value.strip().replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
+    if "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _id_index(headers: Sequence[str], id_column: str) -> int | None:
@@ -568,39 +598,45 @@ def _build(
     seen: dict[str, int] = {}
     files: list[tuple[str, dict[str, str]]] = []
     lines: list[int] = []
+    # The attribute columns (all but the reference), and how each is named in a problem.
+    positions = [position for position in range(width) if position != index]
+    attribute_names = [header_names[position] for position in positions]
+    problem_names = [header_names[position] or f"kolumn {position + 1}"
+                     for position in positions]
+    suspect = _SUSPECT.search
     for line, row in zip(table.line_numbers, table.rows, strict=True):
-        if len(row) < width and not table.padded:
-            check.add(
-                line, None,
-                f"Raden har {len(row)} fält men rubrikraden har {width}. Kanske har ett fält "
-                "en radbrytning utan citattecken runt sig.",
-            )
-            continue
-        extra = [i for i, value in enumerate(row) if i >= width and value.strip()]
-        if extra and table.padded:
-            check.add(
-                line, None,
-                f"Raden har värden i kolumn {extra[0] + 1}, som saknar rubrik. Ge kolumnen en "
-                "rubrik eller ta bort värdena.",
-            )
-            continue
-        if extra:
-            check.add(
-                line, None,
-                f"Raden har {len(row)} fält men rubrikraden har {width}. Kontrollera "
-                "skiljetecken och citattecken på raden.",
-            )
-            continue
-        values = [_clean(value) for value in row[:width]]
-        reference = values[index] if index is not None else None
-        attributes: dict[str, str] = {}
-        for position, (header, value) in enumerate(zip(header_names, values, strict=True)):
-            if position == index:
+        if len(row) != width:
+            if len(row) < width and not table.padded:
+                check.add(
+                    line, None,
+                    f"Raden har {len(row)} fält men rubrikraden har {width}. Kanske har ett "
+                    "fält en radbrytning utan citattecken runt sig.",
+                )
                 continue
-            check.attribute(line, header or f"kolumn {position + 1}", value)
-            attributes[header] = value
-        if index is None or reference is None:
+            extra = [i for i, value in enumerate(row) if i >= width and value.strip()]
+            if extra and table.padded:
+                check.add(
+                    line, None,
+                    f"Raden har värden i kolumn {extra[0] + 1}, som saknar rubrik. Ge kolumnen "
+                    "en rubrik eller ta bort värdena.",
+                )
+                continue
+            if extra:
+                check.add(
+                    line, None,
+                    f"Raden har {len(row)} fält men rubrikraden har {width}. Kontrollera "
+                    "skiljetecken och citattecken på raden.",
+                )
+                continue
+        values = [_clean(value) for value in row[:width]]
+        attribute_values = [values[position] for position in positions]
+        attributes = dict(zip(attribute_names, attribute_values, strict=True))
+        if suspect("\x00".join(attribute_values)):  # else no attribute has anything to find
+            for name, value in zip(problem_names, attribute_values, strict=True):
+                check.attribute(line, name, value)
+        if index is None:
             continue
+        reference = values[index]
         id_header = header_names[index]
         if not check.reference(line, id_header, reference):
             continue

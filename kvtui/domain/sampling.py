@@ -109,8 +109,15 @@ def rank(seed: str, key: str) -> bytes:
 
 
 def seeded_order(keys: Collection[str], seed: str) -> list[str]:
-    """The keys sorted by their rank under ``seed`` (ties, never seen in practice, by key)."""
-    return sorted(keys, key=lambda key: (rank(seed, key), key))
+    """The keys sorted by their rank under ``seed`` (ties, never seen in practice, by key).
+
+    ``rank`` written out inline: the UTF-8 of f"{seed}:{key}" is the seed's and the colon's
+    bytes followed by the key's, and for 10,000 akter the calls were a third of the time.
+    """
+    prefix = f"{seed}:".encode()
+    sha256 = hashlib.sha256
+    ranked = sorted([(sha256(prefix + key.encode()).digest(), key) for key in keys])
+    return [key for _, key in ranked]
 
 
 def sample_size(population_size: int, size: int | None = None,

@@ -8,8 +8,10 @@ transaction, with values stored exactly as SQLAlchemy would have stored them.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table
@@ -50,3 +52,22 @@ def new_ids(count: int) -> list[str]:
         f"{text[i + 20:i + 32]}"
         for i in range(0, 32 * count, 32)
     ]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a population is read, checked and written.
+
+    Those steps make tens of thousands of lists, tuples and dictionaries that hold no cycles,
+    and each of them set off collections that walked every object of the running app (Textual,
+    SQLAlchemy): in the app they cost as much as the work itself. Reference counting still
+    frees everything as usual; collection resumes afterwards, also after an error.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

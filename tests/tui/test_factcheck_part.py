@@ -247,7 +247,7 @@ async def test_signed_review_is_shown_but_refuses_changes(
     notes = _notes(app)
     async with app.run_test(size=SIZE) as pilot:
         part = await _open_part(app, pilot)
-        assert "Status: Signerad" in _status(part)
+        assert "Status: Signerad · låst" in _status(part)
         assert [c.role for c in part.comments] == ["Enhetschef"]
         for key in ("u", "a", "e", "r", "delete"):
             await pilot.press(key)

@@ -206,6 +206,10 @@ class FactCheckPart(WorkspacePart):
             return
         self._locked = self.store.read_only or self._status == SIGNED
         lines = [f"Status: {status_label(self._status)}"]
+        if self._status == SIGNED:
+            lines[0] += " · låst, synpunkterna kan läsas men inte ändras"
+        elif self.store.read_only:
+            lines[0] += " · databasen är skrivskyddad"
         lines += rounds_lines(self._rounds) if self._rounds else [NOT_SENT]
         if self._rounds:
             lines.append(comments_line(self._comments))

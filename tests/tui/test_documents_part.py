@@ -103,3 +103,25 @@ async def test_citing_lists_the_statements_that_cite_a_document(store: Store) ->
             assert app.screen.shown == []
             assert "Ingen bedömning hänvisar" in str(
                 app.screen.query_one("#citing-summary").render())
+
+
+async def test_a_burst_of_keys_then_ctrl_s_saves_every_character(store: Store,
+                                                                  review_id: str) -> None:
+    """Keys that arrive faster than they are handled (a fast typist, a paste through the
+    terminal) are all saved: Ctrl+S waits its turn behind the characters typed before it."""
+    from textual import events
+
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_part(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentDialog)
+        title = "Rutin för samverkan med skolan och hälso- och sjukvården"
+        for key in [*title, "ctrl+s"]:
+            character = key if len(key) == 1 else None
+            name = {" ": "space", "-": "minus"}.get(key, key)
+            app.post_message(events.Key(name, character))
+        await pilot.pause()
+        await pilot.pause()
+    assert title in [d.title for d in _documents(store, review_id)]

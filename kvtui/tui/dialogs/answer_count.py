@@ -21,7 +21,7 @@ class AnswerCountDialog(ModalScreen[int | None]):
     """Asks for a whole number; dismisses with it, or None. Bad numbers are refused."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="answer_count.save"),
+        Binding("ctrl+s", "save", "Spara", id="answer_count.save"),
         Binding("escape", "cancel", "Avbryt", id="answer_count.cancel"),
     ]
 

@@ -30,7 +30,7 @@ class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="answer_deadline.save"),
+        Binding("ctrl+s", "save", "Spara", id="answer_deadline.save"),
         Binding("escape", "cancel", "Avbryt", id="answer_deadline.cancel"),
     ]
 

@@ -28,7 +28,7 @@ class AnswerTextDialog(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="answer_text.save"),
+        Binding("ctrl+s", "save", "Spara", id="answer_text.save"),
         Binding("escape", "cancel", "Avbryt", id="answer_text.cancel"),
     ]
 

@@ -38,7 +38,7 @@ class AssessmentDialog(ModalScreen[AssessmentView | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="assessment_edit.save"),
+        Binding("ctrl+s", "save", "Spara", id="assessment_edit.save"),
         Binding("escape", "cancel", "Avbryt", id="assessment_edit.cancel"),
     ]
 

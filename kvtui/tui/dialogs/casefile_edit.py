@@ -31,7 +31,7 @@ class CaseFileDialog(ModalScreen[CaseFileRow | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="casefile.save"),
+        Binding("ctrl+s", "save", "Spara", id="casefile.save"),
         Binding("escape", "cancel", "Avbryt", id="casefile.cancel"),
     ]
 

@@ -33,7 +33,7 @@ class DocumentDialog(ModalScreen[DocumentView | None]):
     """Adds a document (no ``document``) or changes one; dismisses with it, or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="document_edit.save"),
+        Binding("ctrl+s", "save", "Spara", id="document_edit.save"),
         Binding("escape", "cancel", "Avbryt", id="document_edit.cancel"),
     ]
 

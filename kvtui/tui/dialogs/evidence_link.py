@@ -59,7 +59,7 @@ class EvidenceDialog(ModalScreen[AssessmentView | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="evidence_link.save"),
+        Binding("ctrl+s", "save", "Spara", id="evidence_link.save"),
         Binding("escape", "cancel", "Avbryt", id="evidence_link.cancel"),
         Binding("c", "citing", "Citeras av", id="evidence_link.citing"),
     ]

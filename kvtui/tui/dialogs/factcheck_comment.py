@@ -52,7 +52,7 @@ class CommentDialog(ModalScreen[CommentView | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="factcheck_comment.save"),
+        Binding("ctrl+s", "save", "Spara", id="factcheck_comment.save"),
         Binding("escape", "cancel", "Avbryt", id="factcheck_comment.cancel"),
     ]
 

@@ -32,7 +32,7 @@ class ResponseDialog(ModalScreen[CommentView | None]):
     """Records the response to ``comment``; dismisses with the comment as saved, or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="factcheck_response.save"),
+        Binding("ctrl+s", "save", "Spara", id="factcheck_response.save"),
         Binding("escape", "cancel", "Avbryt", id="factcheck_response.cancel"),
     ]
 

@@ -48,7 +48,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
     """Imports the file with the chosen reference column; dismisses with the result, or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "import", "Importera", priority=True, id="import_mapping.import"),
+        Binding("ctrl+s", "import", "Importera", id="import_mapping.import"),
         Binding("escape", "cancel", "Avbryt", id="import_mapping.cancel"),
     ]
 

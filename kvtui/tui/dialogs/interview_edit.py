@@ -51,7 +51,7 @@ class InterviewDialog(ModalScreen[InterviewView | None]):
     """Adds an interview (no ``interview``) or changes one; dismisses with it, or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="interview_edit.save"),
+        Binding("ctrl+s", "save", "Spara", id="interview_edit.save"),
         Binding("escape", "cancel", "Avbryt", id="interview_edit.cancel"),
     ]
 

@@ -33,7 +33,7 @@ class ObservationDialog(ModalScreen[ObservationView | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="observation_edit.save"),
+        Binding("ctrl+s", "save", "Spara", id="observation_edit.save"),
         Binding("escape", "cancel", "Avbryt", id="observation_edit.cancel"),
     ]
 

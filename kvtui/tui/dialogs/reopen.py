@@ -19,7 +19,7 @@ class ReopenDialog(ModalScreen[str | None]):
     """Asks for the reason; dismisses with it, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Fortsätt", priority=True, id="reopen.save"),
+        Binding("ctrl+s", "save", "Fortsätt", id="reopen.save"),
         Binding("escape", "cancel", "Avbryt", id="reopen.cancel"),
     ]
 

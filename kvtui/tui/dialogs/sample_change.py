@@ -28,7 +28,7 @@ class _SampleDialog(ModalScreen[ResultT | None]):
     """A title, a text, one field and a line for the store's refusal."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="sample_change.save"),
+        Binding("ctrl+s", "save", "Spara", id="sample_change.save"),
         Binding("escape", "cancel", "Avbryt", id="sample_change.cancel"),
     ]
 

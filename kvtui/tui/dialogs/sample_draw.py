@@ -83,7 +83,7 @@ class DrawSampleDialog(ModalScreen[SampleInfo | None]):
     population is fixed from then on."""
 
     BINDINGS = [
-        Binding("ctrl+s", "draw", "Dra urvalet", priority=True, id="sample_draw.draw"),
+        Binding("ctrl+s", "draw", "Dra urvalet", id="sample_draw.draw"),
         Binding("escape", "cancel", "Avbryt", id="sample_draw.cancel"),
     ]
 

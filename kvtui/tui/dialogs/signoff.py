@@ -41,7 +41,7 @@ class SignOffDialog(ModalScreen[SignOffRequest | None]):
     """Collects a sign-off; dismisses with a ``SignOffRequest``, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Fortsätt", priority=True, id="signoff.save"),
+        Binding("ctrl+s", "save", "Fortsätt", id="signoff.save"),
         Binding("escape", "cancel", "Avbryt", id="signoff.cancel"),
     ]
 

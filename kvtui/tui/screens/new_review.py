@@ -63,7 +63,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="form.save"),
+        Binding("ctrl+s", "save", "Spara", id="form.save"),
         Binding("escape", "cancel", "Avbryt", id="form.cancel"),
         # The app's F1 has priority and also works here; this one shows it in the footer.
         Binding("f1", "app.help", "Hjälp", id="form.help"),

@@ -40,6 +40,7 @@ from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
 from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
 from kvtui.tui.widgets.filereview_list import CriteriaList
+from kvtui.tui.widgets.filereview_text import KeptText
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; svaren kan inte ändras."
 ANSWER_HINT = "Svara med j (Ja), d (Delvis), n (Nej) eller e (Ej aktuellt)."
@@ -84,7 +85,7 @@ class AktView(Vertical):
         yield Static("", id="fr-title", markup=False)
         yield Static("", id="fr-attributes", markup=False)
         yield CriteriaList(id="fr-criteria")
-        yield Static("", id="fr-detail", markup=False)
+        yield KeptText(id="fr-detail")
 
     # --- what is on show -----------------------------------------------------------------------
 
@@ -237,10 +238,15 @@ class AktView(Vertical):
         self._show_progress()
 
     def _show_detail(self) -> None:
+        """The detail of the criterion under the cursor, kept by what it shows (the criterion,
+        its answer and why it does not apply): most keys show a detail drawn before."""
         view = self.current_criterion
-        self.query_one("#fr-detail", Static).update(
-            self._detail_text(view) if view is not None else "", layout=False
-        )
+        detail = self.query_one("#fr-detail", KeptText)
+        if view is None:
+            detail.show(None, str)
+            return
+        key = (view, self._answers.get(view.id), self._reasons.get(view.id))
+        detail.show(key, lambda: self._detail_text(view))
 
     def _detail_text(self, view: CriterionView) -> Text:
         """Kind, group, question, legal reference, the answer and what it rests on; why the

@@ -33,7 +33,6 @@ from kvtui.domain.judgement import (
     rating_label,
     short_text,
 )
-from kvtui.domain.reviews import SIGNED
 from kvtui.domain.statistics import format_share
 from kvtui.store.assessments import (
     delete_assessment,
@@ -47,7 +46,6 @@ from kvtui.store.assessments import (
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.results import review_results
-from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.format import shorten
@@ -196,11 +194,10 @@ class AssessmentsPart(WorkspacePart):
         try:
             with self.store.session() as session:
                 self._sections = review_sections(session, self.review_id)
-                status = get_review(session, self.review_id).status
+                self.read_status(session)
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._locked = self.store.read_only or status == SIGNED
         self._shares = None  # read again when the evidence dialog opens
         tree = self.tree
         current = self.current_section

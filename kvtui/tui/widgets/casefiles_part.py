@@ -9,7 +9,6 @@ store's Swedish message when it refuses.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Self
 
 from textual import on
@@ -17,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kvtui.domain.casefile_import import ImportResult
 from kvtui.domain.filereview import METHODS, SampledAkt, SampleInfo
@@ -30,7 +28,7 @@ from kvtui.tui.dialogs.import_file import ImportFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
 STATUS_LABELS = {"active": "Ingår", "replaced": "Ersatt"}
 POPULATION_ACTIONS = frozenset({"import", "add", "edit", "remove", "draw"})
@@ -128,15 +126,13 @@ class CaseFilesPart(WorkspacePart):
         if shown == self._shown and select is None:
             return  # unchanged: a 10,000-row table takes a second or two to fill
         self._shown = shown
-        keep = select or self._cursor_key(table)
+        keep = select or cursor_key(table)
         table.clear(columns=True)
         if self.sample_view:
             self._fill_sample(table)
         else:
             self._fill_population(table)
-        if keep is not None:
-            with suppress(RowDoesNotExist):  # the akt is gone: the cursor stays at the top
-                table.move_cursor(row=table.get_row_index(keep))
+        move_cursor_to(table, keep)  # the akt is gone: the cursor stays at the top
 
     def _summary_lines(self) -> list[str]:
         count = len(self._rows)
@@ -158,16 +154,6 @@ class CaseFilesPart(WorkspacePart):
             f"{count} akter i populationen · urvalet är inte draget.",
             "u drar urvalet; därefter kan akterna inte ändras.",
         ]
-
-    @staticmethod
-    def _cursor_key(table: DataTable) -> str | None:
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except CellDoesNotExist:
-            return None
-        return key.value
 
     def _fill_population(self, table: DataTable) -> None:
         names = attribute_names(self._rows)
@@ -215,13 +201,13 @@ class CaseFilesPart(WorkspacePart):
         return True
 
     def _current_row(self) -> CaseFileRow | None:
-        key = self._cursor_key(self.query_one("#casefiles-table", DataTable))
+        key = cursor_key(self.query_one("#casefiles-table", DataTable))
         return next((row for row in self._rows if row.id == key), None)
 
     def _current_akt(self) -> SampledAkt | None:
         if self._sample is None:
             return None
-        key = self._cursor_key(self.query_one("#casefiles-table", DataTable))
+        key = cursor_key(self.query_one("#casefiles-table", DataTable))
         return next((akt for akt in self._sample.items if akt.case_file_id == key), None)
 
 

@@ -6,7 +6,6 @@ evidence by the statements in Bedömningar; "Citeras av" (c) shows which stateme
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Self
 
 from rich.text import Text
@@ -15,20 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kvtui.domain.judgement import AssessmentView, DocumentView
-from kvtui.domain.reviews import SIGNED
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.documents import delete_document, list_documents, suggested_kinds
 from kvtui.store.errors import NotFound
-from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.document_edit import DocumentDialog
-from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.format import DASH, shorten
-from kvtui.tui.widgets.judgement_jump import JumpTarget, jump, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
 NO_DOCUMENTS = ("Inga dokument ännu. Tryck a för att föra in ett dokument du har läst "
                 "(gå in i delen med Enter eller Tab).")
@@ -94,13 +89,7 @@ class DocumentsPart(WorkspacePart):
     @property
     def current_document(self) -> DocumentView | None:
         """The document under the cursor."""
-        table = self.table
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
+        key = cursor_key(self.table)
         return next((d for d in self._documents if d.id == key), None)
 
     def reload(self, select: str | None = None) -> None:
@@ -113,11 +102,10 @@ class DocumentsPart(WorkspacePart):
                 self._headings = {s.id: s.heading
                                   for s in review_sections(session, self.review_id)}
                 self._kinds = suggested_kinds(session, self.review_id)
-                status = get_review(session, self.review_id).status
+                self.read_status(session)
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._locked = self.store.read_only or status == SIGNED
         count = len(self._documents)
         summary = NO_DOCUMENTS if not count else (
             f"{count} dokument · listas under Referenser i rapporten och kan anges som "
@@ -136,9 +124,7 @@ class DocumentsPart(WorkspacePart):
                 Text(str(cited) if cited else DASH, justify="right"),
                 key=document.id,
             )
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        move_cursor_to(table, keep)
         self._show_detail()
         if takes_focus(self):
             self.focus()
@@ -236,14 +222,5 @@ class DocumentsPart(WorkspacePart):
         if document is None:
             self.notify("Välj ett dokument i listan först.", severity="warning")
             return
-
-        def chosen(assessment: AssessmentView | None) -> None:
-            if assessment is not None:
-                jump(self.screen, JumpTarget("assessments", section_id=assessment.section_id,
-                                             assessment_id=assessment.id))
-
-        self.app.push_screen(
-            CitingDialog(f"dokumentet {document.title}", self._citing.get(document.id, []),
-                         self._headings),
-            chosen,
-        )
+        self.show_citing(f"dokumentet {document.title}", self._citing.get(document.id, []),
+                         self._headings)

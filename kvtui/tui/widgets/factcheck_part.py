@@ -13,7 +13,6 @@ and shows.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 from typing import Self
 
@@ -23,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import DataTable, ProgressBar, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from kvtui import paths
@@ -33,14 +31,13 @@ from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.factcheck import changes_since_factcheck, delete_comment, list_comments, rounds
-from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.factcheck_changes import ChangesScreen, round_label
 from kvtui.tui.dialogs.factcheck_comment import CommentDefaults, CommentDialog
 from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.format import DASH, shorten
 from kvtui.tui.widgets.judgement_jump import takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
 SEND_GROUP = "factcheck-send"
 BUSY = "Ett utkast skickas redan; vänta tills det är klart."
@@ -183,20 +180,14 @@ class FactCheckPart(WorkspacePart):
     @property
     def current_comment(self) -> CommentView | None:
         """The comment under the cursor."""
-        table = self.table
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
+        key = cursor_key(self.table)
         return next((c for c in self._comments if c.id == key), None)
 
     def reload(self, select: str | None = None) -> None:
         """Read the drafts and comments again; keep the cursor on the same comment."""
         try:
             with self.store.session() as session:
-                self._status = get_review(session, self.review_id).status
+                self._status = self.read_status(session)
                 self._rounds = rounds(session, self.review_id)
                 self._comments = list_comments(session, self.review_id)
                 self._sections = [(s.id, s.heading)
@@ -204,7 +195,6 @@ class FactCheckPart(WorkspacePart):
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._locked = self.store.read_only or self._status == SIGNED
         lines = [f"Status: {status_label(self._status)}"]
         if self._status == SIGNED:
             lines[0] += " · låst, synpunkterna kan läsas men inte ändras"
@@ -243,9 +233,7 @@ class FactCheckPart(WorkspacePart):
                 shorten(" ".join(comment.text.split()), text),
                 key=comment.id,
             )
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        move_cursor_to(table, keep)
         self._show_detail()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -8,7 +8,6 @@ supports, and citable as evidence in Bedömningar ("Citeras av" shows which stat
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import replace
 from typing import Self
 
@@ -19,11 +18,9 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.widgets.option_list import Option
 
-from kvtui.domain.judgement import AssessmentView, InterviewView, ObservationView, short_text
-from kvtui.domain.reviews import SIGNED
+from kvtui.domain.judgement import InterviewView, ObservationView, short_text
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -35,15 +32,13 @@ from kvtui.store.interviews import (
     set_interview_notes,
     suggested_roles,
 )
-from kvtui.store.reviews import get_review
-from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import with_dividers
-from kvtui.tui.widgets.judgement_jump import JumpTarget, jump, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
 NO_INTERVIEWS = ("Inga intervjuer ännu. Tryck a för att lägga till en intervju "
                  "(gå in i delen med Enter eller Tab).")
@@ -162,13 +157,7 @@ class InterviewsPart(WorkspacePart):
     @property
     def current_interview(self) -> InterviewView | None:
         """The interview under the cursor."""
-        table = self.table
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
+        key = cursor_key(self.table)
         return next((i for i in self._interviews if i.id == key), None)
 
     @property
@@ -188,11 +177,10 @@ class InterviewsPart(WorkspacePart):
                 self._interviews = list_interviews(session, self.review_id)
                 sections = review_sections(session, self.review_id)
                 self._roles = suggested_roles(session, self.review_id)
-                status = get_review(session, self.review_id).status
+                self.read_status(session)
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._locked = self.store.read_only or status == SIGNED
         self._sections = [(s.id, s.heading) for s in sections if s.kind == "text"]
         self._numbers = {s.id: s.number or s.title for s in sections}
         self._headings = {s.id: s.heading for s in sections}
@@ -220,9 +208,7 @@ class InterviewsPart(WorkspacePart):
         table.clear()
         for interview in self._interviews:
             table.add_row(*interview_row(interview), key=interview.id)
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        move_cursor_to(table, keep)
 
     def _show_interview(self, observation: str | None = None, *, force: bool = False) -> None:
         """Notes and observations of the interview under the cursor."""
@@ -459,11 +445,5 @@ class InterviewsPart(WorkspacePart):
         except (InvalidInput, NotFound) as error:
             self.notify(str(error), severity="error", markup=False)
             return
-
-        def chosen(assessment: AssessmentView | None) -> None:
-            if assessment is not None:
-                jump(self.screen, JumpTarget("assessments", section_id=assessment.section_id,
-                                             assessment_id=assessment.id))
-
-        what = f"iakttagelsen ”{short_text(observation.text, 50)}”"
-        self.app.push_screen(CitingDialog(what, statements, self._headings), chosen)
+        self.show_citing(f"iakttagelsen ”{short_text(observation.text, 50)}”", statements,
+                         self._headings)

@@ -3,22 +3,49 @@
 The workspace calls ``reload`` each time a part comes to the front, so a part always shows
 what the store holds now (a sample drawn in Akter & urval appears in Aktgranskning). Writes go
 through ``writable`` and ``remove_after_asking`` so that every part refuses and reports them
-the same way.
+the same way. ``cursor_key`` and ``move_cursor_to`` keep a part's table on the same row across
+a reload.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 
 from sqlmodel import Session
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
+from kvtui.domain.judgement import AssessmentView
+from kvtui.domain.reviews import SIGNED
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.evidence_citing import CitingDialog
+from kvtui.tui.widgets.judgement_jump import JumpTarget, jump
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
+
+
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under the table's cursor, or None in an empty table."""
+    if table.row_count == 0:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+    except CellDoesNotExist:
+        return None
+    return key.value
+
+
+def move_cursor_to(table: DataTable, key: str | None) -> None:
+    """Put the cursor on the row with ``key``; where there is none, it stays where it is."""
+    if key is not None:
+        with suppress(RowDoesNotExist):
+            table.move_cursor(row=table.get_row_index(key))
 
 
 class WorkspacePart(Vertical):
@@ -38,6 +65,13 @@ class WorkspacePart(Vertical):
 
     def reload(self) -> None:
         """Read the part's data from the store again and show it."""
+
+    def read_status(self, session: Session) -> str:
+        """The review's status, read in ``session``; a signed review, or a read-only store,
+        locks the part against changes."""
+        status = get_review(session, self.review_id).status
+        self._locked = self.store.read_only or status == SIGNED
+        return status
 
     def writable(self) -> bool:
         """Whether the part may write now; says why not when it may not."""
@@ -68,3 +102,16 @@ class WorkspacePart(Vertical):
             done()
 
         self.app.push_screen(ConfirmDialog(question), answered)
+
+    def show_citing(
+        self, what: str, statements: Sequence[AssessmentView], headings: Mapping[str, str]
+    ) -> None:
+        """Citeras av: list the statements citing ``what``; Enter on one shows it in
+        Bedömningar."""
+
+        def chosen(assessment: AssessmentView | None) -> None:
+            if assessment is not None:
+                jump(self.screen, JumpTarget("assessments", section_id=assessment.section_id,
+                                             assessment_id=assessment.id))
+
+        self.app.push_screen(CitingDialog(what, statements, headings), chosen)

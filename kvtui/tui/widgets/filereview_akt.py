@@ -51,13 +51,18 @@ _AKT_KEYS = Binding.Group("Akt")
 class AktView(Vertical):
     """One sampled akt: its reference and attributes, the criteria and their answers."""
 
+    # The answering keys are priority bindings: the app runs them as the key arrives, instead
+    # of after the key has travelled down to the list of criteria and back up through every
+    # container (a seventh of a key's time). Nothing inside the view takes letters.
     BINDINGS = [
-        Binding("j", "answer('ja')", "Ja", group=_ANSWER_KEYS, id="filereview.answer.ja"),
+        Binding("j", "answer('ja')", "Ja", group=_ANSWER_KEYS, id="filereview.answer.ja",
+                priority=True),
         Binding("d", "answer('delvis')", "Delvis", group=_ANSWER_KEYS,
-                id="filereview.answer.delvis"),
-        Binding("n", "answer('nej')", "Nej", group=_ANSWER_KEYS, id="filereview.answer.nej"),
+                id="filereview.answer.delvis", priority=True),
+        Binding("n", "answer('nej')", "Nej", group=_ANSWER_KEYS, id="filereview.answer.nej",
+                priority=True),
         Binding("e", "answer('ej_aktuellt')", "Ej aktuellt", group=_ANSWER_KEYS,
-                id="filereview.answer.ej_aktuellt"),
+                id="filereview.answer.ej_aktuellt", priority=True),
         # Not in the footer, which is full at 80 columns: the line under the list says what
         # Enter does for the criterion at hand (dates, a number, or Ej aktuellt).
         Binding("enter", "fill_in", "Fyll i", show=False, tooltip="Datum, antal eller Ej aktuellt",
@@ -80,19 +85,25 @@ class AktView(Vertical):
         self._answers: dict[str, AnswerView] = {}
         self._reasons: dict[str, str] = {}
         self._answered = 0
+        # The children, kept at hand: a key updates three of them, and finding each by a
+        # query every time was a cost of its own.
+        self._title = Static("", id="fr-title", markup=False)
+        self._attributes = Static("", id="fr-attributes", markup=False)
+        self._list = CriteriaList(id="fr-criteria")
+        self._detail = KeptText(id="fr-detail")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="fr-title", markup=False)
-        yield Static("", id="fr-attributes", markup=False)
-        yield CriteriaList(id="fr-criteria")
-        yield KeptText(id="fr-detail")
+        yield self._title
+        yield self._attributes
+        yield self._list
+        yield self._detail
 
     # --- what is on show -----------------------------------------------------------------------
 
     @property
     def criteria_list(self) -> CriteriaList:
         """The list of criteria."""
-        return self.query_one(CriteriaList)
+        return self._list
 
     @property
     def akt_index(self) -> int:
@@ -192,7 +203,7 @@ class AktView(Vertical):
         A new layout of the whole screen cost more than the rest of a key, so it is asked for
         only when the text changes between one line and two (at most two are shown).
         """
-        widget = self.query_one("#fr-attributes", Static)
+        widget = self._attributes
         width = widget.content_size.width
         old = str(widget.content)
         layout = width <= 0 or (cell_len(old) > width) != (cell_len(line) > width)
@@ -226,7 +237,7 @@ class AktView(Vertical):
             return
         answered, expected = self.answered
         here = sum(1 for view in self._criteria if view.id in self._answers)
-        title = self.query_one("#fr-title", Static)
+        title = self._title
         left = Text.assemble((f"Akt {self._index + 1} av {len(self._akter)}", "bold"), "  ",
                              (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
         right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
@@ -241,7 +252,7 @@ class AktView(Vertical):
         """The detail of the criterion under the cursor, kept by what it shows (the criterion,
         its answer and why it does not apply): most keys show a detail drawn before."""
         view = self.current_criterion
-        detail = self.query_one("#fr-detail", KeptText)
+        detail = self._detail
         if view is None:
             detail.show(None, str)
             return

@@ -104,11 +104,15 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self._answers[row] = answer
         self._repaint(row)
 
-    def _repaint(self, row: int) -> None:
-        """Show one row again: its line only, not the scrollbar beside it."""
-        y = row + 1 - round(self.scroll_offset.y)
-        if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
+    def _repaint(self, *rows: int) -> None:
+        """Show rows again: their lines only, not the scrollbar beside them."""
+        top = round(self.scroll_offset.y)
+        height = self.size.height
+        width = self.scrollable_content_region.width
+        lines = [Region(0, y, width, 1) for y in {row + 1 - top for row in rows}
+                 if 1 <= y < height]
+        if lines:
+            self.refresh(*lines)
 
     def move_cursor(self, row: int) -> None:
         """Put the cursor on ``row``, scrolling it into view; repaints the two rows only."""
@@ -116,8 +120,7 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         row = min(max(row, 0), len(self._questions) - 1)
         old, self._cursor = self._cursor, row
-        for changed in {old, row}:
-            self._repaint(changed)
+        self._repaint(old, row)
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:

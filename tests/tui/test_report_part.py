@@ -82,7 +82,7 @@ async def test_part_shows_the_report_and_exports_in_a_worker(
         assert any(label.startswith("5.4 Social dokum") for label in labels)
         assert labels[-1].startswith("Bilaga 1 ")
         assert table.get_row_at(0)[2:6] == ["7", "6", "–", "1"]  # the summary: 6 Grön, 1 Röd
-        assert "skriven av kvtui" in str(part.query_one("#report-summary", Static).content)
+        assert "kvtui:s text" in str(part.query_one("#report-summary", Static).content)
         warnings = str(part.query_one("#report-warnings", Static).content)
         assert "utan kvalitetsnivå" in warnings
         # A draft, in a worker; the notification gives the path.

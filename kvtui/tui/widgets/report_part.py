@@ -114,13 +114,11 @@ def signoff_line(data: ReportData) -> str:
     signed = data.sign_off
     if signed is None:
         sent = len(data.factcheck_rounds)
-        factcheck = (f"{sent} utkast skickat för faktagranskning" if sent else
-                     "inget utkast skickat för faktagranskning")
-        return f"Inte signerad (s signerar) · {factcheck}"
+        factcheck = f"{sent} utkast skickat" if sent else "inget utkast skickat"
+        return f"Ej signerad (s) · faktagranskning: {factcheck}"
     when = signed.signed_at.astimezone().strftime("%Y-%m-%d %H.%M")
-    digital = " · e-signerad" if signed.certificate else ""
-    return (f"Signerad {when} av {signed.name}{digital} · "
-            f"innehåll {signed.content_sha256[:12]}… · o öppnar igen")
+    digital = ", e-signerad" if signed.certificate else ""
+    return f"Signerad {when} av {signed.name}{digital} (o öppnar igen)"
 
 
 def signoff_question(data: ReportData, request: SignOffRequest) -> str:
@@ -231,10 +229,10 @@ class ReportPart(WorkspacePart):
         data = self._data
         if data is None:
             return
-        method = "din egen text" if data.method_edited else "skriven av kvtui"
+        method = "din egen text" if data.method_edited else "kvtui:s text"
         folder = paths.exports_dir(self.store.path)
         self.query_one("#report-summary", Static).update("\n".join([
-            f"Status: {data.status_label}, version {data.version} · Metod: {method} (m)",
+            f"{data.status_label}, version {data.version} · Metod: {method} (m)",
             signoff_line(data),
             f"Filerna hamnar i {folder}",
         ]))

@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -38,14 +38,18 @@ _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
-# The statements of one answer key, built once: building and hashing a statement each time
-# cost more than running it. Values travel as bound parameters.
-_CRITERION_AND_AKT = (
+# The criterion, the akt's reference and the stored answer (if any) of one answer key, in one
+# statement built once: building and hashing a statement each time cost more than running it,
+# and every statement run costs a key time of its own. Values travel as bound parameters.
+_KEY_ROW = (
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
-           *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS))
+           *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
+           *(column.label(f"answer_{column.key}") for column in _ANSWERS.c))
     .select_from(Review)
     .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
     .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
+    .outerjoin(_ANSWERS, (_ANSWERS.c.case_file_id == col(CaseFile.id))
+               & (_ANSWERS.c.criterion_id == col(ReviewCriterion.id)))
     .where(col(Review.id) == bindparam("review_id"),
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
@@ -57,6 +61,8 @@ _ANSWER_ROW = select(_ANSWERS).where(
 _INSERT_ANSWER = insert(_ANSWERS)
 # The SET clause comes from the parameters given; "answer_id" names no column.
 _UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
+_CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
+_ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -138,8 +144,10 @@ def save_answer(
     differs from the computed one needs ``override_reason``. ``commit=False`` lets a batch
     (the demo) write many answers in one transaction.
     """
-    criterion, reference = _criterion_and_akt(session, review_id, case_file_id, criterion_id)
-    existing = _answer_row(session, case_file_id, criterion_id)
+    connection = session.connection()
+    criterion, reference, existing = _key_row(
+        session, connection, review_id, case_file_id, criterion_id
+    )
     computed = ""
     try:
         if criterion.kind == "deadline" and start is not None and end is not None:
@@ -162,18 +170,20 @@ def save_answer(
     }
     if comment is not None:
         new["comment"] = comment
-    saved = _write(session, review_id, case_file_id, criterion_id, existing, new,
+    saved = _write(session, connection, review_id, case_file_id, criterion_id, existing, new,
                    label={"akt": reference, "kriterium": criterion.code})
     finish(session, commit)
     return saved
 
 
-def _criterion_and_akt(
-    session: Session, review_id: str, case_file_id: str, criterion_id: str
-) -> tuple[Criterion, str]:
-    """The criterion and the akt's reference, in one query: this runs on every answer key."""
-    row = session.connection().execute(
-        _CRITERION_AND_AKT,
+def _key_row(
+    session: Session, connection: Connection, review_id: str, case_file_id: str,
+    criterion_id: str,
+) -> tuple[Criterion, str, dict[str, Any] | None]:
+    """The criterion, the akt's reference and the stored answer as plain values (or None),
+    in one query: this runs on every answer key."""
+    row = connection.execute(
+        _KEY_ROW,
         {"review_id": review_id, "criterion_id": criterion_id, "case_file_id": case_file_id},
     ).first()
     if row is None:
@@ -181,7 +191,10 @@ def _criterion_and_akt(
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
     if row[0] == SIGNED:
         writable_review(session, review_id, "svaren")
-    return _criterion_from(*row[2:]), row[1]
+    answer = row[_ANSWER_AT:]
+    existing = (dict(zip(_ANSWERS.c.keys(), answer, strict=True))
+                if answer[0] is not None else None)  # the answer's id: NULL when none
+    return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing
 
 
 @functools.lru_cache(maxsize=256)
@@ -195,20 +208,22 @@ def _criterion_from(*values: Any) -> Criterion:
     return criterion_of(ReviewCriterion(**dict(zip(_CRITERION_COLUMNS, values, strict=True))))
 
 
-def _answer_row(session: Session, case_file_id: str, criterion_id: str) -> dict[str, Any] | None:
+def _answer_row(
+    connection: Connection, case_file_id: str, criterion_id: str
+) -> dict[str, Any] | None:
     """The stored answer as plain values, read past the ORM's identity map."""
-    row = session.connection().execute(
+    row = connection.execute(
         _ANSWER_ROW, {"case_file_id": case_file_id, "criterion_id": criterion_id}
     ).first()
     return dict(row._mapping) if row is not None else None
 
 
 def _write(
-    session: Session, review_id: str, case_file_id: str, criterion_id: str,
-    existing: dict[str, Any] | None, new: dict[str, Any], *, label: dict[str, str],
+    session: Session, connection: Connection, review_id: str, case_file_id: str,
+    criterion_id: str, existing: dict[str, Any] | None, new: dict[str, Any], *,
+    label: dict[str, str],
 ) -> AnswerView:
     """Insert or update one answer and log it, with plain statements (no unit of work)."""
-    connection = session.connection()
     now = utcnow()
     if existing is None:
         answer_id = new_id()
@@ -244,10 +259,11 @@ def set_comment(
 ) -> AnswerView:
     """Change only the comment of an existing answer."""
     writable_review(session, review_id, "svaren")
-    existing = _answer_row(session, case_file_id, criterion_id)
+    connection = session.connection()
+    existing = _answer_row(connection, case_file_id, criterion_id)
     if existing is None:
         raise InvalidInput("Svara på kriteriet innan du skriver en kommentar.")
-    saved = _write(session, review_id, case_file_id, criterion_id, existing,
+    saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,
                    {"comment": comment}, label={})
     session.commit()
     return saved

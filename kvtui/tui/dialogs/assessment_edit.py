@@ -11,16 +11,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Label, Select, Static
 
 from kvtui.domain.judgement import RATINGS, AssessmentView
 from kvtui.store.assessments import add_assessment, update_assessment
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 
-MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 RATING_CHOICES = tuple((label, rating) for rating, label in
                        (("gron", RATINGS["gron"]), ("gul", RATINGS["gul"]),
                         ("rod", RATINGS["rod"]), ("", "Ingen kvalitetsnivå")))
@@ -31,11 +30,14 @@ def summary_label(in_summary: bool) -> str:
     return f"I sammanfattningen: {'ja' if in_summary else 'nej'}"
 
 
-class AssessmentDialog(ModalScreen[AssessmentView | None]):
+class AssessmentDialog(FormDialog[AssessmentView | None]):
     """Adds a statement to ``section_id`` (no ``assessment``) or changes one.
 
     Dismisses with the saved statement, or None.
     """
+
+    PROBLEM_ID = "assessment-problem"
+    MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="assessment_edit.save"),
@@ -85,11 +87,6 @@ class AssessmentDialog(ModalScreen[AssessmentView | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#assessment-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """Say the summary choice in words."""
         event.checkbox.label = summary_label(event.value)
@@ -104,13 +101,10 @@ class AssessmentDialog(ModalScreen[AssessmentView | None]):
 
     def action_save(self) -> None:
         """Save the statement, or show why it cannot be saved."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
         area = self.query_one("#assessment-text", GuardedTextArea)
-        if area.found:
-            area.mask_ids()
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(area):
             return
         rating = self.query_one("#assessment-rating", Select).value
         rating = rating if isinstance(rating, str) else ""

@@ -12,23 +12,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.store.casefiles import CaseFileRow, add_case_file, update_case_file
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import shorten
 
 LABEL_WIDTH = 16
 
 
-class CaseFileDialog(ModalScreen[CaseFileRow | None]):
+class CaseFileDialog(FormDialog[CaseFileRow | None]):
     """Adds an akt (no ``row``) or changes one; dismisses with the saved akt, or None.
 
     One field per attribute the population already has, and a pair of fields for a new one.
     Enter in any field or Ctrl+S saves.
     """
+
+    PROBLEM_ID = "casefile-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="casefile.save"),
@@ -86,11 +88,6 @@ class CaseFileDialog(ModalScreen[CaseFileRow | None]):
         self.query_one("#casefile-problem", Static).display = False
         self.query_one("#casefile-reference", Input).focus()
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#casefile-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def _attributes(self) -> dict[str, str]:
         attributes = {
             name: self.query_one(f"#casefile-attribute-{index}", Input).value
@@ -110,8 +107,7 @@ class CaseFileDialog(ModalScreen[CaseFileRow | None]):
 
     def action_save(self) -> None:
         """Save the akt, or show why the store refuses it."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
         reference = self.query_one("#casefile-reference", Input).value
         try:

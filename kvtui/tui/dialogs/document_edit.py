@@ -14,23 +14,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.judgement import DocumentFields, DocumentView
-from kvtui.domain.personnummer import find_ids, mask
 from kvtui.domain.reviews import parse_date
 from kvtui.store.database import Store
 from kvtui.store.documents import add_document, update_document
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.dialogs.form import FormDialog
 
 FIELDS = ("document-title", "document-kind", "document-date", "document-provider")
-MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (Ctrl+S)."
 
 
-class DocumentDialog(ModalScreen[DocumentView | None]):
+class DocumentDialog(FormDialog[DocumentView | None]):
     """Adds a document (no ``document``) or changes one; dismisses with it, or None."""
+
+    PROBLEM_ID = "document-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="document_edit.save"),
@@ -82,11 +82,6 @@ class DocumentDialog(ModalScreen[DocumentView | None]):
         self.query_one("#document-problem", Static).display = False
         self.query_one("#document-title", Input).focus()
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#document-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def _fields(self) -> DocumentFields:
         """What was typed; ``ValueError`` in Swedish for a date that is not one."""
         values = {field: self.query_one(f"#{field}", Input).value for field in FIELDS}
@@ -96,27 +91,15 @@ class DocumentDialog(ModalScreen[DocumentView | None]):
         return DocumentFields(title=values["document-title"], kind=values["document-kind"],
                               dated=dated, provided_by=values["document-provider"])
 
-    def _masked(self) -> bool:
-        """Mask any personnummer in the fields; True when one was found."""
-        found = False
-        for field in FIELDS:
-            widget = self.query_one(f"#{field}", Input)
-            if find_ids(widget.value):
-                widget.value = mask(widget.value)
-                found = True
-        return found
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
         """Save the document, or show why it cannot be saved."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
-        if self._masked():
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(*(self.query_one(f"#{field}", Input) for field in FIELDS)):
             return
         try:
             fields = self._fields()

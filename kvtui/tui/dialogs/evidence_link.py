@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -24,6 +23,7 @@ from kvtui.store.assessments import citing, review_sections, set_evidence
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
+from kvtui.tui.dialogs.form import FormDialog
 
 Pair = tuple[str, str]
 
@@ -51,12 +51,14 @@ def matches(text: str, query: str) -> bool:
     return all(word in folded for word in query.casefold().split())
 
 
-class EvidenceDialog(ModalScreen[AssessmentView | None]):
+class EvidenceDialog(FormDialog[AssessmentView | None]):
     """Choose the evidence of ``assessment`` among ``options``; dismisses with the statement
     as saved, or None on Escape.
 
     ``shares`` maps criterion codes to their share Ja ("62,5 %").
     """
+
+    PROBLEM_ID = "evidence-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="evidence_link.save"),
@@ -173,8 +175,7 @@ class EvidenceDialog(ModalScreen[AssessmentView | None]):
 
     def action_save(self) -> None:
         """Save the choice, or show why it cannot be saved."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
         try:
             with self._store.session() as session:
@@ -183,11 +184,6 @@ class EvidenceDialog(ModalScreen[AssessmentView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#evidence-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
 
     def action_cancel(self) -> None:
         """Close without saving."""

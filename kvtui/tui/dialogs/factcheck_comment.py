@@ -18,21 +18,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from kvtui.domain.personnummer import find_ids, mask
 from kvtui.domain.reviews import parse_date
 from kvtui.domain.signoff import CommentView
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.factcheck import WHOLE_REPORT, add_comment, update_comment
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 
 #: The Select's value for "Hela rapporten" (a comment on no one section).
 WHOLE = "whole-report"
 NO_NAMES = "Ange rollen, aldrig namnet på den som har lämnat synpunkten."
-MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (Ctrl+S)."
 
 
 @dataclass(frozen=True)
@@ -45,11 +43,13 @@ class CommentDefaults:
     received_on: date | None = None
 
 
-class CommentDialog(ModalScreen[CommentView | None]):
+class CommentDialog(FormDialog[CommentView | None]):
     """Adds a comment (no ``comment``) or changes one; dismisses with it, or None.
 
     ``sections`` are (section id, heading) of the review's report sections.
     """
+
+    PROBLEM_ID = "comment-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_comment.save"),
@@ -113,11 +113,6 @@ class CommentDialog(ModalScreen[CommentView | None]):
             area.focus()
             area.move_cursor(area.document.end)
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#comment-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""
         self.query_one("#comment-warning", IdNumberWarning).show_warning(event.warning)
@@ -126,30 +121,16 @@ class CommentDialog(ModalScreen[CommentView | None]):
         """Ctrl+K masked the text; the problem shown before no longer applies."""
         self._show_problem("")
 
-    def _masked(self) -> bool:
-        """Mask any personnummer in the role and the text; True when one was found."""
-        found = False
-        role = self.query_one("#comment-role", Input)
-        if find_ids(role.value):
-            role.value = mask(role.value)
-            found = True
-        area = self.query_one("#comment-text", GuardedTextArea)
-        if area.found:
-            area.mask_ids()
-            found = True
-        return found
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
         """Save the comment, or show why it cannot be saved and keep what was typed."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
-        if self._masked():
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(self.query_one("#comment-role", Input),
+                        self.query_one("#comment-text", GuardedTextArea)):
             return
         chosen = self.query_one("#comment-section", Select).value
         section_id = chosen if isinstance(chosen, str) and chosen != WHOLE else None

@@ -12,24 +12,25 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Select, Static
 
 from kvtui.domain.signoff import RESPONSES, CommentView
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.factcheck import respond
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 
 #: The choices in the order they are offered: the two answers first, the take-back last.
 CHOICES: tuple[str, ...] = ("changed", "not_changed", "")
-MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (Ctrl+S)."
 QUOTE_WIDTH = 150
 
 
-class ResponseDialog(ModalScreen[CommentView | None]):
+class ResponseDialog(FormDialog[CommentView | None]):
     """Records the response to ``comment``; dismisses with the comment as saved, or None."""
+
+    PROBLEM_ID = "response-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_response.save"),
@@ -68,11 +69,6 @@ class ResponseDialog(ModalScreen[CommentView | None]):
         self.query_one("#response-problem", Static).display = False
         self.query_one("#response-choice", Select).focus()
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#response-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""
         self.query_one("#response-warning", IdNumberWarning).show_warning(event.warning)
@@ -83,13 +79,10 @@ class ResponseDialog(ModalScreen[CommentView | None]):
 
     def action_save(self) -> None:
         """Save the response, or show the store's reason for refusing it."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
         area = self.query_one("#response-reason", GuardedTextArea)
-        if area.found:
-            area.mask_ids()
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(area):
             return
         chosen = self.query_one("#response-choice", Select).value
         response = chosen if isinstance(chosen, str) else ""

@@ -13,12 +13,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.store.casefiles import FilePreview, preview_file
+from kvtui.tui.dialogs.form import FormDialog
 
 _QUOTES = "\"'"
 
@@ -34,8 +34,10 @@ def typed_path(text: str) -> Path | None:
     return Path(cleaned).expanduser()
 
 
-class ImportFileDialog(ModalScreen[FilePreview | None]):
+class ImportFileDialog(FormDialog[FilePreview | None]):
     """Asks for the file and reads it; dismisses with what was read, or None."""
+
+    PROBLEM_ID = "import-file-problem"
 
     BINDINGS = [
         Binding("escape", "cancel", "Avbryt", id="import_file.cancel"),
@@ -60,11 +62,6 @@ class ImportFileDialog(ModalScreen[FilePreview | None]):
     def on_mount(self) -> None:
         self.query_one("#import-file-problem", Static).display = False
         self.query_one("#import-path", Input).focus()
-
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#import-file-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self, event: Input.Submitted) -> None:

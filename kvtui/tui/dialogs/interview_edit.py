@@ -15,21 +15,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from kvtui.domain.judgement import FORMS, InterviewFields, InterviewView, clean_roles
-from kvtui.domain.personnummer import find_ids, mask
 from kvtui.domain.reviews import parse_date
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import add_interview, update_interview
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.judgement_checklist import CheckList
 
 FORM_CHOICES = (("enskild intervju", "individual"), ("gruppintervju", "group"))
 NO_NAMES = "Intervjupersoner anges med roll, aldrig med namn."
-MASKED_NOTICE = ("Ett personnummer i de andra rollerna är nu maskerat. Kontrollera och spara "
-                 "igen (Ctrl+S).")
 
 
 def split_roles(text: str) -> list[str]:
@@ -47,8 +44,12 @@ def parse_participants(text: str) -> int:
     return int(raw)
 
 
-class InterviewDialog(ModalScreen[InterviewView | None]):
+class InterviewDialog(FormDialog[InterviewView | None]):
     """Adds an interview (no ``interview``) or changes one; dismisses with it, or None."""
+
+    PROBLEM_ID = "interview-problem"
+    MASKED_NOTICE = ("Ett personnummer i de andra rollerna är nu maskerat. Kontrollera och "
+                     "spara igen (Ctrl+S).")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="interview_edit.save"),
@@ -109,11 +110,6 @@ class InterviewDialog(ModalScreen[InterviewView | None]):
         self.query_one("#interview-problem", Static).display = False
         self.query_one("#interview-date", Input).focus()
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#interview-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def _fields(self) -> InterviewFields:
         """What was typed; ``ValueError`` in Swedish for a date or number that is not one."""
         date_text = self.query_one("#interview-date", Input).value
@@ -137,13 +133,9 @@ class InterviewDialog(ModalScreen[InterviewView | None]):
 
     def action_save(self) -> None:
         """Save the interview, or show why it cannot be saved."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
-        other = self.query_one("#interview-other-roles", Input)
-        if find_ids(other.value):
-            other.value = mask(other.value)
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(self.query_one("#interview-other-roles", Input)):
             return
         try:
             fields = self._fields()

@@ -12,25 +12,26 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from kvtui.domain.judgement import ObservationView
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import add_observation, update_observation
+from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 from kvtui.tui.widgets.judgement_checklist import CheckList
 
-MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
-
-class ObservationDialog(ModalScreen[ObservationView | None]):
+class ObservationDialog(FormDialog[ObservationView | None]):
     """Adds an observation to ``interview_id`` (no ``observation``) or changes one.
 
     ``sections`` are (section id, heading) of the report sections it may support.
     Dismisses with the saved observation, or None.
     """
+
+    PROBLEM_ID = "observation-problem"
+    MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="observation_edit.save"),
@@ -81,11 +82,6 @@ class ObservationDialog(ModalScreen[ObservationView | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#observation-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
-
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""
         self.query_one("#observation-warning", IdNumberWarning).show_warning(event.warning)
@@ -96,13 +92,10 @@ class ObservationDialog(ModalScreen[ObservationView | None]):
 
     def action_save(self) -> None:
         """Save the observation with its sections, or show why it cannot be saved."""
-        if self._store.read_only:
-            self._show_problem("Databasen är öppnad skrivskyddad; inget kan sparas.")
+        if self._refused_read_only():
             return
         area = self.query_one("#observation-text", GuardedTextArea)
-        if area.found:
-            area.mask_ids()
-            self._show_problem(MASKED_NOTICE)
+        if self._masked(area):
             return
         text = area.text.strip()
         sections = list(self.query_one("#observation-sections", CheckList).selected)

@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from kvtui.domain.filereview import SampleInfo
@@ -28,6 +27,7 @@ from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import draw_sample
 from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.form import FormDialog
 
 METHOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("Obundet slumpmässigt", "simple"),
@@ -78,9 +78,11 @@ def parse_points(text: str) -> float | None:
     return float(value)
 
 
-class DrawSampleDialog(ModalScreen[SampleInfo | None]):
+class DrawSampleDialog(FormDialog[SampleInfo | None]):
     """Draws the review's sample; dismisses with it, or None. Asks before drawing, because the
     population is fixed from then on."""
+
+    PROBLEM_ID = "sample-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "draw", "Dra urvalet", id="sample_draw.draw"),
@@ -148,11 +150,6 @@ class DrawSampleDialog(ModalScreen[SampleInfo | None]):
             return None
         value = self.query_one("#sample-stratify", Select).value
         return value if isinstance(value, str) else None
-
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#sample-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
 
     @on(Select.Changed, "#sample-method")
     def _method_changed(self) -> None:

@@ -15,10 +15,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Static
 
 from kvtui.domain.signoff import SignOffRuleError, check_signers
+from kvtui.tui.dialogs.form import FormDialog
 
 FIELDS = ("signoff-name", "signoff-role", "signoff-approver", "signoff-approver-role",
           "signoff-p12", "signoff-passphrase")
@@ -37,8 +37,10 @@ class SignOffRequest:
     factcheck_appendix: bool
 
 
-class SignOffDialog(ModalScreen[SignOffRequest | None]):
+class SignOffDialog(FormDialog[SignOffRequest | None]):
     """Collects a sign-off; dismisses with a ``SignOffRequest``, or None when cancelled."""
+
+    PROBLEM_ID = "signoff-problem"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Fortsätt", id="signoff.save"),
@@ -83,11 +85,6 @@ class SignOffDialog(ModalScreen[SignOffRequest | None]):
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
-
-    def _show_problem(self, text: str) -> None:
-        problem = self.query_one("#signoff-problem", Static)
-        problem.update(text)
-        problem.display = bool(text)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

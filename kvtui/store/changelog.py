@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
-from kvtui.store.models import ChangeLog, utcnow
+from kvtui.store.models import ChangeLog, new_id, utcnow
 
 GENESIS = "0" * 64
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -76,7 +76,9 @@ def append(
     connection = session.connection()
     last = connection.execute(_LAST_ENTRY).first()
     prev_hash = last.hash if last else GENESIS
+    now = utcnow()
     entry = ChangeLog(
+        id=new_id(),  # given, not defaulted: pydantic inspects a default factory on every call
         seq=(last.seq + 1) if last else 1,
         review_id=review_id,
         entity=entity,
@@ -88,9 +90,9 @@ def append(
         actor=current_actor(),
         prev_hash=prev_hash,
         hash="",
-        created_at=utcnow(),
+        created_at=now,
+        updated_at=now,
     )
-    entry.updated_at = entry.created_at
     entry.hash = entry_hash(prev_hash, entry)
     # A plain insert in the caller's transaction: this runs on every answer key.
     connection.execute(_INSERT_ENTRY, {c.key: getattr(entry, c.key) for c in _LOG.c})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -78,23 +80,16 @@ def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
     return views
 
 
-def _view(answer: Answer) -> AnswerView:
-    return AnswerView(
-        criterion_id=answer.criterion_id,
-        value=answer.value,
-        start_date=answer.start_date,
-        end_date=answer.end_date,
-        number=answer.number,
-        computed_value=answer.computed_value,
-        override_reason=answer.override_reason,
-        comment=answer.comment,
-    )
+# AnswerView's fields, in its order, from the answer table.
+_AKT_ANSWERS = select(*(_ANSWERS.c[field.name] for field in fields(AnswerView))).where(
+    _ANSWERS.c.case_file_id == bindparam("case_file_id")
+)
 
 
 def answers_for(session: Session, case_file_id: str) -> dict[str, AnswerView]:
-    """One akt's answers by criterion id."""
-    rows = session.exec(select(Answer).where(Answer.case_file_id == case_file_id)).all()
-    return {row.criterion_id: _view(row) for row in rows}
+    """One akt's answers by criterion id (read as plain rows: this runs for every akt shown)."""
+    rows = session.connection().execute(_AKT_ANSWERS, {"case_file_id": case_file_id}).all()
+    return {row[0]: AnswerView(*row) for row in rows}
 
 
 def case_file_attributes(session: Session, case_file_id: str) -> dict[str, str]:
@@ -112,13 +107,27 @@ def not_applicable(
 
     Applicability is judged on the last day of the review period, or today when none is set.
     """
+    day = on or applicability_day(session, review_id)
+    attributes = case_file_attributes(session, case_file_id)
+    return not_applicable_in(review_criteria(session, review_id), attributes, day)
+
+
+def applicability_day(session: Session, review_id: str) -> date:
+    """The day on which criteria are judged to apply: the last day of the review period, or
+    today when none is set."""
     review = session.get(Review, review_id)
     if review is None:
         raise NotFound("Granskningen finns inte.")
-    day = on or review.period_end or date.today()
-    attributes = case_file_attributes(session, case_file_id)
+    return review.period_end or date.today()
+
+
+def not_applicable_in(
+    criteria: Sequence[CriterionView], attributes: Mapping[str, str], day: date
+) -> dict[str, str]:
+    """``not_applicable`` for criteria and an akt's attributes already at hand (the file
+    review reads them once, not for every akt it shows)."""
     reasons: dict[str, str] = {}
-    for view in review_criteria(session, review_id):
+    for view in criteria:
         reason = not_applicable_reason(view.criterion, attributes, day)
         if reason:
             reasons[view.id] = reason

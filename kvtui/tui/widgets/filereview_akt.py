@@ -31,7 +31,7 @@ from kvtui.domain.answers import (
 )
 from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
 from kvtui.domain.templates import CRITERION_KINDS
-from kvtui.store.answers import answers_for, not_applicable, save_answer, set_comment
+from kvtui.store.answers import answers_for, not_applicable_in, save_answer, set_comment
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.tui.dialogs.answer_count import AnswerCountDialog
@@ -85,6 +85,7 @@ class AktView(Vertical):
         self._answers: dict[str, AnswerView] = {}
         self._reasons: dict[str, str] = {}
         self._answered = 0
+        self._day = date.today()
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
         self._title = Static("", id="fr-title", markup=False)
@@ -133,10 +134,13 @@ class AktView(Vertical):
         akter: Sequence[SampledAkt],
         criteria: list[CriterionView],
         answered: Mapping[str, int],
+        day: date | None = None,
     ) -> None:
         """Show the sample; stays on the akt and criterion on show if they are still there,
-        otherwise starts at the first akt with an unanswered criterion."""
+        otherwise starts at the first akt with an unanswered criterion. ``day`` is the day on
+        which criteria are judged to apply (``applicability_day``; today when not given)."""
         previous = self.current_akt
+        self._day = day or date.today()
         criterion = self.current_criterion
         self._akter = tuple(akter)
         if [view.id for view in criteria] != [view.id for view in self._criteria]:
@@ -174,19 +178,15 @@ class AktView(Vertical):
             return
         index = min(max(index, 0), len(self._akter) - 1)
         akt = self._akter[index]
-        try:
-            with self.store.session() as session:
-                answers = answers_for(session, akt.case_file_id)
-                reasons = not_applicable(session, self.review_id, akt.case_file_id)
-        except NotFound as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
+        with self.store.session() as session:
+            answers = answers_for(session, akt.case_file_id)
         self._index = index
         self._answers = answers
-        self._reasons = reasons
+        # The criteria and the akt's attributes are at hand: which criteria apply is decided
+        # here rather than read again from the store for every akt.
+        self._reasons = not_applicable_in(self._criteria, akt.attributes, self._day)
         rows = self.criteria_list
-        for row, view in enumerate(self._criteria):
-            rows.set_answer(row, self._answer_cell(view))
+        rows.set_answers([self._answer_cell(view) for view in self._criteria])
         self._show_attributes(attributes_line(akt.attributes))
         self._show_progress()
         ids = [view.id for view in self._criteria]

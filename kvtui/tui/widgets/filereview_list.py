@@ -104,6 +104,11 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self._answers[row] = answer
         self._repaint(row)
 
+    def set_answers(self, answers: list[Text]) -> None:
+        """Show a new answer in every row (another akt); one repaint of the rows on show."""
+        self._answers = list(answers)
+        self._repaint(*range(len(self._answers)))
+
     def _repaint(self, *rows: int) -> None:
         """Show rows again: their lines only, not the scrollbar beside them."""
         top = round(self.scroll_offset.y)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, OptionList, Static
 
 from kvtui.domain.filereview import CriterionView
-from kvtui.store.answers import review_criteria
+from kvtui.store.answers import applicability_day, review_criteria
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.matrix import answered_per_akt
@@ -85,6 +85,7 @@ class FileReviewPart(WorkspacePart):
                 sample = current_sample(session, self.review_id)
                 criteria = review_criteria(session, self.review_id) if sample else []
                 answered = answered_per_akt(session, self.review_id) if sample else {}
+                day = applicability_day(session, self.review_id)
         except NotFound as error:
             empty.update(str(error))
             switcher.current = "fr-empty"
@@ -98,7 +99,7 @@ class FileReviewPart(WorkspacePart):
             return
         self._criteria = criteria
         self._ready = True
-        self.akt_view.load(sample.active, criteria, answered)
+        self.akt_view.load(sample.active, criteria, answered, day)
         view = self.current_view
         if view == "matrix":
             self.matrix_view.reload()

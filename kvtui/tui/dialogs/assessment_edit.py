@@ -30,7 +30,7 @@ def summary_label(in_summary: bool) -> str:
     return f"I sammanfattningen: {'ja' if in_summary else 'nej'}"
 
 
-class AssessmentDialog(FormDialog[AssessmentView | None]):
+class AssessmentDialog(FormDialog[AssessmentView]):
     """Adds a statement to ``section_id`` (no ``assessment``) or changes one.
 
     Dismisses with the saved statement, or None.
@@ -122,7 +122,3 @@ class AssessmentDialog(FormDialog[AssessmentView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

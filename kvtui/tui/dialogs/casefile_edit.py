@@ -23,7 +23,7 @@ from kvtui.tui.format import shorten
 LABEL_WIDTH = 16
 
 
-class CaseFileDialog(FormDialog[CaseFileRow | None]):
+class CaseFileDialog(FormDialog[CaseFileRow]):
     """Adds an akt (no ``row``) or changes one; dismisses with the saved akt, or None.
 
     One field per attribute the population already has, and a pair of fields for a new one.
@@ -122,7 +122,3 @@ class CaseFileDialog(FormDialog[CaseFileRow | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -27,7 +27,7 @@ from kvtui.tui.dialogs.form import FormDialog
 FIELDS = ("document-title", "document-kind", "document-date", "document-provider")
 
 
-class DocumentDialog(FormDialog[DocumentView | None]):
+class DocumentDialog(FormDialog[DocumentView]):
     """Adds a document (no ``document``) or changes one; dismisses with it, or None."""
 
     PROBLEM_ID = "document-problem"
@@ -112,7 +112,3 @@ class DocumentDialog(FormDialog[DocumentView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -51,7 +51,7 @@ def matches(text: str, query: str) -> bool:
     return all(word in folded for word in query.casefold().split())
 
 
-class EvidenceDialog(FormDialog[AssessmentView | None]):
+class EvidenceDialog(FormDialog[AssessmentView]):
     """Choose the evidence of ``assessment`` among ``options``; dismisses with the statement
     as saved, or None on Escape.
 
@@ -184,7 +184,3 @@ class EvidenceDialog(FormDialog[AssessmentView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -43,7 +43,7 @@ class CommentDefaults:
     received_on: date | None = None
 
 
-class CommentDialog(FormDialog[CommentView | None]):
+class CommentDialog(FormDialog[CommentView]):
     """Adds a comment (no ``comment``) or changes one; dismisses with it, or None.
 
     ``sections`` are (section id, heading) of the review's report sections.
@@ -156,7 +156,3 @@ class CommentDialog(FormDialog[CommentView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

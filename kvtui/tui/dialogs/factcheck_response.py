@@ -27,7 +27,7 @@ CHOICES: tuple[str, ...] = ("changed", "not_changed", "")
 QUOTE_WIDTH = 150
 
 
-class ResponseDialog(FormDialog[CommentView | None]):
+class ResponseDialog(FormDialog[CommentView]):
     """Records the response to ``comment``; dismisses with the comment as saved, or None."""
 
     PROBLEM_ID = "response-problem"
@@ -94,7 +94,3 @@ class ResponseDialog(FormDialog[CommentView | None]):
             area.focus()
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -1,5 +1,5 @@
 """What the small edit dialogs share: the line under the fields that says why nothing was
-saved, the refusal in a read-only store, and the personnummer step before saving.
+saved, the refusal in a read-only store, the personnummer step before saving, and Escape.
 
 A dialog names its problem line in ``PROBLEM_ID``. Saving first asks ``_refused_read_only``,
 then ``_masked`` over the fields that take free text: a personnummer found there is masked and
@@ -37,8 +37,9 @@ def mask_fields(*fields: Input | GuardedTextArea) -> bool:
     return found
 
 
-class FormDialog(ModalScreen[ResultT]):
-    """A modal dialog with a problem line (a Static with the id ``PROBLEM_ID``)."""
+class FormDialog(ModalScreen[ResultT | None]):
+    """A modal dialog with a problem line (a Static with the id ``PROBLEM_ID``); it dismisses
+    with what was saved, or None when closed without saving."""
 
     #: The id of the Static under the fields that says why nothing was saved.
     PROBLEM_ID: ClassVar[str] = ""
@@ -67,3 +68,7 @@ class FormDialog(ModalScreen[ResultT]):
             self._show_problem(self.MASKED_NOTICE)
             return True
         return False
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

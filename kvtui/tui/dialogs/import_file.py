@@ -34,7 +34,7 @@ def typed_path(text: str) -> Path | None:
     return Path(cleaned).expanduser()
 
 
-class ImportFileDialog(FormDialog[FilePreview | None]):
+class ImportFileDialog(FormDialog[FilePreview]):
     """Asks for the file and reads it; dismisses with what was read, or None."""
 
     PROBLEM_ID = "import-file-problem"

@@ -44,7 +44,7 @@ def parse_participants(text: str) -> int:
     return int(raw)
 
 
-class InterviewDialog(FormDialog[InterviewView | None]):
+class InterviewDialog(FormDialog[InterviewView]):
     """Adds an interview (no ``interview``) or changes one; dismisses with it, or None."""
 
     PROBLEM_ID = "interview-problem"
@@ -149,7 +149,3 @@ class InterviewDialog(FormDialog[InterviewView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

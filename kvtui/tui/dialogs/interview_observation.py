@@ -23,7 +23,7 @@ from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 from kvtui.tui.widgets.judgement_checklist import CheckList
 
 
-class ObservationDialog(FormDialog[ObservationView | None]):
+class ObservationDialog(FormDialog[ObservationView]):
     """Adds an observation to ``interview_id`` (no ``observation``) or changes one.
 
     ``sections`` are (section id, heading) of the report sections it may support.
@@ -111,7 +111,3 @@ class ObservationDialog(FormDialog[ObservationView | None]):
             self._show_problem(str(error))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

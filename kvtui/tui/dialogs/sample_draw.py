@@ -78,7 +78,7 @@ def parse_points(text: str) -> float | None:
     return float(value)
 
 
-class DrawSampleDialog(FormDialog[SampleInfo | None]):
+class DrawSampleDialog(FormDialog[SampleInfo]):
     """Draws the review's sample; dismisses with it, or None. Asks before drawing, because the
     population is fixed from then on."""
 

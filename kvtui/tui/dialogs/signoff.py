@@ -37,7 +37,7 @@ class SignOffRequest:
     factcheck_appendix: bool
 
 
-class SignOffDialog(FormDialog[SignOffRequest | None]):
+class SignOffDialog(FormDialog[SignOffRequest]):
     """Collects a sign-off; dismisses with a ``SignOffRequest``, or None when cancelled."""
 
     PROBLEM_ID = "signoff-problem"

@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -28,6 +28,7 @@ from kvtui.domain.filereview import AnswerView, CriterionView
 from kvtui.domain.reviews import SIGNED
 from kvtui.domain.templates import Criterion
 from kvtui.store import changelog
+from kvtui.store.bulk import DriverStatement, driver, insert_sql, read_value, stored_value
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -40,13 +41,16 @@ _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
+# The answer columns a key needs: the id, and what an AnswerView shows.
+_KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
 # The criterion, the akt's reference and the stored answer (if any) of one answer key, in one
-# statement built once: building and hashing a statement each time cost more than running it,
-# and every statement run costs a key time of its own. Values travel as bound parameters.
-_KEY_ROW = (
+# statement, compiled once and run by the driver (kvtui.store.bulk.DriverStatement): building,
+# compiling and executing a statement through SQLAlchemy on every key cost several times what
+# SQLite took to run it.
+_KEY_ROW = DriverStatement(
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
-           *(column.label(f"answer_{column.key}") for column in _ANSWERS.c))
+           *(_ANSWERS.c[name] for name in _KEY_ANSWER_COLUMNS))
     .select_from(Review)
     .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
     .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
@@ -56,15 +60,23 @@ _KEY_ROW = (
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
 )
+_CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
+_ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
+_DATES = ("start_date", "end_date")
 _ANSWER_ROW = select(_ANSWERS).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id"),
     _ANSWERS.c.criterion_id == bindparam("criterion_id"),
 )
-_INSERT_ANSWER = insert(_ANSWERS)
-# The SET clause comes from the parameters given; "answer_id" names no column.
-_UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
-_CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
-_ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
+_INSERT_COLUMNS = tuple(_ANSWERS.c.keys())
+_INSERT_ANSWER = insert_sql(_ANSWERS, _INSERT_COLUMNS)
+
+
+@functools.lru_cache(maxsize=16)
+def _update_sql(columns: tuple[str, ...]) -> str:
+    """An UPDATE of an answer's ``columns`` and update time, by id; one per set of columns."""
+    names = [_ANSWERS.c[key].name for key in (*columns, "updated_at")]  # unknown: KeyError
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    return f"UPDATE {_ANSWERS.name} SET {assignments} WHERE id = ?"
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -191,18 +203,18 @@ def _key_row(
 ) -> tuple[Criterion, str, dict[str, Any] | None]:
     """The criterion, the akt's reference and the stored answer as plain values (or None),
     in one query: this runs on every answer key."""
-    row = connection.execute(
-        _KEY_ROW,
-        {"review_id": review_id, "criterion_id": criterion_id, "case_file_id": case_file_id},
-    ).first()
+    row = _KEY_ROW.first(connection, review_id=review_id, criterion_id=criterion_id,
+                         case_file_id=case_file_id)
     if row is None:
         writable_review(session, review_id, "svaren")  # names a missing review first
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
     if row[0] == SIGNED:
         writable_review(session, review_id, "svaren")
-    answer = row[_ANSWER_AT:]
-    existing = (dict(zip(_ANSWERS.c.keys(), answer, strict=True))
-                if answer[0] is not None else None)  # the answer's id: NULL when none
+    existing = None
+    if row[_ANSWER_AT] is not None:  # the answer's id: NULL when there is none
+        existing = dict(zip(_KEY_ANSWER_COLUMNS, row[_ANSWER_AT:], strict=True))
+        for name in _DATES:
+            existing[name] = read_value(connection, _ANSWERS.c[name], existing[name])
     return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing
 
 
@@ -232,7 +244,8 @@ def _write(
     criterion_id: str, existing: dict[str, Any] | None, new: dict[str, Any], *,
     label: dict[str, str],
 ) -> AnswerView:
-    """Insert or update one answer and log it, with plain statements (no unit of work)."""
+    """Insert or update one answer and log it, with plain statements run by the driver (no
+    unit of work); values are stored as SQLAlchemy stores them."""
     now = utcnow()
     if existing is None:
         answer_id = new_id()
@@ -240,7 +253,9 @@ def _write(
                "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
                "start_date": None, "end_date": None, "number": None, "computed_value": "",
                "override_reason": "", "comment": "", **new}
-        connection.execute(_INSERT_ANSWER, row)
+        driver(connection).execute(_INSERT_ANSWER, [
+            stored_value(connection, _ANSWERS.c[name], row[name]) for name in _INSERT_COLUMNS
+        ])
         changes, action = changelog.diff({}, new), "create"
     else:
         answer_id = existing["id"]
@@ -248,7 +263,11 @@ def _write(
         row = {**existing, **new}
         if not changes:
             return _view_of(row)
-        connection.execute(_UPDATE_ANSWER, {**new, "updated_at": now, "answer_id": answer_id})
+        columns = tuple(new)
+        driver(connection).execute(_update_sql(columns), [
+            *(stored_value(connection, _ANSWERS.c[name], new[name]) for name in columns),
+            stored_value(connection, _ANSWERS.c.updated_at, now), answer_id,
+        ])
         action = "update"
     changelog.append(session, review_id=review_id, entity="answer", entity_id=answer_id,
                      action=action, changes={**label, **changes})

@@ -1,20 +1,25 @@
-"""Writing many rows at once: a population of 10,000 akter, a sample of 3,000.
+"""Writing past SQLAlchemy where its overhead outweighs SQLite's own work.
 
-SQLAlchemy handles each row's parameters in Python (type processing, a dictionary per row),
-which for a whole population cost more than SQLite's own work. These helpers let a store
-module hand the rows to the driver's ``executemany`` as plain tuples, inside the session's
-transaction, with values stored exactly as SQLAlchemy would have stored them.
+Two places: many rows at once (a population of 10,000 akter, a sample of 3,000), where
+SQLAlchemy handles each row's parameters in Python, and the few statements of one answer key,
+where building and executing a statement through SQLAlchemy took several times what SQLite
+took to run it. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
+statement) and plain values to the sqlite3 driver inside the session's transaction, with values
+stored and read exactly as SQLAlchemy stores and reads them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Table
+from sqlalchemy import Column, Connection, Dialect, Executable, Table
+from sqlalchemy.dialects import sqlite
 
 
 def insert_sql(table: Table, columns: Sequence[str]) -> str:
@@ -31,9 +36,50 @@ def stored_value(connection: Connection, column: Column[Any], value: Any) -> Any
     """``value`` as SQLAlchemy stores it in ``column`` on this connection's dialect (a
     timestamp as its text, for example), for rows written past SQLAlchemy's parameter handling.
     """
-    dialect = connection.dialect
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process(value) if process is not None else value
+    process = _processors(column, connection.dialect)[0]
+    return process(value) if process is not None and value is not None else value
+
+
+def read_value(connection: Connection, column: Column[Any], stored: Any) -> Any:
+    """A value of ``column`` read past SQLAlchemy, as SQLAlchemy would have returned it (a
+    date from its text, for example)."""
+    process = _processors(column, connection.dialect)[1]
+    return process(stored) if process is not None and stored is not None else stored
+
+
+@functools.lru_cache(maxsize=128)
+def _processors(column: Column[Any], dialect: Dialect) -> tuple[Any, Any]:
+    """The column type's bind and result processors on a dialect, looked up once."""
+    kind = column.type.dialect_impl(dialect)
+    return kind.bind_processor(dialect), kind.result_processor(dialect, None)
+
+
+def driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy connection: statements run on it are part of
+    the same transaction."""
+    return cast(sqlite3.Connection, connection.connection.driver_connection)
+
+
+class DriverStatement:
+    """A SQLAlchemy statement compiled once for SQLite and run by the driver.
+
+    For the statements of one answer key: SQLAlchemy's own handling of an execution cost
+    several times what SQLite took to run the statement. The SQL is SQLAlchemy's, so it stays
+    in step with the models; values go in and come out as the driver has them (see
+    ``stored_value`` and ``read_value``).
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        compiled = statement.compile(dialect=sqlite.dialect())
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ())
+
+    def first(self, connection: Connection, **values: Any) -> tuple[Any, ...] | None:
+        """The first row for the values of the statement's bound parameters, or None."""
+        row: tuple[Any, ...] | None = driver(connection).execute(
+            self.sql, [values[name] for name in self.names]
+        ).fetchone()
+        return row
 
 
 def new_ids(count: int) -> list[str]:

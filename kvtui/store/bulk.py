@@ -73,11 +73,15 @@ class DriverStatement:
         compiled = statement.compile(dialect=sqlite.dialect())
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
+        # Values given in the statement itself (a LIMIT); the others must be passed.
+        self.fixed = {name: value for name, value in compiled.params.items()
+                      if value is not None}
 
     def first(self, connection: Connection, **values: Any) -> tuple[Any, ...] | None:
         """The first row for the values of the statement's bound parameters, or None."""
+        given = {**self.fixed, **values}
         row: tuple[Any, ...] | None = driver(connection).execute(
-            self.sql, [values[name] for name in self.names]
+            self.sql, [given[name] for name in self.names]
         ).fetchone()
         return row
 

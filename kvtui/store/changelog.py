@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.models import ChangeLog, new_id, utcnow
 
 GENESIS = "0" * 64
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
-# Built once: ``append`` runs on every answer key, and building a statement cost more than
-# running it. The last entry is found through the unique index on ``seq``.
-_LAST_ENTRY = select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
-_INSERT_ENTRY = insert(_LOG)
+# ``append`` runs on every answer key: its two statements are compiled once and run by the
+# driver (kvtui.store.bulk), since SQLAlchemy's handling of each cost more than running it. The
+# last entry is found through the unique index on ``seq``.
+_LAST_ENTRY = DriverStatement(
+    select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
+)
+_INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
 
 
 @functools.cache
@@ -74,12 +77,12 @@ def append(
 ) -> ChangeLog:
     """Add an entry to the log inside the caller's transaction (the caller commits)."""
     connection = session.connection()
-    last = connection.execute(_LAST_ENTRY).first()
-    prev_hash = last.hash if last else GENESIS
+    last = _LAST_ENTRY.first(connection)
+    prev_hash = last[1] if last else GENESIS
     now = utcnow()
     entry = ChangeLog(
         id=new_id(),  # given, not defaulted: pydantic inspects a default factory on every call
-        seq=(last.seq + 1) if last else 1,
+        seq=(last[0] + 1) if last else 1,
         review_id=review_id,
         entity=entity,
         entity_id=entity_id,
@@ -95,7 +98,9 @@ def append(
     )
     entry.hash = entry_hash(prev_hash, entry)
     # A plain insert in the caller's transaction: this runs on every answer key.
-    connection.execute(_INSERT_ENTRY, {c.key: getattr(entry, c.key) for c in _LOG.c})
+    driver(connection).execute(
+        _INSERT_ENTRY, [stored_value(connection, c, getattr(entry, c.key)) for c in _LOG.c]
+    )
     return entry
 
 

@@ -467,6 +467,10 @@ _SIX_DIGITS = re.compile(r"\d{6}")
 # personnummer) or a digit, E and a sign (Excel's 1,91212E+11). Searched once over a row's
 # fields joined, so a row without either passes with one search.
 _SUSPECT = re.compile(r"\d{6}|\d[eE][+-]")
+# What a reference must hold for the reference checks to find something: a personnummer in any
+# written form has six digits, perhaps a separator, and four more (an eight-digit date ends in
+# six); Excel's number has a digit, E and a sign. Most references ("BoU-000123") have neither.
+_SUSPECT_REFERENCE = re.compile(r"[0-9]{6}[^0-9]*[0-9]{4}|\d[eE][+-]")
 
 
 @dataclass
@@ -604,6 +608,7 @@ def _build(
     problem_names = [header_names[position] or f"kolumn {position + 1}"
                      for position in positions]
     suspect = _SUSPECT.search
+    suspect_reference = _SUSPECT_REFERENCE.search
     for line, row in zip(table.line_numbers, table.rows, strict=True):
         if len(row) != width:
             if len(row) < width and not table.padded:
@@ -628,7 +633,8 @@ def _build(
                     "skiljetecken och citattecken på raden.",
                 )
                 continue
-        values = [_clean(value) for value in row[:width]]
+        values = [value.strip() if "\r" not in value else _clean(value)
+                  for value in row[:width]]
         attribute_values = [values[position] for position in positions]
         attributes = dict(zip(attribute_names, attribute_values, strict=True))
         if suspect("\x00".join(attribute_values)):  # else no attribute has anything to find
@@ -638,7 +644,9 @@ def _build(
             continue
         reference = values[index]
         id_header = header_names[index]
-        if not check.reference(line, id_header, reference):
+        if (not reference or suspect_reference(reference)) and not check.reference(
+            line, id_header, reference
+        ):
             continue
         if reference in seen:
             check.add(

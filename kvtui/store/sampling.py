@@ -94,7 +94,8 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
     sample = _sample_row(session, review_id)
     if sample is None:
         return None
-    rows = session.exec(
+    # Plain rows through the session's connection: thousands of them for a large sample.
+    rows = session.connection().execute(
         select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
                SampleItem.replaced_reason, CaseFile.attributes_json)
         .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))

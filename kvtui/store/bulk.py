@@ -77,6 +77,13 @@ class DriverStatement:
         self.fixed = {name: value for name, value in compiled.params.items()
                       if value is not None}
 
+    def all(self, connection: Connection, **values: Any) -> list[tuple[Any, ...]]:
+        """Every row for the values of the statement's bound parameters."""
+        given = {**self.fixed, **values}
+        return driver(connection).execute(
+            self.sql, [given[name] for name in self.names]
+        ).fetchall()
+
     def first(self, connection: Connection, **values: Any) -> tuple[Any, ...] | None:
         """The first row for the values of the statement's bound parameters, or None."""
         given = {**self.fixed, **values}

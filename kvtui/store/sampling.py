@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
@@ -21,7 +22,7 @@ from kvtui.domain.sampling import (
     next_replacement,
 )
 from kvtui.store import changelog
-from kvtui.store.bulk import insert_sql, new_ids, paused_gc, stored_value
+from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.models import CaseFile, Sample, SampleItem, utcnow
@@ -44,6 +45,21 @@ def population(session: Session, review_id: str) -> list[PopulationItem]:
     return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
+# Run by the driver (kvtui.store.bulk): 10,000 rows through SQLAlchemy's result handling took
+# longer than SQLite took to read them.
+_POPULATION_KEYS = DriverStatement(
+    select(CaseFile.id, CaseFile.reference)
+    .where(col(CaseFile.review_id) == bindparam("review_id"))
+    .order_by(col(CaseFile.position))
+)
+_POPULATION_STRATA = DriverStatement(
+    select(CaseFile.id, CaseFile.reference,
+           func.json_extract(CaseFile.attributes_json, bindparam("path")))
+    .where(col(CaseFile.review_id) == bindparam("review_id"))
+    .order_by(col(CaseFile.position))
+)
+
+
 def _drawing_population(
     session: Session, review_id: str, stratify_by: str | None
 ) -> tuple[list[PopulationItem], dict[str, str]]:
@@ -54,22 +70,16 @@ def _drawing_population(
     10,000 akter the larger part of a draw). An attribute name that a JSON path cannot quote
     is read the ordinary way.
     """
+    connection = session.connection()
     if not stratify_by:
-        rows = session.connection().execute(
-            select(CaseFile.id, CaseFile.reference).where(CaseFile.review_id == review_id)
-            .order_by(col(CaseFile.position))
-        ).all()
-        return [PopulationItem(reference) for _, reference in rows], dict(
-            (reference, case_file_id) for case_file_id, reference in rows
-        )
+        keys = _POPULATION_KEYS.all(connection, review_id=review_id)
+        return [PopulationItem(reference) for _, reference in keys], {
+            reference: case_file_id for case_file_id, reference in keys
+        }
     if '"' in stratify_by or "\\" in stratify_by:
         items = population(session, review_id)
         return items, _ids_by_reference(session, review_id)
-    rows = session.connection().execute(
-        select(CaseFile.id, CaseFile.reference,
-               func.json_extract(CaseFile.attributes_json, f'$."{stratify_by}"'))
-        .where(CaseFile.review_id == review_id).order_by(col(CaseFile.position))
-    ).all()
+    rows = _POPULATION_STRATA.all(connection, review_id=review_id, path=f'$."{stratify_by}"')
     items = [
         PopulationItem(reference, {stratify_by: value} if value is not None else {})
         for _, reference, value in rows

@@ -59,7 +59,8 @@ FIRST_FRAME = textwrap.dedent(
     from kvtui.tui.app import make_app
     from kvtui.tui.screens.reviews import ReviewsScreen
 
-    HEAVY = ("alembic", "sqlalchemy", "sqlmodel", "kvtui.store.models", "typer._adapters")
+    HEAVY = ("alembic", "sqlalchemy", "sqlmodel", "kvtui.store.models", "typer._adapters",
+             "reportlab", "pyhanko", "openpyxl")
     seen = []
     fill = ReviewsScreen._fill_table
 
@@ -97,6 +98,8 @@ def test_first_frame_is_drawn_before_the_orm_loads(demo_store: Path) -> None:
     assert found["titles"] == [TITLE]
     # After the first frame: the ORM is loaded in the background and the start backup made.
     assert {"sqlalchemy", "sqlmodel", "kvtui.store.models"} <= set(found["after"])
+    # The PDF, signing and Excel libraries load only when a report or file is made.
+    assert not {"reportlab", "pyhanko", "openpyxl"} & set(found["after"])
     assert len(list_backups(demo_store)) == 1  # the fixture's first open made none
     assert not running_marker(demo_store).exists()
 

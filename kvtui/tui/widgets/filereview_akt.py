@@ -40,7 +40,7 @@ from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
 from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
 from kvtui.tui.widgets.filereview_list import CriteriaList
-from kvtui.tui.widgets.filereview_text import KeptText
+from kvtui.tui.widgets.filereview_text import KeptText, LineText
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; svaren kan inte ändras."
 ANSWER_HINT = "Svara med j (Ja), d (Delvis), n (Nej) eller e (Ej aktuellt)."
@@ -88,7 +88,7 @@ class AktView(Vertical):
         self._day = date.today()
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
-        self._title = Static("", id="fr-title", markup=False)
+        self._title = LineText(id="fr-title")
         self._attributes = Static("", id="fr-attributes", markup=False)
         self._list = CriteriaList(id="fr-criteria")
         self._detail = KeptText(id="fr-detail")
@@ -242,7 +242,7 @@ class AktView(Vertical):
                              (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
         right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
         gap = max(title.size.width - left.cell_len - right.cell_len, 2)
-        title.update(Text.assemble(left, " " * gap, right), layout=False)
+        title.show(Text.assemble(left, " " * gap, right))
 
     def on_resize(self) -> None:
         """The progress sits at the right edge: place it again."""

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+from rich.segment import Segment
+from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual, VisualType, visualize
 from textual.widget import Widget
+from textual.widgets import Static
 
 KEPT = 256  # texts kept; more are dropped all at once (a long session's comments)
 
@@ -61,3 +64,48 @@ class KeptText(Widget):
         if y < len(lines):
             return lines[y]
         return Strip.blank(width, self.visual_style.rich_style)
+
+
+class LineText(Static):
+    """One line of text that changes often, drawn straight from its segments.
+
+    A Static (its ``content`` is the text on show), but its line is drawn with Rich rather
+    than Textual's text layout, which for the progress line, new on every answering key, cost
+    more than the rest of its update. Longer text ends in an ellipsis. Give it a height of one
+    line in CSS.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._text = Text()
+        self._strip: Strip | None = None
+
+    @property
+    def content(self) -> Text:
+        """The text on show."""
+        return self._text
+
+    def show(self, text: Text) -> None:
+        """Show ``text`` on the line (no new layout: the line keeps its size)."""
+        self._text = text
+        self._strip = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """A new theme or focus style: draw the line again."""
+        super().notify_style_update()
+        self._strip = None
+
+    def render_line(self, y: int) -> Strip:
+        """The line, drawn once for each text and width."""
+        width = self.size.width
+        if y > 0:
+            return Strip.blank(width, self.rich_style)
+        strip = self._strip
+        if strip is None or strip.cell_length != width:
+            text = self._text.copy()
+            text.truncate(width, overflow="ellipsis", pad=True)
+            segments = [part for part in text.render(self.app.console) if part.text != "\n"]
+            strip = Strip(Segment.apply_style(segments, self.rich_style), width)
+            self._strip = strip
+        return strip

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -560,8 +561,10 @@ def test_xlsx_with_a_wrong_size_record_is_read_in_full(tmp_path: Path) -> None:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:B6" />' in content
-                content = content.replace(b'<dimension ref="A1:B6" />', b'<dimension ref="A1" />')
+                # openpyxl writes the element with or without a space before "/>".
+                content, found = re.subn(rb'<dimension ref="A1:B6"\s*/>',
+                                         b'<dimension ref="A1" />', content)
+                assert found == 1
             target.writestr(item, content)
     result = read_case_files(bad.read_bytes(), "fel.xlsx", id_column="Referens")
     assert [r for r, _ in result.case_files] == [f"FV-{i}" for i in range(1, 6)]

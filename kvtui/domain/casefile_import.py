@@ -471,6 +471,16 @@ _SUSPECT = re.compile(r"\d{6}|\d[eE][+-]")
 # written form has six digits, perhaps a separator, and four more (an eight-digit date ends in
 # six); Excel's number has a digit, E and a sign. Most references ("BoU-000123") have neither.
 _SUSPECT_REFERENCE = re.compile(r"[0-9]{6}[^0-9]*[0-9]{4}|\d[eE][+-]")
+# For a whole column at once: each byte of the values' UTF-8, joined by NUL, becomes its class
+# (an ASCII digit "0", E or e "e", a sign "+", NUL itself, anything else "."), so that the
+# searches are plain substring searches, or a regular expression with a literal start. Only
+# ASCII digits matter: the personnummer and Excel checks look for nothing else.
+_CLASSES = bytes(
+    ord("0") if chr(code) in "0123456789" else ord("e") if chr(code) in "eE"
+    else ord("+") if chr(code) in "+-" else 0 if code == 0 else ord(".")
+    for code in range(256)
+)
+_SUSPECT_REFERENCE_CLASSES = re.compile(rb"0{6}[^0\x00]*0{4}")
 
 
 @dataclass
@@ -592,11 +602,57 @@ def build_case_files(
     return _build(table, id_column, source=source, today=today)[0]
 
 
+def _classes(values: list[str]) -> bytes:
+    """The values joined by NUL (which no value holds, so no match spans two), as classes."""
+    return "\x00".join(values).encode("utf-8", "surrogatepass").translate(_CLASSES)
+
+
+def _clean_files(table: Table, index: int) -> list[tuple[str, dict[str, str]]] | None:
+    """The case files of a table in which no row has anything to report, checked column by
+    column; None when some row might have (the row-by-row check then finds and words it).
+
+    The usual file has no problem at all, and a few searches of each column's values at once
+    (``_classes``) clear 10,000 rows, where a regular expression per field took most of the
+    time of checking a file.
+    """
+    rows = table.rows
+    width = len(table.headers)
+    if not rows or any(len(row) != width for row in rows):
+        return None
+    columns: list[list[str]] = []
+    for column in zip(*rows, strict=True):
+        if "\r" in "\x00".join(column):
+            return None  # line breaks to make plain: the row-by-row way does it
+        columns.append([value.strip() for value in column])
+    references = columns[index]
+    if not all(references) or len(set(references)) != len(references):
+        return None
+    classes = _classes(references)
+    if b"0e+" in classes or _SUSPECT_REFERENCE_CLASSES.search(classes):
+        return None
+    attributes = [columns[position] for position in range(width) if position != index]
+    for values in attributes:
+        classes = _classes(values)
+        if b"000000" in classes or b"0e+" in classes:
+            return None
+    if not attributes:
+        return [(reference, {}) for reference in references]
+    names = [table.headers[position] for position in range(width) if position != index]
+    return [
+        (reference, dict(zip(names, values, strict=True)))
+        for reference, values in zip(references, zip(*attributes, strict=True), strict=True)
+    ]
+
+
 def _build(
     table: Table, id_column: str, *, source: str, today: date | None
 ) -> tuple[list[tuple[str, dict[str, str]]], list[int]]:
     check = _Checker(source, today or date.today())  # once, not for every field
     index = _check_headers(table, id_column, check)
+    if index is not None and not check.problems:
+        clean = _clean_files(table, index)
+        if clean is not None:
+            return clean, list(table.line_numbers)
     width = len(table.headers)
     header_names = table.headers
     seen: dict[str, int] = {}

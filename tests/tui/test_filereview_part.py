@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from kvtui.store.answers import answers_for, not_applicable, review_criteria
@@ -211,3 +212,23 @@ async def test_override_needs_a_reason_and_comment_is_saved(store: Store, sample
     with store.session() as session:
         sample = current_sample(session, review_id)
     assert sample is not None and len(sample.active) == 3
+
+
+async def test_keys_typed_in_a_burst_answer_in_order(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
+    """Keys that arrive faster than they are handled still act in the order typed: ↓ ↓ j
+    answers the third criterion, and j after . belongs to the next akt."""
+    review_id, akter = sampled
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        view = _part(app).akt_view
+        criteria = [view_.id for view_ in view._criteria]
+        for key in ("down", "down", "j", "full_stop", "n"):  # posted at once, no waiting
+            app.post_message(events.Key(key, None))
+        await pilot.pause(0.5)
+        assert view.akt_index == 1
+    with store.session() as session:
+        first, second = answers_for(session, akter[0]), answers_for(session, akter[1])
+    assert {criteria.index(cid): answer.value for cid, answer in first.items()} == {2: "ja"}
+    assert [answer.value for answer in second.values()] == ["nej"]

@@ -51,18 +51,16 @@ _AKT_KEYS = Binding.Group("Akt")
 class AktView(Vertical):
     """One sampled akt: its reference and attributes, the criteria and their answers."""
 
-    # The answering keys are priority bindings: the app runs them as the key arrives, instead
-    # of after the key has travelled down to the list of criteria and back up through every
-    # container (a seventh of a key's time). Nothing inside the view takes letters.
+    # Not priority bindings, though those would skip the key's trip down to the list of
+    # criteria and back up: a priority key is handled as it arrives, ahead of keys typed before
+    # it that are still on their way (↓ then j would answer the criterion above the one meant).
     BINDINGS = [
-        Binding("j", "answer('ja')", "Ja", group=_ANSWER_KEYS, id="filereview.answer.ja",
-                priority=True),
+        Binding("j", "answer('ja')", "Ja", group=_ANSWER_KEYS, id="filereview.answer.ja"),
         Binding("d", "answer('delvis')", "Delvis", group=_ANSWER_KEYS,
-                id="filereview.answer.delvis", priority=True),
-        Binding("n", "answer('nej')", "Nej", group=_ANSWER_KEYS, id="filereview.answer.nej",
-                priority=True),
+                id="filereview.answer.delvis"),
+        Binding("n", "answer('nej')", "Nej", group=_ANSWER_KEYS, id="filereview.answer.nej"),
         Binding("e", "answer('ej_aktuellt')", "Ej aktuellt", group=_ANSWER_KEYS,
-                id="filereview.answer.ej_aktuellt", priority=True),
+                id="filereview.answer.ej_aktuellt"),
         # Not in the footer, which is full at 80 columns: the line under the list says what
         # Enter does for the criterion at hand (dates, a number, or Ej aktuellt).
         Binding("enter", "fill_in", "Fyll i", show=False, tooltip="Datum, antal eller Ej aktuellt",

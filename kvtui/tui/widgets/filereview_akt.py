@@ -10,7 +10,7 @@ decided by ``kvtui.domain.answers`` and the store; this view only shows and asks
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -254,7 +254,11 @@ class AktView(Vertical):
         if view is None:
             detail.show(None, str)
             return
-        key = (view, self._answers.get(view.id), self._reasons.get(view.id))
+        key: Hashable = (view, self._answers.get(view.id), self._reasons.get(view.id))
+        try:
+            hash(key)
+        except TypeError:  # a template value that cannot be hashed: draw it every time
+            key = object()
         detail.show(key, lambda: self._detail_text(view))
 
     def _detail_text(self, view: CriterionView) -> Text:

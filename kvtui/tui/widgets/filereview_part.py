@@ -11,7 +11,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
 
 from kvtui.domain.filereview import CriterionView
 from kvtui.store.answers import applicability_day, review_criteria
@@ -45,13 +46,30 @@ class FileReviewPart(WorkspacePart):
         super().__init__(store, review_id, id=id)
         self._criteria: list[CriterionView] = []
         self._ready = False
+        self._current = "fr-empty"
 
     def compose(self) -> ComposeResult:
-        with ContentSwitcher(id="fr-views", initial="fr-empty"):
-            yield Static(NO_SAMPLE, id="fr-empty", classes="part-text")
-            yield AktView(self.store, self.review_id, id="fr-akt")
-            yield MatrixView(self.store, self.review_id, id="fr-matrix")
-            yield ResultsView(self.store, self.review_id, id="fr-results")
+        # The views are the part's own children, one shown at a time, rather than children of
+        # a ContentSwitcher: every answering key travels up through each container on its way
+        # to its binding, and every frame draws each container again.
+        views: list[Widget] = [
+            Static(NO_SAMPLE, id="fr-empty", classes="part-text"),
+            AktView(self.store, self.review_id, id="fr-akt"),
+            MatrixView(self.store, self.review_id, id="fr-matrix"),
+            ResultsView(self.store, self.review_id, id="fr-results"),
+        ]
+        for view in views:
+            view.add_class("fr-view")
+            view.display = view.id == self._current
+        yield from views
+
+    def _switch(self, widget_id: str) -> None:
+        """Show the view with ``widget_id`` and hide the others."""
+        if widget_id == self._current:
+            return
+        self._current = widget_id
+        for view in self.query_children(".fr-view"):
+            view.display = view.id == widget_id
 
     # --- what is on show -----------------------------------------------------------------------
 
@@ -73,12 +91,11 @@ class FileReviewPart(WorkspacePart):
     @property
     def current_view(self) -> str:
         """"akt", "matrix", "results", or "" while there is nothing to review."""
-        current = self.query_one("#fr-views", ContentSwitcher).current
-        return next((name for name, widget_id in _VIEWS.items() if widget_id == current), "")
+        return next((name for name, widget_id in _VIEWS.items() if widget_id == self._current),
+                    "")
 
     def reload(self) -> None:
         """Read the sample, the criteria and the answer counts again and show them."""
-        switcher = self.query_one("#fr-views", ContentSwitcher)
         empty = self.query_one("#fr-empty", Static)
         try:
             with self.store.session() as session:
@@ -88,12 +105,12 @@ class FileReviewPart(WorkspacePart):
                 day = applicability_day(session, self.review_id)
         except NotFound as error:
             empty.update(str(error))
-            switcher.current = "fr-empty"
+            self._switch("fr-empty")
             self._ready = False
             return
         if sample is None or not sample.active or not criteria:
             empty.update(NO_SAMPLE if sample is None or not sample.active else NO_CRITERIA)
-            switcher.current = "fr-empty"
+            self._switch("fr-empty")
             self._ready = False
             self.refresh_bindings()
             return
@@ -106,7 +123,7 @@ class FileReviewPart(WorkspacePart):
         elif view == "results":
             self.results_view.reload()
         else:
-            switcher.current = _VIEWS["akt"]
+            self._switch(_VIEWS["akt"])
         self.refresh_bindings()
         if self._takes_focus():
             self.focus()
@@ -144,7 +161,7 @@ class FileReviewPart(WorkspacePart):
         return True
 
     def _show(self, view: str) -> None:
-        self.query_one("#fr-views", ContentSwitcher).current = _VIEWS[view]
+        self._switch(_VIEWS[view])
         self.focus()
 
     def action_toggle_view(self, view: str) -> None:

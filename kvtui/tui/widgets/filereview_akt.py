@@ -349,7 +349,15 @@ class AktView(Vertical):
         if view.id not in self._answers:
             self._answered += 1
         self._answers[view.id] = saved
-        self.criteria_list.set_answer(self._criteria.index(view), self._answer_cell(view))
+        row = self._criteria.index(view)
+        rows = self.criteria_list
+        if row == rows.cursor_row and row < len(self._criteria) - 1:
+            # The usual key: the answer and the cursor's step down in one repaint of the list.
+            rows.set_answer(row, self._answer_cell(view), move_to=row + 1)
+            self._show_progress()
+            self._show_detail()
+            return True
+        rows.set_answer(row, self._answer_cell(view))
         self._show_progress()
         self._advance()
         return True

@@ -99,10 +99,14 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, len(questions) + 1)
         self.refresh()
 
-    def set_answer(self, row: int, answer: Text) -> None:
-        """Show a new answer in one row; repaints that row only."""
+    def set_answer(self, row: int, answer: Text, *, move_to: int | None = None) -> None:
+        """Show a new answer in one row; repaints that row only. With ``move_to`` the cursor
+        moves there in the same repaint (the usual answering key: one refresh, not two)."""
         self._answers[row] = answer
-        self._repaint(row)
+        if move_to is None:
+            self._repaint(row)
+        else:
+            self.move_cursor(move_to, also=row)
 
     def set_answers(self, answers: list[Text]) -> None:
         """Show a new answer in every row (another akt); one repaint of the rows on show."""
@@ -119,13 +123,14 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         if lines:
             self.refresh(*lines)
 
-    def move_cursor(self, row: int) -> None:
-        """Put the cursor on ``row``, scrolling it into view; repaints the two rows only."""
+    def move_cursor(self, row: int, *, also: int | None = None) -> None:
+        """Put the cursor on ``row``, scrolling it into view; repaints the two rows only (and
+        the row ``also``, in the same refresh)."""
         if not self._questions:
             return
         row = min(max(row, 0), len(self._questions) - 1)
         old, self._cursor = self._cursor, row
-        self._repaint(old, row)
+        self._repaint(old, row, *(() if also is None else (also,)))
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:

@@ -241,6 +241,8 @@ def _stored_sign_off(path: Path, digest: str) -> dict[str, Any] | None:
 def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
                    trust_given: bool) -> tuple[bool, list[str]]:
     """The verdict in Swedish, and whether the file passes."""
+    from kvtui.domain.signoff import file_passes
+
     def yes(flag: bool) -> str:
         return "ja" if flag else "NEJ"
 
@@ -272,8 +274,8 @@ def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
                         "eller signerad på en annan dator)." if not verdict.signed else
                         "Filen finns inte i databasen; ange --trust för att kontrollera "
                         "signaturen mot en betrodd utfärdare.")
-    ok = (match is not None or (signature_ok and trust_given)) and (
-        not verdict.signed or verdict.ok)
+    ok = file_passes(signed=verdict.signed, signature_ok=signature_ok,
+                     trust_checked=trust_given, in_store=match is not None)
     for problem in dict.fromkeys(problems):
         lines.append(f"Obs: {problem}")
     lines.append("Resultat:            GODKÄND" if ok else "Resultat:            UNDERKÄND")

@@ -269,3 +269,17 @@ class ReopeningView:
     reason: str
     actor: str
     at: datetime
+
+
+def file_passes(*, signed: bool, signature_ok: bool, trust_checked: bool,
+                in_store: bool) -> bool:
+    """Whether ``kvtui verify`` accepts a report file.
+
+    A file passes when it is the very file a sign-off in the store recorded, or when it
+    carries a signature that is intact, covers the whole file and chains to a certificate the
+    user said to trust (a committee reading the report without the auditor's store). A signed
+    file must always have a sound signature, whatever the store says.
+    """
+    if signed and not signature_ok:
+        return False
+    return in_store or (signed and signature_ok and trust_checked)

@@ -114,6 +114,7 @@ def sign(
     """
     from kvtui.paths import exports_dir
     from kvtui.report.release import sign_and_export
+    from kvtui.report.signature import SigningError  # pyHanko loads only when signing
 
     secret = _passphrase(p12, passphrase_env)
     certificate = Path(p12).expanduser() if p12 else None
@@ -126,14 +127,10 @@ def sign(
                     approver_name=approver or "", approver_role=approver_role or "",
                     p12=certificate, passphrase=secret, output=output,
                     factcheck_appendix=appendix)
-        except _expected_errors() as error:
+        except (*_expected_errors(), SigningError) as error:
             fail(str(error))
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
-        except Exception as error:
-            if type(error).__name__ == "SigningError":
-                fail(str(error))
-            raise
     signed = done.sign_off
     assert signed is not None
     typer.echo(f"Granskningen är signerad (version {signed.version}) och låst.")

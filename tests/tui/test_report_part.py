@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
+from textual.worker import WorkerFailed
 
 from kvtui.store.database import Store, open_store
 from kvtui.store.demo import create_demo
@@ -227,3 +229,38 @@ async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         assert (data.version, data.signed) == (2, False)
         assert data.reopen_reason == "Nämnden bad om komplettering"
         assert "version 2" in str(part.query_one("#report-summary", Static).content)
+
+
+async def test_sign_off_with_a_wrong_passphrase_says_so_and_locks_nothing(
+        store: Store, demo_id: str, exports: Path, tmp_path: Path) -> None:
+    from tests.report.pki import make_identity
+
+    folder = tmp_path / "pki"
+    folder.mkdir()
+    identity = make_identity(folder)
+    app = make_app(store, open_review=demo_id)
+    notes = _notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SignOffDialog)
+        dialog.query_one("#signoff-p12").value = str(identity.p12)  # type: ignore[attr-defined]
+        dialog.query_one("#signoff-passphrase").value = "fel"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "signeras digitalt" in str(app.screen.query_one("#confirm-question",
+                                                                 Static).content)
+        await pilot.press("j")
+        for worker in part.workers:
+            with contextlib.suppress(WorkerFailed):
+                await worker.wait()
+        await pilot.pause()
+        await pilot.pause()
+        assert any("lösenord" in note.lower() for note in notes), notes
+        assert part.last_path is None
+        with store.session() as session:
+            assert not load_report_data(session, demo_id).signed
+    assert not list(exports.glob("*.pdf"))

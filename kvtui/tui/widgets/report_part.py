@@ -344,8 +344,9 @@ class ReportPart(WorkspacePart):
         if event.state == WorkerState.ERROR:
             self.query_one("#report-progress").display = False
             error = event.worker.error
-            if isinstance(error, InvalidInput | NotFound) or type(error).__name__ == (
-                    "SigningError"):
+            from kvtui.report.signature import SigningError  # light: no pyHanko until used
+
+            if isinstance(error, InvalidInput | NotFound | SigningError):
                 message = str(error)
             elif isinstance(error, OSError):
                 message = f"Filen kunde inte skrivas: {error.strerror or error}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
@@ -21,7 +22,6 @@ from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.idnumber_guard import IdNumberWarning
 from kvtui.tui.widgets.interviews_part import InterviewsPart
-from kvtui.tui.widgets.judgement_editor import SAVE_DELAY
 from tests.testdata import PERSONNUMMER_FILE
 
 SIZE = (80, 24)
@@ -100,8 +100,12 @@ async def test_bad_input_is_shown_in_the_dialog_and_nothing_is_saved(
 
 
 async def test_notes_are_saved_after_typing_without_a_save_key(
-    store: Store, review_id: str
+    store: Store, review_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A longer pause than the app's, so that "not saved while still typing" holds however
+    # busy the machine running the test is.
+    delay = 2.0
+    monkeypatch.setattr("kvtui.tui.widgets.judgement_editor.SAVE_DELAY", delay)
     with store.session() as session:
         interview = add_interview(session, review_id,
                                   InterviewFields(date(2026, 10, 6), ("enhetschef",)))
@@ -114,7 +118,7 @@ async def test_notes_are_saved_after_typing_without_a_save_key(
         await pilot.press(*"Möte varje vecka.")
         await pilot.pause()
         assert _interviews(store, review_id)[0].notes == ""  # not yet: still typing
-        await pilot.pause(SAVE_DELAY + 0.4)
+        await pilot.pause(delay + 0.4)
         assert _interviews(store, review_id)[0].notes == "Möte varje vecka."
         with store.session() as session:
             assert count_entries(session) == before + 1  # one save, one change-log entry

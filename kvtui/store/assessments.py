@@ -43,6 +43,7 @@ from kvtui.store.models import (
     SectionText,
     utcnow,
 )
+from kvtui.store.ordering import move_among
 
 # The evidence_link column that holds each kind of evidence.
 _COLUMNS = {"criterion": "criterion_id", "observation": "observation_id",
@@ -398,15 +399,10 @@ def move_assessment(session: Session, review_id: str, assessment_id: str, offset
         select(Assessment).where(Assessment.section_id == row.section_id)
         .order_by(col(Assessment.position), col(Assessment.created_at))
     ).all())
-    index = next(i for i, a in enumerate(siblings) if a.id == row.id)
-    target = max(0, min(len(siblings) - 1, index + offset))
-    if target == index:
+    moved = move_among(session, siblings, row.id, offset)
+    if moved is None:
         return
-    siblings.insert(target, siblings.pop(index))
-    for position, sibling in enumerate(siblings):
-        if sibling.position != position:
-            sibling.position = position
-            session.add(sibling)
+    index, target = moved
     changelog.append(session, review_id=review_id, entity="assessment", entity_id=row.id,
                      action="move",
                      changes={"section": _heading(section), "position": [index, target]})

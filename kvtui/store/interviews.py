@@ -30,6 +30,7 @@ from kvtui.store.models import (
     ReviewTemplate,
     utcnow,
 )
+from kvtui.store.ordering import move_among
 
 
 def _interview_row(session: Session, review_id: str, interview_id: str) -> Interview:
@@ -340,15 +341,10 @@ def move_observation(session: Session, review_id: str, observation_id: str, offs
         select(Observation).where(Observation.interview_id == row.interview_id)
         .order_by(col(Observation.position), col(Observation.created_at))
     ).all())
-    index = next(i for i, o in enumerate(siblings) if o.id == row.id)
-    target = max(0, min(len(siblings) - 1, index + offset))
-    if target == index:
+    moved = move_among(session, siblings, row.id, offset)
+    if moved is None:
         return
-    siblings.insert(target, siblings.pop(index))
-    for position, sibling in enumerate(siblings):
-        if sibling.position != position:
-            sibling.position = position
-            session.add(sibling)
+    index, target = moved
     changelog.append(session, review_id=review_id, entity="observation", entity_id=row.id,
                      action="move", changes={"position": [index, target]})
     session.commit()

@@ -71,3 +71,32 @@ def stored_reviews(store: Store) -> Callable[[], list[ReviewSummary]]:
             return list_reviews(session)
 
     return read
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the demo store (built once per test process) for one test."""
+    from tests.report.demo_file import demo_copy
+
+    path, _review_id = demo_copy(tmp_path / "demo")
+    opened = open_store(path, backup=False)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def demo_id() -> str:
+    """The demo review's id in ``demo_store``."""
+    from tests.report.demo_file import demo_file
+
+    return demo_file()[1]
+
+
+@pytest.fixture
+def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Exports go to a temporary folder, never the project's exports/."""
+    folder = tmp_path / "exports"
+    monkeypatch.setattr("kvtui.paths.exports_dir", lambda store=None: folder)
+    return folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,34 +23,15 @@ from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.screens.help import help_text
 from kvtui.tui.widgets.factcheck_part import FactCheckPart, column_widths
 from kvtui.tui.widgets.part_base import READ_ONLY
-from tests.report.demo_file import demo_copy, demo_file
 from tests.signing import sign_review
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Drafts go to a temporary folder, never the project's exports/."""
-    folder = tmp_path / "exports"
-    monkeypatch.setattr("kvtui.paths.exports_dir", lambda store=None: folder)
-    return folder
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh copy of the demo store (built once per test run) for one test."""
-    path, _review_id = demo_copy(tmp_path / "demo")
-    opened = open_store(path, backup=False)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture
-def demo_id() -> str:
-    return demo_file()[1]
+def store(demo_store: Store) -> Store:
+    """This module works on the demo review."""
+    return demo_store
 
 
 def _notes(app: KvtuiApp) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,33 +20,14 @@ from kvtui.tui.dialogs.export_method import MethodTextDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.signoff import SignOffDialog
 from kvtui.tui.widgets.report_part import ReportPart, report_warnings, section_lines
-from tests.report.demo_file import demo_copy, demo_file
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Exports go to a temporary folder, never the project's exports/."""
-    folder = tmp_path / "exports"
-    monkeypatch.setattr("kvtui.paths.exports_dir", lambda store=None: folder)
-    return folder
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh copy of the demo store (built once per test run) for one test."""
-    path, _review_id = demo_copy(tmp_path / "demo")
-    opened = open_store(path, backup=False)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture
-def demo_id() -> str:
-    return demo_file()[1]
+def store(demo_store: Store) -> Store:
+    """This module works on the demo review."""
+    return demo_store
 
 
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> ReportPart:

@@ -244,3 +244,24 @@ async def test_sign_off_with_a_wrong_passphrase_says_so_and_locks_nothing(
         with store.session() as session:
             assert not load_report_data(session, demo_id).signed
     assert not list(exports.glob("*.pdf"))
+
+
+async def test_part_on_show_follows_a_change_made_by_another_part(
+        store: Store, demo_id: str) -> None:
+    """A draft sent in the background by Faktagranskning while Rapport is on show: Rapport
+    reads the review again when the change is announced, not only when shown anew."""
+    from kvtui.store.factcheck import send_for_factcheck
+    from kvtui.tui.widgets.factcheck_part import FactCheckPart
+
+    app = make_app(store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        summary = part.query_one("#report-summary", Static)
+        assert "inget utkast skickat" in str(summary.content)
+        with store.session() as session:
+            send_for_factcheck(session, demo_id)
+        factcheck = app.screen.query_one(FactCheckPart)
+        factcheck.post_message(FactCheckPart.Changed(factcheck))
+        await pilot.pause()
+        await pilot.pause()
+        assert "1 utkast skickat" in str(summary.content)

@@ -144,9 +144,15 @@ class WorkspaceScreen(Screen[None]):
         self.show_part(part_id)
 
     @on(WorkspacePart.Changed)
-    def _part_changed(self) -> None:
-        """A part wrote to the store: refresh the review bar and Översikt."""
+    def _part_changed(self, event: WorkspacePart.Changed) -> None:
+        """A part wrote to the store: refresh the review bar and Översikt, and the part on
+        show when the change came from another (a draft sent in the background while the
+        auditor moved on to Rapport)."""
         self.reload()
+        switcher = self.query_one("#part-content", ContentSwitcher)
+        shown = switcher.get_child_by_id(switcher.current) if switcher.current else None
+        if isinstance(shown, WorkspacePart) and shown is not event.part:
+            shown.reload()
 
     @on(OptionList.OptionHighlighted, "#part-list")
     def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -300,7 +300,7 @@ class AssessmentsPart(WorkspacePart):
             empty = not text.strip()
             if empty != was_empty[0]:  # only then does "what is missing" change
                 was_empty[0] = empty
-                self.post_message(self.Changed())
+                self.post_message(self.Changed(self))
 
         return save
 
@@ -379,7 +379,7 @@ class AssessmentsPart(WorkspacePart):
 
     def _changed(self, assessment: str | None = None) -> None:
         self.reload(assessment=assessment)
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
 
     # --- statements -----------------------------------------------------------------------------
 

@@ -213,7 +213,7 @@ class CaseFilesPart(WorkspacePart):
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
 
     # --- the population -------------------------------------------------------------------
 

@@ -169,7 +169,7 @@ class DocumentsPart(WorkspacePart):
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
 
     def action_add(self) -> None:
         """Nytt dokument."""

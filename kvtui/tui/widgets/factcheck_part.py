@@ -278,7 +278,7 @@ class FactCheckPart(WorkspacePart):
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
 
     # --- sending the draft ----------------------------------------------------------------------
 

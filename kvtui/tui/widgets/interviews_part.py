@@ -311,7 +311,7 @@ class InterviewsPart(WorkspacePart):
 
     def _changed(self, select: str | None = None, observation: str | None = None) -> None:
         self.reload(select, observation)
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
 
     # --- interviews ---------------------------------------------------------------------------
 

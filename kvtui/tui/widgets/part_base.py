@@ -55,7 +55,18 @@ class WorkspacePart(Vertical):
     LOCKED_MESSAGE = "Granskningen är signerad och låst och kan inte ändras."
 
     class Changed(Message):
-        """The part changed the review in the store: the workspace shows fresh counts."""
+        """The part changed the review in the store: the workspace shows fresh counts, and
+        the part on show, when another part (a worker finishing late) made the change, reads
+        the review again."""
+
+        def __init__(self, part: WorkspacePart) -> None:
+            super().__init__()
+            self.part = part
+
+        @property
+        def control(self) -> WorkspacePart:
+            """The part that made the change."""
+            return self.part
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
         super().__init__(id=id, classes="workspace-part")

@@ -335,7 +335,7 @@ class ReportPart(WorkspacePart):
                     timeout=15, markup=False)
         if kind == "sign":
             self.reload()
-            self.post_message(self.Changed())
+            self.post_message(self.Changed(self))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed export: say why in Swedish, never a traceback."""
@@ -402,7 +402,7 @@ class ReportPart(WorkspacePart):
             self.notify(f"Granskningen är öppnad igen som version {done.to_version}.",
                         title="Öppnad igen", markup=False)
             self.reload()
-            self.post_message(self.Changed())
+            self.post_message(self.Changed(self))
 
         def collected(reason: str | None) -> None:
             if reason is None:
@@ -426,7 +426,7 @@ class ReportPart(WorkspacePart):
         def closed(changed: bool | None) -> None:
             self.reload()
             if changed:
-                self.post_message(self.Changed())
+                self.post_message(self.Changed(self))
 
         self.app.push_screen(MethodTextDialog(self.store, self.review_id), closed)
 

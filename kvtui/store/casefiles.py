@@ -36,6 +36,11 @@ _INSERT_CASE_FILES = insert_sql(
 )
 
 
+def insert_case_files_sql() -> str:
+    """The driver's INSERT for a population, for a benchmark to store rows the same way."""
+    return _INSERT_CASE_FILES
+
+
 def add_case_files(
     session: Session, review_id: str, rows: Iterable[tuple[str, dict[str, str]]]
 ) -> list[str]:

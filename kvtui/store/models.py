@@ -105,9 +105,10 @@ class CaseFile(Record, table=True):
     """One client's file in the unit's case system, by pseudonymous reference."""
 
     __tablename__ = "case_file"
+    # The unique index also serves lookups by review (no separate index: migration 0005).
     __table_args__ = (UniqueConstraint("review_id", "reference"),)
 
-    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE")
     reference: str
     attributes_json: str = "{}"
     position: int
@@ -131,9 +132,10 @@ class SampleItem(Record, table=True):
     """One akt in a sample, in drawn order, possibly replaced with a reason."""
 
     __tablename__ = "sample_item"
+    # The unique index also serves lookups by sample (no separate index: migration 0005).
     __table_args__ = (UniqueConstraint("sample_id", "case_file_id"),)
 
-    sample_id: str = Field(foreign_key="sample.id", ondelete="CASCADE", index=True)
+    sample_id: str = Field(foreign_key="sample.id", ondelete="CASCADE")
     case_file_id: str = Field(foreign_key="case_file.id", ondelete="CASCADE")
     position: int
     status: str = "active"

@@ -6,7 +6,6 @@ so that what is tested is what the auditor runs.
 
 from __future__ import annotations
 
-import gc
 import sys
 from typing import ClassVar
 
@@ -19,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from kvtui.store.backup import BackupError
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
+from kvtui.tui import heap
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.messages import OpenReview
 from kvtui.tui.screens.reviews import ReviewsScreen
@@ -34,19 +34,6 @@ UNCLEAN_NOTICE = (
 )
 READ_ONLY_NOTICE = "Databasen är öppnad skrivskyddad: du kan läsa men inte ändra något."
 WARM_UP_GROUP = "warm-up"
-
-
-def settle_heap() -> None:
-    """Take everything loaded so far (modules, classes, the ORM's mappings, the widgets on
-    show) out of the cyclic garbage collector's sight.
-
-    Those objects live as long as the app, yet every full collection walked all of them: in
-    Aktgranskning a few full collections per thousand answer keys cost as much as a tenth of
-    the keys' time, and each one stalled a key by tens of milliseconds. Objects made later are
-    collected as usual. The price: what was on show at the time is kept after it closes (the
-first workspace opened, once per run).
-    """
-    gc.freeze()
 
 
 def _command_provider() -> type[Provider]:
@@ -89,7 +76,6 @@ class KvtuiApp(App[None]):
         super().__init__()
         self.store = store
         self._open_review_ref = open_review
-        self._workspace_shown = False
 
     def on_mount(self) -> None:
         self.push_screen(ReviewsScreen(self.store))
@@ -137,9 +123,7 @@ class KvtuiApp(App[None]):
         while isinstance(self.screen, WorkspaceScreen):
             self.pop_screen()
         self.push_screen(WorkspaceScreen(self.store, review_id))
-        if not self._workspace_shown:  # the workspace's modules are loaded by now
-            self._workspace_shown = True
-            self.call_after_refresh(settle_heap)
+        self.call_after_refresh(heap.settle, "workspace")  # its modules are loaded by now
 
     def on_open_review(self, message: OpenReview) -> None:
         """A screen asked for a review; the app owns the stack, so it does the opening."""
@@ -244,7 +228,7 @@ class KvtuiApp(App[None]):
         """Settle the heap once the ORM is loaded; report a failed backup: the auditor must
         know when her safety net is gone."""
         if event.worker.group == WARM_UP_GROUP and event.state == WorkerState.SUCCESS:
-            settle_heap()
+            heap.settle("orm")
             return
         if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
             return

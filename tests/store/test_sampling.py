@@ -34,6 +34,25 @@ def test_draw_is_stored_reproducible_and_logged(review) -> None:
     assert [i.reference for i in again.items] == [i.reference for i in info.items]
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "simple", "size": 13},
+        {"method": "stratified", "fraction": 0.3, "stratify_by": "Placeringsform"},
+        {"method": "systematic", "size": 11},
+    ],
+)
+def test_the_drawn_sample_returned_is_the_one_stored(review, kwargs) -> None:
+    """draw_sample builds its answer from the rows it wrote; it must be what the store holds."""
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, seed="20261206", **kwargs)
+    with store.session() as session:
+        stored = current_sample(session, review_id)
+    assert stored == info
+    assert all(item.attributes for item in info.items)  # the akt's attributes, decoded
+
+
 def test_fresh_seed_is_chosen_and_shown(review) -> None:
     store, review_id = review
     with store.session() as session:

@@ -18,6 +18,12 @@ and whenever it lies within 1e-9 of α/2 the decision is made again with integer
 (``math.comb`` and exact term ratios). The result is therefore the same as an implementation in
 exact rational arithmetic, only fast: well under 10 ms for N = 3000, n = 900.
 
+The bounds are whole akter of the population, so the interval holds the sample's share x/n
+whenever N·x/n is itself a whole number, and otherwise reaches at least the step next to it on
+one side or the other. When all but one akt is drawn it may stop there: 1 Ja of 79 from 80
+gives exactly 1/80, since 2 Ja-akter in the population would make so few Ja in the sample a
+2.5 % event, and 1/79 is no share that 80 akter can have.
+
 "Ej aktuellt" is left out of the denominator, so the number of applicable akter in the whole
 population is unknown. It is estimated as round(N × applicable / answered), rounded half up
 (``estimated_applicable``), and the interval is computed for that population.

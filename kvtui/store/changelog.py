@@ -93,7 +93,7 @@ def append(
     last = _LAST_ENTRY.first(connection)
     prev_hash = last[1] if last else GENESIS
     now = utcnow()
-    entry = {
+    entry: dict[str, Any] = {
         "id": new_id(),
         "seq": (last[0] + 1) if last else 1,
         "review_id": review_id,

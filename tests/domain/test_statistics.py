@@ -147,9 +147,23 @@ def cases(draw: st.DrawFn, max_N: int = 400) -> tuple[int, int, int]:
 @settings(max_examples=200, deadline=None)
 @given(cases())
 def test_interval_contains_the_sample_share(case: tuple[int, int, int]) -> None:
+    """The bounds are whole akter of the population (M/N): the interval reaches the share
+    x/n, or the nearest such step on either side of it when x/n falls between two."""
     x, n, N = case
     low, high = hypergeometric_interval(x, n, N)
-    assert 0.0 <= low <= x / n <= high <= 1.0
+    assert 0.0 <= low <= high <= 1.0
+    lower, upper = round(low * N), round(high * N)
+    assert lower <= math.ceil(N * x / n) and math.floor(N * x / n) <= upper
+    if N * x % n == 0:  # the share is itself a whole number of akter in the population
+        assert low <= x / n <= high
+
+
+def test_a_share_between_two_whole_akter() -> None:
+    """1 Ja of 79 drawn from 80: the population holds 1 or 2 Ja-akter, and 2 would make a
+    sample with at most 1 Ja as rare as 2/80 = 2.5 %, so the interval is exactly 1/80, just
+    below the sample's 1/79. Every N from 80 up behaves so when all but one akt is drawn."""
+    assert hypergeometric_interval(1, 79, 80) == (1 / 80, 1 / 80)
+    assert hypergeometric_interval(78, 79, 80) == (79 / 80, 79 / 80)
 
 
 @settings(max_examples=150, deadline=None)

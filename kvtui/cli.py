@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from kvtui.cli_help import SwedishTyper
+
 if TYPE_CHECKING:
     from kvtui.store.database import Store
 
-app = typer.Typer(
+app = SwedishTyper(
     name="kvtui",
     help="kvtui – fältverktyg för kvalitetsgranskning av socialtjänstens verksamheter.",
     add_completion=False,
@@ -28,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )
-templates_app = typer.Typer(
+templates_app = SwedishTyper(
     help="Granskningsmallar: lista, visa, exportera och importera.", no_args_is_help=True
 )
 app.add_typer(templates_app, name="templates")
@@ -419,7 +421,7 @@ def sample(
     ctx: typer.Context,
     review: ReviewArg,
     fraction: Annotated[
-        float | None, typer.Option("--fraction", help="Andel av akterna, t.ex. 0.3.")
+        str | None, typer.Option("--fraction", help="Andel av akterna, t.ex. 0,3 eller 30%.")
     ] = None,
     size: Annotated[int | None, typer.Option("--size", help="Antal akter.")] = None,
     method: Annotated[
@@ -436,12 +438,17 @@ def sample(
 ) -> None:
     """Drar granskningens urval och skriver ut de dragna akterna i ordning."""
     from kvtui.domain.filereview import METHODS
+    from kvtui.domain.sample_input import parse_fraction
     from kvtui.domain.sampling import SamplingError, describe_precision
     from kvtui.store.errors import InvalidInput
     from kvtui.store.sampling import draw_sample
 
     if (fraction is None) == (size is None):
         fail("Ange antingen --fraction eller --size.")
+    try:
+        share = parse_fraction(fraction) if fraction is not None else None
+    except ValueError as error:
+        fail(str(error))
     if method not in METHODS:
         fail(f"Okänd metod '{method}'. Välj simple, stratified eller systematic.")
     if method == "stratified" and not stratify:
@@ -453,7 +460,7 @@ def sample(
         with store.session() as session:
             try:
                 info = draw_sample(session, review_id, method=method, size=size,
-                                   fraction=fraction, stratify_by=stratify, seed=seed)
+                                   fraction=share, stratify_by=stratify, seed=seed)
             except InvalidInput as error:
                 fail(str(error))
     references = [item.reference for item in info.items]
@@ -790,6 +797,17 @@ def main() -> None:
     sys.exit(result if isinstance(result, int) else 0)
 
 
+# What a value must be, by the English words of Typer's conversion error for it.
+_WANTED = {
+    "valid integer": "ett heltal",
+    "valid number": "ett tal, med punkt som decimaltecken (t.ex. 0.3)",
+    "valid boolean": "ja eller nej (true/false)",
+    "valid date": "ett datum (ÅÅÅÅ-MM-DD)",
+    "valid path": "en sökväg",
+    "is not one of": "ett av de tillåtna värdena",
+}
+
+
 def usage_message(error: Any) -> str:
     """Typer's usage errors (named by class, as Typer exports only their base), in Swedish."""
     ctx = getattr(error, "ctx", None)
@@ -806,7 +824,11 @@ def usage_message(error: Any) -> str:
     if kind == "NoSuchOption":
         return f"Okänt val {getattr(error, 'option_name', '')}.{hint}"
     if kind == "BadParameter":
-        return f"Ogiltigt värde: {message}.{hint}"
+        param = getattr(error, "param", None)
+        name = param.opts[0] if param is not None and getattr(param, "opts", None) else ""
+        wanted = next((text for phrase, text in _WANTED.items() if phrase in message), "")
+        where = f" för {name}" if name else ""
+        return f"Ogiltigt värde{where}{': ange ' + wanted if wanted else ''}.{hint}"
     if "No such command" in message:
         return f"Okänt kommando.{hint}"
     if "Got unexpected extra argument" in message:

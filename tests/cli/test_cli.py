@@ -36,7 +36,11 @@ def test_every_command_has_help() -> None:
                     ["templates", "import", "--help"]):
         result = run(*command)
         assert result.exit_code == 0, command
-        assert "Usage" in result.output
+        assert "Användning: kvtui" in result.output and "[VAL]" in result.output
+        assert "Visa den här hjälpen och avsluta." in result.output
+        for english in ("Usage", "Options", "Arguments", "Commands", "[required]",
+                        "Show this message"):
+            assert english not in result.output, (command, english)
 
 
 def test_demo_no_open_prints_id_and_list_shows_it(db: str) -> None:
@@ -154,7 +158,11 @@ def test_usage_errors_are_swedish_and_exit_1(tmp_path: Path) -> None:
     env = {**os.environ, "KVTUI_DB": str(tmp_path / "k.db")}
     for args, message in ((["new", "--title", "x"], "--template saknas"),
                           (["okänt"], "Okänt kommando"),
-                          (["list", "--felaktig"], "Okänt val")):
+                          (["list", "--felaktig"], "Okänt val"),
+                          (["sample", "x", "--size", "tre"],
+                           "Ogiltigt värde för --size: ange ett heltal"),
+                          (["sample", "x", "--fraction", "en tredjedel"],
+                           "'en tredjedel' är ingen andel")):
         result = subprocess.run([sys.executable, "-m", "kvtui", *args], capture_output=True,
                                 text=True, env=env, timeout=60)
         assert result.returncode == 1, args

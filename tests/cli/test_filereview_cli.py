@@ -44,7 +44,7 @@ def test_import_sample_results(review, tmp_path: Path) -> None:
     imported = json.loads(result.output)
     assert imported["imported"] == 60 and imported["encoding"] == "Windows-1252"
     assert imported["attributes"] == ["Placeringsform", "Lagrum", "Placerad från"]
-    drawn = run("sample", review_id, "--fraction", "0.3", "--method", "stratified",
+    drawn = run("sample", review_id, "--fraction", "0,3", "--method", "stratified",
                 "--stratify", "Placeringsform", "--seed", "123", "--json", "--db", db)
     assert drawn.exit_code == 0, drawn.output
     first = json.loads(drawn.output)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -15,7 +14,6 @@ from kvtui.store.sampling import current_sample, draw_sample, population
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.casefile_edit import CaseFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
-from kvtui.tui.dialogs.sample_draw import parse_points, parse_size
 from kvtui.tui.widgets.casefiles_part import CaseFilesPart
 from tests.testdata import PERSONNUMMER_FILE
 
@@ -180,21 +178,3 @@ async def test_replace_akt_with_reason(store: Store, review_id: str) -> None:
     assert len(sample.active) == 5 and sample.items[-1].position == 6
 
 
-@pytest.mark.parametrize(
-    ("typed", "parsed"),
-    [("13", (13, None)), ("30 %", (None, 0.3)), ("0,3", (None, 0.3)), (" 33,3% ", (None, 0.333))],
-)
-def test_size_is_a_number_or_a_fraction(
-    typed: str, parsed: tuple[int | None, float | None]
-) -> None:
-    assert parse_size(typed) == parsed
-
-
-def test_bad_size_and_precision_say_why() -> None:
-    with pytest.raises(ValueError, match="varken ett antal eller en andel"):
-        parse_size("tretton")
-    with pytest.raises(ValueError, match="Ange urvalets storlek"):
-        parse_size(" ")
-    assert parse_points("±7,5") == 7.5 and parse_points("") is None
-    with pytest.raises(ValueError, match="inget tal"):
-        parse_points("mycket")

@@ -8,7 +8,6 @@ sample; its Swedish refusal is shown in the dialog.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from kvtui.domain.filereview import SampleInfo
+from kvtui.domain.sample_input import SIZE_HELP, parse_points, parse_size
 from kvtui.domain.sampling import (
     SamplingError,
     describe_precision,
@@ -34,48 +34,6 @@ METHOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("Stratifierat", "stratified"),
     ("Systematiskt", "systematic"),
 )
-SIZE_HELP = "Ange ett antal akter (t.ex. 13) eller en andel (t.ex. 30 % eller 0,3)."
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.strip().replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def parse_size(text: str) -> tuple[int | None, float | None]:
-    """(size, fraction) from what was typed: "13" is a number of akter, "30 %" and "0,3" a
-    fraction of the population. ValueError with a Swedish message for anything else; whether
-    the number fits the population is the domain's question."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise ValueError(f"Ange urvalets storlek. {SIZE_HELP}")
-    if cleaned.endswith("%"):
-        value = _decimal(cleaned[:-1])
-        if value is None:
-            raise ValueError(f"'{cleaned}' är ingen andel. {SIZE_HELP}")
-        return None, float(value / 100)
-    if cleaned.isdigit():
-        return int(cleaned), None
-    value = _decimal(cleaned)
-    if value is None:
-        raise ValueError(f"'{cleaned}' är varken ett antal eller en andel. {SIZE_HELP}")
-    return None, float(value)
-
-
-def parse_points(text: str) -> float | None:
-    """A wanted precision in percentage points ("15", "±7,5"); None when nothing was typed.
-    ValueError with a Swedish message when it is not a number."""
-    cleaned = text.strip().lstrip("±").removesuffix("%").strip()
-    if not cleaned:
-        return None
-    value = _decimal(cleaned)
-    if value is None:
-        raise ValueError(f"'{text.strip()}' är inget tal. Skriv till exempel 10 för ±10 "
-                         "procentenheter.")
-    return float(value)
 
 
 class DrawSampleDialog(FormDialog[SampleInfo]):

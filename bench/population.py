@@ -28,10 +28,10 @@ from pathlib import Path
 from kvtui.domain.demo import DEMO_FIELDS
 from kvtui.store.bulk import new_ids
 from kvtui.store.casefile_import import import_case_files
-from kvtui.store.casefiles import insert_case_files_sql
+from kvtui.store.casefiles import INSERT_CASE_FILES
 from kvtui.store.database import open_store
 from kvtui.store.reviews import create_review
-from kvtui.store.sampling import draw_sample, insert_sample_items_sql
+from kvtui.store.sampling import INSERT_SAMPLE_ITEMS, draw_sample
 from kvtui.store.template_library import load_template
 
 PLACEMENTS = ("familjehem", "jourhem", "nätverkshem", "HVB")
@@ -96,14 +96,14 @@ def sqlite_floor(source: Path, folder: Path, run: int) -> float:
             connection.execute(f"PRAGMA {pragma}")
         start = time.perf_counter()
         connection.execute("BEGIN IMMEDIATE")
-        connection.executemany(insert_case_files_sql(), case_files)
+        connection.executemany(INSERT_CASE_FILES, case_files)
         connection.execute(
             "INSERT INTO sample (id, created_at, updated_at, review_id, method, stratify_by,"
             " seed, population_size, drawn_by, drawn_at) VALUES (?, ?, ?, ?, 'stratified',"
             " 'Placeringsform', '1', ?, '', ?)",
             (sample_id, stamp, stamp, review_id, len(rows), stamp),
         )
-        connection.executemany(insert_sample_items_sql(), items)
+        connection.executemany(INSERT_SAMPLE_ITEMS, items)
         connection.execute("COMMIT")
         return time.perf_counter() - start
     finally:

@@ -800,7 +800,7 @@ def main() -> None:
 # What a value must be, by the English words of Typer's conversion error for it.
 _WANTED = {
     "valid integer": "ett heltal",
-    "valid number": "ett tal, med punkt som decimaltecken (t.ex. 0.3)",
+    "valid number": "ett tal",
     "valid boolean": "ja eller nej (true/false)",
     "valid date": "ett datum (ÅÅÅÅ-MM-DD)",
     "valid path": "en sökväg",

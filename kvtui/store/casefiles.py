@@ -30,15 +30,10 @@ _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
 # One statement for a whole population, run by the driver's executemany: a 10,000-row list
 # spent more time in SQLAlchemy's per-row parameter handling than in SQLite.
-_INSERT_CASE_FILES = insert_sql(
+INSERT_CASE_FILES = insert_sql(
     _CASE_FILES,
     ("id", "created_at", "updated_at", "review_id", "reference", "position", "attributes_json"),
 )
-
-
-def insert_case_files_sql() -> str:
-    """The driver's INSERT for a population, for a benchmark to store rows the same way."""
-    return _INSERT_CASE_FILES
 
 
 def add_case_files(
@@ -81,7 +76,7 @@ def add_case_files(
             zip(new_ids(len(cleaned)), cleaned, strict=True), start=1
         )
     ]
-    connection.exec_driver_sql(_INSERT_CASE_FILES, values)
+    connection.exec_driver_sql(INSERT_CASE_FILES, values)
     changelog.append(
         session, review_id=review_id, entity="case_file", entity_id=review_id,
         action="import", changes={"count": len(values)},

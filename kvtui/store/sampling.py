@@ -29,16 +29,11 @@ from kvtui.store.models import CaseFile, Sample, SampleItem, utcnow
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
 # A whole sample in one executemany by the driver (see kvtui.store.bulk).
-_INSERT_SAMPLE_ITEMS = insert_sql(
+INSERT_SAMPLE_ITEMS = insert_sql(
     _SAMPLE_ITEMS,
     ("id", "created_at", "updated_at", "sample_id", "case_file_id", "position", "status",
      "replaced_reason"),
 )
-
-
-def insert_sample_items_sql() -> str:
-    """The driver's INSERT for a sample's akter, for a benchmark to store rows the same way."""
-    return _INSERT_SAMPLE_ITEMS
 
 
 def population(session: Session, review_id: str) -> list[PopulationItem]:
@@ -194,7 +189,7 @@ def _draw(
     session.flush()
     connection = session.connection()
     stamp = stored_value(connection, _SAMPLE_ITEMS.c.created_at, utcnow())
-    connection.exec_driver_sql(_INSERT_SAMPLE_ITEMS, [
+    connection.exec_driver_sql(INSERT_SAMPLE_ITEMS, [
         (item_id, stamp, stamp, sample.id, stored[key][0], position, "active", "")
         for position, (item_id, key) in enumerate(
             zip(new_ids(len(drawn.keys)), drawn.keys, strict=True), start=1

@@ -17,6 +17,7 @@ import typer
 
 from kvtui.cli import DbOption, JsonOption, ReviewArg, _db, _echo_json, _resolve, app, fail
 from kvtui.cli import opened_store as _opened_store
+from kvtui.domain.reviews import short_id
 
 OutputOption = Annotated[
     str | None,
@@ -190,16 +191,22 @@ def verify(
         verdict = verify_pdf(data, [Path(item).expanduser() for item in trust or []])
     except SigningError as error:
         fail(str(error))
-    match = _stored_sign_off(store_path(_db(ctx, db)), verdict.sha256)
+    match = _stored_match(store_path(_db(ctx, db)), verdict)
     ok, lines = _verdict_lines(path, verdict, match, bool(trust))
     if as_json:
+        signed = match.sign_off if match is not None else None
         _echo_json({
             "file": str(path), "sha256": verdict.sha256, "ok": ok,
             "signed": verdict.signed, "intact": verdict.intact,
             "covers_whole_file": verdict.covers_whole_file, "signer": verdict.signer,
             "signed_at": verdict.signed_at, "trusted": verdict.trusted,
             "problems": list(verdict.problems),
-            "sign_off": match,
+            "store_problems": list(match.problems) if match is not None else [],
+            "sign_off": None if signed is None or match is None else {
+                "review": short_id(match.review_id), "title": match.title,
+                "version": signed.version, "name": signed.name, "role": signed.role,
+                "approver_name": signed.approver_name, "signed_at": signed.signed_at,
+                "content_sha256": signed.content_sha256},
         })
     else:
         typer.echo("\n".join(lines))
@@ -207,35 +214,28 @@ def verify(
         raise typer.Exit(1)
 
 
-def _stored_sign_off(path: Path, digest: str) -> dict[str, Any] | None:
-    """The sign-off in the store whose PDF has this hash, read without writing to the store."""
+def _stored_match(path: Path, verdict: Any) -> Any:
+    """What the store says of the file (``StoredMatch``), read without writing to the store."""
     if not path.exists():
         return None
-    from kvtui.domain.reviews import short_id
+    from kvtui.domain.signoff import find_anchor
     from kvtui.store.database import StoreError, open_store
-    from kvtui.store.models import Review
-    from kvtui.store.signoff import find_by_pdf_hash
+    from kvtui.store.signed_record import match_report_file
 
     try:
         store = open_store(path, read_only=True)
     except StoreError:
         return None
+    signature_ok = verdict.signed and verdict.ok
     try:
         with store.session() as session:
-            found = find_by_pdf_hash(session, digest)
-            if found is None:
-                return None
-            review_id, signed = found
-            review = session.get(Review, review_id)
-            return {"review": short_id(review_id), "title": review.title if review else "",
-                    "version": signed.version, "name": signed.name, "role": signed.role,
-                    "approver_name": signed.approver_name, "signed_at": signed.signed_at,
-                    "content_sha256": signed.content_sha256}
+            return match_report_file(session, verdict.sha256, find_anchor(verdict.keywords),
+                                     verdict.certificate_sha256 if signature_ok else None)
     finally:
         store.close()
 
 
-def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
+def _verdict_lines(path: Path, verdict: Any, match: Any,
                    trust_given: bool) -> tuple[bool, list[str]]:
     """The verdict in Swedish, and whether the file passes."""
     from kvtui.domain.signoff import file_passes
@@ -258,11 +258,12 @@ def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
             lines.append(f"Betrodd:             {yes(verdict.trusted)}")
     else:
         lines.append("Digital signatur:    ingen")
-    if match is not None:
-        approver = f", godkänd av {match['approver_name']}" if match["approver_name"] else ""
-        lines.append(f"Databasen:           signerad version {match['version']} av "
-                     f"{match['title']} [{match['review']}], {match['name']} "
-                     f"({match['role']}){approver}, {_local(match['signed_at'])}")
+    signed = match.sign_off if match is not None else None
+    if signed is not None:
+        approver = f", godkänd av {signed.approver_name}" if signed.approver_name else ""
+        lines.append(f"Databasen:           signerad version {signed.version} av "
+                     f"{match.title} [{short_id(match.review_id)}], {signed.name} "
+                     f"({signed.role}){approver}, {_local(signed.signed_at)}")
     else:
         lines.append("Databasen:           ingen signering i databasen har denna kontrollsumma")
     signature_ok = verdict.signed and verdict.ok
@@ -271,8 +272,11 @@ def _verdict_lines(path: Path, verdict: Any, match: dict[str, Any] | None,
                         "eller signerad på en annan dator)." if not verdict.signed else
                         "Filen finns inte i databasen; ange --trust för att kontrollera "
                         "signaturen mot en betrodd utfärdare.")
+    if match is not None:
+        problems += match.problems
     ok = file_passes(signed=verdict.signed, signature_ok=signature_ok,
-                     trust_checked=trust_given, in_store=match is not None)
+                     trust_checked=trust_given, in_store=signed is not None,
+                     store_problems=match is not None and bool(match.problems))
     for problem in dict.fromkeys(problems):
         lines.append(f"Obs: {problem}")
     lines.append("Resultat:            GODKÄND" if ok else "Resultat:            UNDERKÄND")

@@ -13,7 +13,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -46,6 +46,29 @@ def content_hash(content: Mapping[str, Any]) -> str:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 (hex) of a file's bytes: what a sign-off records of the PDF."""
     return hashlib.sha256(data).hexdigest()
+
+
+def records_hash(rows: Iterable[tuple[str, Sequence[Any]]]) -> str:
+    """SHA-256 (hex) over a review's rows, given as (table, values) in a fixed order.
+
+    The report's content hash covers what the report prints; this one covers every row behind
+    it, so that a change the report does not show (two answers swapped with the same counts,
+    an akt renamed, a comment edited) is found too. Each row is one line of canonical JSON;
+    bytes are written as hex.
+    """
+    digest = hashlib.sha256()
+    for table, values in rows:
+        line = json.dumps([table, list(values)], ensure_ascii=False, separators=(",", ":"),
+                          default=_jsonable)
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"hex": bytes(value).hex()}
+    return str(value)
 
 
 def short_hash(digest: str) -> str:
@@ -258,6 +281,53 @@ class SignOffView:
     content_sha256: str
     pdf_sha256: str
     certificate: str  # the PAdES signer's subject, empty without a digital signature
+    certificate_sha256: str = ""  # that certificate's fingerprint
+    log_seq: int = 0  # the change log's last entry before signing (0: not recorded)
+    log_hash: str = ""
+    records_sha256: str = ""  # the hash over every row of the review
+
+    def anchor(self, review_id: str) -> SignOffAnchor | None:
+        """What the signed PDF carries of this sign-off, when it was anchored in the log."""
+        if not self.log_hash:
+            return None
+        return SignOffAnchor(review_id, self.version, self.content_sha256, self.log_seq,
+                             self.log_hash)
+
+
+ANCHOR_PREFIX = "kvtui-signering"
+_ANCHOR = re.compile(
+    rf"{ANCHOR_PREFIX}:(?P<review>[0-9a-f-]{{36}}):(?P<version>[0-9]{{1,6}}):"
+    r"(?P<content>[0-9a-f]{64}):(?P<seq>[0-9]{1,12}):(?P<log>[0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class SignOffAnchor:
+    """What a signed PDF says of its sign-off, in its keywords, for ``kvtui verify``: the
+    review, the version, the content's hash and the change log's end when it was signed.
+
+    Inside the signed bytes, so a store restored from a copy made before the signing, or a log
+    cut back or rebuilt, no longer matches the file that went to the committee.
+    """
+
+    review_id: str
+    version: int
+    content_sha256: str
+    log_seq: int
+    log_hash: str
+
+    def keyword(self) -> str:
+        """The anchor as one keyword of the PDF."""
+        return (f"{ANCHOR_PREFIX}:{self.review_id}:{self.version}:{self.content_sha256}:"
+                f"{self.log_seq}:{self.log_hash}")
+
+
+def find_anchor(keywords: str) -> SignOffAnchor | None:
+    """The anchor in a PDF's keywords, if there is one."""
+    found = _ANCHOR.search(keywords)
+    if found is None:
+        return None
+    return SignOffAnchor(found["review"], int(found["version"]), found["content"],
+                         int(found["seq"]), found["log"])
 
 
 @dataclass(frozen=True)
@@ -272,14 +342,16 @@ class ReopeningView:
 
 
 def file_passes(*, signed: bool, signature_ok: bool, trust_checked: bool,
-                in_store: bool) -> bool:
+                in_store: bool, store_problems: bool = False) -> bool:
     """Whether ``kvtui verify`` accepts a report file.
 
     A file passes when it is the very file a sign-off in the store recorded, or when it
     carries a signature that is intact, covers the whole file and chains to a certificate the
     user said to trust (a committee reading the report without the auditor's store). A signed
-    file must always have a sound signature, whatever the store says.
+    file must always have a sound signature, whatever the store says, and nothing passes while
+    the store contradicts the file: a sign-off that does not match its change-log entry, a
+    certificate other than the one recorded, or a store that lacks the sign-off the file names.
     """
-    if signed and not signature_ok:
+    if store_problems or (signed and not signature_ok):
         return False
     return in_store or (signed and signature_ok and trust_checked)

@@ -327,6 +327,14 @@ def furniture_for(data: ReportData, draft: bool) -> PageFurniture:
     )
 
 
+def _anchor(data: ReportData, draft: bool) -> str:
+    """The sign-off's anchor for the PDF's keywords, where ``kvtui verify`` reads it."""
+    if draft or not data.signed or data.sign_off is None:
+        return ""
+    anchor = data.sign_off.anchor(data.review_id)
+    return anchor.keyword() if anchor is not None else ""
+
+
 def render_report(data: ReportData, *, draft: bool,
                   progress: Progress | None = None) -> RenderedReport:
     """The report of ``data`` as PDF bytes: a draft with the UTKAST mark, or a final."""
@@ -348,7 +356,8 @@ def render_report(data: ReportData, *, draft: bool,
         subject=" – ".join(part for part in ("Kvalitetsgranskning", data.unit,
                                              data.municipality) if part),
         keywords=[word for word in ("kvalitetsgranskning", data.diary_number,
-                                    "utkast" if draft else "slutlig") if word],
+                                    "utkast" if draft else "slutlig", _anchor(data, draft))
+                  if word],
         creator="kvtui",
     )
     total = max(1, len(story))

@@ -97,7 +97,7 @@ def sign_and_export(
     signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
-    pdf, certificate = rendered.pdf, ""
+    pdf, certificate, fingerprint = rendered.pdf, "", ""
     if p12 is not None:
         from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
 
@@ -109,10 +109,10 @@ def sign_and_export(
         if not (verdict.signed and verdict.intact and verdict.covers_whole_file):
             raise SigningError("Den signerade filen gick inte att kontrollera: "
                                + " ".join(verdict.problems))
-        certificate = verdict.signer
+        certificate, fingerprint = verdict.signer, verdict.certificate_sha256
     path = _write(output, folder, data, pdf, draft=False)
     try:
-        recorded = record_signoff(session, plan, pdf, certificate)
+        recorded = record_signoff(session, plan, pdf, certificate, fingerprint)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -123,9 +123,9 @@ def final_pdf(session: Session, data: ReportData, progress: Progress | None = No
               factcheck_appendix: bool = False) -> tuple[bytes, int]:
     """The final report's bytes and page count: the signed file itself once signed."""
     if data.signed:
-        from kvtui.store.signoff import signed_pdf
+        from kvtui.store.signed_record import verified_signed_pdf
 
-        stored = signed_pdf(session, data.review_id)
+        stored = verified_signed_pdf(session, data.review_id)
         if stored:
             return stored, _page_count(stored)
     from kvtui.report.document import render_report

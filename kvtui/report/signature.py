@@ -88,6 +88,8 @@ class PdfVerdict:
     signature_count: int = 0
     reason: str = ""  # the signature's stated reason (/Reason), if any
     location: str = ""  # the signature's stated location (/Location), if any
+    certificate_sha256: str = ""  # the signing certificate's SHA-256 fingerprint (DER)
+    keywords: str = ""  # the document's keywords, where kvtui writes its sign-off anchor
 
     @property
     def ok(self) -> bool:
@@ -114,6 +116,7 @@ def sign_pdf(pdf: bytes, p12_path: Path, passphrase: bytes | None, *, signer_nam
     private key, a certificate that has expired or is not yet valid, a PDF that cannot be read
     or is already signed.
     """
+    _quiet_libraries()
     signer = _load_signer(p12_path, passphrase)
     return _off_loop(_sign, pdf, signer, signer_name=signer_name, role=role, reason=reason,
                      location=location)
@@ -246,6 +249,7 @@ def verify_pdf(pdf: bytes, trust: Sequence[Path] = ()) -> PdfVerdict:
     an exception. A trust file that is missing or is not a certificate raises ``SigningError``:
     the user asked for a check that cannot be made.
     """
+    _quiet_libraries()
     roots = _load_certificates(trust)
     return _off_loop(_verify, pdf, roots, bool(trust))
 
@@ -263,6 +267,7 @@ def _verify(pdf: bytes, roots: list[asn1_x509.Certificate], trust_asked: bool) -
         signatures = reader.embedded_regular_signatures
     except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return _with(unsigned, "Filen är ingen läsbar PDF.")
+    unsigned = replace(unsigned, keywords=_keywords(reader))
     if not signatures:
         return _with(unsigned, "PDF-filen är inte signerad.")
 
@@ -296,10 +301,11 @@ def _verify(pdf: bytes, roots: list[asn1_x509.Certificate], trust_asked: bool) -
     if len(signatures) > 1:
         problems.append(f"Filen har {len(signatures)} signaturer; kvtui signerar en gång. "
                         "Kontrollera var och en i en PDF-läsare.")
-    signer = ""
+    signer = fingerprint = ""
     signed_at = None
     if status is not None:
         signer = _common_name(status.signing_cert)
+        fingerprint = hashlib.sha256(status.signing_cert.dump()).hexdigest()
         signed_at = status.signer_reported_dt
     sig_object = last.sig_object
     return PdfVerdict(
@@ -314,7 +320,20 @@ def _verify(pdf: bytes, roots: list[asn1_x509.Certificate], trust_asked: bool) -
         signature_count=len(signatures),
         reason=str(sig_object.get("/Reason", "")),
         location=str(sig_object.get("/Location", "")),
+        certificate_sha256=fingerprint,
+        keywords=unsigned.keywords,
     )
+
+
+def _keywords(reader: Any) -> str:
+    """The document's /Keywords as text ("" when it has none or they cannot be read)."""
+    try:
+        info = reader.trailer_view.get("/Info")
+        if info is None:
+            return ""
+        return str(info.get_object().get("/Keywords", ""))
+    except Exception:  # untrusted input: a damaged Info dictionary only loses the keywords
+        return ""
 
 
 def _validate_one(embedded: Any, roots: list[asn1_x509.Certificate]) -> PdfSignatureStatus | None:
@@ -427,13 +446,21 @@ def _off_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def _quiet_libraries() -> None:
-    """Keep pyHanko's and fontTools' log records off the terminal.
+    """Keep pyHanko's and fontTools' log records and cryptography's warnings off the terminal.
 
     Without a handler of their own, their warnings (with tracebacks, e.g. "Failed to build
     path" for an untrusted signer, which the verdict already says in Swedish) would reach
     Python's last-resort handler and be printed on stderr, over the app or the CLI's output.
     A NullHandler keeps them from it; records still propagate to handlers the app configures.
+    pyHanko imports cryptography's DSA support, which warns in English that DSA is deprecated
+    whenever pyHanko is loaded: a note for pyHanko's developers, not for the auditor, who
+    never signs with DSA.
     """
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
     for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):

@@ -121,7 +121,9 @@ HASH_EXPLAINED = (
     "Kontrollsumman är ett digitalt fingeravtryck av rapportens innehåll så som det "
     "signerades och sparades i kvtui: ändras ett enda tecken blir summan en annan. Den som "
     "vill kontrollera att en fil är den signerade rapporten och att den inte har ändrats kör "
-    "kommandot kvtui verify FIL på en dator med granskningens databas.")
+    "kommandot kvtui verify FIL på en dator med granskningens databas. Ändringsloggen anger "
+    "den sista posten i granskningens ändringslogg före signeringen; en databas som har "
+    "ändrats eller återställts från en äldre kopia stämmer inte längre med den.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
                 "rapporten är inte färdigställd.")
 UNSIGNED_FINAL = "Slutlig version – ej signerad"
@@ -773,6 +775,9 @@ class _Builder:
         rows.append(("Tidpunkt", signed_time(signed.signed_at)))
         rows.append(("Kontrollsumma (SHA-256)",
                      Paragraph(grouped_hash(signed.content_sha256), s.digest)))
+        if signed.log_hash:
+            rows.append(("Ändringsloggen", Paragraph(
+                f"Post {signed.log_seq}, {grouped_hash(signed.log_hash)}", s.digest)))
         content: list[Flowable] = [
             Paragraph(markup(
                 f"Rapporten är färdigställd och signerad i version {signed.version}. "

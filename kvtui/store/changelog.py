@@ -118,6 +118,28 @@ def append(
     )
 
 
+def head(session: Session) -> tuple[int, str]:
+    """The log's last entry as (seq, hash), or (0, GENESIS) for an empty log: what a sign-off
+    records, so that a log cut back or rebuilt after it no longer matches."""
+    last = _LAST_ENTRY.first(session.connection())
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def entry_hash_at(session: Session, seq: int) -> str | None:
+    """The hash of the entry numbered ``seq``, or None when there is none (GENESIS for 0)."""
+    if seq == 0:
+        return GENESIS
+    return session.exec(select(ChangeLog.hash).where(ChangeLog.seq == seq)).first()
+
+
+def entries_of(session: Session, entity: str, entity_id: str) -> list[dict[str, Any]]:
+    """The recorded changes of every entry about one record, oldest first."""
+    rows = session.exec(select(ChangeLog.action, ChangeLog.changes_json)
+                        .where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
+                        .order_by(col(ChangeLog.seq)))
+    return [{"action": action, **json.loads(changes)} for action, changes in rows]
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Fields that changed, as ``{field: [old, new]}``."""
     return {key: [_plain(old.get(key)), _plain(value)] for key, value in new.items()

@@ -308,10 +308,11 @@ def restore_backup(info: backups.BackupInfo, path: Path) -> None:
 
 
 def check_store(path: Path) -> CheckResult:
-    """Run quick, integrity and foreign-key checks and verify the change log's chain."""
-    from kvtui.domain.reviews import short_id
+    """Run quick, integrity and foreign-key checks, compare the schema with kvtui's, verify the
+    change log's chain and that every signed review is what was signed."""
     from kvtui.store.changelog import verify_chain
-    from kvtui.store.signoff import check_signed_content
+    from kvtui.store.schema import schema_problems
+    from kvtui.store.signed_record import signed_record_report
 
     lines: list[str] = []
     ok = True
@@ -326,6 +327,9 @@ def check_store(path: Path) -> CheckResult:
     try:
         fk = connection.execute("PRAGMA foreign_key_check").fetchall()
         revision = current_revision(connection)
+        current = revision is not None and not is_newer(revision) and not needs_upgrade(
+            revision)
+        schema = schema_problems(connection) if current else []
     finally:
         connection.close()
     if fk:
@@ -337,30 +341,32 @@ def check_store(path: Path) -> CheckResult:
     else:
         lines.append("Främmande nycklar (foreign_key_check): ok")
     lines.append(f"Schemaversion: {revision or 'saknas'}")
-    if revision is not None and not is_newer(revision) and not needs_upgrade(revision):
-        from sqlmodel import Session
+    if not current:
+        return CheckResult(lines, ok)
+    if schema:
+        ok = False
+        lines.append("Schemat (låsets och loggens triggrar, tabeller, index) stämmer inte: "
+                     + "; ".join(schema))
+    else:
+        lines.append("Schemat (låsets och loggens triggrar, tabeller, index): ok")
+    from sqlmodel import Session
 
-        engine = make_engine(path, read_only=True)
-        try:
-            with Session(engine) as session:
-                verdict = verify_chain(session)
-                signed = check_signed_content(session)
-        finally:
-            engine.dispose()
-        if verdict.ok:
-            lines.append(f"Ändringsloggen: {verdict.entries} poster, kedjan är obruten")
-        else:
-            ok = False
-            lines.append(
-                f"Ändringsloggen: kedjan är bruten vid post {verdict.first_broken} "
-                f"({verdict.reason})"
-            )
-        for found in signed:
-            if found.ok:
-                lines.append(f"Signerad granskning {short_id(found.review_id)} version "
-                             f"{found.version}: innehållet är det som signerades")
-            else:
-                ok = False
-                lines.append(f"Signerad granskning {short_id(found.review_id)} version "
-                             f"{found.version}: innehållet stämmer INTE med signeringen")
-    return CheckResult(lines, ok)
+    engine = make_engine(path, read_only=True)
+    try:
+        with Session(engine) as session:
+            verdict = verify_chain(session)
+            signed_lines, signed_ok = signed_record_report(
+                session, [(b.label, b.path) for b in backups.list_backups(path)
+                          if backups.integrity_ok(b.path)])
+    finally:
+        engine.dispose()
+    if verdict.ok:
+        lines.append(f"Ändringsloggen: {verdict.entries} poster, kedjan är obruten")
+    else:
+        ok = False
+        lines.append(
+            f"Ändringsloggen: kedjan är bruten vid post {verdict.first_broken} "
+            f"({verdict.reason})"
+        )
+    lines += signed_lines
+    return CheckResult(lines, ok and signed_ok)

@@ -281,6 +281,14 @@ class SignOff(Record, table=True):
     # The exact signed file, so that a later export hands out the very bytes that were signed.
     pdf: bytes | None = None
     certificate: str = ""  # the PAdES signer's certificate subject, empty when not signed so
+    certificate_sha256: str = ""  # that certificate's SHA-256 fingerprint (DER)
+    # The change log's last entry before the sign-off: what the log held when it was signed.
+    log_seq: int = 0
+    log_hash: str = ""
+    # A hash over every row of the review, and the columns it covers (JSON), so that a change
+    # the report does not print (a swapped answer, a renamed akt) is found too.
+    records_sha256: str = ""
+    records_columns: str = ""
 
 
 class FactCheckRound(Record, table=True):

@@ -29,13 +29,14 @@ from kvtui.domain.signoff import (
     SignOffView,
     check_reason,
     check_signers,
-    content_hash,
     sha256_hex,
 )
 from kvtui.store import changelog
+from kvtui.store.bulk import driver
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
+from kvtui.store.review_rows import review_records_hash
 from kvtui.store.snapshot import current_content
 
 REOPENED_STATUS = "fieldwork"
@@ -54,18 +55,26 @@ class SignOffPlan:
     signed_at: datetime
     content: dict[str, Any]
     content_sha256: str
+    log_seq: int
+    log_hash: str
+    records_sha256: str
+    records_columns: str
 
-    def view(self, pdf_sha256: str = "", certificate: str = "") -> SignOffView:
+    def view(self, pdf_sha256: str = "", certificate: str = "",
+             certificate_sha256: str = "") -> SignOffView:
         """The sign-off as it will be stored (the PDF's hash is known only after rendering)."""
         return SignOffView("", self.version, self.name, self.role, self.approver_name,
                            self.approver_role, self.signed_at, self.content_sha256,
-                           pdf_sha256, certificate)
+                           pdf_sha256, certificate, certificate_sha256, self.log_seq,
+                           self.log_hash, self.records_sha256)
 
 
-def _view(row: SignOff) -> SignOffView:
+def sign_off_view(row: SignOff) -> SignOffView:
+    """What the rest of kvtui sees of a stored sign-off."""
     return SignOffView(row.id, row.version, row.name, row.role, row.approver_name,
                        row.approver_role, row.signed_at, row.content_sha256, row.pdf_sha256,
-                       row.certificate)
+                       row.certificate, row.certificate_sha256, row.log_seq, row.log_hash,
+                       row.records_sha256)
 
 
 def _rule(call: Any, *args: Any) -> Any:
@@ -82,29 +91,39 @@ def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
     review = writable_review(session, review_id, "granskningen")
     _rule(check_signers, name, role, approver_name)
     content, digest = current_content(session, review_id)
+    records, columns = review_records_hash(driver(session.connection()), review_id)
+    log_seq, log_hash = changelog.head(session)
     return SignOffPlan(review_id, review.version, " ".join(name.split()),
                        " ".join(role.split()), " ".join(approver_name.split()),
                        " ".join(approver_role.split()) if approver_name.strip() else "",
-                       (now or utcnow()).replace(microsecond=0), content, digest)
+                       (now or utcnow()).replace(microsecond=0), content, digest,
+                       log_seq, log_hash, records, columns)
 
 
-def record_signoff(session: Session, plan: SignOffPlan, pdf: bytes,
-                   certificate: str = "") -> SignOffView:
+def record_signoff(session: Session, plan: SignOffPlan, pdf: bytes, certificate: str = "",
+                   certificate_sha256: str = "") -> SignOffView:
     """Store the sign-off with the final PDF and lock the review. Commits.
 
-    Refused when the review changed after the plan froze it (the PDF would not show what is
-    signed) or was signed meanwhile.
+    Refused when anything was written after the plan froze the review (the PDF would not show
+    what is signed, or its signing page would name another end of the change log) or when it
+    was signed meanwhile.
     """
     review = writable_review(session, plan.review_id, "granskningen")
     _content, digest = current_content(session, plan.review_id)
-    if digest != plan.content_sha256 or review.version != plan.version:
+    records, _columns = review_records_hash(driver(session.connection()), plan.review_id,
+                                            plan.records_columns)
+    if (digest != plan.content_sha256 or records != plan.records_sha256
+            or changelog.head(session) != (plan.log_seq, plan.log_hash)
+            or review.version != plan.version):
         raise InvalidInput("Granskningen ändrades medan rapporten togs fram; signera igen.")
     row = SignOff(review_id=plan.review_id, version=plan.version, name=plan.name,
                   role=plan.role, approver_name=plan.approver_name,
                   approver_role=plan.approver_role, signed_at=plan.signed_at,
                   content_json=json.dumps(plan.content, ensure_ascii=False, sort_keys=True),
                   content_sha256=plan.content_sha256, pdf_sha256=sha256_hex(pdf), pdf=pdf,
-                  certificate=certificate)
+                  certificate=certificate, certificate_sha256=certificate_sha256,
+                  log_seq=plan.log_seq, log_hash=plan.log_hash,
+                  records_sha256=plan.records_sha256, records_columns=plan.records_columns)
     session.add(row)
     session.flush()  # the trigger lets the status become 'signed' only with this row in place
     old_status = review.status
@@ -112,13 +131,22 @@ def record_signoff(session: Session, plan: SignOffPlan, pdf: bytes,
     review.updated_at = utcnow()
     session.add(review)
     changelog.append(session, review_id=plan.review_id, entity="sign_off", entity_id=row.id,
-                     action="sign", changes={
-                         "version": plan.version, "name": plan.name, "role": plan.role,
-                         "approver_name": plan.approver_name,
-                         "content_sha256": plan.content_sha256, "pdf_sha256": row.pdf_sha256,
-                         "certificate": certificate, "status": [old_status, SIGNED]})
+                     action="sign", changes={**logged_fields(row), "status": [old_status, SIGNED]})
     session.commit()
-    return _view(row)
+    return sign_off_view(row)
+
+
+def logged_fields(row: SignOff) -> dict[str, Any]:
+    """What the change log records of a sign-off: ``kvtui check`` compares the row with it."""
+    fields = {"version": row.version, "name": row.name, "role": row.role,
+              "approver_name": row.approver_name, "content_sha256": row.content_sha256,
+              "pdf_sha256": row.pdf_sha256, "certificate": row.certificate}
+    if row.log_hash:  # signed by a kvtui that anchors the sign-off (migration 0006)
+        fields |= {"approver_role": row.approver_role,
+                   "signed_at": row.signed_at.isoformat(),
+                   "certificate_sha256": row.certificate_sha256, "log_seq": row.log_seq,
+                   "log_hash": row.log_hash, "records_sha256": row.records_sha256}
+    return fields
 
 
 def reopen(session: Session, review_id: str, reason: str) -> ReopeningView:
@@ -152,7 +180,7 @@ def sign_offs(session: Session, review_id: str) -> list[SignOffView]:
     """Every sign-off of the review, oldest version first."""
     rows = session.exec(select(SignOff).where(SignOff.review_id == review_id)
                         .order_by(col(SignOff.version)))
-    return [_view(row) for row in rows]
+    return [sign_off_view(row) for row in rows]
 
 
 def current_sign_off(session: Session, review_id: str) -> SignOffView | None:
@@ -185,33 +213,4 @@ def signed_pdf(session: Session, review_id: str, version: int | None = None) -> 
 def find_by_pdf_hash(session: Session, pdf_sha256: str) -> tuple[str, SignOffView] | None:
     """The review and sign-off whose PDF has this SHA-256, if any."""
     row = session.exec(select(SignOff).where(SignOff.pdf_sha256 == pdf_sha256)).first()
-    return (row.review_id, _view(row)) if row else None
-
-
-@dataclass(frozen=True)
-class SignedContentCheck:
-    """Whether a signed review's content is still what its sign-off froze."""
-
-    review_id: str
-    version: int
-    ok: bool
-
-
-def check_signed_content(session: Session) -> list[SignedContentCheck]:
-    """Recompute the content of every signed review and compare it with its sign-off's hash.
-
-    The triggers stop changes through SQLite; this catches a change made around them (a
-    trigger dropped, the file edited) and the content hash not matching the stored content.
-    """
-    found: list[SignedContentCheck] = []
-    for review in session.exec(select(Review).where(Review.status == SIGNED)):
-        row = session.exec(select(SignOff).where(SignOff.review_id == review.id,
-                                                 SignOff.version == review.version)).first()
-        if row is None:
-            found.append(SignedContentCheck(review.id, review.version, False))
-            continue
-        _content, digest = current_content(session, review.id)
-        stored_ok = content_hash(json.loads(row.content_json)) == row.content_sha256
-        found.append(SignedContentCheck(review.id, review.version,
-                                        digest == row.content_sha256 and stored_ok))
-    return found
+    return (row.review_id, sign_off_view(row)) if row else None

@@ -143,7 +143,7 @@ def test_sign_without_certificate_then_reopen_gives_version_2(demo: tuple[str, s
     assert again_final.exit_code == 0, again_final.output
     assert (tmp_path / "igen.pdf").read_bytes() == (tmp_path / "v2.pdf").read_bytes()
     checked = run("check", "--db", db)
-    assert checked.exit_code == 0 and "innehållet är det som signerades" in checked.output
+    assert checked.exit_code == 0 and "stämmer med signeringen" in checked.output
     document = json.loads(run("show", review, "--json", "--db", db).output)
     assert [s["version"] for s in document["sign_offs"]] == [1, 2]
     assert document["reopenings"][0]["reason"] == "Nämnden bad om komplettering."

@@ -23,8 +23,8 @@ from kvtui.store.factcheck import (
 )
 from kvtui.store.models import Review, ReviewSection
 from kvtui.store.report_data import load_report_data, set_method_text
+from kvtui.store.signed_record import check_sign_offs
 from kvtui.store.signoff import (
-    check_signed_content,
     find_by_pdf_hash,
     plan_signoff,
     record_signoff,
@@ -118,7 +118,7 @@ def test_sign_off_stores_the_content_and_pdf_and_locks_the_review(
         assert data.signed and data.sign_off == signed and len(data.factcheck_rounds) == 1
         with pytest.raises(InvalidInput, match="signerad och låst"):
             set_method_text(session, review_id, "Ändrad i efterhand.")
-        assert check_signed_content(session)[0].ok
+        assert check_sign_offs(session)[0].ok
 
 
 @pytest.mark.parametrize("statement", [
@@ -195,7 +195,7 @@ def test_a_change_around_the_triggers_is_caught_by_the_content_hash(
     finally:
         connection.close()
     with store.session() as session:
-        [result] = check_signed_content(session)
+        [result] = check_sign_offs(session)
     assert not result.ok
 
 

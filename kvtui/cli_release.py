@@ -292,17 +292,20 @@ def log_command(
 ) -> None:
     """Visar granskningens ändringslogg och kontrollerar att loggens kedja är obruten."""
     from kvtui.store.changelog import review_entries, verify_chain
+    from kvtui.store.signed_record import sign_off_log_problems
 
     with _opened_store(_db(ctx, db), read_only=True) as store:
         review_id = _resolve(store, review)
         with store.session() as session:
             entries = review_entries(session, review_id)
             chain = verify_chain(session)
+            signed = sign_off_log_problems(session, review_id)
     shown = entries[-limit:] if limit else entries
     if as_json:
         _echo_json({"entries": [entry.__dict__ for entry in shown],
                     "chain": {"entries": chain.entries, "ok": chain.ok,
-                              "first_broken": chain.first_broken, "reason": chain.reason}})
+                              "first_broken": chain.first_broken, "reason": chain.reason},
+                    "sign_off_problems": signed})
     else:
         for entry in shown:
             typer.echo(f"{entry.seq:>6}  {_local(entry.at)}  {entry.actor:<10} "
@@ -313,5 +316,7 @@ def log_command(
         else:
             typer.echo(f"Loggens kedja är bruten vid post {chain.first_broken}: "
                        f"{chain.reason}.")
-    if not chain.ok:
+        for problem in signed:
+            typer.echo(f"Signeringen stämmer inte med loggen, {problem}.")
+    if not chain.ok or signed:
         raise typer.Exit(1)

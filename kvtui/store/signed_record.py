@@ -307,3 +307,13 @@ def verified_signed_pdf(session: Session, review_id: str) -> bytes | None:
         raise InvalidInput("Den signerade rapporten i databasen stämmer inte med signeringen "
                            "och lämnas inte ut. Kör kvtui check.")
     return row.pdf
+
+
+def sign_off_log_problems(session: Session, review_id: str) -> list[str]:
+    """For ``kvtui log``: each of the review's sign-offs that the log does not bear out."""
+    problems: list[str] = []
+    for row in session.exec(select(SignOff).where(SignOff.review_id == review_id)
+                            .order_by(col(SignOff.version))):
+        problems += [f"version {row.version}: {problem}"
+                     for problem in _sign_off_problems(session, row)]
+    return problems

@@ -180,6 +180,9 @@ def test_the_log_cut_back_before_the_sign_off_is_found(signed: Signed) -> None:
     assert f"post {seq}, som signeringen bygger på, saknas" in output
     code, output = verify(signed, signed.pdf)
     assert code == 1 and "UNDERKÄND" in output, output
+    result = run("log", signed.review, "--db", str(signed.db))
+    assert result.exit_code == 1 and "Loggens kedja är obruten" in result.output
+    assert "Signeringen stämmer inte med loggen, version 1" in result.output
 
 
 def _rebuild_chain(db: Path, from_seq: int, changes_json: str) -> None:

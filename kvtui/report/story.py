@@ -122,7 +122,7 @@ HASH_EXPLAINED = (
     "signerades och sparades i kvtui: ändras ett enda tecken blir summan en annan. Den som "
     "vill kontrollera att en fil är den signerade rapporten och att den inte har ändrats kör "
     "kommandot kvtui verify FIL på en dator med granskningens databas. Ändringsloggen anger "
-    "den sista posten i granskningens ändringslogg före signeringen; en databas som har "
+    "den sista posten i databasens ändringslogg före signeringen; en databas som har "
     "ändrats eller återställts från en äldre kopia stämmer inte längre med den.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
                 "rapporten är inte färdigställd.")

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,19 @@ def test_signed_pdf_verifies_against_the_store_and_the_trusted_ca(
     assert "signerad version 1" in result.output and "GODKÄND" in result.output
     last = PdfReader(io.BytesIO(pdf.read_bytes())).pages[-1]
     assert any(a.get_object().get("/FT") == "/Sig" for a in last.get("/Annots", []))
+
+
+def test_verify_prints_nothing_in_english_from_the_libraries(
+        signed_file: tuple[str, Path], identity: SigningIdentity) -> None:
+    """pyHanko loads cryptography's DSA support, which warns on stderr on every load."""
+    db, pdf = signed_file
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
+    done = subprocess.run([sys.executable, "-m", "kvtui", "verify", str(pdf), "--trust",
+                           str(identity.ca_pem), "--db", db], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""
+    assert "Warning" not in done.stdout
 
 
 def test_untrusted_certificate_fails(signed_file: tuple[str, Path],

@@ -3,6 +3,7 @@ as version 2, and the content hash that shows what was signed."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -222,3 +223,43 @@ def test_every_lock_trigger_exists_at_head(demo: tuple[Store, str]) -> None:
 def test_content_hash_is_canonical() -> None:
     assert content_hash({"b": 1, "a": "å"}) == content_hash({"a": "å", "b": 1})
     assert content_hash({"a": 1}) != content_hash({"a": 2})
+
+
+def test_a_sign_off_made_before_the_log_anchor_is_checked_for_what_it_has(
+        demo: tuple[Store, str]) -> None:
+    """Stores signed by a kvtui before migration 0006 have no log anchor or row hash: their
+    sign-off is still compared with its log entry and its PDF, and the rest is said skipped."""
+    from kvtui.store import changelog
+    from kvtui.store.models import SignOff
+
+    store, review_id = demo
+    with store.session() as session:
+        content, digest = current_content(session, review_id)
+        row = SignOff(review_id=review_id, version=1, name="Karin Ekdahl", role="Granskare",
+                      content_json=json.dumps(content, ensure_ascii=False, sort_keys=True),
+                      content_sha256=digest, pdf=PDF, pdf_sha256=sha256_hex(PDF))
+        session.add(row)
+        session.flush()
+        review = session.get(Review, review_id)
+        review.status = "signed"
+        changelog.append(session, review_id=review_id, entity="sign_off", entity_id=row.id,
+                         action="sign", changes={
+                             "version": 1, "name": row.name, "role": row.role,
+                             "approver_name": "", "content_sha256": digest,
+                             "pdf_sha256": row.pdf_sha256, "certificate": "",
+                             "status": ["planning", "signed"]})
+        session.commit()
+    result = check_store(store.path)
+    assert result.ok, result.lines
+    assert any("signerad före radkontrollen" in line for line in result.lines)
+    connection = _raw(store)
+    try:
+        connection.execute("DROP TRIGGER sign_off_locked_update")
+        connection.execute("DROP TRIGGER sign_off_no_update")
+        connection.execute("UPDATE sign_off SET name = 'Någon annan'")
+        connection.commit()
+    finally:
+        connection.close()
+    result = check_store(store.path)
+    assert not result.ok
+    assert any("stämmer inte med ändringsloggens post (name)" in line for line in result.lines)

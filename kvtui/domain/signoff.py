@@ -288,37 +288,41 @@ class SignOffView:
 
     def anchor(self, review_id: str) -> SignOffAnchor | None:
         """What the signed PDF carries of this sign-off, when it was anchored in the log."""
-        if not self.log_hash:
+        if not (self.log_hash and self.records_sha256):
             return None
-        return SignOffAnchor(review_id, self.version, self.content_sha256, self.log_seq,
-                             self.log_hash)
+        return SignOffAnchor(review_id, self.version, self.content_sha256,
+                             self.records_sha256, self.log_seq, self.log_hash)
 
 
 ANCHOR_PREFIX = "kvtui-signering"
+_HEX64 = "[0-9a-f]{64}"
 _ANCHOR = re.compile(
     rf"{ANCHOR_PREFIX}:(?P<review>[0-9a-f-]{{36}}):(?P<version>[0-9]{{1,6}}):"
-    r"(?P<content>[0-9a-f]{64}):(?P<seq>[0-9]{1,12}):(?P<log>[0-9a-f]{64})")
+    rf"(?P<content>{_HEX64}):(?P<records>{_HEX64}):(?P<seq>[0-9]{{1,12}}):(?P<log>{_HEX64})")
 
 
 @dataclass(frozen=True)
 class SignOffAnchor:
     """What a signed PDF says of its sign-off, in its keywords, for ``kvtui verify``: the
-    review, the version, the content's hash and the change log's end when it was signed.
+    review, the version, the hashes of its content and of all its rows, and the change log's
+    end when it was signed.
 
-    Inside the signed bytes, so a store restored from a copy made before the signing, or a log
-    cut back or rebuilt, no longer matches the file that went to the committee.
+    Inside the signed bytes, so a store restored from a copy made before the signing, rows
+    changed and their hash rewritten, or a log cut back or rebuilt, no longer match the file
+    that went to the committee.
     """
 
     review_id: str
     version: int
     content_sha256: str
+    records_sha256: str
     log_seq: int
     log_hash: str
 
     def keyword(self) -> str:
         """The anchor as one keyword of the PDF."""
         return (f"{ANCHOR_PREFIX}:{self.review_id}:{self.version}:{self.content_sha256}:"
-                f"{self.log_seq}:{self.log_hash}")
+                f"{self.records_sha256}:{self.log_seq}:{self.log_hash}")
 
 
 def find_anchor(keywords: str) -> SignOffAnchor | None:
@@ -327,7 +331,7 @@ def find_anchor(keywords: str) -> SignOffAnchor | None:
     if found is None:
         return None
     return SignOffAnchor(found["review"], int(found["version"]), found["content"],
-                         int(found["seq"]), found["log"])
+                         found["records"], int(found["seq"]), found["log"])
 
 
 @dataclass(frozen=True)

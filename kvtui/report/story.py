@@ -121,7 +121,9 @@ HASH_EXPLAINED = (
     "Kontrollsumman är ett digitalt fingeravtryck av rapportens innehåll så som det "
     "signerades och sparades i kvtui: ändras ett enda tecken blir summan en annan. Den som "
     "vill kontrollera att en fil är den signerade rapporten och att den inte har ändrats kör "
-    "kommandot kvtui verify FIL på en dator med granskningens databas. Ändringsloggen anger "
+    "kommandot kvtui verify FIL på en dator med granskningens databas. Alla uppgifter är "
+    "motsvarande summa över allt granskningen innehåller: varje svar och kommentar, akterna, "
+    "anteckningarna och texterna. Ändringsloggen anger "
     "den sista posten i databasens ändringslogg före signeringen; en databas som har "
     "ändrats eller återställts från en äldre kopia stämmer inte längre med den.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
@@ -775,6 +777,9 @@ class _Builder:
         rows.append(("Tidpunkt", signed_time(signed.signed_at)))
         rows.append(("Kontrollsumma (SHA-256)",
                      Paragraph(grouped_hash(signed.content_sha256), s.digest)))
+        if signed.records_sha256:
+            rows.append(("Alla uppgifter (SHA-256)",
+                         Paragraph(grouped_hash(signed.records_sha256), s.digest)))
         if signed.log_hash:
             rows.append(("Ändringsloggen", Paragraph(
                 f"Post {signed.log_seq}, {grouped_hash(signed.log_hash)}", s.digest)))

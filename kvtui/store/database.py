@@ -342,13 +342,20 @@ def check_store(path: Path) -> CheckResult:
         lines.append("Främmande nycklar (foreign_key_check): ok")
     lines.append(f"Schemaversion: {revision or 'saknas'}")
     if not current:
-        return CheckResult(lines, ok)
+        lines.append(
+            f"Databasen har schemaversion {revision or 'saknas'}, den här versionen av kvtui "
+            f"{REVISIONS[-1]}: ändringsloggen och signerade granskningar kan inte kontrolleras. "
+            + ("Uppdatera kvtui." if is_newer(revision) else
+               "Öppna databasen med kvtui en gång, så uppgraderas den, och kör sedan kontrollen "
+               "igen."))
+        return CheckResult(lines, False)
     if schema:
         ok = False
         lines.append("Schemat (låsets och loggens triggrar, tabeller, index) stämmer inte: "
                      + "; ".join(schema))
     else:
         lines.append("Schemat (låsets och loggens triggrar, tabeller, index): ok")
+    from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
     engine = make_engine(path, read_only=True)
@@ -358,6 +365,11 @@ def check_store(path: Path) -> CheckResult:
             signed_lines, signed_ok = signed_record_report(
                 session, [(b.label, b.path) for b in backups.list_backups(path)
                           if backups.integrity_ok(b.path)])
+    except (DBAPIError, sqlite3.Error) as error:
+        # Tables dropped or altered around the triggers: the schema line above says which.
+        lines.append("Ändringsloggen och signerade granskningar kunde inte läsas: "
+                     f"{getattr(error, 'orig', None) or error}")
+        return CheckResult(lines, False)
     finally:
         engine.dispose()
     if verdict.ok:

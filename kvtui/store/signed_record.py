@@ -137,6 +137,10 @@ def reopening_problems(session: Session) -> list[str]:
     return problems
 
 
+def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+
+
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
@@ -160,9 +164,13 @@ def backup_problems(session: Session, backup: Path) -> list[str]:
         connection = connect_plain(backup, read_only=True)
     except sqlite3.Error:
         return []
+    store = driver(session.connection())
     try:
-        signed = connection.execute(
-            "SELECT id, review_id, version, content_sha256, pdf_sha256 FROM sign_off").fetchall()
+        # Every column both have but the file itself, whose hash is among them.
+        columns = [name for name in _columns(connection, "sign_off")
+                   if name != "pdf" and name in _columns(store, "sign_off")]
+        listed = ", ".join(columns)
+        signed = connection.execute(f"SELECT {listed} FROM sign_off").fetchall()
         last = connection.execute(
             "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
     except sqlite3.Error:
@@ -170,9 +178,8 @@ def backup_problems(session: Session, backup: Path) -> list[str]:
     finally:
         connection.close()
     problems: list[str] = []
-    stored = {row.id: (row.review_id, row.version, row.content_sha256, row.pdf_sha256)
-              for row in session.exec(select(SignOff))}
-    lost = [row for row in signed if stored.get(row[0]) != tuple(row[1:])]
+    stored = {row[0]: tuple(row) for row in store.execute(f"SELECT {listed} FROM sign_off")}
+    lost = [row for row in signed if stored.get(row[0]) != tuple(row)]
     if lost:
         problems.append(f"{len(lost)} signering(ar) i kopian saknas eller är ändrade i "
                         "databasen")
@@ -279,6 +286,10 @@ def _stored_file(session: Session, row: SignOff, anchor: SignOffAnchor | None,
     expected = sign_off_view(row).anchor(row.review_id)
     if expected is not None and anchor != expected:
         problems.append("Filens uppgifter om signeringen stämmer inte med databasens.")
+    if (review is not None and review.status == SIGNED and review.version == row.version
+            and _content_problems(session, row)):
+        problems.append("Granskningens uppgifter i databasen är inte de som signerades; kör "
+                        "kvtui check.")
     return StoredMatch(row.review_id, review.title if review else "", sign_off_view(row),
                        tuple(problems))
 

@@ -282,3 +282,48 @@ def test_a_sign_off_swapped_for_a_file_signed_by_someone_else_is_refused(
     code, output = verify(signed, forged_path, other.ca_pem)
     assert code == 1, output
     assert "annat certifikat än det som användes vid signeringen" in output
+
+
+def test_rows_changed_and_their_hash_rewritten_are_caught_by_the_signed_file(
+        signed: Signed) -> None:
+    """Answers swapped, the sign-off's row hash and its log entry rewritten to match, and the
+    log rebuilt from there on: the store agrees with itself, the signed PDF does not."""
+    from kvtui.store.review_rows import review_records_hash
+
+    with shell(signed.db, "answer_locked_update") as connection:
+        first, second = connection.execute(
+            "SELECT a.id, b.id FROM answer a JOIN answer b ON a.criterion_id = b.criterion_id "
+            "AND a.value = 'ja' AND b.value = 'nej' LIMIT 1").fetchone()
+        connection.execute("UPDATE answer SET value = 'nej' WHERE id = ?", (first,))
+        connection.execute("UPDATE answer SET value = 'ja' WHERE id = ?", (second,))
+        review_id, old_hash, columns = connection.execute(
+            "SELECT review_id, records_sha256, records_columns FROM sign_off").fetchone()
+        new_hash, _columns = review_records_hash(connection, review_id, columns)
+    with shell(signed.db, "sign_off_no_update", "sign_off_locked_update") as connection:
+        connection.execute("UPDATE sign_off SET records_sha256 = ?", (new_hash,))
+    with sqlite3.connect(signed.db) as connection:
+        sign_entry, changes = connection.execute(
+            "SELECT seq, changes_json FROM change_log WHERE action = 'sign'").fetchone()
+    _rebuild_chain(signed.db, sign_entry, changes.replace(old_hash, new_hash))
+    code, output = check(signed)
+    assert "stämmer med signeringen" in output  # the store alone cannot tell, …
+    assert code == 1 and "signering(ar) i kopian saknas eller är ändrade" in output  # its
+    code, output = verify(signed, signed.pdf)  # backups can, and so can the signed file
+    assert code == 1 and "UNDERKÄND" in output, output
+    assert "Filens uppgifter om signeringen stämmer inte med databasens" in output
+
+
+@pytest.mark.parametrize("statement", [
+    "DROP TABLE answer",
+    "ALTER TABLE case_file RENAME TO akter",
+    "ALTER TABLE sample DROP COLUMN drawn_by",
+    "ALTER TABLE answer ADD COLUMN hemlig TEXT",
+    "UPDATE alembic_version SET version_num = '0005'",
+    "UPDATE alembic_version SET version_num = '9999'",
+])
+def test_a_table_dropped_or_the_schema_version_changed_fails_the_check_cleanly(
+        signed: Signed, statement: str) -> None:
+    with shell(signed.db) as connection:
+        connection.execute(statement)
+    code, output = check(signed)
+    assert code == 1 and "Allt i ordning" not in output, output

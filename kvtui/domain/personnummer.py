@@ -37,7 +37,6 @@ rest of it exactly as typed.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,7 +89,6 @@ _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Characters that are not seen but are not format characters either (Hangul fillers): passed
 # over like zero-width spaces.
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -121,9 +119,10 @@ class IdNumber:
         return "".join(char for char in self.written or self.text if char in _ASCII_DIGITS)
 
 
-@functools.lru_cache(maxsize=4096)
 def _read_char(char: str) -> str:
-    """What a non-ASCII character counts as when looking for numbers ("" when not seen)."""
+    """What a character counts as when looking for numbers ("" when it is not seen)."""
+    if char.isascii():
+        return char
     category = unicodedata.category(char)
     if category in ("Cf", "Mn", "Me") or char in _INVISIBLE:
         return ""
@@ -136,29 +135,33 @@ def _read_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char)
 
 
-def _read(text: str) -> tuple[str, list[int] | None]:
-    """The text as a person reads it, and where each of its characters came from.
+class _ReadTable(dict[int, str]):
+    """``str.translate``'s table for ``_read_char``, filled as characters are met."""
 
-    NFKC, any decimal digit as its ASCII digit, any space as " ", any line separator as "\n",
-    and format characters, combining marks and fillers dropped. ``origin[i]`` is the index in
-    ``text`` of character ``i`` of the result; None when the text is ASCII and read as it is.
-    """
+    def __missing__(self, code: int) -> str:
+        read = self[code] = _read_char(chr(code))
+        return read
+
+
+_READ_TABLE = _ReadTable()
+
+
+def _read(text: str) -> str:
+    """The text as a person reads it: NFKC, any decimal digit as its ASCII digit, any space
+    as " ", any line separator as "\n", and format characters, combining marks and fillers
+    dropped. ASCII text is read as it is."""
+    return text if text.isascii() else text.translate(_READ_TABLE)
+
+
+def _origins(text: str) -> list[int] | None:
+    """For each character of ``_read(text)``, the index in ``text`` it came from; None when
+    they are the same text."""
     if text.isascii():
-        return text, None
-    parts: list[str] = []
+        return None
     origin: list[int] = []
-    position = 0
-    for run in _NON_ASCII.finditer(text):
-        parts.append(text[position:run.start()])
-        origin.extend(range(position, run.start()))
-        for index in range(run.start(), run.end()):
-            read = _read_char(text[index])
-            parts.append(read)
-            origin.extend([index] * len(read))
-        position = run.end()
-    parts.append(text[position:])
-    origin.extend(range(position, len(text)))
-    return "".join(parts), origin
+    for index, char in enumerate(text):
+        origin.extend([index] * len(_READ_TABLE[ord(char)]))
+    return origin
 
 
 def _span(origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
@@ -232,7 +235,7 @@ def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
     Accepts 12 or 10 digits, ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, with spaces around or
     instead of the separator. ``today`` sets the century of ten-digit forms (default: today).
     """
-    read, origin = _read(text)
+    read = _read(text)
     stripped = read.strip()
     match = _WHOLE.fullmatch(stripped)
     if match is None:
@@ -241,7 +244,7 @@ def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
     if checked is None:
         return None
     offset = len(read) - len(read.lstrip())
-    start, end = _span(origin, offset, offset + len(stripped))
+    start, end = _span(_origins(text), offset, offset + len(stripped))
     return IdNumber(checked[0], checked[1], start, end, text[start:end], stripped)
 
 
@@ -263,11 +266,12 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
     not continue through "-", "+", "/", ".", "," or ":" into a digit ("ÅÅÅÅMMDD ÅÅÅÅ-MM-DD");
     a space next to it is fine ("möte 2024-03-05 om ÅÅMMDD-NNNN 14.30").
     """
-    read, origin = _read(text)
+    read = _read(text)
     if sum(map(read.count, _ASCII_DIGITS)) < 10:
         return []  # every form has ten digits or more; a quick answer for most fields
     when = today or date.today()
     found: list[IdNumber] = []
+    origin: list[int] | None = None  # made when the first number is found
     for match in _FREE.finditer(read):
         bare = match["bare"]
         if bare is not None:
@@ -282,10 +286,23 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
             plus = "+" in match["sep"]
         checked = _check(date_digits, tail, plus=plus, today=when)
         if checked is not None:
+            if origin is None and not text.isascii():
+                origin = _origins(text)
             start, end = _span(origin, match.start(), match.end())
             found.append(IdNumber(checked[0], checked[1], start, end, text[start:end],
                                   match.group()))
     return found
+
+
+# Six digits, perhaps a dash or plus with any spacing, four digits: every written form holds
+# this, read (``_read``), whatever is around it.
+_LOOSE = re.compile(rf"[0-9]{{6}}\s*[{_DASHES}+]?\s*[0-9]{{4}}")
+
+
+def may_hold_id(text: str) -> bool:
+    """False when ``text`` certainly holds no number in any form: one quick look over many
+    values joined (by a character that is not a space, such as NUL) before looking at each."""
+    return _LOOSE.search(_read(text)) is not None
 
 
 def _masked(span: str) -> str:

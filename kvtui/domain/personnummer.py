@@ -48,7 +48,7 @@ Kind = Literal["personnummer", "samordningsnummer"]
 _CENTURIES = frozenset({"18", "19", "20"})
 # Hyphen-like characters word processors put in place of "-" (hyphen, non-breaking hyphen,
 # figure dash, en and em dash, horizontal bar, hyphen bullet, minus signs); the full-width and
-# small forms become "-" or an em dash when the text is read (see ``_read``).
+# small forms become "-" or an em dash when the text is read (see ``as_read``).
 _DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u02d7"
 _DASHES = _DASH_CHARS.replace("-", "\\-")  # for a character class
 _BLANK = "[ \t\u00a0\u202f]"  # horizontal spaces, including the non-breaking ones
@@ -146,15 +146,15 @@ class _ReadTable(dict[int, str]):
 _READ_TABLE = _ReadTable()
 
 
-def _read(text: str) -> str:
+def as_read(text: str) -> str:
     """The text as a person reads it: NFKC, any decimal digit as its ASCII digit, any space
-    as " ", any line separator as "\n", and format characters, combining marks and fillers
-    dropped. ASCII text is read as it is."""
+    as " ", any line separator as a line break, and format characters, combining marks and
+    fillers dropped. ASCII text is read as it is."""
     return text if text.isascii() else text.translate(_READ_TABLE)
 
 
 def _origins(text: str) -> list[int] | None:
-    """For each character of ``_read(text)``, the index in ``text`` it came from; None when
+    """For each character of ``as_read(text)``, the index in ``text`` it came from; None when
     they are the same text."""
     if text.isascii():
         return None
@@ -235,7 +235,7 @@ def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
     Accepts 12 or 10 digits, ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, with spaces around or
     instead of the separator. ``today`` sets the century of ten-digit forms (default: today).
     """
-    read = _read(text)
+    read = as_read(text)
     stripped = read.strip()
     match = _WHOLE.fullmatch(stripped)
     if match is None:
@@ -266,7 +266,7 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
     not continue through "-", "+", "/", ".", "," or ":" into a digit ("ÅÅÅÅMMDD ÅÅÅÅ-MM-DD");
     a space next to it is fine ("möte 2024-03-05 om ÅÅMMDD-NNNN 14.30").
     """
-    read = _read(text)
+    read = as_read(text)
     if sum(map(read.count, _ASCII_DIGITS)) < 10:
         return []  # every form has ten digits or more; a quick answer for most fields
     when = today or date.today()
@@ -295,14 +295,14 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
 
 
 # Six digits, perhaps a dash or plus with any spacing, four digits: every written form holds
-# this, read (``_read``), whatever is around it.
+# this, read (``as_read``), whatever is around it.
 _LOOSE = re.compile(rf"[0-9]{{6}}\s*[{_DASHES}+]?\s*[0-9]{{4}}")
 
 
 def may_hold_id(text: str) -> bool:
     """False when ``text`` certainly holds no number in any form: one quick look over many
     values joined (by a character that is not a space, such as NUL) before looking at each."""
-    return _LOOSE.search(_read(text)) is not None
+    return _LOOSE.search(as_read(text)) is not None
 
 
 def _masked(span: str) -> str:

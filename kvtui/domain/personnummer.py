@@ -37,6 +37,7 @@ rest of it exactly as typed.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Characters that are not seen but are not format characters either (Hangul fillers): passed
 # over like zero-width spaces.
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -153,19 +155,46 @@ def as_read(text: str) -> str:
     return text if text.isascii() else text.translate(_READ_TABLE)
 
 
-def _origins(text: str) -> list[int] | None:
-    """For each character of ``as_read(text)``, the index in ``text`` it came from; None when
-    they are the same text."""
-    if text.isascii():
-        return None
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        origin.extend([index] * len(_READ_TABLE[ord(char)]))
-    return origin
+class _Origins:
+    """Where each character of ``as_read(text)`` came from in ``text``.
+
+    Kept as segments: each stretch of ASCII is read as it is (one to one), each other
+    character as what it reads as (perhaps nothing, perhaps more than one character).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._starts: list[int] = []  # where each segment begins in the text as read
+        self._origins: list[int] = []  # and where it begins in the text
+        self._ascii: list[bool] = []
+        read = position = 0
+        for run in _NON_ASCII.finditer(text):
+            if run.start() > position:
+                self._add(read, position, True)
+                read += run.start() - position
+            for index in range(run.start(), run.end()):
+                length = len(_READ_TABLE[ord(text[index])])
+                if length:
+                    self._add(read, index, False)
+                    read += length
+            position = run.end()
+        if position < len(text):
+            self._add(read, position, True)
+
+    def _add(self, read: int, origin: int, ascii_run: bool) -> None:
+        self._starts.append(read)
+        self._origins.append(origin)
+        self._ascii.append(ascii_run)
+
+    def __getitem__(self, read: int) -> int:
+        segment = bisect.bisect_right(self._starts, read) - 1
+        if self._ascii[segment]:
+            return self._origins[segment] + read - self._starts[segment]
+        return self._origins[segment]
 
 
-def _span(origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
-    """The span of the text as written behind ``start:end`` of the text as read."""
+def _span(origin: _Origins | None, start: int, end: int) -> tuple[int, int]:
+    """The span of the text as written behind ``start:end`` of the text as read (``origin``
+    is None when they are the same text)."""
     if origin is None:
         return start, end
     return origin[start], origin[end - 1] + 1
@@ -244,7 +273,8 @@ def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
     if checked is None:
         return None
     offset = len(read) - len(read.lstrip())
-    start, end = _span(_origins(text), offset, offset + len(stripped))
+    origin = None if text.isascii() else _Origins(text)
+    start, end = _span(origin, offset, offset + len(stripped))
     return IdNumber(checked[0], checked[1], start, end, text[start:end], stripped)
 
 
@@ -271,7 +301,7 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
         return []  # every form has ten digits or more; a quick answer for most fields
     when = today or date.today()
     found: list[IdNumber] = []
-    origin: list[int] | None = None  # made when the first number is found
+    origin: _Origins | None = None  # made when the first number is found
     for match in _FREE.finditer(read):
         bare = match["bare"]
         if bare is not None:
@@ -287,7 +317,7 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
         checked = _check(date_digits, tail, plus=plus, today=when)
         if checked is not None:
             if origin is None and not text.isascii():
-                origin = _origins(text)
+                origin = _Origins(text)
             start, end = _span(origin, match.start(), match.end())
             found.append(IdNumber(checked[0], checked[1], start, end, text[start:end],
                                   match.group()))

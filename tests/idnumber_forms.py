@@ -8,7 +8,11 @@ numbers are ever passed in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
+
+from kvtui.domain.personnummer import as_read
 
 _FULL_WIDTH = {ord(digit): chr(0xFF10 + int(digit)) for digit in "0123456789"} | {
     ord("-"): "\uff0d"}
@@ -64,3 +68,17 @@ FORM_NAMES = tuple(written_forms("0" * 12))
 def in_sentence(text: str) -> str:
     """The number as it sits in a case note."""
     return f"Barnet med nr {text} placerades i familjehem."
+
+
+def spelt_anyhow(digits12: str) -> re.Pattern[str]:
+    """The number in any spelling, in text read by ``as_read``: its date part, up to three
+    other characters, its last four digits. The masked form (date part and XXXX) does not
+    match."""
+    short = digits12[2:]
+    return re.compile(re.escape(short[:6]) + r"[^0-9]{0,3}" + re.escape(short[6:]))
+
+
+def store_texts(folder: Path) -> str:
+    """Every file under ``folder`` (a store, its WAL, its backups), read as text."""
+    return "\n".join(as_read(path.read_bytes().decode("utf-8", "replace"))
+                     for path in sorted(folder.rglob("*")) if path.is_file())

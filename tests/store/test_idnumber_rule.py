@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import json
-import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -45,7 +44,7 @@ from kvtui.store.reviews import create_review, get_review, update_review
 from kvtui.store.sampling import current_sample, draw_sample, replace_akt
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from kvtui.store.template_library import load_template
-from tests.idnumber_forms import FORM_NAMES, written_forms
+from tests.idnumber_forms import FORM_NAMES, spelt_anyhow, store_texts, written_forms
 from tests.signing import TEST_PDF
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
 
@@ -239,19 +238,6 @@ def _free_text_columns() -> set[str]:
             for column in free_text_columns(table)}
 
 
-def _pattern(digits12: str) -> re.Pattern[str]:
-    """A number in any spelling, as read: its date part, up to three other characters, its
-    last four digits. The masked form (date part and XXXX) does not match."""
-    short = digits12[2:]
-    return re.compile(re.escape(short[:6]) + r"[^0-9]{0,3}" + re.escape(short[6:]))
-
-
-def _store_texts(folder: Path) -> str:
-    """Every file of the store's folder (the database, its WAL, the backups), read as text."""
-    return "\n".join(as_read(path.read_bytes().decode("utf-8", "replace"))
-                     for path in sorted(folder.rglob("*")) if path.is_file())
-
-
 def test_no_test_number_reaches_any_column_or_byte_of_the_store(
     store: Store, numbers: list[str], monkeypatch: pytest.MonkeyPatch, actor_restored: None,
 ) -> None:
@@ -273,7 +259,7 @@ def test_no_test_number_reaches_any_column_or_byte_of_the_store(
                 f"SELECT {column} FROM {table}").all() if row[0]]
             stored = as_read("\n".join(values))
             for digits12 in written:
-                assert not _pattern(digits12).search(stored), (name, digits12[:8])
+                assert not spelt_anyhow(digits12).search(stored), (name, digits12[:8])
             if not all(refused for _d, refused in say.written[name]):
                 assert "XXXX" in stored, name  # the write happened, masked, in this column
         # The confirmed false alarm is there as typed, and recorded once, by a masked user.
@@ -282,10 +268,10 @@ def test_no_test_number_reaches_any_column_or_byte_of_the_store(
         alarms = session.exec(select(FalseAlarm)).all()
         assert [a.digits for a in alarms] == [key_of(confirmed_text)]
         assert "XXXX" in alarms[0].actor
-    texts = _store_texts(store.path.parent)
+    texts = store_texts(store.path.parent)
     for digits12 in written:
-        assert not _pattern(digits12).search(texts), digits12[:8]
-    assert _pattern(confirmed_digits).search(texts)  # the scan does see a stored number
+        assert not spelt_anyhow(digits12).search(texts), digits12[:8]
+    assert spelt_anyhow(confirmed_digits).search(texts)  # the scan does see a stored number
 
 
 # --- The rule's parts ------------------------------------------------------------------------
@@ -401,7 +387,94 @@ def test_export_file_names_never_hold_a_number(numbers: list[str]) -> None:
                             (text.replace("-", "#"), "Enheten")):
             for name in (report_file_name(diary, unit, day, draft=True),
                          data_file_name(diary, unit, day, ".csv")):
-                assert not _pattern(numbers[8]).search(name), (form, name)
+                assert not spelt_anyhow(numbers[8]).search(name), (form, name)
                 assert name.isascii(), (form, name)
     assert report_file_name("SN 2026/0147", "Familjevården", day, draft=False) == (
         "SN-2026-0147_Familjevarden_2026-11-23_slutlig.pdf")
+
+
+# --- Imported files: column headers, hidden numbers, sheet names, templates -----------------
+
+
+def _new_review(store: Store) -> str:
+    template, text = load_template(TEMPLATE, None)
+    with store.session() as session:
+        return create_review(session, template, text, ReviewFields(title="Import"))
+
+
+def test_import_refuses_headers_and_hidden_numbers_with_their_lines(
+    store: Store, tmp_path: Path, numbers: list[str],
+) -> None:
+    from kvtui.domain.casefile_import import ImportProblems
+    from kvtui.store.casefile_import import import_case_files
+
+    review_id = _new_review(store)
+    header, wide, hidden = numbers[10], numbers[12], numbers[14]
+    forms = written_forms(wide)
+    lines = [
+        f"Referens;Placeringsform;Anteckning {header[2:8]}-{header[8:]}",
+        "FV-1;familjehem;",
+        f"FV-2;jourhem;{forms['helbredda siffror']}",
+        f"{written_forms(hidden)['nollbreddsblanksteg']};jourhem;",
+    ]
+    path = tmp_path / "akter.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    with store.session() as session, pytest.raises(ImportProblems) as raised:
+        import_case_files(session, review_id, path, id_column="Referens")
+    message = str(raised.value)
+    assert "kolumnrubrik innehåller ett personnummer" in message
+    assert "rad 3, fält 'Anteckning" in message and "rad 4, fält 'Referens'" in message
+    with store.session() as session:
+        assert list_case_files(session, review_id) == []
+    texts = store_texts(store.path.parent)
+    for digits12 in (header, wide, hidden):
+        assert not spelt_anyhow(digits12).search(texts)
+        assert not spelt_anyhow(digits12).search(as_read(message))
+
+
+def test_a_sheet_name_does_not_reach_the_store(
+    store: Store, tmp_path: Path, numbers: list[str],
+) -> None:
+    from openpyxl import Workbook
+
+    from kvtui.store.casefile_import import import_case_files
+
+    review_id = _new_review(store)
+    sheet_name = f"Export {numbers[16][2:8]}-{numbers[16][8:]}"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_name
+    sheet.append(["Referens", "Placeringsform"])
+    sheet.append(["FV-1", "familjehem"])
+    path = tmp_path / "akter.xlsx"
+    workbook.save(path)
+    with store.session() as session:
+        result = import_case_files(session, review_id, path, id_column="Referens",
+                                   sheet=sheet_name)
+    assert result.count == 1
+    assert not spelt_anyhow(numbers[16]).search(store_texts(store.path.parent))
+
+
+def test_template_import_refuses_a_number_with_its_line(
+    tmp_path: Path, numbers: list[str],
+) -> None:
+    from kvtui.domain.templates import TemplateError
+    from kvtui.store.template_library import import_template, list_templates
+
+    _template, text = load_template(TEMPLATE, None)
+    number = written_forms(numbers[18])["ÅÅMMDD-NNNN"]
+    line = next(index for index, row in enumerate(text.splitlines(), start=1)
+                if row.startswith("question = "))
+    source = tmp_path / "egen.toml"
+    source.write_text(text.replace('question = "', f'question = "Barnet {number}: ', 1),
+                      encoding="utf-8")
+    user_dir = tmp_path / "mallar"
+    with pytest.raises(TemplateError) as raised:
+        import_template(source, user_dir)
+    assert f"rad {line}" in str(raised.value) and f"{number[:6]}-XXXX" in str(raised.value)
+    named = tmp_path / f"{numbers[18][2:]}.toml"
+    named.write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError, match="mallens namn"):
+        import_template(named, user_dir)
+    assert [info.source for info in list_templates(user_dir) if info.source != "inbyggd"] == []

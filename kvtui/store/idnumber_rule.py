@@ -95,6 +95,12 @@ def key_of(value: str) -> str | None:
     return found[0].key if len(found) == 1 else None
 
 
+def numbers_to_mask(text: str, kept: Collection[str]) -> list[IdNumber]:
+    """The numbers in ``text`` the rule masks when the numbers with keys ``kept`` are stored
+    as typed: what a screen marks and asks about before saving."""
+    return [number for number in numbers_in(text) if number.key not in kept]
+
+
 def masked(text: str, numbers: Iterable[IdNumber]) -> str:
     """``text`` with ``numbers`` (found in it) replaced by their masked form."""
     parts: list[str] = []
@@ -132,6 +138,11 @@ def confirmed(connection: Connection) -> frozenset[str]:
         "SELECT digits FROM false_alarm"))
 
 
+def confirmed_numbers(session: Session) -> frozenset[str]:
+    """``confirmed`` through a session: what a screen need not ask about again."""
+    return confirmed(session.connection())
+
+
 class Rule:
     """The rule on one connection, for the values of one write.
 
@@ -165,11 +176,7 @@ class Rule:
 
     def to_mask(self, text: str) -> list[IdNumber]:
         """The numbers in ``text`` that the rule masks."""
-        found = numbers_in(text)
-        if not found:
-            return []
-        kept = self.kept()
-        return [number for number in found if number.key not in kept]
+        return numbers_to_mask(text, self.kept()) if numbers_in(text) else []
 
     def text(self, text: str) -> str:
         """``text`` as the store keeps it: every number masked but the confirmed ones."""

@@ -110,7 +110,7 @@ class AssessmentDialog(FormDialog[AssessmentView]):
         rating = rating if isinstance(rating, str) else ""
         in_summary = self.query_one("#assessment-summary", Checkbox).value
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._assessment is None:
                     saved = add_assessment(session, self._review_id, self._section_id,
                                            area.text, rating=rating, in_summary=in_summary)

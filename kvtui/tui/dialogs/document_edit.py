@@ -103,7 +103,7 @@ class DocumentDialog(FormDialog[DocumentView]):
             return
         try:
             fields = self._fields()
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._document is None:
                     saved = add_document(session, self._review_id, fields)
                 else:

@@ -144,7 +144,7 @@ class CommentDialog(FormDialog[CommentView]):
             self.query_one("#comment-date", Input).focus()
             return
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._comment is None:
                     saved = add_comment(session, self._review_id, section_id=section_id,
                                         role=role, text=text, received_on=received)

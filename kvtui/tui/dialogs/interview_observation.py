@@ -100,7 +100,7 @@ class ObservationDialog(FormDialog[ObservationView]):
         text = area.text.strip()
         sections = list(self.query_one("#observation-sections", CheckList).selected)
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._observation is None:
                     saved = add_observation(session, self._review_id, self._interview_id, text,
                                             sections)

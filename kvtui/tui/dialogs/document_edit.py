@@ -2,7 +2,7 @@
 
 Title, kind (the template's kinds are suggested as you type; any kind is allowed), date and who
 provided it. A personnummer typed in any field is masked before saving: the first Ctrl+S or
-Enter masks it and says so, the second saves.
+Enter masks it and says so, the second saves; Ctrl+G saves it as typed instead.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 report sections it supports.
 
 The text is guarded like every free text: a personnummer is marked, Ctrl+K masks it, and
-saving with one still in the text masks it first and asks for Ctrl+S once more.
+saving with one still in the text masks it first and asks for Ctrl+S once more (Ctrl+G
+instead: it is not a personnummer, saved as typed).
 """
 
 from __future__ import annotations

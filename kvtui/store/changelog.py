@@ -80,21 +80,21 @@ def _content_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _logged_changes(rule: Rule, changes: dict[str, Any]) -> dict[str, Any] | None:
-    """The changes as the log keeps them, with the store's rule for personnummer applied; None
-    when every old → new pair has become the same (a number typed again where the masked one
-    is stored: nothing changed)."""
+def _logged_changes(rule: Rule, changes: dict[str, Any]) -> str | None:
+    """The changes as the log keeps them (JSON), with the store's rule for personnummer
+    applied; None when every old → new pair has become the same (a number typed again where
+    the masked one is stored: nothing changed)."""
     plain = {k: _plain(v) for k, v in changes.items()}
     text = json.dumps(plain, ensure_ascii=False, sort_keys=True)
     if rule.json(text) == text:
-        return plain
+        return text
     guarded: dict[str, Any] = rule.value(plain)
     pairs = {key for key, value in plain.items() if isinstance(value, list) and len(value) == 2}
     kept = {key: value for key, value in guarded.items()
             if key not in pairs or value[0] != value[1]}
     if pairs and not pairs & kept.keys():
         return None
-    return kept
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
 
 
 def append(
@@ -127,7 +127,7 @@ def append(
         "entity": entity,
         "entity_id": entity_id,
         "action": action,
-        "changes_json": json.dumps(logged, ensure_ascii=False, sort_keys=True),
+        "changes_json": logged,
         "actor": rule.text(current_actor()),
         "prev_hash": prev_hash,
         "created_at": now,

@@ -80,12 +80,17 @@ _RECORD = (
 # --- Finding ---------------------------------------------------------------------------------
 
 
+# A value longer than this is not a number alone, however loosely spaced.
+_WHOLE_AT_MOST = 40
+
+
 def numbers_in(text: str) -> list[IdNumber]:
     """Every personnummer and samordningsnummer in ``text``, a whole value as well as free text
     (a value that is only a number may be spaced more loosely than free text allows)."""
-    whole = parse_id(text)
-    if whole is not None:
-        return [whole]
+    if len(text) <= _WHOLE_AT_MOST:
+        whole = parse_id(text)
+        if whole is not None:
+            return [whole]
     return [] if _TOKEN.fullmatch(text) else find_ids(text)
 
 

@@ -289,8 +289,8 @@ def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
     """Every personnummer and samordningsnummer in free text, in order.
 
     Separated forms (ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, also with a space or a line break
-    around or instead of the hyphen) and bare runs of
-    12 digits (century 18, 19 or 20) or 10 digits, each with a real date and a valid checksum.
+    around or instead of the hyphen) and bare runs of 12 digits (century 18, 19 or 20) or 10
+    digits, each with a real date and a valid checksum, in the text as read (``as_read``).
     A bare run counts only when it is not part of a longer number: no digit next to it and no
     joiner-and-digit ("070 1234567890", "12 3456789012") on either side. A separated form must
     not continue through "-", "+", "/", ".", "," or ":" into a digit ("ÅÅÅÅMMDD ÅÅÅÅ-MM-DD");

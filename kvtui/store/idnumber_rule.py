@@ -181,7 +181,11 @@ class Rule:
 
     def to_mask(self, text: str) -> list[IdNumber]:
         """The numbers in ``text`` that the rule masks."""
-        return numbers_to_mask(text, self.kept()) if numbers_in(text) else []
+        found = numbers_in(text)
+        if not found:
+            return []
+        kept = self.kept()
+        return [number for number in found if number.key not in kept]
 
     def text(self, text: str) -> str:
         """``text`` as the store keeps it: every number masked but the confirmed ones."""
@@ -292,6 +296,7 @@ def free_text_columns(table: Table) -> dict[str, str]:
     return columns
 
 
+@functools.lru_cache(maxsize=64)
 def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
     """(attribute, kind) of the free-text columns of a mapped class."""
     table = mapper.local_table

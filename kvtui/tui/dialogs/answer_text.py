@@ -52,7 +52,7 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
         self._placeholder = placeholder
         self._required = required
         self._required_message = required_message
-        self._guard: FieldGuard | None = None
+        self.guard = FieldGuard(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="answer-box", classes="dialog-box"):
@@ -77,13 +77,6 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
-
-    @property
-    def guard(self) -> FieldGuard:
-        """The personnummer step of the line."""
-        if self._guard is None:
-            self._guard = FieldGuard(self.app)
-        return self._guard
 
     def action_save(self) -> None:
         """Save the text, after masking any personnummer and checking a required one."""

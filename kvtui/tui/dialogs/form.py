@@ -65,7 +65,7 @@ class FormDialog(ModalScreen[ResultT | None]):
     def guard(self) -> FieldGuard:
         """The personnummer step of this dialog's fields."""
         if self._guard is None:
-            self._guard = FieldGuard(self.app)
+            self._guard = FieldGuard(self)
         return self._guard
 
     def _masked(self, *fields: Input | GuardedTextArea) -> bool:

@@ -31,7 +31,7 @@ class ReopenDialog(ModalScreen[TypedText | None]):
     def __init__(self, version: int) -> None:
         super().__init__(classes="dialog")
         self._version = version
-        self._guard: FieldGuard | None = None
+        self.guard = FieldGuard(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reopen-box", classes="dialog-box"):
@@ -52,13 +52,6 @@ class ReopenDialog(ModalScreen[TypedText | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
-
-    @property
-    def guard(self) -> FieldGuard:
-        """The personnummer step of the reason."""
-        if self._guard is None:
-            self._guard = FieldGuard(self.app)
-        return self._guard
 
     def _say(self, text: str) -> None:
         problem = self.query_one("#reopen-problem", Static)

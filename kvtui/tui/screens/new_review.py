@@ -81,7 +81,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
         self._templates: list[TemplateInfo] = []
         self._initial: dict[str, str] = {}
         self._bad_dates: dict[str, str] = {}
-        self._guard: FieldGuard | None = None
+        self.guard = FieldGuard(self)
 
     @property
     def editing(self) -> bool:
@@ -227,13 +227,6 @@ class ReviewFormScreen(ModalScreen[str | None]):
         errors = self.query_one("#form-errors", Static)
         errors.update("\n".join(problems))
         errors.display = bool(problems)
-
-    @property
-    def guard(self) -> FieldGuard:
-        """The personnummer step of the form's texts."""
-        if self._guard is None:
-            self._guard = FieldGuard(self.app)
-        return self._guard
 
     def _text_fields(self) -> list[Input | GuardedTextArea]:
         return [*(self.query_one(f"#{field_id}", Input) for field_id, *_ in TEXT_FIELDS[:6]),

@@ -36,6 +36,7 @@ from kvtui.store.idnumber_rule import confirmed_numbers, masked, numbers_to_mask
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
     from kvtui.store.database import Store
 
@@ -289,8 +290,8 @@ class FieldGuard:
     NOTICE = (f"Var det inget personnummer? Tryck {ACCEPT_KEY} så sparas texten som du "
               "skrev den.")
 
-    def __init__(self, app: App[object]) -> None:
-        self._app = app
+    def __init__(self, owner: DOMNode) -> None:
+        self._owner = owner  # the form; its app is asked for the store when needed
         self._confirmed: frozenset[str] | None = None
         # Each field masked: what was typed, and what masking made of it.
         self._typed: dict[Input | GuardedTextArea, tuple[str, str]] = {}
@@ -301,7 +302,7 @@ class FieldGuard:
         numbers = numbers_to_mask(text, self._accepted)
         if numbers:
             if self._confirmed is None:
-                self._confirmed = confirmed_in(self._app)
+                self._confirmed = confirmed_in(self._owner.app)
             numbers = [number for number in numbers if number.key not in self._confirmed]
         return numbers
 

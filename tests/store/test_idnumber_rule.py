@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -478,3 +479,40 @@ def test_template_import_refuses_a_number_with_its_line(
     with pytest.raises(TemplateError, match="mallens namn"):
         import_template(named, user_dir)
     assert [info.source for info in list_templates(user_dir) if info.source != "inbyggd"] == []
+
+
+# Writes past the ORM (SQL handed to the driver) that the flush listener does not see, and how
+# each applies the rule. A new one fails the test below until someone makes it apply the rule
+# (``Rule.row``, ``Rule.value``, ``refuse``) and names it here.
+WRITES_PAST_THE_ORM = {
+    "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 1; Rule.row in _write",
+    "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; the helper that builds the INSERTs",
+    "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
+    "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
+    "kvtui/store/idnumber_rule.py": "INSERT: 1, executemany: 1; the confirmed keys themselves",
+    "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
+}
+_WRITE = re.compile(r"\binsert_sql\(|\bexec_driver_sql\(|\.executemany\(|"
+                    r"[\"']\s*(?:INSERT|UPDATE|REPLACE)\b|(?<![.\w])(?:insert|update)\(\s*[A-Z_]")
+
+
+def _writes_in(path: Path) -> str:
+    counts: dict[str, int] = {}
+    for found in _WRITE.finditer(path.read_text(encoding="utf-8")):
+        word = found.group().strip("\"' (.").split("(")[0].strip()
+        word = re.sub(r"^[\"']\s*", "", word).split()[0]
+        counts[word] = counts.get(word, 0) + 1
+    return ", ".join(f"{word}: {count}" for word, count in sorted(counts.items()))
+
+
+def test_every_write_past_the_orm_is_known() -> None:
+    root = Path(__file__).resolve().parents[2]
+    found = {}
+    for path in sorted((root / "kvtui").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        counts = _writes_in(path)
+        if counts:
+            found[str(path.relative_to(root))] = counts
+    expected = {name: how.split(";")[0] for name, how in WRITES_PAST_THE_ORM.items()}
+    assert found == expected

@@ -486,7 +486,7 @@ def test_template_import_refuses_a_number_with_its_line(
 # (``Rule.row``, ``Rule.value``, ``refuse``) and names it here.
 WRITES_PAST_THE_ORM = {
     "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 1; Rule.row in _write",
-    "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; the helper that builds the INSERTs",
+    "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
     "kvtui/store/idnumber_rule.py": "INSERT: 1, executemany: 1; the confirmed keys themselves",

@@ -47,6 +47,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Skriv ut resultatet so
 ReviewArg = Annotated[
     str, typer.Argument(metavar="REVIEW", help="Granskningens id som `kvtui list` visar.")
 ]
+NotIdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--inte-personnummer", metavar="NUMMER",
+        help="Ett nummer i texterna som ser ut som ett personnummer men inte är det: det "
+        "sparas som det är skrivet. Kan anges flera gånger.",
+    ),
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -186,6 +194,33 @@ def demo(
     _run_app(_db(ctx, db), open_review=review_id)
 
 
+@contextmanager
+def texts_checked(
+    session: Any, texts: dict[str, str], not_ids: list[str] | None
+) -> Iterator[None]:
+    """Stop before anything is written when an option's text holds something that looks like
+    a personnummer (nobody can be asked here); within the block, the numbers named with
+    ``--inte-personnummer`` are stored as typed. ``texts`` maps each option to its text."""
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.idnumber_rule import Rule, as_typed, key_of, refuse
+
+    keys = set()
+    for value in not_ids or []:
+        key = key_of(value)
+        if key is None:
+            fail(f"--inte-personnummer: '{value}' ser inte ut som ett personnummer; ange numret "
+                 "som det står i texten.")
+        keys.add(key)
+    with as_typed(keys):
+        try:
+            refuse(Rule.of(session), texts,
+                   "ta bort det, eller ange --inte-personnummer NUMMER om det inte är ett "
+                   "personnummer.")
+        except InvalidInput as error:
+            fail(str(error))
+        yield
+
+
 def _parse_optional_date(text: str | None, label: str) -> date | None:
     from kvtui.domain.reviews import parse_date
 
@@ -219,10 +254,14 @@ def new(
     ] = None,
     purpose: Annotated[str, typer.Option("--purpose", help="Syfte.")] = "",
     scope: Annotated[str, typer.Option("--scope", help="Omfattning och avgränsningar.")] = "",
+    not_ids: NotIdOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Skapar en granskning från en mall och skriver ut dess id."""
+    """Skapar en granskning från en mall och skriver ut dess id.
+
+    En text som innehåller något som ser ut som ett personnummer stoppas; inget sparas.
+    """
     from kvtui.domain.reviews import ReviewFields, short_id, split_auditors
     from kvtui.domain.templates import TemplateError
     from kvtui.paths import templates_dir
@@ -250,7 +289,10 @@ def new(
             parsed, text = load_template(template, templates_dir(store.path))
         except (TemplateNotFound, TemplateError) as error:
             fail(str(error))
-        with store.session() as session:
+        texts = {"--title": title, "--unit": unit, "--municipality": municipality,
+                 "--committee": committee, "--diary": diary, "--auditor": "\n".join(names),
+                 "--purpose": purpose, "--scope": scope}
+        with store.session() as session, texts_checked(session, texts, not_ids):
             try:
                 review_id = create_review(session, parsed, text, fields)
             except InvalidInput as error:

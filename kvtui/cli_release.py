@@ -15,7 +15,18 @@ from typing import Annotated, Any
 
 import typer
 
-from kvtui.cli import DbOption, JsonOption, ReviewArg, _db, _echo_json, _resolve, app, fail
+from kvtui.cli import (
+    DbOption,
+    JsonOption,
+    NotIdOption,
+    ReviewArg,
+    _db,
+    _echo_json,
+    _resolve,
+    app,
+    fail,
+    texts_checked,
+)
 from kvtui.cli import opened_store as _opened_store
 from kvtui.domain.reviews import short_id
 
@@ -106,6 +117,7 @@ def sign(
         "för att fråga. Lösenordet sparas aldrig.")] = None,
     output: OutputOption = None,
     appendix: AppendixOption = False,
+    not_ids: NotIdOption = None,
     db: DbOption = None,
 ) -> None:
     """Signerar granskningen och exporterar den slutliga rapporten.
@@ -121,8 +133,10 @@ def sign(
     certificate = Path(p12).expanduser() if p12 else None
     with _opened_store(_db(ctx, db)) as store:
         review_id = _resolve(store, review)
+        texts = {"--name": name, "--role": role, "--approver": approver or "",
+                 "--approver-role": approver_role or ""}
         try:
-            with store.session() as session:
+            with store.session() as session, texts_checked(session, texts, not_ids):
                 done = sign_and_export(
                     session, review_id, exports_dir(store.path), name=name, role=role,
                     approver_name=approver or "", approver_role=approver_role or "",
@@ -147,6 +161,7 @@ def reopen(
     ctx: typer.Context,
     review: ReviewArg,
     reason: Annotated[str, typer.Option("--reason", help="Varför granskningen öppnas igen.")],
+    not_ids: NotIdOption = None,
     db: DbOption = None,
 ) -> None:
     """Öppnar en signerad granskning igen som en ny version. Skälet loggas.
@@ -159,7 +174,8 @@ def reopen(
     with _opened_store(_db(ctx, db)) as store:
         review_id = _resolve(store, review)
         try:
-            with store.session() as session:
+            with store.session() as session, texts_checked(session, {"--reason": reason},
+                                                           not_ids):
                 done = reopen_review(session, review_id, reason)
         except _expected_errors() as error:
             fail(str(error))

@@ -16,3 +16,7 @@ SAMORDNINGSNUMMER_FILE = TEST_NUMBERS_DIR / "samordningsnummer.txt"
 CASES_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "testpersonnummer" / (
     "cases.json"
 )
+
+#: Published Swedish quality reports (real text without personnummer), for measuring false
+#: alarms; read from the shared folder when it is there.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"

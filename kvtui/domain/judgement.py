@@ -124,8 +124,8 @@ def short_text(text: str, width: int = 60) -> str:
 def id_number_warning(text: str) -> str:
     """A Swedish warning when free text holds a personnummer or samordningsnummer, else "".
 
-    The store does not refuse such text (the auditor may be mid-sentence); the screens show
-    this warning and offer ``kvtui.domain.personnummer.mask``.
+    The store masks such a number when the text is written (``kvtui.store.idnumber_rule``),
+    unless the auditor has confirmed it is not one.
     """
     found = find_ids(text)
     if not found:

@@ -23,13 +23,23 @@ The rules (Skatteverket, SKV 704):
 - Written with twelve digits the century is explicit; kvtui accepts 18, 19 and 20.
 
 Deliberate deviation from some libraries: a single space in place of the hyphen
-("ÅÅMMDD NNNN") is accepted as a written form. As a privacy guard kvtui would rather ask once
-too often than store a child's personnummer.
+("ÅÅMMDD NNNN") is accepted as a written form, and so is a line break (a number pasted from a
+document wrapped by hand). As a privacy guard kvtui would rather ask once too often than store
+a child's personnummer.
+
+Text is read as a person reads it, whatever was pasted: digits of any script and their
+compatibility forms (full-width "１９", mathematical, superscript, Arabic-Indic) count as the
+digits they are, any kind of space as a space and any dash as a dash, and characters that are
+not seen (zero-width space, soft hyphen, joiners, byte-order mark, combining marks, Hangul
+fillers) are passed over. Positions still refer to the text as written, so masking keeps the
+rest of it exactly as typed.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -37,10 +47,15 @@ from typing import Literal
 Kind = Literal["personnummer", "samordningsnummer"]
 
 _CENTURIES = frozenset({"18", "19", "20"})
-# Hyphen-like characters word processors put in place of "-" (non-breaking hyphen, en dash, minus).
-_DASHES = "\\-\u2010\u2011\u2012\u2013\u2212"
+# Hyphen-like characters word processors put in place of "-" (hyphen, non-breaking hyphen,
+# figure dash, en and em dash, horizontal bar, hyphen bullet, minus signs); the full-width and
+# small forms become "-" or an em dash when the text is read (see ``as_read``).
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u02d7"
+_DASHES = _DASH_CHARS.replace("-", "\\-")  # for a character class
 _BLANK = "[ \t\u00a0\u202f]"  # horizontal spaces, including the non-breaking ones
-_SEPARATOR = rf"(?:{_BLANK}?[{_DASHES}+]{_BLANK}?|{_BLANK})"
+# One space, or one line break with at most a space on either side.
+_GAP = rf"(?:{_BLANK}|{_BLANK}?(?:\r\n|\r|\n){_BLANK}?)"
+_SEPARATOR = rf"(?:{_GAP}?[{_DASHES}+]{_GAP}?|{_GAP})"
 
 # A whole string: 12 or 10 digits, or a date part and four digits with a separator in between
 # (any amount of spacing around it).
@@ -59,7 +74,7 @@ _FREE = re.compile(
 # Characters that join digit groups in phone numbers, amounts and codes ("070 123 45 67",
 # "12 500", "2024/0147", "3.14"): a bare run next to one of them followed by a digit is part of
 # a longer number.
-_TIGHT_JOINERS = frozenset("-\u2010\u2011\u2012\u2013\u2212+/.,:")
+_TIGHT_JOINERS = frozenset(_DASH_CHARS + "+/.,:")
 _JOINERS = _TIGHT_JOINERS | frozenset(" \t\u00a0\u202f")
 _ASCII_DIGITS = "0123456789"
 
@@ -72,12 +87,19 @@ _DOUBLED = bytes(
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+# Characters that are not seen but are not format characters either (Hangul fillers): passed
+# over like zero-width spaces.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 @dataclass(frozen=True)
 class IdNumber:
     """A personnummer or samordningsnummer found in text.
 
     ``digits12`` has the century; ``start``/``end`` delimit ``text``, the matched span of the
-    input as written.
+    input as written. ``written`` is the same span as it was read: ASCII digits, "-", "+",
+    spaces or a line break (empty when it is ``text`` itself).
     """
 
     digits12: str
@@ -85,11 +107,97 @@ class IdNumber:
     start: int
     end: int
     text: str
+    written: str = ""
 
     @property
     def masked(self) -> str:
         """The span with its last four digits hidden: "ÅÅMMDD-XXXX", "ÅÅÅÅMMDD-XXXX"."""
-        return _masked(self.text)
+        return _masked(self.written or self.text)
+
+    @property
+    def key(self) -> str:
+        """The digits as written (ten or twelve ASCII digits): the same number written with a
+        hyphen, a space or full-width digits has the same key."""
+        return "".join(char for char in self.written or self.text if char in _ASCII_DIGITS)
+
+
+def _read_char(char: str) -> str:
+    """What a character counts as when looking for numbers ("" when it is not seen)."""
+    if char.isascii():
+        return char
+    category = unicodedata.category(char)
+    if category in ("Cf", "Mn", "Me") or char in _INVISIBLE:
+        return ""
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    if category == "Zs":
+        return " "
+    if category in ("Zl", "Zp") or char == "\x85":
+        return "\n"
+    return unicodedata.normalize("NFKC", char)
+
+
+class _ReadTable(dict[int, str]):
+    """``str.translate``'s table for ``_read_char``, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        read = self[code] = _read_char(chr(code))
+        return read
+
+
+_READ_TABLE = _ReadTable()
+
+
+def as_read(text: str) -> str:
+    """The text as a person reads it: NFKC, any decimal digit as its ASCII digit, any space
+    as " ", any line separator as a line break, and format characters, combining marks and
+    fillers dropped. ASCII text is read as it is."""
+    return text if text.isascii() else text.translate(_READ_TABLE)
+
+
+class _Origins:
+    """Where each character of ``as_read(text)`` came from in ``text``.
+
+    Kept as segments: each stretch of ASCII is read as it is (one to one), each other
+    character as what it reads as (perhaps nothing, perhaps more than one character).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._starts: list[int] = []  # where each segment begins in the text as read
+        self._origins: list[int] = []  # and where it begins in the text
+        self._ascii: list[bool] = []
+        read = position = 0
+        for run in _NON_ASCII.finditer(text):
+            if run.start() > position:
+                self._add(read, position, True)
+                read += run.start() - position
+            for index in range(run.start(), run.end()):
+                length = len(_READ_TABLE[ord(text[index])])
+                if length:
+                    self._add(read, index, False)
+                    read += length
+            position = run.end()
+        if position < len(text):
+            self._add(read, position, True)
+
+    def _add(self, read: int, origin: int, ascii_run: bool) -> None:
+        self._starts.append(read)
+        self._origins.append(origin)
+        self._ascii.append(ascii_run)
+
+    def __getitem__(self, read: int) -> int:
+        segment = bisect.bisect_right(self._starts, read) - 1
+        if self._ascii[segment]:
+            return self._origins[segment] + read - self._starts[segment]
+        return self._origins[segment]
+
+
+def _span(origin: _Origins | None, start: int, end: int) -> tuple[int, int]:
+    """The span of the text as written behind ``start:end`` of the text as read (``origin``
+    is None when they are the same text)."""
+    if origin is None:
+        return start, end
+    return origin[start], origin[end - 1] + 1
 
 
 def luhn_ok(ten_digits: str) -> bool:
@@ -156,15 +264,18 @@ def parse_id(text: str, *, today: date | None = None) -> IdNumber | None:
     Accepts 12 or 10 digits, ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, with spaces around or
     instead of the separator. ``today`` sets the century of ten-digit forms (default: today).
     """
-    stripped = text.strip()
+    read = as_read(text)
+    stripped = read.strip()
     match = _WHOLE.fullmatch(stripped)
     if match is None:
         return None
     checked = _check(match["date"], match["tail"], plus=match["sep"] == "+", today=today)
     if checked is None:
         return None
-    start = len(text) - len(text.lstrip())
-    return IdNumber(checked[0], checked[1], start, start + len(stripped), stripped)
+    offset = len(read) - len(read.lstrip())
+    origin = None if text.isascii() else _Origins(text)
+    start, end = _span(origin, offset, offset + len(stripped))
+    return IdNumber(checked[0], checked[1], start, end, text[start:end], stripped)
 
 
 def _joined(text: str, start: int, end: int, joiners: frozenset[str]) -> bool:
@@ -177,35 +288,51 @@ def _joined(text: str, start: int, end: int, joiners: frozenset[str]) -> bool:
 def find_ids(text: str, *, today: date | None = None) -> list[IdNumber]:
     """Every personnummer and samordningsnummer in free text, in order.
 
-    Separated forms (ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, also with a space) and bare runs of
-    12 digits (century 18, 19 or 20) or 10 digits, each with a real date and a valid checksum.
+    Separated forms (ÅÅMMDD-NNNN, ÅÅMMDD+NNNN, ÅÅÅÅMMDD-NNNN, also with a space or a line break
+    around or instead of the hyphen) and bare runs of 12 digits (century 18, 19 or 20) or 10
+    digits, each with a real date and a valid checksum, in the text as read (``as_read``).
     A bare run counts only when it is not part of a longer number: no digit next to it and no
     joiner-and-digit ("070 1234567890", "12 3456789012") on either side. A separated form must
     not continue through "-", "+", "/", ".", "," or ":" into a digit ("ÅÅÅÅMMDD ÅÅÅÅ-MM-DD");
     a space next to it is fine ("möte 2024-03-05 om ÅÅMMDD-NNNN 14.30").
     """
-    if sum(map(text.count, _ASCII_DIGITS)) < 10:
+    read = as_read(text)
+    if sum(map(read.count, _ASCII_DIGITS)) < 10:
         return []  # every form has ten digits or more; a quick answer for most fields
     when = today or date.today()
     found: list[IdNumber] = []
-    for match in _FREE.finditer(text):
+    origin: _Origins | None = None  # made when the first number is found
+    for match in _FREE.finditer(read):
         bare = match["bare"]
         if bare is not None:
-            if _joined(text, match.start(), match.end(), _JOINERS):
+            if _joined(read, match.start(), match.end(), _JOINERS):
                 continue
             date_digits, tail, plus = bare[:-4], bare[-4:], False
         else:
             # "ÅÅÅÅMMDD ÅÅÅÅ-MM-DD" is a date before another date, not a number.
-            if _joined(text, match.start(), match.end(), _TIGHT_JOINERS):
+            if _joined(read, match.start(), match.end(), _TIGHT_JOINERS):
                 continue
             date_digits, tail = match["date"], match["tail"]
             plus = "+" in match["sep"]
         checked = _check(date_digits, tail, plus=plus, today=when)
         if checked is not None:
-            found.append(
-                IdNumber(checked[0], checked[1], match.start(), match.end(), match.group())
-            )
+            if origin is None and not text.isascii():
+                origin = _Origins(text)
+            start, end = _span(origin, match.start(), match.end())
+            found.append(IdNumber(checked[0], checked[1], start, end, text[start:end],
+                                  match.group()))
     return found
+
+
+# Six digits, perhaps a dash or plus with any spacing, four digits: every written form holds
+# this, read (``as_read``), whatever is around it.
+_LOOSE = re.compile(rf"[0-9]{{6}}\s*[{_DASHES}+]?\s*[0-9]{{4}}")
+
+
+def may_hold_id(text: str) -> bool:
+    """False when ``text`` certainly holds no number in any form: one quick look over many
+    values joined (by a character that is not a space, such as NUL) before looking at each."""
+    return _LOOSE.search(as_read(text)) is not None
 
 
 def _masked(span: str) -> str:

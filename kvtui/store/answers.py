@@ -32,6 +32,7 @@ from kvtui.store.bulk import DriverStatement, driver, insert_sql, read_value, st
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, new_id, utcnow
 
 VALUES = tuple(ANSWERS)
@@ -245,7 +246,9 @@ def _write(
     label: dict[str, str],
 ) -> AnswerView:
     """Insert or update one answer and log it, with plain statements run by the driver (no
-    unit of work); values are stored as SQLAlchemy stores them."""
+    unit of work); values are stored as SQLAlchemy stores them, texts as the store's rule for
+    personnummer keeps them."""
+    new = Rule(connection).row(_ANSWERS, new)
     now = utcnow()
     if existing is None:
         answer_id = new_id()

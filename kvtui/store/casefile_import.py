@@ -14,10 +14,12 @@ from kvtui.domain.casefile_import import (
     is_excel,
     read_case_files,
 )
+from kvtui.domain.personnummer import may_hold_id
 from kvtui.store.bulk import paused_gc
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
+from kvtui.store.idnumber_rule import masked, numbers_in
 from kvtui.store.models import CaseFile, Sample
 
 
@@ -37,6 +39,41 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportProblem(
             name, None, None, f"Filen {path} kan inte läsas ({error.strerror or error})."
         ) from None
+
+
+def _refuse_hidden_numbers(result: ImportResult) -> None:
+    """Refuse column headers holding a personnummer, and values whose number only shows when
+    read as a person reads them (full-width digits, invisible characters): the file's own
+    checks look at ASCII digits. Every problem is named with its line and column."""
+    problems: list[ImportProblem] = []
+    for header in (result.id_column, *result.columns):
+        found = numbers_in(header)
+        if found:
+            problems.append(ImportProblem(
+                result.source, None, None,
+                f"En kolumnrubrik innehåller ett {found[0].kind} ({found[0].masked}). kvtui "
+                "sparar inga personnummer: byt namn på kolumnen och försök igen.",
+            ))
+    names = [masked(name, numbers_in(name)) for name in (result.id_column, *result.columns)]
+    hidden = "\x00".join(value for reference, attributes in result.case_files
+                         for value in (reference, *attributes.values()) if not value.isascii())
+    if not problems and not may_hold_id(hidden):
+        return  # one look clears the usual file
+    for (reference, attributes), line in zip(result.case_files, result.line_numbers,
+                                             strict=True):
+        for name, value in zip(names, (reference, *attributes.values()), strict=True):
+            if value.isascii():
+                continue
+            found = numbers_in(value)
+            if found:
+                problems.append(ImportProblem(
+                    result.source, line, name,
+                    f"Fältet innehåller ett {found[0].kind}. kvtui sparar inga personnummer: "
+                    "ta bort uppgiften ur filen och försök igen.",
+                    found[0].masked,
+                ))
+    if problems:
+        raise ImportProblems(problems)
 
 
 def _check_review(session: Session, review_id: str) -> None:
@@ -77,6 +114,7 @@ def _import(
         _read_bytes(path), path.name, id_column=id_column, sheet=sheet,
         excel=is_excel(path.name), today=today,
     )
+    _refuse_hidden_numbers(result)
     existing = _existing_references(session, review_id)
     clashes = [
         ImportProblem(

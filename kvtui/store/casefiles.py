@@ -19,11 +19,12 @@ from kvtui.domain.casefile_import import (
     parse_delimited,
     parse_xlsx,
 )
-from kvtui.domain.personnummer import find_ids, parse_id
+from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.store import changelog
 from kvtui.store.bulk import insert_sql, new_ids, stored_value
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import CaseFile, Sample, utcnow
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
@@ -66,6 +67,7 @@ def add_case_files(
     if not cleaned:
         session.commit()
         return []
+    cleaned = _guarded(Rule.of(session), cleaned)
     connection = session.connection()
     stamp = stored_value(connection, _CASE_FILES.c.created_at, utcnow())
     as_json = _AttributesJson()
@@ -83,6 +85,30 @@ def add_case_files(
     )
     session.commit()
     return [row[0] for row in values]
+
+
+def _guarded(
+    rule: Rule, rows: list[tuple[str, dict[str, str]]]
+) -> list[tuple[str, dict[str, str]]]:
+    """The rows with the store's rule for personnummer applied: a reference holding one is
+    refused (masked it would no longer name the akt), attribute names and values are masked.
+
+    One look over all texts at once clears the usual population.
+    """
+    names = {name for _reference, attributes in rows for name in attributes}
+    texts = [text for reference, attributes in rows for text in (reference, *attributes.values())]
+    if not may_hold_id("\x00".join((*names, *texts))):
+        return rows
+    guarded = []
+    for reference, attributes in rows:
+        found = rule.to_mask(reference)
+        if found:
+            raise InvalidInput(
+                f"Referensen {found[0].masked} innehåller ett {found[0].kind}. Använd "
+                "verksamhetens aktnummer eller en pseudonym i stället."
+            )
+        guarded.append((reference, rule.value(attributes)))
+    return guarded
 
 
 class _AttributesJson:

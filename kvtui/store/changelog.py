@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import ChangeLog, new_id, utcnow
 
 GENESIS = "0" * 64
@@ -79,6 +80,23 @@ def _content_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _logged_changes(rule: Rule, changes: dict[str, Any]) -> str | None:
+    """The changes as the log keeps them (JSON), with the store's rule for personnummer
+    applied; None when every old → new pair has become the same (a number typed again where
+    the masked one is stored: nothing changed)."""
+    plain = {k: _plain(v) for k, v in changes.items()}
+    text = json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    if rule.json(text) == text:
+        return text
+    guarded: dict[str, Any] = rule.value(plain)
+    pairs = {key for key, value in plain.items() if isinstance(value, list) and len(value) == 2}
+    kept = {key: value for key, value in guarded.items()
+            if key not in pairs or value[0] != value[1]}
+    if pairs and not pairs & kept.keys():
+        return None
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+
 def append(
     session: Session,
     *,
@@ -88,8 +106,17 @@ def append(
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> None:
-    """Add an entry to the log inside the caller's transaction (the caller commits)."""
+    """Add an entry to the log inside the caller's transaction (the caller commits).
+
+    Texts in ``changes`` are logged as the store keeps them (``kvtui.store.idnumber_rule``):
+    a personnummer is masked in the log as in the row. An update whose every change vanished
+    that way is not logged.
+    """
     connection = session.connection()
+    rule = Rule(connection)
+    logged = _logged_changes(rule, changes or {})
+    if logged is None:
+        return
     last = _LAST_ENTRY.first(connection)
     prev_hash = last[1] if last else GENESIS
     now = utcnow()
@@ -100,10 +127,8 @@ def append(
         "entity": entity,
         "entity_id": entity_id,
         "action": action,
-        "changes_json": json.dumps(
-            {k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, sort_keys=True
-        ),
-        "actor": current_actor(),
+        "changes_json": logged,
+        "actor": rule.text(current_actor()),
         "prev_hash": prev_hash,
         "created_at": now,
         "updated_at": now,

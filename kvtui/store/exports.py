@@ -28,6 +28,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from kvtui.domain.answers import ANSWERS
+from kvtui.domain.personnummer import mask
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Answer
 
@@ -41,13 +42,16 @@ class ExportExists(InvalidInput):
 
 
 def safe_part(text: str, limit: int = 40) -> str:
-    """Text as a safe piece of a file name: letters, digits and "-" only, å ä ö folded.
+    """Text as a safe piece of a file name: letters, digits and "-" only, å ä ö folded, and
+    never a personnummer (masked "ÅÅMMDD-XXXX", also one confirmed as a false alarm: a file
+    name travels further than the store).
 
     "SN 2026/0147" → "SN-2026-0147", "Familjevårdsenheten" → "Familjevardsenheten".
     """
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+    # Masked once the other characters are gone: "191212#1212" has become a number.
+    cleaned = mask(re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-"))
     return cleaned[:limit].rstrip("-")
 
 

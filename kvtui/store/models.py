@@ -15,6 +15,8 @@ from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from kvtui.store import idnumber_rule
+
 
 def new_id() -> str:
     """A fresh UUID as text, the primary key of every record."""
@@ -317,6 +319,19 @@ class ReviewReopening(Record, table=True):
     actor: str = ""
 
 
+class FalseAlarm(Record, table=True):
+    """A number the auditor confirmed is not a personnummer: stored as typed from then on.
+
+    ``digits`` is the number's digits as written (see ``IdNumber.key``); the rule of
+    ``kvtui.store.idnumber_rule`` masks every other number found in free text.
+    """
+
+    __tablename__ = "false_alarm"
+
+    digits: str = Field(unique=True)
+    actor: str = ""
+
+
 class ChangeLog(Record, table=True):
     """Append-only, hash-chained record of every change.
 
@@ -334,3 +349,7 @@ class ChangeLog(Record, table=True):
     actor: str = ""
     prev_hash: str
     hash: str
+
+
+# Every session's writes pass through the store's rule for personnummer from here on.
+idnumber_rule.install()

@@ -22,6 +22,7 @@ from kvtui.domain.reviews import (
 from kvtui.domain.templates import Criterion, Template
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import Rule, refuse
 from kvtui.store.models import (
     Answer,
     CaseFile,
@@ -91,10 +92,15 @@ def _columns_of(fields: ReviewFields) -> dict[str, Any]:
 def create_review(
     session: Session, template: Template, template_text: str, fields: ReviewFields
 ) -> str:
-    """Create a review with its own copy of the template; returns its id. Commits."""
+    """Create a review with its own copy of the template; returns its id. Commits.
+
+    A template holding a personnummer is refused: its copy would no longer be the template.
+    """
     problems = fields.problems()
     if problems:
         raise InvalidInput(" ".join(problems))
+    refuse(Rule.of(session), {f"Mallen {template.name}": template_text},
+           "ta bort det ur mallen och försök igen.")
     review = Review(**_columns_of(fields))
     session.add(review)
     session.add(

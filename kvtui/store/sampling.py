@@ -25,6 +25,7 @@ from kvtui.store import changelog
 from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
+from kvtui.store.idnumber_rule import Rule, refuse
 from kvtui.store.models import CaseFile, Sample, SampleItem, utcnow
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
@@ -174,6 +175,8 @@ def _draw(
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
     seed = (seed or "").strip() or new_seed()
+    # Masked, the stored seed would draw another sample: refused instead.
+    refuse(Rule.of(session), {"Slumpfröet": seed}, "välj ett annat frö.")
     items, stored = _drawing_population(session, review_id, stratify_by or None)
     try:
         drawn = draw(items, method=method, size=size, fraction=fraction,

@@ -35,6 +35,7 @@ from kvtui.store import changelog
 from kvtui.store.bulk import driver
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
 from kvtui.store.review_rows import review_records_hash
 from kvtui.store.snapshot import current_content
@@ -87,8 +88,15 @@ def _rule(call: Any, *args: Any) -> Any:
 def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
                  approver_name: str = "", approver_role: str = "",
                  now: datetime | None = None) -> SignOffPlan:
-    """Check who signs and that the review may be signed, and freeze its content now."""
+    """Check who signs and that the review may be signed, and freeze its content now.
+
+    Names and roles are taken as the store keeps them (a personnummer masked) before the
+    sign-off page prints them.
+    """
     review = writable_review(session, review_id, "granskningen")
+    rule = Rule.of(session)
+    name, role = rule.text(name), rule.text(role)
+    approver_name, approver_role = rule.text(approver_name), rule.text(approver_role)
     _rule(check_signers, name, role, approver_name)
     content, digest = current_content(session, review_id)
     records, columns = review_records_hash(driver(session.connection()), review_id)

@@ -18,6 +18,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from kvtui.domain.personnummer import find_ids
 from kvtui.domain.templates import Template, TemplateError, TemplateProblem, parse_template
 
 SHIPPED_PACKAGE = "kvtui.templates"
@@ -141,10 +142,28 @@ def export_template(name: str, dest: Path, user_dir: Path | None) -> Path:
     return target
 
 
+def _refuse_numbers(name: str, text: str, source: str) -> None:
+    """A template is copied into every review made from it: one holding a personnummer (in a
+    question, a title or a comment, or its name) is refused, with the line of each."""
+    problems = [
+        TemplateProblem(source, None, "", f"mallens namn innehåller något som ser ut som ett "
+                        f"{number.kind} ({number.masked}); byt namn på filen")
+        for number in find_ids(name)
+    ] + [
+        TemplateProblem(source, text.count("\n", 0, number.start) + 1, "",
+                        f"innehåller något som ser ut som ett {number.kind} ({number.masked}); "
+                        "kvtui sparar inga personnummer: ta bort det ur mallen")
+        for number in find_ids(text)
+    ]
+    if problems:
+        raise TemplateError(problems)
+
+
 def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Template:
     """Validate a template file and install it as ``user_dir/<stem>.toml``.
 
-    Nothing is installed unless the whole file is valid (TemplateError lists the problems). An
+    Nothing is installed unless the whole file is valid and holds no personnummer
+    (TemplateError lists the problems). An
     existing user template is replaced only with ``replace=True``; a name equal to a shipped
     template's installs the user's version in its place, which list_templates then shows.
     """
@@ -159,7 +178,9 @@ def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Temp
         data = src.read_bytes()
     except FileNotFoundError:
         raise FileNotFoundError(f"Filen {src} finns inte.") from None
-    template = parse_template(_decode(data, str(src)), str(src))
+    text = _decode(data, str(src))
+    template = parse_template(text, str(src))
+    _refuse_numbers(name, text, str(src))
     target = user_dir / f"{name}{SUFFIX}"
     if target.exists() and not replace:
         raise FileExistsError(

@@ -2,7 +2,7 @@
 
 The people in the files are children under secrecy law, so a personnummer typed here is
 masked (ÅÅMMDD-XXXX) before anything is saved: the first Enter masks it and says so, the
-second saves.
+second saves; Ctrl+G instead says it is not a personnummer and saves the text as typed.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from kvtui.domain.personnummer import find_ids, mask
+from kvtui.tui.widgets.idnumber_guard import FieldGuard, TypedText
 
 MASKED_NOTICE = (
     "Texten innehöll ett personnummer; det är nu maskerat. Tryck Enter igen för att spara."
 )
 
 
-class AnswerTextDialog(ModalScreen[str | None]):
-    """Asks for one line; dismisses with the text (stripped), or None on Escape.
+class AnswerTextDialog(ModalScreen[TypedText | None]):
+    """Asks for one line; dismisses with the text (stripped) and the numbers in it that are
+    not personnummer, or None on Escape.
 
     With ``required`` an empty text is refused with ``required_message``.
     """
@@ -30,6 +31,8 @@ class AnswerTextDialog(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="answer_text.save"),
         Binding("escape", "cancel", "Avbryt", id="answer_text.cancel"),
+        Binding("ctrl+g", "not_an_id", "Inte personnummer", show=False,
+                id="answer_text.not_an_id"),
     ]
 
     def __init__(
@@ -49,6 +52,7 @@ class AnswerTextDialog(ModalScreen[str | None]):
         self._placeholder = placeholder
         self._required = required
         self._required_message = required_message
+        self.guard = FieldGuard(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="answer-box", classes="dialog-box"):
@@ -77,16 +81,20 @@ class AnswerTextDialog(ModalScreen[str | None]):
     def action_save(self) -> None:
         """Save the text, after masking any personnummer and checking a required one."""
         field = self.query_one("#answer-text", Input)
-        text = field.value.strip()
-        if find_ids(text):
-            field.value = mask(text)
-            self._say(MASKED_NOTICE)
+        field.value = field.value.strip()
+        if self.guard.mask([field]):
+            self._say(f"{MASKED_NOTICE} {FieldGuard.NOTICE}")
             return
-        if self._required and not text:
+        if self._required and not field.value:
             self._say(self._required_message)
             self.app.bell()
             return
-        self.dismiss(text)
+        self.dismiss(TypedText(field.value, self.guard.accepted))
+
+    def action_not_an_id(self) -> None:
+        """Ctrl+G: the number masked or marked is not a personnummer; save it as typed."""
+        if self.guard.restore_and_accept([self.query_one("#answer-text", Input)]):
+            self.action_save()
 
     def action_cancel(self) -> None:
         """Close without saving."""

@@ -2,7 +2,8 @@
 goes into the summary table.
 
 The statement is guarded like every free text: a personnummer is marked, Ctrl+K masks it,
-and saving with one still in the text masks it first and asks for Ctrl+S once more. The level
+and saving with one still in the text masks it first and asks for Ctrl+S once more (Ctrl+G
+instead: it is not a personnummer, saved as typed). The level
 and the summary can also be changed later with one key each in the list (g, u, r, 0, s).
 """
 
@@ -110,7 +111,7 @@ class AssessmentDialog(FormDialog[AssessmentView]):
         rating = rating if isinstance(rating, str) else ""
         in_summary = self.query_one("#assessment-summary", Checkbox).value
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._assessment is None:
                     saved = add_assessment(session, self._review_id, self._section_id,
                                            area.text, rating=rating, in_summary=in_summary)

@@ -2,7 +2,7 @@
 
 Title, kind (the template's kinds are suggested as you type; any kind is allowed), date and who
 provided it. A personnummer typed in any field is masked before saving: the first Ctrl+S or
-Enter masks it and says so, the second saves.
+Enter masks it and says so, the second saves; Ctrl+G saves it as typed instead.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class DocumentDialog(FormDialog[DocumentView]):
             return
         try:
             fields = self._fields()
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._document is None:
                     saved = add_document(session, self._review_id, fields)
                 else:

@@ -3,9 +3,10 @@
 The unit's comments are recorded by role (Enhetschef, Gruppledare …), never by the name of the
 person who sent them, as with interviews. The text is guarded like every free text: a
 personnummer is marked, Ctrl+K masks it, and saving with one still in the text or the role
-masks it first and asks for Ctrl+S once more. Whether a comment may be recorded at all (a
-draft must have been sent, the review must not be signed) is the store's rule; its refusal is
-shown here and the dialog stays open, so nothing typed is lost.
+masks it first and asks for Ctrl+S once more (or Ctrl+G: not a personnummer). Whether a
+comment may be recorded at all (a draft must have been sent, the review must not be signed)
+is the store's rule; its refusal is shown here and the dialog stays open, so nothing typed is
+lost.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class CommentDialog(FormDialog[CommentView]):
             self.query_one("#comment-date", Input).focus()
             return
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._comment is None:
                     saved = add_comment(session, self._review_id, section_id=section_id,
                                         role=role, text=text, received_on=received)

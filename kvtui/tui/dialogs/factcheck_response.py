@@ -87,7 +87,7 @@ class ResponseDialog(FormDialog[CommentView]):
         chosen = self.query_one("#response-choice", Select).value
         response = chosen if isinstance(chosen, str) else ""
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 saved = respond(session, self._review_id, self._comment.id, response, area.text)
         except (InvalidInput, NotFound) as error:
             self._show_problem(str(error))

@@ -2,20 +2,28 @@
 saved, the refusal in a read-only store, the personnummer step before saving, and Escape.
 
 A dialog names its problem line in ``PROBLEM_ID``. Saving first asks ``_refused_read_only``,
-then ``_masked`` over the fields that take free text: a personnummer found there is masked and
-the dialog waits for Ctrl+S once more, so the auditor sees what will be saved.
+then ``_masked`` over the fields that take free text: a personnummer the store would mask is
+masked there and the dialog waits for Ctrl+S once more, so the auditor sees what will be
+saved; Ctrl+G instead says it is not a personnummer and saves the text as typed. The dialog
+writes through ``_session``, which carries that confirmation to the store.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kvtui.domain.personnummer import find_ids, mask
 from kvtui.store.database import Store
-from kvtui.tui.widgets.idnumber_guard import GuardedTextArea
+from kvtui.store.idnumber_rule import as_typed
+from kvtui.tui.widgets.idnumber_guard import FieldGuard, GuardedTextArea
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan sparas."
 MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (Ctrl+S)."
@@ -23,23 +31,13 @@ MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (C
 ResultT = TypeVar("ResultT")
 
 
-def mask_fields(*fields: Input | GuardedTextArea) -> bool:
-    """Mask every personnummer in ``fields``; True when one was found."""
-    found = False
-    for field in fields:
-        if isinstance(field, GuardedTextArea):
-            if field.found:
-                field.mask_ids()
-                found = True
-        elif find_ids(field.value):
-            field.value = mask(field.value)
-            found = True
-    return found
-
-
 class FormDialog(ModalScreen[ResultT | None]):
     """A modal dialog with a problem line (a Static with the id ``PROBLEM_ID``); it dismisses
     with what was saved, or None when closed without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+g", "not_an_id", "Inte personnummer", show=False, id="form.not_an_id"),
+    ]
 
     #: The id of the Static under the fields that says why nothing was saved.
     PROBLEM_ID: ClassVar[str] = ""
@@ -47,6 +45,8 @@ class FormDialog(ModalScreen[ResultT | None]):
     MASKED_NOTICE: ClassVar[str] = MASKED_NOTICE
 
     _store: Store
+    _guard: FieldGuard | None = None
+    _guarded: tuple[Input | GuardedTextArea, ...] = ()
 
     def _show_problem(self, text: str) -> None:
         """Say ``text`` under the fields; an empty text hides the line."""
@@ -61,13 +61,42 @@ class FormDialog(ModalScreen[ResultT | None]):
             return True
         return False
 
+    @property
+    def guard(self) -> FieldGuard:
+        """The personnummer step of this dialog's fields."""
+        if self._guard is None:
+            self._guard = FieldGuard(self)
+        return self._guard
+
     def _masked(self, *fields: Input | GuardedTextArea) -> bool:
-        """Mask any personnummer in ``fields``; when one was found, say so and return True
-        (the dialog then saves nothing until Ctrl+S once more)."""
-        if mask_fields(*fields):
-            self._show_problem(self.MASKED_NOTICE)
+        """Mask any personnummer the store would mask in ``fields``; when one was found, say so
+        and return True (the dialog then saves nothing until Ctrl+S once more, or Ctrl+G)."""
+        self._guarded = fields
+        if self.guard.mask(fields):
+            self._show_problem(f"{self.MASKED_NOTICE} {FieldGuard.NOTICE}")
             return True
         return False
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session for saving, with the numbers the auditor said are not personnummer
+        stored as typed."""
+        with as_typed(self.guard.accepted), self._store.session() as session:
+            yield session
+
+    def action_not_an_id(self) -> None:
+        """Ctrl+G: what was marked or masked is not a personnummer; save it as typed."""
+        fields = self._guarded or tuple(self.query(GuardedTextArea))
+        if self.guard.restore_and_accept(fields):
+            self._show_problem("")
+            self.action_save()
+
+    def on_guarded_text_area_accepted(self, _event: GuardedTextArea.Accepted) -> None:
+        """Ctrl+G in a text: its numbers are saved as typed with the rest (Ctrl+S)."""
+        self._show_problem("")
+
+    def action_save(self) -> None:
+        """Save; each dialog that takes free text says how."""
 
     def action_cancel(self) -> None:
         """Close without saving."""

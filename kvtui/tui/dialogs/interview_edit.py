@@ -139,7 +139,7 @@ class InterviewDialog(FormDialog[InterviewView]):
             return
         try:
             fields = self._fields()
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._interview is None:
                     saved = add_interview(session, self._review_id, fields)
                 else:

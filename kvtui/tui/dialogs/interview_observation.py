@@ -2,7 +2,8 @@
 report sections it supports.
 
 The text is guarded like every free text: a personnummer is marked, Ctrl+K masks it, and
-saving with one still in the text masks it first and asks for Ctrl+S once more.
+saving with one still in the text masks it first and asks for Ctrl+S once more (Ctrl+G
+instead: it is not a personnummer, saved as typed).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class ObservationDialog(FormDialog[ObservationView]):
         text = area.text.strip()
         sections = list(self.query_one("#observation-sections", CheckList).selected)
         try:
-            with self._store.session() as session:
+            with self._session() as session:
                 if self._observation is None:
                     saved = add_observation(session, self._review_id, self._interview_id, text,
                                             sections)

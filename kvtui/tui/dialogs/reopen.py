@@ -1,5 +1,6 @@
 """Öppna igen: why a signed review is reopened. The reason is required and goes into the log
-and the next version's sign-off page; the Rapport part asks once more before reopening."""
+and the next version's sign-off page; the Rapport part asks once more before reopening. A
+personnummer in the reason is masked first, or kept on Ctrl+G, as in every text."""
 
 from __future__ import annotations
 
@@ -11,21 +12,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from kvtui.domain.signoff import SignOffRuleError, check_reason
+from kvtui.tui.widgets.idnumber_guard import FieldGuard, TypedText
 
 MISSING = "Skriv varför granskningen öppnas igen."
+MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och fortsätt igen (Ctrl+S)."
 
 
-class ReopenDialog(ModalScreen[str | None]):
+class ReopenDialog(ModalScreen[TypedText | None]):
     """Asks for the reason; dismisses with it, or None when cancelled."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Fortsätt", id="reopen.save"),
         Binding("escape", "cancel", "Avbryt", id="reopen.cancel"),
+        Binding("ctrl+g", "not_an_id", "Inte personnummer", show=False,
+                id="reopen.not_an_id"),
     ]
 
     def __init__(self, version: int) -> None:
         super().__init__(classes="dialog")
         self._version = version
+        self.guard = FieldGuard(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reopen-box", classes="dialog-box"):
@@ -47,16 +53,28 @@ class ReopenDialog(ModalScreen[str | None]):
     def _submitted(self) -> None:
         self.action_save()
 
+    def _say(self, text: str) -> None:
+        problem = self.query_one("#reopen-problem", Static)
+        problem.update(text)
+        problem.display = True
+
     def action_save(self) -> None:
         """Hand the reason to the part, or say that it is missing."""
-        try:
-            reason = check_reason(self.query_one("#reopen-reason", Input).value, MISSING)
-        except SignOffRuleError as error:
-            problem = self.query_one("#reopen-problem", Static)
-            problem.update(str(error))
-            problem.display = True
+        field = self.query_one("#reopen-reason", Input)
+        if self.guard.mask([field]):
+            self._say(f"{MASKED_NOTICE} {FieldGuard.NOTICE}")
             return
-        self.dismiss(reason)
+        try:
+            reason = check_reason(field.value, MISSING)
+        except SignOffRuleError as error:
+            self._say(str(error))
+            return
+        self.dismiss(TypedText(reason, self.guard.accepted))
+
+    def action_not_an_id(self) -> None:
+        """Ctrl+G: the number masked or marked is not a personnummer; use it as typed."""
+        if self.guard.restore_and_accept([self.query_one("#reopen-reason", Input)]):
+            self.action_save()
 
     def action_cancel(self) -> None:
         """Close without reopening."""

@@ -1,6 +1,7 @@
 """Signera: who signs the report off, who approves it, and an optional certificate.
 
-The dialog only collects and checks what was typed (the rules are ``kvtui.domain.signoff``'s);
+The dialog only collects and checks what was typed (the rules are ``kvtui.domain.signoff``'s;
+a personnummer in a name or role is masked first, or kept on Ctrl+G as for every text);
 the Rapport part asks once more before anything is stored, because a sign-off locks the
 review. The certificate's passphrase lives in memory for this one signing and is never
 stored or logged.
@@ -35,6 +36,8 @@ class SignOffRequest:
     p12: Path | None
     passphrase: bytes | None
     factcheck_appendix: bool
+    #: Numbers in the names the auditor said are not personnummer (stored as typed).
+    not_ids: frozenset[str] = frozenset()
 
 
 class SignOffDialog(FormDialog[SignOffRequest]):
@@ -92,6 +95,8 @@ class SignOffDialog(FormDialog[SignOffRequest]):
 
     def action_save(self) -> None:
         """Check what was typed and hand it to the part, or say what is wrong."""
+        if self._masked(*(self.query_one(f"#{field}", Input) for field in FIELDS[:4])):
+            return
         name, role = self._value("signoff-name"), self._value("signoff-role")
         approver = self._value("signoff-approver")
         try:
@@ -110,6 +115,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
             approver_role=self._value("signoff-approver-role") if approver.strip() else "",
             p12=p12, passphrase=passphrase.encode("utf-8") if p12 is not None else None,
             factcheck_appendix=self.query_one("#signoff-appendix", Checkbox).value,
+            not_ids=self.guard.accepted,
         ))
 
     def action_cancel(self) -> None:

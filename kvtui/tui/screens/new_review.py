@@ -21,6 +21,7 @@ from kvtui.domain.templates import TemplateError
 from kvtui.paths import templates_dir
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.reviews import create_review, update_review
 from kvtui.store.template_library import (
     SHIPPED_SOURCE,
@@ -30,6 +31,8 @@ from kvtui.store.template_library import (
     load_template,
 )
 from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.form import MASKED_NOTICE
+from kvtui.tui.widgets.idnumber_guard import FieldGuard, GuardedTextArea
 
 # (widget id, label, placeholder) of the one-line fields, in the order they are filled in.
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -59,7 +62,8 @@ class ReviewFormScreen(ModalScreen[str | None]):
     """Creates a review (no ``detail``) or edits one; dismisses with its id, or None.
 
     Nothing is written until Ctrl+S, and nothing at all when a field is wrong: the problems
-    are listed under the form in Swedish and the auditor corrects them in place.
+    are listed under the form in Swedish and the auditor corrects them in place. A
+    personnummer is masked at the first Ctrl+S (the second saves), or kept on Ctrl+G.
     """
 
     BINDINGS = [
@@ -67,6 +71,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Avbryt", id="form.cancel"),
         # The app's F1 has priority and also works here; this one shows it in the footer.
         Binding("f1", "app.help", "Hjälp", id="form.help"),
+        Binding("ctrl+g", "not_an_id", "Inte personnummer", show=False, id="form.not_an_id"),
     ]
 
     def __init__(self, store: Store, detail: ReviewDetail | None = None) -> None:
@@ -76,6 +81,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
         self._templates: list[TemplateInfo] = []
         self._initial: dict[str, str] = {}
         self._bad_dates: dict[str, str] = {}
+        self.guard = FieldGuard(self)
 
     @property
     def editing(self) -> bool:
@@ -100,7 +106,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
                         )
                 for field_id, label in AREA_FIELDS:
                     yield Label(label, classes="form-area-label")
-                    yield TextArea(
+                    yield GuardedTextArea(
                         self._initial_text(field_id),
                         id=field_id,
                         soft_wrap=True,
@@ -222,10 +228,23 @@ class ReviewFormScreen(ModalScreen[str | None]):
         errors.update("\n".join(problems))
         errors.display = bool(problems)
 
+    def _text_fields(self) -> list[Input | GuardedTextArea]:
+        return [*(self.query_one(f"#{field_id}", Input) for field_id, *_ in TEXT_FIELDS[:6]),
+                *(self.query_one(f"#{field_id}", GuardedTextArea)
+                  for field_id, _label in AREA_FIELDS)]
+
+    def action_not_an_id(self) -> None:
+        """Ctrl+G: what was marked or masked is not a personnummer; save it as typed."""
+        if self.guard.restore_and_accept(self._text_fields()):
+            self.action_save()
+
     def action_save(self) -> None:
         """Save if every field is right; otherwise say what is wrong and write nothing."""
         if self._store.read_only:
             self.show_problems(["Databasen är öppnad skrivskyddad; inget kan sparas."])
+            return
+        if self.guard.mask(self._text_fields()):
+            self.show_problems([MASKED_NOTICE, FieldGuard.NOTICE])
             return
         fields, problems = self._read_fields()
         if problems:
@@ -243,7 +262,7 @@ class ReviewFormScreen(ModalScreen[str | None]):
         self.dismiss(review_id)
 
     def _save(self, fields: ReviewFields) -> str:
-        with self._store.session() as session:
+        with as_typed(self.guard.accepted), self._store.session() as session:
             if self._detail is not None:
                 update_review(session, self._detail.summary.id, fields)
                 return self._detail.summary.id

@@ -91,6 +91,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("Ctrl+↑ / Ctrl+↓, [ / ]", "Flytta bedömningen"),
     ("X / Delete", "Ta bort bedömningen"),
     ("Ctrl+K", "Maskera personnummer i texten"),
+    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
 )
 
 

@@ -34,6 +34,7 @@ from kvtui.domain.templates import CRITERION_KINDS
 from kvtui.store.answers import answers_for, not_applicable_in, save_answer, set_comment
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import as_typed
 from kvtui.tui.dialogs.answer_count import AnswerCountDialog
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
@@ -41,6 +42,7 @@ from kvtui.tui.format import progress_text
 from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
 from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_text import KeptText, LineText
+from kvtui.tui.widgets.idnumber_guard import TypedText
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; svaren kan inte ändras."
 ANSWER_HINT = "Svara med j (Ja), d (Delvis), n (Nej) eller e (Ej aktuellt)."
@@ -418,9 +420,10 @@ class AktView(Vertical):
     def _ask_override(
         self, view: CriterionView, value: str, basis: dict[str, Any], message: str
     ) -> None:
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._save(view, value, override_reason=reason, **basis)
+        def answered(reason: TypedText | None) -> None:
+            if reason and reason.text:
+                with as_typed(reason.not_ids):
+                    self._save(view, value, override_reason=reason.text, **basis)
 
         self.app.push_screen(
             AnswerTextDialog(
@@ -496,13 +499,13 @@ class AktView(Vertical):
             self.notify(READ_ONLY, severity="warning")
             return
 
-        def written(comment: str | None) -> None:
+        def written(comment: TypedText | None) -> None:
             if comment is None:
                 return
             try:
-                with self.store.session() as session:
+                with as_typed(comment.not_ids), self.store.session() as session:
                     saved = set_comment(session, self.review_id, akt.case_file_id, view.id,
-                                        comment)
+                                        comment.text)
             except (InvalidInput, NotFound) as error:
                 self.notify(str(error), severity="error", markup=False)
                 return

@@ -1,46 +1,48 @@
-"""The personnummer guard for free text: mark a number as it is typed, and mask it on one key.
+"""The personnummer guard for free text: mark a number as it is typed, and ask what to do.
 
-The people in the files are children under secrecy law. kvtui does not refuse free text with
-a personnummer or samordningsnummer in it (the auditor may be mid-sentence), but it marks the
-number in the text, says so under the editor, and masks it (ÅÅMMDD-XXXX) when the auditor
-presses Ctrl+K. What counts as a number is decided by ``kvtui.domain.personnummer``.
+The people in the files are children under secrecy law. Whatever is typed, the store masks a
+personnummer or samordningsnummer (ÅÅMMDD-XXXX) before it is written, unless the auditor has
+confirmed it is not one (``kvtui.store.idnumber_rule``). The guard shows that rule before it
+acts: it marks each number the store would mask and says so under the editor; Ctrl+K masks it
+here too, Ctrl+G says it is not a personnummer, and the owner saves with that confirmation
+(``accepted``, passed to ``kvtui.store.idnumber_rule.as_typed``).
 
-Three pieces, for any TextArea-based editor:
+Three pieces:
 
-- ``GuardedTextArea``: a TextArea that highlights every number found and masks them all on
-  Ctrl+K (posting ``GuardedTextArea.Masked``, so its owner can save at once). Without a number
-  in the text, Ctrl+K keeps the TextArea's own meaning (delete to the end of the line).
+- ``GuardedTextArea``: a TextArea that highlights every number the store would mask, masks
+  them all on Ctrl+K (posting ``Masked``, so its owner can save at once) and accepts them as
+  typed on Ctrl+G (posting ``Accepted``). Without a number in the text, Ctrl+K keeps the
+  TextArea's own meaning (delete to the end of the line).
 - ``IdNumberWarning``: the warning line shown under the editor while a number is in the text.
-- ``guard_warning``: the warning's wording, for dialogs that show it elsewhere.
+- ``FieldGuard``: the same step for a form's fields on saving: the first save masks what the
+  store would mask and says so; Ctrl+G puts the text back as typed and saves it so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
-from kvtui.domain.personnummer import IdNumber, find_ids
+from kvtui.domain.personnummer import IdNumber
+from kvtui.store.idnumber_rule import confirmed_numbers, masked, numbers_to_mask
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+    from kvtui.store.database import Store
 
 MASK_KEY = "Ctrl+K"
+ACCEPT_KEY = "Ctrl+G"
 HIGHLIGHT = Style(color="white", bgcolor="red", bold=True)
-
-
-@lru_cache(maxsize=512)
-def _line_ids(line: str) -> tuple[IdNumber, ...]:
-    """The numbers on one line (a number never spans a line break); cached per line text."""
-    return tuple(find_ids(line)) if any(char.isdigit() for char in line) else ()
-
-
-def ids_in_lines(lines: list[str]) -> list[tuple[int, IdNumber]]:
-    """(row, number) for every number in the text, in order."""
-    return [(row, number) for row, line in enumerate(lines) for number in _line_ids(line)]
 
 
 def guard_warning(numbers: list[IdNumber] | tuple[IdNumber, ...]) -> str:
@@ -53,14 +55,25 @@ def guard_warning(numbers: list[IdNumber] | tuple[IdNumber, ...]) -> str:
     samordning = all(number.kind == "samordningsnummer" for number in numbers)
     what = "samordningsnummer" if samordning else "personnummer"
     if len(numbers) == 1:
-        return (f"Texten innehåller något som ser ut som ett {what} ({shown}). "
-                f"Tryck {MASK_KEY} för att maskera det.")
-    return (f"Texten innehåller {len(numbers)} nummer som ser ut som {what} ({shown}). "
-            f"Tryck {MASK_KEY} för att maskera dem.")
+        return (f"Texten innehåller något som ser ut som ett {what} ({shown}); det sparas "
+                f"maskerat. Tryck {MASK_KEY} för att maskera det här också, eller {ACCEPT_KEY} "
+                f"om det inte är ett {what}.")
+    return (f"Texten innehåller {len(numbers)} nummer som ser ut som {what} ({shown}); de "
+            f"sparas maskerade. Tryck {MASK_KEY} för att maskera dem här också, eller "
+            f"{ACCEPT_KEY} om de inte är {what}.")
+
+
+def confirmed_in(app: App[object]) -> frozenset[str]:
+    """The numbers the store already keeps as typed (none without a store: a bare app)."""
+    store: Store | None = getattr(app, "store", None)
+    if store is None:
+        return frozenset()
+    with store.session() as session:
+        return confirmed_numbers(session)
 
 
 class GuardedTextArea(TextArea):
-    """A TextArea that marks personnummer and masks them all on Ctrl+K."""
+    """A TextArea that marks personnummer, masks them on Ctrl+K and accepts them on Ctrl+G."""
 
     BINDINGS = [
         # Two bindings on one key: the first applies only while the text holds a number
@@ -68,6 +81,7 @@ class GuardedTextArea(TextArea):
         Binding("ctrl+k", "mask_ids", "Maskera personnummer", id="guard.mask"),
         Binding("ctrl+k", "delete_to_end_of_line_or_delete_line", show=False,
                 id="guard.delete_to_end"),
+        Binding("ctrl+g", "accept_ids", "Inte personnummer", id="guard.accept"),
     ]
 
     @dataclass
@@ -83,9 +97,22 @@ class GuardedTextArea(TextArea):
             return self.text_area
 
     @dataclass
+    class Accepted(Message):
+        """The auditor said the numbers marked are not personnummer: ``count`` of them. The
+        owner saves now, with ``GuardedTextArea.accepted``."""
+
+        text_area: GuardedTextArea
+        count: int
+
+        @property
+        def control(self) -> GuardedTextArea:
+            """The text area whose numbers were accepted."""
+            return self.text_area
+
+    @dataclass
     class IdsChanged(Message):
-        """The numbers in the text changed (found, masked or deleted); ``warning`` is ""
-        when there are none left."""
+        """The numbers in the text changed (found, masked, accepted or deleted); ``warning`` is
+        "" when there are none left."""
 
         text_area: GuardedTextArea
         warning: str
@@ -98,13 +125,44 @@ class GuardedTextArea(TextArea):
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(text, **kwargs)  # type: ignore[arg-type]
         self._warning = ""
+        self._confirmed: frozenset[str] | None = None
+        self._accepted: set[str] = set()
+        self._found: tuple[str, list[IdNumber]] = ("", [])
 
     # --- finding ------------------------------------------------------------------------------
 
+    def reread_confirmed(self) -> None:
+        """Ask the store again what it keeps as typed (another record is shown)."""
+        self._confirmed = None
+        self._found = ("", [])
+
+    def _kept(self) -> frozenset[str]:
+        """Keys the store keeps as typed: confirmed before (read once), or accepted here."""
+        if self._confirmed is None:
+            self._confirmed = confirmed_in(self.app)
+        return self._confirmed | self._accepted
+
     @property
     def found(self) -> list[IdNumber]:
-        """Every number in the text now, in order."""
-        return [number for _row, number in ids_in_lines(self.document.lines)]
+        """Every number in the text now that the store would mask, in order (a number may
+        span a line break; positions are offsets in ``text``)."""
+        text = self.text
+        if self._found[0] != text:
+            numbers = numbers_to_mask(text, ())
+            if numbers:
+                kept = self._kept()
+                numbers = [number for number in numbers if number.key not in kept]
+            self._found = (text, numbers)
+        return self._found[1]
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        """Keys of the numbers in the text the auditor said are not personnummer: the owner
+        saves within ``kvtui.store.idnumber_rule.as_typed(accepted)``."""
+        if not self._accepted:
+            return frozenset()
+        return frozenset(number.key for number in numbers_to_mask(self.text, ())
+                         if number.key in self._accepted)
 
     @property
     def warning(self) -> str:
@@ -114,26 +172,37 @@ class GuardedTextArea(TextArea):
     def get_line(self, line_index: int) -> Text:
         """A line of the text with every number on it highlighted."""
         line = super().get_line(line_index)
-        for number in _line_ids(line.plain):
-            line.stylize(HIGHLIGHT, number.start, number.end)
+        found = self.found
+        if not found:
+            return line
+        document = self.document
+        start = document.get_index_from_location((line_index, 0))
+        end = start + len(line.plain)
+        for number in found:
+            if number.start < end and number.end > start:
+                line.stylize(HIGHLIGHT, max(number.start - start, 0),
+                             min(number.end, end) - start)
         return line
 
     @on(TextArea.Changed)
     def _check(self, event: TextArea.Changed) -> None:
-        """After each change: the warning, and whether Ctrl+K masks."""
+        """After each change: the warning, and whether Ctrl+K and Ctrl+G act."""
         if event.text_area is not self:
             return
+        self._update_warning()
+
+    def _update_warning(self) -> None:
         warning = guard_warning(self.found)
         if warning != self._warning:
             self._warning = warning
             self.refresh_bindings()
             self.post_message(self.IdsChanged(self, warning))
 
-    # --- masking ------------------------------------------------------------------------------
+    # --- masking and accepting -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Maskera only while the text holds a number."""
-        if action == "mask_ids":
+        """Maskera and Inte personnummer only while the text holds a number."""
+        if action in ("mask_ids", "accept_ids"):
             return not self.read_only and bool(self.found)
         return True
 
@@ -144,10 +213,21 @@ class GuardedTextArea(TextArea):
         first, so the positions of those before it stay valid and the cursor moves only by
         the change in length before it.
         """
-        found = ids_in_lines(self.document.lines)
-        for row, number in reversed(found):
-            self.replace(number.masked, (row, number.start), (row, number.end),
+        found = self.found
+        document = self.document
+        for number in reversed(found):
+            self.replace(number.masked, document.get_location_from_index(number.start),
+                         document.get_location_from_index(number.end),
                          maintain_selection_offset=True)
+        return len(found)
+
+    def accept_ids(self) -> int:
+        """Take every number marked as not a personnummer; returns how many."""
+        found = self.found
+        self._accepted.update(number.key for number in found)
+        self._found = ("", [])
+        self.refresh()
+        self._update_warning()
         return len(found)
 
     def action_mask_ids(self) -> None:
@@ -157,6 +237,14 @@ class GuardedTextArea(TextArea):
         count = self.mask_ids()
         if count:
             self.post_message(self.Masked(self, count))
+
+    def action_accept_ids(self) -> None:
+        """Ctrl+G: the numbers marked are not personnummer; tell the owner to save."""
+        if self.read_only:
+            return
+        count = self.accept_ids()
+        if count:
+            self.post_message(self.Accepted(self, count))
 
 
 class IdNumberWarning(Static):
@@ -179,3 +267,86 @@ class IdNumberWarning(Static):
         """Show ``warning``, or hide the line when it is ""."""
         self.update(warning)
         self.display = bool(warning)
+
+
+@dataclass(frozen=True)
+class TypedText:
+    """A text from a one-line dialog, with the numbers in it the auditor said are not
+    personnummer: whoever saves it does so within ``as_typed(not_ids)``."""
+
+    text: str
+    not_ids: frozenset[str] = frozenset()
+
+
+class FieldGuard:
+    """The personnummer step of a form on saving, for its Inputs and guarded text areas.
+
+    ``mask`` masks what the store would mask and remembers what was typed; the form says so
+    and waits for another save. ``restore_and_accept`` (Ctrl+G) puts the typed text back (if
+    the field was not edited since) and takes its numbers as not personnummer; the form then
+    saves within ``as_typed(accepted)``.
+    """
+
+    NOTICE = (f"Var det inget personnummer? Tryck {ACCEPT_KEY} så sparas texten som du "
+              "skrev den.")
+
+    def __init__(self, owner: DOMNode) -> None:
+        self._owner = owner  # the form; its app is asked for the store when needed
+        self._confirmed: frozenset[str] | None = None
+        # Each field masked: what was typed, and what masking made of it.
+        self._typed: dict[Input | GuardedTextArea, tuple[str, str]] = {}
+        self._accepted: set[str] = set()
+        self._areas: set[GuardedTextArea] = set()
+
+    def _to_mask(self, text: str) -> list[IdNumber]:
+        numbers = numbers_to_mask(text, self._accepted)
+        if numbers:
+            if self._confirmed is None:
+                self._confirmed = confirmed_in(self._owner.app)
+            numbers = [number for number in numbers if number.key not in self._confirmed]
+        return numbers
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        """What the auditor said is not a personnummer, in every field."""
+        return frozenset(self._accepted.union(*(area.accepted for area in self._areas)))
+
+    def mask(self, fields: Iterable[Input | GuardedTextArea]) -> bool:
+        """Mask every number the store would mask in ``fields``; True when one was found."""
+        found = False
+        for field in fields:
+            if isinstance(field, GuardedTextArea):
+                self._areas.add(field)
+                if field.found:
+                    typed = field.text
+                    field.mask_ids()
+                    self._typed[field] = (typed, field.text)
+                    found = True
+                continue
+            numbers = self._to_mask(field.value)
+            if numbers:
+                typed = field.value
+                field.value = masked(typed, numbers)
+                self._typed[field] = (typed, field.value)
+                found = True
+        return found
+
+    def restore_and_accept(self, fields: Iterable[Input | GuardedTextArea]) -> bool:
+        """Put back what was typed before masking (unless edited since) and take the numbers
+        marked as not personnummer; True when there was something to accept."""
+        accepted = False
+        for field in fields:
+            typed, made = self._typed.pop(field, ("", None))
+            if isinstance(field, GuardedTextArea):
+                self._areas.add(field)
+                if made is not None and field.text == made:
+                    field.load_text(typed)
+                accepted = field.accept_ids() > 0 or accepted
+                continue
+            if made is not None and field.value == made:
+                field.value = typed
+            numbers = self._to_mask(field.value)
+            if numbers:
+                self._accepted.update(number.key for number in numbers)
+                accepted = True
+        return accepted

@@ -61,6 +61,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("Tab", "Anteckningarna (sparas medan du skriver), sedan iakttagelserna"),
     ("Esc", "Lämna anteckningarna"),
     ("Ctrl+K", "Maskera personnummer i texten"),
+    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
 )
 
 

@@ -8,7 +8,8 @@ a change-log entry in the store.
 
 The owner says what a save does by handing ``load`` a function that writes the text (a store
 call); the editor knows nothing about interviews or sections. A personnummer in the text is
-marked and masked by the guard (``kvtui.tui.widgets.idnumber_guard``); masking saves at once.
+marked by the guard (``kvtui.tui.widgets.idnumber_guard``) and saved masked by the store;
+Ctrl+K masks it in the editor too, Ctrl+G says it is not one, and either saves at once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import as_typed
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 
 SAVE_DELAY = 0.6
@@ -137,6 +139,7 @@ class AutoSaveEditor(Vertical):
         if title is not None:
             area.border_title = title
         area.read_only = saver is None
+        area.reread_confirmed()
         if area.text != text:
             area.load_text(text)
             area.move_cursor(area.document.end)  # ready to go on writing
@@ -159,16 +162,18 @@ class AutoSaveEditor(Vertical):
             self._timer.stop()
             self._timer = None
 
-    def flush(self) -> bool:
-        """Save now if the text changed since the last save; True when it was written."""
+    def flush(self, *, again: bool = False) -> bool:
+        """Save now if the text changed since the last save (or ``again``: the store is to keep
+        numbers the auditor has just accepted as typed); True when it was written."""
         self._stop_timer()
         if self._saver is None:
             return False
         text = self.area.text
-        if text == self._saved:
+        if text == self._saved and not again:
             return False
         try:
-            self._saver(text)
+            with as_typed(self.area.accepted):
+                self._saver(text)
         except (InvalidInput, NotFound) as error:
             self.area.border_subtitle = "Inte sparad"
             if not self._failed:  # once, not at every keystroke
@@ -212,6 +217,15 @@ class AutoSaveEditor(Vertical):
         done = " och texten är sparad" if saved else ""
         self.notify(f"Maskerade {numbers}{done}.", timeout=4)
 
+    @on(GuardedTextArea.Accepted)
+    def _accepted(self, event: GuardedTextArea.Accepted) -> None:
+        event.stop()
+        self._show_warning("")
+        saved = self.flush(again=True)
+        numbers = "numret" if event.count == 1 else f"{event.count} nummer"
+        done = " och texten är sparad med dem som du skrev" if saved else ""
+        self.notify(f"Godtog {numbers} som inte personnummer{done}.", timeout=4)
+
     def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
         """Leaving the text (Tab, Esc, a dialog) saves it."""
         self.flush()
@@ -221,5 +235,5 @@ class AutoSaveEditor(Vertical):
         self._stop_timer()
         if self._saver is not None and self.area.text != self._saved:
             # The review gone or locked: there is nowhere to save it.
-            with suppress(InvalidInput, NotFound):
+            with suppress(InvalidInput, NotFound), as_typed(self.area.accepted):
                 self._saver(self.area.text)

@@ -33,12 +33,14 @@ from textual.worker import Worker, WorkerState
 from kvtui import paths
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.report_data import ReportData, load_report_data
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.signoff import SignOffDialog, SignOffRequest
 from kvtui.tui.format import shorten
+from kvtui.tui.widgets.idnumber_guard import TypedText
 from kvtui.tui.widgets.part_base import WorkspacePart
 
 EXPORT_GROUP = "report-export"
@@ -290,7 +292,8 @@ class ReportPart(WorkspacePart):
             self.app.call_from_thread(self._progress, share, what)
 
         folder = paths.exports_dir(self.store.path)
-        with self.store.session() as session:
+        not_ids = request.not_ids if request is not None else frozenset()
+        with as_typed(not_ids), self.store.session() as session:
             if kind == "sign" and request is not None:
                 done = sign_and_export(
                     session, self.review_id, folder, name=request.name, role=request.role,
@@ -390,12 +393,12 @@ class ReportPart(WorkspacePart):
                         severity="warning")
             return
 
-        def reopen_now(reason: str) -> None:
+        def reopen_now(reason: TypedText) -> None:
             from kvtui.store.signoff import reopen
 
             try:
-                with self.store.session() as session:
-                    done = reopen(session, self.review_id, reason)
+                with as_typed(reason.not_ids), self.store.session() as session:
+                    done = reopen(session, self.review_id, reason.text)
             except (InvalidInput, NotFound) as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
@@ -404,7 +407,7 @@ class ReportPart(WorkspacePart):
             self.reload()
             self.post_message(self.Changed(self))
 
-        def collected(reason: str | None) -> None:
+        def collected(reason: TypedText | None) -> None:
             if reason is None:
                 return
             question = (f"Öppna granskningen igen som version {data.version + 1}? Det går "

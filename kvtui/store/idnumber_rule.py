@@ -1,0 +1,340 @@
+"""The store's one rule for personnummer: masked in every free text before its first write.
+
+The people in the files are children under secrecy law. Whatever way a text arrives (a dialog,
+notes saved as they are typed, a command-line option, a template, a case-file list), a
+personnummer or samordningsnummer found in it (``kvtui.domain.personnummer``: any written form,
+full-width digits, invisible characters) is stored masked, "ÅÅMMDD-XXXX". The one exception is
+a number the auditor has confirmed is not a personnummer (a false alarm): ``as_typed`` around
+the write names it, the write records the confirmation in ``false_alarm``, and from then on
+that number is stored as typed wherever it appears.
+
+Where the rule is applied, so that no write can leave it out:
+
+- Every row written through the ORM: a ``before_flush`` listener on every session masks each
+  free-text column of each new row and each changed free-text column of each changed row. A
+  free-text column is every text column except keys and the machine values named in
+  ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not be.
+- The writes past the ORM call it themselves: the change log (``changelog.append``), answers
+  (``answers._write``) and case files in bulk (``casefiles.add_case_files``).
+
+Values the rule must not alter get a refusal instead, before anything is drawn or signed from
+them: a case-file reference, a sample's seed, a template (``refuse``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from kvtui.domain.personnummer import IdNumber, find_ids, parse_id
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Table
+    from sqlalchemy.orm import Mapper, Session, UOWTransaction
+
+#: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
+#: and foreign) are left alone without being named here.
+MACHINE_COLUMNS: dict[str, str] = {
+    "review.status": "a status from a fixed set",
+    "review_section.dimension": "a quality dimension from a fixed set (template check)",
+    "review_section.kind": "a section kind from a fixed set (template check)",
+    "review_criterion.kind": "a criterion kind from a fixed set (template check)",
+    "sample.method": "a sampling method from a fixed set",
+    "sample_item.status": "active or replaced",
+    "answer.value": "an answer from a fixed set (CHECK constraint)",
+    "answer.computed_value": "an answer from a fixed set, computed",
+    "interview.form": "individual or group",
+    "assessment.rating": "a level from a fixed set (CHECK constraint)",
+    "factcheck_comment.response": "a response from a fixed set",
+    "sign_off.content_json": "a copy of guarded texts, frozen with its hash",
+    "sign_off.content_sha256": "a SHA-256 digest",
+    "sign_off.pdf_sha256": "a SHA-256 digest",
+    "sign_off.certificate_sha256": "a SHA-256 digest",
+    "sign_off.log_hash": "a SHA-256 digest",
+    "sign_off.records_sha256": "a SHA-256 digest",
+    "sign_off.records_columns": "the names of the columns a digest covers",
+    "factcheck_round.content_json": "a copy of guarded texts, frozen with its hash",
+    "factcheck_round.content_sha256": "a SHA-256 digest",
+    "factcheck_round.pdf_sha256": "a SHA-256 digest",
+    "change_log.review_id": "a review's id",
+    "change_log.entity": "a table's name",
+    "change_log.entity_id": "a row's id",
+    "change_log.action": "an action's name",
+    "change_log.prev_hash": "a SHA-256 digest",
+    "change_log.hash": "a SHA-256 digest",
+    "false_alarm.digits": "a number the auditor confirmed is not a personnummer",
+}
+
+# Whole values that are machine tokens even inside free text or the change log: a row's id, a
+# SHA-256 digest. A run of digits inside one is not a number anybody wrote.
+_TOKEN = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{64}")
+
+_AS_TYPED: ContextVar[frozenset[str]] = ContextVar("kvtui_as_typed", default=frozenset())
+_RECORD = (
+    "INSERT OR IGNORE INTO false_alarm (id, created_at, updated_at, digits, actor)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+# --- Finding ---------------------------------------------------------------------------------
+
+
+# A value longer than this is not a number alone, however loosely spaced.
+_WHOLE_AT_MOST = 40
+
+
+def numbers_in(text: str) -> list[IdNumber]:
+    """Every personnummer and samordningsnummer in ``text``, a whole value as well as free text
+    (a value that is only a number may be spaced more loosely than free text allows)."""
+    if len(text) <= _WHOLE_AT_MOST:
+        whole = parse_id(text)
+        if whole is not None:
+            return [whole]
+    return [] if _TOKEN.fullmatch(text) else find_ids(text)
+
+
+def key_of(value: str) -> str | None:
+    """The key (``IdNumber.key``) of the one number ``value`` is or holds, or None."""
+    found = numbers_in(value)
+    return found[0].key if len(found) == 1 else None
+
+
+def numbers_to_mask(text: str, kept: Collection[str]) -> list[IdNumber]:
+    """The numbers in ``text`` the rule masks when the numbers with keys ``kept`` are stored
+    as typed: what a screen marks and asks about before saving."""
+    return [number for number in numbers_in(text) if number.key not in kept]
+
+
+def masked(text: str, numbers: Iterable[IdNumber]) -> str:
+    """``text`` with ``numbers`` (found in it) replaced by their masked form."""
+    parts: list[str] = []
+    position = 0
+    for number in sorted(numbers, key=lambda n: n.start):
+        parts.append(text[position:number.start])
+        parts.append(number.masked)
+        position = number.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+# --- What stays as typed ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def as_typed(keys: Collection[str]) -> Iterator[None]:
+    """Within the block, the numbers with these keys are the auditor's confirmed false alarms:
+    a write that holds one stores it as typed and records the confirmation with it.
+
+    Keys are ``IdNumber.key`` of numbers the auditor was shown; nothing else is affected.
+    """
+    token = _AS_TYPED.set(_AS_TYPED.get() | frozenset(keys))
+    try:
+        yield
+    finally:
+        _AS_TYPED.reset(token)
+
+
+def confirmed(connection: Connection) -> frozenset[str]:
+    """The keys of every number confirmed as not a personnummer in this store."""
+    from kvtui.store.bulk import driver
+
+    return frozenset(row[0] for row in driver(connection).execute(
+        "SELECT digits FROM false_alarm"))
+
+
+def confirmed_numbers(session: Session) -> frozenset[str]:
+    """``confirmed`` through a session: what a screen need not ask about again."""
+    return confirmed(session.connection())
+
+
+class Rule:
+    """The rule on one connection, for the values of one write.
+
+    What may stay as typed (confirmed false alarms and those of ``as_typed``) is read only when
+    a value holds a number, which few do.
+    """
+
+    def __init__(self, connection: Connection | None = None, *,
+                 session: Session | None = None) -> None:
+        self._connection = connection
+        self._session = session
+        self._confirmed: frozenset[str] | None = None
+        self._recorded: set[str] = set()
+
+    @classmethod
+    def of(cls, session: Session) -> Rule:
+        """The rule for writes through ``session`` (its connection is taken when needed)."""
+        return cls(session=session)
+
+    def _conn(self) -> Connection:
+        if self._connection is None:
+            assert self._session is not None
+            self._connection = self._session.connection()
+        return self._connection
+
+    def kept(self) -> frozenset[str]:
+        """Keys stored as typed: confirmed before, or confirmed in this write."""
+        if self._confirmed is None:
+            self._confirmed = confirmed(self._conn())
+        return self._confirmed | _AS_TYPED.get()
+
+    def to_mask(self, text: str) -> list[IdNumber]:
+        """The numbers in ``text`` that the rule masks."""
+        found = numbers_in(text)
+        if not found:
+            return []
+        kept = self.kept()
+        return [number for number in found if number.key not in kept]
+
+    def text(self, text: str) -> str:
+        """``text`` as the store keeps it: every number masked but the confirmed ones."""
+        found = numbers_in(text)
+        if not found:
+            return text
+        kept = self.kept()
+        self._record({number.key for number in found} & kept)
+        return masked(text, [number for number in found if number.key not in kept])
+
+    def value(self, value: Any) -> Any:
+        """A value of any JSON shape with the rule applied to every text in it, names too."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list | tuple):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            out: dict[Any, Any] = {}
+            for name, item in value.items():
+                name = self.text(name) if isinstance(name, str) else name
+                while name in out:  # two names masked alike: both kept
+                    name = f"{name} (2)"
+                out[name] = self.value(item)
+            return out
+        return value
+
+    def json(self, text: str) -> str:
+        """JSON text with the rule applied to every text in it; unchanged when it holds no
+        number (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
+        if "\\" not in text and not numbers_in(text):
+            return text
+        try:
+            decoded = json.loads(text)
+        except ValueError:
+            return self.text(text)
+        guarded = self.value(decoded)
+        return text if guarded == decoded else json.dumps(guarded, ensure_ascii=False)
+
+    def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` of a row of ``table`` with the rule applied to its free-text columns."""
+        columns = free_text_columns(table)
+        out = dict(values)
+        for name, value in values.items():
+            kind = columns.get(name)
+            if kind is not None and isinstance(value, str) and value:
+                out[name] = self.json(value) if kind == "json" else self.text(value)
+        return out
+
+    def _record(self, keys: set[str]) -> None:
+        """Record the confirmations made for this write, in its transaction (a number
+        confirmed before is not recorded again)."""
+        new = keys - self._recorded - (self._confirmed or frozenset())
+        if not new:
+            return
+        from kvtui.store.bulk import driver, stored_value
+        from kvtui.store.changelog import current_actor
+        from kvtui.store.models import FalseAlarm, new_id, utcnow
+
+        connection = self._conn()
+        now = stored_value(connection, FalseAlarm.__table__.c.created_at,  # type: ignore[attr-defined]
+                           utcnow())
+        actor = masked(current_actor(), numbers_in(current_actor()))
+        driver(connection).executemany(
+            _RECORD, [(new_id(), now, now, key, actor) for key in sorted(new)])
+        self._recorded |= new
+
+
+# --- Refusing what must not be altered -------------------------------------------------------
+
+
+def refuse(rule: Rule, values: Mapping[str, str], what: str) -> None:
+    """Refuse (InvalidInput, in Swedish) values holding a number the rule would mask.
+
+    For values that masking would make wrong rather than safe (a seed the sample is drawn
+    from, a template the review is built from) and for the command line, where nobody can be
+    asked. ``values`` maps what to call each value in the message to the value; ``what`` says
+    what the auditor should do.
+    """
+    from kvtui.store.errors import InvalidInput
+
+    problems = []
+    for label, value in values.items():
+        found = rule.to_mask(value)
+        if found:
+            shown = ", ".join(number.masked for number in found[:3])
+            problems.append(f"{label} innehåller något som ser ut som ett "
+                            f"{found[0].kind} ({shown}).")
+    if problems:
+        raise InvalidInput(" ".join(problems) + " kvtui sparar inga personnummer: " + what)
+
+
+# --- The ORM's writes ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def free_text_columns(table: Table) -> dict[str, str]:
+    """The free-text columns of ``table`` by name, each "text" or "json" (a ``…_json``
+    column holds JSON text)."""
+    from sqlalchemy import String, TypeDecorator
+
+    columns: dict[str, str] = {}
+    for column in table.columns:
+        kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+        if (not isinstance(kind, String) or column.primary_key or column.foreign_keys
+                or f"{table.name}.{column.name}" in MACHINE_COLUMNS):
+            continue
+        columns[column.name] = "json" if column.name.endswith("_json") else "text"
+    return columns
+
+
+@functools.lru_cache(maxsize=64)
+def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
+    """(attribute, kind) of the free-text columns of a mapped class."""
+    table = mapper.local_table
+    kinds = free_text_columns(table)  # type: ignore[arg-type]
+    return tuple((prop.key, kinds[prop.columns[0].name])
+                 for prop in mapper.column_attrs if prop.columns[0].name in kinds)
+
+
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Mask the free text of every row about to be written (new rows whole, changed rows in
+    their changed columns), in the objects themselves, so the session shows what is stored."""
+    from sqlalchemy import inspect
+
+    rule: Rule | None = None
+    for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
+        state = inspect(obj)
+        for key, kind in _mapped_columns(state.mapper):
+            if new:
+                value = state.dict.get(key)
+            else:
+                added = state.attrs[key].history.added
+                value = added[0] if added else None
+            if not isinstance(value, str) or not value:
+                continue
+            rule = rule or Rule.of(session)
+            guarded = rule.json(value) if kind == "json" else rule.text(value)
+            if guarded != value:
+                setattr(obj, key, guarded)
+
+
+def install() -> None:
+    """Apply the rule to every session's writes (once; ``kvtui.store.models`` calls it)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)

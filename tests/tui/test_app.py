@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 from textual.worker import WorkerFailed
 
 from kvtui.store.backup import BackupError
-from kvtui.store.database import Store, open_store
-from kvtui.tui.app import UNCLEAN_NOTICE, KvtuiApp, make_app
+from kvtui.store.database import Store, open_store, unclean_notice
+from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.help import HelpScreen, help_text
@@ -73,7 +73,7 @@ async def test_start_notices(store: Store) -> None:
         await pilot.pause()
     [options] = [o for m, o in notes if m == store.warning]
     assert options["severity"] == "warning"
-    assert any(message == UNCLEAN_NOTICE for message, _ in notes)
+    assert any(message == unclean_notice(store) for message, _ in notes)
 
 
 async def test_read_only_store_refuses_new_review(store: Store, review_id: str) -> None:

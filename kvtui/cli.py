@@ -84,7 +84,12 @@ def _offer_restore(error: Any, path: Path) -> bool:
     if answer.strip().lower() not in ("j", "ja", "y", "yes"):
         typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
         return False
-    restore_backup(error.backup, path)
+    from kvtui.store.backup import BackupError
+
+    try:
+        restore_backup(error.backup, path)
+    except BackupError as failed:
+        fail(f"{failed} Den skadade filen finns kvar åt sidan.")
     typer.echo(f"Säkerhetskopian från {error.backup.label} är återställd.")
     return True
 

@@ -470,3 +470,52 @@ def test_read_only_opening_in_a_read_only_folder_with_changes_in_its_log(tmp_pat
 
 def test_store_read_only_is_a_store_error() -> None:
     assert issubclass(StoreReadOnly, StoreError)
+
+
+RAW_WRITER = textwrap.dedent("""
+    import os, signal, sqlite3, sys
+    connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA wal_autocheckpoint = 0")
+    connection.execute("CREATE TABLE t (x)")
+    for number in range(int(sys.argv[2])):
+        connection.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+        if number == int(sys.argv[3]):
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    os.kill(os.getpid(), signal.SIGKILL)
+    """)
+
+
+def _raw_kill(path: Path, inserts: int, checkpoint_after: int = -1) -> None:
+    subprocess.run([sys.executable, "-c", RAW_WRITER, str(path), str(inserts),
+                    str(checkpoint_after)], capture_output=True, timeout=60, check=False)
+
+
+def test_recovered_transactions_count_only_valid_frames(tmp_path: Path) -> None:
+    from kvtui.store.wal import recovered_transactions, wal_path
+
+    path = tmp_path / "x.db"
+    _raw_kill(path, 5)
+    assert recovered_transactions(path) == 6  # the CREATE TABLE and five inserts
+    wal = wal_path(path)
+    data = bytearray(wal.read_bytes())
+    wal.write_bytes(bytes(data[:-100]))  # the last commit frame cut short
+    assert recovered_transactions(path) == 5
+    data[len(data) // 2] ^= 0xFF  # a flipped bit in the middle: the chain breaks there
+    wal.write_bytes(bytes(data))
+    assert 0 < recovered_transactions(path) < 5
+    wal.write_bytes(b"")
+    assert recovered_transactions(path) == 0
+
+
+def test_transactions_already_in_the_store_file_are_not_counted(tmp_path: Path) -> None:
+    from kvtui.store.wal import recovered_transactions
+
+    path = tmp_path / "x.db"
+    _raw_kill(path, 6, checkpoint_after=3)  # the log starts again after a full checkpoint
+    assert recovered_transactions(path) == 2
+    other = tmp_path / "y.db"
+    _raw_kill(other, 4, checkpoint_after=3)  # all copied into the file, the log still there
+    assert recovered_transactions(other) == 0
+    other.with_name("y.db-shm").unlink()  # without the -shm's word, all in the log count
+    assert recovered_transactions(other) == 5

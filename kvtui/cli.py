@@ -139,13 +139,9 @@ def _open_for_reading(path: Path) -> Store | None:
 
 
 def _open_for_writing(path: Path, *, backup: bool, may_view: bool) -> Store:
-    from kvtui.store.database import (
-        StoreDamaged,
-        StoreError,
-        StoreLocked,
-        StoreReadOnly,
-        open_store,
-    )
+    """The store opened by the writer: a damaged file set aside (and a backup offered once);
+    one that cannot be written opened for reading instead when ``may_view``."""
+    from kvtui.store.database import StoreDamaged, StoreError, StoreReadOnly, open_store
 
     for _attempt in range(2):
         try:
@@ -164,9 +160,7 @@ def _open_for_writing(path: Path, *, backup: bool, may_view: bool) -> Store:
                 f"{error} Databasen öppnas skrivskyddad: du kan läsa men inte ändra.",
                 store.warning]))
             return store
-        except StoreLocked as error:
-            fail(str(error))
-        except StoreError as error:
+        except StoreError as error:  # locked by another copy, too new, not a store file
             fail(str(error))
     fail(f"Databasen {path} kunde inte öppnas.")
 

@@ -218,3 +218,29 @@ async def test_start_backup_is_made_after_the_first_frame(tmp_path) -> None:
         assert len(list_backups(path)) == before + 1
     finally:
         store.close()
+
+
+async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_path) -> None:
+    from kvtui.paths import running_marker
+    from tests.store.test_store_files import _break_an_index, _demo_at
+
+    path = tmp_path / "db" / "kvtui.db"
+    _demo_at(path)
+    _break_an_index(path)  # quick_check at start passes; the backup's full check does not
+    store = open_store(path, backup=False)
+    try:
+        app = make_app(store)
+        notes = _record_notes(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("n")  # a new review is refused now
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewsScreen)
+        assert store.read_only
+    finally:
+        store.close()
+    [failure] = [o for m, o in notes if "kontrolleras då helt" in m]
+    assert failure["severity"] == "error"
+    assert running_marker(path).exists()

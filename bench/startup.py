@@ -40,6 +40,7 @@ BASELINE_APP = '''\
 
 import sys
 
+from sqlalchemy import URL
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer, Header
@@ -52,7 +53,7 @@ class Review(SQLModel, table=True):
 
 
 class Baseline(App[None]):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: URL) -> None:
         super().__init__()
         self.engine = create_engine(url)
 
@@ -71,7 +72,7 @@ class Baseline(App[None]):
 
 if __name__ == "__main__":
     command, path = sys.argv[1], sys.argv[2]
-    url = f"sqlite:///{path}"
+    url = URL.create("sqlite", database=path)
     if command == "create":
         engine = create_engine(url)
         SQLModel.metadata.create_all(engine)

@@ -7,6 +7,7 @@ Every expected error ends with a plain Swedish message and exit code 1, never a 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -91,52 +92,89 @@ def _offer_restore(error: Any, path: Path) -> bool:
     if answer.strip().lower() not in ("j", "ja", "y", "yes"):
         typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
         return False
-    restore_backup(error.backup, path)
+    from kvtui.store.backup import BackupError
+
+    try:
+        restore_backup(error.backup, path)
+    except BackupError as failed:
+        fail(f"{failed} Den skadade filen finns kvar åt sidan.")
     typer.echo(f"Säkerhetskopian från {error.backup.label} är återställd.")
     return True
 
 
 @contextmanager
 def opened_store(
-    db: str | None, *, read_only: bool = False, backup: bool = True
+    db: str | None, *, read_only: bool = False, backup: bool = True, viewer: bool = False
 ) -> Iterator[Store]:
     """Open the store for one command and close it afterwards, whatever happens.
 
-    Reading commands fall back to a read-only view when another copy of kvtui holds the
-    write lock, so that ``kvtui list`` works beside an open app. The app passes
+    Reading commands (``read_only``) only read: no lock, no backup, nothing written, so that
+    they work beside an open app and after an unclean stop leave the log for the next writer
+    to recover and count. Only a store that must first be created, upgraded (after a backup)
+    or set aside goes through the writer's way. The app (``viewer``) and reading commands
+    fall back to reading a store that cannot be written (a read-only file or folder, no room
+    for the start backup), saying why; changing commands stop there. The app passes
     ``backup=False`` and makes its start backup in the background after the first frame.
     """
     from kvtui.paths import store_path
-    from kvtui.store.database import StoreDamaged, StoreError, StoreLocked, open_store
+    from kvtui.store.database import unclean_notice
 
     path = store_path(db)
-    store = None
-    for _attempt in range(2):
-        try:
-            store = open_store(path, backup=backup)
-            break
-        except StoreLocked as error:
-            if read_only and path.exists():
-                store = open_store(path, read_only=True)
-                break
-            fail(str(error))
-        except StoreDamaged as error:
-            if not _offer_restore(error, path):
-                raise typer.Exit(1) from None
-        except StoreError as error:
-            fail(str(error))
+    store = _open_for_reading(path) if read_only else None
     if store is None:
-        fail(f"Databasen {path} kunde inte öppnas.")
+        store = _open_for_writing(path, backup=backup and not read_only,
+                                  may_view=read_only or viewer)
     if store.warning:
         typer.echo(store.warning, err=True)
+    if store.was_unclean and not viewer:
+        typer.echo(unclean_notice(store), err=True)
     try:
         yield store
     finally:
         store.close()
 
 
+def _open_for_reading(path: Path) -> Store | None:
+    """The store opened for reading, or None when a writer must open it first."""
+    from kvtui.store.database import StoreError, StoreNeedsWriter, open_store
+
+    try:
+        return open_store(path, read_only=True)
+    except StoreNeedsWriter:
+        return None
+    except StoreError as error:
+        fail(str(error))
+
+
+def _open_for_writing(path: Path, *, backup: bool, may_view: bool) -> Store:
+    """The store opened by the writer: a damaged file set aside (and a backup offered once);
+    one that cannot be written opened for reading instead when ``may_view``."""
+    from kvtui.store.database import StoreDamaged, StoreError, StoreReadOnly, open_store
+
+    for _attempt in range(2):
+        try:
+            return open_store(path, backup=backup)
+        except StoreDamaged as error:
+            if not _offer_restore(error, path):
+                raise typer.Exit(1) from None
+        except StoreReadOnly as error:
+            if not may_view:
+                fail(f"{error} Kommandot ändrar databasen och kan inte köras.")
+            try:
+                store = open_store(path, read_only=True)
+            except StoreError as reading:
+                fail(f"{error} {reading}")
+            store.warning = "\n".join(filter(None, [
+                f"{error} Databasen öppnas skrivskyddad: du kan läsa men inte ändra.",
+                store.warning]))
+            return store
+        except StoreError as error:  # locked by another copy, too new, not a store file
+            fail(str(error))
+    fail(f"Databasen {path} kunde inte öppnas.")
+
+
 def _run_app(db: str | None, open_review: str | None = None) -> None:
-    with opened_store(db, backup=False) as store:
+    with opened_store(db, backup=False, viewer=True) as store:
         from kvtui.tui.app import make_app
 
         make_app(store, open_review=open_review).run()
@@ -681,21 +719,23 @@ def backup(
     to: Annotated[str | None, typer.Option("--to", help="Skriv kopian till denna fil.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Gör en kontrollerad säkerhetskopia av databasen."""
+    """Gör en kontrollerad säkerhetskopia av databasen.
+
+    Utan --to hamnar kopian bland de roterade säkerhetskopiorna bredvid databasen, men bara om
+    databasen har ändrats sedan den senaste."""
     from kvtui.store.backup import BackupError
 
     with opened_store(_db(ctx, db), read_only=True) as store:
         dest = Path(to).expanduser().resolve() if to else None
         try:
-            if store.read_only:
-                from kvtui.store.backup import make_backup
-
-                info = make_backup(store.path, dest=dest)
-            else:
-                info = store.backup(dest)
+            info = store.backup(dest)
         except BackupError as error:
             fail(str(error))
-    typer.echo(f"Säkerhetskopian är gjord och kontrollerad: {info.path}")
+    if info.new:
+        typer.echo(f"Säkerhetskopian är gjord och kontrollerad: {info.path}")
+    else:
+        typer.echo(f"Databasen är oförändrad sedan säkerhetskopian från {info.label}; "
+                   f"ingen ny kopia behövdes: {info.path}")
 
 
 @templates_app.command("list")
@@ -781,17 +821,44 @@ def templates_import(
     typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")
 
 
+def crash_report(error: BaseException) -> str:
+    """The error's type and where it happened, frame by frame, and nothing it carried.
+
+    An exception's message can hold what the auditor typed (a value in an SQL statement, a
+    comment, a personnummer), so only class names, files, lines and functions are written,
+    for the error and for every error it was raised from.
+    """
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}")
+        for frame in traceback.extract_tb(current.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            lines.append("som uppstod under hanteringen av:")
+    return "\n".join(lines) + "\n"
+
+
 def _crash_log(error: BaseException) -> Path | None:
-    """Write an unexpected error's details where support can find them, not on screen."""
+    """Write an unexpected error's place where support can find it, not on screen.
+
+    The file is the user's alone (the process umask, and 0600 when made here).
+    """
     try:
+        from kvtui.file_modes import PRIVATE_FILE
         from kvtui.paths import data_dir
 
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / "kvtui-fel.log"
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n")
-            handle.write("".join(traceback.format_exception(error)))
+        handle = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+        with os.fdopen(handle, "a", encoding="utf-8") as stream:
+            stream.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n")
+            stream.write(crash_report(error))
         return log
     except OSError:
         return None
@@ -818,6 +885,9 @@ def main() -> None:
     A bare ``kvtui`` (with at most ``--db FIL``) opens the app without Typer: building Typer's
     commands and parsing with them costs about a tenth of a second before the first frame.
     """
+    from kvtui.file_modes import keep_files_private
+
+    keep_files_private()
     app_only, db = _app_only(sys.argv[1:])
     try:
         result = _run_app(db) if app_only else app(standalone_mode=False)

@@ -1,8 +1,13 @@
 """Opening a store safely: one writer, checks before use, backup, migration.
 
-Order matters. The lock comes first, so no second copy of kvtui interferes. Then the file is
-checked through a read-only connection: a damaged or foreign file is never written to, only set
-aside under a new name. Then a verified backup, then migrations, then the store is in use.
+Order matters. The write lock comes first (``write_lock``: on the store's name and on the file
+itself), so no second copy of kvtui interferes, whatever name it uses. Then the file is
+checked through a read-only connection: a damaged file is never written to, only set aside
+under a new name, and a file that is not a kvtui store is not touched at all. Then a verified
+backup (when the store changed since the newest one), then migrations, then the store is in
+use. A store that cannot be written (a read-only file or folder, a full disk, a backup that
+could not be made) is refused for writing with a Swedish reason, ``StoreReadOnly``, and can
+still be opened for reading.
 
 Everything up to that point uses plain ``sqlite3``. SQLAlchemy, SQLModel and the row models
 (together about half a second to import) are loaded only when a migration needs them or when
@@ -14,24 +19,27 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
-
-from kvtui.paths import lock_path, running_marker, storage_warning
+from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
+from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
-from kvtui.store.engine import connect_plain, make_engine
+from kvtui.store.engine import connect_plain, make_engine, open_connection
 from kvtui.store.migrate import REVISIONS, current_revision, is_newer, needs_upgrade, upgrade
+from kvtui.store.wal import recovered_transactions, wal_path
+from kvtui.store.write_lock import LockHeld, WriteLock
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_SQLITE_CANTOPEN = 14
 
 
 class StoreError(RuntimeError):
@@ -46,8 +54,18 @@ class StoreTooNew(StoreError):
     """The store was written by a newer kvtui."""
 
 
+class StoreReadOnly(StoreError):
+    """The store cannot be written now (read-only file or folder, no room for its backup);
+    it can still be opened for reading."""
+
+
+class StoreNeedsWriter(StoreError):
+    """A read-only opening found a store that must first be created, upgraded or set aside,
+    which only a writer may do."""
+
+
 class StoreDamaged(StoreError):
-    """The file was damaged or not a kvtui store; it has been set aside, untouched."""
+    """The file was damaged; it has been set aside, untouched."""
 
     def __init__(self, message: str, *, set_aside: Path, backup: backups.BackupInfo | None):
         super().__init__(message)
@@ -63,39 +81,129 @@ class CheckResult:
     ok: bool
 
 
+@dataclass(frozen=True)
+class _Finding:
+    """What is wrong with a file, and whether it is simply not a kvtui store (``foreign``)."""
+
+    problem: str
+    foreign: bool = False
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is no place for a store (a folder, a FIFO, a device), or None.
+
+    Checked before anything opens the path: opening a FIFO would wait for a writer forever.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"{path} kan inte läsas ({error.strerror})"
+    if stat.S_ISDIR(mode):
+        return f"{path} är en mapp, inte en databasfil"
+    if not stat.S_ISREG(mode):
+        return (f"{path} är ingen vanlig fil (utan till exempel en enhet eller en namngiven "
+                "rörledning)")
+    return None
+
+
+def read_immutably(path: Path) -> bool:
+    """Whether the store at ``path`` can only be read as an immutable file.
+
+    SQLite reads a WAL-mode store through a ``-shm`` file beside it, which a read-only folder
+    (a write-protected USB stick, a read-only share) does not let it make. Such a store is
+    read as immutable, which SQLite allows because nobody can change it there either: a
+    writer would need the same folder for its ``-wal``. Not when a ``-wal`` with content
+    already lies beside it: immutable reading would skip those transactions.
+    """
+    try:
+        connection = open_connection(path, read_only=True)
+    except sqlite3.Error:
+        return False
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+        return False
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) != _SQLITE_CANTOPEN:
+            return False
+        wal = wal_path(path)
+        return not (wal.exists() and wal.stat().st_size > 0)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
+def _read_connection(path: Path) -> sqlite3.Connection:
+    return open_connection(path, read_only=True, immutable=read_immutably(path))
+
+
+def _inspect(path: Path, *, full: bool) -> _Finding | None:
+    """What is wrong with the file at ``path`` as a kvtui store, or None if nothing is."""
+    problem = not_a_file(path)
+    if problem is not None:
+        return _Finding(problem, foreign=True)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return _Finding(f"filen kan inte läsas ({error.strerror})")
+    if not header:
+        return _Finding("filen är tom (0 byte)")
+    if header != SQLITE_HEADER:
+        return _Finding("filen är inte en kvtui-databas", foreign=True)
+    try:
+        connection = _read_connection(path)
+    except sqlite3.Error as error:
+        return _Finding(f"filen kan inte öppnas ({error})")
+    try:
+        pragma = "integrity_check" if full else "quick_check"
+        rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+        if rows != [("ok",)]:
+            return _Finding("databasen är skadad (" + "; ".join(str(r[0]) for r in rows[:3])
+                            + ")")
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if tables and "alembic_version" not in tables:
+            return _Finding("filen är en annan databas än kvtui:s", foreign=True)
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) == _SQLITE_CANTOPEN:
+            return _Finding(_cannot_read_wal(path), foreign=True)
+        return _Finding(f"databasen är skadad ({error})")
+    except sqlite3.DatabaseError as error:
+        return _Finding(f"databasen är skadad ({error})")
+    finally:
+        connection.close()
+    return None
+
+
+def _cannot_read_wal(path: Path) -> str:
+    return (f"mappen {path.parent} är skrivskyddad, och databasen har ändringar i filen "
+            f"{wal_path(path).name} som bara kan läsas där kvtui får skriva. Kopiera mappen "
+            "till en skrivbar plats och öppna databasen där")
+
+
 def file_problem(path: Path, *, full: bool) -> str | None:
     """Why the file at ``path`` cannot be used as a kvtui store, or None if it can.
 
     Reads only. ``full`` runs ``integrity_check`` (after an unclean stop), otherwise the
     faster ``quick_check``.
     """
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        return f"filen kan inte läsas ({error.strerror})"
-    if header != SQLITE_HEADER:
-        return "filen är inte en kvtui-databas"
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        return f"filen kan inte öppnas ({error})"
-    try:
-        pragma = "integrity_check" if full else "quick_check"
-        rows = connection.execute(f"PRAGMA {pragma}").fetchall()
-        if rows != [("ok",)]:
-            return "databasen är skadad (" + "; ".join(str(r[0]) for r in rows[:3]) + ")"
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        if tables and "alembic_version" not in tables:
-            return "filen är en annan databas än kvtui:s"
-    except sqlite3.DatabaseError as error:
-        return f"databasen är skadad ({error})"
-    finally:
-        connection.close()
-    return None
+    finding = _inspect(path, full=full)
+    return finding.problem if finding else None
+
+
+def was_a_store(path: Path) -> bool:
+    """Whether kvtui has kept a store at ``path``: its backups, its open marker or its log.
+
+    What tells a store that was truncated or overwritten from a file that was never one.
+    """
+    wal = wal_path(path)
+    return (bool(backups.list_backups(path)) or running_marker(path).exists()
+            or (wal.is_file() and wal.stat().st_size > 0))
 
 
 def set_aside(path: Path) -> Path:
@@ -114,17 +222,44 @@ def set_aside(path: Path) -> Path:
     return target
 
 
+def missing_store_warning(path: Path) -> str | None:
+    """A warning when no store is at ``path`` but backups of one lie beside it, else None."""
+    found = backups.list_backups(path)
+    if not found:
+        return None
+    return (
+        f"Varning: databasen {path} finns inte, men i {backups_dir(path)} finns "
+        f"{len(found)} säkerhetskopior av en databas, den senaste från {found[0].label}. "
+        "Har databasen flyttats eller tagits bort? Stäng kvtui och kopiera den senaste "
+        f"säkerhetskopian till {path} för att fortsätta där du var."
+    )
+
+
+def unclean_notice(store: Store) -> str:
+    """What the user is told after an unclean stop, with the transactions recovered."""
+    text = "kvtui avslutades inte korrekt förra gången; databasen har kontrollerats och är hel."
+    count = store.recovered_transactions
+    if count:
+        what = "sparad ändring" if count == 1 else "sparade ändringar"
+        text += (f" {count} {what} som bara fanns i loggfilen {wal_path(store.path).name} "
+                 "har tagits med.")
+    return text
+
+
 @dataclass
 class Store:
     """An open store: its lock, its engine once used, and what was noticed while opening it."""
 
     path: Path
     read_only: bool = False
+    immutable: bool = False
     warning: str | None = None
     was_unclean: bool = False
+    recovered_transactions: int = 0
     start_backup: backups.BackupInfo | None = None
-    _lock: FileLock | None = None
+    _lock: WriteLock | None = None
     _logged_at_backup: int = field(default=-1)
+    _keep_marker: bool = False
     _engine: Engine | None = field(default=None, repr=False)
     _engine_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -138,7 +273,8 @@ class Store:
         """
         with self._engine_guard:
             if self._engine is None:
-                self._engine = make_engine(self.path, read_only=self.read_only)
+                self._engine = make_engine(self.path, read_only=self.read_only,
+                                           immutable=self.immutable)
             return self._engine
 
     def session(self) -> Session:
@@ -153,7 +289,7 @@ class Store:
         For reads that must not wait for SQLAlchemy to load: the Granskningar list on the app's
         first frame. Writes go through ``session()``, where the change log is kept.
         """
-        return connect_plain(self.path, read_only=self.read_only)
+        return connect_plain(self.path, read_only=self.read_only, immutable=self.immutable)
 
     def prepare_orm(self) -> None:
         """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
@@ -169,9 +305,13 @@ class Store:
         _ = self.engine
 
     def backup(self, dest: Path | None = None) -> backups.BackupInfo:
-        """A verified backup now, into the rotated folder or to ``dest``."""
-        info = backups.make_backup(self.path, dest=dest)
-        if dest is None:
+        """A verified backup now, into the rotated folder or to ``dest``.
+
+        Into the folder only when the store changed since the newest backup; otherwise that
+        backup is returned (``new`` is false).
+        """
+        info = backups.make_backup(self.path, dest=dest, immutable=self.immutable)
+        if dest is None and not self.read_only:
             self._logged_at_backup = self._log_size()
         return info
 
@@ -180,6 +320,29 @@ class Store:
         if self.read_only or self._log_size() == self._logged_at_backup:
             return None
         return self.backup()
+
+    def start_backup_failed(self, error: backups.BackupError) -> str:
+        """Stop writing after the start backup failed; return what to tell the user.
+
+        kvtui does not change a store it could not back up first. A copy that failed its
+        check may mean the store itself is damaged: the open marker is then left in place,
+        so that the next start runs the full check and, if the store is damaged, sets it
+        aside and offers the newest good backup.
+        """
+        self.become_read_only()
+        if isinstance(error, backups.BackupCorrupt):
+            self._keep_marker = True
+            return (f"{error} Databasen kan vara skadad och är nu skrivskyddad. Avsluta kvtui "
+                    "och starta igen: databasen kontrolleras då helt.")
+        return f"{error} Databasen är nu skrivskyddad; ändringar sparas inte förrän det är löst."
+
+    def become_read_only(self) -> None:
+        """From now on, read only: the UI refuses changes, and new connections cannot write."""
+        with self._engine_guard:
+            self.read_only = True
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
 
     def _log_size(self) -> int:
         from kvtui.store.changelog import count_entries
@@ -192,9 +355,9 @@ class Store:
         with self._engine_guard:
             if self._engine is not None:
                 self._engine.dispose()
-        if not self.read_only:
-            running_marker(self.path).unlink(missing_ok=True)
         if self._lock is not None:
+            if not self._keep_marker:
+                running_marker(self.path).unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
 
@@ -205,24 +368,50 @@ class Store:
         self.close()
 
 
-def _acquire_lock(path: Path) -> FileLock:
-    lock = FileLock(lock_path(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreLocked(
-            f"Databasen {path} används redan av ett annat kvtui-fönster. "
-            "Stäng det först; bara ett kvtui åt gången kan skriva i samma databas."
-        ) from None
-    return lock
+def _locked_message(path: Path) -> str:
+    return (f"Databasen {path} används redan av ett annat kvtui-fönster. "
+            "Stäng det först; bara ett kvtui åt gången kan skriva i samma databas.")
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why kvtui cannot write to the store at ``path`` or beside it, or None."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"Databasfilen {path} är skrivskyddad"
+    if folder.exists() and not os.access(folder, os.W_OK):
+        return f"Mappen {folder} är skrivskyddad"
+    return None
 
 
 def open_store(path: Path, *, read_only: bool = False, backup: bool = True) -> Store:
-    """Open (or create) the store at ``path`` for use; raises ``StoreError`` subclasses."""
+    """Open (or create) the store at ``path`` for use; raises ``StoreError`` subclasses.
+
+    ``read_only`` opens it for reading only: no lock, no backup, nothing written (a store that
+    must be created, upgraded or set aside first raises ``StoreNeedsWriter``). ``backup``
+    makes the start backup (when the store changed since the newest backup); the app passes
+    False and makes it in the background after its first frame.
+    """
+    keep_files_private()
     if read_only:
         return _open_read_only(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = _acquire_lock(path)
+    problem = not_a_file(path)
+    if problem is not None:
+        raise StoreError(f"Databasen kan inte öppnas: {problem}. Ange en databasfil med --db.")
+    reason = _read_only_reason(path)
+    if reason is not None:
+        raise StoreReadOnly(f"{reason}; kvtui kan inte ändra något i den.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"Mappen {path.parent} kunde inte skapas ({error.strerror}).") from None
+    lock = WriteLock(path)
+    try:
+        lock.acquire_name()
+    except LockHeld:
+        raise StoreLocked(_locked_message(path)) from None
+    except OSError as error:
+        raise StoreReadOnly(f"Låsfilen bredvid {path} kunde inte skapas ({error.strerror}); "
+                            "kvtui kan inte ändra något i databasen.") from None
     try:
         return _open_locked(path, lock, backup=backup)
     except BaseException:
@@ -230,28 +419,65 @@ def open_store(path: Path, *, read_only: bool = False, backup: bool = True) -> S
         raise
 
 
-def _open_locked(path: Path, lock: FileLock, *, backup: bool) -> Store:
+def _damaged(path: Path, problem: str, lock: WriteLock) -> StoreDamaged:
+    """Set the file aside and say so, offering the newest good backup."""
+    lock.release_file()  # Windows renames no file that is open
+    aside = set_aside(path)
+    good = backups.newest_good_backup(path)
+    message = (
+        f"Databasen {path} kan inte användas: {problem}. "
+        f"Filen har flyttats åt sidan till {aside.name} och har inte ändrats."
+    )
+    if good is not None:
+        message += f" Den senaste fungerande säkerhetskopian är från {good.label}."
+    else:
+        message += " Det finns ingen fungerande säkerhetskopia."
+    return StoreDamaged(message, set_aside=aside, backup=good)
+
+
+def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
+    """Open under the name lock.
+
+    A 0-byte file is what a truncated store looks like, and also what a first start killed
+    between creating the file and writing to it leaves behind. It is treated as damaged (set
+    aside, newest good backup offered) when kvtui has kept a store there before
+    (``was_a_store``: backups, an open marker or a log beside it), and otherwise taken as the
+    new store it was about to become: it holds nothing, so nothing is lost, and the user is
+    never stuck on it. A file that is not SQLite, or another program's database, is set aside
+    only where a store was; otherwise it is refused and left where it is, untouched.
+    """
     marker = running_marker(path)
     unclean = marker.exists()
-    exists = path.exists() and path.stat().st_size > 0
+    # Before any connection: the first one replays the log, after which it cannot be counted.
+    recovered = recovered_transactions(path) if unclean else 0
+    warnings: list[str] = []
     start_backup = None
-    if exists:
-        problem = file_problem(path, full=unclean)
-        if problem is not None:
-            aside = set_aside(path)
-            good = backups.newest_good_backup(path)
-            message = (
-                f"Databasen {path} kan inte användas: {problem}. "
-                f"Filen har flyttats åt sidan till {aside.name} och har inte ändrats."
-            )
-            if good is not None:
-                message += f" Den senaste fungerande säkerhetskopian är från {good.label}."
-            else:
-                message += " Det finns ingen fungerande säkerhetskopia."
-            raise StoreDamaged(message, set_aside=aside, backup=good)
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
+    created = not path.exists()
+    if created:
+        notice = missing_store_warning(path)
+        if notice:
+            warnings.append(notice)
+        create_private_file(path)
+    try:
+        lock.acquire_file()
+    except LockHeld:
+        raise StoreLocked(_locked_message(path)) from None
+    size = path.stat().st_size
+    if size == 0 and not created and was_a_store(path):
+        raise _damaged(path, "filen är tom (0 byte)", lock)
+    revision = None
+    if size > 0:
+        finding = _inspect(path, full=unclean)
+        if finding is not None:
+            if finding.foreign and not was_a_store(path):
+                raise StoreError(f"Databasen {path} kan inte användas: {finding.problem}. "
+                                 "kvtui har inte rört filen. Ange en kvtui-databas med --db.")
+            raise _damaged(path, finding.problem, lock)
+        probe = open_connection(path, read_only=True)
+        try:
             revision = current_revision(probe)
-        probe.close()
+        finally:
+            probe.close()
         if is_newer(revision):
             raise StoreTooNew(
                 f"Databasen {path} är skapad av en nyare version av kvtui "
@@ -259,21 +485,23 @@ def _open_locked(path: Path, lock: FileLock, *, backup: bool) -> Store:
                 "Uppdatera kvtui för att öppna den. Databasen har inte ändrats."
             )
         if backup or needs_upgrade(revision):
-            start_backup = backups.make_backup(path)
-    else:
-        revision = None
+            start_backup = _start_backup(path, lock)
     engine = None
     if needs_upgrade(revision):  # a new store, or one from an older kvtui (backed up above)
         engine = make_engine(path)
         upgrade(engine)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
-    marker.touch()
+    for own in (path, wal_path(path), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):  # files an older kvtui made before modes were set
+            if own.exists() and own.stat().st_mode & 0o077:
+                os.chmod(own, PRIVATE_FILE)
+    marker.touch(mode=PRIVATE_FILE)
+    warning = storage_warning(path)
     store = Store(
         path=path,
         _engine=engine,
-        warning=storage_warning(path),
+        warning="\n".join([*warnings, warning] if warning else warnings) or None,
         was_unclean=unclean,
+        recovered_transactions=recovered,
         start_backup=start_backup,
         _lock=lock,
     )
@@ -281,25 +509,51 @@ def _open_locked(path: Path, lock: FileLock, *, backup: bool) -> Store:
     return store
 
 
+def _start_backup(path: Path, lock: WriteLock) -> backups.BackupInfo:
+    """The backup before a store is changed; a store that cannot be backed up is not changed.
+
+    No room: refused for writing (``StoreReadOnly``), readable. A copy that fails its check:
+    the store is checked in full, and set aside if it is damaged.
+    """
+    try:
+        return backups.make_backup(path)
+    except backups.BackupNoRoom as error:
+        raise StoreReadOnly(f"{error} Innan dess kan kvtui bara visa databasen, inte ändra "
+                            "den.") from None
+    except backups.BackupError as error:
+        problem = file_problem(path, full=True)
+        if problem is not None:
+            raise _damaged(path, problem, lock) from None
+        raise StoreReadOnly(f"{error} kvtui ändrar inte en databas som inte kunde "
+                            "säkerhetskopieras; den kan bara visas.") from None
+
+
 def _open_read_only(path: Path) -> Store:
-    if not path.exists():
-        raise StoreError(f"Databasen {path} finns inte.")
-    problem = file_problem(path, full=False)
+    problem = not_a_file(path)
     if problem is not None:
-        raise StoreError(f"Databasen {path} kan inte användas: {problem}.")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
+        raise StoreError(f"Databasen kan inte öppnas: {problem}. Ange en databasfil med --db.")
+    if not path.exists():
+        notice = missing_store_warning(path)
+        raise StoreNeedsWriter(f"Databasen {path} finns inte." + (f" {notice}" if notice else ""))
+    finding = _inspect(path, full=False)
+    if finding is not None:
+        raise StoreNeedsWriter(f"Databasen {path} kan inte användas: {finding.problem}.")
+    immutable = read_immutably(path)
+    probe = open_connection(path, read_only=True, immutable=immutable)
+    try:
         revision = current_revision(probe)
-    probe.close()
+    finally:
+        probe.close()
     if is_newer(revision):
         raise StoreTooNew(
             f"Databasen {path} är skapad av en nyare version av kvtui. Uppdatera kvtui."
         )
     if needs_upgrade(revision):
-        raise StoreError(
+        raise StoreNeedsWriter(
             f"Databasen {path} behöver uppgraderas. Öppna den med kvtui först (utan andra "
             "kvtui-fönster öppna)."
         )
-    return Store(path=path, read_only=True, warning=storage_warning(path))
+    return Store(path=path, read_only=True, immutable=immutable, warning=storage_warning(path))
 
 
 def restore_backup(info: backups.BackupInfo, path: Path) -> None:
@@ -323,7 +577,7 @@ def check_store(path: Path) -> CheckResult:
         return CheckResult([f"Fel: {problem}."], False)
     lines.append("Snabbkontroll (quick_check): ok")
     lines.append("Fullständig kontroll (integrity_check): ok")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = _read_connection(path)
     try:
         fk = connection.execute("PRAGMA foreign_key_check").fetchall()
         revision = current_revision(connection)
@@ -358,7 +612,7 @@ def check_store(path: Path) -> CheckResult:
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
-    engine = make_engine(path, read_only=True)
+    engine = make_engine(path, read_only=True, immutable=read_immutably(path))
     try:
         with Session(engine) as session:
             verdict = verify_chain(session)

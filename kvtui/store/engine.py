@@ -3,13 +3,21 @@
 Never built at import time, so that tests and the CLI can point it at any file. SQLAlchemy is
 imported only when an engine is made: the app's first frame reads with plain ``sqlite3`` (see
 ``Store.plain_connection``) and does not wait for SQLAlchemy to load.
+
+Every connection to a kvtui file, the store's and the backups' alike, is opened here through a
+percent-quoted ``file:`` URI. Built by hand, a URI reads "#", "?" and "%" in a folder name
+("Granskning #2") as the start of a fragment, a query or an escape, and quietly opens another
+file. SQLAlchemy gets the same connections through ``creator``, never through a URL string.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kvtui.file_modes import create_private_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -23,6 +31,31 @@ PRAGMAS = (
     "PRAGMA synchronous = FULL",
     "PRAGMA secure_delete = ON",
 )
+
+
+def sqlite_uri(path: Path | str, *, read_only: bool = False, immutable: bool = False) -> str:
+    """The ``file:`` URI that opens exactly the file at ``path``.
+
+    ``Path.as_uri`` percent-quotes every character with a meaning in a URI (# ? % & = space
+    and all non-ASCII), so å ä ö and "Granskning #2" reach SQLite as they are. The mode is
+    ``rw``, never ``rwc``: kvtui creates its files itself, private from the first byte, and a
+    store that vanished while open is not silently made again as an empty one.
+    ``immutable`` is for a store in a folder nobody can write to (see ``database``).
+    """
+    uri = Path(path).absolute().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    return uri + "&immutable=1" if immutable else uri
+
+
+def open_connection(
+    path: Path | str, *, read_only: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    """A raw ``sqlite3`` connection to the file at ``path`` (which must exist), no pragmas."""
+    return sqlite3.connect(
+        sqlite_uri(path, read_only=read_only, immutable=immutable),
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection, *, read_only: bool = False) -> None:
@@ -42,19 +75,27 @@ def apply_pragmas(dbapi_connection: sqlite3.Connection, *, read_only: bool = Fal
         cursor.close()
 
 
-def make_engine(path: Path | str, *, read_only: bool = False, echo: bool = False) -> Engine:
+def make_engine(
+    path: Path | str, *, read_only: bool = False, immutable: bool = False, echo: bool = False
+) -> Engine:
     """An engine on the SQLite file at ``path`` with safe pragmas on every connection.
 
     A read-only engine lets ``kvtui list`` and ``show`` read a store that another copy of
-    kvtui is writing to, without ever taking its write lock.
+    kvtui is writing to, without ever taking its write lock. Statements' parameters are kept
+    out of error messages (``hide_parameters``): they hold case data, and a message can end
+    up in a log.
     """
-    from sqlalchemy import create_engine, event
+    from sqlalchemy import URL, create_engine, event
 
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
+    if not read_only:  # a new file is made private before SQLite writes to it
+        create_private_file(Path(path), exist_ok=True)
     engine = create_engine(
-        url,
+        # The URL only tells SQLAlchemy that this is a file (a pool of connections); every
+        # connection comes from ``creator``, through the quoted URI.
+        URL.create("sqlite", database=str(path)),
+        creator=partial(open_connection, path, read_only=read_only, immutable=immutable),
         echo=echo,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -73,17 +114,16 @@ def make_engine(path: Path | str, *, read_only: bool = False, echo: bool = False
     return engine
 
 
-def connect_plain(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+def connect_plain(
+    path: Path | str, *, read_only: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
     """A plain ``sqlite3`` connection to ``path`` with the same safety pragmas as the engine's.
 
     For the few reads that must not wait for SQLAlchemy to load, i.e. the Granskningar list on
     the app's first frame. Autocommit, as the engine's connections: issue ``BEGIN`` for a
     consistent snapshot across several queries.
     """
-    target = f"file:{path}?mode=ro" if read_only else str(path)
-    connection = sqlite3.connect(
-        target, uri=read_only, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-    )
+    connection = open_connection(path, read_only=read_only, immutable=immutable)
     try:
         apply_pragmas(connection, read_only=read_only)
     except BaseException:

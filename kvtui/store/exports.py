@@ -220,30 +220,40 @@ def answers_csv(table: AnswerTable) -> bytes:
 
 
 def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning") -> bytes:
-    """The table as an .xlsx workbook: a header row, dates as dates, numbers as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """The table as an .xlsx workbook: a header row, dates as dates, numbers as numbers.
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = safe_sheet_title(title)
-    sheet.append([neutralise(name) for name in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([neutralise(value) if isinstance(value, str) else value for value in row])
-    for index, name in enumerate(table.columns, start=1):
-        values = [len(_text(row[index - 1])) for row in table.rows[:200]]
-        width = min(60, max(len(name), *values, 6) + 2) if values else len(name) + 2
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
+    Built in memory (XlsxWriter's ``in_memory``): openpyxl writes every worksheet to a
+    temporary file in the system's temporary folder first, and a copy of the answers there,
+    outside the folder the auditor chose, is one she neither sees nor deletes. Every cell is
+    written by its type, so no text is ever taken for a formula or a link.
+    """
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+    sheet = workbook.add_worksheet(safe_sheet_title(title))
+    bold = workbook.add_format({"bold": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for column, name in enumerate(table.columns):
+        sheet.write_string(0, column, neutralise(name), bold)
+    for row_number, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, date):
+                sheet.write_datetime(row_number, column, value, day)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(row_number, column, value)
+            else:
+                sheet.write_string(row_number, column, neutralise(_text(value)))
+    for index, name in enumerate(table.columns):
+        values = [len(_text(row[index])) for row in table.rows[:200]]
+        width = min(60, max(len(name), *values, 6) + 2) if values else len(name) + 2
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
     return buffer.getvalue()
 
 

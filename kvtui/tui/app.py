@@ -16,7 +16,7 @@ from textual.command import CommandPalette, Provider
 from textual.worker import Worker, WorkerState
 
 from kvtui.store.backup import BackupError
-from kvtui.store.database import Store
+from kvtui.store.database import Store, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -29,9 +29,6 @@ from kvtui.tui.screens.reviews import ReviewsScreen
 
 BACKUP_INTERVAL_SECONDS = 180.0
 BACKUP_GROUP = "backup"
-UNCLEAN_NOTICE = (
-    "kvtui avslutades inte korrekt förra gången; databasen har kontrollerats och är hel."
-)
 READ_ONLY_NOTICE = "Databasen är öppnad skrivskyddad: du kan läsa men inte ändra något."
 WARM_UP_GROUP = "warm-up"
 
@@ -83,11 +80,11 @@ class KvtuiApp(App[None]):
         if self.store.warning:
             self.notify(self.store.warning, severity="warning", timeout=20, markup=False)
         if self.store.was_unclean:
-            self.notify(UNCLEAN_NOTICE, timeout=10)
+            self.notify(unclean_notice(self.store), timeout=10, markup=False)
         if self.store.read_only:
             self.notify(READ_ONLY_NOTICE, severity="warning", timeout=10)
         if self.store.start_backup is None and not self.store.read_only:
-            self.call_after_refresh(self.periodic_backup)  # the start backup, after 1st frame
+            self.call_after_refresh(self.start_backup)  # after the first frame
         self.set_interval(BACKUP_INTERVAL_SECONDS, self.periodic_backup)
         if self._open_review_ref:
             self._open_initial(self._open_review_ref)
@@ -205,6 +202,23 @@ class KvtuiApp(App[None]):
     # --- backups ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
+    def start_backup(self) -> None:
+        """The backup before the auditor changes anything, made after the first frame.
+
+        A store that could not be backed up is not changed: if the backup fails (no room on
+        the disk, a copy that fails its check), the store becomes read-only and the auditor is
+        told why.
+        """
+        try:
+            self.store.backup_if_changed()
+        except BackupError as error:
+            message = self.store.start_backup_failed(error)
+            self.call_from_thread(
+                self.notify, message, title="Säkerhetskopiering misslyckades",
+                severity="error", timeout=30, markup=False,
+            )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
     def periodic_backup(self) -> None:
         """Every few minutes, a verified backup if anything has changed since the last one.
 
@@ -219,10 +233,9 @@ class KvtuiApp(App[None]):
             self.call_from_thread(self.notify, READ_ONLY_NOTICE, severity="warning")
             return
         info = self.store.backup()
-        self.call_from_thread(
-            self.notify, f"Säkerhetskopian är gjord och kontrollerad ({info.label}).",
-            timeout=4,
-        )
+        message = (f"Säkerhetskopian är gjord och kontrollerad ({info.label})." if info.new else
+                   f"Databasen är oförändrad sedan säkerhetskopian från {info.label}.")
+        self.call_from_thread(self.notify, message, timeout=4)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Settle the heap once the ORM is loaded; report a failed backup: the auditor must

@@ -15,6 +15,7 @@ from kvtui.paths import backups_dir, running_marker
 from kvtui.store.backup import integrity_ok, list_backups, make_backup, newest_good_backup
 from kvtui.store.database import (
     StoreDamaged,
+    StoreError,
     StoreLocked,
     StoreTooNew,
     check_store,
@@ -104,9 +105,17 @@ def test_start_makes_a_verified_backup(store_path: Path) -> None:
     copy.close()
 
 
+def _change(path: Path, number: int) -> None:
+    """A change to the store's content (outside kvtui, so it needs no review to change)."""
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {number}")
+    connection.close()
+
+
 def test_backups_rotate(store) -> None:
-    for _ in range(5):
-        make_backup(store.path, keep=3)
+    for number in range(5):
+        _change(store.path, number + 1)
+        assert make_backup(store.path, keep=3).new
     assert len(list_backups(store.path)) == 3
 
 
@@ -158,14 +167,16 @@ def test_damaged_file_is_set_aside_untouched_and_backup_offered(store_path: Path
     store.close()
 
 
-def test_foreign_file_is_set_aside(store_path: Path) -> None:
+def test_foreign_file_is_refused_and_left_alone(store_path: Path) -> None:
     store_path.parent.mkdir(parents=True)
-    store_path.write_text("Det här är en textfil, inte en databas.\n" * 50, encoding="utf-8")
-    with pytest.raises(StoreDamaged, match="inte en kvtui-databas") as caught:
+    text = "Det här är en textfil, inte en databas.\n" * 50
+    store_path.write_text(text, encoding="utf-8")
+    with pytest.raises(StoreError, match="inte en kvtui-databas") as caught:
         open_store(store_path)
-    assert caught.value.backup is None
-    assert "ingen fungerande säkerhetskopia" in str(caught.value)
-    assert caught.value.set_aside.read_text(encoding="utf-8").startswith("Det här är")
+    assert not isinstance(caught.value, StoreDamaged)
+    assert "har inte rört filen" in str(caught.value)
+    assert store_path.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in store_path.parent.iterdir()) == ["kvtui.db", "kvtui.db.lock"]
 
 
 def test_other_sqlite_database_is_not_taken_over(store_path: Path) -> None:
@@ -174,8 +185,10 @@ def test_other_sqlite_database_is_not_taken_over(store_path: Path) -> None:
     other.execute("CREATE TABLE recipes (name TEXT)")
     other.commit()
     other.close()
-    with pytest.raises(StoreDamaged, match="annan databas"):
+    before = store_path.read_bytes()
+    with pytest.raises(StoreError, match="annan databas"):
         open_store(store_path)
+    assert store_path.read_bytes() == before
 
 
 def test_damaged_backup_is_not_offered(store_path: Path) -> None:

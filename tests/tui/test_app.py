@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 from textual.worker import WorkerFailed
 
 from kvtui.store.backup import BackupError
-from kvtui.store.database import Store, open_store
-from kvtui.tui.app import UNCLEAN_NOTICE, KvtuiApp, make_app
+from kvtui.store.database import Store, open_store, unclean_notice
+from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.help import HelpScreen, help_text
@@ -73,7 +73,7 @@ async def test_start_notices(store: Store) -> None:
         await pilot.pause()
     [options] = [o for m, o in notes if m == store.warning]
     assert options["severity"] == "warning"
-    assert any(message == UNCLEAN_NOTICE for message, _ in notes)
+    assert any(message == unclean_notice(store) for message, _ in notes)
 
 
 async def test_read_only_store_refuses_new_review(store: Store, review_id: str) -> None:
@@ -218,3 +218,29 @@ async def test_start_backup_is_made_after_the_first_frame(tmp_path) -> None:
         assert len(list_backups(path)) == before + 1
     finally:
         store.close()
+
+
+async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_path) -> None:
+    from kvtui.paths import running_marker
+    from tests.store.test_store_files import _break_an_index, _demo_at
+
+    path = tmp_path / "db" / "kvtui.db"
+    _demo_at(path)
+    _break_an_index(path)  # quick_check at start passes; the backup's full check does not
+    store = open_store(path, backup=False)
+    try:
+        app = make_app(store)
+        notes = _record_notes(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("n")  # a new review is refused now
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewsScreen)
+        assert store.read_only
+    finally:
+        store.close()
+    [failure] = [o for m, o in notes if "kontrolleras då helt" in m]
+    assert failure["severity"] == "error"
+    assert running_marker(path).exists()

@@ -15,10 +15,13 @@ def run_migrations() -> None:
     """Run on ``config.attributes['connection']`` in batch mode, as SQLite needs."""
     connection = config.attributes.get("connection")
     if connection is None:
+        from sqlalchemy import make_url
+
         from kvtui.store.engine import make_engine
 
-        url = config.get_main_option("sqlalchemy.url") or ""
-        engine = make_engine(url.removeprefix("sqlite:///"))  # type: ignore[arg-type]
+        # Alembic's own command line: the store named in its config, opened the quoted way.
+        url = make_url(config.get_main_option("sqlalchemy.url") or "sqlite://")
+        engine = make_engine(url.database or "")
         with engine.connect() as conn:
             _run(conn)
         engine.dispose()

@@ -56,12 +56,15 @@ def fail(message: str) -> NoReturn:
 
 
 def _echo_json(data: Any) -> None:
+    """Print data as JSON; characters that could act on the terminal are written as escapes."""
+    from kvtui.domain.safe_text import printable_json
+
     def default(value: Any) -> Any:
         if isinstance(value, date | datetime):
             return value.isoformat()
         raise TypeError(type(value).__name__)
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=default))
+    typer.echo(printable_json(json.dumps(data, ensure_ascii=False, indent=2, default=default)))
 
 
 def _offer_restore(error: Any, path: Path) -> bool:

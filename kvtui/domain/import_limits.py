@@ -8,7 +8,7 @@ refused before it is read in full, with a message that says which limit and what
 
 from __future__ import annotations
 
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000  # case files in one file, under the header row
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000  # rows × columns

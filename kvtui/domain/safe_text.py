@@ -41,6 +41,18 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escaped, text)
 
 
+def printable_json(text: str) -> str:
+    """JSON text with every character ``printable`` would escape written as a \\u escape.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes the C0 controls but writes DEL, the C1
+    controls and the direction marks as they are; written as escapes they keep the JSON valid
+    and parse back to the same values.
+    """
+    if _UNSAFE_ON_LINES.search(text) is None:
+        return text
+    return _UNSAFE_ON_LINES.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def first_unsafe(text: str, start: int = 0) -> int:
     """The index of the first character a value must not hold, or -1.
 

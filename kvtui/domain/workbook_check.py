@@ -21,8 +21,10 @@ What the check refuses:
   its declared size and then finds the checksum wrong, and every part is read here.
 - XML with a document type declaration (the only place entities are declared), nesting deeper
   than ``MAX_DEPTH``, a single tag or text of more than ``MAX_TOKEN_BYTES``, or more nodes
-  (elements and attributes) than openpyxl can hold: ``MAX_KEPT_NODES`` per part outside rows
-  and shared strings, ``MAX_UNIT_NODES`` inside one row or one shared string.
+  (elements and attributes) than openpyxl can hold: ``MAX_UNIT_NODES`` inside one row or one
+  shared string, and in the whole package ``MAX_KEPT_NODES`` of the nodes openpyxl keeps, of
+  which at most ``MAX_OBJECT_NODES`` in parts it turns into Python objects (styles, the
+  workbook, relationships), which cost it several times as much.
 - a worksheet with a row or cell outside Excel's grid, or whose rows padded to their last cell
   hold more than ``MAX_PADDED_CELLS`` cells; more than ``MAX_SHARED_STRINGS`` shared strings.
 - a part that is not well-formed XML, unless its name says it is binary (an image).
@@ -53,14 +55,17 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_TOKEN_BYTES = 1024 * 1024
 MAX_KEPT_NODES = 1_000_000
+MAX_OBJECT_NODES = 400_000
 MAX_UNIT_NODES = 200_000
-MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS = 500_000
 MAX_PADDED_CELLS = 5_000_000
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 
 _CHUNK = 64 * 1024
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_WORKSHEET = f"{_MAIN} worksheet"
+_SHARED_STRING_TABLE = f"{_MAIN} sst"
 _ROW = f"{_MAIN} row"
 _CELL = f"{_MAIN} c"
 _STRING = f"{_MAIN} si"
@@ -86,6 +91,10 @@ _ZIP64_END = struct.Struct("<4sQ2H2L4Q")
 
 
 _TOO_MANY_PARTS = f"Den består av fler än {thousands(MAX_ENTRIES)} delar."
+_TOO_MUCH = ("Den har fler rader, texter och formateringar tillsammans än kvtui läser ur en "
+             "arbetsbok.")
+_TOO_MANY_STRINGS = f"Den har fler än {thousands(MAX_SHARED_STRINGS)} olika texter."
+_TOO_WIDE = "Dess rader sträcker sig över fler celler än kvtui läser."
 
 
 class WorkbookRefused(ValueError):
@@ -114,7 +123,8 @@ def check_workbook(data: bytes) -> None:
         names = {entry.filename for entry in entries}
         if _CONTENT_TYPES not in names:
             raise WorkbookRefused()
-        content_types = _scan_part(archive, archive.getinfo(_CONTENT_TYPES))
+        content_types = _Scan()
+        _scan_part(archive, archive.getinfo(_CONTENT_TYPES), content_types)
         shared_strings = {
             name.lstrip("/") for name, kind in content_types.overrides.items()
             if kind == _SHARED_STRINGS_TYPE
@@ -127,7 +137,7 @@ def check_workbook(data: bytes) -> None:
                 )
         for entry in entries:
             if entry.filename != _CONTENT_TYPES and not entry.is_dir():
-                _scan_part(archive, entry)
+                _scan_part(archive, entry, content_types)
 
 
 def _check_directory(data: bytes) -> None:
@@ -167,26 +177,34 @@ def _check_sizes(entries: list[zipfile.ZipInfo]) -> None:
 
 
 class _Scan:
-    """Counters for one XML part, fed by expat's callbacks; raises WorkbookRefused at a limit.
+    """Counters for the XML parts of a package, fed by expat's callbacks; raises
+    WorkbookRefused at a limit.
 
     A node is an element or an attribute. Rows and shared strings are the units openpyxl
     clears once it has read them: their contents count towards ``MAX_UNIT_NODES`` each, and
     the unit itself (and a row's formatting attributes, which openpyxl keeps) towards the
-    part's ``MAX_KEPT_NODES`` like every node outside a unit.
+    package's ``MAX_KEPT_NODES`` like every node outside a unit. A part whose root is neither
+    a worksheet nor the shared strings also counts towards ``MAX_OBJECT_NODES``.
     """
 
     def __init__(self) -> None:
+        self.kept = 0
+        self.objects = 0
+        self.shared_strings = 0
+        self.overrides: dict[str, str] = {}
+        self.begin_part()
+
+    def begin_part(self) -> None:
+        """Start counting a new part; the package's totals carry on."""
         self.depth = 0
         self.events = 0
-        self.kept = 0
+        self.in_objects = False  # whether this part becomes Python objects in openpyxl
         self.unit_depth = 0  # depth of the row or shared string being read, 0 outside one
         self.unit_nodes = 0
-        self.shared_strings = 0
         self.row = 0
         self.reference: str | None = None  # of the row's last cell with one
         self.unnamed = 0  # cells after that one, which openpyxl places one after another
         self.padded = 0
-        self.overrides: dict[str, str] = {}
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.events += 1
@@ -202,20 +220,27 @@ class _Scan:
             return
         if self.depth > MAX_DEPTH:
             raise WorkbookRefused()
+        if self.depth == 1:
+            self.in_objects = name not in (_WORKSHEET, _SHARED_STRING_TABLE)
         if name == _ROW:
             self._row(attributes)
         elif name == _STRING:
             self.shared_strings += 1
             if self.shared_strings > MAX_SHARED_STRINGS:
-                raise WorkbookRefused()
+                raise WorkbookRefused(_TOO_MANY_STRINGS)
             self.kept += 1
             self.unit_depth, self.unit_nodes = self.depth, 0
         else:
-            self.kept += 1 + len(attributes)
+            nodes = 1 + len(attributes)
+            self.kept += nodes
+            if self.in_objects:
+                self.objects += nodes
+                if self.objects > MAX_OBJECT_NODES:
+                    raise WorkbookRefused(_TOO_MUCH)
             if name.endswith(" Override") and "PartName" in attributes:
                 self.overrides[attributes["PartName"]] = attributes.get("ContentType", "")
         if self.kept > MAX_KEPT_NODES:
-            raise WorkbookRefused()
+            raise WorkbookRefused(_TOO_MUCH)
 
     def end(self, name: str) -> None:
         if self.depth == self.unit_depth:
@@ -223,7 +248,7 @@ class _Scan:
             if name == _ROW:
                 self.padded += self._last_column()
                 if self.padded > MAX_PADDED_CELLS:
-                    raise WorkbookRefused()
+                    raise WorkbookRefused(_TOO_WIDE)
         self.depth -= 1
 
     def _row(self, attributes: dict[str, str]) -> None:
@@ -263,9 +288,10 @@ def _refuse_doctype(*_: object) -> None:
     raise WorkbookRefused()
 
 
-def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> _Scan:
-    """Stream one part through expat with a ``_Scan``; binary parts end at the first error."""
-    scan = _Scan()
+def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, scan: _Scan) -> None:
+    """Stream one part through expat, counting with ``scan``; binary parts end at the first
+    error."""
+    scan.begin_part()
     parser = ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
@@ -294,4 +320,3 @@ def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> _Scan:
         raise
     except _DAMAGED:
         raise WorkbookRefused() from None
-    return scan

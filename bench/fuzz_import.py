@@ -88,8 +88,9 @@ def report(outcomes: list[Outcome], normal: Outcome, seconds: float) -> int:
     print(f"Filer: {len(outcomes)} ({xlsx} .xlsx, {len(outcomes) - xlsx} .csv); "
           f"{len(outcomes) - accepted} vägrade, {accepted} importerade")
     print(f"Fel: {len(faulty)} filer (tracebacks: {tracebacks})")
+    ratio = heaviest.peak_kb / normal.peak_kb
     print(f"Största minne: {heaviest.peak_kb / 1024:.0f} MB ({heaviest.name}); en giltig lista "
-          f"med 12 akter: {normal.peak_kb / 1024:.0f} MB; kvot {heaviest.peak_kb / normal.peak_kb:.1f}")
+          f"med 12 akter: {normal.peak_kb / 1024:.0f} MB; kvot {ratio:.1f}")
     print(f"Tid per fil: median {statistics.median(times):.2f} s, längst {slowest.seconds:.1f} s "
           f"({slowest.name}); en giltig lista: {normal.seconds:.2f} s; totalt {seconds:.0f} s")
     heavy = sorted(outcomes, key=lambda outcome: outcome.peak_kb, reverse=True)[:8]

@@ -195,6 +195,19 @@ def set_entry_count(data: bytes, count: int) -> bytes:
     return bytes(buffer)
 
 
+def as_zip64(data: bytes, entries: int | None = None) -> bytes:
+    """The zip with a Zip64 end record (as a writer of large archives leaves), claiming
+    ``entries`` entries (by default the true number)."""
+    end, offset, count = _directory(data)
+    count = count if entries is None else entries
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                         end - offset, offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    final = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                        0xFFFFFFFF, 0)
+    return data[:end] + record + locator + final
+
+
 @cache
 def deflated_zeros(megabytes: int) -> tuple[bytes, int]:
     """A raw deflate stream that unpacks to ``megabytes`` MiB of zeros (about 1 KB per MB),
@@ -512,77 +525,130 @@ def mutations(seed: int, count: int) -> Iterator[tuple[str, bytes]]:
 def large_files() -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) of the heaviest files kvtui still reads, or refuses only late: each
     pushes one limit of ``kvtui.domain.import_limits`` or ``kvtui.domain.workbook_check`` to its
-    edge. Made one at a time, as they are large."""
-    from kvtui.domain.import_limits import (
-        MAX_CELLS,
-        MAX_COLUMNS,
-        MAX_FIELD_CHARS,
-        MAX_FILE_BYTES,
-        MAX_ROWS,
-    )
-    from kvtui.domain.workbook_check import (
-        MAX_ENTRIES,
-        MAX_KEPT_NODES,
-        MAX_OBJECT_NODES,
-        MAX_SHARED_STRINGS,
-        MAX_SHARED_STRINGS_BYTES,
-    )
+    edge. Made one at a time, as they are large (``LARGE_FILES`` makes one by name)."""
+    for name, make in LARGE_FILES.items():
+        yield name, make()
 
+
+def _largest_csv() -> bytes:
+    """As many fields as allowed, ten columns, in Windows-1252."""
     columns = 10
-    rows = min(MAX_ROWS, MAX_CELLS // columns - 1)
     lines = [";".join(["Referens", *(f"Uppgift {n}" for n in range(1, columns))])]
     lines += [";".join([f"FV-{row:06d}", *(f"värde {row % 97} {n}" for n in range(1, columns))])
-              for row in range(1, rows + 1)]
-    yield "storsta-csv.csv", ("\r\n".join(lines) + "\r\n").encode("cp1252")
-    del lines
-    # Each field as long as allowed and with a character outside Latin-1 and the BMP, so that
-    # every string Python makes of it takes four bytes a character.
+              for row in range(1, _largest_rows(columns) + 1)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def _largest_rows(columns: int) -> int:
+    from kvtui.domain.import_limits import MAX_CELLS, MAX_ROWS
+
+    return min(MAX_ROWS, MAX_CELLS // columns - 1)
+
+
+def _wide_characters_csv() -> bytes:
+    """A file as large as allowed whose every field is as long as allowed and holds a
+    character outside the Basic Multilingual Plane, so that each string Python makes of it
+    takes four bytes a character."""
+    from kvtui.domain.import_limits import MAX_FIELD_CHARS, MAX_FILE_BYTES
+
     wide = "\U0001f600" + "x" * (MAX_FIELD_CHARS - 1)
     row_bytes = len(f"FV-000000;{wide};{wide}\r\n".encode())
     count = (MAX_FILE_BYTES - 100) // row_bytes
-    yield "storsta-csv-breda-tecken.csv", ("Referens;A;B\r\n" + "".join(
+    return ("Referens;A;B\r\n" + "".join(
         f"FV-{row:06d};{wide};{wide}\r\n" for row in range(count))).encode()
-    yield "storsta-xlsx.xlsx", _largest_workbook(rows, columns)
-    # As many shared strings as allowed, each with a four-byte character, filling the part.
+
+
+def _most_strings() -> str:
+    """A shared-strings part with as many strings as allowed, each with a four-byte character,
+    as large as allowed; the first three are the header."""
+    from kvtui.domain.workbook_check import MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_BYTES
+
     length = (MAX_SHARED_STRINGS_BYTES - 2**20) // MAX_SHARED_STRINGS - len("<si><t></t></si>")
     strings = [f"\U0001f600{index:07d}".ljust(length - 10, "x")
                for index in range(MAX_SHARED_STRINGS - 1)]
     strings[:3] = list(HEADER)
-    yield "delade-texter-max.xlsx", build_xlsx(
-        shared_sheet([(0, 1, 2), (3, 4, 5)]), shared_strings=shared_strings_xml(strings))
+    return shared_strings_xml(strings)
+
+
+def _most_formatting() -> bytes:
+    """A styles part with as many number formats as allowed: openpyxl makes an object of
+    each."""
+    from kvtui.domain.workbook_check import MAX_OBJECT_NODES
+
+    formats = (MAX_OBJECT_NODES - 1000) // 3
+    return (f'{DECLARATION}<styleSheet xmlns="{MAIN}"><numFmts count="{formats}">' + "".join(
+        f'<numFmt numFmtId="{164 + n}" formatCode="yyyy-mm-dd;@{n}"/>' for n in range(formats))
+        + "</numFmts></styleSheet>").encode()
+
+
+def _most_kept_nodes() -> bytes:
+    from kvtui.domain.workbook_check import MAX_KEPT_NODES
+
     loose = '<x a="1" b="2" c="3"/>' * ((MAX_KEPT_NODES - 100) // 4)
-    yield "bevarade-noder-max.xlsx", build_xlsx(sheet_xml(
+    return build_xlsx(sheet_xml(
         [inline_row(1, HEADER), inline_row(2, ("FV-1", "jourhem", "SoL"))], after=loose))
-    del loose
-    yield "formaterade-rader-max.xlsx", build_xlsx(sheet_xml(
+
+
+def _most_formatted_rows() -> bytes:
+    from kvtui.domain.workbook_check import MAX_KEPT_NODES
+
+    return build_xlsx(sheet_xml(
         [inline_row(1, HEADER), inline_row(2, ("FV-1", "jourhem", "SoL"))]
         + [f'<row r="{n}" ht="15" customHeight="1"/>'
            for n in range(3, (MAX_KEPT_NODES - 100) // 6)]))
-    formats = (MAX_OBJECT_NODES - 1000) // 3
-    styles = (f'{DECLARATION}<styleSheet xmlns="{MAIN}"><numFmts count="{formats}">' + "".join(
-        f'<numFmt numFmtId="{164 + n}" formatCode="yyyy-mm-dd;@{n}"/>' for n in range(formats))
-        + "</numFmts></styleSheet>").encode()
-    yield "formatering-max.xlsx", build_xlsx(extra={"xl/styles.xml": styles})
-    # The shared strings, the formatting and the rows' attributes all at their edge together.
+
+
+def _everything_at_once() -> bytes:
+    """The shared strings, the formatting and formatted rows all at their edge together."""
+    from kvtui.domain.workbook_check import MAX_KEPT_NODES, MAX_OBJECT_NODES, MAX_SHARED_STRINGS
+
     rest = (MAX_KEPT_NODES - MAX_SHARED_STRINGS - MAX_OBJECT_NODES) // 3 - 10
-    yield "kombination-max.xlsx", build_xlsx(sheet_xml(
+    return build_xlsx(sheet_xml(
         [inline_row(1, HEADER), '<row r="2"><c t="s"><v>3</v></c><c t="s"><v>4</v></c></row>']
         + [f'<row r="{n}" ht="15"/>' for n in range(3, rest)]),
-        shared_strings=shared_strings_xml(strings), extra={"xl/styles.xml": styles})
-    del strings, styles
-    wide_header = inline_row(1, ("Referens", *(f"K{n}" for n in range(1, MAX_COLUMNS))))
-    yield "bred-rad-max.xlsx", build_xlsx(sheet_xml([
-        wide_header, '<row r="2"><c t="inlineStr"><is><t>FV-1</t></is></c>' + "<c/>" * 16_000
+        shared_strings=_most_strings(), extra={"xl/styles.xml": _most_formatting()})
+
+
+def _widest_row() -> bytes:
+    from kvtui.domain.import_limits import MAX_COLUMNS
+
+    header = inline_row(1, ("Referens", *(f"K{n}" for n in range(1, MAX_COLUMNS))))
+    return build_xlsx(sheet_xml([
+        header, '<row r="2"><c t="inlineStr"><is><t>FV-1</t></is></c>' + "<c/>" * 16_000
         + "</row>"]))
+
+
+def _large_sheet() -> bytes:
+    """A sheet of some hundred megabytes, read until the row limit stops it."""
     cells = "".join(f'<c r="{column_letters(n)}{{0}}"><v>{n}</v></c>' for n in range(5))
-    yield "stort-blad.xlsx", build_xlsx(sheet_xml(
+    return build_xlsx(sheet_xml(
         [inline_row(1, HEADER)] + [f'<row r="{n}">{cells.format(n)}</row>'
                                    for n in range(2, 700_000)]))
-    yield "manga-delar-max.xlsx", build_xlsx(extra={f"xl/media/bild{n}.png": b"\x89PNG"
-                                                    for n in range(MAX_ENTRIES - 10)},
-                                             compression=zipfile.ZIP_STORED)
-    yield "zipbomb-1gb.xlsx", zip_bomb(1024)
-    yield "zipbomb-1gb-ljuger.xlsx", zip_bomb(1024, declared=100_000_000)
+
+
+def _most_parts() -> bytes:
+    from kvtui.domain.workbook_check import MAX_ENTRIES
+
+    return build_xlsx(extra={f"xl/media/bild{n}.png": b"\x89PNG"
+                             for n in range(MAX_ENTRIES - 10)}, compression=zipfile.ZIP_STORED)
+
+
+LARGE_FILES: dict[str, Callable[[], bytes]] = {
+    "storsta-csv.csv": _largest_csv,
+    "storsta-csv-breda-tecken.csv": _wide_characters_csv,
+    "storsta-xlsx.xlsx": lambda: _largest_workbook(_largest_rows(10), 10),
+    "delade-texter-max.xlsx": lambda: build_xlsx(shared_sheet([(0, 1, 2), (3, 4, 5)]),
+                                                 shared_strings=_most_strings()),
+    "bevarade-noder-max.xlsx": _most_kept_nodes,
+    "formaterade-rader-max.xlsx": _most_formatted_rows,
+    "formatering-max.xlsx": lambda: build_xlsx(extra={"xl/styles.xml": _most_formatting()}),
+    "kombination-max.xlsx": _everything_at_once,
+    "bred-rad-max.xlsx": _widest_row,
+    "stort-blad.xlsx": _large_sheet,
+    "manga-delar-max.xlsx": _most_parts,
+    "zipbomb-1gb.xlsx": lambda: zip_bomb(1024),
+    "zipbomb-1gb-ljuger.xlsx": lambda: zip_bomb(1024, declared=100_000_000),
+}
 
 
 def _largest_workbook(rows: int, columns: int) -> bytes:

@@ -23,6 +23,7 @@ _NEVER_RAW = (
 _UNSAFE_IN_VALUES = re.compile(f"[{_NEVER_RAW}]")
 _UNSAFE_ON_ONE_LINE = re.compile(f"[{_NEVER_RAW}\r\n]")
 _UNSAFE_ON_LINES = re.compile(f"[{_NEVER_RAW}\r]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -64,7 +65,9 @@ def first_unsafe(text: str, start: int = 0) -> int:
 
 
 def escape_char(char: str) -> str:
-    """One character as ``printable`` writes it: "\\x1b", "\\u202e"."""
+    """One character as ``printable`` writes it: "\\x1b", "\\u202e", "\\n"."""
+    if char in _SHORT:
+        return _SHORT[char]
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 

@@ -709,6 +709,7 @@ def templates_export(
     db: DbOption = None,
 ) -> None:
     """Skriver en mall till en TOML-fil som kan redigeras och importeras."""
+    from kvtui.domain.templates import TemplateError
     from kvtui.paths import store_path, templates_dir
     from kvtui.store.template_library import TemplateNotFound, export_template
 
@@ -716,7 +717,7 @@ def templates_export(
         path = export_template(
             name, Path(file).expanduser(), templates_dir(store_path(_db(ctx, db)))
         )
-    except (TemplateNotFound, FileExistsError, OSError) as error:
+    except (TemplateNotFound, TemplateError, FileExistsError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen är exporterad till {path}")
 

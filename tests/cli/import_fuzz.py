@@ -18,7 +18,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from kvtui.domain.reviews import ReviewFields
 from kvtui.domain.safe_text import printable
@@ -69,13 +68,20 @@ class Outcome:
 
 
 def _fingerprint(db: Path) -> tuple[object, ...]:
-    """What an import could change: the case files and the change log."""
-    with sqlite3.connect(f"file:{quote(str(db))}?mode=ro", uri=True) as connection:
+    """What an import could change: the case files and the change log.
+
+    Read while no kvtui runs on the store, through a plain connection: a read-only one cannot
+    always open a WAL database whose shared-memory file is gone.
+    """
+    connection = sqlite3.connect(db)
+    try:
         return connection.execute(
             "SELECT (SELECT count(*) FROM case_file), "
             "(SELECT group_concat(reference || attributes_json, '|') FROM case_file), "
             "(SELECT count(*) FROM change_log), (SELECT max(seq) FROM change_log)"
         ).fetchone()
+    finally:
+        connection.close()
 
 
 def _raw_unsafe(text: str) -> bool:

@@ -40,7 +40,7 @@ import zipfile
 import zlib
 from pyexpat import ExpatError, ParserCreate
 
-from kvtui.domain.import_limits import thousands
+from kvtui.domain.import_limits import megabytes, thousands
 
 try:
     from lzma import LZMAError
@@ -106,10 +106,6 @@ class WorkbookRefused(ValueError):
         super().__init__(reason or "malformed workbook")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size // (1024 * 1024)} MB"
-
-
 def check_workbook(data: bytes) -> None:
     """Raise WorkbookRefused unless openpyxl can read ``data`` within the limits above."""
     _check_directory(data)
@@ -123,21 +119,23 @@ def check_workbook(data: bytes) -> None:
         names = {entry.filename for entry in entries}
         if _CONTENT_TYPES not in names:
             raise WorkbookRefused()
-        content_types = _Scan()
-        _scan_part(archive, archive.getinfo(_CONTENT_TYPES), content_types)
+        # The content types first: they say which part holds the shared strings, as openpyxl
+        # finds it.
+        scan = _Scan()
+        _scan_part(archive, archive.getinfo(_CONTENT_TYPES), scan)
         shared_strings = {
-            name.lstrip("/") for name, kind in content_types.overrides.items()
+            name.lstrip("/") for name, kind in scan.overrides.items()
             if kind == _SHARED_STRINGS_TYPE
         }
         for entry in entries:
             if entry.filename in shared_strings and entry.file_size > MAX_SHARED_STRINGS_BYTES:
                 raise WorkbookRefused(
                     f"Dess delade texter packas upp till mer än "
-                    f"{_megabytes(MAX_SHARED_STRINGS_BYTES)}."
+                    f"{megabytes(MAX_SHARED_STRINGS_BYTES)}."
                 )
         for entry in entries:
             if entry.filename != _CONTENT_TYPES and not entry.is_dir():
-                _scan_part(archive, entry, content_types)
+                _scan_part(archive, entry, scan)
 
 
 def _check_directory(data: bytes) -> None:
@@ -171,8 +169,8 @@ def _check_sizes(entries: list[zipfile.ZipInfo]) -> None:
         total += entry.file_size
         if entry.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
             raise WorkbookRefused(
-                f"Uppackad blir den mer än {_megabytes(MAX_UNPACKED_BYTES)}, eller en del av den "
-                f"mer än {_megabytes(MAX_PART_BYTES)}."
+                f"Uppackad blir den mer än {megabytes(MAX_UNPACKED_BYTES)}, eller en del av den "
+                f"mer än {megabytes(MAX_PART_BYTES)}."
             )
 
 

@@ -23,8 +23,8 @@ def thousands(number: int) -> str:
 
 
 def megabytes(size: int) -> str:
-    """A file size in whole megabytes (MiB), at least 1: "33 MB"."""
-    return f"{max(1, round(size / (1024 * 1024)))} MB"
+    """A file size in whole megabytes (MiB), at least 1: "33 MB", "3 072 MB"."""
+    return f"{thousands(max(1, round(size / (1024 * 1024))))} MB"
 
 
 def file_too_large(size: int) -> str:

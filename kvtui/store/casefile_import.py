@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +35,9 @@ def _read_bytes(path: Path) -> bytes:
             raise ImportProblem(name, None, None, f"{path} är ingen vanlig fil.")
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                size = os.fstat(handle.fileno()).st_size
+                raise ImportProblem(name, None, None, file_too_large(size))
     except FileNotFoundError:
         raise ImportProblem(name, None, None, f"Filen {path} finns inte.") from None
     except PermissionError:
@@ -44,8 +48,6 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportProblem(
             name, None, None, f"Filen {path} kan inte läsas ({error.strerror or error})."
         ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(name, None, None, file_too_large(path.stat().st_size))
     return data
 
 

@@ -18,7 +18,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from kvtui.domain.import_limits import thousands
+from kvtui.domain.import_limits import megabytes, thousands
 from kvtui.domain.templates import (
     MAX_TEMPLATE_CHARS,
     Template,
@@ -78,8 +78,8 @@ def _read(entry: Traversable | Path, source: str) -> bytes:
     with entry.open("rb") as handle:
         data = handle.read(_MAX_TEMPLATE_BYTES + 1)
     if len(data) > _MAX_TEMPLATE_BYTES:
-        message = (f"filen är större än {_MAX_TEMPLATE_BYTES // (1024 * 1024)} MB; en mall får "
-                   f"vara högst {thousands(MAX_TEMPLATE_CHARS)} tecken")
+        message = (f"filen är större än {megabytes(_MAX_TEMPLATE_BYTES)}; en mall får vara "
+                   f"högst {thousands(MAX_TEMPLATE_CHARS)} tecken")
         raise TemplateError([TemplateProblem(source, None, "", message)])
     return data
 

@@ -518,7 +518,7 @@ def _cell_text(value: object) -> str:
 
 def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
     if not names:
-        raise ImportProblem(source, None, None, "Arbetsboken har inga kalkylblad.")
+        raise _unreadable(source, "Den har inga kalkylblad.")
     if sheet is None:
         return names[0]
     if sheet in names:

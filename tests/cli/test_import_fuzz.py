@@ -26,6 +26,7 @@ MALFORMED = {
     "ljuger-om-storlek.xlsx", "zipbomb.xlsx", "zipbomb-liten-storlek.xlsx",
     "zipbomb-delade-texter.xlsx", "zipbomb-delade-texter-40.xlsx", "krypterad.xlsx",
     "okand-komprimering.xlsx", "saknar-typer.xlsx", "doctype-i-typer.xlsx",
+    "inget-arbetsbok.xlsx", "saknar-blad.xlsx",
 }
 # Files that are fine to import as they are.
 ACCEPTED = {"sista-raden.xlsx", "stor-dimension.xlsx", "utf16-blad.xlsx",
@@ -73,6 +74,8 @@ def test_external_entity_is_never_read(named: dict[str, Outcome]) -> None:
 
 
 def test_limits_are_named_in_swedish(named: dict[str, Outcome]) -> None:
+    assert "(.xlsx). Den har inga kalkylblad. Öppna den i Excel" in named[
+        "saknar-blad.xlsx"].output
     assert "Den består av fler än 5\u00a0000 delar." in named["manga-delar.xlsx"].output
     assert "Uppackad blir den mer än 256 MB" in named["zipbomb.xlsx"].output
     assert "delade texter packas upp till mer än 32 MB" in named[

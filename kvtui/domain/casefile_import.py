@@ -45,7 +45,7 @@ from kvtui.domain.import_limits import (
     too_many_columns,
     too_many_rows,
 )
-from kvtui.domain.personnummer import find_ids, parse_id
+from kvtui.domain.personnummer import find_ids, mask, parse_id
 from kvtui.domain.safe_text import describe_char, first_unsafe, printable
 from kvtui.domain.workbook_check import WorkbookRefused, check_workbook
 
@@ -341,17 +341,18 @@ def _check_size(
     for line, row in zip((header_line, *line_numbers), (headers, *rows), strict=True):
         for position, value in enumerate(row):
             if len(value) == longest:
-                name = headers[position] if position < len(headers) else ""
+                name = mask(headers[position]) if position < len(headers) else ""
                 raise ImportProblem(source, line, name or f"kolumn {position + 1}",
                                     field_too_long(longest))
 
 
 def _refuse_unsafe(records: Sequence[tuple[int, Sequence[str]]], source: str) -> None:
     """ImportProblems naming every header and field that holds a character which must never
-    reach a terminal raw (an escape, a C1 control, a bidirectional override ...)."""
+    reach a terminal raw (an escape, a C1 control, a bidirectional override ...). A header is
+    named with any personnummer in it masked; no value is shown."""
     problems: list[ImportProblem] = []
     header_line, header = records[0]
-    names = [value.strip() or f"kolumn {position}"
+    names = [mask(value.strip()) or f"kolumn {position}"
              for position, value in enumerate(header, start=1)]
     for line, row in records:
         if first_unsafe("\t".join(row)) < 0:

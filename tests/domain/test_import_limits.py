@@ -259,3 +259,20 @@ def test_file_and_sheet_names_are_shown_escaped() -> None:
         parse_xlsx(data, "lista\x1b.xlsx", sheet="Blad\u2066")
     assert str(info.value) == (
         "lista\\x1b.xlsx: Bladet 'Blad\\u2066' finns inte. Bladen i filen är: 'Akter\\u202e'.")
+
+
+def test_a_header_named_in_a_refusal_has_its_personnummer_masked() -> None:
+    from tests.testdata import PERSONNUMMER_FILE
+
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[500]
+    header = f"Anteckning {number[2:8]}-{number[8:]}"
+    data = csv_bytes([f"Referens;{header}\x1b", "FV-1;x"])
+    with pytest.raises(ImportProblems) as info:
+        parse_delimited(data, "akter.csv")
+    shown = str(info.value)
+    assert number[8:] not in shown and f"{number[2:8]}-XXXX" in shown
+    long_value = "x" * (MAX_FIELD_CHARS + 1)
+    with pytest.raises(ImportProblem) as too_long:
+        parse_delimited(csv_bytes([f"Referens;{header}", f"FV-1;{long_value}"]), "akter.csv")
+    assert number[8:] not in str(too_long.value)
+

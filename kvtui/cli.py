@@ -65,12 +65,15 @@ def fail(message: str) -> NoReturn:
 
 
 def _echo_json(data: Any) -> None:
+    """Print data as JSON; characters that could act on the terminal are written as escapes."""
+    from kvtui.domain.safe_text import printable_json
+
     def default(value: Any) -> Any:
         if isinstance(value, date | datetime):
             return value.isoformat()
         raise TypeError(type(value).__name__)
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=default))
+    typer.echo(printable_json(json.dumps(data, ensure_ascii=False, indent=2, default=default)))
 
 
 def _offer_restore(error: Any, path: Path) -> bool:
@@ -788,6 +791,7 @@ def templates_export(
     db: DbOption = None,
 ) -> None:
     """Skriver en mall till en TOML-fil som kan redigeras och importeras."""
+    from kvtui.domain.templates import TemplateError
     from kvtui.paths import store_path, templates_dir
     from kvtui.store.template_library import TemplateNotFound, export_template
 
@@ -795,7 +799,7 @@ def templates_export(
         path = export_template(
             name, Path(file).expanduser(), templates_dir(store_path(_db(ctx, db)))
         )
-    except (TemplateNotFound, FileExistsError, OSError) as error:
+    except (TemplateNotFound, TemplateError, FileExistsError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen är exporterad till {path}")
 

@@ -5,9 +5,16 @@ the store's business. Swedish Excel's defaults are the normal case: semicolons, 
 UTF-8 with BOM, Excel's own scientific notation for long numbers.
 
 Every problem names the file, line and field in Swedish. ``parse_delimited`` and ``parse_xlsx``
-raise ``ImportProblem`` for a file that cannot be read at all; ``build_case_files`` checks
-everything and raises ``ImportProblems`` listing every problem found. Both are
-``ImportFailure`` (a ValueError) and both have ``.problems``.
+raise ``ImportProblem`` for a file that cannot be read at all, and ``ImportProblems`` for a file
+whose values hold characters that must not reach a terminal (``kvtui.domain.safe_text``);
+``build_case_files`` checks everything and raises ``ImportProblems`` listing every problem
+found. Both are ``ImportFailure`` (a ValueError) and both have ``.problems``. A message never
+shows a file's text raw: control characters in it are written as escapes.
+
+A file is bounded before it is read in full (``kvtui.domain.import_limits``): its size, its
+rows, columns, fields and the length of a field. A workbook is checked first by
+``kvtui.domain.workbook_check``, and anything openpyxl raises on a malformed one ends in the
+same message: the file cannot be read as an Excel workbook.
 """
 
 from __future__ import annotations
@@ -16,20 +23,48 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from kvtui.domain.personnummer import find_ids, parse_id
+from kvtui.domain.import_limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FIELD_CHARS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    field_too_long,
+    file_too_large,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
+from kvtui.domain.personnummer import find_ids, mask, parse_id
+from kvtui.domain.safe_text import describe_char, first_unsafe, printable
+from kvtui.domain.workbook_check import WorkbookRefused, check_workbook
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 DELIMITERS = (";", "\t", ",")  # in order of preference when more than one fits
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "": "en kolumn"}
 EXCEL_ENCODING = "Excel (.xlsx)"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_SHOWN = 20  # problems listed in the message; all are kept in ``.problems``
+NOT_A_WORKBOOK = "Filen kan inte läsas som en Excel-arbetsbok (.xlsx)."
+_SAVE_AGAIN = "Öppna den i Excel, spara som .xlsx eller CSV och försök igen."
 _SNIFF_RECORDS = 50
+_SNIFF_CHARS = 1024 * 1024  # the delimiter is chosen from the records in the first megabyte
+# Records read from a text before it is refused as too long: the rows allowed and as many
+# blank lines again, so that a file of only line breaks is not read to its end.
+_MAX_RECORDS = 2 * MAX_ROWS + 1
 
 # Excel's display of a long number, saved as text in CSV: 1,91212E+11, 1.91212E+11, 2E+11.
 _EXCEL_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-][0-9]+")
@@ -71,7 +106,7 @@ class ImportProblem(ImportFailure):
             where.append(f"rad {self.line}")
         if self.field is not None:
             where.append(f"fält '{self.field}'" + (f" ({self.value})" if self.value else ""))
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return printable(f"{', '.join(where)}: {self.message}" if where else self.message)
 
     def __repr__(self) -> str:
         return f"ImportProblem({str(self)!r})"
@@ -118,6 +153,7 @@ class Table:
     skipped_empty_lines: int = 0
     sheet: str | None = None
     padded: bool = False  # Excel: missing cells at the end of a row are empty, not missing
+    sheets: tuple[str, ...] = ()  # Excel: every sheet of the workbook, in order
 
 
 @dataclass(frozen=True)
@@ -142,10 +178,10 @@ class ImportResult:
         """"Läste 44 akter från akter.csv (Windows-1252, semikolon)." and skipped lines."""
         noun = "akt" if self.count == 1 else "akter"
         if self.encoding == EXCEL_ENCODING:
-            how = f"blad '{self.sheet}'" if self.sheet else "Excel"
+            how = f"blad '{printable(self.sheet)}'" if self.sheet else "Excel"
         else:
             how = f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}"
-        text = f"Läste {self.count} {noun} från {self.source} ({how})."
+        text = f"Läste {self.count} {noun} från {printable(self.source)} ({how})."
         if self.skipped_empty_lines:
             rows = "tom rad" if self.skipped_empty_lines == 1 else "tomma rader"
             text += f" {self.skipped_empty_lines} {rows} hoppades över."
@@ -205,7 +241,9 @@ def _csv_message(error: csv.Error) -> str:
     if "expected after" in text:
         return ('Efter ett avslutande citattecken (") måste skiljetecknet eller radslut komma. '
                 'Ett citattecken inne i ett fält skrivs som två ("").')
-    return f"Raden kan inte läsas som CSV ({text})."
+    if "field larger than field limit" in text:
+        return field_too_long(None)
+    return "Raden kan inte läsas som CSV. Kontrollera citattecken och skiljetecken på raden."
 
 
 def _records(
@@ -232,7 +270,13 @@ def _blank(fields: Sequence[str]) -> bool:
 
 def _sniff(text: str, source: str) -> str:
     """The delimiter that gives every early record the header's column count (> 1); else the
-    one giving the header the most columns; "" when none splits the header."""
+    one giving the header the most columns; "" when none splits the header.
+
+    Only the first megabyte's whole lines are read, so that a file of one endless line is not
+    split three times over.
+    """
+    if len(text) > _SNIFF_CHARS:
+        text = text[: text.rfind("\n", 0, _SNIFF_CHARS) + 1 or _SNIFF_CHARS]
     widths: dict[str, list[int]] = {}
     for delimiter in DELIMITERS:
         counts: list[int] = []
@@ -258,20 +302,83 @@ def _sniff(text: str, source: str) -> str:
 def _drop_blank_trailing_columns(
     headers: list[str], rows: list[list[str]]
 ) -> tuple[list[str], list[list[str]]]:
-    """Remove trailing columns without header or values (every line ending in ";")."""
-    while headers and not headers[-1]:
-        index = len(headers) - 1
-        if any(len(row) > index and row[index].strip() for row in rows):
-            break
-        headers.pop()
-        rows = [row[:index] if len(row) > index else row for row in rows]
-    return headers, rows
+    """Remove trailing columns without header or values (every line ending in ";").
+
+    A row keeps what it has past the last kept column unless all of it is blank, so that a
+    value with no header is reported rather than dropped.
+    """
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1
+    if width == len(headers):
+        return headers, rows
+    for row in rows:
+        for index in range(min(len(row), len(headers)) - 1, width - 1, -1):
+            if row[index].strip():
+                width = index + 1
+                break
+    return headers[:width], [
+        row[:width] if len(row) > width and _blank(row[width:]) else row for row in rows
+    ]
+
+
+def _check_size(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], line_numbers: Sequence[int],
+    header_line: int, *, source: str, padded: bool,
+) -> None:
+    """Refuse a table past the limits of ``kvtui.domain.import_limits``, naming the longest
+    field when one is too long."""
+    if len(headers) > MAX_COLUMNS:
+        raise ImportProblem(source, header_line, None, too_many_columns(len(headers)))
+    if len(rows) > MAX_ROWS:
+        raise ImportProblem(source, None, None, too_many_rows(len(rows)))
+    cells = len(headers) * (len(rows) + 1) if padded else len(headers) + sum(map(len, rows))
+    if cells > MAX_CELLS:
+        raise ImportProblem(source, None, None, too_many_cells(cells))
+    longest = max(map(len, chain(headers, chain.from_iterable(rows))), default=0)
+    if longest <= MAX_FIELD_CHARS:
+        return
+    for line, row in zip((header_line, *line_numbers), (headers, *rows), strict=True):
+        for position, value in enumerate(row):
+            if len(value) == longest:
+                name = mask(headers[position]) if position < len(headers) else ""
+                raise ImportProblem(source, line, name or f"kolumn {position + 1}",
+                                    field_too_long(longest))
+
+
+def _refuse_unsafe(records: Sequence[tuple[int, Sequence[str]]], source: str) -> None:
+    """ImportProblems naming every header and field that holds a character which must never
+    reach a terminal raw (an escape, a C1 control, a bidirectional override ...). A header is
+    named with any personnummer in it masked; no value is shown."""
+    problems: list[ImportProblem] = []
+    header_line, header = records[0]
+    names = [mask(value.strip()) or f"kolumn {position}"
+             for position, value in enumerate(header, start=1)]
+    for line, row in records:
+        if first_unsafe("\t".join(row)) < 0:
+            continue
+        for position, value in enumerate(row):
+            index = first_unsafe(value)
+            if index < 0:
+                continue
+            what = "Rubriken" if line == header_line else "Fältet"
+            name = names[position] if position < len(names) else f"kolumn {position + 1}"
+            problems.append(ImportProblem(
+                source, line, name,
+                f"{what} innehåller {describe_char(value[index])}, som inte hör hemma i en "
+                "lista med akter och inte kan visas. Ta bort tecknet ur filen och försök igen.",
+            ))
+    if problems:
+        raise ImportProblems(problems)
 
 
 def _table(
     records: Sequence[tuple[int, list[str]]], *, source: str, encoding: str, delimiter: str,
-    sheet: str | None = None, padded: bool = False,
+    sheet: str | None = None, padded: bool = False, skipped_empty_lines: int = 0,
+    scan: bool = True, sheets: tuple[str, ...] = (),
 ) -> Table:
+    """The table of the records; ``skipped_empty_lines`` counts blank lines the caller left
+    out, ``scan`` is False when the caller knows no value holds an unsafe character."""
     blank_lines = [line for line, row in records if _blank(row)]
     kept = ([(line, row) for line, row in records if not _blank(row)] if blank_lines
             else list(records))
@@ -279,23 +386,28 @@ def _table(
         message = f"Bladet '{sheet}' är tomt." if sheet else "Filen är tom."
         raise ImportProblem(source, None, None, message)
     last_line = kept[-1][0]
-    skipped = sum(1 for line in blank_lines if line < last_line)
+    skipped = skipped_empty_lines + sum(1 for line in blank_lines if line < last_line)
     header_line, header = kept[0]
     headers, rows = _drop_blank_trailing_columns(
         [value.strip() for value in header], [row for _, row in kept[1:]]
     )
+    line_numbers = [line for line, _ in kept[1:]]
+    _check_size(headers, rows, line_numbers, header_line, source=source, padded=padded)
+    if scan:
+        _refuse_unsafe(kept, source)
     if padded:
         rows = [row + [""] * (len(headers) - len(row)) for row in rows]
     return Table(
         headers=tuple(headers),
         rows=tuple(tuple(row) for row in rows),
-        line_numbers=tuple(line for line, _ in kept[1:]),
+        line_numbers=tuple(line_numbers),
         encoding=encoding,
         delimiter=delimiter,
         header_line=header_line,
         skipped_empty_lines=skipped,
         sheet=sheet,
         padded=padded,
+        sheets=sheets,
     )
 
 
@@ -318,8 +430,10 @@ def parse_delimited(data: bytes, source: str) -> Table:
     """Read CSV (";", "," or tab) from bytes: decode, choose the delimiter, split the records.
 
     Quoted fields may span lines; CRLF, LF and CR all end lines; blank lines are left out.
-    An Excel "sep=;" first line sets the delimiter. Raises ImportProblem.
+    An Excel "sep=;" first line sets the delimiter. Raises ImportFailure.
     """
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportProblem(source, None, None, file_too_large(len(data)))
     _refuse_binary(data, source)
     text, encoding = decode(data, source)
     nul = text.find("\x00")
@@ -339,14 +453,22 @@ def parse_delimited(data: bytes, source: str) -> Table:
         first_line = 1
     else:
         delimiter = _sniff(text, source)
-    return _table(_all_records(text, delimiter or ";", source, first_line), source=source,
-                  encoding=encoding, delimiter=delimiter)
+    # No record can have more fields than the text has delimiters (and a million-field line
+    # would be split into a list of that many before any row could be counted).
+    if text.count(delimiter or ";") > 2 * MAX_CELLS:
+        raise ImportProblem(source, None, None, too_many_cells(None))
+    records = _all_records(text, delimiter or ";", source, first_line)
+    if len(records) > _MAX_RECORDS:
+        raise ImportProblem(source, None, None, too_many_rows(None))
+    return _table(records, source=source, encoding=encoding, delimiter=delimiter,
+                  scan=first_unsafe(text) >= 0)
 
 
 def _all_records(
     text: str, delimiter: str, source: str, first_line: int
 ) -> list[tuple[int, list[str]]]:
-    """(line, fields) for every record of the text, its lines counted from ``first_line``.
+    """(line, fields) for the records of the text, its lines counted from ``first_line``; at
+    most one more than ``_MAX_RECORDS``.
 
     Without a quote character every line is one record, so the csv module reads the whole
     text at once and the line numbers are counted, not asked for record by record; a text that
@@ -354,14 +476,15 @@ def _all_records(
     """
     if '"' not in text:
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                   strict=True))
+            rows = list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                          strict=True), _MAX_RECORDS + 1))
         except csv.Error:
             pass
         else:
             return list(zip(range(first_line + 1, first_line + 1 + len(rows)), rows,
                             strict=True))
-    return [(line + first_line, row) for line, row in _records(text, delimiter, source)]
+    return [(line + first_line, row)
+            for line, row in islice(_records(text, delimiter, source), _MAX_RECORDS + 1)]
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -396,7 +519,7 @@ def _cell_text(value: object) -> str:
 
 def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
     if not names:
-        raise ImportProblem(source, None, None, "Arbetsboken har inga kalkylblad.")
+        raise _unreadable(source, "Den har inga kalkylblad.")
     if sheet is None:
         return names[0]
     if sheet in names:
@@ -404,57 +527,103 @@ def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
     folded = [name for name in names if name.casefold() == sheet.strip().casefold()]
     if len(folded) == 1:
         return folded[0]
-    available = ", ".join(f"'{name}'" for name in names)
+    available = ", ".join(f"'{name}'" for name in names[:MAX_SHOWN])
+    if len(names) > MAX_SHOWN:
+        available += f" och {len(names) - MAX_SHOWN} till"
     raise ImportProblem(
         source, None, None, f"Bladet '{sheet}' finns inte. Bladen i filen är: {available}."
     )
+
+
+def _unreadable(source: str, reason: str = "") -> ImportProblem:
+    """The one message for a workbook that cannot be read, with the limit it broke if any."""
+    message = f"{NOT_A_WORKBOOK} {reason} {_SAVE_AGAIN}" if reason else (
+        f"{NOT_A_WORKBOOK} {_SAVE_AGAIN}")
+    return ImportProblem(source, None, None, message)
 
 
 def parse_xlsx(data: bytes, source: str, sheet: str | None = None) -> Table:
     """Read one sheet (the first when ``sheet`` is None) of an .xlsx workbook held in memory.
 
     Cached values of formulas are used. Line numbers are Excel's row numbers. Raises
-    ImportProblem.
+    ImportFailure; whatever a malformed workbook makes openpyxl raise ends as the one message
+    that the file cannot be read as an Excel workbook.
     """
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportProblem(
-            source, None, None,
-            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Öppna den i Excel, spara "
-            "som .xlsx eller CSV och försök igen.",
-        ) from None
-    try:
+    with _workbook(data, source) as workbook:
         names = [ws.title for ws in workbook.worksheets]
         name = _pick_sheet(names, sheet, source)
-        worksheet = workbook[name]
-        worksheet.reset_dimensions()  # some systems write a wrong size; read what is there
-        records: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(
-            worksheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-        ):
-            cells = [_cell_text(value) for value in values]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            records.append((number, cells))
-    except ImportProblem:
-        raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportProblem(
-            source, None, None,
-            "Arbetsboken är skadad och kan inte läsas. Öppna den i Excel, spara som .xlsx "
-            "eller CSV och försök igen.",
-        ) from None
-    finally:
-        workbook.close()
-    return _table(
-        records, source=source, encoding=EXCEL_ENCODING, delimiter="", sheet=name, padded=True
-    )
+        records, skipped = _sheet_records(workbook[name], source)
+    return _table(records, source=source, encoding=EXCEL_ENCODING, delimiter="", sheet=name,
+                  padded=True, skipped_empty_lines=skipped, sheets=tuple(names))
+
+
+def workbook_sheets(data: bytes, source: str) -> tuple[str, ...]:
+    """The names of a workbook's sheets in order; raises ImportFailure as parse_xlsx does."""
+    with _workbook(data, source) as workbook:
+        return tuple(ws.title for ws in workbook.worksheets)
+
+
+@contextmanager
+def _workbook(data: bytes, source: str) -> Iterator[Workbook]:
+    """The workbook opened read-only once ``check_workbook`` has passed it, closed after.
+
+    Anything openpyxl raises inside, for the file or for one of its parts, ends as the
+    message that the file cannot be read as an Excel workbook.
+    """
+    from openpyxl import load_workbook
+
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportProblem(source, None, None, file_too_large(len(data)))
+    # openpyxl warns in English about parts it skips, quoting the file: nothing for the user.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            check_workbook(data)
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                                     keep_links=False)
+        except WorkbookRefused as refused:
+            raise _unreadable(source, refused.reason) from None
+        except Exception:
+            # A malformed part fails deep in openpyxl with whatever it met: KeyError,
+            # IndexError (a shared string out of range), TypeError, RecursionError ...
+            raise _unreadable(source) from None
+        try:
+            yield workbook
+        except ImportFailure:
+            raise
+        except Exception:
+            raise _unreadable(source) from None
+        finally:
+            workbook.close()
+
+
+def _sheet_records(
+    worksheet: ReadOnlyWorksheet, source: str
+) -> tuple[list[tuple[int, list[str]]], int]:
+    """The sheet's rows that hold something (Excel's row number and the cells' text, trailing
+    blank cells left out) and how many blank rows lie between them; stops at a limit."""
+    worksheet.reset_dimensions()  # some systems write a wrong size; read what is there
+    records: list[tuple[int, list[str]]] = []
+    blank = skipped = cells = 0
+    rows: Iterable[tuple[object, ...]] = worksheet.iter_rows(min_row=1, min_col=1,
+                                                             values_only=True)
+    for number, values in enumerate(rows, start=1):
+        row = [_cell_text(value) for value in values]
+        while row and not row[-1].strip():
+            row.pop()
+        if not row:
+            blank += 1
+            continue
+        skipped, blank = skipped + blank, 0
+        if len(row) > MAX_COLUMNS:
+            raise ImportProblem(source, number, None, too_many_columns(len(row)))
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise ImportProblem(source, None, None, too_many_cells(None))
+        if len(records) > MAX_ROWS:
+            raise ImportProblem(source, None, None, too_many_rows(None))
+        records.append((number, row))
+    return records, skipped
 
 
 # --- Case files ------------------------------------------------------------------------------

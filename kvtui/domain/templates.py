@@ -35,12 +35,19 @@ The TOML shape::
 Keys in problems count array entries from 1 (``criteria[3]`` is the third ``[[criteria]]``),
 as an auditor counts them. This module does no file I/O; ``kvtui.store.template_library``
 reads and writes the files.
+
+A template may come from anyone, so its shape is bounded before and after tomllib reads it: its
+size, how deep brackets nest (tomllib recurses into them), how many parts a dotted key has
+(tomllib takes time that grows with their square), the length of keys and texts, the size of
+numbers and lists, and characters that must never reach a terminal raw (an escape can be
+written in TOML as ``\\u001b``). Every refusal names the file, the line and the key.
 """
 
 from __future__ import annotations
 
 import calendar
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -48,6 +55,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
+
+from kvtui.domain.import_limits import thousands
+from kvtui.domain.safe_text import describe_char, first_unsafe, printable
 
 DIMENSIONS: dict[str, str] = {
     "struktur": "Verksamhetens förutsättningar",
@@ -71,6 +81,21 @@ SECTION_KINDS: dict[str, str] = {
 
 # Section kinds a report has at most once.
 _SINGLE_SECTION_KINDS = ("summary", "purpose", "method", "references")
+
+# The shape a template may have. The shipped templates are under 10 kB with a few dozen
+# criteria and brackets three deep; these are far above that and far below what costs time.
+MAX_TEMPLATE_CHARS = 256 * 1024
+MAX_NESTING = 16  # brackets and tables inside one another
+MAX_KEY_DOTS = 32  # dots outside texts on one line: the parts of its dotted keys
+MAX_KEY_CHARS = 100
+MAX_TEXT_CHARS = 10_000
+MAX_LIST_ITEMS = 1_000
+MAX_SECTIONS = 200
+MAX_CRITERIA = 500
+MAX_NUMBER = 1_000_000
+# The largest value of a key that counts days, months or items: a hundred years, a million.
+_MAXIMUMS = {"limit_days": 36_500, "limit_months": 1_200, "min_months": 1_200,
+             "threshold": MAX_NUMBER}
 
 
 def add_months(start: date, months: int) -> date:
@@ -251,7 +276,7 @@ class TemplateProblem:
             where.append(f"rad {self.line}")
         if self.key:
             where.append(self.key)
-        return f"{', '.join(where)}: {self.message}"
+        return printable(f"{', '.join(where)}: {self.message}")
 
 
 class TemplateError(ValueError):
@@ -268,12 +293,80 @@ def parse_template(text: str, source: str) -> Template:
     Raises TemplateError listing every problem, so an auditor fixing a file by hand sees them
     all at once.
     """
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise TemplateError([TemplateProblem(
+            source, None, "",
+            f"mallen är {thousands(len(text))} tecken lång; en mall får vara högst "
+            f"{thousands(MAX_TEMPLATE_CHARS)} tecken",
+        )])
     locator = _Locator(text)
+    shape = locator.shape_problem(source)
+    if shape is not None:
+        raise TemplateError([shape])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError([_syntax_problem(exc, source, locator)]) from None
+    except ValueError:
+        # Python reads no integer of more than 4,300 digits (and says so in English).
+        long_number = re.search(r"[0-9_]{100,}", text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        raise TemplateError([TemplateProblem(
+            source, line, "", f"talet är för stort (högst {thousands(MAX_NUMBER)})")]) from None
+    except RecursionError:
+        raise TemplateError([TemplateProblem(source, None, "", _TOO_DEEP)]) from None
+    problems = _bound_problems(data, source, locator)
+    if problems:
+        raise TemplateError(problems)
     return _Validator(data, source, locator).template(PurePath(source).stem)
+
+
+_TOO_DEEP = f"listor och tabeller är nästlade djupare än {MAX_NESTING} nivåer"
+
+
+def _bound_problems(data: dict[str, Any], source: str, locator: _Locator) -> list[TemplateProblem]:
+    """Keys, texts, numbers and lists past the limits, found without recursion; at most
+    twenty, since one is enough to refuse the file."""
+    problems: list[TemplateProblem] = []
+
+    def problem(path: KeyPath, message: str) -> None:
+        problems.append(TemplateProblem(source, locator.line_of(path), _key_text(path), message))
+
+    lists = {("sections",): MAX_SECTIONS, ("criteria",): MAX_CRITERIA}
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack and len(problems) < 20:
+        path, value = stack.pop()
+        if len(path) > MAX_NESTING:
+            problem(path[:MAX_NESTING], _TOO_DEEP)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > MAX_KEY_CHARS:
+                    problem((*path, key[:40] + "…"), f"nyckeln är {thousands(len(key))} tecken "
+                            f"lång; en nyckel får ha högst {MAX_KEY_CHARS} tecken")
+                elif (index := first_unsafe(key)) >= 0:
+                    problem((*path, key), f"nyckeln innehåller {describe_char(key[index])}")
+                else:
+                    stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            most = lists.get(path, MAX_LIST_ITEMS)
+            if len(value) > most:
+                problem(path, f"listan har {thousands(len(value))} poster; högst "
+                        f"{thousands(most)} går att använda")
+            else:
+                stack.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            if len(value) > MAX_TEXT_CHARS:
+                problem(path, f"texten är {thousands(len(value))} tecken lång; en text får ha "
+                        f"högst {thousands(MAX_TEXT_CHARS)} tecken")
+            elif (index := first_unsafe(value)) >= 0:
+                problem(path, f"texten innehåller {describe_char(value[index])}, som inte kan "
+                        "visas; ta bort det")
+        elif isinstance(value, float) and not math.isfinite(value):
+            problem(path, f"{value} är inget tal som kan användas")
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            problem(path, f"talet är för stort (högst {thousands(MAX_NUMBER)})")
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
 
 
 # --- TOML syntax errors ----------------------------------------------------------------------
@@ -292,6 +385,15 @@ _TOML_MESSAGES = {
     "Invalid initial character for a key part": "ogiltigt tecken i början av en nyckel",
     "Expected ']' at the end of a table declaration": "']' saknas i tabellrubriken",
     "Expected ']]' at the end of an array declaration": "']]' saknas i tabellrubriken",
+    "Found invalid character": "ogiltigt tecken",
+    "Cannot mutate immutable namespace": "tabellen är redan skriven som ett värde och kan inte "
+                                         "utökas",
+    "Cannot redefine namespace": "tabellen är redan definierad",
+    "Duplicate inline table key": "samma nyckel förekommer två gånger i tabellen",
+    "Unescaped '\\' in a string": "ett '\\' i en text måste skrivas '\\\\'",
+    "Invalid hex value": "ogiltig \\u-kod i en text",
+    "Escaped character is not a Unicode scalar value": "\\u-koden är inget giltigt tecken",
+    "Expected": "ett tecken saknas eller står fel",
 }
 
 
@@ -314,7 +416,7 @@ def _syntax_problem(
     message = "TOML-syntaxfel"
     if column is not None:
         message += f" i kolumn {column}"
-    message += f": {translated}" if translated else f": {raw}"
+    message += f": {translated or 'raden går inte att tolka'}"
     return TemplateProblem(source, line, "", message)
 
 
@@ -341,6 +443,8 @@ class _Locator:
         self.lines = text.splitlines()
         self.marks: list[tuple[int, str]] = []  # (line, char) of brackets outside strings
         self.free: list[bool] = []  # per line: starts outside strings and brackets
+        self.deepest = (0, 0)  # (depth, line) of the deepest bracket outside strings
+        self.most_dots = (0, 0)  # (dots, line) of the line with most dots outside strings
         self._scan(text)
         self.headers: list[_Header] = []
         for number, line in enumerate(self.lines, start=1):
@@ -353,12 +457,16 @@ class _Locator:
 
     def _scan(self, text: str) -> None:
         line, depth, i, n = 1, 0, 0, len(text)
+        dots = 0
         in_multiline: str | None = None
         self.free = [True]
         while i < n:
             c = text[i]
             if c == "\n":
+                if dots > self.most_dots[0]:
+                    self.most_dots = (dots, line)
                 line += 1
+                dots = 0
                 self.free.append(in_multiline is None and depth == 0)
                 i += 1
             elif in_multiline:
@@ -387,10 +495,30 @@ class _Locator:
                 if c in "[{":
                     depth += 1
                     self.marks.append((line, c))
+                    if depth > self.deepest[0]:
+                        self.deepest = (depth, line)
                 elif c in "]}":
                     depth = max(0, depth - 1)
                     self.marks.append((line, c))
+                elif c == ".":
+                    dots += 1
                 i += 1
+        if dots > self.most_dots[0]:
+            self.most_dots = (dots, line)
+
+    def shape_problem(self, source: str) -> TemplateProblem | None:
+        """Nesting or dotted keys that would make tomllib recurse too deep or take too long."""
+        depth, line = self.deepest
+        if depth > MAX_NESTING:
+            return TemplateProblem(source, line, "", _TOO_DEEP)
+        dots, line = self.most_dots
+        if dots > MAX_KEY_DOTS:
+            return TemplateProblem(
+                source, line, "",
+                f"raden har {thousands(dots)} punkter utanför citattecken; en nyckel får ha "
+                f"högst {MAX_KEY_DOTS} delar",
+            )
+        return None
 
     def _is_free(self, line: int) -> bool:
         return 0 < line <= len(self.free) and self.free[line - 1]
@@ -681,9 +809,13 @@ class _Validator:
                 self.problem((*path, index), f"fel typ: väntade text, fick {_type_name(item)}")
         return tuple(good)
 
-    def non_negative(self, value: int, path: KeyPath, minimum: int) -> int | None:
+    def in_range(self, value: int, path: KeyPath, minimum: int) -> int | None:
         if value < minimum:
             self.problem(path, f"måste vara {minimum} eller större, fick {value}")
+            return None
+        maximum = _MAXIMUMS[str(path[-1])]
+        if value > maximum:
+            self.problem(path, f"måste vara högst {thousands(maximum)}, fick {thousands(value)}")
             return None
         return value
 
@@ -855,7 +987,7 @@ class _Validator:
         minimums = {"limit_days": 0, "limit_months": 1, "threshold": 1}
         for key, minimum in minimums.items():
             if key in values:
-                self.non_negative(values[key], (*path, key), minimum)
+                self.in_range(values[key], (*path, key), minimum)
         if kind == "deadline":
             for key in ("start_label", "end_label"):
                 if key not in values:
@@ -894,7 +1026,7 @@ class _Validator:
         wanted = self.strings(values.get("values", []), (*path, "values"))
         min_months = values.get("min_months")
         if min_months is not None:
-            min_months = self.non_negative(min_months, (*path, "min_months"), 1)
+            min_months = self.in_range(min_months, (*path, "min_months"), 1)
         if "values" not in table and "min_months" not in table:
             self.problem(path, "ange values eller min_months för när kriteriet gäller")
         if len(self.problems) != before or "attribute" not in values:

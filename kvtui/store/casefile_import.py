@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from kvtui.domain.casefile_import import (
     is_excel,
     read_case_files,
 )
+from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
 from kvtui.domain.personnummer import may_hold_id
 from kvtui.store.bulk import paused_gc
 from kvtui.store.casefiles import add_case_files
@@ -24,11 +26,20 @@ from kvtui.store.models import CaseFile, Sample
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read no further than one byte past ``MAX_FILE_BYTES``: a file that
+    is too large is refused without being read in full, and a device or a named pipe, which
+    may never end, is not read at all."""
     name = path.name or str(path)
-    if path.is_dir():
-        raise ImportProblem(name, None, None, f"{path} är en mapp, inte en fil.")
     try:
-        return path.read_bytes()
+        if path.is_dir():
+            raise ImportProblem(name, None, None, f"{path} är en mapp, inte en fil.")
+        if path.exists() and not path.is_file():
+            raise ImportProblem(name, None, None, f"{path} är ingen vanlig fil.")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                size = os.fstat(handle.fileno()).st_size
+                raise ImportProblem(name, None, None, file_too_large(size))
     except FileNotFoundError:
         raise ImportProblem(name, None, None, f"Filen {path} finns inte.") from None
     except PermissionError:
@@ -39,6 +50,7 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportProblem(
             name, None, None, f"Filen {path} kan inte läsas ({error.strerror or error})."
         ) from None
+    return data
 
 
 def _refuse_hidden_numbers(result: ImportResult) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as encode_string
@@ -13,11 +11,12 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.casefile_import import (
-    ImportProblem,
+    ImportFailure,
     Table,
     is_excel,
     parse_delimited,
     parse_xlsx,
+    workbook_sheets,
 )
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.store import changelog
@@ -342,30 +341,20 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     if not is_excel(name):
         return FilePreview(path, parse_delimited(data, name))
     if sheet is not None:
-        return FilePreview(path, parse_xlsx(data, name, sheet), _sheet_names(data))
+        table = parse_xlsx(data, name, sheet)
+        return FilePreview(path, table, table.sheets)
     try:
-        return FilePreview(path, parse_xlsx(data, name), _sheet_names(data))
-    except ImportProblem as error:
+        table = parse_xlsx(data, name)
+        return FilePreview(path, table, table.sheets)
+    except ImportFailure as error:
         first_error = error
-    sheets = _sheet_names(data)
+    try:
+        sheets = workbook_sheets(data, name)
+    except ImportFailure:
+        raise first_error from None
     for other in sheets[1:]:
         try:
             return FilePreview(path, parse_xlsx(data, name, other), sheets)
-        except ImportProblem:
+        except ImportFailure:
             continue
     raise first_error
-
-
-def _sheet_names(data: bytes) -> tuple[str, ...]:
-    """The sheets of a workbook, or () when it cannot be opened (``parse_xlsx`` says why)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        return ()
-    try:
-        return tuple(workbook.sheetnames)
-    finally:
-        workbook.close()

@@ -18,8 +18,15 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from kvtui.domain.import_limits import megabytes, thousands
 from kvtui.domain.personnummer import find_ids
-from kvtui.domain.templates import Template, TemplateError, TemplateProblem, parse_template
+from kvtui.domain.templates import (
+    MAX_TEMPLATE_CHARS,
+    Template,
+    TemplateError,
+    TemplateProblem,
+    parse_template,
+)
 
 SHIPPED_PACKAGE = "kvtui.templates"
 SHIPPED_SOURCE = "inbyggd"
@@ -63,6 +70,21 @@ def _user(user_dir: Path | None) -> dict[str, Path]:
     }
 
 
+# A template's text within MAX_TEMPLATE_CHARS takes at most four bytes a character.
+_MAX_TEMPLATE_BYTES = 4 * MAX_TEMPLATE_CHARS
+
+
+def _read(entry: Traversable | Path, source: str) -> bytes:
+    """The file's bytes, read no further than needed to know that it is too large."""
+    with entry.open("rb") as handle:
+        data = handle.read(_MAX_TEMPLATE_BYTES + 1)
+    if len(data) > _MAX_TEMPLATE_BYTES:
+        message = (f"filen är större än {megabytes(_MAX_TEMPLATE_BYTES)}; en mall får vara "
+                   f"högst {thousands(MAX_TEMPLATE_CHARS)} tecken")
+        raise TemplateError([TemplateProblem(source, None, "", message)])
+    return data
+
+
 def _decode(data: bytes, source: str) -> str:
     """UTF-8 text (a BOM from Windows Notepad is dropped), or a TemplateError saying why not."""
     try:
@@ -102,7 +124,7 @@ def list_templates(user_dir: Path | None) -> list[TemplateInfo]:
         entry, source = found[name]
         label = str(entry) if isinstance(entry, Path) else name + SUFFIX
         try:
-            template = parse_template(_decode(entry.read_bytes(), label), label)
+            template = parse_template(_decode(_read(entry, label), label), label)
         except TemplateError as exc:
             infos.append(TemplateInfo(name, name, "", source, error=str(exc)))
         except OSError as exc:
@@ -118,7 +140,7 @@ def load_template(name: str, user_dir: Path | None) -> tuple[Template, str]:
     Raises TemplateNotFound for an unknown name and TemplateError for a broken file.
     """
     entry, source = _find(name, user_dir)
-    text = _decode(entry.read_bytes(), source)
+    text = _decode(_read(entry, source), source)
     return parse_template(text, source), text
 
 
@@ -131,7 +153,7 @@ def export_template(name: str, dest: Path, user_dir: Path | None) -> Path:
     target = dest / f"{name}{SUFFIX}" if dest.is_dir() else dest
     if not target.parent.is_dir():
         raise FileNotFoundError(f"Mappen {target.parent} finns inte.")
-    data = entry.read_bytes()
+    data = _read(entry, str(entry))
     try:
         with target.open("xb") as handle:
             handle.write(data)
@@ -175,7 +197,7 @@ def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Temp
         )
         raise TemplateError([TemplateProblem(str(src), None, "", message)])
     try:
-        data = src.read_bytes()
+        data = _read(src, str(src))
     except FileNotFoundError:
         raise FileNotFoundError(f"Filen {src} finns inte.") from None
     text = _decode(data, str(src))

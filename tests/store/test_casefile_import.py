@@ -233,3 +233,30 @@ def test_failures_are_value_errors_with_problems(store: Store, tmp_path: Path) -
             import_case_files(session, review_id, path, id_column="Referens")
         assert isinstance(info.value, ImportFailure)
         assert "Kolumnen 'Referens' finns inte" in str(info.value)
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_read(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "stor.csv"
+    with path.open("wb") as handle:
+        handle.write(("\r\n".join(GOOD) + "\r\n").encode("cp1252"))
+        handle.truncate(3 * 1024**3)  # 3 GB, a sparse hole: nothing is written to disk
+    with store.session() as session:
+        review_id = new_review(session)
+        with pytest.raises(ImportProblem) as info:
+            import_case_files(session, review_id, path, id_column="Referens", today=TODAY)
+        assert str(info.value).startswith(
+            "stor.csv: Filen är 3\u00a0072 MB; kvtui läser högst 20 MB i en lista med akter.")
+        assert count(session, review_id) == 0
+
+
+def test_a_named_pipe_is_not_read(store: Store, tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "ror.csv"
+    os.mkfifo(path)
+    with store.session() as session:
+        review_id = new_review(session)
+        with pytest.raises(ImportProblem, match="är ingen vanlig fil"):
+            import_case_files(session, review_id, path, id_column="Referens", today=TODAY)

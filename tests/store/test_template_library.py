@@ -204,3 +204,32 @@ def test_import_refuses_an_unusable_file_name(tmp_path: Path) -> None:
 def test_import_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="finns inte"):
         import_template(tmp_path / "saknas.toml", tmp_path / "mallar")
+
+
+def test_import_refuses_a_huge_file_without_reading_it_all(tmp_path: Path) -> None:
+    src = tmp_path / "stor.toml"
+    with src.open("wb") as handle:
+        handle.write(own_template().encode())
+        handle.truncate(200 * 1024 * 1024)  # 200 MB, mostly a sparse hole of NUL bytes
+    with pytest.raises(TemplateError) as info:
+        import_template(src, tmp_path / "mallar")
+    assert str(info.value) == (
+        f"{src}: filen är större än 1 MB; en mall får vara högst 262\u00a0144 tecken")
+    assert not (tmp_path / "mallar").exists()
+
+
+def test_a_hostile_template_put_in_the_folder_by_hand_is_listed_with_its_problem(
+    tmp_path: Path,
+) -> None:
+    user_dir = tmp_path / "mallar"
+    user_dir.mkdir()
+    (user_dir / "djup.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n",
+                                        encoding="utf-8")
+    (user_dir / "stor.toml").write_bytes(b"#" * (5 * 1024 * 1024))
+    infos = {info.name: info for info in list_templates(user_dir)}
+    assert "nästlade djupare än 16 nivåer" in infos["djup"].error
+    assert "filen är större än 1 MB" in infos["stor"].error
+    with pytest.raises(TemplateError):
+        load_template("djup", user_dir)
+    with pytest.raises(TemplateError):
+        export_template("stor", tmp_path / "ut.toml", user_dir)

@@ -178,3 +178,40 @@ async def test_replace_akt_with_reason(store: Store, review_id: str) -> None:
     assert len(sample.active) == 5 and sample.items[-1].position == 6
 
 
+
+
+async def test_file_text_reaches_the_screen_escaped(
+    store: Store, review_id: str, tmp_path: Path
+) -> None:
+    """A file's name and sheet name with control characters and a direction override are
+    shown escaped in the mapping dialog; a value holding one is refused, also escaped."""
+    from textual.widgets import Input
+
+    from tests.hostile_files import build_xlsx
+
+    workbook = tmp_path / "akter\x1b[2J.xlsx"
+    workbook.write_bytes(build_xlsx(sheet_name="Akter\u202e\x9b"))
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(b"Aktnr;Placering\r\nA-1;jour\x1b[31mhem\r\n")
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_part(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#import-path", Input).value = str(bad)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        problem = str(app.screen.query_one("#import-file-problem", Static).content)
+        assert "fält 'Placering': Fältet innehåller styrtecknet \\x1b" in problem
+        assert "\x1b" not in problem
+        app.screen.query_one("#import-path", Input).value = str(workbook)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportMappingDialog)
+        info = str(dialog.query_one("#import-file-info", Static).content)
+        assert info.startswith("akter\\x1b[2J.xlsx · blad 'Akter\\u202e\\x9b' · 12 rader")
+        assert not any(char in info for char in "\x1b\u202e\x9b")
+        await pilot.press("enter")  # Referens, the first column
+        await _settle(app, pilot)
+    assert len(_rows(store, review_id)) == 12

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui.domain.casefile_import import ImportFailure
+from kvtui.domain.safe_text import printable
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.tui.dialogs.form import FormDialog
 
@@ -92,7 +93,7 @@ class ImportFileDialog(FormDialog[FilePreview]):
         """An unexpected failure while reading: say so in Swedish, never a traceback."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self._failed(f"Filen kunde inte läsas ({type(error).__name__}: {error}).")
+            self._failed(printable(f"Filen kunde inte läsas ({type(error).__name__}: {error})."))
 
     def action_cancel(self) -> None:
         """Close without importing."""

@@ -23,6 +23,7 @@ from kvtui.domain.casefile_import import (
     ImportFailure,
     ImportResult,
 )
+from kvtui.domain.safe_text import printable
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.store.database import Store
@@ -34,14 +35,18 @@ _CELL_WIDTH = 24
 
 
 def describe_file(preview: FilePreview) -> str:
-    """"akter.csv · Windows-1252, semikolon · 44 rader" (or the sheet, for Excel)."""
+    """"akter.csv · Windows-1252, semikolon · 44 rader" (or the sheet, for Excel).
+
+    The file's own text (its name, a sheet's name, headers and values) is shown through
+    ``printable``, so that nothing in a file acts on the terminal.
+    """
     table = preview.table
     if table.encoding == EXCEL_ENCODING:
-        how = f"blad '{table.sheet}'" if table.sheet else "Excel"
+        how = f"blad '{printable(table.sheet)}'" if table.sheet else "Excel"
     else:
         how = f"{table.encoding}, {DELIMITER_NAMES.get(table.delimiter, table.delimiter)}"
     rows = "1 rad" if len(table.rows) == 1 else f"{len(table.rows)} rader"
-    return f"{preview.path.name} · {how} · {rows} under rubrikraden"
+    return f"{printable(preview.path.name)} · {how} · {rows} under rubrikraden"
 
 
 class ImportMappingDialog(ModalScreen[ImportResult | None]):
@@ -67,7 +72,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
                 with Horizontal(id="import-sheet-row", classes="dialog-row"):
                     yield Label("Blad", classes="dialog-label")
                     yield Select(
-                        [(name, name) for name in self._preview.sheets],
+                        [(printable(name), name) for name in self._preview.sheets],
                         value=self._preview.table.sheet or self._preview.sheets[0],
                         allow_blank=False,
                         compact=True,
@@ -95,7 +100,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
         columns = self.query_one("#import-id-column", OptionList)
         columns.clear_options()
         columns.add_options(
-            Option(header or f"(kolumn {number} saknar rubrik)", id=str(number - 1))
+            Option(printable(header) or f"(kolumn {number} saknar rubrik)", id=str(number - 1))
             for number, header in enumerate(table.headers, start=1)
         )
         if table.headers:
@@ -103,9 +108,10 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
         grid = self.query_one("#import-preview", DataTable)
         grid.clear(columns=True)
         for header in table.headers:
-            grid.add_column(shorten(header, _CELL_WIDTH))
+            grid.add_column(shorten(printable(header), _CELL_WIDTH))
         for row in table.rows[:PREVIEW_ROWS]:
-            cells = [shorten(value.strip(), _CELL_WIDTH) for value in row[: len(table.headers)]]
+            cells = [shorten(printable(value.strip()), _CELL_WIDTH)
+                     for value in row[: len(table.headers)]]
             cells += [""] * (len(table.headers) - len(cells))
             grid.add_row(*cells)
 
@@ -204,9 +210,9 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
         """An unexpected failure: say so in Swedish, never a traceback. Nothing was written."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self._failed(
+            self._failed(printable(
                 f"Importen misslyckades ({type(error).__name__}: {error}). Inget har sparats."
-            )
+            ))
 
     def action_cancel(self) -> None:
         """Close without importing."""

@@ -1,0 +1,84 @@
+"""Characters that must never reach a terminal raw, and how to show them instead.
+
+A file from another system is not trusted to be text meant for a screen. An escape character
+(``\\x1b``) in a cell of an imported list, written raw to a terminal, starts a control sequence
+that can move the cursor, rewrite what is on the screen or change the window title; DEL and the
+C1 controls (U+0080–U+009F) do the same on some terminals; and a bidirectional override such as
+U+202E shows "BoU-321" where the file says "BoU-123". So values read from files are refused
+when they hold such characters, and any message that quotes a file's text shows them escaped,
+as Python writes them in a string literal: ``\\x1b``, ``\\u202e``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (tab and newline aside), DEL, C1 controls, the bidirectional formatting
+# characters (marks, embeddings, overrides, isolates) and the Unicode line and paragraph
+# separators. Tab, newline and carriage return are judged by the caller: a CSV line may end in
+# CR LF, and a multi-line message keeps its newlines.
+_NEVER_RAW = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+)
+_UNSAFE_IN_VALUES = re.compile(f"[{_NEVER_RAW}]")
+_UNSAFE_ON_ONE_LINE = re.compile(f"[{_NEVER_RAW}\r\n]")
+_UNSAFE_ON_LINES = re.compile(f"[{_NEVER_RAW}\r]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return escape_char(match.group())
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """The text with every character that could act on a terminal written as an escape.
+
+    Newlines are escaped too unless ``keep_newlines``: a one-line message quoting a file's
+    header stays one line. Text without such characters comes back as it is.
+    """
+    pattern = _UNSAFE_ON_LINES if keep_newlines else _UNSAFE_ON_ONE_LINE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_escaped, text)
+
+
+def printable_json(text: str) -> str:
+    """JSON text with every character ``printable`` would escape written as a \\u escape.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes the C0 controls but writes DEL, the C1
+    controls and the direction marks as they are; written as escapes they keep the JSON valid
+    and parse back to the same values.
+    """
+    if _UNSAFE_ON_LINES.search(text) is None:
+        return text
+    return _UNSAFE_ON_LINES.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def first_unsafe(text: str, start: int = 0) -> int:
+    """The index of the first character a value must not hold, or -1.
+
+    Tab, newline and carriage return are allowed (a value may span lines); every character
+    ``printable`` escapes besides those is not.
+    """
+    match = _UNSAFE_IN_VALUES.search(text, start)
+    return match.start() if match else -1
+
+
+def escape_char(char: str) -> str:
+    """One character as ``printable`` writes it: "\\x1b", "\\u202e", "\\n"."""
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def describe_char(char: str) -> str:
+    """What kind of character it is, in Swedish, with its escape: "styrtecknet \\x1b"."""
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "styrtecknet"
+    elif code in (0x2028, 0x2029):
+        kind = "radbrytningstecknet"
+    else:
+        kind = "riktningstecknet"
+    return f"{kind} {escape_char(char)}"

@@ -106,7 +106,9 @@ class ImportProblem(ImportFailure):
             where.append(f"rad {self.line}")
         if self.field is not None:
             where.append(f"fält '{self.field}'" + (f" ({self.value})" if self.value else ""))
-        return printable(f"{', '.join(where)}: {self.message}" if where else self.message)
+        # Headers and values are quoted from the file: a personnummer among them is shown
+        # masked, as the store would keep it.
+        return printable(mask(f"{', '.join(where)}: {self.message}" if where else self.message))
 
     def __repr__(self) -> str:
         return f"ImportProblem({str(self)!r})"

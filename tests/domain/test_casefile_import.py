@@ -314,6 +314,17 @@ def test_duplicate_headers_are_named() -> None:
     assert "finns två gånger (kolumn 2 och 4)" in problem.message
 
 
+def test_a_personnummer_quoted_from_the_file_is_shown_masked() -> None:
+    """A header or value quoted in a message shows a personnummer as the store would keep it."""
+    number = (TESTDATA / "personnummer.txt").read_text().split()[7]
+    written = f"{number[2:8]}-{number[8:]}"
+    for lines in ([f"Referens;{written};{written}", "FV-1;a;b"],
+                  [f"Akt;{written}", "FV-1;a"]):
+        text = str(only_problem(csv_bytes(lines)))
+        assert written not in text and number[8:] not in text, text
+        assert f"{number[2:8]}-XXXX" in text
+
+
 def test_empty_header_with_data_is_refused() -> None:
     problem = only_problem(csv_bytes(["Referens;;Lagrum", "FV-1;x;SoL"]))
     assert problem.line == 1

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from kvtui.cli_help import SwedishTyper
+from kvtui.domain.file_errors import file_error_reason
 
 if TYPE_CHECKING:
     from kvtui.store.database import Store
@@ -654,7 +655,7 @@ def export(
         except (InvalidInput, NotFound) as error:
             fail(str(error))
         except OSError as error:
-            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+            fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
 
 
 def _export_answers(store: Store, review_id: str, csv_file: str | None,

@@ -28,6 +28,7 @@ from kvtui.cli import (
     texts_checked,
 )
 from kvtui.cli import opened_store as _opened_store
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.reviews import short_id
 
 OutputOption = Annotated[
@@ -72,7 +73,7 @@ def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None
         except _expected_errors() as error:
             fail(str(error))
         except OSError as error:
-            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+            fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
     round_ = sent.factcheck
     assert round_ is not None
     typer.echo(f"Utkastet ({sent.pages} sidor) är exporterat till {sent.path}")
@@ -145,7 +146,7 @@ def sign(
         except (*_expected_errors(), SigningError) as error:
             fail(str(error))
         except OSError as error:
-            fail(f"Filen kunde inte skrivas: {error.strerror or error}.")
+            fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
     signed = done.sign_off
     assert signed is not None
     typer.echo(f"Granskningen är signerad (version {signed.version}) och låst.")
@@ -202,7 +203,7 @@ def verify(
     try:
         data = path.read_bytes()
     except OSError as error:
-        fail(f"Filen {path} kunde inte läsas: {error.strerror or error}.")
+        fail(f"Filen {path} kunde inte läsas: {file_error_reason(error)}.")
     try:
         verdict = verify_pdf(data, [Path(item).expanduser() for item in trust or []])
     except SigningError as error:

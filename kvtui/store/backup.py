@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kvtui.domain.backup_retention import Retention, backups_to_keep
+from kvtui.domain.file_errors import database_error_reason, file_error_reason
 from kvtui.file_modes import create_private_file
 from kvtui.paths import backups_dir
 from kvtui.store.engine import open_connection
@@ -211,8 +212,8 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, OSError):
-        return error.strerror or type(error).__name__
-    return str(error)
+        return file_error_reason(error)
+    return database_error_reason(getattr(error, "sqlite_errorname", None))
 
 
 def _file_error(error: OSError, folder: Path) -> BackupError:

@@ -15,6 +15,7 @@ from kvtui.domain.casefile_import import (
     is_excel,
     read_case_files,
 )
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
 from kvtui.domain.personnummer import may_hold_id
 from kvtui.store.bulk import paused_gc
@@ -48,7 +49,7 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
     except OSError as error:
         raise ImportProblem(
-            name, None, None, f"Filen {path} kan inte läsas ({error.strerror or error})."
+            name, None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
         ) from None
     return data
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kvtui.domain.file_errors import database_error_reason, file_error_reason
 from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
 from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
@@ -99,7 +100,7 @@ def not_a_file(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        return f"{path} kan inte läsas ({error.strerror})"
+        return f"{path} kan inte läsas ({file_error_reason(error)})"
     if stat.S_ISDIR(mode):
         return f"{path} är en mapp, inte en databasfil"
     if not stat.S_ISREG(mode):
@@ -139,6 +140,10 @@ def _read_connection(path: Path) -> sqlite3.Connection:
     return open_connection(path, read_only=True, immutable=read_immutably(path))
 
 
+def _database_reason(error: sqlite3.Error) -> str:
+    return database_error_reason(getattr(error, "sqlite_errorname", None))
+
+
 def _inspect(path: Path, *, full: bool) -> _Finding | None:
     """What is wrong with the file at ``path`` as a kvtui store, or None if nothing is."""
     problem = not_a_file(path)
@@ -148,7 +153,7 @@ def _inspect(path: Path, *, full: bool) -> _Finding | None:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        return _Finding(f"filen kan inte läsas ({error.strerror})")
+        return _Finding(f"filen kan inte läsas ({file_error_reason(error)})")
     if not header:
         return _Finding("filen är tom (0 byte)")
     if header != SQLITE_HEADER:
@@ -156,13 +161,14 @@ def _inspect(path: Path, *, full: bool) -> _Finding | None:
     try:
         connection = _read_connection(path)
     except sqlite3.Error as error:
-        return _Finding(f"filen kan inte öppnas ({error})")
+        return _Finding(f"filen kan inte öppnas ({_database_reason(error)})")
     try:
         pragma = "integrity_check" if full else "quick_check"
         rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         if rows != [("ok",)]:
-            return _Finding("databasen är skadad (" + "; ".join(str(r[0]) for r in rows[:3])
-                            + ")")
+            # SQLite's own diagnosis, quoted for whoever helps the user.
+            return _Finding("databasen är skadad (SQLite: "
+                            + "; ".join(str(r[0]) for r in rows[:3]) + ")")
         tables = {
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -172,9 +178,9 @@ def _inspect(path: Path, *, full: bool) -> _Finding | None:
     except sqlite3.OperationalError as error:
         if getattr(error, "sqlite_errorcode", None) == _SQLITE_CANTOPEN:
             return _Finding(_cannot_read_wal(path), foreign=True)
-        return _Finding(f"databasen är skadad ({error})")
+        return _Finding(f"databasen är skadad ({_database_reason(error)})")
     except sqlite3.DatabaseError as error:
-        return _Finding(f"databasen är skadad ({error})")
+        return _Finding(f"databasen är skadad ({_database_reason(error)})")
     finally:
         connection.close()
     return None
@@ -403,15 +409,17 @@ def open_store(path: Path, *, read_only: bool = False, backup: bool = True) -> S
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"Mappen {path.parent} kunde inte skapas ({error.strerror}).") from None
+        raise StoreError(f"Mappen {path.parent} kunde inte skapas "
+                         f"({file_error_reason(error)}).") from None
     lock = WriteLock(path)
     try:
         lock.acquire_name()
     except LockHeld:
         raise StoreLocked(_locked_message(path)) from None
     except OSError as error:
-        raise StoreReadOnly(f"Låsfilen bredvid {path} kunde inte skapas ({error.strerror}); "
-                            "kvtui kan inte ändra något i databasen.") from None
+        raise StoreReadOnly(f"Låsfilen bredvid {path} kunde inte skapas "
+                            f"({file_error_reason(error)}); kvtui kan inte ändra något i "
+                            "databasen.") from None
     try:
         return _open_locked(path, lock, backup=backup)
     except BaseException:

@@ -18,6 +18,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import megabytes, thousands
 from kvtui.domain.personnummer import find_ids
 from kvtui.domain.templates import (
@@ -128,7 +129,8 @@ def list_templates(user_dir: Path | None) -> list[TemplateInfo]:
         except TemplateError as exc:
             infos.append(TemplateInfo(name, name, "", source, error=str(exc)))
         except OSError as exc:
-            infos.append(TemplateInfo(name, name, "", source, error=f"{label}: {exc.strerror}"))
+            infos.append(TemplateInfo(name, name, "", source,
+                                      error=f"{label}: {file_error_reason(exc)}"))
         else:
             infos.append(TemplateInfo(name, template.title, template.version, source))
     return infos

@@ -217,3 +217,10 @@ def test_log_is_append_only_and_shows_the_chain(demo: tuple[str, str]) -> None:
     assert result.exit_code == 0, result.output
     assert "Loggens kedja är obruten" in result.output
     assert len([line for line in result.output.splitlines() if "  " in line[:8]]) == 3
+
+
+def test_a_missing_file_is_explained_in_swedish(tmp_path: Path) -> None:
+    result = run("verify", str(tmp_path / "finns-inte.pdf"), "--db", str(tmp_path / "k.db"))
+    assert result.exit_code == 1
+    assert "filen eller mappen finns inte" in result.output
+    assert "No such file" not in result.output

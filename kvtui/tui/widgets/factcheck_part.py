@@ -25,6 +25,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui import paths
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
 from kvtui.store.assessments import review_sections
@@ -340,7 +341,7 @@ class FactCheckPart(WorkspacePart):
             if isinstance(error, InvalidInput | NotFound):
                 message = str(error)
             elif isinstance(error, OSError):
-                message = f"Utkastet kunde inte skrivas: {error.strerror or error}."
+                message = f"Utkastet kunde inte skrivas: {file_error_reason(error)}."
             else:
                 message = f"Utkastet kunde inte skickas ({type(error).__name__}: {error})."
             self.notify(message, severity="error", timeout=15, markup=False)

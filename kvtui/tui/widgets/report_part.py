@@ -31,6 +31,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui import paths
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -352,7 +353,7 @@ class ReportPart(WorkspacePart):
             if isinstance(error, InvalidInput | NotFound | SigningError):
                 message = str(error)
             elif isinstance(error, OSError):
-                message = f"Filen kunde inte skrivas: {error.strerror or error}."
+                message = f"Filen kunde inte skrivas: {file_error_reason(error)}."
             else:
                 message = f"Exporten misslyckades ({type(error).__name__}: {error})."
             self.notify(message, severity="error", timeout=15, markup=False)

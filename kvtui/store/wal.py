@@ -36,10 +36,9 @@ _SHM_BACKFILL = 96
 
 def _checksum(data: bytes, order: str, s0: int, s1: int) -> tuple[int, int]:
     """SQLite's WAL checksum over ``data`` (a multiple of 8 bytes), continuing from s0, s1."""
-    words = struct.unpack(f"{order}{len(data) // 4}I", data)
-    for index in range(0, len(words), 2):
-        s0 = (s0 + words[index] + s1) & _MASK
-        s1 = (s1 + words[index + 1] + s0) & _MASK
+    for first, second in struct.iter_unpack(f"{order}II", data):
+        s0 = (s0 + first + s1) & _MASK
+        s1 = (s1 + second + s0) & _MASK
     return s0, s1
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,10 @@ from kvtui.cli import (
 from kvtui.cli import opened_store as _opened_store
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.reviews import short_id
+
+if TYPE_CHECKING:
+    from kvtui.report.signature import PdfVerdict
+    from kvtui.store.signed_record import StoredMatch
 
 OutputOption = Annotated[
     str | None,
@@ -231,7 +235,7 @@ def verify(
         raise typer.Exit(1)
 
 
-def _stored_match(path: Path, verdict: Any) -> Any:
+def _stored_match(path: Path, verdict: PdfVerdict) -> StoredMatch | None:
     """What the store says of the file (``StoredMatch``), read without writing to the store."""
     if not path.exists():
         return None
@@ -252,7 +256,7 @@ def _stored_match(path: Path, verdict: Any) -> Any:
         store.close()
 
 
-def _verdict_lines(path: Path, verdict: Any, match: Any,
+def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
                    trust_given: bool) -> tuple[bool, list[str]]:
     """The verdict in Swedish, and whether the file passes."""
     from kvtui.domain.signoff import file_passes

@@ -605,8 +605,9 @@ def check_store(path: Path) -> CheckResult:
     lines.append(f"Schemaversion: {revision or 'saknas'}")
     if not current:
         lines.append(
-            f"Databasen har schemaversion {revision or 'saknas'}, den här versionen av kvtui "
-            f"{REVISIONS[-1]}: ändringsloggen och signerade granskningar kan inte kontrolleras. "
+            f"Databasen har schemaversion {revision or 'saknas'} och den här versionen av kvtui "
+            f"har {REVISIONS[-1]}: ändringsloggen och signerade granskningar kan inte "
+            "kontrolleras. "
             + ("Uppdatera kvtui." if is_newer(revision) else
                "Öppna databasen med kvtui en gång, så uppgraderas den, och kör sedan kontrollen "
                "igen."))

@@ -28,10 +28,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kvtui.domain.reviews import SIGNED
+from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.domain.signoff import SignOffAnchor, SignOffView, content_hash, sha256_hex
 from kvtui.store import changelog
 from kvtui.store.bulk import driver
+from kvtui.store.engine import connect_plain
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Review, ReviewReopening, SignOff
 from kvtui.store.review_rows import review_records_hash
@@ -151,21 +152,31 @@ def _json(text: str) -> Any:
 # --- the backups -------------------------------------------------------------------------------
 
 
-def backup_problems(session: Session, backup: Path) -> list[str]:
+@dataclass(frozen=True)
+class BackupComparison:
+    """What a backup says of the store: problems (Swedish phrases), or that it is a copy of
+    another store, which has nothing to say of this one."""
+
+    problems: tuple[str, ...] = ()
+    other_store: bool = False
+
+
+def compare_with_backup(session: Session, backup: Path) -> BackupComparison:
     """Whether the store still holds what the backup at ``backup`` held of the signed record.
 
     Sign-offs and the change log only grow, so a store that lacks a sign-off of one of its own
     backups, or whose log does not continue the backup's, has been changed or put back from an
-    older copy. Reads the backup only.
+    older copy. A backup that shares no review with the store is a copy of another store (one
+    that stood here before and was set aside or deleted) and is not compared. Reads the backup
+    only.
     """
-    from kvtui.store.engine import connect_plain
-
     try:
         connection = connect_plain(backup, read_only=True)
     except sqlite3.Error:
-        return []
+        return BackupComparison()
     store = driver(session.connection())
     try:
+        reviews = {row[0] for row in connection.execute("SELECT id FROM review")}
         # Every column both have but the file itself, whose hash is among them.
         columns = [name for name in _columns(connection, "sign_off")
                    if name != "pdf" and name in _columns(store, "sign_off")]
@@ -174,18 +185,25 @@ def backup_problems(session: Session, backup: Path) -> list[str]:
         last = connection.execute(
             "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
     except sqlite3.Error:
-        return []  # a backup from before sign-offs existed, or not a store at all
+        return BackupComparison()  # a backup from before sign-offs existed, or not a store
     finally:
         connection.close()
+    if reviews and not any(store.execute("SELECT 1 FROM review WHERE id = ?", (review,))
+                           .fetchone() for review in reviews):
+        return BackupComparison(other_store=True)
     problems: list[str] = []
     stored = {row[0]: tuple(row) for row in store.execute(f"SELECT {listed} FROM sign_off")}
     lost = [row for row in signed if stored.get(row[0]) != tuple(row)]
     if lost:
-        problems.append(f"{len(lost)} signering(ar) i kopian saknas eller är ändrade i "
-                        "databasen")
+        problems.append(f"{_count(len(lost), 'signering', 'signeringar')} i kopian saknas "
+                        "eller är ändrade i databasen")
     if last is not None and changelog.entry_hash_at(session, int(last[0])) != last[1]:
         problems.append(f"databasens ändringslogg fortsätter inte kopians (post {last[0]})")
-    return problems
+    return BackupComparison(tuple(problems))
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 # --- what ``kvtui check`` prints ----------------------------------------------------------------
@@ -197,8 +215,6 @@ def signed_record_report(session: Session, backups: list[tuple[str, Path]]) -> t
 
     ``backups`` are the store's good backups as (label, path), newest first.
     """
-    from kvtui.domain.reviews import short_id
-
     lines: list[str] = []
     ok = True
     for found in check_sign_offs(session):
@@ -213,15 +229,23 @@ def signed_record_report(session: Session, backups: list[tuple[str, Path]]) -> t
     for problem in reopening_problems(session):
         ok = False
         lines.append(f"Öppnad granskning: {problem}")
+    compared = others = 0
     for label, path in backups:
-        problems = backup_problems(session, path)
-        if problems:
+        found = compare_with_backup(session, path)
+        if found.other_store:
+            others += 1
+            continue
+        compared += 1
+        if found.problems:
             ok = False
-            lines.append(f"Säkerhetskopian från {label}: {'; '.join(problems)}. Databasen kan "
-                         "vara ändrad eller återställd från en äldre kopia.")
-    if backups and ok:
-        lines.append(f"Säkerhetskopiorna ({len(backups)}): databasen innehåller allt som "
+            lines.append(f"Säkerhetskopian från {label}: {'; '.join(found.problems)}. "
+                         "Databasen kan vara ändrad eller återställd från en äldre kopia.")
+    if compared and ok:
+        lines.append(f"Säkerhetskopiorna ({compared}): databasen innehåller allt som "
                      "signerats i dem")
+    if others:
+        lines.append(f"{_count(others, 'säkerhetskopia', 'säkerhetskopior')} i mappen är av "
+                     "en annan databas (som tidigare låg här) och jämförs inte")
     return lines, ok
 
 

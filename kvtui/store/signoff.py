@@ -206,19 +206,3 @@ def reopenings(session: Session, review_id: str) -> list[ReopeningView]:
                         .order_by(col(ReviewReopening.to_version)))
     return [ReopeningView(r.from_version, r.to_version, r.reason, r.actor, r.created_at)
             for r in rows]
-
-
-def signed_pdf(session: Session, review_id: str, version: int | None = None) -> bytes | None:
-    """The exact PDF that was signed off (the current version's unless ``version`` is given)."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    wanted = version if version is not None else review.version
-    return session.exec(select(SignOff.pdf).where(SignOff.review_id == review_id,
-                                                  SignOff.version == wanted)).first()
-
-
-def find_by_pdf_hash(session: Session, pdf_sha256: str) -> tuple[str, SignOffView] | None:
-    """The review and sign-off whose PDF has this SHA-256, if any."""
-    row = session.exec(select(SignOff).where(SignOff.pdf_sha256 == pdf_sha256)).first()
-    return (row.review_id, sign_off_view(row)) if row else None

@@ -101,6 +101,15 @@ def shell(db: Path, *without: str) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def swap_two_answers(connection: sqlite3.Connection) -> None:
+    """A Ja and a Nej of one criterion trade places: the counts, and so the report, stay."""
+    first, second = connection.execute(
+        "SELECT a.id, b.id FROM answer a JOIN answer b ON a.criterion_id = b.criterion_id "
+        "AND a.value = 'ja' AND b.value = 'nej' LIMIT 1").fetchone()
+    connection.execute("UPDATE answer SET value = 'nej' WHERE id = ?", (first,))
+    connection.execute("UPDATE answer SET value = 'ja' WHERE id = ?", (second,))
+
+
 def check(signed: Signed) -> tuple[int, str]:
     result = run("check", "--db", str(signed.db))
     return result.exit_code, result.output
@@ -149,11 +158,7 @@ def test_a_trigger_edited_through_writable_schema_is_found(signed: Signed) -> No
 
 def test_two_answers_swapped_with_the_same_counts_are_found(signed: Signed) -> None:
     with shell(signed.db, "answer_locked_update") as connection:
-        first, second = connection.execute(
-            "SELECT a.id, b.id FROM answer a JOIN answer b ON a.criterion_id = b.criterion_id "
-            "AND a.value = 'ja' AND b.value = 'nej' LIMIT 1").fetchone()
-        connection.execute("UPDATE answer SET value = 'nej' WHERE id = ?", (first,))
-        connection.execute("UPDATE answer SET value = 'ja' WHERE id = ?", (second,))
+        swap_two_answers(connection)
     code, output = check(signed)
     assert code == 1, output
     assert "Schemat (låsets och loggens triggrar, tabeller, index): ok" in output
@@ -241,7 +246,7 @@ def test_a_copy_from_before_the_signing_put_back_is_found(signed: Signed) -> Non
     shutil.copyfile(signed.before_signing, signed.db)
     code, output = check(signed)
     assert code == 1, output
-    assert "signering(ar) i kopian saknas" in output
+    assert "1 signering i kopian saknas" in output
     assert "fortsätter inte kopians" in output
     code, output = verify(signed, signed.pdf)
     assert code == 1 and "Databasen saknar signeringen av version 1" in output, output
@@ -291,11 +296,7 @@ def test_rows_changed_and_their_hash_rewritten_are_caught_by_the_signed_file(
     from kvtui.store.review_rows import review_records_hash
 
     with shell(signed.db, "answer_locked_update") as connection:
-        first, second = connection.execute(
-            "SELECT a.id, b.id FROM answer a JOIN answer b ON a.criterion_id = b.criterion_id "
-            "AND a.value = 'ja' AND b.value = 'nej' LIMIT 1").fetchone()
-        connection.execute("UPDATE answer SET value = 'nej' WHERE id = ?", (first,))
-        connection.execute("UPDATE answer SET value = 'ja' WHERE id = ?", (second,))
+        swap_two_answers(connection)
         review_id, old_hash, columns = connection.execute(
             "SELECT review_id, records_sha256, records_columns FROM sign_off").fetchone()
         new_hash, _columns = review_records_hash(connection, review_id, columns)
@@ -307,7 +308,7 @@ def test_rows_changed_and_their_hash_rewritten_are_caught_by_the_signed_file(
     _rebuild_chain(signed.db, sign_entry, changes.replace(old_hash, new_hash))
     code, output = check(signed)
     assert "stämmer med signeringen" in output  # the store alone cannot tell, …
-    assert code == 1 and "signering(ar) i kopian saknas eller är ändrade" in output  # its
+    assert code == 1 and "1 signering i kopian saknas eller är ändrade" in output  # its
     code, output = verify(signed, signed.pdf)  # backups can, and so can the signed file
     assert code == 1 and "UNDERKÄND" in output, output
     assert "Filens uppgifter om signeringen stämmer inte med databasens" in output
@@ -327,3 +328,14 @@ def test_a_table_dropped_or_the_schema_version_changed_fails_the_check_cleanly(
         connection.execute(statement)
     code, output = check(signed)
     assert code == 1 and "Allt i ordning" not in output, output
+
+
+def test_a_new_store_beside_the_backups_of_an_earlier_one_passes(signed: Signed) -> None:
+    """The store deleted and a new one made in its place: the old store's backups say
+    nothing about the new one, and check must not send the user to restore one of them."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(signed.db) + suffix).unlink(missing_ok=True)
+    assert run("demo", "--no-open", "--db", str(signed.db)).exit_code == 0
+    code, output = check(signed)
+    assert code == 0 and "Allt i ordning" in output, output
+    assert "säkerhetskopior i mappen är av en annan databas" in output

@@ -229,18 +229,44 @@ def test_the_attack_that_unsigned_a_review_is_refused(signed: tuple[Path, str]) 
     assert check_store(path).ok
 
 
-def test_a_second_sign_off_or_an_out_of_order_reopening_is_refused(
-        signed: tuple[Path, str]) -> None:
+def test_a_sign_off_is_for_the_current_version_once(signed: tuple[Path, str]) -> None:
+    """On a review reopened (version 3, not signed, so 0004's lock lets rows in): a sign-off
+    for an earlier or a later version, or a second one for version 3, is refused."""
     path, review_id = signed
+    store = open_store(path, backup=False)
+    try:
+        with store.session() as session:
+            reopen(session, review_id, "En tredje version behövs.")
+    finally:
+        store.close()
     connection = _shell(path)
     try:
         rowid = _one_signed_row(connection, "sign_off", review_id)
-        columns, values = _copy(connection, "sign_off", rowid, id="andra", version=1)
-        marks = ", ".join("?" * len(values))
-        _refused(connection, f"INSERT INTO sign_off ({columns}) VALUES ({marks})", values)
-        _refused(connection, "INSERT INTO review_reopening (id, created_at, updated_at, "
-                 "review_id, from_version, to_version, reason, actor) VALUES ('o', "
-                 "'2026-01-01', '2026-01-01', ?, 1, 5, 'hoppar över', 'x')", (review_id,))
+        once = "a sign-off is for the current version, once"
+        for version, new_id in ((1, "tidigare"), (2, "tidigare-2"), (4, "senare")):
+            columns, values = _copy(connection, "sign_off", rowid, id=new_id, version=version)
+            with pytest.raises(sqlite3.DatabaseError, match=once):
+                connection.execute(f"INSERT INTO sign_off ({columns}) VALUES "
+                                   f"({', '.join('?' * len(values))})", values)
+        columns, values = _copy(connection, "sign_off", rowid, id="första", version=3)
+        insert = f"INSERT INTO sign_off ({columns}) VALUES ({', '.join('?' * len(values))})"
+        connection.execute(insert, values)
+        columns, values = _copy(connection, "sign_off", rowid, id="andra", version=3)
+        with pytest.raises(sqlite3.DatabaseError, match=once):
+            connection.execute(insert, values)
+    finally:
+        connection.close()
+
+
+def test_a_reopening_starts_the_next_version(signed: tuple[Path, str]) -> None:
+    path, review_id = signed
+    connection = _shell(path)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="a reopening starts the next version"):
+            connection.execute(
+                "INSERT INTO review_reopening (id, created_at, updated_at, review_id, "
+                "from_version, to_version, reason, actor) VALUES ('o', '2026-01-01', "
+                "'2026-01-01', ?, 2, 5, 'hoppar över', 'x')", (review_id,))
     finally:
         connection.close()
 

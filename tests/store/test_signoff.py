@@ -22,16 +22,14 @@ from kvtui.store.factcheck import (
     respond,
     send_for_factcheck,
 )
-from kvtui.store.models import Review, ReviewSection
+from kvtui.store.models import Review, ReviewSection, SignOff
 from kvtui.store.report_data import load_report_data, set_method_text
-from kvtui.store.signed_record import check_sign_offs
+from kvtui.store.signed_record import check_sign_offs, match_report_file, verified_signed_pdf
 from kvtui.store.signoff import (
-    find_by_pdf_hash,
     plan_signoff,
     record_signoff,
     reopen,
     sign_offs,
-    signed_pdf,
 )
 from kvtui.store.snapshot import current_content
 from tests.report.demo_file import demo_copy
@@ -112,8 +110,8 @@ def test_sign_off_stores_the_content_and_pdf_and_locks_the_review(
     with store.session() as session:
         [signed] = sign_offs(session, review_id)
         assert signed.pdf_sha256 == sha256_hex(PDF)
-        assert signed_pdf(session, review_id) == PDF
-        assert find_by_pdf_hash(session, sha256_hex(PDF))[0] == review_id
+        assert verified_signed_pdf(session, review_id) == PDF
+        assert match_report_file(session, sha256_hex(PDF), None, None).review_id == review_id
         assert signed.content_sha256 == current_content(session, review_id)[1]
         data = load_report_data(session, review_id)
         assert data.signed and data.sign_off == signed and len(data.factcheck_rounds) == 1
@@ -181,7 +179,8 @@ def test_reopening_needs_a_reason_and_starts_version_2(demo: tuple[Store, str]) 
     _sign(store, review_id, PDF + b"v2")
     with store.session() as session:
         assert [s.version for s in sign_offs(session, review_id)] == [1, 2]
-        assert signed_pdf(session, review_id, 1) == PDF
+        assert session.exec(select(SignOff.pdf).where(SignOff.version == 1)).one() == PDF
+        assert verified_signed_pdf(session, review_id) == PDF + b"v2"
 
 
 def test_a_change_around_the_triggers_is_caught_by_the_content_hash(
@@ -230,7 +229,6 @@ def test_a_sign_off_made_before_the_log_anchor_is_checked_for_what_it_has(
     """Stores signed by a kvtui before migration 0006 have no log anchor or row hash: their
     sign-off is still compared with its log entry and its PDF, and the rest is said skipped."""
     from kvtui.store import changelog
-    from kvtui.store.models import SignOff
 
     store, review_id = demo
     with store.session() as session:

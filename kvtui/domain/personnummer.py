@@ -43,6 +43,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -371,13 +372,18 @@ def _masked(span: str) -> str:
     return f"{date_part}{separator}XXXX"
 
 
-def mask(text: str, *, today: date | None = None) -> str:
-    """The text with each number found replaced by its date part and XXXX ("ÅÅMMDD-XXXX")."""
+def mask_found(text: str, numbers: Iterable[IdNumber]) -> str:
+    """``text`` with ``numbers`` (found in it) replaced by their date part and XXXX."""
     parts: list[str] = []
     position = 0
-    for number in find_ids(text, today=today):
+    for number in sorted(numbers, key=lambda found: found.start):
         parts.append(text[position:number.start])
         parts.append(number.masked)
         position = number.end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def mask(text: str, *, today: date | None = None) -> str:
+    """The text with each number found replaced by its date part and XXXX ("ÅÅMMDD-XXXX")."""
+    return mask_found(text, find_ids(text, today=today))

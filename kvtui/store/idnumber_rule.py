@@ -27,11 +27,11 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from kvtui.domain.personnummer import IdNumber, find_ids, parse_id
+from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -110,18 +110,6 @@ def numbers_to_mask(text: str, kept: Collection[str]) -> list[IdNumber]:
     return [number for number in numbers_in(text) if number.key not in kept]
 
 
-def masked(text: str, numbers: Iterable[IdNumber]) -> str:
-    """``text`` with ``numbers`` (found in it) replaced by their masked form."""
-    parts: list[str] = []
-    position = 0
-    for number in sorted(numbers, key=lambda n: n.start):
-        parts.append(text[position:number.start])
-        parts.append(number.masked)
-        position = number.end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
 # --- What stays as typed ---------------------------------------------------------------------
 
 
@@ -198,7 +186,7 @@ class Rule:
             return text
         kept = self.kept()
         self._record({number.key for number in found} & kept)
-        return masked(text, [number for number in found if number.key not in kept])
+        return mask_found(text, [number for number in found if number.key not in kept])
 
     def value(self, value: Any) -> Any:
         """A value of any JSON shape with the rule applied to every text in it, names too."""
@@ -251,7 +239,7 @@ class Rule:
         connection = self._conn()
         now = stored_value(connection, FalseAlarm.__table__.c.created_at,  # type: ignore[attr-defined]
                            utcnow())
-        actor = masked(current_actor(), numbers_in(current_actor()))
+        actor = mask_found(current_actor(), numbers_in(current_actor()))
         driver(connection).executemany(
             _RECORD, [(new_id(), now, now, key, actor) for key in sorted(new)])
         self._recorded |= new

@@ -31,8 +31,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from kvtui.domain.personnummer import IdNumber
-from kvtui.store.idnumber_rule import confirmed_numbers, masked, numbers_to_mask
+from kvtui.domain.personnummer import IdNumber, mask_found
+from kvtui.store.idnumber_rule import confirmed_numbers, numbers_to_mask
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -326,7 +326,7 @@ class FieldGuard:
             numbers = self._to_mask(field.value)
             if numbers:
                 typed = field.value
-                field.value = masked(typed, numbers)
+                field.value = mask_found(typed, numbers)
                 self._typed[field] = (typed, field.value)
                 found = True
         return found

@@ -236,15 +236,10 @@ def demo(
     _run_app(_db(ctx, db), open_review=review_id)
 
 
-@contextmanager
-def texts_checked(
-    session: Any, texts: dict[str, str], not_ids: list[str] | None
-) -> Iterator[None]:
-    """Stop before anything is written when an option's text holds something that looks like
-    a personnummer (nobody can be asked here); within the block, the numbers named with
-    ``--inte-personnummer`` are stored as typed. ``texts`` maps each option to its text."""
-    from kvtui.store.errors import InvalidInput
-    from kvtui.store.idnumber_rule import Rule, as_typed, key_of, refuse
+def _not_id_keys(not_ids: list[str] | None) -> set[str]:
+    """The keys of the numbers named with ``--inte-personnummer``; stops on one that is not a
+    number."""
+    from kvtui.store.idnumber_rule import key_of
 
     keys = set()
     for value in not_ids or []:
@@ -253,7 +248,20 @@ def texts_checked(
             fail(f"--inte-personnummer: '{value}' ser inte ut som ett personnummer; ange numret "
                  "som det står i texten.")
         keys.add(key)
-    with as_typed(keys):
+    return keys
+
+
+@contextmanager
+def texts_checked(
+    session: Any, texts: dict[str, str], not_ids: list[str] | None
+) -> Iterator[None]:
+    """Stop before anything is written when an option's text holds something that looks like
+    a personnummer (nobody can be asked here); within the block, the numbers named with
+    ``--inte-personnummer`` are stored as typed. ``texts`` maps each option to its text."""
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.idnumber_rule import Rule, as_typed, refuse
+
+    with as_typed(_not_id_keys(not_ids)):
         try:
             refuse(Rule.of(session), texts,
                    "ta bort det, eller ange --inte-personnummer NUMMER om det inte är ett "
@@ -809,9 +817,14 @@ def templates_export(
 def templates_import(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="TOML-fil med mallen.")],
+    not_ids: NotIdOption = None,
     db: DbOption = None,
 ) -> None:
-    """Kontrollerar och installerar en egen mall."""
+    """Kontrollerar och installerar en egen mall.
+
+    En mall som innehåller något som ser ut som ett personnummer tas inte emot, om numret inte
+    anges med --inte-personnummer.
+    """
     from kvtui.domain.templates import TemplateError
     from kvtui.paths import store_path, templates_dir
     from kvtui.store.template_library import import_template
@@ -820,7 +833,8 @@ def templates_import(
     if not source.is_file():
         fail(f"Filen {source} finns inte.")
     try:
-        template = import_template(source, templates_dir(store_path(_db(ctx, db))))
+        template = import_template(source, templates_dir(store_path(_db(ctx, db))),
+                                   kept=_not_id_keys(not_ids))
     except (TemplateError, FileExistsError, ValueError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")

@@ -32,6 +32,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
+from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -256,8 +257,6 @@ def refuse(rule: Rule, values: Mapping[str, str], what: str) -> None:
     asked. ``values`` maps what to call each value in the message to the value; ``what`` says
     what the auditor should do.
     """
-    from kvtui.store.errors import InvalidInput
-
     problems = []
     for label, value in values.items():
         found = rule.to_mask(value)

@@ -9,22 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kvtui.cli import app
 from kvtui.domain.personnummer import as_read
 from kvtui.domain.reviews import short_id
+from tests.cli.invoke import run
 from tests.idnumber_forms import spelt_anyhow, store_texts, written_forms
 from tests.report.demo_file import demo_copy
 from tests.testdata import PERSONNUMMER_FILE
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    result = runner.invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +80,24 @@ def test_sign_and_reopen_stop_on_a_number(tmp_path: Path, numbers: list[str],
     text = store_texts(Path(db).parent)
     for digits12 in numbers[3:5]:
         assert not spelt_anyhow(digits12).search(text)
+
+
+def test_templates_import_takes_a_false_alarm_named(tmp_path: Path, numbers: list[str]) -> None:
+    """`templates import` refuses a template holding a number, as creating a review from it
+    would, and takes it when the number is named with --inte-personnummer."""
+    from kvtui.store.template_library import load_template
+
+    db = str(tmp_path / "db" / "kvtui.db")
+    phone = numbers[5][2:]
+    _template, text = load_template("familjevard", None)
+    source = tmp_path / "egen.toml"
+    source.write_text(text.replace('question = "', f'question = "Ring växeln {phone}: ', 1),
+                      encoding="utf-8")
+    refused = run("templates", "import", str(source), "--db", db)
+    assert refused.exit_code == 1
+    assert f"innehåller något som ser ut som ett personnummer ({phone[:6]}-XXXX)" in (
+        refused.output)
+    imported = run("templates", "import", str(source), "--inte-personnummer", phone,
+                   "--db", db)
+    assert imported.exit_code == 0, imported.output
+    assert "Mallen egen" in imported.output

@@ -479,6 +479,42 @@ def test_template_import_refuses_a_number_with_its_line(
     with pytest.raises(TemplateError, match="mallens namn"):
         import_template(named, user_dir)
     assert [info.source for info in list_templates(user_dir) if info.source != "inbyggd"] == []
+    # The number named as not a personnummer is taken, as the rule takes it everywhere.
+    assert import_template(source, user_dir, kept={key_of(number) or ""}).name == "egen"
+
+
+def test_a_template_is_refused_by_one_rule_at_import_and_at_creation(
+    store: Store, tmp_path: Path, numbers: list[str],
+) -> None:
+    """Creating a review refuses a template put in the folder by hand as importing refuses
+    it (the same line named), and takes a number the store knows is no personnummer as the
+    rule does everywhere."""
+    from kvtui.domain.templates import TemplateError, parse_template
+    from kvtui.store.template_library import import_template
+
+    _template, text = load_template(TEMPLATE, None)
+    number = written_forms(numbers[20])["ÅÅMMDD NNNN"]
+    hostile = text.replace('question = "', f'question = "Ring {number}: ', 1)
+    line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
+                if number in row)
+    source = tmp_path / "egen.toml"
+    source.write_text(hostile, encoding="utf-8")
+    with pytest.raises(TemplateError) as at_import:
+        import_template(source, tmp_path / "mallar")
+    template = parse_template(hostile, "egen.toml")
+    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
+        create_review(session, template, hostile, ReviewFields(title="Granskning"))
+    for raised in (at_import, at_creation):
+        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in str(
+            raised.value)
+    # Confirmed in the store as not a personnummer: the review is made, the number kept.
+    with store.session() as session, as_typed({key_of(number) or ""}):
+        add_document(session, _new_review(store), DocumentFields(title=f"Växel {number}"))
+    with store.session() as session:
+        review_id = create_review(session, template, hostile, ReviewFields(title="Granskning"))
+        questions = session.exec(select(ReviewCriterion.question).where(
+            ReviewCriterion.review_id == review_id)).all()
+    assert any(number in question for question in questions)
 
 
 # Writes past the ORM (SQL handed to the driver) that the flush listener does not see, and how

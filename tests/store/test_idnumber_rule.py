@@ -105,8 +105,7 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
     chosen = template.criteria[at]
     assert chosen.applies is not None
     hostile = dataclasses.replace(
-        template,
-        name=say("review_template.name", bare=True), title=say("review_template.title"),
+        template, title=say("review_template.title"),
         version=say("review_template.version"), law=say("review_template.law"),
         sections=(dataclasses.replace(template.sections[0],
                                       number=say("review_section.number", bare=True),
@@ -131,11 +130,15 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         purpose=say("review.purpose"), scope=say("review.scope"),
     )
     with store.session() as session:
-        # The template's own text with a number in it is refused: its copy would not be it.
+        # The template's own text or name with a number in it is refused: its copy would
+        # not be it.
         in_text = say("review_template.source_toml", refused=True)
         with pytest.raises(InvalidInput, match="Mallen"):
             create_review(session, template, text.replace('law = "', f'law = "{in_text} ', 1),
                           fields)
+        in_name = say("review_template.name", refused=True, bare=True)
+        with pytest.raises(InvalidInput, match="mallens namn"):
+            create_review(session, dataclasses.replace(template, name=in_name), text, fields)
         review_id = create_review(session, hostile, text, fields)
     with store.session() as session:
         review = get_review(session, review_id)

@@ -24,7 +24,7 @@ from kvtui.domain.personnummer import (
     parse_id,
 )
 from tests.idnumber_forms import FORM_NAMES, NEIGHBOURS, in_sentence, written_forms
-from tests.testdata import CASES_FILE, SEEDS_DIR, TEST_NUMBERS_DIR
+from tests.testdata import CASES_FILE, REPORTS_DIR, TEST_NUMBERS_DIR
 
 TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
@@ -492,19 +492,18 @@ def test_false_alarms_in_invented_notes() -> None:
     assert per_10k <= 1
 
 
-def _seed_texts() -> list[tuple[str, str]]:
+def _report_texts() -> list[tuple[str, str]]:
     texts = [(path.name, path.read_text(encoding="utf-8"))
-             for path in sorted(SEEDS_DIR.glob("*.txt"))] if SEEDS_DIR.is_dir() else []
-    if not texts:
-        pytest.skip(f"Exempelrapporterna saknas: {SEEDS_DIR}")
+             for path in sorted(REPORTS_DIR.glob("*.txt"))]
+    assert len(texts) == 4
     return texts
 
 
 def test_false_alarms_in_real_reports() -> None:
-    """Published Swedish quality reports (the seeds: real text with dates, diary numbers,
-    percentages, amounts, phone numbers, section numbers): no false alarm, also with their
-    lines joined and with every space a line break (a hard-wrapped paste)."""
-    texts = _seed_texts()
+    """Published Swedish quality reports (tests/data/rapporter: real text with dates, diary
+    numbers, percentages, amounts, phone numbers, section numbers): no false alarm, also with
+    their lines joined and with every space a line break (a hard-wrapped paste)."""
+    texts = _report_texts()
     words = sum(len(text.split()) for _name, text in texts)
     found = {}
     for name, text in texts:

@@ -228,22 +228,26 @@ class Rule:
         return out
 
     def _record(self, keys: set[str]) -> None:
-        """Record the confirmations made for this write, in its transaction (a number
-        confirmed before is not recorded again)."""
+        """Record the confirmations made for this write, in its transaction, each with its
+        entry in the change log (a number confirmed before is not recorded again)."""
         new = keys - self._recorded - (self._confirmed or frozenset())
         if not new:
             return
         from kvtui.store.bulk import driver, stored_value
-        from kvtui.store.changelog import current_actor
+        from kvtui.store.changelog import append_to, current_actor
         from kvtui.store.models import FalseAlarm, new_id, utcnow
 
         connection = self._conn()
         now = stored_value(connection, FalseAlarm.__table__.c.created_at,  # type: ignore[attr-defined]
                            utcnow())
         actor = mask_found(current_actor(), numbers_in(current_actor()))
-        driver(connection).executemany(
-            _RECORD, [(new_id(), now, now, key, actor) for key in sorted(new)])
         self._recorded |= new
+        for key in sorted(new):
+            row_id = new_id()
+            if driver(connection).execute(_RECORD, (row_id, now, now, key, actor)).rowcount:
+                # The key itself is logged: confirmed, it is by definition no personnummer.
+                append_to(connection, review_id=None, entity="false_alarm", entity_id=row_id,
+                          action="create", changes={"digits": key})
 
 
 # --- Refusing what must not be altered -------------------------------------------------------

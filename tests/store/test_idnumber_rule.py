@@ -327,9 +327,20 @@ def test_a_confirmed_false_alarm_is_stored_as_typed_from_then_on(
         alarms = session.exec(select(FalseAlarm)).all()
     assert [alarm.digits for alarm in alarms] == [phone]
     assert alarms[0].actor == changelog.current_actor()
-    logged = [json.loads(entry.changes_json).get("title") for entry in _log_after(store, 0)
+    entries = _log_after(store, 0)
+    logged = [json.loads(entry.changes_json).get("title") for entry in entries
               if entry.entity == "document"]
     assert f"Ring {phone} eller {other[:8]}-XXXX" in logged and f"Tel. {phone}" in logged
+    # The confirmation is in the hash-chained log, once, just before the write that made it;
+    # the number not confirmed is nowhere in the log.
+    confirmations = [entry for entry in entries if entry.entity == "false_alarm"]
+    assert [(c.action, c.entity_id, json.loads(c.changes_json)) for c in confirmations] == [
+        ("create", alarms[0].id, {"digits": phone})]
+    after = entries[entries.index(confirmations[0]) + 1]
+    assert json.loads(after.changes_json)["title"] == f"Ring {phone} eller {other[:8]}-XXXX"
+    assert not any(spelt_anyhow(other).search(entry.changes_json) for entry in entries)
+    with store.session() as session:
+        assert changelog.verify_chain(session).ok
 
 
 def test_typing_the_number_again_where_it_is_stored_masked_changes_nothing(
@@ -528,7 +539,7 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
-    "kvtui/store/idnumber_rule.py": "INSERT: 1, executemany: 1; the confirmed keys themselves",
+    "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
 }
 _WRITE = re.compile(r"\binsert_sql\(|\bexec_driver_sql\(|\.executemany\(|"

@@ -32,11 +32,12 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
+from kvtui.domain.reviews import SIGNED
 from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
-    from sqlalchemy.orm import Mapper, Session, UOWTransaction
+    from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
 
 #: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
 #: and foreign) are left alone without being named here.
@@ -217,6 +218,11 @@ class Rule:
         guarded = self.value(decoded)
         return text if guarded == decoded else json.dumps(guarded, ensure_ascii=False)
 
+    def column(self, kind: str, value: str) -> str:
+        """A value of a free-text column of ``kind`` ("text" or "json", see
+        ``free_text_columns``) as the store keeps it."""
+        return self.json(value) if kind == "json" else self.text(value)
+
     def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` of a row of ``table`` with the rule applied to its free-text columns."""
         columns = free_text_columns(table)
@@ -224,7 +230,7 @@ class Rule:
         for name, value in values.items():
             kind = columns.get(name)
             if kind is not None and isinstance(value, str) and value:
-                out[name] = self.json(value) if kind == "json" else self.text(value)
+                out[name] = self.column(kind, value)
         return out
 
     def _record(self, keys: set[str]) -> None:
@@ -300,14 +306,26 @@ def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)
 
 
+_REOPENED = "kvtui_reopened"  # in ``Session.info``: reviews whose status leaves "signed"
+
+
+def _leaves_signed(state: InstanceState[Any]) -> bool:
+    """Whether a changed row is a review whose status leaves "signed" (a reopening)."""
+    return (state.mapper.local_table.name == "review"  # type: ignore[attr-defined]
+            and SIGNED in state.attrs["status"].history.deleted)
+
+
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     """Mask the free text of every row about to be written (new rows whole, changed rows in
-    their changed columns), in the objects themselves, so the session shows what is stored."""
+    their changed columns), in the objects themselves, so the session shows what is stored;
+    note a signed review being reopened, for ``_after_flush``."""
     from sqlalchemy import inspect
 
     rule: Rule | None = None
     for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
         state = inspect(obj)
+        if not new and _leaves_signed(state):
+            session.info.setdefault(_REOPENED, []).append(state.dict["id"])
         for key, kind in _mapped_columns(state.mapper):
             if new:
                 value = state.dict.get(key)
@@ -317,9 +335,20 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
             if not isinstance(value, str) or not value:
                 continue
             rule = rule or Rule.of(session)
-            guarded = rule.json(value) if kind == "json" else rule.text(value)
+            guarded = rule.column(kind, value)
             if guarded != value:
                 setattr(obj, key, guarded)
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    """A signed review reopened in this flush starts its new version with the rule applied to
+    every text it holds (``kvtui.store.stored_idnumbers.mask_reopened``), in the same
+    transaction: texts from before the rule are masked in the version that can be edited."""
+    reopened = session.info.pop(_REOPENED, None)
+    if reopened:
+        from kvtui.store.stored_idnumbers import mask_reopened
+
+        mask_reopened(session, reopened)
 
 
 def install() -> None:
@@ -329,3 +358,4 @@ def install() -> None:
 
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)

@@ -541,6 +541,8 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
+    "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
+                                       "writes, the search index's own merge",
 }
 _WRITE = re.compile(r"\binsert_sql\(|\bexec_driver_sql\(|\.executemany\(|"
                     r"[\"']\s*(?:INSERT|UPDATE|REPLACE)\b|(?<![.\w])(?:insert|update)\(\s*[A-Z_]")

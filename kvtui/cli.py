@@ -36,6 +36,11 @@ templates_app = SwedishTyper(
     help="Granskningsmallar: lista, visa, exportera och importera.", no_args_is_help=True
 )
 app.add_typer(templates_app, name="templates")
+not_ids_app = SwedishTyper(
+    help="Nummer som har bekräftats inte vara personnummer (de sparas som de är skrivna): "
+    "lista och ta tillbaka.", no_args_is_help=True
+)
+app.add_typer(not_ids_app, name="inte-personnummer")
 
 DbOption = Annotated[
     str | None,
@@ -838,6 +843,50 @@ def templates_import(
     except (TemplateError, FileExistsError, ValueError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")
+
+
+@not_ids_app.command("list")
+def not_ids_list(ctx: typer.Context, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Listar numren som har bekräftats inte vara personnummer, med vem och när."""
+    from kvtui.store.stored_idnumbers import confirmations
+
+    with opened_store(_db(ctx, db), read_only=True) as store, store.session() as session:
+        found = confirmations(session)
+    if as_json:
+        _echo_json([{"digits": c.digits, "actor": c.actor,
+                     "confirmed_at": c.confirmed_at.isoformat()} for c in found])
+        return
+    if not found:
+        typer.echo("Inga nummer är bekräftade som något annat än personnummer.")
+        return
+    for c in found:
+        when = c.confirmed_at.astimezone().strftime("%Y-%m-%d %H.%M")
+        typer.echo(f"{c.digits:14} {when}  {c.actor}")
+
+
+@not_ids_app.command("ta-bort")
+def not_ids_withdraw(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMMER",
+                                          help="Numret som det står i listan eller i texten.")],
+    db: DbOption = None,
+) -> None:
+    """Tar tillbaka en bekräftelse: numret maskeras från och med nu.
+
+    Det maskeras genast också i texterna i alla granskningar som inte är signerade.
+    Signerade versioner och ändringsloggen ändras inte (se kvtui check).
+    """
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.stored_idnumbers import withdraw_confirmation
+
+    with opened_store(_db(ctx, db)) as store, store.session() as session:
+        try:
+            done = withdraw_confirmation(session, number)
+        except InvalidInput as error:
+            fail(str(error))
+    texts = "en text" if done.texts == 1 else f"{done.texts} texter"
+    typer.echo(f"Bekräftelsen är borttagen: {done.masked} maskeras från och med nu. "
+               f"I granskningar som inte är signerade maskerades {texts}.")
 
 
 def crash_report(error: BaseException) -> str:

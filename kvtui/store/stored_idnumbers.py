@@ -11,6 +11,8 @@ rule to them afterwards:
   values). Migration 0008 runs it for every such review, a withdrawn confirmation
   (``withdraw_confirmation``) too, and so does reopening a signed review: the new version
   starts masked (``idnumber_rule``'s flush listener calls ``mask_reopened``).
+- ``confirmations`` and ``withdraw_confirmation``: the numbers the auditor has confirmed are
+  not personnummer, and taking a confirmation back (``kvtui inte-personnummer``).
 - ``stored_numbers_report``: ``kvtui check`` counts the texts that cannot be rewritten and
   still hold something that looks like a personnummer: in signed reviews (locked by
   triggers and hashed), in what a sign-off, a fact-check round or a reopening froze (never
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import UniqueConstraint
@@ -104,11 +107,12 @@ def _kept_unique(values: dict[str, Any], changed: dict[str, str],
 
 
 def mask_review(connection: Connection, review_id: str) -> int:
-    """Apply the rule to every free text of a review that is not signed; returns how many rows
-    changed. Each is written with its entry in the change log, in the caller's transaction.
+    """Apply the rule to every free text of a review that is not signed; returns how many
+    texts changed. Each row changed is written with its entry in the change log, in the
+    caller's transaction.
     """
     rule = Rule(connection)
-    changed_rows = 0
+    changed_texts = 0
     for name in sorted(REVIEW_ROWS.keys() - FROZEN):
         texts = _text_columns(connection, name)
         if not texts:
@@ -137,8 +141,8 @@ def mask_review(connection: Connection, review_id: str) -> int:
                 " WHERE id = ?", (*changed.values(), now, values["id"]))
             changelog.append_to(connection, review_id=review_id, entity=name,
                                 entity_id=values["id"], action="mask", changes=changed)
-            changed_rows += 1
-    return changed_rows
+            changed_texts += len(changed)
+    return changed_texts
 
 
 def _forget_old_terms(connection: Connection) -> None:
@@ -148,7 +152,7 @@ def _forget_old_terms(connection: Connection) -> None:
 
 
 def mask_unsigned_reviews(connection: Connection) -> int:
-    """``mask_review`` for every review that is not signed; returns how many rows changed."""
+    """``mask_review`` for every review that is not signed; returns how many texts changed."""
     reviews = [row[0] for row in driver(connection).execute(
         "SELECT id FROM review WHERE status != ? ORDER BY created_at, id", (SIGNED,))]
     changed = sum(mask_review(connection, review_id) for review_id in reviews)
@@ -166,12 +170,30 @@ def mask_reopened(session: Session, review_ids: list[str]) -> None:
 
 
 @dataclass(frozen=True)
+class Confirmation:
+    """A number confirmed as not a personnummer: its digits, who confirmed it and when."""
+
+    digits: str
+    actor: str
+    confirmed_at: datetime
+
+
+def confirmations(session: Session) -> list[Confirmation]:
+    """Every number confirmed as not a personnummer, oldest first."""
+    from sqlmodel import col, select
+
+    rows = session.exec(select(FalseAlarm).order_by(col(FalseAlarm.created_at),
+                                                    col(FalseAlarm.digits)))
+    return [Confirmation(row.digits, row.actor, row.created_at) for row in rows]
+
+
+@dataclass(frozen=True)
 class Withdrawn:
-    """A confirmation taken back: the number as the log now shows it, and how many rows of
+    """A confirmation taken back: the number as the log now shows it, and how many texts of
     reviews that are not signed were masked because of it."""
 
     masked: str
-    rows: int
+    texts: int
 
 
 def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
@@ -194,9 +216,9 @@ def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
     session.flush()
     changelog.append(session, review_id=None, entity="false_alarm", entity_id=row.id,
                      action="delete", changes={"digits": row.digits})
-    rows = mask_unsigned_reviews(session.connection())
+    texts = mask_unsigned_reviews(session.connection())
     session.commit()
-    return Withdrawn(found[0].masked, rows)
+    return Withdrawn(found[0].masked, texts)
 
 
 # --- Counting what cannot ---------------------------------------------------------------------

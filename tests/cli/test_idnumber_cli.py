@@ -101,3 +101,27 @@ def test_templates_import_takes_a_false_alarm_named(tmp_path: Path, numbers: lis
                    "--db", db)
     assert imported.exit_code == 0, imported.output
     assert "Mallen egen" in imported.output
+
+
+def test_a_confirmation_is_listed_and_taken_back(tmp_path: Path, numbers: list[str]) -> None:
+    db = str(tmp_path / "db" / "kvtui.db")
+    phone = numbers[6][2:]
+    assert "Inga nummer" in run("inte-personnummer", "list", "--db", db).output
+    made = run("new", "--template", "familjevard", "--title", "Granskning",
+               "--scope", f"Ring {phone}", "--inte-personnummer", phone, "--json", "--db", db)
+    review = json.loads(made.output)["short_id"]
+    [listed] = json.loads(run("inte-personnummer", "list", "--json", "--db", db).output)
+    assert listed["digits"] == phone
+    assert phone in run("inte-personnummer", "list", "--db", db).output
+    unknown = run("inte-personnummer", "ta-bort", numbers[7][2:], "--db", db)
+    assert unknown.exit_code == 1 and f"{numbers[7][2:8]}-XXXX finns inte bland" in (
+        unknown.output)
+    assert not spelt_anyhow(numbers[7]).search(as_read(unknown.output))
+    taken = run("inte-personnummer", "ta-bort", f"{phone[:6]}-{phone[6:]}", "--db", db)
+    assert taken.exit_code == 0, taken.output
+    assert f"{phone[:6]}-XXXX maskeras från och med nu" in taken.output
+    assert "maskerades en text" in taken.output
+    shown = json.loads(run("show", review, "--json", "--db", db).output)
+    assert shown["scope"] == f"Ring {phone[:6]}-XXXX"
+    assert json.loads(run("inte-personnummer", "list", "--json", "--db", db).output) == []
+    assert run("check", "--db", db).exit_code == 0

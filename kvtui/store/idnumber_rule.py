@@ -8,6 +8,15 @@ a number the auditor has confirmed is not a personnummer (a false alarm): ``as_t
 the write names it, the write records the confirmation in ``false_alarm``, and from then on
 that number is stored as typed wherever it appears.
 
+A confirmation is a change like any other: it is written to the hash-chained change log
+(entity "false_alarm", action "create") with the number's digits, in the transaction of the
+write that holds it. The digits are logged as they are because a number confirmed is by
+definition not a personnummer, and the text that holds it is logged as typed anyway; only a
+number that appears in the write and was named in ``as_typed`` is ever recorded. A
+confirmation can be taken back (``kvtui.store.stored_idnumbers.withdraw_confirmation``): the
+number is masked from then on, at once in every review that is not signed, and the withdrawal
+is logged with the number masked.
+
 Where the rule is applied, so that no write can leave it out:
 
 - Every row written through the ORM: a ``before_flush`` listener on every session masks each
@@ -16,9 +25,21 @@ Where the rule is applied, so that no write can leave it out:
   ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not be.
 - The writes past the ORM call it themselves: the change log (``changelog.append``), answers
   (``answers._write``) and case files in bulk (``casefiles.add_case_files``).
+- Texts stored before the rule: migration 0008 masks them in every review that is not signed,
+  and reopening a signed review masks them in its new version (an ``after_flush`` listener);
+  ``kvtui check`` counts what signed versions and the change log still hold
+  (``kvtui.store.stored_idnumbers``).
 
 Values the rule must not alter get a refusal instead, before anything is drawn or signed from
-them: a case-file reference, a sample's seed, a template (``refuse``).
+them: a case-file reference, a sample's seed, a template (``refuse``,
+``template_library.refuse_numbers``).
+
+One thing the store keeps that the rule cannot reach: the signed PDF (``sign_off.pdf``) is kept
+byte for byte, and a PAdES signature embeds the signer's certificate, whose subject holds its
+holder's personnummer when it is a Swedish e-ID such as BankID. Masking it would break the
+signature, so kvtui keeps the file as signed and warns the auditor at signing
+(``kvtui.report.release.certificate_warning``); the certificate's name stored beside it
+(``sign_off.certificate``) passes the rule like any text.
 """
 
 from __future__ import annotations

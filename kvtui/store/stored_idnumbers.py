@@ -19,8 +19,11 @@ rule to them afterwards:
   changed), and in the change log (append-only and hash-chained). They are reported, not
   failed: nothing but a new version can help, and the report says so.
 
-Texts are read with plain SQL over the columns the store's file has, so that migration 0008
-works on a store of its own revision whatever later revisions add to the models.
+Every free-text column is masked as the rule masks it on a write, a sample's seed too (the
+order drawn is stored, so the sample stays what it was; only a redraw from a seed that held a
+personnummer would differ). Texts are read with plain SQL over the columns the store's file
+has, so that migration 0008 works on a store of its own revision whatever later revisions add
+to the models.
 """
 
 from __future__ import annotations

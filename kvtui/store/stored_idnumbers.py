@@ -54,9 +54,8 @@ FROZEN = ("sign_off", "factcheck_round", "review_reopening")
 # Columns that hold copies of texts although the rule leaves them alone (machine columns of
 # ``MACHINE_COLUMNS``): counted by the report.
 _FROZEN_COPIES = {"sign_off": ("content_json",), "factcheck_round": ("content_json",)}
-_OWNED_FROZEN = {"sign_off": "t.review_id = ?", "factcheck_round": "t.review_id = ?",
-                 "review_reopening": "t.review_id = ?"}
-_LOG_COLUMNS = {"changes_json": "json", "actor": "text"}
+# Each frozen record's rows of one review (as ``REVIEW_ROWS``), for the report.
+_OWNED_FROZEN = {name: "t.review_id = ?" for name in FROZEN}
 
 
 def _table(name: str) -> Table:

@@ -36,6 +36,11 @@ templates_app = SwedishTyper(
     help="Granskningsmallar: lista, visa, exportera och importera.", no_args_is_help=True
 )
 app.add_typer(templates_app, name="templates")
+not_ids_app = SwedishTyper(
+    help="Nummer som har bekräftats inte vara personnummer (de sparas som de är skrivna): "
+    "lista och ta tillbaka.", no_args_is_help=True
+)
+app.add_typer(not_ids_app, name="inte-personnummer")
 
 DbOption = Annotated[
     str | None,
@@ -236,15 +241,10 @@ def demo(
     _run_app(_db(ctx, db), open_review=review_id)
 
 
-@contextmanager
-def texts_checked(
-    session: Any, texts: dict[str, str], not_ids: list[str] | None
-) -> Iterator[None]:
-    """Stop before anything is written when an option's text holds something that looks like
-    a personnummer (nobody can be asked here); within the block, the numbers named with
-    ``--inte-personnummer`` are stored as typed. ``texts`` maps each option to its text."""
-    from kvtui.store.errors import InvalidInput
-    from kvtui.store.idnumber_rule import Rule, as_typed, key_of, refuse
+def _not_id_keys(not_ids: list[str] | None) -> set[str]:
+    """The keys of the numbers named with ``--inte-personnummer``; stops on one that is not a
+    number."""
+    from kvtui.store.idnumber_rule import key_of
 
     keys = set()
     for value in not_ids or []:
@@ -253,7 +253,20 @@ def texts_checked(
             fail(f"--inte-personnummer: '{value}' ser inte ut som ett personnummer; ange numret "
                  "som det står i texten.")
         keys.add(key)
-    with as_typed(keys):
+    return keys
+
+
+@contextmanager
+def texts_checked(
+    session: Any, texts: dict[str, str], not_ids: list[str] | None
+) -> Iterator[None]:
+    """Stop before anything is written when an option's text holds something that looks like
+    a personnummer (nobody can be asked here); within the block, the numbers named with
+    ``--inte-personnummer`` are stored as typed. ``texts`` maps each option to its text."""
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.idnumber_rule import Rule, as_typed, refuse
+
+    with as_typed(_not_id_keys(not_ids)):
         try:
             refuse(Rule.of(session), texts,
                    "ta bort det, eller ange --inte-personnummer NUMMER om det inte är ett "
@@ -809,9 +822,14 @@ def templates_export(
 def templates_import(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="TOML-fil med mallen.")],
+    not_ids: NotIdOption = None,
     db: DbOption = None,
 ) -> None:
-    """Kontrollerar och installerar en egen mall."""
+    """Kontrollerar och installerar en egen mall.
+
+    En mall som innehåller något som ser ut som ett personnummer tas inte emot, om numret inte
+    anges med --inte-personnummer.
+    """
     from kvtui.domain.templates import TemplateError
     from kvtui.paths import store_path, templates_dir
     from kvtui.store.template_library import import_template
@@ -820,10 +838,55 @@ def templates_import(
     if not source.is_file():
         fail(f"Filen {source} finns inte.")
     try:
-        template = import_template(source, templates_dir(store_path(_db(ctx, db))))
+        template = import_template(source, templates_dir(store_path(_db(ctx, db))),
+                                   kept=_not_id_keys(not_ids))
     except (TemplateError, FileExistsError, ValueError, OSError) as error:
         fail(str(error))
     typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")
+
+
+@not_ids_app.command("list")
+def not_ids_list(ctx: typer.Context, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Listar numren som har bekräftats inte vara personnummer, med vem och när."""
+    from kvtui.store.stored_idnumbers import confirmations
+
+    with opened_store(_db(ctx, db), read_only=True) as store, store.session() as session:
+        found = confirmations(session)
+    if as_json:
+        _echo_json([{"digits": c.digits, "actor": c.actor,
+                     "confirmed_at": c.confirmed_at.isoformat()} for c in found])
+        return
+    if not found:
+        typer.echo("Inga nummer är bekräftade som något annat än personnummer.")
+        return
+    for c in found:
+        when = c.confirmed_at.astimezone().strftime("%Y-%m-%d %H.%M")
+        typer.echo(f"{c.digits:14} {when}  {c.actor}")
+
+
+@not_ids_app.command("ta-bort")
+def not_ids_withdraw(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMMER",
+                                          help="Numret som det står i listan eller i texten.")],
+    db: DbOption = None,
+) -> None:
+    """Tar tillbaka en bekräftelse: numret maskeras från och med nu.
+
+    Det maskeras genast också i texterna i alla granskningar som inte är signerade.
+    Signerade versioner och ändringsloggen ändras inte (se kvtui check).
+    """
+    from kvtui.store.errors import InvalidInput
+    from kvtui.store.stored_idnumbers import withdraw_confirmation
+
+    with opened_store(_db(ctx, db)) as store, store.session() as session:
+        try:
+            done = withdraw_confirmation(session, number)
+        except InvalidInput as error:
+            fail(str(error))
+    texts = "en text" if done.texts == 1 else f"{done.texts} texter"
+    typer.echo(f"Bekräftelsen är borttagen: {done.masked} maskeras från och med nu. "
+               f"I granskningar som inte är signerade maskerades {texts}.")
 
 
 def crash_report(error: BaseException) -> str:

@@ -70,6 +70,24 @@ def in_sentence(text: str) -> str:
     return f"Barnet med nr {text} placerades i familjehem."
 
 
+#: Sentences that put other numbers right beside the personnummer, by a Swedish name: a date,
+#: a small number, an amount, a phone number, a clearing number (a Nordea account is its
+#: owner's personnummer), another personnummer. "{}" is the number; "{0}" twice is two of them.
+NEIGHBOURS = {
+    "litet tal efter": "Barn {} 3 syskon.",
+    "litet tal före": "Syskon 3 {} bor hemma.",
+    "datum efter": "Barnet {} 2024-01-01 placerat.",
+    "datum före": "Beslut 2024-01-01 {} familjehem.",
+    "årtal efter": "Född {} 1984 i Sjövik.",
+    "belopp efter": "Barnet {} 12 500 kr i månaden.",
+    "telefonnummer före": "Ring 070-123 45 67 {} i kväll.",
+    "telefonnummer efter": "Barnet {} 070 123 45 67 hos mormor.",
+    "klockslag före": "Kl. 14.30 {} ringde.",
+    "clearingnummer före": "Konto 3300 {} hos Nordea.",
+    "två nummer": "Syskonen {0} {0} bor ihop.",
+}
+
+
 def spelt_anyhow(digits12: str) -> re.Pattern[str]:
     """The number in any spelling, in text read by ``as_read``: its date part, up to three
     other characters, its last four digits. The masked form (date part and XXXX) does not

@@ -18,5 +18,5 @@ CASES_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "testpers
 )
 
 #: Published Swedish quality reports (real text without personnummer), for measuring false
-#: alarms; read from the shared folder when it is there.
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+#: alarms (see the README beside them).
+REPORTS_DIR = Path(__file__).resolve().parent / "data" / "rapporter"

@@ -28,8 +28,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kvtui.domain.personnummer import find_ids
-
 RATINGS: dict[str, str] = {"gron": "Grön", "gul": "Gul", "rod": "Röd", "": "Ingen"}
 
 # One key per rating, for the Bedömningar screen's bindings.
@@ -119,24 +117,6 @@ def short_text(text: str, width: int = 60) -> str:
     if line[width - 1] != " ":  # cut inside a word: drop the part of it
         cut = cut.rsplit(" ", 1)[0] or cut
     return cut.rstrip(" ,.;:") + "…"
-
-
-def id_number_warning(text: str) -> str:
-    """A Swedish warning when free text holds a personnummer or samordningsnummer, else "".
-
-    The store masks such a number when the text is written (``kvtui.store.idnumber_rule``),
-    unless the auditor has confirmed it is not one.
-    """
-    found = find_ids(text)
-    if not found:
-        return ""
-    shown = ", ".join(number.masked for number in found[:3])
-    what = "ett personnummer" if len(found) == 1 else f"{len(found)} personnummer"
-    if all(number.kind == "samordningsnummer" for number in found):
-        what = ("ett samordningsnummer" if len(found) == 1
-                else f"{len(found)} samordningsnummer")
-    return (f"Texten innehåller {what} ({shown}). Personer i granskningen får inte kunna "
-            "identifieras: ta bort eller maskera numret.")
 
 
 def roles_text(roles: Sequence[str]) -> str:

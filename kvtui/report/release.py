@@ -10,6 +10,11 @@ The command line and the app do these the same way, so the steps live here once:
   file, and only then store the sign-off with the file's bytes and hash, which locks the review.
 - ``final_pdf``: a signed review's final is the very file that was signed, from the store, so
   that its hash matches the sign-off; an unsigned review's final is rendered afresh.
+
+A Swedish e-ID certificate (BankID) carries its holder's personnummer in its subject's serial
+number, and a PAdES signature embeds the certificate in the file. The signed file is kept as
+it was signed (masking the number would break the signature), in the export and in the store,
+so ``sign_and_export`` warns the auditor (``Released.warnings``, ``certificate_warning``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from kvtui.domain.personnummer import find_ids
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
 from kvtui.store.exports import report_file_name, target_path, write_export
 from kvtui.store.report_data import ReportData, load_report_data
@@ -37,6 +43,21 @@ class Released:
     pdf_sha256: str
     factcheck: FactCheckRoundView | None = None
     sign_off: SignOffView | None = None
+    warnings: tuple[str, ...] = ()  # in Swedish, for the auditor to read after it is done
+
+
+def certificate_warning(subject: str) -> str | None:
+    """The warning, in Swedish, when a signing certificate's ``subject`` holds something that
+    looks like a personnummer (the number masked), or None."""
+    found = find_ids(subject)
+    if not found:
+        return None
+    return (f"Certifikatet som rapporten signerades med innehåller ett {found[0].kind} "
+            f"({found[0].masked}), troligen ditt eget: e-legitimationer som BankID har det i "
+            "certifikatet. Det följer med i den signerade PDF-filen och sparas med den i "
+            "databasen, eftersom signaturen bryts om filen ändras. Ska rapporten inte "
+            "innehålla det: öppna granskningen igen och signera med ett certifikat utan "
+            "personnummer, till exempel ett tjänstekort.")
 
 
 def _write(output: str | Path | None, folder: Path, data: ReportData, pdf: bytes, *,
@@ -97,7 +118,7 @@ def sign_and_export(
     signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
-    pdf, certificate, fingerprint = rendered.pdf, "", ""
+    pdf, certificate, fingerprint, warnings = rendered.pdf, "", "", ()
     if p12 is not None:
         from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
 
@@ -110,13 +131,16 @@ def sign_and_export(
             raise SigningError("Den signerade filen gick inte att kontrollera: "
                                + " ".join(verdict.problems))
         certificate, fingerprint = verdict.signer, verdict.certificate_sha256
+        warning = certificate_warning(verdict.subject)
+        warnings = (warning,) if warning else ()
     path = _write(output, folder, data, pdf, draft=False)
     try:
         recorded = record_signoff(session, plan, pdf, certificate, fingerprint)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return Released(path, rendered.pages, recorded.pdf_sha256, sign_off=recorded)
+    return Released(path, rendered.pages, recorded.pdf_sha256, sign_off=recorded,
+                    warnings=warnings)
 
 
 def final_pdf(session: Session, data: ReportData, progress: Progress | None = None,

@@ -90,6 +90,7 @@ class PdfVerdict:
     location: str = ""  # the signature's stated location (/Location), if any
     certificate_sha256: str = ""  # the signing certificate's SHA-256 fingerprint (DER)
     keywords: str = ""  # the document's keywords, where kvtui writes its sign-off anchor
+    subject: str = ""  # the signing certificate's whole subject ("" when unsigned)
 
     @property
     def ok(self) -> bool:
@@ -301,10 +302,11 @@ def _verify(pdf: bytes, roots: list[asn1_x509.Certificate], trust_asked: bool) -
     if len(signatures) > 1:
         problems.append(f"Filen har {len(signatures)} signaturer; kvtui signerar en gång. "
                         "Kontrollera var och en i en PDF-läsare.")
-    signer = fingerprint = ""
+    signer = fingerprint = subject = ""
     signed_at = None
     if status is not None:
         signer = _common_name(status.signing_cert)
+        subject = str(status.signing_cert.subject.human_friendly)
         fingerprint = hashlib.sha256(status.signing_cert.dump()).hexdigest()
         signed_at = status.signer_reported_dt
     sig_object = last.sig_object
@@ -322,6 +324,7 @@ def _verify(pdf: bytes, roots: list[asn1_x509.Certificate], trust_asked: bool) -
         location=str(sig_object.get("/Location", "")),
         certificate_sha256=fingerprint,
         keywords=unsigned.keywords,
+        subject=subject,
     )
 
 

@@ -17,12 +17,12 @@ from kvtui.domain.casefile_import import (
 )
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
-from kvtui.domain.personnummer import may_hold_id
+from kvtui.domain.personnummer import mask_found, may_hold_id
 from kvtui.store.bulk import paused_gc
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
-from kvtui.store.idnumber_rule import masked, numbers_in
+from kvtui.store.idnumber_rule import numbers_in
 from kvtui.store.models import CaseFile, Sample
 
 
@@ -67,7 +67,7 @@ def _refuse_hidden_numbers(result: ImportResult) -> None:
                 f"En kolumnrubrik innehåller ett {found[0].kind} ({found[0].masked}). kvtui "
                 "sparar inga personnummer: byt namn på kolumnen och försök igen.",
             ))
-    names = [masked(name, numbers_in(name)) for name in (result.id_column, *result.columns)]
+    names = [mask_found(name, numbers_in(name)) for name in (result.id_column, *result.columns)]
     hidden = "\x00".join(value for reference, attributes in result.case_files
                          for value in (reference, *attributes.values()) if not value.isascii())
     if not problems and not may_hold_id(hidden):

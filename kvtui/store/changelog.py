@@ -12,13 +12,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
 from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import ChangeLog, new_id, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 GENESIS = "0" * 64
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -112,11 +115,28 @@ def append(
     a personnummer is masked in the log as in the row. An update whose every change vanished
     that way is not logged.
     """
-    connection = session.connection()
+    append_to(session.connection(), review_id=review_id, entity=entity, entity_id=entity_id,
+              action=action, changes=changes)
+
+
+def append_to(
+    connection: Connection,
+    *,
+    review_id: str | None,
+    entity: str,
+    entity_id: str,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """``append`` on a connection: for the store's rule, which logs a confirmation from
+    inside a flush, where it has no session to use."""
     rule = Rule(connection)
+    # The rule may log a confirmation of its own first; the entry links to whatever is last
+    # after that.
     logged = _logged_changes(rule, changes or {})
     if logged is None:
         return
+    actor = rule.text(current_actor())
     last = _LAST_ENTRY.first(connection)
     prev_hash = last[1] if last else GENESIS
     now = utcnow()
@@ -128,7 +148,7 @@ def append(
         "entity_id": entity_id,
         "action": action,
         "changes_json": logged,
-        "actor": rule.text(current_actor()),
+        "actor": actor,
         "prev_hash": prev_hash,
         "created_at": now,
         "updated_at": now,

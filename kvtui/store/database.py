@@ -575,6 +575,7 @@ def check_store(path: Path) -> CheckResult:
     from kvtui.store.changelog import verify_chain
     from kvtui.store.schema import schema_problems
     from kvtui.store.signed_record import signed_record_report
+    from kvtui.store.stored_idnumbers import stored_numbers_report
 
     lines: list[str] = []
     ok = True
@@ -628,6 +629,7 @@ def check_store(path: Path) -> CheckResult:
             signed_lines, signed_ok = signed_record_report(
                 session, [(b.label, b.path) for b in backups.list_backups(path)
                           if backups.integrity_ok(b.path)])
+            stored_lines = stored_numbers_report(session)
     except (DBAPIError, sqlite3.Error) as error:
         # Tables dropped or altered around the triggers: the schema line above says which.
         lines.append("Ändringsloggen och signerade granskningar kunde inte läsas: "
@@ -643,5 +645,5 @@ def check_store(path: Path) -> CheckResult:
             f"Ändringsloggen: kedjan är bruten vid post {verdict.first_broken} "
             f"({verdict.reason})"
         )
-    lines += signed_lines
+    lines += signed_lines + stored_lines
     return CheckResult(lines, ok and signed_ok)

@@ -8,6 +8,15 @@ a number the auditor has confirmed is not a personnummer (a false alarm): ``as_t
 the write names it, the write records the confirmation in ``false_alarm``, and from then on
 that number is stored as typed wherever it appears.
 
+A confirmation is a change like any other: it is written to the hash-chained change log
+(entity "false_alarm", action "create") with the number's digits, in the transaction of the
+write that holds it. The digits are logged as they are because a number confirmed is by
+definition not a personnummer, and the text that holds it is logged as typed anyway; only a
+number that appears in the write and was named in ``as_typed`` is ever recorded. A
+confirmation can be taken back (``kvtui.store.stored_idnumbers.withdraw_confirmation``): the
+number is masked from then on, at once in every review that is not signed, and the withdrawal
+is logged with the number masked.
+
 Where the rule is applied, so that no write can leave it out:
 
 - Every row written through the ORM: a ``before_flush`` listener on every session masks each
@@ -16,9 +25,21 @@ Where the rule is applied, so that no write can leave it out:
   ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not be.
 - The writes past the ORM call it themselves: the change log (``changelog.append``), answers
   (``answers._write``) and case files in bulk (``casefiles.add_case_files``).
+- Texts stored before the rule: migration 0008 masks them in every review that is not signed,
+  and reopening a signed review masks them in its new version (an ``after_flush`` listener);
+  ``kvtui check`` counts what signed versions and the change log still hold
+  (``kvtui.store.stored_idnumbers``).
 
 Values the rule must not alter get a refusal instead, before anything is drawn or signed from
-them: a case-file reference, a sample's seed, a template (``refuse``).
+them: a case-file reference, a sample's seed, a template (``refuse``,
+``template_library.refuse_numbers``).
+
+One thing the store keeps that the rule cannot reach: the signed PDF (``sign_off.pdf``) is kept
+byte for byte, and a PAdES signature embeds the signer's certificate, whose subject holds its
+holder's personnummer when it is a Swedish e-ID such as BankID. Masking it would break the
+signature, so kvtui keeps the file as signed and warns the auditor at signing
+(``kvtui.report.release.certificate_warning``); the certificate's name stored beside it
+(``sign_off.certificate``) passes the rule like any text.
 """
 
 from __future__ import annotations
@@ -27,15 +48,17 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from kvtui.domain.personnummer import IdNumber, find_ids, parse_id
+from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
+from kvtui.domain.reviews import SIGNED
+from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
-    from sqlalchemy.orm import Mapper, Session, UOWTransaction
+    from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
 
 #: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
 #: and foreign) are left alone without being named here.
@@ -108,18 +131,6 @@ def numbers_to_mask(text: str, kept: Collection[str]) -> list[IdNumber]:
     """The numbers in ``text`` the rule masks when the numbers with keys ``kept`` are stored
     as typed: what a screen marks and asks about before saving."""
     return [number for number in numbers_in(text) if number.key not in kept]
-
-
-def masked(text: str, numbers: Iterable[IdNumber]) -> str:
-    """``text`` with ``numbers`` (found in it) replaced by their masked form."""
-    parts: list[str] = []
-    position = 0
-    for number in sorted(numbers, key=lambda n: n.start):
-        parts.append(text[position:number.start])
-        parts.append(number.masked)
-        position = number.end
-    parts.append(text[position:])
-    return "".join(parts)
 
 
 # --- What stays as typed ---------------------------------------------------------------------
@@ -198,7 +209,7 @@ class Rule:
             return text
         kept = self.kept()
         self._record({number.key for number in found} & kept)
-        return masked(text, [number for number in found if number.key not in kept])
+        return mask_found(text, [number for number in found if number.key not in kept])
 
     def value(self, value: Any) -> Any:
         """A value of any JSON shape with the rule applied to every text in it, names too."""
@@ -228,6 +239,11 @@ class Rule:
         guarded = self.value(decoded)
         return text if guarded == decoded else json.dumps(guarded, ensure_ascii=False)
 
+    def column(self, kind: str, value: str) -> str:
+        """A value of a free-text column of ``kind`` ("text" or "json", see
+        ``free_text_columns``) as the store keeps it."""
+        return self.json(value) if kind == "json" else self.text(value)
+
     def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` of a row of ``table`` with the rule applied to its free-text columns."""
         columns = free_text_columns(table)
@@ -235,26 +251,30 @@ class Rule:
         for name, value in values.items():
             kind = columns.get(name)
             if kind is not None and isinstance(value, str) and value:
-                out[name] = self.json(value) if kind == "json" else self.text(value)
+                out[name] = self.column(kind, value)
         return out
 
     def _record(self, keys: set[str]) -> None:
-        """Record the confirmations made for this write, in its transaction (a number
-        confirmed before is not recorded again)."""
+        """Record the confirmations made for this write, in its transaction, each with its
+        entry in the change log (a number confirmed before is not recorded again)."""
         new = keys - self._recorded - (self._confirmed or frozenset())
         if not new:
             return
         from kvtui.store.bulk import driver, stored_value
-        from kvtui.store.changelog import current_actor
+        from kvtui.store.changelog import append_to, current_actor
         from kvtui.store.models import FalseAlarm, new_id, utcnow
 
         connection = self._conn()
         now = stored_value(connection, FalseAlarm.__table__.c.created_at,  # type: ignore[attr-defined]
                            utcnow())
-        actor = masked(current_actor(), numbers_in(current_actor()))
-        driver(connection).executemany(
-            _RECORD, [(new_id(), now, now, key, actor) for key in sorted(new)])
+        actor = mask_found(current_actor(), numbers_in(current_actor()))
         self._recorded |= new
+        for key in sorted(new):
+            row_id = new_id()
+            if driver(connection).execute(_RECORD, (row_id, now, now, key, actor)).rowcount:
+                # The key itself is logged: confirmed, it is by definition no personnummer.
+                append_to(connection, review_id=None, entity="false_alarm", entity_id=row_id,
+                          action="create", changes={"digits": key})
 
 
 # --- Refusing what must not be altered -------------------------------------------------------
@@ -268,8 +288,6 @@ def refuse(rule: Rule, values: Mapping[str, str], what: str) -> None:
     asked. ``values`` maps what to call each value in the message to the value; ``what`` says
     what the auditor should do.
     """
-    from kvtui.store.errors import InvalidInput
-
     problems = []
     for label, value in values.items():
         found = rule.to_mask(value)
@@ -309,14 +327,26 @@ def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)
 
 
+_REOPENED = "kvtui_reopened"  # in ``Session.info``: reviews whose status leaves "signed"
+
+
+def _leaves_signed(state: InstanceState[Any]) -> bool:
+    """Whether a changed row is a review whose status leaves "signed" (a reopening)."""
+    return (state.mapper.local_table.name == "review"  # type: ignore[attr-defined]
+            and SIGNED in state.attrs["status"].history.deleted)
+
+
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     """Mask the free text of every row about to be written (new rows whole, changed rows in
-    their changed columns), in the objects themselves, so the session shows what is stored."""
+    their changed columns), in the objects themselves, so the session shows what is stored;
+    note a signed review being reopened, for ``_after_flush``."""
     from sqlalchemy import inspect
 
     rule: Rule | None = None
     for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
         state = inspect(obj)
+        if not new and _leaves_signed(state):
+            session.info.setdefault(_REOPENED, []).append(state.dict["id"])
         for key, kind in _mapped_columns(state.mapper):
             if new:
                 value = state.dict.get(key)
@@ -326,9 +356,20 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
             if not isinstance(value, str) or not value:
                 continue
             rule = rule or Rule.of(session)
-            guarded = rule.json(value) if kind == "json" else rule.text(value)
+            guarded = rule.column(kind, value)
             if guarded != value:
                 setattr(obj, key, guarded)
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    """A signed review reopened in this flush starts its new version with the rule applied to
+    every text it holds (``kvtui.store.stored_idnumbers.mask_reopened``), in the same
+    transaction: texts from before the rule are masked in the version that can be edited."""
+    reopened = session.info.pop(_REOPENED, None)
+    if reopened:
+        from kvtui.store.stored_idnumbers import mask_reopened
+
+        mask_reopened(session, reopened)
 
 
 def install() -> None:
@@ -338,3 +379,4 @@ def install() -> None:
 
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)

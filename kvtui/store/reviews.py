@@ -19,10 +19,10 @@ from kvtui.domain.reviews import (
     SectionInfo,
     short_id,
 )
-from kvtui.domain.templates import Criterion, Template
+from kvtui.domain.templates import Criterion, Template, TemplateError
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.idnumber_rule import Rule, refuse
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import (
     Answer,
     CaseFile,
@@ -34,6 +34,7 @@ from kvtui.store.models import (
     SampleItem,
     utcnow,
 )
+from kvtui.store.template_library import refuse_numbers
 
 
 def _criterion_payload(criterion: Criterion) -> dict[str, Any]:
@@ -99,8 +100,11 @@ def create_review(
     problems = fields.problems()
     if problems:
         raise InvalidInput(" ".join(problems))
-    refuse(Rule.of(session), {f"Mallen {template.name}": template_text},
-           "ta bort det ur mallen och försök igen.")
+    try:
+        refuse_numbers(template.name, template_text, f"Mallen {template.name}",
+                       Rule.of(session).kept())
+    except TemplateError as error:
+        raise InvalidInput(str(error)) from None
     review = Review(**_columns_of(fields))
     session.add(review)
     session.add(

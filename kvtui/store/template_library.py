@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -20,7 +21,6 @@ from pathlib import Path
 
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import megabytes, thousands
-from kvtui.domain.personnummer import find_ids
 from kvtui.domain.templates import (
     MAX_TEMPLATE_CHARS,
     Template,
@@ -28,6 +28,7 @@ from kvtui.domain.templates import (
     TemplateProblem,
     parse_template,
 )
+from kvtui.store.idnumber_rule import numbers_to_mask
 
 SHIPPED_PACKAGE = "kvtui.templates"
 SHIPPED_SOURCE = "inbyggd"
@@ -166,28 +167,37 @@ def export_template(name: str, dest: Path, user_dir: Path | None) -> Path:
     return target
 
 
-def _refuse_numbers(name: str, text: str, source: str) -> None:
-    """A template is copied into every review made from it: one holding a personnummer (in a
-    question, a title or a comment, or its name) is refused, with the line of each."""
+def refuse_numbers(name: str, text: str, source: str,
+                   kept: Collection[str] = frozenset()) -> None:
+    """Refuse (TemplateError, with the line of each) a template holding a number the store's
+    rule would mask (``kvtui.store.idnumber_rule``), in its text or its name.
+
+    A template is copied into every review made from it, and masking would make the copy
+    something else than the template, so it is refused instead, at import and again when a
+    review is created from it (a file may be put in the folder by hand). ``kept`` are the
+    numbers confirmed as not personnummer: the store's when a review is created, those named
+    on the command line at import (a template file travels between stores).
+    """
     problems = [
         TemplateProblem(source, None, "", f"mallens namn innehåller något som ser ut som ett "
                         f"{number.kind} ({number.masked}); byt namn på filen")
-        for number in find_ids(name)
+        for number in numbers_to_mask(name, kept)
     ] + [
         TemplateProblem(source, text.count("\n", 0, number.start) + 1, "",
                         f"innehåller något som ser ut som ett {number.kind} ({number.masked}); "
                         "kvtui sparar inga personnummer: ta bort det ur mallen")
-        for number in find_ids(text)
+        for number in numbers_to_mask(text, kept)
     ]
     if problems:
         raise TemplateError(problems)
 
 
-def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Template:
+def import_template(src: Path, user_dir: Path, *, replace: bool = False,
+                    kept: Collection[str] = frozenset()) -> Template:
     """Validate a template file and install it as ``user_dir/<stem>.toml``.
 
-    Nothing is installed unless the whole file is valid and holds no personnummer
-    (TemplateError lists the problems). An
+    Nothing is installed unless the whole file is valid and holds no personnummer but the
+    numbers ``kept`` (``refuse_numbers``; TemplateError lists the problems). An
     existing user template is replaced only with ``replace=True``; a name equal to a shipped
     template's installs the user's version in its place, which list_templates then shows.
     """
@@ -204,7 +214,7 @@ def import_template(src: Path, user_dir: Path, *, replace: bool = False) -> Temp
         raise FileNotFoundError(f"Filen {src} finns inte.") from None
     text = _decode(data, str(src))
     template = parse_template(text, str(src))
-    _refuse_numbers(name, text, str(src))
+    refuse_numbers(name, text, str(src), kept)
     target = user_dir / f"{name}{SUFFIX}"
     if target.exists() and not replace:
         raise FileExistsError(

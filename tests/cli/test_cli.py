@@ -33,7 +33,9 @@ def test_every_command_has_help() -> None:
                     ["show", "--help"], ["check", "--help"], ["backup", "--help"],
                     ["templates", "--help"], ["templates", "list", "--help"],
                     ["templates", "show", "--help"], ["templates", "export", "--help"],
-                    ["templates", "import", "--help"]):
+                    ["templates", "import", "--help"], ["inte-personnummer", "--help"],
+                    ["inte-personnummer", "list", "--help"],
+                    ["inte-personnummer", "ta-bort", "--help"]):
         result = run(*command)
         assert result.exit_code == 0, command
         assert "Användning: kvtui" in result.output and "[VAL]" in result.output

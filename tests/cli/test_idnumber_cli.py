@@ -9,22 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kvtui.cli import app
 from kvtui.domain.personnummer import as_read
 from kvtui.domain.reviews import short_id
+from tests.cli.invoke import run
 from tests.idnumber_forms import spelt_anyhow, store_texts, written_forms
 from tests.report.demo_file import demo_copy
 from tests.testdata import PERSONNUMMER_FILE
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    result = runner.invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +80,48 @@ def test_sign_and_reopen_stop_on_a_number(tmp_path: Path, numbers: list[str],
     text = store_texts(Path(db).parent)
     for digits12 in numbers[3:5]:
         assert not spelt_anyhow(digits12).search(text)
+
+
+def test_templates_import_takes_a_false_alarm_named(tmp_path: Path, numbers: list[str]) -> None:
+    """`templates import` refuses a template holding a number, as creating a review from it
+    would, and takes it when the number is named with --inte-personnummer."""
+    from kvtui.store.template_library import load_template
+
+    db = str(tmp_path / "db" / "kvtui.db")
+    phone = numbers[5][2:]
+    _template, text = load_template("familjevard", None)
+    source = tmp_path / "egen.toml"
+    source.write_text(text.replace('question = "', f'question = "Ring växeln {phone}: ', 1),
+                      encoding="utf-8")
+    refused = run("templates", "import", str(source), "--db", db)
+    assert refused.exit_code == 1
+    assert f"innehåller något som ser ut som ett personnummer ({phone[:6]}-XXXX)" in (
+        refused.output)
+    imported = run("templates", "import", str(source), "--inte-personnummer", phone,
+                   "--db", db)
+    assert imported.exit_code == 0, imported.output
+    assert "Mallen egen" in imported.output
+
+
+def test_a_confirmation_is_listed_and_taken_back(tmp_path: Path, numbers: list[str]) -> None:
+    db = str(tmp_path / "db" / "kvtui.db")
+    phone = numbers[6][2:]
+    assert "Inga nummer" in run("inte-personnummer", "list", "--db", db).output
+    made = run("new", "--template", "familjevard", "--title", "Granskning",
+               "--scope", f"Ring {phone}", "--inte-personnummer", phone, "--json", "--db", db)
+    review = json.loads(made.output)["short_id"]
+    [listed] = json.loads(run("inte-personnummer", "list", "--json", "--db", db).output)
+    assert listed["digits"] == phone
+    assert phone in run("inte-personnummer", "list", "--db", db).output
+    unknown = run("inte-personnummer", "ta-bort", numbers[7][2:], "--db", db)
+    assert unknown.exit_code == 1 and f"{numbers[7][2:8]}-XXXX finns inte bland" in (
+        unknown.output)
+    assert not spelt_anyhow(numbers[7]).search(as_read(unknown.output))
+    taken = run("inte-personnummer", "ta-bort", f"{phone[:6]}-{phone[6:]}", "--db", db)
+    assert taken.exit_code == 0, taken.output
+    assert f"{phone[:6]}-XXXX maskeras från och med nu" in taken.output
+    assert "maskerades en text" in taken.output
+    shown = json.loads(run("show", review, "--json", "--db", db).output)
+    assert shown["scope"] == f"Ring {phone[:6]}-XXXX"
+    assert json.loads(run("inte-personnummer", "list", "--json", "--db", db).output) == []
+    assert run("check", "--db", db).exit_code == 0

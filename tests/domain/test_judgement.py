@@ -19,7 +19,6 @@ from kvtui.domain.judgement import (
     SectionView,
     clean_roles,
     colour_counts,
-    id_number_warning,
     inherited_dimensions,
     interview_label,
     missing_before_report,
@@ -92,13 +91,6 @@ def test_swedish_sort_order() -> None:
     titles = ["Översikt", "Ärende", "Åtgärd", "avtal", "Zon", "Bilaga"]
     assert sorted(titles, key=swedish_sort_key) == [
         "avtal", "Bilaga", "Zon", "Åtgärd", "Ärende", "Översikt"]
-
-
-def test_id_number_warning() -> None:
-    assert id_number_warning("Barnet bor i familjehemmet sedan 2023.") == ""
-    warning = id_number_warning("Barnet 121212-1212 har bytt skola.")
-    assert "personnummer" in warning and "121212-XXXX" in warning
-    assert "1212-1212" not in warning
 
 
 def test_colour_counts_per_dimension() -> None:

@@ -23,8 +23,8 @@ from kvtui.domain.personnummer import (
     may_hold_id,
     parse_id,
 )
-from tests.idnumber_forms import FORM_NAMES, in_sentence, written_forms
-from tests.testdata import CASES_FILE, SEEDS_DIR, TEST_NUMBERS_DIR
+from tests.idnumber_forms import FORM_NAMES, NEIGHBOURS, in_sentence, written_forms
+from tests.testdata import CASES_FILE, REPORTS_DIR, TEST_NUMBERS_DIR
 
 TESTDATA = TEST_NUMBERS_DIR
 TODAY = date(2026, 11, 1)
@@ -251,6 +251,35 @@ def test_recall_over_all_test_numbers_in_every_pasted_form(
     assert {name: len(found) for name, found in misses.items()} == {}
 
 
+def test_recall_with_other_numbers_beside_the_number(
+    test_numbers: list[tuple[str, str]],
+) -> None:
+    """Every test number, bare with 12 and with 10 digits (and every 40th in every form of
+    tests/idnumber_forms.py), is found beside a date, a small number, an amount, a phone
+    number, a clearing number or another personnummer (``NEIGHBOURS``): a number in a
+    sentence is not part of the number beside it."""
+    total = 0
+    misses: dict[str, list[str]] = {}
+    for index, (digits12, _kind) in enumerate(test_numbers):
+        forms = written_forms(digits12)
+        names = FORM_NAMES if index % 40 == 0 else ("12 siffror", "10 siffror")
+        for name in names:
+            text = forms[name]
+            typed = text.lstrip("\ufeff")
+            for shape, sentence in NEIGHBOURS.items():
+                total += 1
+                written = sentence.format(text)
+                hits = find_ids(written, today=TODAY)
+                if (len(hits) != sentence.count("{") or any(
+                        written[hit.start:hit.end] != typed
+                        or hit.key[-10:] != digits12[2:] for hit in hits)):
+                    misses.setdefault(f"{shape}, {name}", []).append(digits12)
+    print(f"\nrecall över {len(test_numbers)} testnummer bredvid andra tal "
+          f"({len(NEIGHBOURS)} meningar, {total} texter): "
+          f"{(total - sum(map(len, misses.values()))) / total:.2%}")
+    assert {shape: len(found) for shape, found in misses.items()} == {}
+
+
 def test_masking_keeps_the_rest_as_typed(test_numbers: list[tuple[str, str]]) -> None:
     n = next(d for d, kind in test_numbers if kind == "personnummer" and d.startswith("19"))
     short = n[2:]
@@ -322,15 +351,35 @@ def test_bare_runs_inside_longer_numbers_are_left_alone(
         f"1{short}",           # 11 digits
         f"{short}1",
         f"{n}5",               # 13 digits
-        f"12 {short} kr",      # digit group before
-        f"{short} 45 kr",      # digit group after
         f"nr 3-{short}",
         f"{short}/2024",
         f"{short}.5",
     ):
         assert find_ids(text, today=TODAY) == [], text
-    # Punctuation that ends a sentence does not hide a number.
-    for text in (f"Nummer: {short}.", f"({short})", f"{short}, sedan", f"\"{short}\""):
+    # Punctuation that ends a sentence does not hide a number, nor does a number beside it
+    # across a space (no phone number or amount has a group of ten digits).
+    for text in (f"Nummer: {short}.", f"({short})", f"{short}, sedan", f"\"{short}\"",
+                 f"12 {short} kr", f"{short} 45 kr", f"+46 {short}"):
+        assert len(find_ids(text, today=TODAY)) == 1, text
+    # Twelve digits with a century, a date and a checksum are a personnummer wherever they
+    # stand.
+    for text in (f"nr 3-{n}", f"{n}/2024", f"{n}.5", f"12 {n} kr"):
+        assert [hit.digits12 for hit in find_ids(text, today=TODAY)] == [n], text
+
+
+def test_a_phone_number_after_a_dialling_prefix_is_left_alone(
+    test_numbers: list[tuple[str, str]],
+) -> None:
+    """A ten-digit run with its trunk zero after "+46 " is a phone number written the
+    international way, even when its digits read as a date with a valid checksum; after
+    "0046 " it is not taken as one ("Akt 0046 ÅÅMMDDNNNN" is an akt and a personnummer)."""
+    n = next(d for d, kind in test_numbers if kind == "personnummer" and d.startswith("2007"))
+    short = n[2:]
+    assert short.startswith("0")
+    assert find_ids(f"Ring {short} i morgon.", today=TODAY)  # bare, as the 070 decision says
+    for text in (f"Ring +46 {short}", f"tel.+46 {short}", f"Ring +358 {short}"):
+        assert find_ids(text, today=TODAY) == [], text
+    for text in (f"Akt 0046 {short}", f"Akt 46 {short}", f"Ring 1+46 {short}"):
         assert len(find_ids(text, today=TODAY)) == 1, text
 
 
@@ -443,19 +492,18 @@ def test_false_alarms_in_invented_notes() -> None:
     assert per_10k <= 1
 
 
-def _seed_texts() -> list[tuple[str, str]]:
+def _report_texts() -> list[tuple[str, str]]:
     texts = [(path.name, path.read_text(encoding="utf-8"))
-             for path in sorted(SEEDS_DIR.glob("*.txt"))] if SEEDS_DIR.is_dir() else []
-    if not texts:
-        pytest.skip(f"Exempelrapporterna saknas: {SEEDS_DIR}")
+             for path in sorted(REPORTS_DIR.glob("*.txt"))]
+    assert len(texts) == 4
     return texts
 
 
 def test_false_alarms_in_real_reports() -> None:
-    """Published Swedish quality reports (the seeds: real text with dates, diary numbers,
-    percentages, amounts, phone numbers, section numbers): no false alarm, also with their
-    lines joined and with every space a line break (a hard-wrapped paste)."""
-    texts = _seed_texts()
+    """Published Swedish quality reports (tests/data/rapporter: real text with dates, diary
+    numbers, percentages, amounts, phone numbers, section numbers): no false alarm, also with
+    their lines joined and with every space a line break (a hard-wrapped paste)."""
+    texts = _report_texts()
     words = sum(len(text.split()) for _name, text in texts)
     found = {}
     for name, text in texts:

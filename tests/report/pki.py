@@ -34,11 +34,13 @@ class SigningIdentity:
     other_ca_pem: Path  # a CA that has nothing to do with the signer
 
 
-def _name(common_name: str) -> x509.Name:
+def _name(common_name: str, serial_number: str | None = None) -> x509.Name:
+    serial = [x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number)] if serial_number else []
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Testkommunen"),
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        *serial,
     ])
 
 
@@ -64,15 +66,19 @@ def _ca(common_name: str, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x5
     return key, cert
 
 
-def make_identity(folder: Path) -> SigningIdentity:
-    """Write a CA, a signer's PKCS#12 and an unrelated CA into ``folder``."""
+def make_identity(folder: Path, *, serial_number: str | None = None) -> SigningIdentity:
+    """Write a CA, a signer's PKCS#12 and an unrelated CA into ``folder``.
+
+    ``serial_number`` goes into the signer's subject, where a Swedish e-ID (BankID) carries
+    its holder's personnummer (the tests pass only Skatteverket's test numbers).
+    """
     now = datetime.now(UTC)
     ca_key, ca_cert = _ca("Testkommunens CA", now)
     _other_key, other_cert = _ca("Annan CA", now)
     signer_key = ec.generate_private_key(ec.SECP256R1())
     signer_cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(SIGNER_NAME))
+        .subject_name(_name(SIGNER_NAME, serial_number))
         .issuer_name(ca_cert.subject)
         .public_key(signer_key.public_key())
         .serial_number(x509.random_serial_number())

@@ -105,8 +105,7 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
     chosen = template.criteria[at]
     assert chosen.applies is not None
     hostile = dataclasses.replace(
-        template,
-        name=say("review_template.name", bare=True), title=say("review_template.title"),
+        template, title=say("review_template.title"),
         version=say("review_template.version"), law=say("review_template.law"),
         sections=(dataclasses.replace(template.sections[0],
                                       number=say("review_section.number", bare=True),
@@ -131,11 +130,15 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         purpose=say("review.purpose"), scope=say("review.scope"),
     )
     with store.session() as session:
-        # The template's own text with a number in it is refused: its copy would not be it.
+        # The template's own text or name with a number in it is refused: its copy would
+        # not be it.
         in_text = say("review_template.source_toml", refused=True)
         with pytest.raises(InvalidInput, match="Mallen"):
             create_review(session, template, text.replace('law = "', f'law = "{in_text} ', 1),
                           fields)
+        in_name = say("review_template.name", refused=True, bare=True)
+        with pytest.raises(InvalidInput, match="mallens namn"):
+            create_review(session, dataclasses.replace(template, name=in_name), text, fields)
         review_id = create_review(session, hostile, text, fields)
     with store.session() as session:
         review = get_review(session, review_id)
@@ -324,9 +327,20 @@ def test_a_confirmed_false_alarm_is_stored_as_typed_from_then_on(
         alarms = session.exec(select(FalseAlarm)).all()
     assert [alarm.digits for alarm in alarms] == [phone]
     assert alarms[0].actor == changelog.current_actor()
-    logged = [json.loads(entry.changes_json).get("title") for entry in _log_after(store, 0)
+    entries = _log_after(store, 0)
+    logged = [json.loads(entry.changes_json).get("title") for entry in entries
               if entry.entity == "document"]
     assert f"Ring {phone} eller {other[:8]}-XXXX" in logged and f"Tel. {phone}" in logged
+    # The confirmation is in the hash-chained log, once, just before the write that made it;
+    # the number not confirmed is nowhere in the log.
+    confirmations = [entry for entry in entries if entry.entity == "false_alarm"]
+    assert [(c.action, c.entity_id, json.loads(c.changes_json)) for c in confirmations] == [
+        ("create", alarms[0].id, {"digits": phone})]
+    after = entries[entries.index(confirmations[0]) + 1]
+    assert json.loads(after.changes_json)["title"] == f"Ring {phone} eller {other[:8]}-XXXX"
+    assert not any(spelt_anyhow(other).search(entry.changes_json) for entry in entries)
+    with store.session() as session:
+        assert changelog.verify_chain(session).ok
 
 
 def test_typing_the_number_again_where_it_is_stored_masked_changes_nothing(
@@ -479,6 +493,42 @@ def test_template_import_refuses_a_number_with_its_line(
     with pytest.raises(TemplateError, match="mallens namn"):
         import_template(named, user_dir)
     assert [info.source for info in list_templates(user_dir) if info.source != "inbyggd"] == []
+    # The number named as not a personnummer is taken, as the rule takes it everywhere.
+    assert import_template(source, user_dir, kept={key_of(number) or ""}).name == "egen"
+
+
+def test_a_template_is_refused_by_one_rule_at_import_and_at_creation(
+    store: Store, tmp_path: Path, numbers: list[str],
+) -> None:
+    """Creating a review refuses a template put in the folder by hand as importing refuses
+    it (the same line named), and takes a number the store knows is no personnummer as the
+    rule does everywhere."""
+    from kvtui.domain.templates import TemplateError, parse_template
+    from kvtui.store.template_library import import_template
+
+    _template, text = load_template(TEMPLATE, None)
+    number = written_forms(numbers[20])["ÅÅMMDD NNNN"]
+    hostile = text.replace('question = "', f'question = "Ring {number}: ', 1)
+    line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
+                if number in row)
+    source = tmp_path / "egen.toml"
+    source.write_text(hostile, encoding="utf-8")
+    with pytest.raises(TemplateError) as at_import:
+        import_template(source, tmp_path / "mallar")
+    template = parse_template(hostile, "egen.toml")
+    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
+        create_review(session, template, hostile, ReviewFields(title="Granskning"))
+    for raised in (at_import, at_creation):
+        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in str(
+            raised.value)
+    # Confirmed in the store as not a personnummer: the review is made, the number kept.
+    with store.session() as session, as_typed({key_of(number) or ""}):
+        add_document(session, _new_review(store), DocumentFields(title=f"Växel {number}"))
+    with store.session() as session:
+        review_id = create_review(session, template, hostile, ReviewFields(title="Granskning"))
+        questions = session.exec(select(ReviewCriterion.question).where(
+            ReviewCriterion.review_id == review_id)).all()
+    assert any(number in question for question in questions)
 
 
 # Writes past the ORM (SQL handed to the driver) that the flush listener does not see, and how
@@ -489,8 +539,10 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
-    "kvtui/store/idnumber_rule.py": "INSERT: 1, executemany: 1; the confirmed keys themselves",
+    "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
+    "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
+                                       "writes, the search index's own merge",
 }
 _WRITE = re.compile(r"\binsert_sql\(|\bexec_driver_sql\(|\.executemany\(|"
                     r"[\"']\s*(?:INSERT|UPDATE|REPLACE)\b|(?<![.\w])(?:insert|update)\(\s*[A-Z_]")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 from textual import events
 from textual.app import App, ComposeResult
@@ -21,10 +22,18 @@ from kvtui.store.interviews import add_interview, list_interviews
 from kvtui.store.models import FalseAlarm
 from kvtui.store.reviews import list_reviews, review_detail
 from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
-from kvtui.tui.widgets.idnumber_guard import HIGHLIGHT, GuardedTextArea, IdNumberWarning
+from kvtui.tui.widgets.idnumber_guard import (
+    HIGHLIGHT,
+    GuardedTextArea,
+    IdNumberWarning,
+    TypedText,
+)
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from tests.idnumber_forms import spelt_anyhow, store_texts, written_forms
 from tests.testdata import PERSONNUMMER_FILE
@@ -45,6 +54,12 @@ async def _paste(pilot: Pilot[None], text: str) -> None:
 def _alarms(store: Store) -> list[str]:
     with store.session() as session:
         return [alarm.digits for alarm in session.exec(select(FalseAlarm)).all()]
+
+
+def _question(app: App[object]) -> str:
+    """The question of the confirmation dialog on top."""
+    assert isinstance(app.screen, ConfirmDialog)
+    return str(app.screen.query_one("#confirm-question", Static).content)
 
 
 class AreaApp(App[None]):
@@ -72,7 +87,16 @@ async def test_a_pasted_number_is_marked_across_a_line_break_and_accepted_on_ctr
                        and span.end >= start + len(part) for span in line.spans), row
         warning = app.query_one(IdNumberWarning)
         assert warning.display and "Ctrl+G" in str(warning.content)
+        # Ctrl+G asks first, showing the number masked; "Nej" takes nothing.
         await pilot.press("ctrl+g")
+        await pilot.pause()
+        question = _question(app)
+        assert f"Är {number[2:8]}-XXXX inte ett personnummer?" in question
+        assert "överallt där det står i databasen" in question and number[8:] not in question
+        await pilot.press("n")
+        await pilot.pause()
+        assert warning.display and area.accepted == frozenset()
+        await pilot.press("ctrl+g", "j")
         await pilot.pause()
         assert not warning.display
         assert area.accepted == {key_of(pasted)}
@@ -98,7 +122,7 @@ async def test_notes_saved_as_typed_never_hold_the_number_until_the_auditor_says
     with store.session() as session:
         add_interview(session, review_id, InterviewFields(date(2026, 10, 6), ("enhetschef",)))
     app = make_app(store, open_review=review_id)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         part = await _open_notes(app, pilot)
         await _paste(pilot, f"Barnet {full_width} saknar plan.")
         part.notes.flush()  # as the pause in typing would
@@ -114,7 +138,13 @@ async def test_notes_saved_as_typed_never_hold_the_number_until_the_auditor_says
         await _paste(pilot, f" Ring {phone}.")
         await pilot.press("ctrl+g")
         await pilot.pause()
+        assert f"{phone[:6]}-XXXX" in _question(app)
+        await pilot.press("j")
+        await pilot.pause()
         assert not part.notes.query_one(IdNumberWarning).display
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert "Personnumret är maskerat; texten är sparad." in toasts
+        assert "Numret är inget personnummer; texten är sparad som du skrev den." in toasts
         with store.session() as session:
             [interview] = list_interviews(session, review_id)
     assert interview.notes == f"Barnet {numbers[1][:8]}-XXXX saknar plan. Ring {phone}."
@@ -148,7 +178,10 @@ async def test_a_statement_is_masked_on_save_and_kept_on_ctrl_g(store: Store) ->
         assert "maskerat" in problem and "Ctrl+G" in problem
         assert dialog.query_one(GuardedTextArea).text == (
             f"Barnet {numbers[3][2:8]}-XXXX har ingen plan.")
-        await pilot.press("ctrl+g")  # not a personnummer: back as typed, and saved so
+        await pilot.press("ctrl+g")  # not a personnummer: asked, back as typed, saved so
+        await pilot.pause()
+        assert f"{numbers[3][2:8]}-XXXX" in _question(app)
+        await pilot.press("j")
         await pilot.pause()
         assert app.screen is not dialog
     with store.session() as session:
@@ -184,3 +217,49 @@ async def test_the_review_form_masks_a_field_and_saves_it_masked(store: Store) -
     texts = store_texts(store.path.parent)
     assert not any(spelt_anyhow(n).search(texts) for n in numbers[4:6])
     assert _alarms(store) == []
+
+
+class DialogApp(App[None]):
+    """Opens one dialog and keeps what it dismissed with."""
+
+    def __init__(self, dialog: AnswerTextDialog | ReopenDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[TypedText | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: AnswerTextDialog("Kommentar", "Skriv en kommentar"),
+    lambda: ReopenDialog(1),
+], ids=["kommentar", "öppna igen"])
+async def test_one_line_dialogs_accept_only_a_number_masked_and_shown(make) -> None:
+    """Ctrl+G before the first Enter has shown nothing: it asks nothing and takes nothing. The
+    number masked by Enter is asked about, and taken on yes; a field edited since it was
+    masked has nothing shown to take."""
+    number = _numbers()[6]
+    typed = f"Ring {number[2:]} i morgon"
+    app = DialogApp(make())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.dialog.query_one(Input)
+        field.value = typed
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen is app.dialog and app.results == []  # nothing asked, nothing taken
+        await pilot.press("enter")  # masks and says so
+        await pilot.pause()
+        assert field.value == f"Ring {number[2:8]}-XXXX i morgon"
+        field.value += "!"  # edited since: what was shown is gone
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen is app.dialog
+        field.value = typed
+        await pilot.press("enter", "ctrl+g")
+        await pilot.pause()
+        assert f"Är {number[2:8]}-XXXX inte ett personnummer?" in _question(app)
+        await pilot.press("j")
+        await pilot.pause()
+    assert app.results == [TypedText(typed, frozenset({number[2:]}))]

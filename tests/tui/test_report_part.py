@@ -246,6 +246,38 @@ async def test_sign_off_with_a_wrong_passphrase_says_so_and_locks_nothing(
     assert not list(exports.glob("*.pdf"))
 
 
+async def test_sign_off_with_a_personnummer_in_the_certificate_warns(
+        store: Store, demo_id: str, exports: Path, tmp_path: Path) -> None:
+    from tests.report.pki import PASSPHRASE, make_identity
+    from tests.testdata import PERSONNUMMER_FILE
+
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[9100]
+    folder = tmp_path / "pki"
+    folder.mkdir()
+    identity = make_identity(folder, serial_number=number)
+    app = make_app(store, open_review=demo_id)
+    notes = _notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_part(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SignOffDialog)
+        dialog.query_one("#signoff-name").value = "Åsa Öberg"  # type: ignore[attr-defined]
+        dialog.query_one("#signoff-role").value = "Granskare"  # type: ignore[attr-defined]
+        dialog.query_one("#signoff-p12").value = str(identity.p12)  # type: ignore[attr-defined]
+        dialog.query_one("#signoff-passphrase").value = (  # type: ignore[attr-defined]
+            PASSPHRASE.decode("utf-8"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("j")
+        await _settle(app, pilot)
+    assert any(f"innehåller ett personnummer ({number[:8]}-XXXX)" in note for note in notes), (
+        notes)
+    with store.session() as session:
+        assert load_report_data(session, demo_id).signed
+
+
 async def test_part_on_show_follows_a_change_made_by_another_part(
         store: Store, demo_id: str) -> None:
     """A draft sent in the background by Faktagranskning while Rapport is on show: Rapport

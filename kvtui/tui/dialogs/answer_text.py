@@ -2,7 +2,8 @@
 
 The people in the files are children under secrecy law, so a personnummer typed here is
 masked (ÅÅMMDD-XXXX) before anything is saved: the first Enter masks it and says so, the
-second saves; Ctrl+G instead says it is not a personnummer and saves the text as typed.
+second saves; Ctrl+G instead asks whether it is not a personnummer and, on yes, saves the text
+as typed.
 """
 
 from __future__ import annotations
@@ -92,9 +93,9 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
         self.dismiss(TypedText(field.value, self.guard.accepted))
 
     def action_not_an_id(self) -> None:
-        """Ctrl+G: the number masked or marked is not a personnummer; save it as typed."""
-        if self.guard.restore_and_accept([self.query_one("#answer-text", Input)]):
-            self.action_save()
+        """Ctrl+G: asks whether the number masked is not a personnummer; on yes, saves the
+        text as typed."""
+        self.guard.ask_and_accept([self.query_one("#answer-text", Input)], self.action_save)
 
     def action_cancel(self) -> None:
         """Close without saving."""

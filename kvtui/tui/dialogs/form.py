@@ -4,8 +4,8 @@ saved, the refusal in a read-only store, the personnummer step before saving, an
 A dialog names its problem line in ``PROBLEM_ID``. Saving first asks ``_refused_read_only``,
 then ``_masked`` over the fields that take free text: a personnummer the store would mask is
 masked there and the dialog waits for Ctrl+S once more, so the auditor sees what will be
-saved; Ctrl+G instead says it is not a personnummer and saves the text as typed. The dialog
-writes through ``_session``, which carries that confirmation to the store.
+saved; Ctrl+G instead asks whether it is not a personnummer and, on yes, saves the text as
+typed. The dialog writes through ``_session``, which carries that confirmation to the store.
 """
 
 from __future__ import annotations
@@ -85,11 +85,15 @@ class FormDialog(ModalScreen[ResultT | None]):
             yield session
 
     def action_not_an_id(self) -> None:
-        """Ctrl+G: what was marked or masked is not a personnummer; save it as typed."""
+        """Ctrl+G: asks whether what was marked or masked is not a personnummer; on yes,
+        saves it as typed."""
         fields = self._guarded or tuple(self.query(GuardedTextArea))
-        if self.guard.restore_and_accept(fields):
+
+        def save() -> None:
             self._show_problem("")
             self.action_save()
+
+        self.guard.ask_and_accept(fields, save)
 
     def on_guarded_text_area_accepted(self, _event: GuardedTextArea.Accepted) -> None:
         """Ctrl+G in a text: its numbers are saved as typed with the rest (Ctrl+S)."""

@@ -72,9 +72,9 @@ class ReopenDialog(ModalScreen[TypedText | None]):
         self.dismiss(TypedText(reason, self.guard.accepted))
 
     def action_not_an_id(self) -> None:
-        """Ctrl+G: the number masked or marked is not a personnummer; use it as typed."""
-        if self.guard.restore_and_accept([self.query_one("#reopen-reason", Input)]):
-            self.action_save()
+        """Ctrl+G: asks whether the number masked is not a personnummer; on yes, uses the
+        reason as typed."""
+        self.guard.ask_and_accept([self.query_one("#reopen-reason", Input)], self.action_save)
 
     def action_cancel(self) -> None:
         """Close without reopening."""

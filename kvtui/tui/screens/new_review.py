@@ -234,9 +234,9 @@ class ReviewFormScreen(ModalScreen[str | None]):
                   for field_id, _label in AREA_FIELDS)]
 
     def action_not_an_id(self) -> None:
-        """Ctrl+G: what was marked or masked is not a personnummer; save it as typed."""
-        if self.guard.restore_and_accept(self._text_fields()):
-            self.action_save()
+        """Ctrl+G: asks whether what was marked or masked is not a personnummer; on yes,
+        saves it as typed."""
+        self.guard.ask_and_accept(self._text_fields(), self.action_save)
 
     def action_save(self) -> None:
         """Save if every field is right; otherwise say what is wrong and write nothing."""

@@ -7,6 +7,10 @@ acts: it marks each number the store would mask and says so under the editor; Ct
 here too, Ctrl+G says it is not a personnummer, and the owner saves with that confirmation
 (``accepted``, passed to ``kvtui.store.idnumber_rule.as_typed``).
 
+A confirmation holds for the whole store from then on, so Ctrl+G asks first, in a small
+dialog that shows the numbers masked (``not_an_id_question``), and takes only numbers the
+auditor has been shown: those marked in a text, or masked in a field by the first save.
+
 Three pieces:
 
 - ``GuardedTextArea``: a TextArea that highlights every number the store would mask, masks
@@ -15,12 +19,13 @@ Three pieces:
   TextArea's own meaning (delete to the end of the line).
 - ``IdNumberWarning``: the warning line shown under the editor while a number is in the text.
 - ``FieldGuard``: the same step for a form's fields on saving: the first save masks what the
-  store would mask and says so; Ctrl+G puts the text back as typed and saves it so.
+  store would mask and says so; Ctrl+G (``ask_and_accept``) puts the text back as typed and
+  saves it so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,8 +36,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from kvtui.domain.personnummer import IdNumber
-from kvtui.store.idnumber_rule import confirmed_numbers, masked, numbers_to_mask
+from kvtui.domain.personnummer import IdNumber, mask_found
+from kvtui.store.idnumber_rule import confirmed_numbers, numbers_to_mask
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -61,6 +67,36 @@ def guard_warning(numbers: list[IdNumber] | tuple[IdNumber, ...]) -> str:
     return (f"Texten innehåller {len(numbers)} nummer som ser ut som {what} ({shown}); de "
             f"sparas maskerade. Tryck {MASK_KEY} för att maskera dem här också, eller "
             f"{ACCEPT_KEY} om de inte är {what}.")
+
+
+#: The command that takes a confirmation back (``kvtui.cli``).
+WITHDRAW_COMMAND = "kvtui inte-personnummer ta-bort NUMMER"
+
+
+def not_an_id_question(numbers: Sequence[IdNumber]) -> str:
+    """What Ctrl+G asks before the store keeps ``numbers`` as typed, in Swedish, each number
+    masked."""
+    shown = ", ".join(dict.fromkeys(number.masked for number in numbers))
+    if len({number.key for number in numbers}) == 1:
+        return (f"Är {shown} inte ett personnummer? Då sparas numret som du skrev det, här och "
+                "överallt där det står i databasen, också i fortsättningen. Bekräftelsen "
+                f"loggas och kan tas tillbaka med {WITHDRAW_COMMAND}.")
+    return (f"Är {shown} inte personnummer? Då sparas numren som du skrev dem, här och "
+            "överallt där de står i databasen, också i fortsättningen. Bekräftelsen loggas "
+            f"och kan tas tillbaka med {WITHDRAW_COMMAND}.")
+
+
+def ask_not_an_id(node: DOMNode, numbers: Sequence[IdNumber],
+                  then: Callable[[], None]) -> None:
+    """Ask (``not_an_id_question``) whether ``numbers`` are not personnummer; ``then`` runs
+    only on yes."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    node.app.push_screen(ConfirmDialog(not_an_id_question(numbers), yes="Inte personnummer",
+                                       no="Avbryt"), answered)
 
 
 def confirmed_in(app: App[object]) -> frozenset[str]:
@@ -239,12 +275,17 @@ class GuardedTextArea(TextArea):
             self.post_message(self.Masked(self, count))
 
     def action_accept_ids(self) -> None:
-        """Ctrl+G: the numbers marked are not personnummer; tell the owner to save."""
-        if self.read_only:
+        """Ctrl+G: asks whether the numbers marked are not personnummer; on yes, tells the
+        owner to save."""
+        if self.read_only or not self.found:
             return
-        count = self.accept_ids()
-        if count:
-            self.post_message(self.Accepted(self, count))
+
+        def accept() -> None:
+            count = self.accept_ids()
+            if count:
+                self.post_message(self.Accepted(self, count))
+
+        ask_not_an_id(self, self.found, accept)
 
 
 class IdNumberWarning(Static):
@@ -282,9 +323,10 @@ class FieldGuard:
     """The personnummer step of a form on saving, for its Inputs and guarded text areas.
 
     ``mask`` masks what the store would mask and remembers what was typed; the form says so
-    and waits for another save. ``restore_and_accept`` (Ctrl+G) puts the typed text back (if
-    the field was not edited since) and takes its numbers as not personnummer; the form then
-    saves within ``as_typed(accepted)``.
+    and waits for another save. ``ask_and_accept`` (Ctrl+G) asks about the numbers the auditor
+    has been shown (masked in a field, marked in a text) and, on yes, puts the typed text back
+    (if the field was not edited since) and takes those numbers as not personnummer; the form
+    then saves within ``as_typed(accepted)``.
     """
 
     NOTICE = (f"Var det inget personnummer? Tryck {ACCEPT_KEY} så sparas texten som du "
@@ -293,8 +335,8 @@ class FieldGuard:
     def __init__(self, owner: DOMNode) -> None:
         self._owner = owner  # the form; its app is asked for the store when needed
         self._confirmed: frozenset[str] | None = None
-        # Each field masked: what was typed, and what masking made of it.
-        self._typed: dict[Input | GuardedTextArea, tuple[str, str]] = {}
+        # Each field masked: what was typed, what masking made of it, and the numbers masked.
+        self._typed: dict[Input | GuardedTextArea, tuple[str, str, list[IdNumber]]] = {}
         self._accepted: set[str] = set()
         self._areas: set[GuardedTextArea] = set()
 
@@ -317,36 +359,63 @@ class FieldGuard:
         for field in fields:
             if isinstance(field, GuardedTextArea):
                 self._areas.add(field)
-                if field.found:
+                numbers = field.found
+                if numbers:
                     typed = field.text
                     field.mask_ids()
-                    self._typed[field] = (typed, field.text)
+                    self._typed[field] = (typed, field.text, numbers)
                     found = True
                 continue
             numbers = self._to_mask(field.value)
             if numbers:
                 typed = field.value
-                field.value = masked(typed, numbers)
-                self._typed[field] = (typed, field.value)
+                field.value = mask_found(typed, numbers)
+                self._typed[field] = (typed, field.value, numbers)
                 found = True
         return found
 
+    def shown(self, fields: Iterable[Input | GuardedTextArea]) -> list[IdNumber]:
+        """The numbers in ``fields`` the auditor has been shown and may say are not
+        personnummer: masked by ``mask`` (in a field not edited since), or marked in a text."""
+        numbers: list[IdNumber] = []
+        for field in fields:
+            typed = self._typed.get(field)
+            current = field.text if isinstance(field, GuardedTextArea) else field.value
+            if typed is not None and current == typed[1]:
+                numbers += typed[2]
+            elif isinstance(field, GuardedTextArea):
+                numbers += field.found
+        return numbers
+
     def restore_and_accept(self, fields: Iterable[Input | GuardedTextArea]) -> bool:
         """Put back what was typed before masking (unless edited since) and take the numbers
-        marked as not personnummer; True when there was something to accept."""
+        shown (``shown``) as not personnummer; True when there was something to accept."""
         accepted = False
         for field in fields:
-            typed, made = self._typed.pop(field, ("", None))
+            typed, made, numbers = self._typed.pop(field, ("", None, []))
             if isinstance(field, GuardedTextArea):
                 self._areas.add(field)
                 if made is not None and field.text == made:
                     field.load_text(typed)
                 accepted = field.accept_ids() > 0 or accepted
-                continue
-            if made is not None and field.value == made:
+            elif made is not None and field.value == made:
                 field.value = typed
-            numbers = self._to_mask(field.value)
-            if numbers:
                 self._accepted.update(number.key for number in numbers)
-                accepted = True
+                accepted = accepted or bool(numbers)
         return accepted
+
+    def ask_and_accept(self, fields: Iterable[Input | GuardedTextArea],
+                       then: Callable[[], None]) -> None:
+        """Ctrl+G: ask about the numbers shown in ``fields``; on yes, restore and accept them
+        and run ``then`` (the form saves). Nothing shown: a bell, nothing asked."""
+        fields = tuple(fields)
+        numbers = self.shown(fields)
+        if not numbers:
+            self._owner.app.bell()
+            return
+
+        def accept() -> None:
+            if self.restore_and_accept(fields):
+                then()
+
+        ask_not_an_id(self._owner, numbers, accept)

@@ -213,18 +213,23 @@ class AutoSaveEditor(Vertical):
         event.stop()
         self._show_warning("")
         saved = self.flush()
-        numbers = "personnumret" if event.count == 1 else f"{event.count} personnummer"
-        done = " och texten är sparad" if saved else ""
-        self.notify(f"Maskerade {numbers}{done}.", timeout=4)
+        done = "; texten är sparad" if saved else ""
+        if event.count == 1:
+            self.notify(f"Personnumret är maskerat{done}.", timeout=4)
+        else:
+            self.notify(f"{event.count} personnummer är maskerade{done}.", timeout=4)
 
     @on(GuardedTextArea.Accepted)
     def _accepted(self, event: GuardedTextArea.Accepted) -> None:
         event.stop()
         self._show_warning("")
         saved = self.flush(again=True)
-        numbers = "numret" if event.count == 1 else f"{event.count} nummer"
-        done = " och texten är sparad med dem som du skrev" if saved else ""
-        self.notify(f"Godtog {numbers} som inte personnummer{done}.", timeout=4)
+        one = event.count == 1
+        what = "Numret är inget personnummer" if one else "Numren är inga personnummer"
+        if saved:
+            self.notify(f"{what}; texten är sparad som du skrev den.", timeout=4)
+        else:
+            self.notify(f"{what} och sparas som du skrev {'det' if one else 'dem'}.", timeout=4)
 
     def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
         """Leaving the text (Tab, Esc, a dialog) saves it."""

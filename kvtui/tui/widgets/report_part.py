@@ -302,6 +302,9 @@ class ReportPart(WorkspacePart):
                     p12=request.p12, passphrase=request.passphrase,
                     factcheck_appendix=request.factcheck_appendix, progress=progress)
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
+                for warning in done.warnings:
+                    self.app.call_from_thread(self.notify, warning, title="Obs",
+                                              severity="warning", timeout=30, markup=False)
                 return
             if kind == "final":
                 done = export_final(session, self.review_id, folder, progress=progress)

@@ -1,0 +1,257 @@
+"""Personnummer already in a store: masked by migration 0008 where a review can still be
+written, masked in the new version when a signed review is reopened, masked again when a
+confirmation is taken back, and counted by ``kvtui check`` where nothing can be rewritten.
+
+The old store is made as an older kvtui left it: texts written with the numbers as typed (raw
+SQL, as the rule did not exist), a log entry holding one, a review signed with them, and the
+store's revision set back to 0007.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+
+from kvtui.domain.personnummer import as_read
+from kvtui.domain.reviews import short_id
+from kvtui.store import changelog
+from kvtui.store.database import Store, check_store, open_store
+from kvtui.store.demo import create_demo
+from kvtui.store.errors import InvalidInput
+from kvtui.store.models import ChangeLog, FalseAlarm
+from kvtui.store.signoff import plan_signoff, record_signoff, reopen
+from kvtui.store.stored_idnumbers import stored_numbers_report, withdraw_confirmation
+from tests.idnumber_forms import spelt_anyhow, written_forms
+from tests.report.demo_file import demo_copy
+from tests.testdata import PERSONNUMMER_FILE
+
+PDF = b"%PDF-1.7\n% only bytes to hash\n%%EOF\n"
+
+
+@dataclass
+class OldStore:
+    """A store as a kvtui from before the rule left it, and the numbers in it."""
+
+    path: Path
+    open_review: str  # not signed: masked by the upgrade
+    signed_review: str  # signed with numbers in it: left as it is
+    in_open: list[str]  # numbers (12 digits) written into the open review
+    twins: tuple[str, str]  # two references with the same birth date
+    in_signed: list[str]
+    in_log: str  # a number only in the change log
+    phone: str  # confirmed not a personnummer, in the open review
+
+
+def _twins(numbers: list[str]) -> tuple[str, str]:
+    seen: dict[str, str] = {}
+    for number in numbers:
+        if number[:8] in seen:
+            return seen[number[:8]], number
+        seen[number[:8]] = number
+    raise AssertionError("no two test numbers share a birth date")
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _log_as_typed(store: Store, review_id: str, text: str) -> None:
+    """A change-log entry holding ``text`` as typed, chained as an older kvtui chained it."""
+    with store.session() as session:
+        seq, prev = changelog.head(session)
+    now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    entry = ChangeLog(seq=seq + 1, review_id=review_id, entity="review", entity_id=review_id,
+                      action="update", changes_json=json.dumps({"scope": ["", text]}),
+                      actor="karin", prev_hash=prev, hash="", created_at=now, updated_at=now)
+    entry.hash = changelog.entry_hash(prev, entry)
+    with _raw(store.path) as connection:
+        connection.execute(
+            "INSERT INTO change_log (id, created_at, updated_at, seq, review_id, entity,"
+            " entity_id, action, changes_json, actor, prev_hash, hash)"
+            " VALUES (?, '2025-03-01 09:00:00.000000', '2025-03-01 09:00:00.000000',"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.seq, review_id, entry.entity, entry.entity_id, entry.action,
+             entry.changes_json, entry.actor, entry.prev_hash, entry.hash))
+    connection.close()
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> OldStore:
+    numbers = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()
+    path, open_review = demo_copy(tmp_path / "db")
+    twins = _twins(numbers[6000:])
+    in_open, in_signed = numbers[7000:7006], numbers[7100:7102]
+    old = OldStore(path, open_review, "", in_open, twins, in_signed, numbers[7200],
+                   numbers[7300][2:])
+    store = open_store(path, backup=False)
+    try:
+        with store.session() as session:
+            old.signed_review = create_demo(session, file_review=False, judgement=True)
+        forms = [written_forms(number) for number in in_open]
+        with _raw(path) as raw:
+            raw.execute("UPDATE review SET purpose = ? WHERE id = ?",
+                        (f"Barnet {forms[0]['12 siffror']} placerades.", open_review))
+            raw.execute("UPDATE interview SET notes = ? WHERE review_id = ?",
+                        (f"Mamma {forms[1]['ÅÅMMDD-NNNN']} ringde.", open_review))
+            raw.execute("UPDATE document SET title = ?, kind = ? WHERE review_id = ?",
+                        (f"Beslut om {forms[2]['10 siffror']}", f"Tel {old.phone}",
+                         open_review))
+            raw.execute("UPDATE answer SET comment = ? WHERE review_id = ?",
+                        (f"Se {forms[3]['helbredda siffror']} i akten", open_review))
+            raw.execute(
+                "UPDATE section_text SET text = ? WHERE section_id IN"
+                " (SELECT id FROM review_section WHERE review_id = ?)",
+                (f"Text {forms[4]['ÅÅMMDD NNNN']} Barn {forms[5]['12 siffror']} 3 syskon",
+                 open_review))
+            references = [row[0] for row in raw.execute(
+                "SELECT id FROM case_file WHERE review_id = ? ORDER BY position LIMIT 2",
+                (open_review,))]
+            for reference, twin in zip(references, twins, strict=True):
+                raw.execute("UPDATE case_file SET reference = ?, attributes_json = ?"
+                            " WHERE id = ?", (twin, json.dumps({"anteckning": f"nr {twin}"}),
+                                              reference))
+            raw.execute("INSERT INTO false_alarm (id, created_at, updated_at, digits, actor)"
+                        " VALUES ('fa1', '2025-01-01 00:00:00.000000',"
+                        " '2025-01-01 00:00:00.000000', ?, 'karin')", (old.phone,))
+            raw.execute("UPDATE review SET purpose = ? WHERE id = ?",
+                        (f"Syfte {in_signed[0]}", old.signed_review))
+            raw.execute("UPDATE document SET title = ? WHERE id = (SELECT id FROM document"
+                        " WHERE review_id = ? LIMIT 1)",
+                        (f"Dokument {in_signed[1]}", old.signed_review))
+        raw.close()
+        _log_as_typed(store, open_review, f"Barnet {old.in_log}")
+        with store.session() as session:
+            plan = plan_signoff(session, old.signed_review, name="Karin Ekdahl",
+                                role="Granskare")
+            record_signoff(session, plan, PDF)
+    finally:
+        store.close()
+    with _raw(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0007'")
+    raw.close()
+    return old
+
+
+def _open_texts(path: Path, review_id: str) -> str:
+    """Every free text of the open review, read straight from the file."""
+    with _raw(path) as raw:
+        rows = [
+            *raw.execute("SELECT purpose FROM review WHERE id = ?", (review_id,)),
+            *raw.execute("SELECT notes FROM interview WHERE review_id = ?", (review_id,)),
+            *raw.execute("SELECT title, kind FROM document WHERE review_id = ?", (review_id,)),
+            *raw.execute("SELECT comment FROM answer WHERE review_id = ?", (review_id,)),
+            *raw.execute("SELECT reference, attributes_json FROM case_file WHERE review_id = ?",
+                         (review_id,)),
+            *raw.execute("SELECT t.text FROM section_text t JOIN review_section s"
+                         " ON s.id = t.section_id WHERE s.review_id = ?", (review_id,)),
+        ]
+    raw.close()
+    return "\n".join(str(value) for row in rows for value in row)
+
+
+def _file_texts(path: Path) -> str:
+    """The store's file and its WAL, read as text (not its backups)."""
+    return "\n".join(as_read(part.read_bytes().decode("utf-8", "replace"))
+                     for part in (path, path.with_name(path.name + "-wal")) if part.exists())
+
+
+def test_the_upgrade_masks_every_number_in_reviews_that_are_not_signed(
+    old_store: OldStore,
+) -> None:
+    old = old_store
+    store = open_store(old.path)
+    try:
+        assert store.start_backup is not None  # the backup before the upgrade holds them
+        with store.session() as session:
+            masks = [entry for entry in session.exec(
+                select(ChangeLog).where(ChangeLog.action == "mask")
+                .order_by(col(ChangeLog.seq))).all()]
+            assert changelog.verify_chain(session).ok
+    finally:
+        store.close()
+    texts = _open_texts(old.path, old.open_review)
+    for number in (*old.in_open, *old.twins):
+        assert not spelt_anyhow(number).search(texts), number[:8]
+    # Every row changed has its entry, in the open review only, with what it now holds.
+    assert {entry.review_id for entry in masks} == {old.open_review}
+    assert {entry.entity for entry in masks} >= {
+        "review", "interview", "document", "answer", "section_text", "case_file"}
+    purpose = next(json.loads(e.changes_json) for e in masks if e.entity == "review")
+    assert purpose == {"purpose": f"Barnet {old.in_open[0][:8]}-XXXX placerades."}
+    # Twins masked alike stay two akter; the confirmed phone number stays as typed.
+    assert f"{old.twins[0][:8]}-XXXX\n" in texts and f"{old.twins[0][:8]}-XXXX (2)\n" in texts
+    assert f"Tel {old.phone}" in texts
+    # No byte of the store's file or log holds a number of the open review (the search
+    # index is merged, deleted text overwritten); the signed review keeps its own.
+    files = _file_texts(old.path)
+    for number in (*old.in_open, *old.twins):
+        assert not spelt_anyhow(number).search(files), number[:8]
+    assert spelt_anyhow(old.in_signed[0]).search(files)
+
+
+def test_check_reports_what_cannot_be_rewritten_without_failing(old_store: OldStore) -> None:
+    old = old_store
+    open_store(old.path).close()  # the upgrade
+    result = check_store(old.path)
+    assert result.ok, result.lines
+    [line] = [line for line in result.lines if line.startswith("Personnummer i texter")]
+    assert f"i låsta delar av 1 granskning ({short_id(old.signed_review)})" in line
+    assert "3 texter" in line  # the purpose, a document and the frozen content of the sign-off
+    assert "1 post i ändringsloggen" in line
+    assert "kvtui reopen" in line and "inget fel i databasen" in line
+    assert not spelt_anyhow(old.in_signed[0]).search(line)
+
+
+def test_reopening_masks_the_new_version(old_store: OldStore) -> None:
+    old = old_store
+    store = open_store(old.path)
+    try:
+        with store.session() as session:
+            reopen(session, old.signed_review, "Nämnden bad om en komplettering.")
+        with store.session() as session:
+            report = stored_numbers_report(session)
+            masked = [json.loads(entry.changes_json) for entry in session.exec(
+                select(ChangeLog).where(ChangeLog.review_id == old.signed_review,
+                                        ChangeLog.action == "mask")).all()]
+    finally:
+        store.close()
+    with _raw(old.path) as raw:
+        purpose, = raw.execute("SELECT purpose FROM review WHERE id = ?",
+                               (old.signed_review,)).fetchone()
+    raw.close()
+    assert purpose == f"Syfte {old.in_signed[0][:8]}-XXXX"
+    assert {"purpose": purpose} in masked
+    # What version 1 froze at signing still holds them: only that is counted now.
+    assert "1 text i låsta delar av 1 granskning" in report[0]
+    assert check_store(old.path).ok
+
+
+def test_a_confirmation_taken_back_masks_the_number_from_then_on(old_store: OldStore) -> None:
+    old = old_store
+    store = open_store(old.path)
+    typed = _open_texts(old.path, old.open_review).count(f"Tel {old.phone}")
+    try:
+        with store.session() as session:
+            with pytest.raises(InvalidInput, match="finns inte bland numren"):
+                withdraw_confirmation(session, old.in_open[0])
+            done = withdraw_confirmation(session, f"{old.phone[:6]}-{old.phone[6:]}")
+        with store.session() as session:
+            assert session.exec(select(FalseAlarm)).all() == []
+            entry = session.exec(select(ChangeLog).where(ChangeLog.entity == "false_alarm")
+                                 .order_by(col(ChangeLog.seq).desc())).first()
+            assert changelog.verify_chain(session).ok
+    finally:
+        store.close()
+    assert done.masked == f"{old.phone[:6]}-XXXX" and done.texts == typed > 0
+    assert entry is not None and entry.action == "delete"
+    assert json.loads(entry.changes_json) == {"digits": f"{old.phone[:6]}-XXXX"}
+    texts = _open_texts(old.path, old.open_review)
+    assert f"Tel {old.phone[:6]}-XXXX" in texts and old.phone not in texts

@@ -157,6 +157,8 @@ def sign(
     typer.echo(f"Rapporten ({done.pages} sidor) är exporterad till {done.path}")
     if signed.certificate:
         typer.echo(f"PDF-filen är digitalt signerad med certifikatet för {signed.certificate}.")
+    for warning in done.warnings:
+        typer.echo(f"Obs: {warning}", err=True)
     typer.echo(f"Innehållets kontrollsumma (SHA-256): {signed.content_sha256}")
     typer.echo(f"PDF-filens kontrollsumma (SHA-256):  {signed.pdf_sha256}")
 

@@ -224,3 +224,21 @@ def test_a_missing_file_is_explained_in_swedish(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "filen eller mappen finns inte" in result.output
     assert "No such file" not in result.output
+
+
+def test_sign_warns_when_the_certificate_holds_a_personnummer(demo: tuple[str, str],
+                                                              tmp_path: Path) -> None:
+    from tests.testdata import PERSONNUMMER_FILE
+
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[12]
+    (tmp_path / "bankid").mkdir()
+    bankid = make_identity(tmp_path / "bankid", serial_number=number)
+    db, review = demo
+    result = run("sign", review, "--name", "Åsa Öberg", "--role", "Granskare", "--p12",
+                 str(bankid.p12), "--passphrase-env", "KVTUI_TEST_PW", "-o",
+                 str(tmp_path / "s.pdf"), "--db", db,
+                 env={"KVTUI_TEST_PW": PASSPHRASE.decode("utf-8")})
+    assert result.exit_code == 0, result.output
+    assert f"Obs: Certifikatet som rapporten signerades med innehåller ett personnummer " \
+           f"({number[:8]}-XXXX)" in result.output
+    assert number[8:] not in result.output

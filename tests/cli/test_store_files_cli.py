@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -20,9 +19,9 @@ from typer.testing import CliRunner
 from kvtui.cli import app
 from kvtui.domain.reviews import short_id
 from kvtui.store.backup import list_backups
-from tests.report.demo_file import demo_file
+from tests.report.demo_file import demo_at
 from tests.sandbox import in_namespace, last_json, read_only, run_python, small_disk
-from tests.store.test_store_files import ODD_NAMES, kill_a_writer
+from tests.store_files import ODD_NAMES, kill_a_writer
 from tests.testdata import PERSONNUMMER_FILE
 
 runner = CliRunner()
@@ -39,10 +38,7 @@ def run(*args: str, ok: bool = True):
 
 def _demo_at(path: Path) -> str:
     """A copy of the demo store at ``path``; the review's short id."""
-    source, review_id = demo_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, path)
-    return short_id(review_id)
+    return short_id(demo_at(path))
 
 
 def _files(root: Path) -> set[Path]:

@@ -25,6 +25,7 @@ from kvtui.store.database import (
 from kvtui.store.demo import create_demo
 from kvtui.store.models import CaseFile, Review
 from kvtui.store.reviews import list_reviews
+from tests.store_files import change_outside
 
 
 def test_every_connection_has_the_safety_pragmas(store) -> None:
@@ -105,16 +106,9 @@ def test_start_makes_a_verified_backup(store_path: Path) -> None:
     copy.close()
 
 
-def _change(path: Path, number: int) -> None:
-    """A change to the store's content (outside kvtui, so it needs no review to change)."""
-    connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version = {number}")
-    connection.close()
-
-
 def test_backups_rotate(store) -> None:
     for number in range(5):
-        _change(store.path, number + 1)
+        change_outside(store.path, number + 1)
         assert make_backup(store.path, keep=3).new
     assert len(list_backups(store.path)) == 3
 

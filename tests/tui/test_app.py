@@ -222,11 +222,12 @@ async def test_start_backup_is_made_after_the_first_frame(tmp_path) -> None:
 
 async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_path) -> None:
     from kvtui.paths import running_marker
-    from tests.store.test_store_files import _break_an_index, _demo_at
+    from tests.report.demo_file import demo_at
+    from tests.store_files import break_an_index
 
     path = tmp_path / "db" / "kvtui.db"
-    _demo_at(path)
-    _break_an_index(path)  # quick_check at start passes; the backup's full check does not
+    demo_at(path)
+    break_an_index(path)  # quick_check at start passes; the backup's full check does not
     store = open_store(path, backup=False)
     try:
         app = make_app(store)

@@ -233,9 +233,10 @@ def missing_store_warning(path: Path) -> str | None:
     found = backups.list_backups(path)
     if not found:
         return None
+    copies = "1 säkerhetskopia" if len(found) == 1 else f"{len(found)} säkerhetskopior"
     return (
         f"Varning: databasen {path} finns inte, men i {backups_dir(path)} finns "
-        f"{len(found)} säkerhetskopior av en databas, den senaste från {found[0].label}. "
+        f"{copies} av en databas, den senaste från {found[0].label}. "
         "Har databasen flyttats eller tagits bort? Stäng kvtui och kopiera den senaste "
         f"säkerhetskopian till {path} för att fortsätta där du var."
     )
@@ -597,9 +598,8 @@ def check_store(path: Path) -> CheckResult:
     if fk:
         ok = False
         tables = sorted({row[0] for row in fk})
-        lines.append(
-            f"Främmande nycklar: {len(fk)} felaktiga hänvisningar (i {', '.join(tables)})"
-        )
+        wrong = "1 felaktig hänvisning" if len(fk) == 1 else f"{len(fk)} felaktiga hänvisningar"
+        lines.append(f"Främmande nycklar: {wrong} (i {', '.join(tables)})")
     else:
         lines.append("Främmande nycklar (foreign_key_check): ok")
     lines.append(f"Schemaversion: {revision or 'saknas'}")
@@ -635,7 +635,8 @@ def check_store(path: Path) -> CheckResult:
     finally:
         engine.dispose()
     if verdict.ok:
-        lines.append(f"Ändringsloggen: {verdict.entries} poster, kedjan är obruten")
+        entries = "1 post" if verdict.entries == 1 else f"{verdict.entries} poster"
+        lines.append(f"Ändringsloggen: {entries}, kedjan är obruten")
     else:
         ok = False
         lines.append(

@@ -139,7 +139,7 @@ def test_missing_store_beside_backups_is_warned_about(tmp_path: Path) -> None:
     run("new", "--template", "familjevard", "--title", "Ändrar", "--db", str(db))
     db.unlink()
     result = run("list", "--db", str(db))
-    assert "finns inte, men" in result.output and "säkerhetskopior" in result.output
+    assert "finns inte, men" in result.output and "1 säkerhetskopia av" in result.output
 
 
 def test_foreign_file_is_refused_untouched(tmp_path: Path) -> None:

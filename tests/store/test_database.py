@@ -224,7 +224,7 @@ def test_check_reports_ok_and_finds_foreign_key_damage(store_path: Path) -> None
     connection.close()
     result = check_store(store_path)
     assert not result.ok
-    assert any("Främmande nycklar: 1" in line for line in result.lines)
+    assert "Främmande nycklar: 1 felaktig hänvisning (i case_file)" in result.lines
 
 
 def test_backups_live_beside_the_store(store) -> None:

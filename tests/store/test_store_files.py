@@ -147,8 +147,13 @@ def test_missing_store_beside_backups_is_warned_about(store_path: Path) -> None:
     store_path.unlink()
     with open_store(store_path) as store:
         assert store.warning is not None
-        assert "finns inte" in store.warning and "säkerhetskopior" in store.warning
+        assert "finns inte" in store.warning and "1 säkerhetskopia av" in store.warning
     assert len(list_backups(store_path)) == 1
+    change_outside(store_path, 3)
+    make_backup(store_path)
+    store_path.unlink()
+    with open_store(store_path) as store:
+        assert store.warning is not None and "2 säkerhetskopior av" in store.warning
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])

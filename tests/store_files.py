@@ -11,6 +11,13 @@ import sys
 import textwrap
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kvtui.file_modes import create_private_file
+from kvtui.store.engine import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # Folder and file names that a hand-built URI or URL reads as something else.
 ODD_NAMES = ["Granskning #2", "Fråga?svar=ja", "100%20 procent", "Barn & unga", "a%b#c?d&e",
@@ -57,3 +64,11 @@ def break_an_index(path: Path) -> None:
         connection.commit()
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+
+
+def new_engine(path: Path) -> Engine:
+    """An engine on a new, empty store file at ``path``, for tests that build a store with
+    migrations step by step (``make_engine`` itself never makes a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    create_private_file(path)
+    return make_engine(path)

@@ -201,7 +201,7 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
             raise BackupNoRoom(no_room_message(final.parent)) from error
         if isinstance(error, FileExistsError):
             raise BackupError(f"Filen {partial} finns redan. Välj ett annat namn.") from error
-        raise BackupError(f"Säkerhetskopian kunde inte göras: {_reason(error)}") from error
+        raise BackupError(f"Säkerhetskopian kunde inte göras: {failure_reason(error)}") from error
     if not integrity_ok(partial):
         _remove_partial(partial)
         raise BackupCorrupt("Säkerhetskopian klarade inte kontrollen och har tagits bort.")
@@ -211,17 +211,25 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
     return BackupInfo(final, now)
 
 
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return file_error_reason(error)
-    return database_error_reason(getattr(error, "sqlite_errorname", None))
+def failure_reason(error: BaseException) -> str:
+    """Why reading or writing a store or a backup failed, in Swedish.
+
+    The file system's or SQLite's reason, also from inside SQLAlchemy's wrapper (``orig``);
+    any other error is named by its kind only, since its message may quote case data.
+    """
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError):
+        return file_error_reason(cause)
+    if isinstance(cause, sqlite3.Error):
+        return database_error_reason(getattr(cause, "sqlite_errorname", None))
+    return f"ett oväntat fel ({type(error).__name__})"
 
 
 def _file_error(error: OSError, folder: Path) -> BackupError:
     if is_no_room(error):
         return BackupNoRoom(no_room_message(folder))
     return BackupError(f"Mappen {folder} kunde inte användas för säkerhetskopior: "
-                       f"{_reason(error)}.")
+                       f"{failure_reason(error)}.")
 
 
 def _remove_partial(partial: Path) -> None:
@@ -310,7 +318,8 @@ def restore(backup: Path, store: Path) -> None:
         _remove_partial(partial)
         if is_no_room(error):
             raise BackupNoRoom(no_room_message(store.parent)) from error
-        raise BackupError(f"Säkerhetskopian kunde inte återställas: {_reason(error)}") from error
+        raise BackupError("Säkerhetskopian kunde inte återställas: "
+                          f"{failure_reason(error)}") from error
     if not integrity_ok(partial):
         _remove_partial(partial)
         raise BackupError("Säkerhetskopian är skadad och kunde inte återställas.")

@@ -65,6 +65,10 @@ class StoreNeedsWriter(StoreError):
     which only a writer may do."""
 
 
+class StoreGone(StoreError):
+    """The store's file was moved or deleted after it was opened."""
+
+
 class StoreDamaged(StoreError):
     """The file was damaged; it has been set aside, untouched."""
 
@@ -280,6 +284,7 @@ class Store:
         """
         with self._engine_guard:
             if self._engine is None:
+                self._require_file()
                 self._engine = make_engine(self.path, read_only=self.read_only,
                                            immutable=self.immutable)
             return self._engine
@@ -296,7 +301,21 @@ class Store:
         For reads that must not wait for SQLAlchemy to load: the Granskningar list on the app's
         first frame. Writes go through ``session()``, where the change log is kept.
         """
+        self._require_file()
         return connect_plain(self.path, read_only=self.read_only, immutable=self.immutable)
+
+    def _require_file(self) -> None:
+        """``StoreGone`` when the store's file is no longer where it was opened.
+
+        Checked before a connection is first made, so that the user reads why in Swedish
+        rather than SQLite's "unable to open database file".
+        """
+        if not self.path.exists():
+            raise StoreGone(
+                f"Databasen {self.path} finns inte längre: den har flyttats eller tagits bort "
+                "efter att kvtui öppnade den. kvtui gör ingen ny, tom databas i dess ställe. "
+                "Avsluta kvtui och lägg tillbaka filen, eller öppna den där den ligger nu med "
+                "--db.")
 
     def prepare_orm(self) -> None:
         """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
@@ -328,8 +347,9 @@ class Store:
             return None
         return self.backup()
 
-    def start_backup_failed(self, error: backups.BackupError) -> str:
-        """Stop writing after the start backup failed; return what to tell the user.
+    def start_backup_failed(self, error: BaseException) -> str:
+        """Stop writing after the start backup failed, in whatever way; return what to tell
+        the user.
 
         kvtui does not change a store it could not back up first. A copy that failed its
         check may mean the store itself is damaged: the open marker is then left in place,
@@ -341,7 +361,12 @@ class Store:
             self._keep_marker = True
             return (f"{error} Databasen kan vara skadad och är nu skrivskyddad. Avsluta kvtui "
                     "och starta igen: databasen kontrolleras då helt.")
-        return f"{error} Databasen är nu skrivskyddad; ändringar sparas inte förrän det är löst."
+        if isinstance(error, backups.BackupError | StoreError):
+            what = str(error)
+        else:
+            what = f"Säkerhetskopian kunde inte göras ({backups.failure_reason(error)})."
+        return (f"{what} Databasen är nu skrivskyddad: kvtui ändrar inte en databas som inte "
+                "kunde säkerhetskopieras. Avsluta kvtui och starta igen när det är löst.")
 
     def become_read_only(self) -> None:
         """From now on, read only: the UI refuses changes, and new connections cannot write."""

@@ -21,7 +21,7 @@ from kvtui.domain.reviews import short_id
 from kvtui.store.backup import list_backups
 from tests.report.demo_file import demo_at
 from tests.sandbox import in_namespace, last_json, read_only, run_python, small_disk
-from tests.store_files import ODD_NAMES, kill_a_writer
+from tests.store_files import ODD_NAMES, kill_a_writer, new_engine
 from tests.testdata import PERSONNUMMER_FILE
 
 runner = CliRunner()
@@ -371,9 +371,7 @@ def test_engine_errors_hide_their_parameters(tmp_path: Path) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    from kvtui.store.engine import make_engine
-
-    engine = make_engine(tmp_path / "x.db")
+    engine = new_engine(tmp_path / "x.db")
     try:
         with engine.begin() as connection:
             connection.execute(text("CREATE TABLE t (name TEXT UNIQUE)"))

@@ -156,6 +156,27 @@ def test_missing_store_beside_backups_is_warned_about(store_path: Path) -> None:
         assert store.warning is not None and "2 säkerhetskopior av" in store.warning
 
 
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+def test_store_that_vanishes_while_open_is_not_made_again(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    store = open_store(path, backup=False)  # as the app opens it: the engine comes later
+    try:
+        if how == "moved":
+            path.rename(tmp_path / "flyttad.db")
+        else:
+            path.unlink()
+        for use in (lambda: store.session().exec(select(Review)).all(), store.plain_connection):
+            with pytest.raises(StoreError, match="finns inte längre") as caught:
+                use()
+            assert "flyttats eller tagits bort" in str(caught.value)
+            assert not path.exists()  # no empty store in its place
+    finally:
+        store.close()
+    if how == "moved":
+        assert _case_files(tmp_path / "flyttad.db") == 44
+
+
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
 def test_a_folder_fifo_or_device_is_refused_and_not_moved(tmp_path: Path, kind: str) -> None:
     if kind == "folder":

@@ -4,16 +4,19 @@ broken so that only the full check finds it."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kvtui.file_modes import create_private_file
+from kvtui.store.backup import make_backup
 from kvtui.store.engine import make_engine
 
 if TYPE_CHECKING:
@@ -64,6 +67,20 @@ def break_an_index(path: Path) -> None:
         connection.commit()
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+
+
+def fake_backups(store: Path, moments: list[datetime]) -> list[Path]:
+    """Backups taken at ``moments``: copies of one real backup under those times' names."""
+    real = make_backup(store).path
+    made = []
+    for moment in moments:
+        target = real.with_name(f"kvtui-{moment:%Y%m%d-%H%M%S}.db")
+        if target != real:
+            shutil.copyfile(real, target)
+        made.append(target)
+    if real not in made:
+        real.unlink()
+    return made
 
 
 def new_engine(path: Path) -> Engine:

@@ -4,7 +4,6 @@ truncated or foreign file, a hard link, a killed writer, a read-only folder, a f
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -37,7 +36,13 @@ from kvtui.store.engine import make_engine, sqlite_uri
 from kvtui.store.models import CaseFile, Review
 from tests.report.demo_file import demo_at
 from tests.sandbox import in_namespace, last_json, read_only, small_disk
-from tests.store_files import ODD_NAMES, break_an_index, change_outside, kill_a_writer
+from tests.store_files import (
+    ODD_NAMES,
+    break_an_index,
+    change_outside,
+    fake_backups,
+    kill_a_writer,
+)
 
 
 def _case_files(path: Path) -> int:
@@ -276,28 +281,14 @@ def test_fingerprint_ignores_page_layout(tmp_path: Path) -> None:
     assert fingerprint(path) == before
 
 
-def _fake_backups(store: Path, moments: list[datetime]) -> list[Path]:
-    """Backups taken at ``moments``: copies of one real backup under those times' names."""
-    real = make_backup(store).path
-    made = []
-    for moment in moments:
-        target = real.with_name(f"kvtui-{moment:%Y%m%d-%H%M%S}.db")
-        if target != real:
-            shutil.copyfile(real, target)
-        made.append(target)
-    if real not in made:
-        real.unlink()
-    return made
-
-
 def test_rotation_thins_by_age(store_path: Path) -> None:
     demo_at(store_path)
     now = datetime(2026, 11, 23, 17, 0, 0)
     # Every hour for the last two days, then one a day going back 120 days.
     moments = [now - timedelta(hours=hours) for hours in range(48)]
     moments += [now - timedelta(days=days, hours=1) for days in range(2, 120)]
-    _fake_backups(store_path, moments)
-    rotate(backups_dir(store_path))
+    fake_backups(store_path, moments)
+    rotate(backups_dir(store_path), now=now)
     left = sorted((info.taken_at for info in list_backups(store_path)), reverse=True)
     assert left[:12] == sorted(moments, reverse=True)[:12]  # the twelve newest
     older = left[12:]
@@ -313,17 +304,17 @@ def test_rotation_never_deletes_the_last_backup_that_differs(store_path: Path) -
     demo_at(store_path)
     now = datetime(2026, 11, 23, 17, 0, 0)
     oldest = now - timedelta(days=400)
-    [different] = _fake_backups(store_path, [oldest])
+    [different] = fake_backups(store_path, [oldest])
     change_outside(store_path, 42)  # the store moved on; every later backup is of this state
-    _fake_backups(store_path, [now - timedelta(minutes=m) for m in range(40)])
-    rotate(backups_dir(store_path), current=fingerprint(store_path))
+    fake_backups(store_path, [now - timedelta(minutes=m) for m in range(40)])
+    rotate(backups_dir(store_path), current=fingerprint(store_path), now=now)
     assert different.exists()
     assert len(list_backups(store_path)) == 13
 
 
 def test_twelve_commands_after_truncation_keep_the_good_backups(store_path: Path) -> None:
     demo_at(store_path)
-    _fake_backups(store_path, [datetime(2026, 11, 1, 9, 0) + timedelta(hours=h)
+    fake_backups(store_path, [datetime(2026, 11, 1, 9, 0) + timedelta(hours=h)
                                for h in range(3)])
     good = {info.path for info in list_backups(store_path)}
     store_path.write_bytes(b"")

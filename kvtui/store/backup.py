@@ -319,7 +319,7 @@ def failure_reason(error: BaseException) -> str:
         return file_error_reason(cause)
     if isinstance(cause, sqlite3.Error):
         return database_error_reason(getattr(cause, "sqlite_errorname", None))
-    return f"ett oväntat fel ({type(error).__name__})"
+    return f"ett oväntat fel av typen {type(error).__name__}"
 
 
 def _folder_error(error: OSError, folder: Path) -> BackupError:

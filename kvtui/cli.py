@@ -748,6 +748,8 @@ def backup(
             info = store.backup(dest)
         except BackupError as error:
             fail(str(error))
+    if info.warning:
+        typer.echo(f"Varning: {info.warning}", err=True)
     if info.new:
         typer.echo(f"Säkerhetskopian är gjord och kontrollerad: {info.path}")
     else:

@@ -93,9 +93,37 @@ def in_namespace(code: str, *args: str, prefix: str) -> subprocess.CompletedProc
                           stdin=subprocess.DEVNULL, check=False)
 
 
-def small_disk(folder: Path, size_bytes: int) -> str:
-    """A shell prefix that mounts a tmpfs of ``size_bytes`` on ``folder`` (root only)."""
+def small_disk(folder: Path, size_bytes: int, *, files: int | None = None) -> str:
+    """A shell prefix that mounts a tmpfs of ``size_bytes`` on ``folder`` (root only), with
+    room for at most ``files`` files and folders (its own root folder counts as one)."""
     if os.geteuid() != 0 or not _unshare_works():
         pytest.skip("a full disk is simulated with a small tmpfs, which needs root and unshare")
     kib = max(size_bytes // 1024, 64)
-    return f"mount -t tmpfs -o size={kib}k,mode=0700 tmpfs {shlex.quote(str(folder))} &&"
+    inodes = f",nr_inodes={files}" if files is not None else ""
+    return (f"mount -t tmpfs -o size={kib}k,mode=0700{inodes} tmpfs "
+            f"{shlex.quote(str(folder))} &&")
+
+
+def busy(path: Path) -> str:
+    """A shell prefix that makes ``path`` a mount point (a file bound onto itself), which can
+    be neither deleted nor renamed: the file system says EBUSY, as Windows does for a file
+    another program holds open. Root and ``unshare`` only; use with ``in_namespace``."""
+    if os.geteuid() != 0 or not _unshare_works():
+        pytest.skip("a file in use is simulated with a bind mount, which needs root and unshare")
+    quoted = shlex.quote(str(path))
+    return f"mount --bind {quoted} {quoted} &&"
+
+
+@contextmanager
+def append_only(path: Path) -> Iterator[None]:
+    """``path`` may only be appended to (``chattr +a``): the permission check (``access``)
+    says it can be written, but opening it for writing is refused (EPERM)."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is needed to make a file append-only")
+    done = subprocess.run(["chattr", "+a", str(path)], capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip("this file system or user cannot make a file append-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-a", str(path)], capture_output=True, check=False)

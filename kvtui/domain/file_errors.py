@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 
+NO_ROOM = "det finns inte plats på disken"
+
 _REASONS: dict[int, str] = {
     errno.ENOENT: "filen eller mappen finns inte",
     errno.EACCES: "behörighet saknas",
@@ -16,7 +18,7 @@ _REASONS: dict[int, str] = {
     errno.EEXIST: "det finns redan en fil med det namnet",
     errno.EISDIR: "det är en mapp, inte en fil",
     errno.ENOTDIR: "en del av sökvägen är inte en mapp",
-    errno.ENOSPC: "det finns inte plats på disken",
+    errno.ENOSPC: NO_ROOM,
     errno.EDQUOT: "din diskkvot är full",
     errno.EROFS: "disken är skrivskyddad",
     errno.ENAMETOOLONG: "namnet är för långt",
@@ -39,7 +41,7 @@ def file_error_reason(error: OSError) -> str:
 
 # SQLite's primary result codes a user can meet when a store or a backup is read or written.
 _DATABASE_REASONS: dict[str, str] = {
-    "SQLITE_FULL": "det finns inte plats på disken",
+    "SQLITE_FULL": NO_ROOM,
     "SQLITE_IOERR": "disken kunde inte läsas eller skrivas (in- och utmatningsfel)",
     "SQLITE_BUSY": "databasen används av ett annat program",
     "SQLITE_LOCKED": "databasen används av ett annat program",

@@ -10,7 +10,23 @@ History, as Anki and Zotero keep theirs:
 - rotation thins by age (``kvtui.domain.backup_retention``): the twelve newest, then one a day
   for seven days, then one a week for eight weeks;
 - rotation never deletes the newest backup that differs from the store as it is now: the last
-  copy of what was there before, whatever happened to the store since.
+  copy of what was there before, whatever happened to the store since; nor the backup it has
+  just made.
+
+One process at a time works in a backup folder: the app's start and periodic backups and
+``kvtui backup`` (a reading command, so it can run beside the app) take the folder's lock,
+``.lock`` in it, around cleaning up, naming, copying and thinning. Without it, one would delete
+the other's half-made copy as a leftover of a killed backup, or both would pick one name.
+
+Which backup is the newest: the one whose name carries the latest time that is not later than
+now. The time in the name is the clock's when the copy was made; the file's modification time
+comes from the same clock and changes when the folder is copied, so it tells nothing more. A
+name dated after now was written while the clock was wrong (ahead then, or behind now); when
+that copy was made, compared with the others, cannot be known, except that it was before the
+copy being made now. Such backups therefore rank after all others, are never taken as the
+newest (neither to decide that nothing changed nor to be offered after damage), and are not
+thinned until the clock reaches their time: no new ones appear once the clock is right, so
+they cannot pile up.
 """
 
 from __future__ import annotations
@@ -19,31 +35,45 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
+import shutil
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from kvtui.domain.backup_retention import Retention, backups_to_keep
 from kvtui.domain.file_errors import database_error_reason, file_error_reason
-from kvtui.file_modes import create_private_file
+from kvtui.file_modes import PRIVATE_FILE, create_private_file
 from kvtui.paths import backups_dir
 from kvtui.store.engine import open_connection
 
 KEEP = Retention().newest
+LOCK_NAME = ".lock"
+#: How long a backup waits for another one of the same store to finish.
+LOCK_WAIT_SECONDS = 30.0
 _PREFIX = "kvtui-"
 _STAMP = "%Y%m%d-%H%M%S"
 _SQLITE_FULL = 13
 _NO_ROOM_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+#: A file that could not be deleted, and the system's reason.
+Stuck = tuple[Path, OSError]
+
+
 @dataclass(frozen=True)
 class BackupInfo:
-    """A backup file, the local time it was made, and whether this call made it."""
+    """A backup file, the local time it was made, whether this call made it, and what the
+    user should know although it was made (files in the folder that would not go)."""
 
     path: Path
     taken_at: datetime
     new: bool = True
+    warning: str | None = None
 
     @property
     def label(self) -> str:
@@ -63,11 +93,35 @@ class BackupCorrupt(BackupError):
     """The copy failed its integrity check: the store itself may be damaged."""
 
 
-def is_no_room(error: BaseException) -> bool:
-    """Whether an error from SQLite or the file system means that the disk is full."""
-    if isinstance(error, sqlite3.Error):
-        return getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL
-    return isinstance(error, OSError) and error.errno in _NO_ROOM_ERRNOS
+class BackupBusy(BackupError):
+    """Another backup of the same store is being made, and did not finish in time."""
+
+
+def is_no_room(error: BaseException, folder: Path | None = None) -> bool:
+    """Whether an error from SQLite or the file system means that the disk is full.
+
+    SQLite reports a file it could not create (a ``-journal``, ``-wal`` or ``-shm`` on a disk
+    with no room for one more file) only as "cannot open", without the system's reason; so
+    where ``folder`` is given, a disk with no free space or no free file entries there counts
+    as full too.
+    """
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) == (
+            _SQLITE_FULL):
+        return True
+    if isinstance(cause, OSError) and cause.errno in _NO_ROOM_ERRNOS:
+        return True
+    return folder is not None and _disk_full(folder)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        if hasattr(os, "statvfs"):
+            usage = os.statvfs(folder)
+            return usage.f_bavail == 0 or usage.f_favail == 0
+        return shutil.disk_usage(folder).free == 0
+    except OSError:
+        return False
 
 
 def no_room_message(folder: Path) -> str:
@@ -94,8 +148,9 @@ def integrity_ok(path: Path) -> bool:
 def fingerprint(path: Path, *, immutable: bool = False) -> str | None:
     """What the file at ``path`` holds, as a digest; None when it cannot be read.
 
-    Cheap enough to take at every start of a large store (milliseconds for 10,000 akter): it
-    covers the schema, the number of rows in every table and the head of the change log.
+    Cheap enough to take at every start of a large store: SQLite counts a table's rows from
+    its b-tree without decoding them, and the change log's head is one row found by its key.
+    It covers the schema, the number of rows in every table and the head of the change log.
     Every change kvtui makes appends an entry to the hash-chained change log in the same
     transaction, so the log's newest sequence number and hash name the content kvtui wrote;
     row counts and the schema also catch rows added or removed and migrations made outside
@@ -149,78 +204,144 @@ def copy_database(source: Path, dest: Path, *, immutable: bool = False) -> None:
         src.close()
 
 
-def _free_name(folder: Path, now: datetime) -> Path:
-    final = folder / f"{_PREFIX}{now.strftime(_STAMP)}.db"
-    counter = 1
-    while final.exists():
-        final = folder / f"{_PREFIX}{now.strftime(_STAMP)}-{counter}.db"
-        counter += 1
-    return final
+def _backup_folder_lock(folder: Path, wait: float) -> FileLock:
+    """The lock that lets one process at a time write, name and delete in ``folder``, taken.
+
+    A second backup (``kvtui backup`` beside the app, which takes no write lock on the store)
+    waits up to ``wait`` seconds for the first to finish, then gives up with ``BackupBusy``.
+    Held through an open file, so a killed process lets it go.
+    """
+    lock = FileLock(folder / LOCK_NAME, timeout=wait, mode=PRIVATE_FILE, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BackupBusy("En annan säkerhetskopiering av databasen pågår och blev inte klar "
+                         f"på {wait:.0f} sekunder. Försök igen om en stund.") from None
+    except OSError as error:
+        raise _folder_error(error, folder) from error
+    return lock
 
 
 def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
-                immutable: bool = False, now: datetime | None = None) -> BackupInfo:
+                immutable: bool = False, now: datetime | None = None,
+                wait: float = LOCK_WAIT_SECONDS) -> BackupInfo:
     """Back up ``store`` into its backup folder (or to ``dest``) and verify the copy.
 
     Into the folder, a backup is made only when the store differs from the newest backup;
     otherwise that backup is returned with ``new`` false. Backups in the folder are then
-    thinned (``rotate``); a file given as ``dest`` is the user's own, always made, never
-    rotated and never overwritten. Raises ``BackupNoRoom`` when the disk is full,
-    ``BackupCorrupt`` when the copy fails its check, ``BackupError`` otherwise.
+    thinned (``rotate``), all under the folder's lock (``wait`` seconds at most for another
+    backup to finish). A file given as ``dest`` is the user's own, always made, never rotated
+    and never overwritten. Raises ``BackupNoRoom`` when the disk is full, ``BackupCorrupt``
+    when the copy fails its check, ``BackupBusy`` when another backup holds the folder too
+    long, ``BackupError`` otherwise. Files in the folder that could not be deleted do not
+    fail the backup: ``warning`` names them.
     """
     now = now or datetime.now()
-    current = None
-    if dest is None:
-        folder = backups_dir(store)
+    if dest is not None:
+        if _exists(dest):
+            raise BackupError(f"Filen {dest} finns redan. Välj ett annat namn.")
+        _make_folder(dest.parent)
+        _copy_checked(store, dest, immutable=immutable)
+        return BackupInfo(dest, now)
+    folder = backups_dir(store)
+    _make_folder(folder)
+    lock = _backup_folder_lock(folder, wait)
+    try:
         current = fingerprint(store, immutable=immutable)
-        newest = _backups_in(folder)[:1]
+        newest = _backups_in(folder, now)[:1]
         if newest and current is not None and fingerprint(newest[0].path) == current:
             return BackupInfo(newest[0].path, newest[0].taken_at, new=False)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _file_error(error, folder) from error
-        remove_partial_backups(folder)
+        stuck = remove_partial_backups(folder)
         final = _free_name(folder, now)
-    else:
-        final = dest
-        if final.exists():
-            raise BackupError(f"Filen {final} finns redan. Välj ett annat namn.")
-        try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _file_error(error, final.parent) from error
+        _copy_checked(store, final, immutable=immutable)
+        stuck += rotate(folder, keep, current=current, now=now, made=final)
+    finally:
+        lock.release()
+    return BackupInfo(final, now, warning=_stuck_warning(folder, stuck))
+
+
+def _free_name(folder: Path, now: datetime) -> Path:
+    """A backup name for ``now``, after every name of that second in the folder.
+
+    A second backup within one second gets "-1", the next "-2", and so on: always above the
+    highest number there (of a backup or of a leftover partial copy), never a lower one that
+    rotation has freed, since the number orders backups made within one second.
+    """
+    stamp = now.strftime(_STAMP)
+    same_second = re.compile(rf"{re.escape(_PREFIX + stamp)}(?:-(\d+))?\.db")
+    numbers = [int(found.group(1) or 0) for path in folder.glob(f"{_PREFIX}{stamp}*")
+               if (found := same_second.match(path.name))]
+    if not numbers:
+        return folder / f"{_PREFIX}{stamp}.db"
+    return folder / f"{_PREFIX}{stamp}-{max(numbers) + 1}.db"
+
+
+def _copy_checked(store: Path, final: Path, *, immutable: bool) -> None:
+    """Copy ``store`` to a temporary name beside ``final``, check it, and rename it."""
     partial = final.with_name(final.name + ".tmp")
     try:
         create_private_file(partial)
+    except FileExistsError:  # someone else's file: not ours to delete
+        raise BackupError(f"Filen {partial} finns redan. Välj ett annat namn.") from None
+    except OSError as error:
+        raise _folder_error(error, final.parent) from error
+    try:
         copy_database(store, partial, immutable=immutable)
     except (sqlite3.Error, OSError) as error:
         _remove_partial(partial)
-        if is_no_room(error):
+        if is_no_room(error, final.parent):
             raise BackupNoRoom(no_room_message(final.parent)) from error
-        if isinstance(error, FileExistsError):
-            raise BackupError(f"Filen {partial} finns redan. Välj ett annat namn.") from error
-        raise BackupError(f"Säkerhetskopian kunde inte göras: {_reason(error)}") from error
+        raise BackupError(f"Säkerhetskopian kunde inte göras: {failure_reason(error)}") from error
     if not integrity_ok(partial):
         _remove_partial(partial)
         raise BackupCorrupt("Säkerhetskopian klarade inte kontrollen och har tagits bort.")
-    os.replace(partial, final)
-    if dest is None:
-        rotate(final.parent, keep, current=current)
-    return BackupInfo(final, now)
+    _put_in_place(partial, final)
 
 
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return file_error_reason(error)
-    return database_error_reason(getattr(error, "sqlite_errorname", None))
+def _put_in_place(partial: Path, final: Path) -> None:
+    """Rename a checked copy to its final name; on failure, delete it and say why."""
+    try:
+        os.replace(partial, final)
+    except OSError as error:
+        _remove_partial(partial)
+        raise BackupError(f"Kopian kunde inte sparas som {final}: {failure_reason(error)}. "
+                          "Den har tagits bort.") from error
 
 
-def _file_error(error: OSError, folder: Path) -> BackupError:
+def failure_reason(error: BaseException) -> str:
+    """Why reading or writing a store or a backup failed, in Swedish.
+
+    The file system's or SQLite's reason, also from inside SQLAlchemy's wrapper (``orig``);
+    any other error is named by its kind only, since its message may quote case data.
+    """
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError):
+        return file_error_reason(cause)
+    if isinstance(cause, sqlite3.Error):
+        return database_error_reason(getattr(cause, "sqlite_errorname", None))
+    return f"ett oväntat fel av typen {type(error).__name__}"
+
+
+def _folder_error(error: OSError, folder: Path) -> BackupError:
     if is_no_room(error):
         return BackupNoRoom(no_room_message(folder))
     return BackupError(f"Mappen {folder} kunde inte användas för säkerhetskopior: "
-                       f"{_reason(error)}.")
+                       f"{failure_reason(error)}.")
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _folder_error(error, folder) from error
+
+
+def _exists(path: Path) -> bool:
+    """``path.exists()``, with a name the system refuses (too long, say) as a ``BackupError``."""
+    try:
+        return path.exists()
+    except OSError as error:
+        raise BackupError(f"{path} kan inte användas: {failure_reason(error)}.") from error
 
 
 def _remove_partial(partial: Path) -> None:
@@ -229,17 +350,44 @@ def _remove_partial(partial: Path) -> None:
             partial.with_name(partial.name + suffix).unlink(missing_ok=True)
 
 
-def remove_partial_backups(folder: Path) -> None:
-    """Delete copies a killed backup left half-written: they hold case data and are no use."""
+def _delete(paths: Iterable[Path]) -> list[Stuck]:
+    """Delete ``paths``; the ones the system would not let go, with why."""
+    stuck: list[Stuck] = []
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            stuck.append((path, error))
+    return stuck
+
+
+def _stuck_warning(folder: Path, stuck: list[Stuck]) -> str | None:
+    """What to tell the user about files in the backup folder that could not be deleted."""
+    if not stuck:
+        return None
+    files = "1 fil" if len(stuck) == 1 else f"{len(stuck)} filer"
+    reasons = "; ".join(sorted({file_error_reason(error) for _path, error in stuck}))
+    names = ", ".join(sorted(path.name for path, _error in stuck))
+    return (f"Säkerhetskopian är gjord, men {files} i {folder} kunde inte tas bort "
+            f"({reasons}): {names}. kvtui försöker igen vid nästa säkerhetskopia.")
+
+
+def remove_partial_backups(folder: Path) -> list[Stuck]:
+    """Delete copies a killed backup left half-written: they hold case data and are no use.
+
+    Only under the folder's lock, where no backup is being written. Returns the files that
+    could not be deleted, with why.
+    """
     if not folder.is_dir():
-        return
-    for suffix in ("*.db.tmp", "*.db.tmp-wal", "*.db.tmp-shm", "*.db.tmp-journal"):
-        for leftover in folder.glob(suffix):
-            leftover.unlink(missing_ok=True)
+        return []
+    return _delete(leftover for pattern in ("*.db.tmp", "*.db.tmp-wal", "*.db.tmp-shm",
+                                            "*.db.tmp-journal")
+                   for leftover in folder.glob(pattern))
 
 
-def _backups_in(folder: Path) -> list[BackupInfo]:
-    """The backups in ``folder``, newest first."""
+def _backups_in(folder: Path, now: datetime | None = None) -> list[BackupInfo]:
+    """The backups in ``folder``, newest first: see "Which backup is the newest" above."""
+    now = now or datetime.now()
     found: list[BackupInfo] = []
     if not folder.is_dir():
         return found
@@ -250,7 +398,8 @@ def _backups_in(folder: Path) -> list[BackupInfo]:
         except ValueError:
             continue
         found.append(BackupInfo(path, taken))
-    found.sort(key=lambda info: (info.taken_at, _counter(info.path)), reverse=True)
+    found.sort(key=lambda info: (info.taken_at <= now, info.taken_at, _counter(info.path)),
+               reverse=True)
     return found
 
 
@@ -260,45 +409,48 @@ def _counter(path: Path) -> int:
     return int(rest[1:]) if rest.startswith("-") and rest[1:].isdigit() else 0
 
 
-def list_backups(store: Path) -> list[BackupInfo]:
-    """The store's backups, newest first."""
-    return _backups_in(backups_dir(store))
+def list_backups(store: Path, *, now: datetime | None = None) -> list[BackupInfo]:
+    """The store's backups, newest first (by the clock's ``now``, normally the present)."""
+    return _backups_in(backups_dir(store), now)
 
 
-def newest_good_backup(store: Path) -> BackupInfo | None:
+def newest_good_backup(store: Path, *, now: datetime | None = None) -> BackupInfo | None:
     """The newest backup that passes the integrity check."""
-    for info in list_backups(store):
+    for info in list_backups(store, now=now):
         if integrity_ok(info.path):
             return info
     return None
 
 
-def rotate(folder: Path, keep: int = KEEP, *, current: str | None = None) -> list[Path]:
-    """Thin the backups in ``folder`` by age; return the files deleted.
+def rotate(folder: Path, keep: int = KEEP, *, current: str | None = None,
+           now: datetime | None = None, made: Path | None = None) -> list[Stuck]:
+    """Thin the backups in ``folder`` by age; return the files that could not be deleted.
 
-    ``current`` is the store's fingerprint: the newest backup that differs from it is kept
-    whatever its age, so that what the store held before is never rotated away.
+    Always kept: ``made`` (the backup just made), backups dated after ``now`` (see "Which
+    backup is the newest" above), and, where ``current`` is the store's fingerprint, the
+    newest backup that differs from it, whatever its age, so that what the store held before
+    is never rotated away.
     """
-    backups = _backups_in(folder)
-    policy = Retention(newest=keep)
-    kept = backups_to_keep([info.taken_at for info in backups], policy)
+    now = now or datetime.now()
+    backups = _backups_in(folder, now)
+    dated = [index for index, info in enumerate(backups) if info.taken_at <= now]
+    by_age = backups_to_keep([backups[index].taken_at for index in dated],
+                             Retention(newest=keep))
+    kept = {dated[position] for position in by_age}
+    kept |= {index for index, info in enumerate(backups)
+             if info.taken_at > now or info.path == made}
     if current is not None and len(kept) < len(backups):
         for index, info in enumerate(backups):
             found = fingerprint(info.path)
             if found is not None and found != current:
                 kept.add(index)
                 break
-    deleted = []
-    for index, info in enumerate(backups):
-        if index not in kept:
-            info.path.unlink(missing_ok=True)
-            deleted.append(info.path)
-    return deleted
+    return _delete(info.path for index, info in enumerate(backups) if index not in kept)
 
 
 def restore(backup: Path, store: Path) -> None:
     """Put ``backup`` in place as ``store``. The caller has set any old file aside."""
-    if store.exists():
+    if _exists(store):
         raise BackupError(f"{store} finns redan och skrivs inte över.")
     partial = store.with_name(store.name + ".restoring")
     _remove_partial(partial)
@@ -307,10 +459,11 @@ def restore(backup: Path, store: Path) -> None:
         copy_database(backup, partial)
     except (sqlite3.Error, OSError) as error:
         _remove_partial(partial)
-        if is_no_room(error):
+        if is_no_room(error, store.parent):
             raise BackupNoRoom(no_room_message(store.parent)) from error
-        raise BackupError(f"Säkerhetskopian kunde inte återställas: {_reason(error)}") from error
+        raise BackupError("Säkerhetskopian kunde inte återställas: "
+                          f"{failure_reason(error)}") from error
     if not integrity_ok(partial):
         _remove_partial(partial)
         raise BackupError("Säkerhetskopian är skadad och kunde inte återställas.")
-    os.replace(partial, store)
+    _put_in_place(partial, store)

@@ -26,12 +26,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kvtui.domain.file_errors import database_error_reason, file_error_reason
+from kvtui.domain.file_errors import NO_ROOM, database_error_reason, file_error_reason
 from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
 from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
 from kvtui.store.engine import connect_plain, make_engine, open_connection
-from kvtui.store.migrate import REVISIONS, current_revision, is_newer, needs_upgrade, upgrade
+from kvtui.store.migrate import (
+    REVISIONS,
+    MigrationError,
+    current_revision,
+    is_newer,
+    needs_upgrade,
+    upgrade,
+)
 from kvtui.store.wal import recovered_transactions, wal_path
 from kvtui.store.write_lock import LockHeld, WriteLock
 
@@ -63,6 +70,10 @@ class StoreReadOnly(StoreError):
 class StoreNeedsWriter(StoreError):
     """A read-only opening found a store that must first be created, upgraded or set aside,
     which only a writer may do."""
+
+
+class StoreGone(StoreError):
+    """The store's file was moved or deleted after it was opened."""
 
 
 class StoreDamaged(StoreError):
@@ -233,9 +244,10 @@ def missing_store_warning(path: Path) -> str | None:
     found = backups.list_backups(path)
     if not found:
         return None
+    copies = "1 säkerhetskopia" if len(found) == 1 else f"{len(found)} säkerhetskopior"
     return (
         f"Varning: databasen {path} finns inte, men i {backups_dir(path)} finns "
-        f"{len(found)} säkerhetskopior av en databas, den senaste från {found[0].label}. "
+        f"{copies} av en databas, den senaste från {found[0].label}. "
         "Har databasen flyttats eller tagits bort? Stäng kvtui och kopiera den senaste "
         f"säkerhetskopian till {path} för att fortsätta där du var."
     )
@@ -279,6 +291,7 @@ class Store:
         """
         with self._engine_guard:
             if self._engine is None:
+                self._require_file()
                 self._engine = make_engine(self.path, read_only=self.read_only,
                                            immutable=self.immutable)
             return self._engine
@@ -295,7 +308,21 @@ class Store:
         For reads that must not wait for SQLAlchemy to load: the Granskningar list on the app's
         first frame. Writes go through ``session()``, where the change log is kept.
         """
+        self._require_file()
         return connect_plain(self.path, read_only=self.read_only, immutable=self.immutable)
+
+    def _require_file(self) -> None:
+        """``StoreGone`` when the store's file is no longer where it was opened.
+
+        Checked before a connection is first made, so that the user reads why in Swedish
+        rather than SQLite's "unable to open database file".
+        """
+        if not self.path.exists():
+            raise StoreGone(
+                f"Databasen {self.path} finns inte längre: den har flyttats eller tagits bort "
+                "efter att kvtui öppnade den. kvtui gör ingen ny, tom databas i dess ställe. "
+                "Avsluta kvtui och lägg tillbaka filen, eller öppna den där den ligger nu med "
+                "--db.")
 
     def prepare_orm(self) -> None:
         """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
@@ -327,8 +354,9 @@ class Store:
             return None
         return self.backup()
 
-    def start_backup_failed(self, error: backups.BackupError) -> str:
-        """Stop writing after the start backup failed; return what to tell the user.
+    def start_backup_failed(self, error: BaseException) -> str:
+        """Stop writing after the start backup failed, in whatever way; return what to tell
+        the user.
 
         kvtui does not change a store it could not back up first. A copy that failed its
         check may mean the store itself is damaged: the open marker is then left in place,
@@ -340,7 +368,12 @@ class Store:
             self._keep_marker = True
             return (f"{error} Databasen kan vara skadad och är nu skrivskyddad. Avsluta kvtui "
                     "och starta igen: databasen kontrolleras då helt.")
-        return f"{error} Databasen är nu skrivskyddad; ändringar sparas inte förrän det är löst."
+        if isinstance(error, backups.BackupError | StoreError):
+            what = str(error)
+        else:
+            what = f"Säkerhetskopian kunde inte göras ({backups.failure_reason(error)})."
+        return (f"{what} Databasen är nu skrivskyddad: kvtui ändrar inte en databas som inte "
+                "kunde säkerhetskopieras. Avsluta kvtui och starta igen när det är löst.")
 
     def become_read_only(self) -> None:
         """From now on, read only: the UI refuses changes, and new connections cannot write."""
@@ -363,7 +396,9 @@ class Store:
                 self._engine.dispose()
         if self._lock is not None:
             if not self._keep_marker:
-                running_marker(self.path).unlink(missing_ok=True)
+                # Left behind, it only makes the next start check the store in full.
+                with contextlib.suppress(OSError):
+                    running_marker(self.path).unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
 
@@ -427,10 +462,16 @@ def open_store(path: Path, *, read_only: bool = False, backup: bool = True) -> S
         raise
 
 
-def _damaged(path: Path, problem: str, lock: WriteLock) -> StoreDamaged:
-    """Set the file aside and say so, offering the newest good backup."""
+def _damaged(path: Path, problem: str, lock: WriteLock) -> StoreError:
+    """Set the file aside and say so, offering the newest good backup (``StoreDamaged``); a
+    file that cannot be moved is left, and said so (``StoreError``)."""
     lock.release_file()  # Windows renames no file that is open
-    aside = set_aside(path)
+    try:
+        aside = set_aside(path)
+    except OSError as error:
+        return StoreError(f"Databasen {path} kan inte användas: {problem}. Den kunde inte "
+                          f"flyttas åt sidan ({file_error_reason(error)}) och har inte "
+                          "ändrats. Stäng program som kan ha den öppen och försök igen.")
     good = backups.newest_good_backup(path)
     message = (
         f"Databasen {path} kan inte användas: {problem}. "
@@ -465,11 +506,19 @@ def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
         notice = missing_store_warning(path)
         if notice:
             warnings.append(notice)
-        create_private_file(path)
+        try:
+            create_private_file(path)
+        except OSError as error:
+            raise StoreError(f"Databasen {path} kunde inte skapas "
+                             f"({file_error_reason(error)}).") from None
     try:
         lock.acquire_file()
     except LockHeld:
         raise StoreLocked(_locked_message(path)) from None
+    except OSError as error:  # e.g. held open by another program (Windows), or append-only
+        raise StoreReadOnly(f"Databasfilen {path} kan inte öppnas för att skrivas "
+                            f"({file_error_reason(error)}); kvtui kan inte ändra något i "
+                            "den.") from None
     size = path.stat().st_size
     if size == 0 and not created and was_a_store(path):
         raise _damaged(path, "filen är tom (0 byte)", lock)
@@ -494,15 +543,22 @@ def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
             )
         if backup or needs_upgrade(revision):
             start_backup = _start_backup(path, lock)
+            if start_backup.warning:
+                warnings.append(start_backup.warning)
     engine = None
     if needs_upgrade(revision):  # a new store, or one from an older kvtui (backed up above)
-        engine = make_engine(path)
-        upgrade(engine)
+        engine = _upgraded(path, revision, start_backup)
     for own in (path, wal_path(path), path.with_name(path.name + "-shm")):
         with contextlib.suppress(OSError):  # files an older kvtui made before modes were set
             if own.exists() and own.stat().st_mode & 0o077:
                 os.chmod(own, PRIVATE_FILE)
-    marker.touch(mode=PRIVATE_FILE)
+    try:
+        marker.touch(mode=PRIVATE_FILE)
+    except OSError as error:
+        if engine is not None:
+            engine.dispose()
+        raise StoreReadOnly(f"Filen {marker} kunde inte skapas ({file_error_reason(error)}); "
+                            "kvtui kan inte ändra något i databasen.") from None
     warning = storage_warning(path)
     store = Store(
         path=path,
@@ -517,15 +573,44 @@ def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
     return store
 
 
+def _upgraded(path: Path, revision: str | None,
+              start_backup: backups.BackupInfo | None) -> Engine:
+    """An engine on the store after the migrations have brought it up to date (or made it).
+
+    A migration that fails (a full disk, a file another program holds) is said in Swedish,
+    with the backup taken before it.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    except (DBAPIError, sqlite3.Error, OSError, MigrationError) as error:
+        engine.dispose()
+        if isinstance(error, MigrationError):
+            message = f"Databasen {path} kunde inte uppgraderas. {error}"
+        else:
+            what = "skapas" if revision is None else "uppgraderas"
+            reason = (NO_ROOM if backups.is_no_room(error, path.parent)
+                      else backups.failure_reason(error))
+            message = f"Databasen {path} kunde inte {what} ({reason})."
+        if start_backup is not None:
+            message += (f" Säkerhetskopian från {start_backup.label}, gjord innan, finns i "
+                        f"{start_backup.path.parent}.")
+        raise StoreError(message) from None
+    return engine
+
+
 def _start_backup(path: Path, lock: WriteLock) -> backups.BackupInfo:
     """The backup before a store is changed; a store that cannot be backed up is not changed.
 
-    No room: refused for writing (``StoreReadOnly``), readable. A copy that fails its check:
-    the store is checked in full, and set aside if it is damaged.
+    No room, or another backup that holds the backup folder too long: refused for writing
+    (``StoreReadOnly``), readable. Any other failure (a copy that fails its check, or that
+    SQLite could not make): the store is checked in full, and set aside if it is damaged.
     """
     try:
         return backups.make_backup(path)
-    except backups.BackupNoRoom as error:
+    except (backups.BackupNoRoom, backups.BackupBusy) as error:
         raise StoreReadOnly(f"{error} Innan dess kan kvtui bara visa databasen, inte ändra "
                             "den.") from None
     except backups.BackupError as error:
@@ -598,9 +683,8 @@ def check_store(path: Path) -> CheckResult:
     if fk:
         ok = False
         tables = sorted({row[0] for row in fk})
-        lines.append(
-            f"Främmande nycklar: {len(fk)} felaktiga hänvisningar (i {', '.join(tables)})"
-        )
+        wrong = "1 felaktig hänvisning" if len(fk) == 1 else f"{len(fk)} felaktiga hänvisningar"
+        lines.append(f"Främmande nycklar: {wrong} (i {', '.join(tables)})")
     else:
         lines.append("Främmande nycklar (foreign_key_check): ok")
     lines.append(f"Schemaversion: {revision or 'saknas'}")
@@ -638,7 +722,8 @@ def check_store(path: Path) -> CheckResult:
     finally:
         engine.dispose()
     if verdict.ok:
-        lines.append(f"Ändringsloggen: {verdict.entries} poster, kedjan är obruten")
+        entries = "1 post" if verdict.entries == 1 else f"{verdict.entries} poster"
+        lines.append(f"Ändringsloggen: {entries}, kedjan är obruten")
     else:
         ok = False
         lines.append(

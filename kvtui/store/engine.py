@@ -17,8 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kvtui.file_modes import create_private_file
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -78,7 +76,12 @@ def apply_pragmas(dbapi_connection: sqlite3.Connection, *, read_only: bool = Fal
 def make_engine(
     path: Path | str, *, read_only: bool = False, immutable: bool = False, echo: bool = False
 ) -> Engine:
-    """An engine on the SQLite file at ``path`` with safe pragmas on every connection.
+    """An engine on the SQLite file at ``path`` (which must exist) with safe pragmas on every
+    connection.
+
+    The file is never made here: a store is created where kvtui decides to create one
+    (``database.open_store``), private from its first byte, and a store that was moved or
+    deleted while kvtui had it open is not made again as an empty file.
 
     A read-only engine lets ``kvtui list`` and ``show`` read a store that another copy of
     kvtui is writing to, without ever taking its write lock. Statements' parameters are kept
@@ -87,8 +90,6 @@ def make_engine(
     """
     from sqlalchemy import URL, create_engine, event
 
-    if not read_only:  # a new file is made private before SQLite writes to it
-        create_private_file(Path(path), exist_ok=True)
     engine = create_engine(
         # The URL only tells SQLAlchemy that this is a file (a pool of connections); every
         # connection comes from ``creator``, through the quoted URI.

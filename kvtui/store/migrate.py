@@ -68,8 +68,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             connection.commit()
             problems = raw.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
-                raise MigrationError(
-                    f"Uppgraderingen lämnade {len(problems)} felaktiga hänvisningar i databasen."
-                )
+                wrong = ("1 felaktig hänvisning" if len(problems) == 1
+                         else f"{len(problems)} felaktiga hänvisningar")
+                raise MigrationError(f"Uppgraderingen lämnade {wrong} i databasen.")
         finally:
             raw.execute("PRAGMA foreign_keys = ON")

@@ -16,7 +16,7 @@ locks before it writes:
 
 Where neither exists (macOS, the BSDs: their ``flock`` would conflict with SQLite's own locks,
 and a POSIX lock would be dropped by SQLite's closing of a descriptor) kvtui keeps the name lock
-only: two names of one file are then not told apart, as before.
+only: there, two names of one file are not told apart, and each gets a writer of its own.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
 from textual.worker import Worker, WorkerState
 
-from kvtui.store.backup import BackupError
+from kvtui.store.backup import BackupError, BackupInfo, failure_reason
 from kvtui.store.database import Store, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
@@ -203,28 +203,33 @@ class KvtuiApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
     def start_backup(self) -> None:
-        """The backup before the auditor changes anything, made after the first frame.
+        """The start backup, made in the background once the first frame is drawn.
 
-        A store that could not be backed up is not changed: if the backup fails (no room on
-        the disk, a copy that fails its check), the store becomes read-only and the auditor is
-        told why.
+        The auditor can begin to work before it is done, so it does not precede her first
+        change; what it promises is that kvtui does not go on changing a store it could not
+        back up. If the backup fails in any way (no room on the disk, a copy that fails its
+        check, a store that another program keeps locked), the store becomes read-only and the
+        auditor is told why.
         """
         try:
-            self.store.backup_if_changed()
-        except BackupError as error:
+            info = self.store.backup_if_changed()
+        except Exception as error:  # any failure: stop writing, never leave it unexplained
             message = self.store.start_backup_failed(error)
             self.call_from_thread(
                 self.notify, message, title="Säkerhetskopiering misslyckades",
                 severity="error", timeout=30, markup=False,
             )
+            return
+        self._warn_about(info)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
     def periodic_backup(self) -> None:
         """Every few minutes, a verified backup if anything has changed since the last one.
 
-        Runs in a thread so the auditor never waits for it; only a failure is reported.
+        Runs in a thread so the auditor never waits for it; only a failure, or files in the
+        backup folder that would not go, are reported.
         """
-        self.store.backup_if_changed()
+        self._warn_about(self.store.backup_if_changed())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
     def action_backup_now(self) -> None:
@@ -236,6 +241,13 @@ class KvtuiApp(App[None]):
         message = (f"Säkerhetskopian är gjord och kontrollerad ({info.label})." if info.new else
                    f"Databasen är oförändrad sedan säkerhetskopian från {info.label}.")
         self.call_from_thread(self.notify, message, timeout=4)
+        self._warn_about(info)
+
+    def _warn_about(self, info: BackupInfo | None) -> None:
+        """From a worker thread: what a backup that was made left for the auditor to know."""
+        if info is not None and info.warning:
+            self.call_from_thread(self.notify, info.warning, severity="warning", timeout=15,
+                                  markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Settle the heap once the ORM is loaded; report a failed backup: the auditor must
@@ -247,7 +259,7 @@ class KvtuiApp(App[None]):
             return
         error = event.worker.error
         reason = str(error) if isinstance(error, BackupError) else (
-            f"Säkerhetskopian kunde inte göras ({type(error).__name__}: {error})."
+            f"Säkerhetskopian kunde inte göras ({failure_reason(error)})."
         )
         self.notify(
             f"{reason} Ditt arbete är sparat i databasen; kvtui försöker igen om en stund.",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from kvtui.cli import app
 from kvtui.domain.reviews import short_id
 from kvtui.store.backup import list_backups
-from tests.report.demo_file import demo_file
-from tests.sandbox import in_namespace, last_json, read_only, run_python, small_disk
-from tests.store.test_store_files import ODD_NAMES, kill_a_writer
+from tests.report.demo_file import demo_at
+from tests.sandbox import busy, in_namespace, last_json, read_only, run_python, small_disk
+from tests.store_files import ODD_NAMES, change_outside, fake_backups, kill_a_writer, new_engine
 from tests.testdata import PERSONNUMMER_FILE
 
 runner = CliRunner()
@@ -39,10 +39,7 @@ def run(*args: str, ok: bool = True):
 
 def _demo_at(path: Path) -> str:
     """A copy of the demo store at ``path``; the review's short id."""
-    source, review_id = demo_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, path)
-    return short_id(review_id)
+    return short_id(demo_at(path))
 
 
 def _files(root: Path) -> set[Path]:
@@ -122,6 +119,39 @@ def test_reading_commands_make_no_backup_and_identical_ones_are_skipped(
     assert len(list_backups(Path(db))) == 2
 
 
+def test_backup_to_a_name_the_system_refuses(tmp_path: Path) -> None:
+    db = tmp_path / "db" / "kvtui.db"
+    _demo_at(db)
+    result = run("backup", "--to", str(tmp_path / ("kopia" * 60 + ".db")), "--db", str(db),
+                 ok=False)
+    assert result.exit_code == 1 and "namnet är för långt" in result.output
+
+
+BACKUP_BESIDE_A_FILE_IN_USE = textwrap.dedent("""
+    import json, sys
+    from kvtui.cli import main
+    sys.argv = ["kvtui", "backup", "--db", sys.argv[1]]
+    try:
+        main()
+    except SystemExit as done:
+        print(json.dumps({"code": done.code}))
+    """)
+
+
+def test_backup_says_which_old_backups_it_could_not_delete(tmp_path: Path) -> None:
+    db = tmp_path / "db" / "kvtui.db"
+    _demo_at(db)
+    hourly = fake_backups(db, [datetime(2026, 11, 1, 0, 0) + timedelta(hours=hour)
+                               for hour in range(30)])
+    change_outside(db, 5)
+    result = in_namespace(BACKUP_BESIDE_A_FILE_IN_USE, str(db), prefix=busy(hourly[0]))
+    assert last_json(result) == {"code": 0}
+    assert "Säkerhetskopian är gjord och kontrollerad" in result.stdout
+    assert "Varning: Säkerhetskopian är gjord, men 1 fil" in result.stderr
+    assert hourly[0].name in result.stderr and "oväntat" not in result.stderr
+    assert hourly[0].exists() and not hourly[1].exists()
+
+
 def test_truncated_store_is_set_aside_and_never_replaced_silently(tmp_path: Path) -> None:
     db = tmp_path / "db" / "kvtui.db"
     _demo_at(db)
@@ -143,7 +173,7 @@ def test_missing_store_beside_backups_is_warned_about(tmp_path: Path) -> None:
     run("new", "--template", "familjevard", "--title", "Ändrar", "--db", str(db))
     db.unlink()
     result = run("list", "--db", str(db))
-    assert "finns inte, men" in result.output and "säkerhetskopior" in result.output
+    assert "finns inte, men" in result.output and "1 säkerhetskopia av" in result.output
 
 
 def test_foreign_file_is_refused_untouched(tmp_path: Path) -> None:
@@ -375,9 +405,7 @@ def test_engine_errors_hide_their_parameters(tmp_path: Path) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    from kvtui.store.engine import make_engine
-
-    engine = make_engine(tmp_path / "x.db")
+    engine = new_engine(tmp_path / "x.db")
     try:
         with engine.begin() as connection:
             connection.execute(text("CREATE TABLE t (name TEXT UNIQUE)"))

@@ -35,10 +35,15 @@ def demo_file() -> tuple[Path, str]:
     return _built
 
 
+def demo_at(path: Path) -> str:
+    """A fresh copy of the demo store at ``path`` (any name, folders made); the review's id."""
+    source, review_id = demo_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+    return review_id
+
+
 def demo_copy(folder: Path) -> tuple[Path, str]:
     """A fresh copy of the demo store in ``folder``: its path and the review's id."""
-    source, review_id = demo_file()
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / "kvtui.db"
-    shutil.copyfile(source, target)
-    return target, review_id
+    return target, demo_at(target)

@@ -25,6 +25,7 @@ from kvtui.store.database import (
 from kvtui.store.demo import create_demo
 from kvtui.store.models import CaseFile, Review
 from kvtui.store.reviews import list_reviews
+from tests.store_files import change_outside
 
 
 def test_every_connection_has_the_safety_pragmas(store) -> None:
@@ -105,17 +106,12 @@ def test_start_makes_a_verified_backup(store_path: Path) -> None:
     copy.close()
 
 
-def _change(path: Path, number: int) -> None:
-    """A change to the store's content (outside kvtui, so it needs no review to change)."""
-    connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version = {number}")
-    connection.close()
-
-
 def test_backups_rotate(store) -> None:
-    for number in range(5):
-        _change(store.path, number + 1)
-        assert make_backup(store.path, keep=3).new
+    for number in range(5):  # within a second or two: the names are numbered
+        change_outside(store.path, number + 1)
+        made = make_backup(store.path, keep=3)
+        assert made.new and made.path.exists()
+        assert list_backups(store.path)[0].path == made.path
     assert len(list_backups(store.path)) == 3
 
 
@@ -230,7 +226,7 @@ def test_check_reports_ok_and_finds_foreign_key_damage(store_path: Path) -> None
     connection.close()
     result = check_store(store_path)
     assert not result.ok
-    assert any("Främmande nycklar: 1" in line for line in result.lines)
+    assert "Främmande nycklar: 1 felaktig hänvisning (i case_file)" in result.lines
 
 
 def test_backups_live_beside_the_store(store) -> None:
@@ -257,5 +253,5 @@ def test_half_written_backups_are_removed(store) -> None:
                  "kvtui-20260101-000000.db.tmp-shm"):
         (folder / name).write_bytes(b"half a copy")
     info = store.backup()
-    assert sorted(p.name for p in folder.iterdir()) == [info.path.name]
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", info.path.name]
     assert info.path.stat().st_mode & 0o077 == 0

@@ -9,9 +9,9 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from kvtui.store.database import open_store
-from kvtui.store.engine import make_engine
 from kvtui.store.migrate import HEAD, REVISIONS, alembic_config, upgrade
 from kvtui.store.reviews import list_reviews
+from tests.store_files import new_engine
 
 
 def test_known_revisions_match_the_shipped_scripts() -> None:
@@ -33,7 +33,7 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
         # The FTS5 search index and its shadow tables live outside the models (migration 0003).
         return not (type_ == "table" and (name or "").startswith("search_index"))
 
-    engine = make_engine(tmp_path / "fresh.db")
+    engine = new_engine(tmp_path / "fresh.db")
     upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(
@@ -45,7 +45,7 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
 
 
 def _store_at_first_revision(path: Path) -> None:
-    engine = make_engine(path)
+    engine = new_engine(path)
     upgrade(engine, REVISIONS[0])
     engine.dispose()
     connection = sqlite3.connect(path)

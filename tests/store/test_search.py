@@ -16,7 +16,6 @@ from kvtui.store.casefiles import case_file_ids
 from kvtui.store.database import open_store
 from kvtui.store.demo import create_demo
 from kvtui.store.documents import add_document, delete_document, update_document
-from kvtui.store.engine import make_engine
 from kvtui.store.interviews import (
     add_interview,
     add_observation,
@@ -28,6 +27,7 @@ from kvtui.store.interviews import (
 from kvtui.store.migrate import upgrade
 from kvtui.store.reviews import update_review
 from kvtui.store.search import match_expression, search
+from tests.store_files import new_engine
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_every_trigger_exists_at_head(review) -> None:
 
 def test_upgrade_indexes_rows_already_stored(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    engine = make_engine(path)
+    engine = new_engine(path)
     upgrade(engine, "0002")
     engine.dispose()
     raw = sqlite3.connect(path)

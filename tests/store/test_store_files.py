@@ -4,12 +4,11 @@ truncated or foreign file, a hard link, a killed writer, a read-only folder, a f
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,27 +28,21 @@ from kvtui.store.database import (
     StoreDamaged,
     StoreError,
     StoreLocked,
-    StoreReadOnly,
     check_store,
     open_store,
     restore_backup,
 )
 from kvtui.store.engine import make_engine, sqlite_uri
 from kvtui.store.models import CaseFile, Review
-from tests.report.demo_file import demo_file
+from tests.report.demo_file import demo_at
 from tests.sandbox import in_namespace, last_json, read_only, small_disk
-
-# Folder and file names that a hand-built URI or URL reads as something else.
-ODD_NAMES = ["Granskning #2", "Fråga?svar=ja", "100%20 procent", "Barn & unga", "a%b#c?d&e",
-             "Åsa Öbergs ärenden"]
-
-
-def _demo_at(path: Path) -> str:
-    """A copy of the demo store at ``path``; the review's id."""
-    source, review_id = demo_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, path)
-    return review_id
+from tests.store_files import (
+    ODD_NAMES,
+    break_an_index,
+    change_outside,
+    fake_backups,
+    kill_a_writer,
+)
 
 
 def _case_files(path: Path) -> int:
@@ -75,7 +68,7 @@ def test_uri_quotes_every_character_with_a_meaning(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ODD_NAMES)
 def test_store_and_backups_with_odd_names_open_the_right_file(tmp_path: Path, name: str) -> None:
     path = tmp_path / name / f"{name}.db"
-    _demo_at(path)
+    demo_at(path)
     before = _all_files(tmp_path)
     with open_store(path) as store:
         assert store.start_backup is not None and store.start_backup.new
@@ -98,7 +91,7 @@ def test_store_and_backups_with_odd_names_open_the_right_file(tmp_path: Path, na
 @pytest.mark.parametrize("name", ["Granskning #2", "a%b#c?d&e"])
 def test_damage_is_found_behind_an_odd_name(tmp_path: Path, name: str) -> None:
     path = tmp_path / name / "kvtui.db"
-    _demo_at(path)
+    demo_at(path)
     open_store(path).close()  # a backup beside it
     raw = bytearray(path.read_bytes())
     raw[4096:len(raw) // 2] = bytes((b * 7 + 13) % 256 for b in raw[4096:len(raw) // 2])
@@ -112,7 +105,7 @@ def test_damage_is_found_behind_an_odd_name(tmp_path: Path, name: str) -> None:
 
 def test_engine_reads_the_file_under_an_odd_name(tmp_path: Path) -> None:
     decoy = tmp_path / "Granskning "
-    _demo_at(tmp_path / "Granskning #2" / "kvtui.db")
+    demo_at(tmp_path / "Granskning #2" / "kvtui.db")
     engine = make_engine(tmp_path / "Granskning #2" / "kvtui.db", read_only=True)
     try:
         with engine.connect() as connection:
@@ -126,7 +119,7 @@ def test_engine_reads_the_file_under_an_odd_name(tmp_path: Path) -> None:
 
 
 def test_truncated_store_is_damaged_and_the_backup_offered(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     open_store(store_path).close()
     store_path.write_bytes(b"")
     with pytest.raises(StoreDamaged, match="tom") as caught:
@@ -145,7 +138,7 @@ def test_empty_file_of_a_killed_first_start_becomes_the_new_store(store_path: Pa
 
 
 def test_foreign_file_where_a_store_was_is_set_aside(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     open_store(store_path).close()
     store_path.write_text("inte en databas\n" * 100, encoding="utf-8")
     with pytest.raises(StoreDamaged) as caught:
@@ -154,13 +147,39 @@ def test_foreign_file_where_a_store_was_is_set_aside(store_path: Path) -> None:
 
 
 def test_missing_store_beside_backups_is_warned_about(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     open_store(store_path).close()
     store_path.unlink()
     with open_store(store_path) as store:
         assert store.warning is not None
-        assert "finns inte" in store.warning and "säkerhetskopior" in store.warning
+        assert "finns inte" in store.warning and "1 säkerhetskopia av" in store.warning
     assert len(list_backups(store_path)) == 1
+    change_outside(store_path, 3)
+    make_backup(store_path)
+    store_path.unlink()
+    with open_store(store_path) as store:
+        assert store.warning is not None and "2 säkerhetskopior av" in store.warning
+
+
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+def test_store_that_vanishes_while_open_is_not_made_again(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    store = open_store(path, backup=False)  # as the app opens it: the engine comes later
+    try:
+        if how == "moved":
+            path.rename(tmp_path / "flyttad.db")
+        else:
+            path.unlink()
+        for use in (lambda: store.session().exec(select(Review)).all(), store.plain_connection):
+            with pytest.raises(StoreError, match="finns inte längre") as caught:
+                use()
+            assert "flyttats eller tagits bort" in str(caught.value)
+            assert not path.exists()  # no empty store in its place
+    finally:
+        store.close()
+    if how == "moved":
+        assert _case_files(tmp_path / "flyttad.db") == 44
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
@@ -187,7 +206,7 @@ def test_a_folder_fifo_or_device_is_refused_and_not_moved(tmp_path: Path, kind: 
 def test_second_writer_through_a_hard_link_is_refused(tmp_path: Path) -> None:
     first = tmp_path / "a" / "kvtui.db"
     second = tmp_path / "b" / "andra.db"
-    _demo_at(first)
+    demo_at(first)
     second.parent.mkdir()
     os.link(first, second)
     with open_store(first):
@@ -217,27 +236,6 @@ def test_lock_file_is_private(store) -> None:
 
 # --- an unclean stop ----------------------------------------------------------------------------
 
-KILLED_WRITER = textwrap.dedent("""
-    import os, signal, sys
-    from pathlib import Path
-    from kvtui.store.database import open_store
-    from kvtui.store.models import Review
-    store = open_store(Path(sys.argv[1]), backup=False)
-    with store.session() as session:
-        for number in range(int(sys.argv[2])):
-            session.add(Review(title=f"Granskning {number}"))
-            session.commit()
-    os.kill(os.getpid(), signal.SIGKILL)
-    """)
-
-
-def kill_a_writer(path: Path, transactions: int) -> None:
-    """A writer commits ``transactions`` reviews and is killed, leaving its log behind."""
-    result = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path), str(transactions)],
-                            capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == -signal.SIGKILL, result.stderr
-
-
 def test_read_only_opening_after_a_kill_writes_nothing(store_path: Path) -> None:
     open_store(store_path).close()
     kill_a_writer(store_path, 3)
@@ -260,28 +258,22 @@ def test_clean_stop_recovers_nothing(store_path: Path) -> None:
 # --- backups that keep history ----------------------------------------------------------------
 
 
-def _change(path: Path, number: int) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version = {number}")
-    connection.close()
-
-
 def test_no_backup_identical_to_the_newest(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     first = make_backup(store_path)
     again = make_backup(store_path)
     assert first.new and not again.new and again.path == first.path
     for _ in range(3):  # a store opened and closed without changes adds no backup
         open_store(store_path).close()
     assert len(list_backups(store_path)) == 1
-    _change(store_path, 7)
+    change_outside(store_path, 7)
     assert make_backup(store_path).new
     assert len(list_backups(store_path)) == 2
 
 
 def test_fingerprint_ignores_page_layout(tmp_path: Path) -> None:
     path = tmp_path / "kvtui.db"
-    _demo_at(path)
+    demo_at(path)
     before = fingerprint(path)
     connection = sqlite3.connect(path)
     connection.execute("VACUUM")  # every page rewritten, same content
@@ -289,28 +281,14 @@ def test_fingerprint_ignores_page_layout(tmp_path: Path) -> None:
     assert fingerprint(path) == before
 
 
-def _fake_backups(store: Path, moments: list[datetime]) -> list[Path]:
-    """Backups taken at ``moments``: copies of one real backup under those times' names."""
-    real = make_backup(store).path
-    made = []
-    for moment in moments:
-        target = real.with_name(f"kvtui-{moment:%Y%m%d-%H%M%S}.db")
-        if target != real:
-            shutil.copyfile(real, target)
-        made.append(target)
-    if real not in made:
-        real.unlink()
-    return made
-
-
 def test_rotation_thins_by_age(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     now = datetime(2026, 11, 23, 17, 0, 0)
     # Every hour for the last two days, then one a day going back 120 days.
     moments = [now - timedelta(hours=hours) for hours in range(48)]
     moments += [now - timedelta(days=days, hours=1) for days in range(2, 120)]
-    _fake_backups(store_path, moments)
-    rotate(backups_dir(store_path))
+    fake_backups(store_path, moments)
+    rotate(backups_dir(store_path), now=now)
     left = sorted((info.taken_at for info in list_backups(store_path)), reverse=True)
     assert left[:12] == sorted(moments, reverse=True)[:12]  # the twelve newest
     older = left[12:]
@@ -323,20 +301,20 @@ def test_rotation_thins_by_age(store_path: Path) -> None:
 
 
 def test_rotation_never_deletes_the_last_backup_that_differs(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     now = datetime(2026, 11, 23, 17, 0, 0)
     oldest = now - timedelta(days=400)
-    [different] = _fake_backups(store_path, [oldest])
-    _change(store_path, 42)  # the store moved on; every later backup is of this state
-    _fake_backups(store_path, [now - timedelta(minutes=m) for m in range(40)])
-    rotate(backups_dir(store_path), current=fingerprint(store_path))
+    [different] = fake_backups(store_path, [oldest])
+    change_outside(store_path, 42)  # the store moved on; every later backup is of this state
+    fake_backups(store_path, [now - timedelta(minutes=m) for m in range(40)])
+    rotate(backups_dir(store_path), current=fingerprint(store_path), now=now)
     assert different.exists()
     assert len(list_backups(store_path)) == 13
 
 
 def test_twelve_commands_after_truncation_keep_the_good_backups(store_path: Path) -> None:
-    _demo_at(store_path)
-    _fake_backups(store_path, [datetime(2026, 11, 1, 9, 0) + timedelta(hours=h)
+    demo_at(store_path)
+    fake_backups(store_path, [datetime(2026, 11, 1, 9, 0) + timedelta(hours=h)
                                for h in range(3)])
     good = {info.path for info in list_backups(store_path)}
     store_path.write_bytes(b"")
@@ -350,25 +328,11 @@ def test_twelve_commands_after_truncation_keep_the_good_backups(store_path: Path
 # --- a start backup that fails --------------------------------------------------------------
 
 
-def _break_an_index(path: Path) -> None:
-    """Make an index disagree with its table: quick_check passes, integrity_check does not."""
-    connection = sqlite3.connect(path)
-    name, sql = connection.execute(
-        "SELECT name, sql FROM sqlite_schema WHERE name = 'ix_answer_review_id'"
-    ).fetchone()
-    connection.execute("PRAGMA writable_schema = ON")
-    connection.execute("UPDATE sqlite_schema SET sql = ? WHERE name = ?",
-                       (sql.replace("(review_id)", "(value)"), name))
-    connection.commit()
-    connection.close()
-    assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchall() == [("ok",)]
-
-
 def test_start_backup_that_fails_its_check_takes_the_damaged_path(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     open_store(store_path).close()
-    _change(store_path, 5)  # so the next start makes a backup
-    _break_an_index(store_path)
+    change_outside(store_path, 5)  # so the next start makes a backup
+    break_an_index(store_path)
     with pytest.raises(StoreDamaged) as caught:
         open_store(store_path)
     assert caught.value.backup is not None
@@ -376,14 +340,14 @@ def test_start_backup_that_fails_its_check_takes_the_damaged_path(store_path: Pa
 
 
 def test_app_start_backup_failing_its_check_stops_writing(store_path: Path) -> None:
-    _demo_at(store_path)
-    _break_an_index(store_path)
+    demo_at(store_path)
+    break_an_index(store_path)
     store = open_store(store_path, backup=False)  # as the app opens it
     with pytest.raises(BackupCorrupt) as caught:
         store.backup_if_changed()
     message = store.start_backup_failed(caught.value)
     assert store.read_only and "skrivskyddad" in message
-    with pytest.raises(sqlite3.OperationalError), store.plain_connection() as raw:
+    with pytest.raises(sqlite3.OperationalError), closing(store.plain_connection()) as raw:
         raw.execute("UPDATE review SET title = 'x'")
     store.close()
     assert running_marker(store_path).exists()  # so the next start checks in full
@@ -413,7 +377,7 @@ SAVE_IN = textwrap.dedent("""
 
 def test_full_disk_at_the_start_backup_opens_read_only(tmp_path: Path) -> None:
     source = tmp_path / "källa.db"
-    _demo_at(source)
+    demo_at(source)
     disk = tmp_path / "disk"
     disk.mkdir()
     size = source.stat().st_size
@@ -428,7 +392,7 @@ def test_full_disk_at_the_start_backup_opens_read_only(tmp_path: Path) -> None:
 
 def test_read_only_folder_is_refused_for_writing_and_readable(tmp_path: Path) -> None:
     folder = tmp_path / "skrivskyddad"
-    _demo_at(folder / "kvtui.db")
+    demo_at(folder / "kvtui.db")
     with read_only(folder) as prefix:
         result = in_namespace(SAVE_IN, "", str(folder), "", prefix=prefix)
     found = last_json(result)
@@ -438,7 +402,7 @@ def test_read_only_folder_is_refused_for_writing_and_readable(tmp_path: Path) ->
 
 
 def test_read_only_store_file_is_refused_for_writing(store_path: Path) -> None:
-    _demo_at(store_path)
+    demo_at(store_path)
     with read_only(store_path) as prefix:
         result = in_namespace(SAVE_IN, "", str(store_path.parent), "", prefix=prefix)
     found = last_json(result)
@@ -466,10 +430,6 @@ def test_read_only_opening_in_a_read_only_folder_with_changes_in_its_log(tmp_pat
         message = last_json(in_namespace(code, prefix=prefix))
     assert "kvtui.db-wal" in message
     assert "skrivbar plats" in message
-
-
-def test_store_read_only_is_a_store_error() -> None:
-    assert issubclass(StoreReadOnly, StoreError)
 
 
 RAW_WRITER = textwrap.dedent("""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from typing import Any
 
 import pytest
@@ -222,11 +223,12 @@ async def test_start_backup_is_made_after_the_first_frame(tmp_path) -> None:
 
 async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_path) -> None:
     from kvtui.paths import running_marker
-    from tests.store.test_store_files import _break_an_index, _demo_at
+    from tests.report.demo_file import demo_at
+    from tests.store_files import break_an_index
 
     path = tmp_path / "db" / "kvtui.db"
-    _demo_at(path)
-    _break_an_index(path)  # quick_check at start passes; the backup's full check does not
+    demo_at(path)
+    break_an_index(path)  # quick_check at start passes; the backup's full check does not
     store = open_store(path, backup=False)
     try:
         app = make_app(store)
@@ -244,3 +246,38 @@ async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_pa
     [failure] = [o for m, o in notes if "kontrolleras då helt" in m]
     assert failure["severity"] == "error"
     assert running_marker(path).exists()
+
+
+async def test_start_backup_failing_in_any_way_leaves_the_app_read_only(tmp_path) -> None:
+    """Not only a ``BackupError``: here SQLite's "database is locked", from another program
+    holding a write transaction on the store while the app starts."""
+    from contextlib import closing
+
+    from tests.report.demo_file import demo_at
+
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    store = open_store(path, backup=False)
+    try:
+        app = make_app(store)
+        notes = _record_notes(app)
+        with closing(sqlite3.connect(path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                with contextlib.suppress(WorkerFailed):
+                    await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert store.read_only
+                await pilot.press("n")  # a new review is refused now
+                await pilot.pause()
+                assert isinstance(app.screen, ReviewsScreen)
+            other.execute("ROLLBACK")
+    finally:
+        store.close()
+    [failure] = [(m, o) for m, o in notes if o.get("title") == "Säkerhetskopiering misslyckades"]
+    message, options = failure
+    assert options["severity"] == "error"
+    assert "används av ett annat program" in message and "skrivskyddad" in message
+    assert "OperationalError" not in message and "locked" not in message
+

@@ -15,13 +15,19 @@ def run_migrations() -> None:
     """Run on ``config.attributes['connection']`` in batch mode, as SQLite needs."""
     connection = config.attributes.get("connection")
     if connection is None:
+        from pathlib import Path
+
         from sqlalchemy import make_url
 
+        from kvtui.file_modes import create_private_file
         from kvtui.store.engine import make_engine
 
-        # Alembic's own command line: the store named in its config, opened the quoted way.
+        # Alembic's own command line: the store named in its config (made, private, when it
+        # does not exist yet, as for a new migration's autogenerate), opened the quoted way.
         url = make_url(config.get_main_option("sqlalchemy.url") or "sqlite://")
-        engine = make_engine(url.database or "")
+        path = Path(url.database or "")
+        create_private_file(path, exist_ok=True)
+        engine = make_engine(path)
         with engine.connect() as conn:
             _run(conn)
         engine.dispose()

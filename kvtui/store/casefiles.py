@@ -11,12 +11,11 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.casefile_import import (
-    ImportFailure,
     Table,
+    first_table,
     is_excel,
     parse_delimited,
     parse_xlsx,
-    workbook_sheets,
 )
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.store import changelog
@@ -329,7 +328,8 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     """Read a case-file list (CSV, or one sheet of an .xlsx) to show its columns and rows.
 
     Without ``sheet``, a workbook shows its first sheet that has a table (a cover sheet with
-    nothing on it is passed over). Nothing is written; ``kvtui.store.casefile_import.
+    nothing on it is passed over; ``kvtui.domain.casefile_import.first_table``). Nothing is
+    written; ``kvtui.store.casefile_import.
     import_case_files`` imports the file once the reference column is chosen. Raises
     ImportFailure with the problem in Swedish.
     """
@@ -340,21 +340,5 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     name = path.name or str(path)
     if not is_excel(name):
         return FilePreview(path, parse_delimited(data, name))
-    if sheet is not None:
-        table = parse_xlsx(data, name, sheet)
-        return FilePreview(path, table, table.sheets)
-    try:
-        table = parse_xlsx(data, name)
-        return FilePreview(path, table, table.sheets)
-    except ImportFailure as error:
-        first_error = error
-    try:
-        sheets = workbook_sheets(data, name)
-    except ImportFailure:
-        raise first_error from None
-    for other in sheets[1:]:
-        try:
-            return FilePreview(path, parse_xlsx(data, name, other), sheets)
-        except ImportFailure:
-            continue
-    raise first_error
+    table = parse_xlsx(data, name, sheet) if sheet is not None else first_table(data, name)
+    return FilePreview(path, table, table.sheets)

@@ -51,6 +51,15 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportProblem(
             name, None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
         ) from None
+    except ImportProblem:
+        raise
+    except ValueError:
+        # A NUL or a lone surrogate (a damaged paste): the system refuses the path in English.
+        raise ImportProblem(
+            name, None, None,
+            "Sökvägen innehåller tecken som inte kan finnas i ett filnamn. Kontrollera den och "
+            "försök igen.",
+        ) from None
     return data
 
 

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
 from textual.worker import Worker, WorkerState
 
+from kvtui.crash_log import unexpected_error
 from kvtui.store.backup import BackupError
 from kvtui.store.database import Store, unclean_notice
 from kvtui.store.errors import NotFound
@@ -247,7 +248,7 @@ class KvtuiApp(App[None]):
             return
         error = event.worker.error
         reason = str(error) if isinstance(error, BackupError) else (
-            f"Säkerhetskopian kunde inte göras ({type(error).__name__}: {error})."
+            unexpected_error("Säkerhetskopian kunde inte göras.", error)
         )
         self.notify(
             f"{reason} Ditt arbete är sparat i databasen; kvtui försöker igen om en stund.",

@@ -260,3 +260,18 @@ def test_a_named_pipe_is_not_read(store: Store, tmp_path: Path) -> None:
         review_id = new_review(session)
         with pytest.raises(ImportProblem, match="är ingen vanlig fil"):
             import_case_files(session, review_id, path, id_column="Referens", today=TODAY)
+
+
+@pytest.mark.parametrize("typed", ["akter\x00.csv", "akter\ud800.csv"])
+def test_a_path_no_file_can_have_is_refused_in_swedish(
+    store: Store, tmp_path: Path, typed: str
+) -> None:
+    """A pasted path with a NUL or a lone surrogate in it cannot name a file; the system
+    says so in English (ValueError: embedded null byte)."""
+    with store.session() as session:
+        review_id = new_review(session)
+        with pytest.raises(ImportProblem) as info:
+            import_case_files(session, review_id, tmp_path / typed, id_column="Referens")
+        assert "Sökvägen innehåller tecken som inte kan finnas i ett filnamn." in str(info.value)
+        assert "\x00" not in str(info.value)
+        assert count(session, review_id) == 0

@@ -1,0 +1,219 @@
+"""An unexpected error in the app's import and backup workers: the auditor reads a Swedish
+sentence and where the crash log is, never Python's English class name or a message that may
+quote the file or the store (a personnummer, an escape sequence); the log gets the details."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.events import Paste
+from textual.widgets import Input, Static
+from textual.worker import WorkerFailed
+
+from kvtui.crash_log import CRASH_LOG_NAME
+from kvtui.paths import data_dir
+from kvtui.store.casefiles import list_case_files
+from kvtui.store.database import Store
+from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.import_file import ImportFileDialog
+from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
+from tests.testdata import PERSONNUMMER_FILE
+
+SIZE = (80, 24)
+
+
+def _number() -> str:
+    """A published test personnummer, read at test time."""
+    return PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[11]
+
+
+def _log_sentence() -> str:
+    return f"Ett oväntat fel inträffade. Detaljer finns i {data_dir() / CRASH_LOG_NAME}."
+
+
+async def _open_import(app: KvtuiApp, pilot: Any) -> ImportFileDialog:
+    """Akter & urval (key 2), into its table, and i for Importera."""
+    await pilot.pause()
+    await pilot.press("2", "tab", "i")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, ImportFileDialog)
+    return dialog
+
+
+async def _read_path(app: KvtuiApp, pilot: Any, dialog: ImportFileDialog, path: str) -> str:
+    """Paste ``path`` into the dialog, press Enter, and return the problem the dialog then
+    shows ("" when the file was read)."""
+    field = dialog.query_one("#import-path", Input)
+    field.value = ""
+    field.post_message(Paste(path))
+    await pilot.pause()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    if app.screen is not dialog:
+        return ""  # read, and on to the mapping
+    return str(dialog.query_one("#import-file-problem", Static).content)
+
+
+async def test_reading_fails_unexpectedly(
+    store: Store, review_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    crash_log: Callable[[], str],
+) -> None:
+    """The system fails in a way kvtui does not expect, with case data in its message."""
+    path = tmp_path / "akter.csv"
+    path.write_bytes(b"Referens;Lagrum\r\nFV-1;SoL\r\n")
+    number = _number()
+    real_open = Path.open
+
+    def failing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == path.name:
+            raise RuntimeError(f"disken svarade \x1b[2J{number}")
+        return real_open(self, *args, **kwargs)
+
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _open_import(app, pilot)
+        monkeypatch.setattr(Path, "open", failing_open)
+        shown = await _read_path(app, pilot, dialog, str(path))
+        monkeypatch.undo()
+    assert shown == f"Filen kunde inte läsas. {_log_sentence()}"
+    written = crash_log()
+    assert "builtins.RuntimeError" in written and "in _read_bytes" in written
+    assert number not in written and "disken" not in written
+
+
+async def test_a_pasted_path_with_a_nul_is_refused_in_swedish(
+    store: Store, review_id: str, tmp_path: Path,
+) -> None:
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _open_import(app, pilot)
+        shown = await _read_path(app, pilot, dialog, f"{tmp_path}/akter\x00.csv")
+    assert "Sökvägen innehåller tecken som inte kan finnas i ett filnamn." in shown
+    assert "ValueError" not in shown and "\x00" not in shown
+
+
+async def test_import_fails_unexpectedly_in_the_store(
+    store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
+) -> None:
+    """A trigger put in the store with raw SQL stops the import with a message quoting a
+    personnummer: nothing is written, and neither the number nor SQLite's English reaches
+    the screen."""
+    number = _number()
+    connection = sqlite3.connect(store.path)
+    connection.execute("CREATE TRIGGER stopp BEFORE INSERT ON case_file BEGIN SELECT "
+                       f"RAISE(ABORT, 'akten gäller {number}'); END")
+    connection.commit()
+    connection.close()
+    path = tmp_path / "akter.csv"
+    path.write_bytes(b"Referens;Lagrum\r\nFV-1;SoL\r\n")
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _open_import(app, pilot)
+        await _read_path(app, pilot, dialog, str(path))
+        mapping = app.screen
+        assert isinstance(mapping, ImportMappingDialog)
+        await pilot.press("enter")  # Referens, the first column
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(mapping.query_one("#import-problems", Static).content)
+    assert shown == f"Importen misslyckades; inget har sparats. {_log_sentence()}"
+    written = crash_log()
+    assert "sqlalchemy.exc.IntegrityError" in written and "in import_case_files" in written
+    assert number not in written and "gäller" not in written
+    with store.session() as session:
+        assert list_case_files(session, review_id) == []
+
+
+async def test_backup_fails_unexpectedly(
+    store: Store, monkeypatch: pytest.MonkeyPatch, crash_log: Callable[[], str],
+) -> None:
+    number = _number()
+
+    def broken() -> None:
+        raise sqlite3.OperationalError(f"disk I/O error vid {number}")
+
+    monkeypatch.setattr(store, "backup_if_changed", broken)
+    app = make_app(store)
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.periodic_backup()
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert notes
+    assert set(notes) == {
+        f"Säkerhetskopian kunde inte göras. {_log_sentence()} Ditt arbete är sparat i "
+        "databasen; kvtui försöker igen om en stund."
+    }
+    assert "sqlite3.OperationalError" in crash_log()
+
+
+def _stop_inserts(store: Store, table: str, number: str) -> None:
+    """A trigger put in the store with raw SQL: every insert into ``table`` fails with a
+    message that quotes a personnummer."""
+    connection = sqlite3.connect(store.path)
+    connection.execute(f"CREATE TRIGGER stopp BEFORE INSERT ON {table} BEGIN SELECT "
+                       f"RAISE(ABORT, 'akten gäller {number}'); END")
+    connection.commit()
+    connection.close()
+
+
+async def _notes_after(app: KvtuiApp, pilot: Any, keys: tuple[str, ...]) -> list[str]:
+    """Press ``keys`` and wait for every worker; what the app notified meanwhile."""
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    await pilot.press(*keys)
+    for _ in range(3):
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    return notes
+
+
+async def test_sending_a_draft_fails_unexpectedly(
+    demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
+) -> None:
+    number = _number()
+    _stop_inserts(demo_store, "factcheck_round", number)
+    app = make_app(demo_store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("7", "tab")  # Faktagranskning
+        await pilot.pause()
+        notes = await _notes_after(app, pilot, ("u", "j"))  # Skicka utkast, Ja
+    assert f"Utkastet kunde inte skickas. {_log_sentence()}" in notes
+    assert not any(number in note or "Error" in note for note in notes)
+    assert "sqlalchemy.exc.IntegrityError" in crash_log()
+
+
+async def test_signing_fails_unexpectedly(
+    demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
+) -> None:
+    number = _number()
+    _stop_inserts(demo_store, "sign_off", number)
+    app = make_app(demo_store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("8", "tab", "s")  # Rapport, Signera
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#signoff-name", Input).value = "Karin Ekdahl"
+        dialog.query_one("#signoff-approver", Input).value = "Jonas Lindwall"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        notes = await _notes_after(app, pilot, ("j",))
+    assert f"Exporten misslyckades. {_log_sentence()}" in notes, notes
+    assert not any(number in note or "Error" in note for note in notes)
+    assert "sqlalchemy.exc.IntegrityError" in crash_log()

@@ -100,18 +100,54 @@ async def test_a_pasted_path_with_a_nul_is_refused_in_swedish(
     assert "ValueError" not in shown and "\x00" not in shown
 
 
-async def test_import_fails_unexpectedly_in_the_store(
-    store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
-) -> None:
-    """A trigger put in the store with raw SQL stops the import with a message quoting a
-    personnummer: nothing is written, and neither the number nor SQLite's English reaches
-    the screen."""
+def _stop_inserts(store: Store, table: str) -> str:
+    """A trigger put in the store with raw SQL: every insert into ``table`` fails with a
+    message that quotes a personnummer, which is returned."""
     number = _number()
     connection = sqlite3.connect(store.path)
-    connection.execute("CREATE TRIGGER stopp BEFORE INSERT ON case_file BEGIN SELECT "
+    connection.execute(f"CREATE TRIGGER stopp BEFORE INSERT ON {table} BEGIN SELECT "
                        f"RAISE(ABORT, 'akten gäller {number}'); END")
     connection.commit()
     connection.close()
+    return number
+
+
+def _recorded_notes(app: KvtuiApp) -> list[str]:
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    return notes
+
+
+async def _settle(app: KvtuiApp, pilot: Any) -> None:
+    """Every worker done, failed ones too, and what they started."""
+    for _ in range(3):
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _open_part(pilot: Any, key: str) -> None:
+    """The part on ``key``, and Tab into it, where its keys work."""
+    await pilot.pause()
+    await pilot.press(key, "tab")
+    await pilot.pause()
+
+
+def _told_and_logged(shown: list[str], sentence: str, number: str, logged: str,
+                     kind: str) -> None:
+    """The auditor read ``sentence`` and where the log is, nothing of the error; the log has
+    the error's ``kind`` and nothing of its message."""
+    assert any(f"{sentence} {_log_sentence()}" in text for text in shown), shown
+    assert not any(number in text or "Error" in text for text in shown)
+    assert kind in logged and number not in logged and "gäller" not in logged
+
+
+async def test_import_fails_unexpectedly_in_the_store(
+    store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
+) -> None:
+    """A trigger stops the import with a message quoting a personnummer: nothing is written,
+    and neither the number nor SQLite's English reaches the screen."""
+    number = _stop_inserts(store, "case_file")
     path = tmp_path / "akter.csv"
     path.write_bytes(b"Referens;Lagrum\r\nFV-1;SoL\r\n")
     app = make_app(store, open_review=review_id)
@@ -121,14 +157,11 @@ async def test_import_fails_unexpectedly_in_the_store(
         mapping = app.screen
         assert isinstance(mapping, ImportMappingDialog)
         await pilot.press("enter")  # Referens, the first column
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _settle(app, pilot)
         shown = str(mapping.query_one("#import-problems", Static).content)
-    assert shown == f"Importen misslyckades; inget har sparats. {_log_sentence()}"
-    written = crash_log()
-    assert "sqlalchemy.exc.IntegrityError" in written and "in import_case_files" in written
-    assert number not in written and "gäller" not in written
+    _told_and_logged([shown], "Importen misslyckades; inget har sparats.", number, crash_log(),
+                     "sqlalchemy.exc.IntegrityError")
+    assert "in import_case_files" in crash_log()
     with store.session() as session:
         assert list_case_files(session, review_id) == []
 
@@ -143,69 +176,42 @@ async def test_backup_fails_unexpectedly(
 
     monkeypatch.setattr(store, "backup_if_changed", broken)
     app = make_app(store)
-    notes: list[str] = []
-    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    notes = _recorded_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.periodic_backup()
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-    assert notes
-    assert set(notes) == {
+        await _settle(app, pilot)
+    _told_and_logged(notes, "Säkerhetskopian kunde inte göras.", number, crash_log(),
+                     "sqlite3.OperationalError")
+    assert set(notes) == {  # the start backup and the periodic one may both have failed
         f"Säkerhetskopian kunde inte göras. {_log_sentence()} Ditt arbete är sparat i "
         "databasen; kvtui försöker igen om en stund."
     }
-    assert "sqlite3.OperationalError" in crash_log()
-
-
-def _stop_inserts(store: Store, table: str, number: str) -> None:
-    """A trigger put in the store with raw SQL: every insert into ``table`` fails with a
-    message that quotes a personnummer."""
-    connection = sqlite3.connect(store.path)
-    connection.execute(f"CREATE TRIGGER stopp BEFORE INSERT ON {table} BEGIN SELECT "
-                       f"RAISE(ABORT, 'akten gäller {number}'); END")
-    connection.commit()
-    connection.close()
-
-
-async def _notes_after(app: KvtuiApp, pilot: Any, keys: tuple[str, ...]) -> list[str]:
-    """Press ``keys`` and wait for every worker; what the app notified meanwhile."""
-    notes: list[str] = []
-    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
-    await pilot.press(*keys)
-    for _ in range(3):
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-    return notes
 
 
 async def test_sending_a_draft_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:
-    number = _number()
-    _stop_inserts(demo_store, "factcheck_round", number)
+    number = _stop_inserts(demo_store, "factcheck_round")
     app = make_app(demo_store, open_review=demo_id)
+    notes = _recorded_notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("7", "tab")  # Faktagranskning
-        await pilot.pause()
-        notes = await _notes_after(app, pilot, ("u", "j"))  # Skicka utkast, Ja
-    assert f"Utkastet kunde inte skickas. {_log_sentence()}" in notes
-    assert not any(number in note or "Error" in note for note in notes)
-    assert "sqlalchemy.exc.IntegrityError" in crash_log()
+        await _open_part(pilot, "7")  # Faktagranskning
+        await pilot.press("u", "j")  # Skicka utkast, Ja
+        await _settle(app, pilot)
+    _told_and_logged(notes, "Utkastet kunde inte skickas.", number, crash_log(),
+                     "sqlalchemy.exc.IntegrityError")
 
 
 async def test_signing_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:
-    number = _number()
-    _stop_inserts(demo_store, "sign_off", number)
+    number = _stop_inserts(demo_store, "sign_off")
     app = make_app(demo_store, open_review=demo_id)
+    notes = _recorded_notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("8", "tab", "s")  # Rapport, Signera
+        await _open_part(pilot, "8")  # Rapport
+        await pilot.press("s")  # Signera
         await pilot.pause()
         dialog = app.screen
         dialog.query_one("#signoff-name", Input).value = "Karin Ekdahl"
@@ -213,7 +219,7 @@ async def test_signing_fails_unexpectedly(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        notes = await _notes_after(app, pilot, ("j",))
-    assert f"Exporten misslyckades. {_log_sentence()}" in notes, notes
-    assert not any(number in note or "Error" in note for note in notes)
-    assert "sqlalchemy.exc.IntegrityError" in crash_log()
+        await pilot.press("j")
+        await _settle(app, pilot)
+    _told_and_logged(notes, "Exporten misslyckades.", number, crash_log(),
+                     "sqlalchemy.exc.IntegrityError")

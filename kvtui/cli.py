@@ -471,7 +471,8 @@ def import_akter(
         str, typer.Option("--id-column", help="Kolumnen med aktens referens (aktnummer).")
     ],
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första).")
+        str | None,
+        typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första som inte är tomt)."),
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,

@@ -942,9 +942,18 @@ def read_case_files(
     data: bytes, source: str, *, id_column: str, sheet: str | None = None,
     excel: bool | None = None, today: date | None = None,
 ) -> ImportResult:
-    """Parse and check a case-file list; ``excel`` defaults to the file name's suffix."""
+    """Parse and check a case-file list; ``excel`` defaults to the file name's suffix.
+
+    Without ``sheet``, a workbook's first sheet with anything on it is read, as the import
+    dialog shows it (``first_table``).
+    """
     use_excel = is_excel(source) if excel is None else excel
-    table = parse_xlsx(data, source, sheet) if use_excel else parse_delimited(data, source)
+    if not use_excel:
+        table = parse_delimited(data, source)
+    elif sheet is None:
+        table = first_table(data, source)
+    else:
+        table = parse_xlsx(data, source, sheet)
     files, lines = _build(table, id_column, source=source, today=today)
     index = _id_index(table.headers, id_column)
     return ImportResult(

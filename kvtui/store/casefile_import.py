@@ -29,27 +29,28 @@ from kvtui.store.models import CaseFile, Sample
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, read no further than one byte past ``MAX_FILE_BYTES``: a file that
     is too large is refused without being read in full, and a device or a named pipe, which
-    may never end, is not read at all."""
+    may never end, is not read at all. A message that names the whole path is not prefixed
+    with the file's name as well ("drive: /tmp/drive är en mapp")."""
     name = path.name or str(path)
     try:
         if path.is_dir():
-            raise ImportProblem(name, None, None, f"{path} är en mapp, inte en fil.")
+            raise ImportProblem("", None, None, f"{path} är en mapp, inte en fil.")
         if path.exists() and not path.is_file():
-            raise ImportProblem(name, None, None, f"{path} är ingen vanlig fil.")
+            raise ImportProblem("", None, None, f"{path} är ingen vanlig fil.")
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
                 size = os.fstat(handle.fileno()).st_size
                 raise ImportProblem(name, None, None, file_too_large(size))
     except FileNotFoundError:
-        raise ImportProblem(name, None, None, f"Filen {path} finns inte.") from None
+        raise ImportProblem("", None, None, f"Filen {path} finns inte.") from None
     except PermissionError:
         raise ImportProblem(
-            name, None, None, f"Du har inte behörighet att läsa filen {path}."
+            "", None, None, f"Du har inte behörighet att läsa filen {path}."
         ) from None
     except OSError as error:
         raise ImportProblem(
-            name, None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
+            "", None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
         ) from None
     except ImportProblem:
         raise

@@ -566,6 +566,8 @@ def test_first_table_passes_over_empty_sheets_only_so_far() -> None:
     assert table.sheet == "Blad3" and len(table.rows) == 12
     assert table.sheets == ("Blad1", "Blad2", "Blad3", "Blad4", "Blad5")
     assert first_table(many_sheets(1, list_on=1), "akter.xlsx").sheet == "Blad1"
+    imported = read_case_files(many_sheets(5, list_on=3), "akter.xlsx", id_column="Referens")
+    assert imported.sheet == "Blad3" and imported.count == 12  # the command line's way
     last = MAX_SHEETS_SEARCHED
     assert first_table(many_sheets(last, list_on=last), "akter.xlsx").sheet == f"Blad{last}"
     with pytest.raises(ImportProblem) as info:

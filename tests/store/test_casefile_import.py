@@ -218,10 +218,10 @@ def test_missing_file_and_directory(store: Store, tmp_path: Path) -> None:
         review_id = new_review(session)
         with pytest.raises(ImportProblem) as info:
             import_case_files(session, review_id, tmp_path / "saknas.csv", id_column="Referens")
-        assert str(info.value) == f"saknas.csv: Filen {tmp_path / 'saknas.csv'} finns inte."
+        assert str(info.value) == f"Filen {tmp_path / 'saknas.csv'} finns inte."
         with pytest.raises(ImportProblem) as info:
             import_case_files(session, review_id, tmp_path, id_column="Referens")
-        assert "är en mapp, inte en fil" in str(info.value)
+        assert str(info.value) == f"{tmp_path} är en mapp, inte en fil."
         assert count(session, review_id) == 0
 
 

@@ -18,12 +18,14 @@ from kvtui.domain.casefile_import import (
     parse_xlsx,
 )
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
+from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store import changelog
 from kvtui.store.bulk import insert_sql, new_ids, stored_value
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import CaseFile, Sample, utcnow
+from kvtui.store.typed_text import typed_value
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
@@ -54,7 +56,7 @@ def add_case_files(
         ).one()
     )
     cleaned: list[tuple[str, dict[str, str]]] = []
-    for reference, attributes in rows:  # check every row before adding any
+    for reference, attributes in _typed(rows):  # check every row before adding any
         reference = reference.strip()
         if not reference:
             raise InvalidInput("En akt saknar referens.")
@@ -83,6 +85,19 @@ def add_case_files(
     )
     session.commit()
     return [row[0] for row in values]
+
+
+def _typed(
+    rows: Iterable[tuple[str, dict[str, str]]],
+) -> list[tuple[str, dict[str, str]]]:
+    """The rows with control characters taken out (``kvtui.store.typed_text``): an imported
+    list has been refused for them already, and one look over all texts clears it."""
+    rows = list(rows)
+    texts = "\t".join(text for reference, attributes in rows
+                      for text in (reference, *attributes, *attributes.values()))
+    if first_unsafe(texts) < 0:
+        return rows
+    return [(typed_text(reference), typed_value(attributes)) for reference, attributes in rows]
 
 
 def _guarded(
@@ -192,8 +207,9 @@ def _check_editable(session: Session, review_id: str) -> None:
 def _checked_reference(
     session: Session, review_id: str, reference: str, *, except_id: str | None = None
 ) -> str:
-    """The reference stripped; refused when empty, taken or a personnummer."""
-    reference = reference.strip()
+    """The reference stripped (of control characters too: ``kvtui.store.typed_text``);
+    refused when empty, taken or a personnummer."""
+    reference = typed_text(reference).strip()
     if not reference:
         raise InvalidInput("Referensen saknas. Varje akt behöver en referens.")
     number = parse_id(reference)
@@ -218,11 +234,11 @@ def _checked_reference(
 
 
 def _checked_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
-    """Names and values stripped; refused when a name is empty or repeated or a value holds a
-    personnummer (kvtui stores none)."""
+    """Names and values stripped (of control characters too); refused when a name is empty or
+    repeated or a value holds a personnummer (kvtui stores none)."""
     cleaned: dict[str, str] = {}
     for name, value in attributes.items():
-        name, value = name.strip(), value.strip()
+        name, value = typed_text(name).strip(), typed_text(value).strip()
         if not name:
             raise InvalidInput("En uppgift om akten saknar namn.")
         if name in cleaned:

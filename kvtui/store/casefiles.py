@@ -345,9 +345,8 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
 
     Without ``sheet``, a workbook shows its first sheet that has a table (a cover sheet with
     nothing on it is passed over; ``kvtui.domain.casefile_import.first_table``). Nothing is
-    written; ``kvtui.store.casefile_import.
-    import_case_files`` imports the file once the reference column is chosen. Raises
-    ImportFailure with the problem in Swedish.
+    written; ``kvtui.store.casefile_import.import_case_files`` imports the file once the
+    reference column is chosen. Raises ImportFailure with the problem in Swedish.
     """
     # Imported here: casefile_import imports this module.
     from kvtui.store.casefile_import import _read_bytes

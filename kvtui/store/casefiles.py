@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 
@@ -93,8 +94,9 @@ def _typed(
     """The rows with control characters taken out (``kvtui.store.typed_text``): an imported
     list has been refused for them already, and one look over all texts clears it."""
     rows = list(rows)
-    texts = "\t".join(text for reference, attributes in rows
-                      for text in (reference, *attributes, *attributes.values()))
+    names = {name for _reference, attributes in rows for name in attributes}
+    texts = "\t".join(chain([reference for reference, _attributes in rows], names,
+                            chain.from_iterable([attributes.values() for _, attributes in rows])))
     if first_unsafe(texts) < 0:
         return rows
     return [(typed_text(reference), typed_value(attributes)) for reference, attributes in rows]

@@ -1,17 +1,19 @@
-"""Hundreds of malformed and hostile case-file lists through the real ``kvtui import-akter``.
+"""Hundreds of malformed and hostile case-file lists through kvtui's two ways in.
 
-Every file is imported by ``python -m kvtui import-akter`` in a process of its own, against a
-real store, and judged by ``tests/cli/import_fuzz.py`` (the same code as the suite's short run
-in ``tests/cli/test_import_fuzz.py``): no traceback and no "Ett oväntat fel inträffade", exit
-code 0 or 1, a refusal that names the file and leaves the store unchanged, and no character on
-the terminal that could act on it. The files are the named attacks of ``tests/hostile_files.py``
-(bad checksum, broken XML, external entities, billion laughs, shared string out of range, zip
-bombs, rows past Excel's grid, control characters, foreign encodings ...), the largest files
-within each limit, and seeded random damage to valid workbooks and CSV files up to ``--files``.
+Every file is imported by ``kvtui import-akter`` in a process of its own, against a real store,
+and read in another process as the app's import dialog reads it (``preview_file``), and both are
+judged by ``tests/cli/import_fuzz.py`` (the same code as the suite's short run in
+``tests/cli/test_import_fuzz.py``): no traceback and no "Ett oväntat fel inträffade", exit
+code 0 or 1, a refusal that names the file and leaves the store unchanged, no character on
+the terminal that could act on it, and no small file that keeps kvtui busy. The files are the
+named attacks of ``tests/hostile_files.py`` (bad checksum, broken XML, external entities,
+billion laughs, shared string out of range, zip bombs, rows past Excel's grid, hundreds of
+empty sheets, control characters, foreign encodings ...), the largest files within each limit,
+and seeded random damage to valid workbooks and CSV files up to ``--files``.
 
-It prints how many files were refused and imported, the faults (goal: **0**), the peak memory
-of the heaviest import and its ratio to importing a valid 12-row list (the baseline, measured in
-the same run), and the time per file.
+It prints how many files were refused and imported, the faults (goal: **0**), the time and peak
+memory of the import dialog's reading, the peak memory of the heaviest import and its ratio to
+importing a valid 12-row list (the baseline, measured in the same run), and the time per file.
 
     python bench/fuzz_import.py [--files 300] [--seed 1] [--workers 2] [--keep DIR]
 """
@@ -31,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.cli.import_fuzz import FuzzRun, Outcome  # noqa: E402
+from tests.cli.import_fuzz import PREVIEW, FuzzRun, Outcome  # noqa: E402
 from tests.hostile_files import (  # noqa: E402
     good_csv,
     good_xlsx,
@@ -59,13 +61,13 @@ def run_worker(run: FuzzRun, files: Iterator[tuple[str, bytes]], lock: threading
                 name, data = next(files)
             except StopIteration:
                 return
-        outcome = run.run(name, data)
-        with lock:
-            outcomes.append(outcome)
-            if outcome.faults:
-                print(outcome.describe(), flush=True)
-            if len(outcomes) % 25 == 0:
-                print(f"  {len(outcomes)} filer …", file=sys.stderr, flush=True)
+        for outcome in (run.run(name, data), run.preview(name, data)):
+            with lock:
+                outcomes.append(outcome)
+                if outcome.faults:
+                    print(outcome.describe(), flush=True)
+                if len(outcomes) % 50 == 0:
+                    print(f"  {len(outcomes) // 2} filer …", file=sys.stderr, flush=True)
         del data
 
 
@@ -76,18 +78,26 @@ def baseline(folder: Path) -> Outcome:
     return max(outcomes, key=lambda outcome: outcome.peak_kb)
 
 
-def report(outcomes: list[Outcome], normal: Outcome, seconds: float) -> int:
+def report(everything: list[Outcome], normal: Outcome, seconds: float) -> int:
     """Print the summary; the exit status is 1 when any file had a fault."""
-    faulty = [outcome for outcome in outcomes if outcome.faults]
+    faulty = [outcome for outcome in everything if outcome.faults]
+    outcomes = [outcome for outcome in everything if outcome.way != PREVIEW]
+    previews = [outcome for outcome in everything if outcome.way == PREVIEW]
     xlsx = sum(outcome.name.endswith(".xlsx") for outcome in outcomes)
     accepted = sum(outcome.accepted for outcome in outcomes)
-    tracebacks = sum("traceback" in outcome.faults for outcome in outcomes)
+    tracebacks = sum("traceback" in outcome.faults for outcome in everything)
     heaviest = max(outcomes, key=lambda outcome: outcome.peak_kb)
     slowest = max(outcomes, key=lambda outcome: outcome.seconds)
     times = [outcome.seconds for outcome in outcomes]
     print(f"Filer: {len(outcomes)} ({xlsx} .xlsx, {len(outcomes) - xlsx} .csv); "
           f"{len(outcomes) - accepted} vägrade, {accepted} importerade")
-    print(f"Fel: {len(faulty)} filer (tracebacks: {tracebacks})")
+    print(f"Fel: {len(faulty)} (tracebacks: {tracebacks}), varav i importdialogen "
+          f"{sum(outcome.way == PREVIEW for outcome in faulty)}")
+    slowest_preview = max(previews, key=lambda outcome: outcome.seconds)
+    heaviest_preview = max(previews, key=lambda outcome: outcome.peak_kb)
+    print(f"Importdialogen: median {statistics.median(o.seconds for o in previews):.2f} s, "
+          f"längst {slowest_preview.seconds:.1f} s ({slowest_preview.name}); största minne "
+          f"{heaviest_preview.peak_kb / 1024:.0f} MB ({heaviest_preview.name})")
     ratio = heaviest.peak_kb / normal.peak_kb
     print(f"Största minne: {heaviest.peak_kb / 1024:.0f} MB ({heaviest.name}); en giltig lista "
           f"med 12 akter: {normal.peak_kb / 1024:.0f} MB; kvot {ratio:.1f}")

@@ -7,9 +7,7 @@ Every expected error ends with a plain Swedish message and exit code 1, never a 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -486,7 +484,8 @@ def import_akter(
         str, typer.Option("--id-column", help="Kolumnen med aktens referens (aktnummer).")
     ],
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första).")
+        str | None,
+        typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första som inte är tomt)."),
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -891,49 +890,6 @@ def not_ids_withdraw(
                f"I granskningar som inte är signerade maskerades {texts}.")
 
 
-def crash_report(error: BaseException) -> str:
-    """The error's type and where it happened, frame by frame, and nothing it carried.
-
-    An exception's message can hold what the auditor typed (a value in an SQL statement, a
-    comment, a personnummer), so only class names, files, lines and functions are written,
-    for the error and for every error it was raised from.
-    """
-    lines: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        kind = type(current)
-        lines.append(f"{kind.__module__}.{kind.__qualname__}")
-        for frame in traceback.extract_tb(current.__traceback__):
-            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-        current = current.__cause__ or current.__context__
-        if current is not None:
-            lines.append("som uppstod under hanteringen av:")
-    return "\n".join(lines) + "\n"
-
-
-def _crash_log(error: BaseException) -> Path | None:
-    """Write an unexpected error's place where support can find it, not on screen.
-
-    The file is the user's alone (the process umask, and 0600 when made here).
-    """
-    try:
-        from kvtui.file_modes import PRIVATE_FILE
-        from kvtui.paths import data_dir
-
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        log = folder / "kvtui-fel.log"
-        handle = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
-        with os.fdopen(handle, "a", encoding="utf-8") as stream:
-            stream.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n")
-            stream.write(crash_report(error))
-        return log
-    except OSError:
-        return None
-
-
 def _app_only(arguments: list[str]) -> tuple[bool, str | None]:
     """Whether the command line only opens the app, and its ``--db`` value.
 
@@ -972,7 +928,9 @@ def main() -> None:
         typer.echo(f"Fel: {usage_message(error)}", err=True)
         sys.exit(1)
     except Exception as error:
-        log = _crash_log(error)
+        from kvtui.crash_log import write_crash_log
+
+        log = write_crash_log(error)
         where = f" Detaljer finns i {log}." if log else ""
         typer.echo(f"Ett oväntat fel inträffade ({type(error).__name__}).{where}", err=True)
         sys.exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +35,28 @@ def store(store_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def crash_log() -> Iterator[Callable[[], str]]:
+    """What kvtui appends to its crash log (``kvtui-fel.log``) during the test, read when
+    called; a log the test made is removed after it."""
+    from kvtui.crash_log import CRASH_LOG_NAME
+    from kvtui.paths import data_dir
+
+    log = data_dir() / CRASH_LOG_NAME
+    existed = log.exists()
+    start = log.stat().st_size if existed else 0
+
+    def appended() -> str:
+        if not log.exists():
+            return ""
+        with log.open("rb") as handle:
+            handle.seek(start)
+            return handle.read().decode("utf-8")
+
+    try:
+        yield appended
+    finally:
+        if not existed:
+            log.unlink(missing_ok=True)

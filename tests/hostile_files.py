@@ -13,7 +13,7 @@ import random
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from io import BytesIO
 
@@ -100,13 +100,19 @@ def build_xlsx(
     sheet: str | None = None, *, shared_strings: str | None = None,
     sheet_name: str = "Akter", extra: dict[str, bytes] | None = None,
     replace: dict[str, bytes] | None = None, compression: int = zipfile.ZIP_DEFLATED,
+    more_sheets: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """A workbook of one sheet, written part by part; ``replace`` swaps a part's bytes."""
-    overrides = [("/xl/workbook.xml", _BOOK_TYPE), ("/xl/worksheets/sheet1.xml", _SHEET_TYPE)]
-    relations = [("rId1", "worksheet", "worksheets/sheet1.xml")]
+    """A workbook of one sheet, and of ``more_sheets`` (name, worksheet XML) after it, written
+    part by part; ``replace`` swaps a part's bytes."""
+    sheets = [(sheet_name, sheet if sheet is not None else good_sheet()), *more_sheets]
+    overrides = [("/xl/workbook.xml", _BOOK_TYPE)] + [
+        (f"/xl/worksheets/sheet{number}.xml", _SHEET_TYPE)
+        for number in range(1, len(sheets) + 1)]
+    relations = [(f"rId{number}", "worksheet", f"worksheets/sheet{number}.xml")
+                 for number in range(1, len(sheets) + 1)]
     if shared_strings is not None:
         overrides.append(("/xl/sharedStrings.xml", _STRINGS_TYPE))
-        relations.append(("rId2", "sharedStrings", "sharedStrings.xml"))
+        relations.append(("rIdStrings", "sharedStrings", "sharedStrings.xml"))
     parts = {
         "[Content_Types].xml": (
             f'{DECLARATION}<Types xmlns="{_TYPES}">'
@@ -123,8 +129,9 @@ def build_xlsx(
         ),
         "xl/workbook.xml": (
             f'{DECLARATION}<workbook xmlns="{MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
-            f'<sheet name="{_escape(sheet_name)}" sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>"
+            + "".join(f'<sheet name="{_escape(name)}" sheetId="{number}" r:id="rId{number}"/>'
+                      for number, (name, _) in enumerate(sheets, start=1))
+            + "</sheets></workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             f'{DECLARATION}<Relationships xmlns="{_RELS}">'
@@ -132,7 +139,8 @@ def build_xlsx(
                       for rid, kind, target in relations)
             + "</Relationships>"
         ),
-        "xl/worksheets/sheet1.xml": sheet if sheet is not None else good_sheet(),
+        **{f"xl/worksheets/sheet{number}.xml": xml
+           for number, (_, xml) in enumerate(sheets, start=1)},
     }
     if shared_strings is not None:
         parts["xl/sharedStrings.xml"] = shared_strings
@@ -144,6 +152,14 @@ def build_xlsx(
         for name, content in data.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def many_sheets(count: int, *, list_on: int | None = None) -> bytes:
+    """A workbook of ``count`` empty sheets, Blad1 …, but for the population on sheet number
+    ``list_on`` (counted from 1) when given."""
+    sheets = [(f"Blad{number}", good_sheet() if number == list_on else sheet_xml([]))
+              for number in range(1, count + 1)]
+    return build_xlsx(sheets[0][1], sheet_name=sheets[0][0], more_sheets=sheets[1:])
 
 
 def good_xlsx(rows: int = 12) -> bytes:
@@ -342,6 +358,8 @@ def hostile_files() -> Iterator[tuple[str, bytes]]:
     yield "manga-delar.xlsx", build_xlsx(extra={f"xl/media/bild{n}.png": b"\x89PNG"
                                                 for n in range(6000)},
                                          compression=zipfile.ZIP_STORED)
+    yield "manga-tomma-blad.xlsx", many_sheets(400)
+    yield "lista-efter-manga-tomma-blad.xlsx", many_sheets(400, list_on=400)
     yield "ljuger-om-antal.xlsx", set_entry_count(good, 60_000)
     yield "ljuger-om-storlek.xlsx", set_declared_size(good, "xl/worksheets/sheet1.xml", 100)
     yield "zipbomb.xlsx", zip_bomb(300)
@@ -633,6 +651,14 @@ def _most_parts() -> bytes:
                              for n in range(MAX_ENTRIES - 10)}, compression=zipfile.ZIP_STORED)
 
 
+def _most_sheets() -> bytes:
+    """As many empty sheets as the parts allowed hold, the population on the last."""
+    from kvtui.domain.workbook_check import MAX_ENTRIES
+
+    count = MAX_ENTRIES - 10
+    return many_sheets(count, list_on=count)
+
+
 LARGE_FILES: dict[str, Callable[[], bytes]] = {
     "storsta-csv.csv": _largest_csv,
     "storsta-csv-breda-tecken.csv": _wide_characters_csv,
@@ -646,6 +672,7 @@ LARGE_FILES: dict[str, Callable[[], bytes]] = {
     "bred-rad-max.xlsx": _widest_row,
     "stort-blad.xlsx": _large_sheet,
     "manga-delar-max.xlsx": _most_parts,
+    "manga-blad-max.xlsx": _most_sheets,
     "zipbomb-1gb.xlsx": lambda: zip_bomb(1024),
     "zipbomb-1gb-ljuger.xlsx": lambda: zip_bomb(1024, declared=100_000_000),
 }

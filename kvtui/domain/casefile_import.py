@@ -41,6 +41,7 @@ from kvtui.domain.import_limits import (
     MAX_ROWS,
     field_too_long,
     file_too_large,
+    thousands,
     too_many_cells,
     too_many_columns,
     too_many_rows,
@@ -58,6 +59,7 @@ DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "": "en kolumn"
 EXCEL_ENCODING = "Excel (.xlsx)"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_SHOWN = 20  # problems listed in the message; all are kept in ``.problems``
+MAX_SHEETS_SEARCHED = 20  # sheets looked at for the first one with a list, when none is named
 NOT_A_WORKBOOK = "Filen kan inte läsas som en Excel-arbetsbok (.xlsx)."
 _SAVE_AGAIN = "Öppna den i Excel, spara som .xlsx eller CSV och försök igen."
 _SNIFF_RECORDS = 50
@@ -552,17 +554,57 @@ def parse_xlsx(data: bytes, source: str, sheet: str | None = None) -> Table:
     that the file cannot be read as an Excel workbook.
     """
     with _workbook(data, source) as workbook:
-        names = [ws.title for ws in workbook.worksheets]
-        name = _pick_sheet(names, sheet, source)
+        names = tuple(ws.title for ws in workbook.worksheets)
+        name = _pick_sheet(list(names), sheet, source)
         records, skipped = _sheet_records(workbook[name], source)
-    return _table(records, source=source, encoding=EXCEL_ENCODING, delimiter="", sheet=name,
-                  padded=True, skipped_empty_lines=skipped, sheets=tuple(names))
+    return _sheet_table(records, skipped, name, names, source)
 
 
-def workbook_sheets(data: bytes, source: str) -> tuple[str, ...]:
-    """The names of a workbook's sheets in order; raises ImportFailure as parse_xlsx does."""
+def first_table(data: bytes, source: str) -> Table:
+    """The first sheet of a workbook that has anything on it, read as ``parse_xlsx`` reads it.
+
+    A cover sheet with nothing on it is passed over, and so is a sheet that cannot be read
+    (the first such problem is raised when no sheet can be). The workbook is checked and
+    opened once for all its sheets, and at most ``MAX_SHEETS_SEARCHED`` are looked at: the
+    auditor can choose any other sheet by name.
+    """
     with _workbook(data, source) as workbook:
-        return tuple(ws.title for ws in workbook.worksheets)
+        names = tuple(ws.title for ws in workbook.worksheets)
+        _pick_sheet(list(names), None, source)  # refuses a workbook without sheets
+        problem: ImportFailure | None = None
+        for name in names[:MAX_SHEETS_SEARCHED]:
+            try:
+                records, skipped = _sheet_records(workbook[name], source)
+                if records:
+                    return _sheet_table(records, skipped, name, names, source)
+            except ImportFailure as error:
+                problem = problem or error
+            except Exception:
+                # As ``_workbook`` words it: this sheet cannot be read, perhaps another can.
+                problem = problem or _unreadable(source)
+    if problem is not None:
+        raise problem
+    raise ImportProblem(source, None, None, _all_empty(names))
+
+
+def _all_empty(names: tuple[str, ...]) -> str:
+    """The message for a workbook whose searched sheets are all empty."""
+    if len(names) == 1:
+        return f"Bladet '{names[0]}' är tomt."
+    if len(names) <= MAX_SHEETS_SEARCHED:
+        return f"Arbetsbokens {len(names)} blad är alla tomma."
+    return (
+        f"De {MAX_SHEETS_SEARCHED} första av arbetsbokens {thousands(len(names))} blad är "
+        "tomma. Flytta listan med akter till det första bladet och försök igen."
+    )
+
+
+def _sheet_table(
+    records: list[tuple[int, list[str]]], skipped: int, name: str, names: tuple[str, ...],
+    source: str,
+) -> Table:
+    return _table(records, source=source, encoding=EXCEL_ENCODING, delimiter="", sheet=name,
+                  padded=True, skipped_empty_lines=skipped, sheets=names)
 
 
 @contextmanager
@@ -900,9 +942,18 @@ def read_case_files(
     data: bytes, source: str, *, id_column: str, sheet: str | None = None,
     excel: bool | None = None, today: date | None = None,
 ) -> ImportResult:
-    """Parse and check a case-file list; ``excel`` defaults to the file name's suffix."""
+    """Parse and check a case-file list; ``excel`` defaults to the file name's suffix.
+
+    Without ``sheet``, a workbook's first sheet with anything on it is read, as the import
+    dialog shows it (``first_table``).
+    """
     use_excel = is_excel(source) if excel is None else excel
-    table = parse_xlsx(data, source, sheet) if use_excel else parse_delimited(data, source)
+    if not use_excel:
+        table = parse_delimited(data, source)
+    elif sheet is None:
+        table = first_table(data, source)
+    else:
+        table = parse_xlsx(data, source, sheet)
     files, lines = _build(table, id_column, source=source, today=today)
     index = _id_index(table.headers, id_column)
     return ImportResult(

@@ -35,13 +35,18 @@ def file_too_large(size: int) -> str:
     )
 
 
+def _over_limit(found: int | None, what: str, limit: int) -> str:
+    """"100 001 rader", or "fler än 100 000 rader" when reading stopped before counting."""
+    if found is None:
+        return f"fler än {thousands(limit)} {what}"
+    return f"{thousands(found)} {what}"
+
+
 def too_many_rows(rows: int | None) -> str:
     """The message for more than ``MAX_ROWS`` rows; ``rows`` None when reading stopped early."""
-    found = f"{thousands(rows)} rader" if rows is not None else (
-        f"fler än {thousands(MAX_ROWS)} rader")
     return (
-        f"Filen har {found} under rubrikraden; kvtui läser högst {thousands(MAX_ROWS)} akter "
-        f"ur en fil. {SPLIT_ADVICE}"
+        f"Filen har {_over_limit(rows, 'rader', MAX_ROWS)} under rubrikraden; kvtui läser högst "
+        f"{thousands(MAX_ROWS)} akter ur en fil. {SPLIT_ADVICE}"
     )
 
 
@@ -55,11 +60,10 @@ def too_many_columns(columns: int) -> str:
 
 def too_many_cells(cells: int | None) -> str:
     """The message for more than ``MAX_CELLS`` fields; ``cells`` None when not counted."""
-    found = f"{thousands(cells)} fält" if cells is not None else (
-        f"fler än {thousands(MAX_CELLS)} fält")
     return (
-        f"Filen har {found} (rader × kolumner); kvtui läser högst {thousands(MAX_CELLS)}. Ta "
-        f"bort kolumner som inte behövs i granskningen. {SPLIT_ADVICE}"
+        f"Filen har {_over_limit(cells, 'fält', MAX_CELLS)} (rader × kolumner); kvtui läser "
+        f"högst {thousands(MAX_CELLS)}. Ta bort kolumner som inte behövs i granskningen. "
+        f"{SPLIT_ADVICE}"
     )
 
 

@@ -24,6 +24,7 @@ _UNSAFE_IN_VALUES = re.compile(f"[{_NEVER_RAW}]")
 _UNSAFE_ON_ONE_LINE = re.compile(f"[{_NEVER_RAW}\r\n]")
 _UNSAFE_ON_LINES = re.compile(f"[{_NEVER_RAW}\r]")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_LINE_BREAKS = frozenset("\x0b\x0c\x85\u2028\u2029")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -62,6 +63,24 @@ def first_unsafe(text: str, start: int = 0) -> int:
     """
     match = _UNSAFE_IN_VALUES.search(text, start)
     return match.start() if match else -1
+
+
+def typed_text(text: str) -> str:
+    """Text typed or pasted by the auditor, as the store keeps it: every character a value
+    must not hold (``first_unsafe``) taken out, and the vertical tab, form feed, next line and
+    the Unicode line and paragraph separators, which word processors paste as line breaks,
+    made newlines. Text without such characters comes back as it is.
+
+    Files are refused instead (the auditor can mend a file, not see what is wrong with a
+    paste); text typed by hand has no use for these characters.
+    """
+    if _UNSAFE_IN_VALUES.search(text) is None:
+        return text
+    return _UNSAFE_IN_VALUES.sub(_typed, text)
+
+
+def _typed(match: re.Match[str]) -> str:
+    return "\n" if match.group() in _LINE_BREAKS else ""
 
 
 def escape_char(char: str) -> str:

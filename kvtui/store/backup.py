@@ -308,18 +308,26 @@ def _put_in_place(partial: Path, final: Path) -> None:
                           "Den har tagits bort.") from error
 
 
+def is_store_failure(error: BaseException) -> bool:
+    """Whether ``error`` is the file system's or SQLite's (also inside SQLAlchemy's wrapper),
+    which ``failure_reason`` can explain, rather than a fault in kvtui."""
+    cause = getattr(error, "orig", None) or error
+    return isinstance(cause, OSError | sqlite3.Error)
+
+
 def failure_reason(error: BaseException) -> str:
     """Why reading or writing a store or a backup failed, in Swedish.
 
     The file system's or SQLite's reason, also from inside SQLAlchemy's wrapper (``orig``);
-    any other error is named by its kind only, since its message may quote case data.
+    any other error is only called unexpected, since its message may quote case data and its
+    name is English (the caller writes it to the crash log).
     """
     cause = getattr(error, "orig", None) or error
     if isinstance(cause, OSError):
         return file_error_reason(cause)
     if isinstance(cause, sqlite3.Error):
         return database_error_reason(getattr(cause, "sqlite_errorname", None))
-    return f"ett oväntat fel av typen {type(error).__name__}"
+    return "ett oväntat fel"
 
 
 def _folder_error(error: OSError, folder: Path) -> BackupError:

@@ -29,45 +29,69 @@ from kvtui.store.models import CaseFile, Sample
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, read no further than one byte past ``MAX_FILE_BYTES``: a file that
     is too large is refused without being read in full, and a device or a named pipe, which
-    may never end, is not read at all."""
+    may never end, is not read at all. A message that names the whole path is not prefixed
+    with the file's name as well ("drive: /tmp/drive är en mapp")."""
     name = path.name or str(path)
     try:
         if path.is_dir():
-            raise ImportProblem(name, None, None, f"{path} är en mapp, inte en fil.")
+            raise ImportProblem("", None, None, f"{path} är en mapp, inte en fil.")
         if path.exists() and not path.is_file():
-            raise ImportProblem(name, None, None, f"{path} är ingen vanlig fil.")
+            raise ImportProblem("", None, None, f"{path} är ingen vanlig fil.")
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
                 size = os.fstat(handle.fileno()).st_size
                 raise ImportProblem(name, None, None, file_too_large(size))
     except FileNotFoundError:
-        raise ImportProblem(name, None, None, f"Filen {path} finns inte.") from None
+        raise ImportProblem("", None, None, f"Filen {path} finns inte.") from None
     except PermissionError:
         raise ImportProblem(
-            name, None, None, f"Du har inte behörighet att läsa filen {path}."
+            "", None, None, f"Du har inte behörighet att läsa filen {path}."
         ) from None
     except OSError as error:
         raise ImportProblem(
-            name, None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
+            "", None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
+        ) from None
+    except ImportProblem:
+        raise
+    except ValueError:
+        # A NUL or a lone surrogate (a damaged paste): the system refuses the path in English.
+        raise ImportProblem(
+            name, None, None,
+            "Sökvägen innehåller tecken som inte kan finnas i ett filnamn. Kontrollera den och "
+            "försök igen.",
         ) from None
     return data
+
+
+_IN_HEADER = ("En kolumnrubrik innehåller ett {kind} ({masked}). kvtui sparar inga "
+              "personnummer: byt namn på kolumnen och försök igen.")
+_IN_VALUE = ("Fältet innehåller ett {kind}. kvtui sparar inga personnummer: ta bort uppgiften "
+             "ur filen och försök igen.")
+
+
+def _number_problem(
+    text: str, message: str, source: str, line: int | None = None, field: str | None = None,
+) -> ImportProblem | None:
+    """The problem of a personnummer in ``text``, worded by ``message`` (with ``{kind}`` and
+    ``{masked}``) and shown masked after a named field; None when the text holds none."""
+    found = numbers_in(text)
+    if not found:
+        return None
+    number = found[0]
+    return ImportProblem(source, line, field,
+                         message.format(kind=number.kind, masked=number.masked),
+                         number.masked if field is not None else None)
 
 
 def _refuse_hidden_numbers(result: ImportResult) -> None:
     """Refuse column headers holding a personnummer, and values whose number only shows when
     read as a person reads them (full-width digits, invisible characters): the file's own
     checks look at ASCII digits. Every problem is named with its line and column."""
-    problems: list[ImportProblem] = []
-    for header in (result.id_column, *result.columns):
-        found = numbers_in(header)
-        if found:
-            problems.append(ImportProblem(
-                result.source, None, None,
-                f"En kolumnrubrik innehåller ett {found[0].kind} ({found[0].masked}). kvtui "
-                "sparar inga personnummer: byt namn på kolumnen och försök igen.",
-            ))
-    names = [mask_found(name, numbers_in(name)) for name in (result.id_column, *result.columns)]
+    headers = (result.id_column, *result.columns)
+    problems = [problem for header in headers
+                if (problem := _number_problem(header, _IN_HEADER, result.source))]
+    names = [mask_found(name, numbers_in(name)) for name in headers]
     hidden = "\x00".join(value for reference, attributes in result.case_files
                          for value in (reference, *attributes.values()) if not value.isascii())
     if not problems and not may_hold_id(hidden):
@@ -75,16 +99,10 @@ def _refuse_hidden_numbers(result: ImportResult) -> None:
     for (reference, attributes), line in zip(result.case_files, result.line_numbers,
                                              strict=True):
         for name, value in zip(names, (reference, *attributes.values()), strict=True):
-            if value.isascii():
-                continue
-            found = numbers_in(value)
-            if found:
-                problems.append(ImportProblem(
-                    result.source, line, name,
-                    f"Fältet innehåller ett {found[0].kind}. kvtui sparar inga personnummer: "
-                    "ta bort uppgiften ur filen och försök igen.",
-                    found[0].masked,
-                ))
+            if not value.isascii() and (
+                problem := _number_problem(value, _IN_VALUE, result.source, line, name)
+            ):
+                problems.append(problem)
     if problems:
         raise ImportProblems(problems)
 

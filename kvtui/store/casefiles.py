@@ -5,26 +5,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.casefile_import import (
-    ImportFailure,
     Table,
+    first_table,
     is_excel,
     parse_delimited,
     parse_xlsx,
-    workbook_sheets,
 )
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
+from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store import changelog
 from kvtui.store.bulk import insert_sql, new_ids, stored_value
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import CaseFile, Sample, utcnow
+from kvtui.store.typed_text import typed_value
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
@@ -55,7 +57,7 @@ def add_case_files(
         ).one()
     )
     cleaned: list[tuple[str, dict[str, str]]] = []
-    for reference, attributes in rows:  # check every row before adding any
+    for reference, attributes in _typed(rows):  # check every row before adding any
         reference = reference.strip()
         if not reference:
             raise InvalidInput("En akt saknar referens.")
@@ -84,6 +86,20 @@ def add_case_files(
     )
     session.commit()
     return [row[0] for row in values]
+
+
+def _typed(
+    rows: Iterable[tuple[str, dict[str, str]]],
+) -> list[tuple[str, dict[str, str]]]:
+    """The rows with control characters taken out (``kvtui.store.typed_text``): an imported
+    list has been refused for them already, and one look over all texts clears it."""
+    rows = list(rows)
+    names = {name for _reference, attributes in rows for name in attributes}
+    texts = "\t".join(chain([reference for reference, _attributes in rows], names,
+                            chain.from_iterable([attributes.values() for _, attributes in rows])))
+    if first_unsafe(texts) < 0:
+        return rows
+    return [(typed_text(reference), typed_value(attributes)) for reference, attributes in rows]
 
 
 def _guarded(
@@ -193,8 +209,9 @@ def _check_editable(session: Session, review_id: str) -> None:
 def _checked_reference(
     session: Session, review_id: str, reference: str, *, except_id: str | None = None
 ) -> str:
-    """The reference stripped; refused when empty, taken or a personnummer."""
-    reference = reference.strip()
+    """The reference stripped (of control characters too: ``kvtui.store.typed_text``);
+    refused when empty, taken or a personnummer."""
+    reference = typed_text(reference).strip()
     if not reference:
         raise InvalidInput("Referensen saknas. Varje akt behöver en referens.")
     number = parse_id(reference)
@@ -219,11 +236,11 @@ def _checked_reference(
 
 
 def _checked_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
-    """Names and values stripped; refused when a name is empty or repeated or a value holds a
-    personnummer (kvtui stores none)."""
+    """Names and values stripped (of control characters too); refused when a name is empty or
+    repeated or a value holds a personnummer (kvtui stores none)."""
     cleaned: dict[str, str] = {}
     for name, value in attributes.items():
-        name, value = name.strip(), value.strip()
+        name, value = typed_text(name).strip(), typed_text(value).strip()
         if not name:
             raise InvalidInput("En uppgift om akten saknar namn.")
         if name in cleaned:
@@ -329,9 +346,9 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     """Read a case-file list (CSV, or one sheet of an .xlsx) to show its columns and rows.
 
     Without ``sheet``, a workbook shows its first sheet that has a table (a cover sheet with
-    nothing on it is passed over). Nothing is written; ``kvtui.store.casefile_import.
-    import_case_files`` imports the file once the reference column is chosen. Raises
-    ImportFailure with the problem in Swedish.
+    nothing on it is passed over; ``kvtui.domain.casefile_import.first_table``). Nothing is
+    written; ``kvtui.store.casefile_import.import_case_files`` imports the file once the
+    reference column is chosen. Raises ImportFailure with the problem in Swedish.
     """
     # Imported here: casefile_import imports this module.
     from kvtui.store.casefile_import import _read_bytes
@@ -340,21 +357,5 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     name = path.name or str(path)
     if not is_excel(name):
         return FilePreview(path, parse_delimited(data, name))
-    if sheet is not None:
-        table = parse_xlsx(data, name, sheet)
-        return FilePreview(path, table, table.sheets)
-    try:
-        table = parse_xlsx(data, name)
-        return FilePreview(path, table, table.sheets)
-    except ImportFailure as error:
-        first_error = error
-    try:
-        sheets = workbook_sheets(data, name)
-    except ImportFailure:
-        raise first_error from None
-    for other in sheets[1:]:
-        try:
-            return FilePreview(path, parse_xlsx(data, name, other), sheets)
-        except ImportFailure:
-            continue
-    raise first_error
+    table = parse_xlsx(data, name, sheet) if sheet is not None else first_table(data, name)
+    return FilePreview(path, table, table.sheets)

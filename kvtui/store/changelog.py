@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.safe_text import typed_text
 from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import ChangeLog, new_id, utcnow
+from kvtui.store.typed_text import typed_changes
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -36,9 +38,10 @@ _INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
 
 @functools.cache
 def current_actor() -> str:
-    """Who makes the change: the operating-system user (looked up once per process)."""
+    """Who makes the change: the operating-system user (looked up once per process), without
+    control characters (``kvtui.store.typed_text``)."""
     try:
-        return getpass.getuser()
+        return typed_text(getpass.getuser())
     except (KeyError, OSError):
         return "okänd"
 
@@ -133,7 +136,8 @@ def append_to(
     rule = Rule(connection)
     # The rule may log a confirmation of its own first; the entry links to whatever is last
     # after that.
-    logged = _logged_changes(rule, changes or {})
+    typed = typed_changes(changes or {})
+    logged = _logged_changes(rule, typed) if typed is not None else None
     if logged is None:
         return
     actor = rule.text(current_actor())

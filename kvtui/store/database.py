@@ -370,8 +370,10 @@ class Store:
                     "och starta igen: databasen kontrolleras då helt.")
         if isinstance(error, backups.BackupError | StoreError):
             what = str(error)
-        else:
+        elif backups.is_store_failure(error):
             what = f"Säkerhetskopian kunde inte göras ({backups.failure_reason(error)})."
+        else:  # a fault in kvtui: the caller writes it to the crash log
+            what = "Säkerhetskopian kunde inte göras."
         return (f"{what} Databasen är nu skrivskyddad: kvtui ändrar inte en databas som inte "
                 "kunde säkerhetskopieras. Avsluta kvtui och starta igen när det är löst.")
 

@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kvtui.store import idnumber_rule
+from kvtui.store import idnumber_rule, typed_text
 
 
 def new_id() -> str:
@@ -351,5 +351,7 @@ class ChangeLog(Record, table=True):
     hash: str
 
 
-# Every session's writes pass through the store's rule for personnummer from here on.
+# Every session's writes pass through the store's rules for control characters and for
+# personnummer from here on (the first runs first).
 idnumber_rule.install()
+typed_text.install()

@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
 from textual.worker import Worker, WorkerState
 
-from kvtui.store.backup import BackupError, BackupInfo, failure_reason
+from kvtui.crash_log import unexpected_error
+from kvtui.store.backup import BackupError, BackupInfo, failure_reason, is_store_failure
 from kvtui.store.database import Store, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
@@ -215,6 +216,8 @@ class KvtuiApp(App[None]):
             info = self.store.backup_if_changed()
         except Exception as error:  # any failure: stop writing, never leave it unexplained
             message = self.store.start_backup_failed(error)
+            if not (isinstance(error, BackupError) or is_store_failure(error)):
+                message = unexpected_error(message, error)  # a fault in kvtui: logged
             self.call_from_thread(
                 self.notify, message, title="Säkerhetskopiering misslyckades",
                 severity="error", timeout=30, markup=False,
@@ -258,9 +261,12 @@ class KvtuiApp(App[None]):
         if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        reason = str(error) if isinstance(error, BackupError) else (
-            f"Säkerhetskopian kunde inte göras ({failure_reason(error)})."
-        )
+        if isinstance(error, BackupError):
+            reason = str(error)
+        elif is_store_failure(error):
+            reason = f"Säkerhetskopian kunde inte göras ({failure_reason(error)})."
+        else:
+            reason = unexpected_error("Säkerhetskopian kunde inte göras.", error)
         self.notify(
             f"{reason} Ditt arbete är sparat i databasen; kvtui försöker igen om en stund.",
             title="Säkerhetskopiering misslyckades",

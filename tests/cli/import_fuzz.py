@@ -1,11 +1,14 @@
-"""Run ``kvtui import-akter`` on hostile files against a real store and judge each outcome.
+"""Run hostile files through kvtui's two ways in, against a real store, and judge each outcome.
 
-Shared by ``tests/cli/test_import_fuzz.py`` (a few dozen files, in this process through Typer's
-runner) and ``bench/fuzz_import.py`` (hundreds, each in a process of its own whose peak memory
-is measured). A run fails a file when the output holds a traceback or kvtui's message for an
-unexpected error, when the exit code is neither 0 nor 1, when a refused file changed the store,
-when a refusal does not name the file, or when the output holds a character that must never
-reach a terminal raw (``kvtui.domain.safe_text``).
+The ways in are ``kvtui import-akter`` (``FuzzRun.run``) and the app's import dialog, whose
+first step reads the file with ``kvtui.store.casefiles.preview_file`` to show its sheets and
+columns (``FuzzRun.preview``). Shared by ``tests/cli/test_import_fuzz.py`` (a few dozen files,
+in this process) and ``bench/fuzz_import.py`` (hundreds, each in a process of its own whose peak
+memory is measured). A run fails a file when the output holds a traceback or kvtui's message for
+an unexpected error, when the exit code is neither 0 nor 1, when a refused file changed the
+store, when a refusal does not name the file, when the output holds a character that must never
+reach a terminal raw (``kvtui.domain.safe_text``), or when a small file keeps kvtui busy for
+longer than ``SLOW_SECONDS``.
 """
 
 from __future__ import annotations
@@ -22,8 +25,15 @@ from pathlib import Path
 from kvtui.domain.reviews import ReviewFields
 from kvtui.domain.safe_text import printable
 
+_PROJECT = Path(__file__).resolve().parent.parent.parent  # so that a child finds ``tests``
+
 ID_COLUMN = "Referens"
 TIMEOUT = 180.0
+# A file under SMALL_BYTES has nothing in it that takes long to read: taking more than
+# SLOW_SECONDS means the work grows faster than the file. Larger files have the TIMEOUT.
+SMALL_BYTES = 1024 * 1024
+SLOW_SECONDS = 15.0
+PREVIEW = "importdialogen"
 # The child runs kvtui's own entry point and, as it exits, writes its peak resident memory in
 # kB to the file named first. Linux's VmHWM counts this program's memory alone; the child's
 # ru_maxrss would also count the parent's, whose memory the child shares until it starts
@@ -45,6 +55,26 @@ sys.argv = ["kvtui", *sys.argv[2:]]
 from kvtui.cli import main
 main()
 """
+# The same, reading the file as the app's import dialog does; a refusal's message is printed
+# with exit code 1, anything else propagates (a traceback).
+_PREVIEW_CHILD = _CHILD.replace("""from kvtui.cli import main
+main()""", """from pathlib import Path
+from kvtui.domain.casefile_import import ImportFailure
+from tests.cli.import_fuzz import preview_output
+try:
+    print(preview_output(Path(sys.argv[1])))
+except ImportFailure as error:
+    print(error)
+    sys.exit(1)""")
+
+
+def preview_output(path: Path) -> str:
+    """What the app's import dialog shows after reading ``path``: the line describing the
+    sheet read, or raises the ImportFailure whose message the dialog shows."""
+    from kvtui.store.casefiles import preview_file
+    from kvtui.tui.dialogs.import_mapping import describe_file
+
+    return describe_file(preview_file(path))
 
 
 @dataclass
@@ -57,6 +87,7 @@ class Outcome:
     seconds: float
     peak_kb: int = 0  # the child's peak resident memory; 0 when run in this process
     faults: list[str] = field(default_factory=list)
+    way: str = "import-akter"  # or PREVIEW, the app's import dialog
 
     @property
     def accepted(self) -> bool:
@@ -64,7 +95,8 @@ class Outcome:
 
     def describe(self) -> str:
         """One line for a failure report."""
-        return f"{self.name}: {', '.join(self.faults)}\n    {self.output.strip()[:600]}"
+        return (f"{self.name} ({self.way}): {', '.join(self.faults)}\n"
+                f"    {self.output.strip()[:600]}")
 
 
 def _fingerprint(db: Path) -> tuple[object, ...]:
@@ -128,13 +160,43 @@ class FuzzRun:
         if self.in_process:
             outcome = self._in_process(name, arguments)
         else:
-            outcome = self._in_child(name, arguments)
+            outcome = self._in_child(name, _CHILD, arguments)
         outcome.seconds = time.perf_counter() - began
         path.unlink()
-        self._judge(outcome, before, _fingerprint(self.db))
+        self._judge(outcome, before, _fingerprint(self.db), size=len(data))
         if outcome.accepted:
             self.review_id = self._new_review()
+        if "Inget har importerats" not in outcome.output and outcome.exit_code == 1:
+            outcome.faults.append("meddelandet säger inte att inget importerades")
         return outcome
+
+    def preview(self, name: str, data: bytes) -> Outcome:
+        """Read ``data`` saved as ``name`` as the app's import dialog does, and judge it."""
+        path = self.files / name
+        path.write_bytes(data)
+        before = _fingerprint(self.db)
+        began = time.perf_counter()
+        if self.in_process:
+            outcome = self._preview_in_process(name, path)
+        else:
+            outcome = self._in_child(name, _PREVIEW_CHILD, [str(path)])
+        outcome.seconds = time.perf_counter() - began
+        outcome.way = PREVIEW
+        path.unlink()
+        self._judge(outcome, before, _fingerprint(self.db), size=len(data))
+        return outcome
+
+    def _preview_in_process(self, name: str, path: Path) -> Outcome:
+        from kvtui.domain.casefile_import import ImportFailure
+
+        try:
+            return Outcome(name, 0, preview_output(path), 0.0)
+        except ImportFailure as error:
+            return Outcome(name, 1, str(error), 0.0)
+        except Exception as error:
+            outcome = Outcome(name, 1, "", 0.0)
+            outcome.faults.append(f"undantag {type(error).__name__}")
+            return outcome
 
     def _in_process(self, name: str, arguments: list[str]) -> Outcome:
         from typer.testing import CliRunner
@@ -147,15 +209,16 @@ class FuzzRun:
             outcome.faults.append(f"undantag {type(result.exception).__name__}")
         return outcome
 
-    def _in_child(self, name: str, arguments: list[str]) -> Outcome:
+    def _in_child(self, name: str, program: str, arguments: list[str]) -> Outcome:
         home = self.folder / "hem"
         environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
                        "KVTUI_DB": str(self.db), "PYTHONIOENCODING": "utf-8"}
         peak = self.folder / "topp.txt"
         peak.unlink(missing_ok=True)
         child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(peak), *arguments], stdout=subprocess.PIPE,
+            [sys.executable, "-c", program, str(peak), *arguments], stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment,
+            cwd=_PROJECT,
         )
         watchdog = threading.Timer(TIMEOUT, child.kill)
         watchdog.start()
@@ -171,7 +234,7 @@ class FuzzRun:
         return outcome
 
     def _judge(self, outcome: Outcome, before: tuple[object, ...],
-               after: tuple[object, ...]) -> None:
+               after: tuple[object, ...], *, size: int) -> None:
         output = outcome.output
         if "Traceback" in output or "Ett oväntat fel inträffade" in output:
             outcome.faults.append("traceback")
@@ -183,5 +246,5 @@ class FuzzRun:
             outcome.faults.append("databasen ändrades fast filen vägrades")
         if outcome.exit_code == 1 and printable(outcome.name) not in output:
             outcome.faults.append("meddelandet nämner inte filen")
-        if outcome.exit_code == 1 and "Inget har importerats" not in output:
-            outcome.faults.append("meddelandet säger inte att inget importerades")
+        if size < SMALL_BYTES and outcome.seconds > SLOW_SECONDS:
+            outcome.faults.append(f"tog {outcome.seconds:.0f} s för en fil på {size} byte")

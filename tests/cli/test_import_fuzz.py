@@ -1,6 +1,7 @@
-"""Hostile and damaged case-file lists through the real ``kvtui import-akter``: every one is
-refused or imported cleanly, a refusal names the file and leaves the store as it was, and
-nothing raw reaches the terminal. ``bench/fuzz_import.py`` runs the same with hundreds of files.
+"""Hostile and damaged case-file lists through the real ``kvtui import-akter`` and through the
+app's import dialog (``preview_file``): every one is refused or read cleanly and soon, a refusal
+names the file and leaves the store as it was, and nothing raw reaches the terminal.
+``bench/fuzz_import.py`` runs the same with hundreds of files.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ MALFORMED = {
     "okand-komprimering.xlsx", "saknar-typer.xlsx", "doctype-i-typer.xlsx",
     "inget-arbetsbok.xlsx", "saknar-blad.xlsx",
 }
+FULL_OF_EMPTY_SHEETS = ("manga-tomma-blad.xlsx", "lista-efter-manga-tomma-blad.xlsx")
 # Files that are fine to import as they are.
 ACCEPTED = {"sista-raden.xlsx", "stor-dimension.xlsx", "utf16-blad.xlsx",
             "escape-kod-delad.xlsx", "styrtecken-bladnamn.xlsx", "vagnretur-mitt-i.csv"}
@@ -48,17 +50,46 @@ def named(fuzz: FuzzRun, files: dict[str, bytes]) -> dict[str, Outcome]:
     return {name: fuzz.run(name, data) for name, data in files.items()}
 
 
+@pytest.fixture(scope="module")
+def previewed(fuzz: FuzzRun, files: dict[str, bytes]) -> dict[str, Outcome]:
+    return {name: fuzz.preview(name, data) for name, data in files.items()}
+
+
 def test_every_named_attack_ends_cleanly(named: dict[str, Outcome]) -> None:
     assert len(named) >= 75
     assert [outcome.describe() for outcome in named.values() if outcome.faults] == []
 
 
+@pytest.mark.timeout(600)
+def test_every_named_attack_ends_cleanly_in_the_import_dialog(
+    previewed: dict[str, Outcome],
+) -> None:
+    """The app's way in reads a workbook's sheets until one has a list: no file may make that
+    slow, raise, or show raw characters."""
+    assert len(previewed) >= 75
+    assert [outcome.describe() for outcome in previewed.values() if outcome.faults] == []
+
+
 def test_malformed_workbooks_get_the_one_message_with_the_file_name(
-    named: dict[str, Outcome],
+    named: dict[str, Outcome], previewed: dict[str, Outcome],
 ) -> None:
     for name in MALFORMED:
         assert named[name].exit_code == 1, name
         assert f"Fel: {name}: {NOT_A_WORKBOOK} (.xlsx)." in named[name].output, name
+        assert previewed[name].output.startswith(f"{name}: {NOT_A_WORKBOOK} (.xlsx)."), name
+
+
+def test_a_workbook_of_empty_sheets_is_refused_soon(
+    named: dict[str, Outcome], previewed: dict[str, Outcome],
+) -> None:
+    """400 empty sheets (a list on the last one or not): the dialog and the command line
+    look at the first 20 and say so."""
+    for name in FULL_OF_EMPTY_SHEETS:
+        refusal = (f"{name}: De 20 första av arbetsbokens 400 blad är tomma. Flytta listan med "
+                   "akter till det första bladet och försök igen.")
+        assert previewed[name].output == refusal, name
+        assert previewed[name].seconds < 5, (name, previewed[name].seconds)
+        assert f"Fel: {refusal}" in named[name].output, name
 
 
 def test_only_harmless_files_are_imported(named: dict[str, Outcome]) -> None:
@@ -116,9 +147,11 @@ def test_sheet_name_with_control_characters_is_shown_escaped(
 
 
 def test_random_damage_ends_cleanly(fuzz: FuzzRun) -> None:
-    outcomes = [fuzz.run(name, data) for name, data in mutations(seed=2026, count=40)]
-    assert [outcome.describe() for outcome in outcomes if outcome.faults] == []
-    assert sum(outcome.accepted for outcome in outcomes) < len(outcomes)
+    damaged = list(mutations(seed=2026, count=40))
+    for run in (fuzz.run, fuzz.preview):
+        outcomes = [run(name, data) for name, data in damaged]
+        assert [outcome.describe() for outcome in outcomes if outcome.faults] == []
+        assert sum(outcome.accepted for outcome in outcomes) < len(outcomes)
 
 
 def test_good_files_still_import(fuzz: FuzzRun) -> None:
@@ -131,10 +164,11 @@ def test_good_files_still_import(fuzz: FuzzRun) -> None:
 def test_in_its_own_process_too(tmp_path: Path, files: dict[str, bytes]) -> None:
     """The real command line in a process of its own, as a user runs it."""
     run = FuzzRun(tmp_path)
-    for name in ("xxe.xlsx", "zipbomb.xlsx", "escape.csv", "styrtecken-bladnamn.xlsx"):
-        outcome = run.run(name, files[name])
-        assert not outcome.faults, outcome.describe()
-        assert 0 < outcome.peak_kb < 500 * 1024
+    for name in ("xxe.xlsx", "zipbomb.xlsx", "escape.csv", "styrtecken-bladnamn.xlsx",
+                 "manga-tomma-blad.xlsx"):
+        for outcome in (run.run(name, files[name]), run.preview(name, files[name])):
+            assert not outcome.faults, outcome.describe()
+            assert 0 < outcome.peak_kb < 500 * 1024
 
 
 def test_json_output_escapes_what_the_terminal_must_not_see(

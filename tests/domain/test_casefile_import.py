@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from kvtui.domain.casefile_import import (
     EXCEL_ENCODING,
+    MAX_SHEETS_SEARCHED,
     MAX_SHOWN,
     ImportFailure,
     ImportProblem,
@@ -29,6 +30,7 @@ from kvtui.domain.casefile_import import (
     Table,
     build_case_files,
     decode,
+    first_table,
     parse_delimited,
     parse_xlsx,
     read_case_files,
@@ -553,6 +555,54 @@ def test_not_a_workbook_and_empty_sheet(tmp_path: Path) -> None:
     with pytest.raises(ImportProblem) as info:
         parse_xlsx(path.read_bytes(), "tom.xlsx")
     assert str(info.value) == "tom.xlsx: Bladet 'Sheet' är tomt."
+
+
+def test_first_table_passes_over_empty_sheets_only_so_far() -> None:
+    """The import dialog's first look: the first sheet with anything on it, among the first
+    MAX_SHEETS_SEARCHED; a workbook of empty sheets is refused saying how many were looked at."""
+    from tests.hostile_files import many_sheets
+
+    table = first_table(many_sheets(5, list_on=3), "akter.xlsx")
+    assert table.sheet == "Blad3" and len(table.rows) == 12
+    assert table.sheets == ("Blad1", "Blad2", "Blad3", "Blad4", "Blad5")
+    assert first_table(many_sheets(1, list_on=1), "akter.xlsx").sheet == "Blad1"
+    imported = read_case_files(many_sheets(5, list_on=3), "akter.xlsx", id_column="Referens")
+    assert imported.sheet == "Blad3" and imported.count == 12  # the command line's way
+    last = MAX_SHEETS_SEARCHED
+    assert first_table(many_sheets(last, list_on=last), "akter.xlsx").sheet == f"Blad{last}"
+    with pytest.raises(ImportProblem) as info:
+        first_table(many_sheets(last + 1, list_on=last + 1), "akter.xlsx")
+    assert str(info.value) == (
+        f"akter.xlsx: De {last} första av arbetsbokens {last + 1} blad är tomma. Flytta listan "
+        "med akter till det första bladet och försök igen."
+    )
+    with pytest.raises(ImportProblem) as info:
+        first_table(many_sheets(3), "akter.xlsx")
+    assert str(info.value) == "akter.xlsx: Arbetsbokens 3 blad är alla tomma."
+    with pytest.raises(ImportProblem) as info:
+        first_table(many_sheets(1), "akter.xlsx")
+    assert str(info.value) == "akter.xlsx: Bladet 'Blad1' är tomt."
+
+
+def test_first_table_names_the_problem_of_a_sheet_with_content() -> None:
+    """An empty cover sheet, then a list with a control character and nothing after it: the
+    control character is the problem shown, not the empty cover sheet."""
+    from tests.hostile_files import HEADER, build_xlsx, good_sheet, inline_row, sheet_xml
+
+    bad = sheet_xml([inline_row(1, HEADER), inline_row(2, ("FV-1", "jour\u009bhem", "SoL"))])
+    data = build_xlsx(sheet_xml([]), sheet_name="Omslag", more_sheets=[("Akter", bad)])
+    with pytest.raises(ImportProblems) as info:
+        first_table(data, "akter.xlsx")
+    assert str(info.value) == (
+        "akter.xlsx, rad 2, fält 'Placeringsform': Fältet innehåller styrtecknet \\x9b, som "
+        "inte hör hemma i en lista med akter och inte kan visas. Ta bort tecknet ur filen och "
+        "försök igen."
+    )
+    good = build_xlsx(sheet_xml([]), sheet_name="Omslag",
+                      more_sheets=[("Akter", bad), ("Kopia", good_sheet())])
+    assert first_table(good, "akter.xlsx").sheet == "Kopia"
+    with pytest.raises(ImportProblem, match="kan inte läsas som en Excel-arbetsbok"):
+        first_table(b"Referens;Lagrum\n", "akter.xlsx")
 
 
 def test_xlsx_with_a_wrong_size_record_is_read_in_full(tmp_path: Path) -> None:

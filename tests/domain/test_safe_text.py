@@ -13,6 +13,7 @@ from kvtui.domain.safe_text import (
     first_unsafe,
     printable,
     printable_json,
+    typed_text,
 )
 
 NEVER_RAW = (
@@ -71,3 +72,21 @@ def test_json_stays_valid_and_equal_but_safe(data: dict[str, str]) -> None:
     text = printable_json(json.dumps(data, ensure_ascii=False, indent=2))
     assert json.loads(text) == data
     assert not any(char in text for char in NEVER_RAW)
+
+
+def test_typed_text_keeps_nothing_that_could_act_on_a_terminal() -> None:
+    for char in NEVER_RAW:
+        kept = typed_text(f"a{char}b")
+        assert first_unsafe(kept) < 0, repr(char)
+        expected = "a\nb" if char in "\x0b\x0c\x85\u2028\u2029" else (
+            "a\rb" if char == "\r" else "ab")
+        assert kept == expected, repr(char)
+    assert typed_text("Rad 1\r\n\tRad 2 – åäö\n") == "Rad 1\r\n\tRad 2 – åäö\n"
+    assert typed_text("jour\x1b[31mhem") == "jour[31mhem"  # the sequence is inert text
+
+
+@given(st.text())
+def test_typed_text_is_safe_and_settled(text: str) -> None:
+    kept = typed_text(text)
+    assert first_unsafe(kept) < 0 and typed_text(kept) == kept
+

@@ -218,10 +218,10 @@ def test_missing_file_and_directory(store: Store, tmp_path: Path) -> None:
         review_id = new_review(session)
         with pytest.raises(ImportProblem) as info:
             import_case_files(session, review_id, tmp_path / "saknas.csv", id_column="Referens")
-        assert str(info.value) == f"saknas.csv: Filen {tmp_path / 'saknas.csv'} finns inte."
+        assert str(info.value) == f"Filen {tmp_path / 'saknas.csv'} finns inte."
         with pytest.raises(ImportProblem) as info:
             import_case_files(session, review_id, tmp_path, id_column="Referens")
-        assert "är en mapp, inte en fil" in str(info.value)
+        assert str(info.value) == f"{tmp_path} är en mapp, inte en fil."
         assert count(session, review_id) == 0
 
 
@@ -260,3 +260,18 @@ def test_a_named_pipe_is_not_read(store: Store, tmp_path: Path) -> None:
         review_id = new_review(session)
         with pytest.raises(ImportProblem, match="är ingen vanlig fil"):
             import_case_files(session, review_id, path, id_column="Referens", today=TODAY)
+
+
+@pytest.mark.parametrize("typed", ["akter\x00.csv", "akter\ud800.csv"])
+def test_a_path_no_file_can_have_is_refused_in_swedish(
+    store: Store, tmp_path: Path, typed: str
+) -> None:
+    """A pasted path with a NUL or a lone surrogate in it cannot name a file; the system
+    says so in English (ValueError: embedded null byte)."""
+    with store.session() as session:
+        review_id = new_review(session)
+        with pytest.raises(ImportProblem) as info:
+            import_case_files(session, review_id, tmp_path / typed, id_column="Referens")
+        assert "Sökvägen innehåller tecken som inte kan finnas i ett filnamn." in str(info.value)
+        assert "\x00" not in str(info.value)
+        assert count(session, review_id) == 0

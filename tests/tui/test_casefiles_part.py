@@ -215,3 +215,28 @@ async def test_file_text_reaches_the_screen_escaped(
         await pilot.press("enter")  # Referens, the first column
         await _settle(app, pilot)
     assert len(_rows(store, review_id)) == 12
+
+
+async def test_a_paste_with_control_characters_is_stored_without_them(
+    store: Store, review_id: str
+) -> None:
+    """A reference pasted from a web page with an escape sequence and a direction override in
+    it: the akt is stored, and shown, without them."""
+    from textual.events import Paste
+    from textual.widgets import Input
+
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CaseFileDialog)
+        field = dialog.focused
+        assert isinstance(field, Input)
+        field.post_message(Paste("FV-\u202e7\x1b[2J"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [row.reference for row in part.rows] == ["FV-7[2J"]
+    assert _rows(store, review_id) == [("FV-7[2J", {})]

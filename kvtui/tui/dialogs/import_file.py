@@ -16,7 +16,9 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from kvtui.crash_log import unexpected_error
 from kvtui.domain.casefile_import import ImportFailure
+from kvtui.domain.personnummer import mask
 from kvtui.domain.safe_text import printable
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.tui.dialogs.form import FormDialog
@@ -84,16 +86,16 @@ class ImportFileDialog(FormDialog[FilePreview]):
         self.app.call_from_thread(self.dismiss, preview)
 
     def _failed(self, message: str) -> None:
-        self._show_problem(message)
+        # Store messages quote the file; shown escaped, any personnummer masked, however made.
+        self._show_problem(printable(mask(message), keep_newlines=True))
         field = self.query_one("#import-path", Input)
         field.disabled = False
         field.focus()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure while reading: say so in Swedish, never a traceback."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self._failed(printable(f"Filen kunde inte läsas ({type(error).__name__}: {error})."))
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self._failed(unexpected_error("Filen kunde inte läsas.", event.worker.error))
 
     def action_cancel(self) -> None:
         """Close without importing."""

@@ -17,12 +17,14 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from kvtui.crash_log import unexpected_error
 from kvtui.domain.casefile_import import (
     DELIMITER_NAMES,
     EXCEL_ENCODING,
     ImportFailure,
     ImportResult,
 )
+from kvtui.domain.personnummer import mask
 from kvtui.domain.safe_text import printable
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
@@ -203,16 +205,15 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
 
     def _failed(self, message: str) -> None:
         self._busy = False
-        self._show_problems(message)
+        # Store messages quote the file; shown escaped, any personnummer masked, however made.
+        self._show_problems(printable(mask(message), keep_newlines=True))
         self.query_one("#import-problems-scroll", VerticalScroll).scroll_home(animate=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure: say so in Swedish, never a traceback. Nothing was written."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self._failed(printable(
-                f"Importen misslyckades ({type(error).__name__}: {error}). Inget har sparats."
-            ))
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self._failed(unexpected_error("Importen misslyckades; inget har sparats.",
+                                          event.worker.error))
 
     def action_cancel(self) -> None:
         """Close without importing."""

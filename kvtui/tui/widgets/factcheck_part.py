@@ -25,6 +25,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui import paths
+from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
@@ -343,7 +344,7 @@ class FactCheckPart(WorkspacePart):
             elif isinstance(error, OSError):
                 message = f"Utkastet kunde inte skrivas: {file_error_reason(error)}."
             else:
-                message = f"Utkastet kunde inte skickas ({type(error).__name__}: {error})."
+                message = unexpected_error("Utkastet kunde inte skickas.", error)
             self.notify(message, severity="error", timeout=15, markup=False)
             self.reload()
         elif event.state == WorkerState.CANCELLED:

@@ -31,6 +31,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kvtui import paths
+from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -358,7 +359,7 @@ class ReportPart(WorkspacePart):
             elif isinstance(error, OSError):
                 message = f"Filen kunde inte skrivas: {file_error_reason(error)}."
             else:
-                message = f"Exporten misslyckades ({type(error).__name__}: {error})."
+                message = unexpected_error("Exporten misslyckades.", error)
             self.notify(message, severity="error", timeout=15, markup=False)
         elif event.state == WorkerState.CANCELLED:
             self.query_one("#report-progress").display = False

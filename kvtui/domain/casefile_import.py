@@ -564,9 +564,11 @@ def first_table(data: bytes, source: str) -> Table:
     """The first sheet of a workbook that has anything on it, read as ``parse_xlsx`` reads it.
 
     A cover sheet with nothing on it is passed over, and so is a sheet that cannot be read
-    (the first such problem is raised when no sheet can be). The workbook is checked and
-    opened once for all its sheets, and at most ``MAX_SHEETS_SEARCHED`` are looked at: the
-    auditor can choose any other sheet by name.
+    (the first such problem is raised when no sheet can be). A sheet with something on it
+    that breaks a rule (a limit, a control character) is the list the auditor meant, so its
+    problem is raised at once rather than another sheet taken in its place. The workbook is
+    checked and opened once for all its sheets, and at most ``MAX_SHEETS_SEARCHED`` are looked
+    at: the auditor can choose any other sheet by name.
     """
     with _workbook(data, source) as workbook:
         names = tuple(ws.title for ws in workbook.worksheets)
@@ -575,13 +577,14 @@ def first_table(data: bytes, source: str) -> Table:
         for name in names[:MAX_SHEETS_SEARCHED]:
             try:
                 records, skipped = _sheet_records(workbook[name], source)
-                if records:
-                    return _sheet_table(records, skipped, name, names, source)
-            except ImportFailure as error:
-                problem = problem or error
+            except ImportFailure:
+                raise
             except Exception:
                 # As ``_workbook`` words it: this sheet cannot be read, perhaps another can.
                 problem = problem or _unreadable(source)
+                continue
+            if records:
+                return _sheet_table(records, skipped, name, names, source)
     if problem is not None:
         raise problem
     raise ImportProblem(source, None, None, _all_empty(names))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from kvtui.domain.personnummer import mask
 from kvtui.domain.reviews import progress_share
+from kvtui.domain.safe_text import printable
 
 DASH = "–"
 _STORE_TIME = "%Y-%m-%d %H:%M"
@@ -48,3 +50,9 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(width - 1, 0)].rstrip() + "…"
+
+
+def quoting_a_file(message: str) -> str:
+    """A message that may quote a file's text, as it is shown: every character that could act
+    on the terminal escaped, any personnummer masked (whoever worded the message)."""
+    return printable(mask(message), keep_newlines=True)

@@ -598,9 +598,27 @@ def test_first_table_names_the_problem_of_a_sheet_with_content() -> None:
         "inte hör hemma i en lista med akter och inte kan visas. Ta bort tecknet ur filen och "
         "försök igen."
     )
-    good = build_xlsx(sheet_xml([]), sheet_name="Omslag",
+    # A good sheet after it is not taken in its place: the auditor is told what is wrong.
+    also = build_xlsx(sheet_xml([]), sheet_name="Omslag",
                       more_sheets=[("Akter", bad), ("Kopia", good_sheet())])
-    assert first_table(good, "akter.xlsx").sheet == "Kopia"
+    with pytest.raises(ImportProblems, match="styrtecknet"):
+        first_table(also, "akter.xlsx")
+
+
+def test_first_table_names_a_broken_limit_rather_than_reading_the_next_sheet() -> None:
+    """A list one column too wide, then a sheet of instructions: the width is the problem, not
+    a missing reference column in the instructions."""
+    from kvtui.domain.import_limits import MAX_COLUMNS
+    from tests.hostile_files import build_xlsx, inline_row, sheet_xml
+
+    wide = sheet_xml([inline_row(1, [f"Kolumn {i}" for i in range(MAX_COLUMNS + 1)]),
+                      inline_row(2, ["FV-1"] * (MAX_COLUMNS + 1))])
+    help_sheet = sheet_xml([inline_row(1, ("Så här fyller du i listan",))])
+    data = build_xlsx(wide, sheet_name="Akter", more_sheets=[("Instruktioner", help_sheet)])
+    with pytest.raises(ImportProblem, match="kolumner"):
+        first_table(data, "akter.xlsx")
+    with pytest.raises(ImportFailure, match="kolumner"):
+        read_case_files(data, "akter.xlsx", id_column="Kolumn 0")
     with pytest.raises(ImportProblem, match="kan inte läsas som en Excel-arbetsbok"):
         first_table(b"Referens;Lagrum\n", "akter.xlsx")
 

@@ -18,10 +18,9 @@ from textual.worker import Worker, WorkerState
 
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.casefile_import import ImportFailure
-from kvtui.domain.personnummer import mask
-from kvtui.domain.safe_text import printable
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.tui.dialogs.form import FormDialog
+from kvtui.tui.format import quoting_a_file
 
 _QUOTES = "\"'"
 
@@ -86,8 +85,7 @@ class ImportFileDialog(FormDialog[FilePreview]):
         self.app.call_from_thread(self.dismiss, preview)
 
     def _failed(self, message: str) -> None:
-        # Store messages quote the file; shown escaped, any personnummer masked, however made.
-        self._show_problem(printable(mask(message), keep_newlines=True))
+        self._show_problem(quoting_a_file(message))
         field = self.query_one("#import-path", Input)
         field.disabled = False
         field.focus()

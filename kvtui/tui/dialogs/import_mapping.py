@@ -24,13 +24,12 @@ from kvtui.domain.casefile_import import (
     ImportFailure,
     ImportResult,
 )
-from kvtui.domain.personnummer import mask
 from kvtui.domain.safe_text import printable
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.tui.format import shorten
+from kvtui.tui.format import quoting_a_file, shorten
 
 PREVIEW_ROWS = 5
 _CELL_WIDTH = 24
@@ -205,8 +204,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
 
     def _failed(self, message: str) -> None:
         self._busy = False
-        # Store messages quote the file; shown escaped, any personnummer masked, however made.
-        self._show_problems(printable(mask(message), keep_newlines=True))
+        self._show_problems(quoting_a_file(message))
         self.query_one("#import-problems-scroll", VerticalScroll).scroll_home(animate=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

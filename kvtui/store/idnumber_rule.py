@@ -1,12 +1,24 @@
-"""The store's one rule for personnummer: masked in every free text before its first write.
+"""The store's rules for free text: control characters out, then every personnummer masked,
+before a text's first write.
 
 The people in the files are children under secrecy law. Whatever way a text arrives (a dialog,
-notes saved as they are typed, a command-line option, a template, a case-file list), a
-personnummer or samordningsnummer found in it (``kvtui.domain.personnummer``: any written form,
-full-width digits, invisible characters) is stored masked, "ÅÅMMDD-XXXX". The one exception is
-a number the auditor has confirmed is not a personnummer (a false alarm): ``as_typed`` around
-the write names it, the write records the confirmation in ``false_alarm``, and from then on
-that number is stored as typed wherever it appears.
+notes saved as they are typed, a command-line option, a template, a case-file list), the store
+keeps it in two steps, in this order:
+
+1. Control characters out (``kvtui.domain.safe_text.typed_text``). An escape character, a C1
+   control or a direction override stored would reach the terminal (the app, ``kvtui show``),
+   the report and the exports of everyone who later reads the review; a paste from a web page
+   or a word processor can carry one unseen, and nothing the auditor writes has use for it.
+   Taken out first, a number split by one is whole when it is looked for. (A case-file list
+   holding one is refused instead, ``kvtui.domain.casefile_import``: the auditor can mend a
+   file.)
+2. Every personnummer or samordningsnummer found (``kvtui.domain.personnummer``: any written
+   form, full-width digits, invisible characters) masked, "ÅÅMMDD-XXXX". The one exception is
+   a number the auditor has confirmed is not a personnummer (a false alarm): ``as_typed``
+   around the write names it, the write records the confirmation in ``false_alarm``, and from
+   then on that number is stored as typed wherever it appears.
+
+``Rule`` applies both, to a text, a JSON value or a row.
 
 A confirmation is a change like any other: it is written to the hash-chained change log
 (entity "false_alarm", action "create") with the number's digits, in the transaction of the
@@ -17,22 +29,29 @@ confirmation can be taken back (``kvtui.store.stored_idnumbers.withdraw_confirma
 number is masked from then on, at once in every review that is not signed, and the withdrawal
 is logged with the number masked.
 
-Where the rule is applied, so that no write can leave it out:
+Where the rules are applied, so that no write can leave them out:
 
-- Every row written through the ORM: a ``before_flush`` listener on every session masks each
-  free-text column of each new row and each changed free-text column of each changed row. A
-  free-text column is every text column except keys and the machine values named in
-  ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not be.
-- The writes past the ORM call it themselves: the change log (``changelog.append``), answers
-  (``answers._write``) and case files in bulk (``casefiles.add_case_files``).
-- Texts stored before the rule: migration 0008 masks them in every review that is not signed,
-  and reopening a signed review masks them in its new version (an ``after_flush`` listener);
-  ``kvtui check`` counts what signed versions and the change log still hold
-  (``kvtui.store.stored_idnumbers``).
+- Every row written through the ORM: a ``before_flush`` listener on every session applies
+  ``Rule`` to each free-text column of each new row and each changed free-text column of each
+  changed row. A free-text column is every text column except keys and the machine values
+  named in ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not
+  be.
+- The writes past the ORM call ``Rule`` themselves: the change log (``changelog.append``),
+  answers (``answers._write``), case files in bulk (``casefiles.add_case_files``, which also
+  cleans references before comparing them: two that differ only by a control character are
+  the same akt) and the masking of texts already stored (``kvtui.store.stored_idnumbers``).
+- Texts stored before the rules: migration 0008 applies them in every review that is not
+  signed, and reopening a signed review applies them to its new version
+  (``signoff.reopen``); ``kvtui check`` counts what signed versions and the change log still
+  hold (``kvtui.store.stored_idnumbers``).
 
-Values the rule must not alter get a refusal instead, before anything is drawn or signed from
-them: a case-file reference, a sample's seed, a template (``refuse``,
-``template_library.refuse_numbers``).
+Values that are used before they are written (a seed the sample is drawn with, a template the
+review is built from, a name compared with another, a text that must not be empty) are taken
+as the store will keep them first (``Rule.text``, ``safe_text.typed_text``); those the rule
+must not alter get a refusal instead, before anything is drawn or signed from them: a
+case-file reference, a sample's seed, a template (``refuse``,
+``template_library.refuse_numbers``). Both look at the value with its control characters
+taken out, as the store will see it.
 
 One thing the store keeps that the rule cannot reach: the signed PDF (``sign_off.pdf``) is kept
 byte for byte, and a PAdES signature embeds the signer's certificate, whose subject holds its
@@ -48,12 +67,14 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
 from kvtui.domain.reviews import SIGNED
+from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -164,7 +185,7 @@ def confirmed_numbers(session: Session) -> frozenset[str]:
 
 
 class Rule:
-    """The rule on one connection, for the values of one write.
+    """The store's rules on one connection, for the values of one write.
 
     What may stay as typed (confirmed false alarms and those of ``as_typed``) is read only when
     a value holds a number, which few do.
@@ -195,15 +216,18 @@ class Rule:
         return self._confirmed | _AS_TYPED.get()
 
     def to_mask(self, text: str) -> list[IdNumber]:
-        """The numbers in ``text`` that the rule masks."""
-        found = numbers_in(text)
+        """The numbers the rule masks in ``text`` once its control characters are out
+        (positions refer to ``typed_text(text)``)."""
+        found = numbers_in(typed_text(text))
         if not found:
             return []
         kept = self.kept()
         return [number for number in found if number.key not in kept]
 
     def text(self, text: str) -> str:
-        """``text`` as the store keeps it: every number masked but the confirmed ones."""
+        """``text`` as the store keeps it: control characters out, every number masked but
+        the confirmed ones."""
+        text = typed_text(text)
         found = numbers_in(text)
         if not found:
             return text
@@ -213,36 +237,26 @@ class Rule:
 
     def value(self, value: Any) -> Any:
         """A value of any JSON shape with the rule applied to every text in it, names too."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list | tuple):
-            return [self.value(item) for item in value]
-        if isinstance(value, dict):
-            out: dict[Any, Any] = {}
-            for name, item in value.items():
-                name = self.text(name) if isinstance(name, str) else name
-                while name in out:  # two names masked alike: both kept
-                    name = f"{name} (2)"
-                out[name] = self.value(item)
-            return out
-        return value
+        return each_text(value, self.text)
 
     def json(self, text: str) -> str:
-        """JSON text with the rule applied to every text in it; unchanged when it holds no
-        number (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
-        if "\\" not in text and not numbers_in(text):
-            return text
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            return self.text(text)
-        guarded = self.value(decoded)
-        return text if guarded == decoded else json.dumps(guarded, ensure_ascii=False)
+        """JSON text with the rule applied to every text in it; unchanged when nothing in it
+        changes (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
+        return _json_with(text, self.text, needs_decoding=not _plain_json(text))
 
     def column(self, kind: str, value: str) -> str:
         """A value of a free-text column of ``kind`` ("text" or "json", see
         ``free_text_columns``) as the store keeps it."""
         return self.json(value) if kind == "json" else self.text(value)
+
+    def holds_number(self, kind: str, value: str) -> bool:
+        """Whether a value of a free-text column holds a number the rule masks, once its
+        control characters are out: what ``kvtui check`` counts where nothing can be
+        rewritten."""
+        if kind != "json":
+            return bool(self.to_mask(value))
+        cleaned = _json_with(value, typed_text, needs_decoding=True)
+        return self.json(cleaned) != cleaned
 
     def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` of a row of ``table`` with the rule applied to its free-text columns."""
@@ -275,6 +289,25 @@ class Rule:
                 # The key itself is logged: confirmed, it is by definition no personnummer.
                 append_to(connection, review_id=None, entity="false_alarm", entity_id=row_id,
                           action="create", changes={"digits": key})
+
+
+def _plain_json(text: str) -> bool:
+    """Whether JSON text certainly holds nothing the rule changes: no escape (which may hide a
+    digit or a control character), no control character and no number."""
+    return "\\" not in text and first_unsafe(text) < 0 and not numbers_in(text)
+
+
+def _json_with(text: str, change: Callable[[str], str], *, needs_decoding: bool) -> str:
+    """JSON text with ``change`` applied to every text in it (``each_text``); unchanged when
+    nothing changes. Text that is not JSON is changed as text."""
+    if not needs_decoding:
+        return text
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return change(text)
+    changed = each_text(decoded, change)
+    return text if changed == decoded else json.dumps(changed, ensure_ascii=False)
 
 
 # --- Refusing what must not be altered -------------------------------------------------------

@@ -28,7 +28,6 @@ to the models.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -227,18 +226,18 @@ def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
 
 
 def _holding(connection: Connection, rule: Rule, name: str, condition: str,
-             parameters: tuple[Any, ...]) -> Iterator[str]:
-    """The ids of the rows of ``name`` meeting ``condition`` whose texts hold a number the
-    rule would mask."""
+             parameters: tuple[Any, ...]) -> int:
+    """How many texts of the rows of ``name`` meeting ``condition`` hold a number the rule
+    would mask (once their control characters are out)."""
     texts = _text_columns(connection, name)
     if not texts:
-        return
+        return 0
     selected = ", ".join(f"t.{column}" for column in texts)
-    for row in driver(connection).execute(
-            f"SELECT t.id, {selected} FROM {name} AS t WHERE {condition}", parameters):
-        if any(isinstance(value, str) and value and rule.column(kind, value) != value
-               for value, kind in zip(row[1:], texts.values(), strict=True)):
-            yield row[0]
+    return sum(
+        isinstance(value, str) and bool(value) and rule.holds_number(kind, value)
+        for row in driver(connection).execute(
+            f"SELECT {selected} FROM {name} AS t WHERE {condition}", parameters)
+        for value, kind in zip(row, texts.values(), strict=True))
 
 
 def stored_numbers_report(session: Session) -> list[str]:
@@ -252,13 +251,13 @@ def stored_numbers_report(session: Session) -> list[str]:
     named: list[str] = []
     for review_id, status in reviews.fetchall():
         tables = {**REVIEW_ROWS, **_OWNED_FROZEN} if status == SIGNED else _OWNED_FROZEN
-        count = sum(len(list(_holding(connection, rule, name, condition,
-                                      (review_id,) * condition.count("?"))))
+        count = sum(_holding(connection, rule, name, condition,
+                             (review_id,) * condition.count("?"))
                     for name, condition in tables.items())
         if count:
             in_reviews += count
             named.append(short_id(review_id))
-    in_log = len(list(_holding(connection, rule, "change_log", "1", ())))
+    in_log = _holding(connection, rule, "change_log", "1", ())
     if not in_reviews and not in_log:
         return ["Personnummer i texter som inte kan ändras (signerade versioner, "
                 "ändringsloggen): inga"]

@@ -135,3 +135,33 @@ def test_case_file_references_are_compared_as_stored(store: Store) -> None:
             add_case_file(session, review_id, "FV-11", {"a\x1b": "1", "a": "2"})
         references = [row.reference for row in list_case_files(session, review_id)]
     assert references.count("FV-9") == 1 and "FV-10" in references
+
+
+def test_a_text_stored_before_cleaning_and_edited_is_logged(store: Store) -> None:
+    """A text a kvtui from before the cleaning stored with a control character, edited to the
+    same text without it, is a change the store writes: the log records it too."""
+    from sqlmodel import col, select
+
+    from kvtui.domain.judgement import DocumentFields
+    from kvtui.store.demo import create_demo
+    from kvtui.store.documents import add_document, get_document, update_document
+    from kvtui.store.models import ChangeLog
+
+    with store.session() as session:
+        review_id = create_demo(session, file_review=False, judgement=False)
+        document = add_document(session, review_id, DocumentFields(title="Rutin"))
+    raw = sqlite3.connect(store.path)
+    with raw:
+        raw.execute("UPDATE document SET title = 'Rutin\x1b' WHERE id = ?", (document.id,))
+    raw.close()
+    with store.session() as session:
+        update_document(session, review_id, document.id, DocumentFields(title="Rutin"))
+        assert get_document(session, review_id, document.id).title == "Rutin"
+        # The same text typed again with a control character changes nothing: not logged.
+        update_document(session, review_id, document.id, DocumentFields(title="Rut\x1bin"))
+        entries = session.exec(select(ChangeLog).where(ChangeLog.entity_id == document.id)
+                               .order_by(col(ChangeLog.seq))).all()
+    assert [(entry.action, json.loads(entry.changes_json)) for entry in entries] == [
+        ("create", {"title": "Rutin", "kind": "", "dated": None, "provided_by": ""}),
+        ("update", {"title": ["Rutin", "Rutin"]}),
+    ]

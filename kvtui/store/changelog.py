@@ -10,6 +10,7 @@ import functools
 import getpass
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -143,9 +144,16 @@ def append_to(
     entity_id: str,
     action: str,
     changes: dict[str, Any] | None = None,
+    columns: Collection[str] | None = None,
 ) -> None:
     """``append`` on a connection: for the store's rule, which logs a confirmation from
-    inside a flush, where it has no session to use."""
+    inside a flush, where it has no session to use, and for texts masked after they were
+    stored (``kvtui.store.stored_idnumbers``).
+
+    ``columns`` are the columns the file's ``change_log`` has, for a migration that writes to
+    a store of its own revision (a later revision may add columns): only those are written.
+    None writes every column of the models, as in a store at this kvtui's revision.
+    """
     rule = Rule(connection)
     # The rule may log a confirmation of its own first; the entry links to whatever is last
     # after that.
@@ -174,9 +182,14 @@ def append_to(
         entry["changes_json"], entry["actor"],
     )
     # A plain insert in the caller's transaction: this runs on every answer key.
-    driver(connection).execute(
-        _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
-    )
+    if columns is None:
+        driver(connection).execute(
+            _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
+        )
+        return
+    names = [name for name in entry if name in columns]
+    driver(connection).execute(insert_sql(_LOG, names), [
+        stored_value(connection, _LOG.c[name], entry[name]) for name in names])
 
 
 def head(session: Session) -> tuple[int, str]:

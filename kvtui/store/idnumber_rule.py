@@ -67,19 +67,18 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
-from kvtui.domain.reviews import SIGNED
 from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
-    from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
+    from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 #: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
 #: and foreign) are left alone without being named here.
@@ -335,20 +334,25 @@ def refuse(rule: Rule, values: Mapping[str, str], what: str) -> None:
 # --- The ORM's writes ------------------------------------------------------------------------
 
 
+def free_text(table: str, columns: Iterable[tuple[str, bool]]) -> dict[str, str]:
+    """The free-text columns among ``columns`` of ``table`` by name, each "text" or "json" (a
+    ``…_json`` column holds JSON text). ``columns`` are (name, whether it is a text column and
+    no key): a text column is free text unless ``MACHINE_COLUMNS`` names it."""
+    return {name: "json" if name.endswith("_json") else "text" for name, text in columns
+            if text and f"{table}.{name}" not in MACHINE_COLUMNS}
+
+
 @functools.lru_cache(maxsize=64)
 def free_text_columns(table: Table) -> dict[str, str]:
-    """The free-text columns of ``table`` by name, each "text" or "json" (a ``…_json``
-    column holds JSON text)."""
+    """The free-text columns (``free_text``) of a table of the models."""
     from sqlalchemy import String, TypeDecorator
 
-    columns: dict[str, str] = {}
-    for column in table.columns:
+    def is_text(column: Any) -> bool:
         kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
-        if (not isinstance(kind, String) or column.primary_key or column.foreign_keys
-                or f"{table.name}.{column.name}" in MACHINE_COLUMNS):
-            continue
-        columns[column.name] = "json" if column.name.endswith("_json") else "text"
-    return columns
+        return (isinstance(kind, String) and not column.primary_key
+                and not column.foreign_keys)
+
+    return free_text(table.name, ((column.name, is_text(column)) for column in table.columns))
 
 
 @functools.lru_cache(maxsize=64)
@@ -360,26 +364,15 @@ def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)
 
 
-_REOPENED = "kvtui_reopened"  # in ``Session.info``: reviews whose status leaves "signed"
-
-
-def _leaves_signed(state: InstanceState[Any]) -> bool:
-    """Whether a changed row is a review whose status leaves "signed" (a reopening)."""
-    return (state.mapper.local_table.name == "review"  # type: ignore[attr-defined]
-            and SIGNED in state.attrs["status"].history.deleted)
-
-
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    """Mask the free text of every row about to be written (new rows whole, changed rows in
-    their changed columns), in the objects themselves, so the session shows what is stored;
-    note a signed review being reopened, for ``_after_flush``."""
+    """Apply the rule to the free text of every row about to be written (new rows whole,
+    changed rows in their changed columns), in the objects themselves, so the session shows
+    what is stored."""
     from sqlalchemy import inspect
 
     rule: Rule | None = None
     for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
         state = inspect(obj)
-        if not new and _leaves_signed(state):
-            session.info.setdefault(_REOPENED, []).append(state.dict["id"])
         for key, kind in _mapped_columns(state.mapper):
             if new:
                 value = state.dict.get(key)
@@ -394,17 +387,6 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
                 setattr(obj, key, guarded)
 
 
-def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    """A signed review reopened in this flush starts its new version with the rule applied to
-    every text it holds (``kvtui.store.stored_idnumbers.mask_reopened``), in the same
-    transaction: texts from before the rule are masked in the version that can be edited."""
-    reopened = session.info.pop(_REOPENED, None)
-    if reopened:
-        from kvtui.store.stored_idnumbers import mask_reopened
-
-        mask_reopened(session, reopened)
-
-
 def install() -> None:
     """Apply the rule to every session's writes (once; ``kvtui.store.models`` calls it)."""
     from sqlalchemy import event
@@ -412,4 +394,3 @@ def install() -> None:
 
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)

@@ -2,15 +2,18 @@
 written, masked in the new version when a signed review is reopened, masked again when a
 confirmation is taken back, and counted by ``kvtui check`` where nothing can be rewritten.
 
-The old store is made as an older kvtui left it: texts written with the numbers as typed (raw
-SQL, as the rule did not exist), a log entry holding one, a review signed with them, and the
-store's revision set back to 0007.
+The old store is made as an older kvtui left it: texts written with the numbers as typed or
+split by control characters (raw SQL, as the rules did not exist), a log entry holding one, a
+review signed with them, and the store taken back to revision 0007.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +27,9 @@ from kvtui.domain.safe_text import first_unsafe
 from kvtui.store import changelog
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.demo import create_demo
+from kvtui.store.engine import make_engine
 from kvtui.store.errors import InvalidInput
+from kvtui.store.migrate import alembic_config
 from kvtui.store.models import ChangeLog, FalseAlarm
 from kvtui.store.search import search
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
@@ -168,10 +173,22 @@ def old_store(tmp_path: Path) -> OldStore:
             record_signoff(session, plan, PDF)
     finally:
         store.close()
-    with _raw(path) as raw:
-        raw.execute("UPDATE alembic_version SET version_num = '0007'")
-    raw.close()
+    _downgrade(path, "0007")
     return old
+
+
+def _downgrade(path: Path, revision: str) -> None:
+    """Take the store back to ``revision`` with the migrations' own downgrades: the schema a
+    kvtui of that revision left."""
+    from alembic import command
+
+    engine = make_engine(path)
+    config = alembic_config()
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.downgrade(config, revision)  # type: ignore[arg-type]
+        connection.commit()
+    engine.dispose()
 
 
 def _open_texts(path: Path, review_id: str) -> str:
@@ -226,7 +243,8 @@ def test_the_upgrade_masks_every_number_in_reviews_that_are_not_signed(
                 select(ChangeLog).where(ChangeLog.action == "mask")
                 .order_by(col(ChangeLog.seq))).all()]
             assert changelog.verify_chain(session).ok
-            labels = [hit.label for hit in search(session, old.open_review, "akten")]
+            labels = [hit.label for hit in search(session, old.open_review, "akten",
+                                                  limit=1000)]
     finally:
         store.close()
     texts = _open_texts(old.path, old.open_review)
@@ -338,3 +356,63 @@ def test_a_confirmation_taken_back_masks_the_number_from_then_on(old_store: OldS
     texts = _open_texts(old.path, old.open_review)
     assert f"Tel {phone[:6]}-XXXX" in texts and f"Akt {phone[:6]}-XXXX" in texts
     assert not spelt_anyhow(f"20{phone}").search(_file_texts(old.path))
+
+
+# A later kvtui, whose models have more than revision 0007: a column the change log gains and a
+# unique key over a new column. It takes a store of revision 0007 through migration 0008.
+_LATER_KVTUI = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import Column, String, UniqueConstraint
+
+    from kvtui.store import models
+
+    models.ChangeLog.__table__.append_column(
+        Column("origin", String, nullable=False, server_default=""))
+    document = models.Document.__table__
+    document.append_column(Column("code", String, nullable=True))
+    document.append_constraint(UniqueConstraint("review_id", "code"))
+
+    from kvtui.store.engine import make_engine
+    from kvtui.store.migrate import upgrade
+
+    engine = make_engine(Path(sys.argv[1]))
+    upgrade(engine, "0008")
+    engine.dispose()
+""")
+
+
+def test_migration_0008_works_with_the_models_of_a_later_kvtui(old_store: OldStore) -> None:
+    old = old_store
+    later = subprocess.run([sys.executable, "-c", _LATER_KVTUI, str(old.path)],
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert later.returncode == 0, later.stderr[-2000:]
+    store = open_store(old.path)  # the rest of the way, with this kvtui's models
+    try:
+        with store.session() as session:
+            assert changelog.verify_chain(session).ok
+            masks = session.exec(select(ChangeLog).where(ChangeLog.action == "mask")).all()
+    finally:
+        store.close()
+    assert {entry.entity for entry in masks} >= {"review", "document", "case_file"}
+    texts = as_read(_open_texts(old.path, old.open_review))
+    for number in (*old.in_open, *old.twins, *old.split_open):
+        assert not spelt_anyhow(number).search(texts), number[:8]
+
+
+def test_the_file_and_the_models_name_the_same_free_text(store: Store) -> None:
+    """What the masking of stored texts reads from the file is what the flush listener reads
+    from the models, in a store at this revision."""
+    from sqlmodel import SQLModel
+
+    from kvtui.store.idnumber_rule import free_text_columns
+    from kvtui.store.stored_idnumbers import _FROZEN_COPIES, _text_columns
+
+    with store.session() as session:
+        connection = session.connection()
+        for table in SQLModel.metadata.sorted_tables:
+            from_file = _text_columns(connection, table.name)
+            for copy in _FROZEN_COPIES.get(table.name, ()):
+                del from_file[copy]
+            assert from_file == free_text_columns(table), table.name

@@ -267,6 +267,13 @@ class Rule:
                 out[name] = self.column(kind, value)
         return out
 
+    def confirm(self, keys: Collection[str]) -> None:
+        """Record the numbers with these keys as confirmed not to be personnummer, as a write
+        holding them within ``as_typed`` does: for a text the store checks but does not write
+        itself (a template imported, copied into the store when a review is made from it).
+        The caller passes only numbers the auditor named that the text holds."""
+        self._record(set(keys))
+
     def _record(self, keys: set[str]) -> None:
         """Record the confirmations made for this write, in its transaction, each with its
         entry in the change log (a number confirmed before is not recorded again)."""

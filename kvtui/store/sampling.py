@@ -12,6 +12,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
+from kvtui.domain.safe_text import typed_text
 from kvtui.domain.sampling import (
     Drawn,
     PopulationItem,
@@ -174,13 +175,18 @@ def _draw(
     review = writable_review(session, review_id, "urvalet")
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
-    seed = (seed or "").strip() or new_seed()
-    # Masked, the stored seed would draw another sample: refused instead.
-    refuse(Rule.of(session), {"Slumpfröet": seed}, "välj ett annat frö.")
-    items, stored = _drawing_population(session, review_id, stratify_by or None)
+    # Drawn with the seed and attribute as the store keeps them (control characters out), so
+    # that a redraw from what is stored gives this sample; masked, either would draw another
+    # one: refused instead.
+    seed = typed_text(seed or "").strip() or new_seed()
+    stratify_by = typed_text(stratify_by or "").strip() or None
+    rule = Rule.of(session)
+    refuse(rule, {"Slumpfröet": seed}, "välj ett annat frö.")
+    refuse(rule, {"Uppgiften att dela in efter": stratify_by or ""}, "välj en annan uppgift.")
+    items, stored = _drawing_population(session, review_id, stratify_by)
     try:
         drawn = draw(items, method=method, size=size, fraction=fraction,
-                     stratify_by=stratify_by or None, seed=seed)
+                     stratify_by=stratify_by, seed=seed)
     except SamplingError as error:
         raise InvalidInput(str(error)) from None
     sample = Sample(
@@ -233,7 +239,8 @@ def _drawn_again(
 
 def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
     """Replace an unusable akt by the next one in the seeded order, with the reason; commits."""
-    if not reason.strip():
+    reason = typed_text(reason).strip()
+    if not reason:
         raise InvalidInput("Ange varför akten ersätts.")
     sample = _sample_row(session, review_id)
     if sample is None:
@@ -252,7 +259,7 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
     if key is None:
         raise InvalidInput("Det finns ingen akt kvar att ersätta med.")
     item.status = "replaced"
-    item.replaced_reason = reason.strip()
+    item.replaced_reason = reason
     item.updated_at = utcnow()
     session.add(item)
     position = int(session.exec(
@@ -263,7 +270,7 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
                            replaces_id=item.id))
     changelog.append(
         session, review_id=review_id, entity="sample", entity_id=sample.id, action="replace",
-        changes={"replaced": by_id[case_file_id], "by": key, "reason": reason.strip()},
+        changes={"replaced": by_id[case_file_id], "by": key, "reason": reason},
     )
     session.commit()
     return SampledAkt(new_id, key, position)

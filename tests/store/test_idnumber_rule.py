@@ -178,7 +178,7 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
     with store.session() as session:
         with pytest.raises(InvalidInput, match="Slumpfröet"):
             draw_sample(session, review_id, size=4, seed=say("sample.seed", refused=True))
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput, match="Uppgiften att dela in efter"):
             draw_sample(session, review_id, method="stratified", size=4,
                         stratify_by=say("sample.stratify_by", refused=True, bare=True))
     _actor(monkeypatch, say("sample.drawn_by", bare=True))
@@ -568,3 +568,38 @@ def test_every_write_past_the_orm_is_known() -> None:
             found[str(path.relative_to(root))] = counts
     expected = {name: how.split(";")[0] for name, how in WRITES_PAST_THE_ORM.items()}
     assert found == expected
+
+
+@pytest.mark.parametrize("spelt", ["split in a comment", "written with escapes"])
+def test_a_template_is_refused_as_the_store_would_read_it(
+    store: Store, tmp_path: Path, numbers: list[str], spelt: str,
+) -> None:
+    """A number the raw file hides is refused as the review's copy of the template would hold
+    it, at import and at creation: split by a C1 control in a comment (TOML takes one there,
+    and the copy of the file is kept without it), or written with \\u escapes in a text (read
+    whole once parsed)."""
+    from kvtui.domain.templates import TemplateError, parse_template
+    from kvtui.store.template_library import import_template
+
+    _template, text = load_template(TEMPLATE, None)
+    number = numbers[22]
+    if spelt == "split in a comment":
+        hidden = f"{number[:8]}\x9b{number[8:]}"
+        hostile = f"# Mall för barnet {hidden}\n{text}"
+    else:
+        hidden = f"{number[:8]}\\u002d{number[8:11]}\\u{ord(number[11]):04x}"
+        hostile = text.replace('question = "', f'question = "Barnet {hidden}: ', 1)
+        assert number[:8] in parse_template(hostile, "egen.toml").criteria[0].question
+    source = tmp_path / "egen.toml"
+    source.write_text(hostile, encoding="utf-8")
+    with pytest.raises(TemplateError) as at_import:
+        import_template(source, tmp_path / "mallar")
+    template = parse_template(hostile, "egen.toml")
+    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
+        create_review(session, template, hostile, ReviewFields(title="Granskning"))
+    line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
+                if hidden in row)
+    for raised in (at_import, at_creation):
+        assert f"rad {line}: " in str(raised.value)
+        assert f"({number[:8]}-XXXX)" in str(raised.value)
+        assert not spelt_anyhow(number).search(as_read(str(raised.value)))

@@ -165,3 +165,50 @@ def test_a_text_stored_before_cleaning_and_edited_is_logged(store: Store) -> Non
         ("create", {"title": "Rutin", "kind": "", "dated": None, "provided_by": ""}),
         ("update", {"title": ["Rutin", "Rutin"]}),
     ]
+
+
+# Characters a paste can carry that the store takes out: a required text made only of them
+# (and spaces) is missing, as an empty one is.
+NOTHING = "\u200e\x1b \u202e\x9b"
+
+
+def test_a_required_text_of_control_characters_only_is_missing(store: Store) -> None:
+    from datetime import date
+
+    from kvtui.domain.judgement import DocumentFields
+    from kvtui.domain.reviews import ReviewFields
+    from kvtui.store.assessments import add_assessment, review_sections
+    from kvtui.store.demo import create_demo
+    from kvtui.store.documents import add_document
+    from kvtui.store.factcheck import add_comment, send_for_factcheck
+    from kvtui.store.interviews import add_observation
+    from kvtui.store.reviews import create_review
+    from kvtui.store.signoff import plan_signoff, record_signoff, reopen
+    from kvtui.store.template_library import load_template
+    from tests.signing import TEST_PDF
+
+    template, text = load_template("familjevard", None)
+    with store.session() as session:
+        with pytest.raises(InvalidInput, match="Titel saknas"):
+            create_review(session, template, text, ReviewFields(title=NOTHING))
+        review_id = create_demo(session, file_review=False, judgement=False)
+        with pytest.raises(InvalidInput, match="titel saknas"):
+            add_document(session, review_id, DocumentFields(title=NOTHING))
+        section = next(s for s in review_sections(session, review_id) if s.kind == "text")
+        with pytest.raises(InvalidInput, match="Bedömningen är tom"):
+            add_assessment(session, review_id, section.id, NOTHING)
+        interview = add_interview(session, review_id, InterviewFields(held_on=date(2026, 3, 2)))
+        with pytest.raises(InvalidInput, match="Iakttagelsen är tom"):
+            add_observation(session, review_id, interview.id, NOTHING)
+        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))
+        with pytest.raises(InvalidInput, match="Skriv vad verksamheten"):
+            add_comment(session, review_id, section_id=None, role="enhetschef", text=NOTHING)
+        with pytest.raises(InvalidInput, match="samma person"):  # no one approves their own
+            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare",
+                         approver_name=f"Karin{NOTHING}Ekdahl", approver_role="Chef")
+        with pytest.raises(InvalidInput, match="Ange rollen"):
+            plan_signoff(session, review_id, name="Karin Ekdahl", role=NOTHING)
+        record_signoff(session, plan_signoff(session, review_id, name="Karin Ekdahl",
+                                             role="Granskare"), TEST_PDF)
+        with pytest.raises(InvalidInput, match="skälet"):
+            reopen(session, review_id, NOTHING)

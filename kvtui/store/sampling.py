@@ -1,7 +1,13 @@
 """Samples in the store: draw once with a recorded seed, replace with reasons, extend.
 
 The store keeps the drawn order; the domain's seeded order, recomputed from the population and
-the seed, supplies replacements and extensions, so anyone can redraw and check the sample.
+the seed, supplies replacements and extensions, so anyone can redraw and check the sample. The
+seed and the attribute to stratify by are taken as the store keeps them (control characters
+out) before the draw, and refused when they hold a personnummer, so that the stored seed
+redraws the sample. Replacements and extensions continue the sample as stored
+(``kvtui.domain.sampling.resume``): should its seed or a reference be masked afterwards (a
+personnummer stored before the rule, ``kvtui.store.stored_idnumbers``), the akter drawn stay
+and the order continues from the values as stored.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from kvtui.domain.sampling import (
     extend,
     new_seed,
     next_replacement,
+    resume,
 )
 from kvtui.store import changelog
 from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
@@ -226,14 +233,21 @@ def _draw(
 def _drawn_again(
     session: Session, review_id: str, sample: Sample
 ) -> tuple[Drawn, list[PopulationItem]]:
-    """The sample as the domain draws it from the recorded seed (for the seeded order)."""
+    """The sample as drawn and extended, with the rest of the population in the seeded order
+    of the seed and references as stored (``resume``): where replacements and extensions come
+    from."""
     items = population(session, review_id)
-    original = int(session.exec(
-        select(func.count()).select_from(SampleItem)
+    drawn_keys = session.exec(
+        select(CaseFile.reference)
+        .join(SampleItem, col(SampleItem.case_file_id) == col(CaseFile.id))
         .where(SampleItem.sample_id == sample.id, col(SampleItem.replaces_id).is_(None))
-    ).one())
-    drawn = draw(items, method=sample.method, size=original, fraction=None,
-                 stratify_by=sample.stratify_by or None, seed=sample.seed)
+        .order_by(col(SampleItem.position))
+    ).all()
+    try:
+        drawn = resume(items, drawn_keys, method=sample.method, seed=sample.seed,
+                       stratify_by=sample.stratify_by or None)
+    except SamplingError as error:
+        raise InvalidInput(str(error)) from None
     return drawn, items
 
 

@@ -135,9 +135,9 @@ def old_store(tmp_path: Path) -> OldStore:
                 "SELECT case_file_id FROM answer WHERE review_id = ? GROUP BY case_file_id"
                 " ORDER BY case_file_id LIMIT 2", (open_review,))]
             for case_file_id, twin in zip(answered, twins, strict=True):
-                raw.execute("UPDATE case_file SET reference = ?, attributes_json = ?"
-                            " WHERE id = ?", (twin, json.dumps({"anteckning": f"nr {twin}"}),
-                                              case_file_id))
+                raw.execute("UPDATE case_file SET reference = ?, attributes_json ="
+                            " json_set(attributes_json, '$.anteckning', ?) WHERE id = ?",
+                            (twin, f"nr {twin}", case_file_id))
             raw.execute("UPDATE answer SET comment = ? WHERE review_id = ?",
                         (f"Se {forms[3]['helbredda siffror']} i akten", open_review))
             for review_id, number in zip((open_review, old.signed_review), old.in_titles,
@@ -416,3 +416,39 @@ def test_the_file_and_the_models_name_the_same_free_text(store: Store) -> None:
             for copy in _FROZEN_COPIES.get(table.name, ()):
                 del from_file[copy]
             assert from_file == free_text_columns(table), table.name
+
+
+def test_a_sample_whose_seed_was_masked_is_continued_from_what_is_stored(
+    old_store: OldStore,
+) -> None:
+    """The upgrade masks the seed the open review's sample was drawn with: the akter drawn
+    stay, and replacing or adding one continues the stored sample in the seeded order of the
+    seed and references as stored now, each logged (no traceback, nothing redrawn)."""
+    from kvtui.domain.sampling import seeded_order
+    from kvtui.store.sampling import current_sample, extend_sample, population, replace_akt
+
+    old = old_store
+    store = open_store(old.path)
+    try:
+        with store.session() as session:
+            before = current_sample(session, old.open_review)
+            assert before is not None and before.seed == f"{old.seed[:8]}-XXXX"
+            first = before.active[0]
+            new = replace_akt(session, old.open_review, first.case_file_id, "Makulerad")
+            bigger = extend_sample(session, old.open_review, 1)
+            items = population(session, old.open_review)
+            logged = [entry.action for entry in session.exec(
+                select(ChangeLog).where(ChangeLog.entity == "sample")
+                .order_by(col(ChangeLog.seq))).all()]
+    finally:
+        store.close()
+    stratum = {item.key: item.attributes["Placeringsform"] for item in items}
+    taken = {item.reference for item in before.items}
+    reserve = [key for key in seeded_order([item.key for item in items], before.seed)
+               if key not in taken]
+    assert new.reference == next(key for key in reserve
+                                 if stratum[key] == stratum[first.reference])
+    assert [item.reference for item in bigger.items[:len(before.items)]] == [
+        item.reference for item in before.items]
+    assert len(bigger.active) == len(before.active) + 1
+    assert logged[-2:] == ["replace", "extend"]

@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING, Any
 from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
 from kvtui.domain.safe_text import first_unsafe, typed_text
+from kvtui.store.bulk import driver, stored_value
 from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -172,8 +173,6 @@ def as_typed(keys: Collection[str]) -> Iterator[None]:
 
 def confirmed(connection: Connection) -> frozenset[str]:
     """The keys of every number confirmed as not a personnummer in this store."""
-    from kvtui.store.bulk import driver
-
     return frozenset(row[0] for row in driver(connection).execute(
         "SELECT digits FROM false_alarm"))
 
@@ -280,7 +279,7 @@ class Rule:
         new = keys - self._recorded - (self._confirmed or frozenset())
         if not new:
             return
-        from kvtui.store.bulk import driver, stored_value
+        # The change log and the models apply this rule themselves: imported when used.
         from kvtui.store.changelog import append_to, current_actor
         from kvtui.store.models import FalseAlarm, new_id, utcnow
 

@@ -503,24 +503,16 @@ def test_a_template_is_refused_by_one_rule_at_import_and_at_creation(
     """Creating a review refuses a template put in the folder by hand as importing refuses
     it (the same line named), and takes a number the store knows is no personnummer as the
     rule does everywhere."""
-    from kvtui.domain.templates import TemplateError, parse_template
-    from kvtui.store.template_library import import_template
+    from kvtui.domain.templates import parse_template
 
     _template, text = load_template(TEMPLATE, None)
     number = written_forms(numbers[20])["ÅÅMMDD NNNN"]
     hostile = text.replace('question = "', f'question = "Ring {number}: ', 1)
     line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
                 if number in row)
-    source = tmp_path / "egen.toml"
-    source.write_text(hostile, encoding="utf-8")
-    with pytest.raises(TemplateError) as at_import:
-        import_template(source, tmp_path / "mallar")
+    for message in _refusals(store, tmp_path, hostile):
+        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in message
     template = parse_template(hostile, "egen.toml")
-    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
-        create_review(session, template, hostile, ReviewFields(title="Granskning"))
-    for raised in (at_import, at_creation):
-        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in str(
-            raised.value)
     # Confirmed in the store as not a personnummer: the review is made, the number kept.
     with store.session() as session, as_typed({key_of(number) or ""}):
         add_document(session, _new_review(store), DocumentFields(title=f"Växel {number}"))
@@ -578,8 +570,7 @@ def test_a_template_is_refused_as_the_store_would_read_it(
     it, at import and at creation: split by a C1 control in a comment (TOML takes one there,
     and the copy of the file is kept without it), or written with \\u escapes in a text (read
     whole once parsed)."""
-    from kvtui.domain.templates import TemplateError, parse_template
-    from kvtui.store.template_library import import_template
+    from kvtui.domain.templates import parse_template
 
     _template, text = load_template(TEMPLATE, None)
     number = numbers[22]
@@ -590,16 +581,24 @@ def test_a_template_is_refused_as_the_store_would_read_it(
         hidden = f"{number[:8]}\\u002d{number[8:11]}\\u{ord(number[11]):04x}"
         hostile = text.replace('question = "', f'question = "Barnet {hidden}: ', 1)
         assert number[:8] in parse_template(hostile, "egen.toml").criteria[0].question
-    source = tmp_path / "egen.toml"
-    source.write_text(hostile, encoding="utf-8")
-    with pytest.raises(TemplateError) as at_import:
-        import_template(source, tmp_path / "mallar")
-    template = parse_template(hostile, "egen.toml")
-    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
-        create_review(session, template, hostile, ReviewFields(title="Granskning"))
     line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
                 if hidden in row)
-    for raised in (at_import, at_creation):
-        assert f"rad {line}: " in str(raised.value)
-        assert f"({number[:8]}-XXXX)" in str(raised.value)
-        assert not spelt_anyhow(number).search(as_read(str(raised.value)))
+    for message in _refusals(store, tmp_path, hostile):
+        assert f"rad {line}: " in message and f"({number[:8]}-XXXX)" in message
+        assert not spelt_anyhow(number).search(as_read(message))
+
+
+def _refusals(store: Store, folder: Path, template_text: str) -> list[str]:
+    """The messages refusing a template's text at import and at creating a review from it
+    (both must refuse it)."""
+    from kvtui.domain.templates import TemplateError, parse_template
+    from kvtui.store.template_library import import_template
+
+    source = folder / "egen.toml"
+    source.write_text(template_text, encoding="utf-8")
+    with pytest.raises(TemplateError) as at_import:
+        import_template(source, folder / "mallar")
+    template = parse_template(template_text, "egen.toml")
+    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
+        create_review(session, template, template_text, ReviewFields(title="Granskning"))
+    return [str(at_import.value), str(at_creation.value)]

@@ -240,7 +240,7 @@ class Rule:
     def json(self, text: str) -> str:
         """JSON text with the rule applied to every text in it; unchanged when nothing in it
         changes (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
-        return _json_with(text, self.text, needs_decoding=not _plain_json(text))
+        return text if _plain_json(text) else _json_with(text, self.text)
 
     def column(self, kind: str, value: str) -> str:
         """A value of a free-text column of ``kind`` ("text" or "json", see
@@ -253,7 +253,7 @@ class Rule:
         rewritten."""
         if kind != "json":
             return bool(self.to_mask(value))
-        cleaned = _json_with(value, typed_text, needs_decoding=True)
+        cleaned = _json_with(value, typed_text)
         return self.json(cleaned) != cleaned
 
     def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
@@ -302,11 +302,9 @@ def _plain_json(text: str) -> bool:
     return "\\" not in text and first_unsafe(text) < 0 and not numbers_in(text)
 
 
-def _json_with(text: str, change: Callable[[str], str], *, needs_decoding: bool) -> str:
+def _json_with(text: str, change: Callable[[str], str]) -> str:
     """JSON text with ``change`` applied to every text in it (``each_text``); unchanged when
     nothing changes. Text that is not JSON is changed as text."""
-    if not needs_decoding:
-        return text
     try:
         decoded = json.loads(text)
     except ValueError:

@@ -222,11 +222,11 @@ def _numbers_with_lines(text: str, kept: Collection[str], *,
     found = [(number, text.count("\n", 0, typed_origin(text, number.start)) + 1)
              for number in found_in(typed_text(text))]
     seen = {number.key for number, _line in found}
+    lines = text.split("\n")
     for value in _parsed_texts(text):
         for number in found_in(typed_text(value)):
             if number.key not in seen:
                 seen.add(number.key)
-                lines = text.split("\n")
                 found.append((number, next(
                     (index for index, line in enumerate(lines, start=1)
                      if number.key in {n.key for n in found_in(typed_text(_unescaped(line)))}),

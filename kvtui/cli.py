@@ -829,7 +829,8 @@ def templates_import(
     """Kontrollerar och installerar en egen mall.
 
     En mall som innehåller något som ser ut som ett personnummer tas inte emot, om numret inte
-    anges med --inte-personnummer.
+    anges med --inte-personnummer. Ett nummer som anges så bekräftas i databasen, som när det
+    bekräftas i appen, så att granskningar kan skapas från mallen.
     """
     from kvtui.domain.templates import TemplateError
     from kvtui.paths import store_path, templates_dir
@@ -838,11 +839,25 @@ def templates_import(
     source = Path(file).expanduser()
     if not source.is_file():
         fail(f"Filen {source} finns inte.")
-    try:
-        template = import_template(source, templates_dir(store_path(_db(ctx, db))),
-                                   kept=_not_id_keys(not_ids))
-    except (TemplateError, FileExistsError, ValueError, OSError) as error:
-        fail(str(error))
+    keys = _not_id_keys(not_ids)
+    folder = templates_dir(store_path(_db(ctx, db)))
+    if not keys:
+        try:
+            template = import_template(source, folder)
+        except (TemplateError, FileExistsError, ValueError, OSError) as error:
+            fail(str(error))
+    else:
+        # The numbers named are confirmed in the store the template sits beside: opened
+        # first, so that a store that cannot be written stops the import before it installs.
+        from kvtui.store.template_library import confirm_numbers, load_template
+
+        with opened_store(_db(ctx, db)) as store, store.session() as session:
+            try:
+                template = import_template(source, folder, kept=keys)
+            except (TemplateError, FileExistsError, ValueError, OSError) as error:
+                fail(str(error))
+            confirm_numbers(session, load_template(template.name, folder)[1], keys)
+            session.commit()
     typer.echo(f"Mallen {template.name} ({template.title}) är importerad.")
 
 

@@ -40,3 +40,25 @@ def test_layer_direction() -> None:
 def test_checker_sees_imports() -> None:
     """The check would notice a violation: it reads real imports of a real module."""
     assert "sqlmodel" in _imports(PACKAGE / "store" / "models.py")
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Every kvtui module and the kvtui modules it imports, also inside functions."""
+    modules = {".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts): path
+               for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts}
+    return {name: {imported for imported in _imports(path) if imported in modules}
+            for name, path in modules.items()}
+
+
+def test_the_masking_of_stored_texts_is_above_the_rule() -> None:
+    """``stored_idnumbers`` uses the store's rule, its models and its change log; none of
+    them imports it back, at any depth, not even inside a function."""
+    graph = _module_imports()
+    seen: set[str] = set()
+    waiting = list(graph["kvtui.store.stored_idnumbers"])
+    while waiting:
+        name = waiting.pop()
+        if name not in seen:
+            seen.add(name)
+            waiting.extend(graph[name])
+    assert "kvtui.store.stored_idnumbers" not in seen

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kvtui.domain.reviews import parse_date
+from kvtui.domain.safe_text import blank
 from kvtui.domain.templates import Criterion
 
 ANSWERS: dict[str, str] = {
@@ -98,7 +99,7 @@ def not_applicable_reason(
 
 def override_needs_reason(computed: str, chosen: str, reason: str) -> None:
     """An auditor may overrule a computed result, but only with a reason."""
-    if computed and chosen != computed and not reason.strip():
+    if computed and chosen != computed and blank(reason):
         raise AnswerError(
             f"Det beräknade svaret är {answer_label(computed)}. Ange ett skäl för att ändra det."
         )

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from kvtui.domain.safe_text import blank
+
 RATINGS: dict[str, str] = {"gron": "Grön", "gul": "Gul", "rod": "Röd", "": "Ingen"}
 
 # One key per rating, for the Bedömningar screen's bindings.
@@ -176,7 +178,7 @@ class DocumentFields:
 
     def problems(self) -> list[str]:
         """What is wrong, in Swedish; empty when the document can be saved."""
-        return [] if self.title.strip() else ["Dokumentets titel saknas."]
+        return ["Dokumentets titel saknas."] if blank(self.title) else []
 
 
 # --- What the screens show --------------------------------------------------------------------

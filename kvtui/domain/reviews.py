@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from kvtui.domain.safe_text import blank, typed_text
+
 STATUSES: dict[str, str] = {
     "planning": "Planering",
     "fieldwork": "Pågående",
@@ -35,7 +37,8 @@ def progress_share(answered: int, expected: int) -> float:
 
 def split_auditors(text: str) -> list[str]:
     """Auditors typed as one line, separated by commas or semicolons."""
-    return [name.strip() for name in text.replace(";", ",").split(",") if name.strip()]
+    names = (name.strip() for name in typed_text(text).replace(";", ",").split(","))
+    return [name for name in names if name]
 
 
 def parse_date(text: str) -> date:
@@ -74,7 +77,7 @@ class ReviewFields:
     def problems(self) -> list[str]:
         """What is wrong with the fields, in Swedish; empty when they can be saved."""
         found: list[str] = []
-        if not self.title.strip():
+        if blank(self.title):
             found.append("Titel saknas.")
         if self.period_start and self.period_end and self.period_start > self.period_end:
             found.append("Granskningsperiodens början ligger efter dess slut.")

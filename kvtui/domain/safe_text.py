@@ -79,6 +79,27 @@ def typed_text(text: str) -> str:
     return _UNSAFE_IN_VALUES.sub(_typed, text)
 
 
+def typed_origin(text: str, index: int) -> int:
+    """Where the character at ``index`` of ``typed_text(text)`` stands in ``text``: for a
+    message that names the line of something found in the text as the store keeps it."""
+    taken_out = 0  # characters of ``text`` before the one sought that typed_text dropped
+    for match in _UNSAFE_IN_VALUES.finditer(text):
+        at = match.start() - taken_out  # where the match stands in the text as typed
+        if index < at:
+            break
+        if match.group() not in _LINE_BREAKS:
+            taken_out += 1
+        elif index == at:  # the line break it became
+            return match.start()
+    return index + taken_out
+
+
+def blank(text: str) -> bool:
+    """Whether a required text is missing: nothing but spaces once the characters the store
+    takes out (``typed_text``) are out. A paste of a direction mark alone is no title."""
+    return not typed_text(text).strip()
+
+
 def _typed(match: re.Match[str]) -> str:
     return "\n" if match.group() in _LINE_BREAKS else ""
 

@@ -263,6 +263,47 @@ def draw(
     )
 
 
+def resume(
+    population: Sequence[PopulationItem],
+    drawn_keys: Sequence[str],
+    *,
+    method: str,
+    seed: str,
+    stratify_by: str | None = None,
+) -> Drawn:
+    """A sample drawn before, as ``draw`` describes one, from the akter it holds: what
+    ``next_replacement`` and ``extend`` continue.
+
+    ``drawn_keys`` are the akter drawn and those added by extensions, in the order stored
+    (replacements are passed to those functions as ``used``). The reserve is every other akt
+    in the seeded order of ``seed`` and the keys as they are now. For the seed and population
+    a sample was drawn from this is what ``draw`` gave, so replacements and extensions are
+    the ones anyone redrawing the sample gets; if either has changed since (a personnummer in
+    a stored seed or reference is masked), the akter drawn stay and the sample continues in
+    the order the values as they are now give.
+    """
+    seed = _check_seed(seed)
+    keys = _check_population(population)
+    strata = _strata(population, stratify_by) if method == "stratified" else {}
+    chosen = set(drawn_keys)
+    allocation: dict[str, int] = {}
+    if method == "stratified":
+        allocation = dict.fromkeys(sorted(set(strata.values())), 0)
+        for key in drawn_keys:
+            allocation[strata[key]] += 1
+    return Drawn(
+        method=method,
+        seed=seed,
+        size=len(drawn_keys),
+        population_size=len(keys),
+        keys=tuple(drawn_keys),
+        reserve=tuple(key for key in seeded_order(keys, seed) if key not in chosen),
+        allocation=allocation,
+        stratify_by=stratify_by if method == "stratified" else None,
+        strata=strata,
+    )
+
+
 def next_replacement(drawn: Drawn, removed_key: str, used: Collection[str] = ()) -> str | None:
     """The akt that replaces ``removed_key``: the next unused one of the reserve, in seeded order.
 

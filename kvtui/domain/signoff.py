@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kvtui.domain.safe_text import blank, typed_text
+
 #: The auditor's response to a fact-check comment.
 RESPONSES: dict[str, str] = {
     "": "Ej besvarad",
@@ -85,11 +87,11 @@ def same_person(first: str, second: str) -> bool:
 
 def check_signers(name: str, role: str, approver: str = "") -> None:
     """A sign-off needs a name and a role; an approver is someone else."""
-    if not name.strip():
+    if blank(name):
         raise SignOffRuleError("Ange namnet på den som signerar.")
-    if not role.strip():
+    if blank(role):
         raise SignOffRuleError("Ange rollen för den som signerar, till exempel Granskare.")
-    if approver.strip() and same_person(name, approver):
+    if not blank(approver) and same_person(typed_text(name), typed_text(approver)):
         raise SignOffRuleError(
             "Den som godkänner kan inte vara samma person som signerar; ingen godkänner sin "
             "egen granskning."
@@ -97,8 +99,9 @@ def check_signers(name: str, role: str, approver: str = "") -> None:
 
 
 def check_reason(reason: str, what: str = "Ange ett skäl.") -> str:
-    """A required reason, trimmed; ``what`` is the message when it is missing."""
-    text = reason.strip()
+    """A required reason, trimmed (and without the characters the store takes out); ``what``
+    is the message when it is missing."""
+    text = typed_text(reason).strip()
     if not text:
         raise SignOffRuleError(what)
     if len(text) > MAX_REASON:
@@ -110,7 +113,7 @@ def check_response(response: str, reason: str) -> tuple[str, str]:
     """The response to a comment: Ändrat (reason optional) or Ej ändrat (reason required)."""
     if response not in RESPONSES:
         raise SignOffRuleError(f"Okänt svar '{response}'. Välj Ändrat eller Ej ändrat.")
-    text = reason.strip()
+    text = typed_text(reason).strip()
     if response == "not_changed" and not text:
         raise SignOffRuleError("Skriv varför texten inte ändrades.")
     return response, text

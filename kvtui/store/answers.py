@@ -34,7 +34,6 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, new_id, utcnow
-from kvtui.store.typed_text import typed_row
 
 VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
@@ -249,7 +248,7 @@ def _write(
     """Insert or update one answer and log it, with plain statements run by the driver (no
     unit of work); values are stored as SQLAlchemy stores them, texts as the store's rule for
     personnummer keeps them."""
-    new = Rule(connection).row(_ANSWERS, typed_row(_ANSWERS, new))
+    new = Rule(connection).row(_ANSWERS, new)
     now = utcnow()
     if existing is None:
         answer_id = new_id()

@@ -29,6 +29,7 @@ from kvtui.domain.judgement import (
     short_text,
     swedish_sort_key,
 )
+from kvtui.domain.safe_text import typed_text
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -83,7 +84,7 @@ def _assessment_row(
 
 
 def _checked_statement(statement: str) -> str:
-    statement = statement.strip()
+    statement = typed_text(statement).strip()
     if not statement:
         raise InvalidInput("Bedömningen är tom. Skriv vad granskningen visar.")
     return statement

@@ -18,6 +18,7 @@ from kvtui.domain.casefile_import import (
     parse_delimited,
     parse_xlsx,
 )
+from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store import changelog
@@ -26,7 +27,6 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import CaseFile, Sample, utcnow
-from kvtui.store.typed_text import typed_value
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
@@ -91,7 +91,7 @@ def add_case_files(
 def _typed(
     rows: Iterable[tuple[str, dict[str, str]]],
 ) -> list[tuple[str, dict[str, str]]]:
-    """The rows with control characters taken out (``kvtui.store.typed_text``): an imported
+    """The rows with control characters taken out (``kvtui.store.idnumber_rule``): an imported
     list has been refused for them already, and one look over all texts clears it."""
     rows = list(rows)
     names = {name for _reference, attributes in rows for name in attributes}
@@ -99,7 +99,8 @@ def _typed(
                             chain.from_iterable([attributes.values() for _, attributes in rows])))
     if first_unsafe(texts) < 0:
         return rows
-    return [(typed_text(reference), typed_value(attributes)) for reference, attributes in rows]
+    return [(typed_text(reference), each_text(attributes, typed_text))
+            for reference, attributes in rows]
 
 
 def _guarded(
@@ -209,7 +210,7 @@ def _check_editable(session: Session, review_id: str) -> None:
 def _checked_reference(
     session: Session, review_id: str, reference: str, *, except_id: str | None = None
 ) -> str:
-    """The reference stripped (of control characters too: ``kvtui.store.typed_text``);
+    """The reference stripped (of control characters too: ``kvtui.store.idnumber_rule``);
     refused when empty, taken or a personnummer."""
     reference = typed_text(reference).strip()
     if not reference:

@@ -10,6 +10,7 @@ import functools
 import getpass
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,6 @@ from kvtui.domain.safe_text import typed_text
 from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import ChangeLog, new_id, utcnow
-from kvtui.store.typed_text import typed_changes
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -39,7 +39,7 @@ _INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
 @functools.cache
 def current_actor() -> str:
     """Who makes the change: the operating-system user (looked up once per process), without
-    control characters (``kvtui.store.typed_text``)."""
+    control characters (``kvtui.domain.safe_text.typed_text``)."""
     try:
         return typed_text(getpass.getuser())
     except (KeyError, OSError):
@@ -87,20 +87,34 @@ def _content_hash(
 
 
 def _logged_changes(rule: Rule, changes: dict[str, Any]) -> str | None:
-    """The changes as the log keeps them (JSON), with the store's rule for personnummer
-    applied; None when every old → new pair has become the same (a number typed again where
-    the masked one is stored: nothing changed)."""
+    """The changes as the log keeps them (JSON), with the store's rules for free text applied
+    (control characters out, personnummer masked); None when every old → new pair changed
+    nothing.
+
+    A pair changes nothing when the new value, as the store keeps it, is the old value as
+    stored: the same text typed again with a control character or the number where the masked
+    one is stored. An old value stored before the rules (a control character, a number) that
+    the new value leaves out is a change the store writes, and is logged.
+    """
     plain = {k: _plain(v) for k, v in changes.items()}
     text = json.dumps(plain, ensure_ascii=False, sort_keys=True)
     if rule.json(text) == text:
         return text
-    guarded: dict[str, Any] = rule.value(plain)
-    pairs = {key for key, value in plain.items() if isinstance(value, list) and len(value) == 2}
-    kept = {key: value for key, value in guarded.items()
-            if key not in pairs or value[0] != value[1]}
-    if pairs and not pairs & kept.keys():
+    kept: dict[str, Any] = {}
+    pairs = changed = 0
+    for key, value in plain.items():
+        if isinstance(value, list) and len(value) == 2:
+            pairs += 1
+            old, new = value
+            stored = rule.value(new)
+            if stored == old:
+                continue
+            changed += 1
+            value = [old, stored]
+        kept[key] = value
+    if pairs and not changed:
         return None
-    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+    return json.dumps(rule.value(kept), ensure_ascii=False, sort_keys=True)
 
 
 def append(
@@ -115,8 +129,8 @@ def append(
     """Add an entry to the log inside the caller's transaction (the caller commits).
 
     Texts in ``changes`` are logged as the store keeps them (``kvtui.store.idnumber_rule``):
-    a personnummer is masked in the log as in the row. An update whose every change vanished
-    that way is not logged.
+    control characters out and a personnummer masked, in the log as in the row. An update that
+    changes nothing the store keeps is not logged.
     """
     append_to(session.connection(), review_id=review_id, entity=entity, entity_id=entity_id,
               action=action, changes=changes)
@@ -130,14 +144,20 @@ def append_to(
     entity_id: str,
     action: str,
     changes: dict[str, Any] | None = None,
+    columns: Collection[str] | None = None,
 ) -> None:
     """``append`` on a connection: for the store's rule, which logs a confirmation from
-    inside a flush, where it has no session to use."""
+    inside a flush, where it has no session to use, and for texts masked after they were
+    stored (``kvtui.store.stored_idnumbers``).
+
+    ``columns`` are the columns the file's ``change_log`` has, for a migration that writes to
+    a store of its own revision (a later revision may add columns): only those are written.
+    None writes every column of the models, as in a store at this kvtui's revision.
+    """
     rule = Rule(connection)
     # The rule may log a confirmation of its own first; the entry links to whatever is last
     # after that.
-    typed = typed_changes(changes or {})
-    logged = _logged_changes(rule, typed) if typed is not None else None
+    logged = _logged_changes(rule, changes or {})
     if logged is None:
         return
     actor = rule.text(current_actor())
@@ -162,9 +182,14 @@ def append_to(
         entry["changes_json"], entry["actor"],
     )
     # A plain insert in the caller's transaction: this runs on every answer key.
-    driver(connection).execute(
-        _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
-    )
+    if columns is None:
+        driver(connection).execute(
+            _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
+        )
+        return
+    names = [name for name in entry if name in columns]
+    driver(connection).execute(insert_sql(_LOG, names), [
+        stored_value(connection, _LOG.c[name], entry[name]) for name in names])
 
 
 def head(session: Session) -> tuple[int, str]:

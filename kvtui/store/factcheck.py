@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.safe_text import typed_text
 from kvtui.domain.signoff import (
     CommentView,
     ContentChange,
@@ -141,7 +142,7 @@ def _checked(session: Session, review_id: str, section_id: str | None, role: str
              text: str) -> dict[str, object]:
     if section_id is not None and section_id not in _section_labels(session, review_id):
         raise InvalidInput("Avsnittet finns inte i granskningen.")
-    body = text.strip()
+    body = typed_text(text).strip()
     if not body:
         raise InvalidInput("Skriv vad verksamheten har påpekat.")
     if len(body) > MAX_COMMENT:

@@ -1,12 +1,24 @@
-"""The store's one rule for personnummer: masked in every free text before its first write.
+"""The store's rules for free text: control characters out, then every personnummer masked,
+before a text's first write.
 
 The people in the files are children under secrecy law. Whatever way a text arrives (a dialog,
-notes saved as they are typed, a command-line option, a template, a case-file list), a
-personnummer or samordningsnummer found in it (``kvtui.domain.personnummer``: any written form,
-full-width digits, invisible characters) is stored masked, "ÅÅMMDD-XXXX". The one exception is
-a number the auditor has confirmed is not a personnummer (a false alarm): ``as_typed`` around
-the write names it, the write records the confirmation in ``false_alarm``, and from then on
-that number is stored as typed wherever it appears.
+notes saved as they are typed, a command-line option, a template, a case-file list), the store
+keeps it in two steps, in this order:
+
+1. Control characters out (``kvtui.domain.safe_text.typed_text``). An escape character, a C1
+   control or a direction override stored would reach the terminal (the app, ``kvtui show``),
+   the report and the exports of everyone who later reads the review; a paste from a web page
+   or a word processor can carry one unseen, and nothing the auditor writes has use for it.
+   Taken out first, a number split by one is whole when it is looked for. (A case-file list
+   holding one is refused instead, ``kvtui.domain.casefile_import``: the auditor can mend a
+   file.)
+2. Every personnummer or samordningsnummer found (``kvtui.domain.personnummer``: any written
+   form, full-width digits, invisible characters) masked, "ÅÅMMDD-XXXX". The one exception is
+   a number the auditor has confirmed is not a personnummer (a false alarm): ``as_typed``
+   around the write names it, the write records the confirmation in ``false_alarm``, and from
+   then on that number is stored as typed wherever it appears.
+
+``Rule`` applies both, to a text, a JSON value or a row.
 
 A confirmation is a change like any other: it is written to the hash-chained change log
 (entity "false_alarm", action "create") with the number's digits, in the transaction of the
@@ -17,22 +29,29 @@ confirmation can be taken back (``kvtui.store.stored_idnumbers.withdraw_confirma
 number is masked from then on, at once in every review that is not signed, and the withdrawal
 is logged with the number masked.
 
-Where the rule is applied, so that no write can leave it out:
+Where the rules are applied, so that no write can leave them out:
 
-- Every row written through the ORM: a ``before_flush`` listener on every session masks each
-  free-text column of each new row and each changed free-text column of each changed row. A
-  free-text column is every text column except keys and the machine values named in
-  ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not be.
-- The writes past the ORM call it themselves: the change log (``changelog.append``), answers
-  (``answers._write``) and case files in bulk (``casefiles.add_case_files``).
-- Texts stored before the rule: migration 0008 masks them in every review that is not signed,
-  and reopening a signed review masks them in its new version (an ``after_flush`` listener);
-  ``kvtui check`` counts what signed versions and the change log still hold
-  (``kvtui.store.stored_idnumbers``).
+- Every row written through the ORM: a ``before_flush`` listener on every session applies
+  ``Rule`` to each free-text column of each new row and each changed free-text column of each
+  changed row. A free-text column is every text column except keys and the machine values
+  named in ``MACHINE_COLUMNS``: a new column is guarded unless someone says why it need not
+  be.
+- The writes past the ORM call ``Rule`` themselves: the change log (``changelog.append``),
+  answers (``answers._write``), case files in bulk (``casefiles.add_case_files``, which also
+  cleans references before comparing them: two that differ only by a control character are
+  the same akt) and the masking of texts already stored (``kvtui.store.stored_idnumbers``).
+- Texts stored before the rules: migration 0008 applies them in every review that is not
+  signed, and reopening a signed review applies them to its new version
+  (``signoff.reopen``); ``kvtui check`` counts what signed versions and the change log still
+  hold (``kvtui.store.stored_idnumbers``).
 
-Values the rule must not alter get a refusal instead, before anything is drawn or signed from
-them: a case-file reference, a sample's seed, a template (``refuse``,
-``template_library.refuse_numbers``).
+Values that are used before they are written (a seed the sample is drawn with, a template the
+review is built from, a name compared with another, a text that must not be empty) are taken
+as the store will keep them first (``Rule.text``, ``safe_text.typed_text``); those the rule
+must not alter get a refusal instead, before anything is drawn or signed from them: a
+case-file reference, a sample's seed, a template (``refuse``,
+``template_library.refuse_numbers``). Both look at the value with its control characters
+taken out, as the store will see it.
 
 One thing the store keeps that the rule cannot reach: the signed PDF (``sign_off.pdf``) is kept
 byte for byte, and a PAdES signature embeds the signer's certificate, whose subject holds its
@@ -48,17 +67,19 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
-from kvtui.domain.reviews import SIGNED
+from kvtui.domain.safe_text import first_unsafe, typed_text
+from kvtui.store.bulk import driver, stored_value
 from kvtui.store.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
-    from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
+    from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 #: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
 #: and foreign) are left alone without being named here.
@@ -152,8 +173,6 @@ def as_typed(keys: Collection[str]) -> Iterator[None]:
 
 def confirmed(connection: Connection) -> frozenset[str]:
     """The keys of every number confirmed as not a personnummer in this store."""
-    from kvtui.store.bulk import driver
-
     return frozenset(row[0] for row in driver(connection).execute(
         "SELECT digits FROM false_alarm"))
 
@@ -164,7 +183,7 @@ def confirmed_numbers(session: Session) -> frozenset[str]:
 
 
 class Rule:
-    """The rule on one connection, for the values of one write.
+    """The store's rules on one connection, for the values of one write.
 
     What may stay as typed (confirmed false alarms and those of ``as_typed``) is read only when
     a value holds a number, which few do.
@@ -195,15 +214,18 @@ class Rule:
         return self._confirmed | _AS_TYPED.get()
 
     def to_mask(self, text: str) -> list[IdNumber]:
-        """The numbers in ``text`` that the rule masks."""
-        found = numbers_in(text)
+        """The numbers the rule masks in ``text`` once its control characters are out
+        (positions refer to ``typed_text(text)``)."""
+        found = numbers_in(typed_text(text))
         if not found:
             return []
         kept = self.kept()
         return [number for number in found if number.key not in kept]
 
     def text(self, text: str) -> str:
-        """``text`` as the store keeps it: every number masked but the confirmed ones."""
+        """``text`` as the store keeps it: control characters out, every number masked but
+        the confirmed ones."""
+        text = typed_text(text)
         found = numbers_in(text)
         if not found:
             return text
@@ -213,36 +235,26 @@ class Rule:
 
     def value(self, value: Any) -> Any:
         """A value of any JSON shape with the rule applied to every text in it, names too."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list | tuple):
-            return [self.value(item) for item in value]
-        if isinstance(value, dict):
-            out: dict[Any, Any] = {}
-            for name, item in value.items():
-                name = self.text(name) if isinstance(name, str) else name
-                while name in out:  # two names masked alike: both kept
-                    name = f"{name} (2)"
-                out[name] = self.value(item)
-            return out
-        return value
+        return each_text(value, self.text)
 
     def json(self, text: str) -> str:
-        """JSON text with the rule applied to every text in it; unchanged when it holds no
-        number (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
-        if "\\" not in text and not numbers_in(text):
-            return text
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            return self.text(text)
-        guarded = self.value(decoded)
-        return text if guarded == decoded else json.dumps(guarded, ensure_ascii=False)
+        """JSON text with the rule applied to every text in it; unchanged when nothing in it
+        changes (a text escaped as ``\\u0031`` or split by ``\\n`` is read decoded)."""
+        return text if _plain_json(text) else _json_with(text, self.text)
 
     def column(self, kind: str, value: str) -> str:
         """A value of a free-text column of ``kind`` ("text" or "json", see
         ``free_text_columns``) as the store keeps it."""
         return self.json(value) if kind == "json" else self.text(value)
+
+    def holds_number(self, kind: str, value: str) -> bool:
+        """Whether a value of a free-text column holds a number the rule masks, once its
+        control characters are out: what ``kvtui check`` counts where nothing can be
+        rewritten."""
+        if kind != "json":
+            return bool(self.to_mask(value))
+        cleaned = _json_with(value, typed_text)
+        return self.json(cleaned) != cleaned
 
     def row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` of a row of ``table`` with the rule applied to its free-text columns."""
@@ -254,13 +266,20 @@ class Rule:
                 out[name] = self.column(kind, value)
         return out
 
+    def confirm(self, keys: Collection[str]) -> None:
+        """Record the numbers with these keys as confirmed not to be personnummer, as a write
+        holding them within ``as_typed`` does: for a text the store checks but does not write
+        itself (a template imported, copied into the store when a review is made from it).
+        The caller passes only numbers the auditor named that the text holds."""
+        self._record(set(keys))
+
     def _record(self, keys: set[str]) -> None:
         """Record the confirmations made for this write, in its transaction, each with its
         entry in the change log (a number confirmed before is not recorded again)."""
         new = keys - self._recorded - (self._confirmed or frozenset())
         if not new:
             return
-        from kvtui.store.bulk import driver, stored_value
+        # The change log and the models apply this rule themselves: imported when used.
         from kvtui.store.changelog import append_to, current_actor
         from kvtui.store.models import FalseAlarm, new_id, utcnow
 
@@ -275,6 +294,23 @@ class Rule:
                 # The key itself is logged: confirmed, it is by definition no personnummer.
                 append_to(connection, review_id=None, entity="false_alarm", entity_id=row_id,
                           action="create", changes={"digits": key})
+
+
+def _plain_json(text: str) -> bool:
+    """Whether JSON text certainly holds nothing the rule changes: no escape (which may hide a
+    digit or a control character), no control character and no number."""
+    return "\\" not in text and first_unsafe(text) < 0 and not numbers_in(text)
+
+
+def _json_with(text: str, change: Callable[[str], str]) -> str:
+    """JSON text with ``change`` applied to every text in it (``each_text``); unchanged when
+    nothing changes. Text that is not JSON is changed as text."""
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return change(text)
+    changed = each_text(decoded, change)
+    return text if changed == decoded else json.dumps(changed, ensure_ascii=False)
 
 
 # --- Refusing what must not be altered -------------------------------------------------------
@@ -302,20 +338,25 @@ def refuse(rule: Rule, values: Mapping[str, str], what: str) -> None:
 # --- The ORM's writes ------------------------------------------------------------------------
 
 
+def free_text(table: str, columns: Iterable[tuple[str, bool]]) -> dict[str, str]:
+    """The free-text columns among ``columns`` of ``table`` by name, each "text" or "json" (a
+    ``…_json`` column holds JSON text). ``columns`` are (name, whether it is a text column and
+    no key): a text column is free text unless ``MACHINE_COLUMNS`` names it."""
+    return {name: "json" if name.endswith("_json") else "text" for name, text in columns
+            if text and f"{table}.{name}" not in MACHINE_COLUMNS}
+
+
 @functools.lru_cache(maxsize=64)
 def free_text_columns(table: Table) -> dict[str, str]:
-    """The free-text columns of ``table`` by name, each "text" or "json" (a ``…_json``
-    column holds JSON text)."""
+    """The free-text columns (``free_text``) of a table of the models."""
     from sqlalchemy import String, TypeDecorator
 
-    columns: dict[str, str] = {}
-    for column in table.columns:
+    def is_text(column: Any) -> bool:
         kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
-        if (not isinstance(kind, String) or column.primary_key or column.foreign_keys
-                or f"{table.name}.{column.name}" in MACHINE_COLUMNS):
-            continue
-        columns[column.name] = "json" if column.name.endswith("_json") else "text"
-    return columns
+        return (isinstance(kind, String) and not column.primary_key
+                and not column.foreign_keys)
+
+    return free_text(table.name, ((column.name, is_text(column)) for column in table.columns))
 
 
 @functools.lru_cache(maxsize=64)
@@ -327,26 +368,15 @@ def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)
 
 
-_REOPENED = "kvtui_reopened"  # in ``Session.info``: reviews whose status leaves "signed"
-
-
-def _leaves_signed(state: InstanceState[Any]) -> bool:
-    """Whether a changed row is a review whose status leaves "signed" (a reopening)."""
-    return (state.mapper.local_table.name == "review"  # type: ignore[attr-defined]
-            and SIGNED in state.attrs["status"].history.deleted)
-
-
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    """Mask the free text of every row about to be written (new rows whole, changed rows in
-    their changed columns), in the objects themselves, so the session shows what is stored;
-    note a signed review being reopened, for ``_after_flush``."""
+    """Apply the rule to the free text of every row about to be written (new rows whole,
+    changed rows in their changed columns), in the objects themselves, so the session shows
+    what is stored."""
     from sqlalchemy import inspect
 
     rule: Rule | None = None
     for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
         state = inspect(obj)
-        if not new and _leaves_signed(state):
-            session.info.setdefault(_REOPENED, []).append(state.dict["id"])
         for key, kind in _mapped_columns(state.mapper):
             if new:
                 value = state.dict.get(key)
@@ -361,17 +391,6 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
                 setattr(obj, key, guarded)
 
 
-def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    """A signed review reopened in this flush starts its new version with the rule applied to
-    every text it holds (``kvtui.store.stored_idnumbers.mask_reopened``), in the same
-    transaction: texts from before the rule are masked in the version that can be edited."""
-    reopened = session.info.pop(_REOPENED, None)
-    if reopened:
-        from kvtui.store.stored_idnumbers import mask_reopened
-
-        mask_reopened(session, reopened)
-
-
 def install() -> None:
     """Apply the rule to every session's writes (once; ``kvtui.store.models`` calls it)."""
     from sqlalchemy import event
@@ -379,4 +398,3 @@ def install() -> None:
 
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)

@@ -19,6 +19,7 @@ from kvtui.domain.judgement import (
     ObservationView,
     clean_roles,
 )
+from kvtui.domain.safe_text import blank
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -258,7 +259,7 @@ def _headings(session: Session, section_ids: Sequence[str]) -> list[str]:
 
 
 def _checked_text(text: str) -> str:
-    if not text.strip():
+    if blank(text):
         raise InvalidInput("Iakttagelsen är tom. Skriv ett citat eller en iakttagelse.")
     return text
 

@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kvtui.store import idnumber_rule, typed_text
+from kvtui.store import idnumber_rule
 
 
 def new_id() -> str:
@@ -351,7 +351,5 @@ class ChangeLog(Record, table=True):
     hash: str
 
 
-# Every session's writes pass through the store's rules for control characters and for
-# personnummer from here on (the first runs first).
+# Every session's writes pass through the store's rules for free text from here on.
 idnumber_rule.install()
-typed_text.install()

@@ -1,7 +1,13 @@
 """Samples in the store: draw once with a recorded seed, replace with reasons, extend.
 
 The store keeps the drawn order; the domain's seeded order, recomputed from the population and
-the seed, supplies replacements and extensions, so anyone can redraw and check the sample.
+the seed, supplies replacements and extensions, so anyone can redraw and check the sample. The
+seed and the attribute to stratify by are taken as the store keeps them (control characters
+out) before the draw, and refused when they hold a personnummer, so that the stored seed
+redraws the sample. Replacements and extensions continue the sample as stored
+(``kvtui.domain.sampling.resume``): should its seed or a reference be masked afterwards (a
+personnummer stored before the rule, ``kvtui.store.stored_idnumbers``), the akter drawn stay
+and the order continues from the values as stored.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
+from kvtui.domain.safe_text import typed_text
 from kvtui.domain.sampling import (
     Drawn,
     PopulationItem,
@@ -20,6 +27,7 @@ from kvtui.domain.sampling import (
     extend,
     new_seed,
     next_replacement,
+    resume,
 )
 from kvtui.store import changelog
 from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
@@ -174,13 +182,18 @@ def _draw(
     review = writable_review(session, review_id, "urvalet")
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
-    seed = (seed or "").strip() or new_seed()
-    # Masked, the stored seed would draw another sample: refused instead.
-    refuse(Rule.of(session), {"Slumpfröet": seed}, "välj ett annat frö.")
-    items, stored = _drawing_population(session, review_id, stratify_by or None)
+    # Drawn with the seed and attribute as the store keeps them (control characters out), so
+    # that a redraw from what is stored gives this sample; masked, either would draw another
+    # one: refused instead.
+    seed = typed_text(seed or "").strip() or new_seed()
+    stratify_by = typed_text(stratify_by or "").strip() or None
+    rule = Rule.of(session)
+    refuse(rule, {"Slumpfröet": seed}, "välj ett annat frö.")
+    refuse(rule, {"Uppgiften att dela in efter": stratify_by or ""}, "välj en annan uppgift.")
+    items, stored = _drawing_population(session, review_id, stratify_by)
     try:
         drawn = draw(items, method=method, size=size, fraction=fraction,
-                     stratify_by=stratify_by or None, seed=seed)
+                     stratify_by=stratify_by, seed=seed)
     except SamplingError as error:
         raise InvalidInput(str(error)) from None
     sample = Sample(
@@ -220,20 +233,28 @@ def _draw(
 def _drawn_again(
     session: Session, review_id: str, sample: Sample
 ) -> tuple[Drawn, list[PopulationItem]]:
-    """The sample as the domain draws it from the recorded seed (for the seeded order)."""
+    """The sample as drawn and extended, with the rest of the population in the seeded order
+    of the seed and references as stored (``resume``): where replacements and extensions come
+    from."""
     items = population(session, review_id)
-    original = int(session.exec(
-        select(func.count()).select_from(SampleItem)
+    drawn_keys = session.exec(
+        select(CaseFile.reference)
+        .join(SampleItem, col(SampleItem.case_file_id) == col(CaseFile.id))
         .where(SampleItem.sample_id == sample.id, col(SampleItem.replaces_id).is_(None))
-    ).one())
-    drawn = draw(items, method=sample.method, size=original, fraction=None,
-                 stratify_by=sample.stratify_by or None, seed=sample.seed)
+        .order_by(col(SampleItem.position))
+    ).all()
+    try:
+        drawn = resume(items, drawn_keys, method=sample.method, seed=sample.seed,
+                       stratify_by=sample.stratify_by or None)
+    except SamplingError as error:
+        raise InvalidInput(str(error)) from None
     return drawn, items
 
 
 def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
     """Replace an unusable akt by the next one in the seeded order, with the reason; commits."""
-    if not reason.strip():
+    reason = typed_text(reason).strip()
+    if not reason:
         raise InvalidInput("Ange varför akten ersätts.")
     sample = _sample_row(session, review_id)
     if sample is None:
@@ -252,7 +273,7 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
     if key is None:
         raise InvalidInput("Det finns ingen akt kvar att ersätta med.")
     item.status = "replaced"
-    item.replaced_reason = reason.strip()
+    item.replaced_reason = reason
     item.updated_at = utcnow()
     session.add(item)
     position = int(session.exec(
@@ -263,7 +284,7 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
                            replaces_id=item.id))
     changelog.append(
         session, review_id=review_id, entity="sample", entity_id=sample.id, action="replace",
-        changes={"replaced": by_id[case_file_id], "by": key, "reason": reason.strip()},
+        changes={"replaced": by_id[case_file_id], "by": key, "reason": reason},
     )
     session.commit()
     return SampledAkt(new_id, key, position)

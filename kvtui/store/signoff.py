@@ -39,6 +39,7 @@ from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
 from kvtui.store.review_rows import review_records_hash
 from kvtui.store.snapshot import current_content
+from kvtui.store.stored_idnumbers import mask_reopened
 
 REOPENED_STATUS = "fieldwork"
 
@@ -158,7 +159,8 @@ def logged_fields(row: SignOff) -> dict[str, Any]:
 
 
 def reopen(session: Session, review_id: str, reason: str) -> ReopeningView:
-    """Open a signed review again for changes, as the next version. Commits."""
+    """Open a signed review again for changes, as the next version, with the store's rules
+    for free text applied to what it holds (``stored_idnumbers.mask_reopened``). Commits."""
     review = session.get(Review, review_id)
     if review is None:
         raise NotFound("Granskningen finns inte.")
@@ -179,6 +181,10 @@ def reopen(session: Session, review_id: str, reason: str) -> ReopeningView:
                      action="reopen", changes={"reason": text,
                                                "version": [row.from_version, row.to_version],
                                                "status": [SIGNED, REOPENED_STATUS]})
+    # The new version can be written: texts stored before the store's rules for free text
+    # are brought under them in it (the version signed keeps them, locked).
+    session.flush()
+    mask_reopened(session, review_id)
     session.commit()
     return ReopeningView(row.from_version, row.to_version, row.reason, row.actor,
                          row.created_at)

@@ -1,16 +1,21 @@
 """Personnummer already in the store: masked where a text can still be written, counted where
 it cannot.
 
-The rule of ``kvtui.store.idnumber_rule`` masks a number before a text is first written. Texts
-can hold one all the same: written by a kvtui from before the rule (which only warned), or
-kept as typed under a confirmation that has since been withdrawn. This module applies the
-rule to them afterwards:
+The store's rules for free text (``kvtui.store.idnumber_rule``: control characters out, then
+every personnummer masked) apply to a text before it is first written. Texts can break them all
+the same: written by a kvtui from before the rules (which only warned about numbers and kept
+control characters), or kept as typed under a confirmation that has since been withdrawn. This
+module applies the rules to them afterwards:
 
 - ``mask_review``: every free-text column of every row of a review that is not signed, each
   row changed written with an entry in the change log (action "mask", the columns' new
-  values). Migration 0008 runs it for every such review, a withdrawn confirmation
+  values, as stored). Migration 0008 runs it for every such review, a withdrawn confirmation
   (``withdraw_confirmation``) too, and so does reopening a signed review: the new version
-  starts masked (``idnumber_rule``'s flush listener calls ``mask_reopened``).
+  starts masked (``kvtui.store.signoff.reopen`` calls ``mask_reopened``). The search index
+  follows through its triggers, which rewrite the index rows of the texts changed and of the
+  records they label (an answer is labelled by its akt's reference, a section's text and
+  statements by the section's title: migration 0009); it is then merged
+  (``merge_search_index``) so that no replaced term stays in it.
 - ``confirmations`` and ``withdraw_confirmation``: the numbers the auditor has confirmed are
   not personnummer, and taking a confirmation back (``kvtui inte-personnummer``).
 - ``stored_numbers_report``: ``kvtui check`` counts the texts that cannot be rewritten and
@@ -19,33 +24,41 @@ rule to them afterwards:
   changed), and in the change log (append-only and hash-chained). They are reported, not
   failed: nothing but a new version can help, and the report says so.
 
-Every free-text column is masked as the rule masks it on a write, a sample's seed too (the
-order drawn is stored, so the sample stays what it was; only a redraw from a seed that held a
-personnummer would differ). Texts are read with plain SQL over the columns the store's file
-has, so that migration 0008 works on a store of its own revision whatever later revisions add
-to the models.
+Every free-text column is masked as the rule masks it on a write, a sample's seed and the
+akter's references and attributes too, and that changes what a sample is drawn from. The akter
+drawn stay as they are (a sample is stored akt by akt, in drawn order), but the seeded order
+they were drawn in is computed from the seed and the references (``kvtui.domain.sampling``):
+once one of them is masked, the seed and references as stored give another order. kvtui masks
+all the same (a personnummer must not stay so that a sample can be redrawn) and records it:
+each value masked is in its "mask" entry of the change log, replacements and extensions after
+it continue the stored sample in the seeded order of the values as now stored
+(``kvtui.store.sampling``), each logged with the akt it took, and the order the sample was
+drawn in can be redrawn from a backup made before the masking (migration 0008 makes one).
+
+Texts are read and written with plain SQL over what the store's file has (its text columns,
+its unique keys, the columns of its change log), not over the models, so that migration 0008
+works on a store of its own revision whatever later revisions add to the models.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import UniqueConstraint
-from sqlmodel import SQLModel
+from sqlmodel import col, select
 
 from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.store import changelog
 from kvtui.store.bulk import driver, stored_value
 from kvtui.store.errors import InvalidInput
-from kvtui.store.idnumber_rule import Rule, free_text_columns, numbers_in
+from kvtui.store.idnumber_rule import Rule, free_text, numbers_in
 from kvtui.store.models import FalseAlarm, utcnow
 from kvtui.store.review_rows import REVIEW_ROWS
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Table
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
 # Records that are never changed once written (migration 0004): they belong to a review but
@@ -56,22 +69,25 @@ FROZEN = ("sign_off", "factcheck_round", "review_reopening")
 _FROZEN_COPIES = {"sign_off": ("content_json",), "factcheck_round": ("content_json",)}
 # Each frozen record's rows of one review (as ``REVIEW_ROWS``), for the report.
 _OWNED_FROZEN = {name: "t.review_id = ?" for name in FROZEN}
+# A declared type SQLite stores as text (its rule for a column's affinity).
+_TEXT_TYPE = re.compile("CHAR|CLOB|TEXT", re.IGNORECASE)
+# Every table stores its timestamps as this column does.
+_TIMESTAMP = FalseAlarm.__table__.c.updated_at  # type: ignore[attr-defined]
 
 
-def _table(name: str) -> Table:
-    return SQLModel.metadata.tables[name]
-
-
-def _present(connection: Connection, name: str) -> set[str]:
-    """The columns the store's file has in table ``name``."""
-    return {row[1] for row in driver(connection).execute(f"PRAGMA table_info({name})")}
+def _pragma(connection: Connection, pragma: str, name: str) -> list[Any]:
+    quoted = name.replace('"', '""')
+    return driver(connection).execute(f'PRAGMA {pragma}("{quoted}")').fetchall()
 
 
 def _text_columns(connection: Connection, name: str) -> dict[str, str]:
-    """The free-text columns (``free_text_columns``) the file has in ``name``, with copies."""
-    present = _present(connection, name)
-    kinds = {column: kind for column, kind in free_text_columns(_table(name)).items()
-             if column in present}
+    """The free-text columns (``idnumber_rule.free_text``) the store's file has in table
+    ``name``, with the copies the report counts; none for a table the file does not have."""
+    keys = {row[3] for row in _pragma(connection, "foreign_key_list", name)}
+    columns = _pragma(connection, "table_info", name)
+    kinds = free_text(name, ((row[1], bool(_TEXT_TYPE.search(row[2] or "")) and not row[5]
+                              and row[1] not in keys) for row in columns))
+    present = {row[1] for row in columns}
     return kinds | {column: "json" for column in _FROZEN_COPIES.get(name, ())
                     if column in present}
 
@@ -79,12 +95,17 @@ def _text_columns(connection: Connection, name: str) -> dict[str, str]:
 # --- Masking what can be written ---------------------------------------------------------------
 
 
-def _unique_keys(name: str, texts: dict[str, str]) -> list[tuple[str, ...]]:
-    """The UNIQUE keys of table ``name`` that hold one of its free-text columns."""
-    return [tuple(column.name for column in constraint.columns)
-            for constraint in _table(name).constraints
-            if isinstance(constraint, UniqueConstraint)
-            and {column.name for column in constraint.columns} & texts.keys()]
+def _unique_keys(connection: Connection, name: str,
+                 texts: dict[str, str]) -> list[tuple[str, ...]]:
+    """The UNIQUE keys the store's file has on table ``name`` that hold one of its free-text
+    columns."""
+    keys = []
+    for index in _pragma(connection, "index_list", name):
+        if index[2]:
+            columns = tuple(row[2] for row in _pragma(connection, "index_info", index[1]))
+            if set(columns) & texts.keys():
+                keys.append(columns)
+    return keys
 
 
 def _kept_unique(values: dict[str, Any], changed: dict[str, str],
@@ -109,17 +130,18 @@ def _kept_unique(values: dict[str, Any], changed: dict[str, str],
 
 
 def mask_review(connection: Connection, review_id: str) -> int:
-    """Apply the rule to every free text of a review that is not signed; returns how many
+    """Apply the rules to every free text of a review that is not signed; returns how many
     texts changed. Each row changed is written with its entry in the change log, in the
     caller's transaction.
     """
     rule = Rule(connection)
+    log_columns = {row[1] for row in _pragma(connection, "table_info", "change_log")}
     changed_texts = 0
     for name in sorted(REVIEW_ROWS.keys() - FROZEN):
         texts = _text_columns(connection, name)
         if not texts:
             continue
-        keys = _unique_keys(name, texts)
+        keys = _unique_keys(connection, name, texts)
         wanted = list(dict.fromkeys(["id", *texts, *(c for key in keys for c in key)]))
         rows = driver(connection).execute(
             f"SELECT {', '.join(f't.{c}' for c in wanted)} FROM {name} AS t"
@@ -137,38 +159,38 @@ def mask_review(connection: Connection, review_id: str) -> int:
             if not changed:
                 continue
             _kept_unique(values, changed, keys, taken)
-            now = stored_value(connection, _table(name).c.updated_at, utcnow())
+            now = stored_value(connection, _TIMESTAMP, utcnow())
             driver(connection).execute(
                 f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?"
                 " WHERE id = ?", (*changed.values(), now, values["id"]))
             changelog.append_to(connection, review_id=review_id, entity=name,
-                                entity_id=values["id"], action="mask", changes=changed)
+                                entity_id=values["id"], action="mask", changes=changed,
+                                columns=log_columns)
             changed_texts += len(changed)
     return changed_texts
 
 
-def _forget_old_terms(connection: Connection) -> None:
+def merge_search_index(connection: Connection) -> None:
     """Merge the search index (an FTS5 table keeps a replaced term in its segments until they
     are merged), so that a masked number is not left in it."""
     driver(connection).execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 
-def mask_unsigned_reviews(connection: Connection) -> int:
-    """``mask_review`` for every review that is not signed; returns how many texts changed."""
+def mask_unsigned_reviews(connection: Connection) -> dict[str, int]:
+    """``mask_review`` for every review that is not signed: how many texts changed in each
+    review where any did. The caller merges the search index."""
     reviews = [row[0] for row in driver(connection).execute(
         "SELECT id FROM review WHERE status != ? ORDER BY created_at, id", (SIGNED,))]
-    changed = sum(mask_review(connection, review_id) for review_id in reviews)
-    if changed:
-        _forget_old_terms(connection)
-    return changed
+    changed = {review_id: mask_review(connection, review_id) for review_id in reviews}
+    return {review_id: texts for review_id, texts in changed.items() if texts}
 
 
-def mask_reopened(session: Session, review_ids: list[str]) -> None:
-    """The reviews just reopened (their status has left "signed" in this flush) start their
-    new version with the rule applied."""
+def mask_reopened(session: Session, review_id: str) -> None:
+    """A review just reopened (its status has left "signed", flushed) starts its new version
+    with the rules applied."""
     connection = session.connection()
-    if sum(mask_review(connection, review_id) for review_id in review_ids):
-        _forget_old_terms(connection)
+    if mask_review(connection, review_id):
+        merge_search_index(connection)
 
 
 @dataclass(frozen=True)
@@ -182,8 +204,6 @@ class Confirmation:
 
 def confirmations(session: Session) -> list[Confirmation]:
     """Every number confirmed as not a personnummer, oldest first."""
-    from sqlmodel import col, select
-
     rows = session.exec(select(FalseAlarm).order_by(col(FalseAlarm.created_at),
                                                     col(FalseAlarm.digits)))
     return [Confirmation(row.digits, row.actor, row.created_at) for row in rows]
@@ -204,8 +224,6 @@ def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
 
     The withdrawal is logged with the number masked: it is no longer confirmed.
     """
-    from sqlmodel import select
-
     found = numbers_in(number)
     if len(found) != 1:
         raise InvalidInput(f"'{number}' ser inte ut som ett personnummer; ange numret som det "
@@ -218,7 +236,9 @@ def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
     session.flush()
     changelog.append(session, review_id=None, entity="false_alarm", entity_id=row.id,
                      action="delete", changes={"digits": row.digits})
-    texts = mask_unsigned_reviews(session.connection())
+    texts = sum(mask_unsigned_reviews(session.connection()).values())
+    if texts:
+        merge_search_index(session.connection())
     session.commit()
     return Withdrawn(found[0].masked, texts)
 
@@ -227,18 +247,18 @@ def withdraw_confirmation(session: Session, number: str) -> Withdrawn:
 
 
 def _holding(connection: Connection, rule: Rule, name: str, condition: str,
-             parameters: tuple[Any, ...]) -> Iterator[str]:
-    """The ids of the rows of ``name`` meeting ``condition`` whose texts hold a number the
-    rule would mask."""
+             parameters: tuple[Any, ...]) -> int:
+    """How many texts of the rows of ``name`` meeting ``condition`` hold a number the rule
+    would mask (once their control characters are out)."""
     texts = _text_columns(connection, name)
     if not texts:
-        return
+        return 0
     selected = ", ".join(f"t.{column}" for column in texts)
-    for row in driver(connection).execute(
-            f"SELECT t.id, {selected} FROM {name} AS t WHERE {condition}", parameters):
-        if any(isinstance(value, str) and value and rule.column(kind, value) != value
-               for value, kind in zip(row[1:], texts.values(), strict=True)):
-            yield row[0]
+    return sum(
+        isinstance(value, str) and bool(value) and rule.holds_number(kind, value)
+        for row in driver(connection).execute(
+            f"SELECT {selected} FROM {name} AS t WHERE {condition}", parameters)
+        for value, kind in zip(row, texts.values(), strict=True))
 
 
 def stored_numbers_report(session: Session) -> list[str]:
@@ -252,13 +272,13 @@ def stored_numbers_report(session: Session) -> list[str]:
     named: list[str] = []
     for review_id, status in reviews.fetchall():
         tables = {**REVIEW_ROWS, **_OWNED_FROZEN} if status == SIGNED else _OWNED_FROZEN
-        count = sum(len(list(_holding(connection, rule, name, condition,
-                                      (review_id,) * condition.count("?"))))
+        count = sum(_holding(connection, rule, name, condition,
+                             (review_id,) * condition.count("?"))
                     for name, condition in tables.items())
         if count:
             in_reviews += count
             named.append(short_id(review_id))
-    in_log = len(list(_holding(connection, rule, "change_log", "1", ())))
+    in_log = _holding(connection, rule, "change_log", "1", ())
     if not in_reviews and not in_log:
         return ["Personnummer i texter som inte kan ändras (signerade versioner, "
                 "ändringsloggen): inga"]

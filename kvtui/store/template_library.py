@@ -13,14 +13,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import megabytes, thousands
+from kvtui.domain.json_texts import texts_in
+from kvtui.domain.personnummer import IdNumber
+from kvtui.domain.safe_text import typed_origin, typed_text
 from kvtui.domain.templates import (
     MAX_TEMPLATE_CHARS,
     Template,
@@ -28,7 +33,10 @@ from kvtui.domain.templates import (
     TemplateProblem,
     parse_template,
 )
-from kvtui.store.idnumber_rule import numbers_to_mask
+from kvtui.store.idnumber_rule import Rule, numbers_in, numbers_to_mask
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SHIPPED_PACKAGE = "kvtui.templates"
 SHIPPED_SOURCE = "inbyggd"
@@ -174,22 +182,78 @@ def refuse_numbers(name: str, text: str, source: str,
 
     A template is copied into every review made from it, and masking would make the copy
     something else than the template, so it is refused instead, at import and again when a
-    review is created from it (a file may be put in the folder by hand). ``kept`` are the
-    numbers confirmed as not personnummer: the store's when a review is created, those named
-    on the command line at import (a template file travels between stores).
+    review is created from it (a file may be put in the folder by hand). It is read as the
+    copy will hold it: the file's text with its control characters out (a comment may hold a
+    C1 control, which TOML allows there), and each text as TOML reads it (a digit may be
+    written as a \\u escape). ``kept`` are the numbers confirmed as not personnummer: the
+    store's when a review is created, those named on the command line at import (a template
+    file travels between stores; ``confirm_numbers`` then records them in the store).
     """
     problems = [
         TemplateProblem(source, None, "", f"mallens namn innehåller något som ser ut som ett "
                         f"{number.kind} ({number.masked}); byt namn på filen")
-        for number in numbers_to_mask(name, kept)
+        for number in numbers_to_mask(typed_text(name), kept)
     ] + [
-        TemplateProblem(source, text.count("\n", 0, number.start) + 1, "",
+        TemplateProblem(source, line, "",
                         f"innehåller något som ser ut som ett {number.kind} ({number.masked}); "
                         "kvtui sparar inga personnummer: ta bort det ur mallen")
-        for number in numbers_to_mask(text, kept)
+        for number, line in _numbers_with_lines(text, kept)
     ]
     if problems:
         raise TemplateError(problems)
+
+
+def confirm_numbers(session: Session, text: str, keys: Collection[str]) -> None:
+    """Record the numbers of ``keys`` that a template's text holds (as ``refuse_numbers``
+    reads it) as confirmed not to be personnummer, each logged as every confirmation is
+    (``kvtui.store.idnumber_rule``): the auditor named them when she imported the template,
+    and a review can then be made from it in this store. The caller commits."""
+    held = {number.key for number, _line in _numbers_with_lines(text, (), every=True)}
+    Rule.of(session).confirm(held & set(keys))
+
+
+def _numbers_with_lines(text: str, kept: Collection[str], *,
+                        every: bool = False) -> list[tuple[IdNumber, int | None]]:
+    """The numbers the rule masks (``every``: all numbers) in the file's text as the store
+    keeps it and in each text as TOML reads it, with the line of the file each is on."""
+    def found_in(value: str) -> list[IdNumber]:
+        return numbers_in(value) if every else numbers_to_mask(value, kept)
+
+    found = [(number, text.count("\n", 0, typed_origin(text, number.start)) + 1)
+             for number in found_in(typed_text(text))]
+    seen = {number.key for number, _line in found}
+    lines = text.split("\n")
+    for value in _parsed_texts(text):
+        for number in found_in(typed_text(value)):
+            if number.key not in seen:
+                seen.add(number.key)
+                found.append((number, next(
+                    (index for index, line in enumerate(lines, start=1)
+                     if number.key in {n.key for n in found_in(typed_text(_unescaped(line)))}),
+                    None)))
+    return found
+
+
+def _parsed_texts(text: str) -> list[str]:
+    """Every text of a template as TOML reads it (names too); none when it is not TOML."""
+    try:
+        return list(texts_in(tomllib.loads(text)))
+    except tomllib.TOMLDecodeError:
+        return []
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescaped(line: str) -> str:
+    """A line of TOML with its \\u and \\U escapes written out, as a text holding it reads."""
+    def char(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group()
+
+    return _ESCAPE.sub(char, line)
 
 
 def import_template(src: Path, user_dir: Path, *, replace: bool = False,

@@ -37,6 +37,20 @@ def test_new_stops_and_names_the_option(tmp_path: Path, numbers: list[str]) -> N
     assert not spelt_anyhow(numbers[0]).search(store_texts(Path(db).parent))
 
 
+def test_a_number_split_by_a_control_character_stops_new(tmp_path: Path,
+                                                        numbers: list[str]) -> None:
+    """An option is refused as the store would see it: with its control characters out, the
+    number is whole, and would otherwise be masked silently."""
+    db = str(tmp_path / "db" / "kvtui.db")
+    number = numbers[9]
+    result = run("new", "--template", "familjevard", "--title", "Granskning",
+                 "--purpose", f"Barnet {number[:7]}\x1b{number[7:]}", "--db", db)
+    assert result.exit_code == 1
+    assert f"--purpose innehåller något som ser ut som ett personnummer ({number[:8]}-XXXX)" in (
+        result.output)
+    assert json.loads(run("list", "--json", "--db", db).output) == []
+
+
 def test_new_stores_a_false_alarm_as_typed(tmp_path: Path, numbers: list[str]) -> None:
     db = str(tmp_path / "db" / "kvtui.db")
     phone = numbers[1][2:]
@@ -98,9 +112,25 @@ def test_templates_import_takes_a_false_alarm_named(tmp_path: Path, numbers: lis
     assert f"innehåller något som ser ut som ett personnummer ({phone[:6]}-XXXX)" in (
         refused.output)
     imported = run("templates", "import", str(source), "--inte-personnummer", phone,
-                   "--db", db)
+                   "--inte-personnummer", f"{numbers[8][2:8]}-{numbers[8][8:]}", "--db", db)
     assert imported.exit_code == 0, imported.output
     assert "Mallen egen" in imported.output
+    # The confirmation is the store's, recorded and logged as every confirmation is (a number
+    # named that the template does not hold is not); a review is then made from the template.
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT digits FROM false_alarm").fetchall() == [(phone,)]
+        logged = connection.execute("SELECT action, changes_json FROM change_log"
+                                    " WHERE entity = 'false_alarm'").fetchall()
+    connection.close()
+    assert logged == [("create", json.dumps({"digits": phone}))]
+    made = run("new", "--template", "egen", "--title", "Granskning", "--json", "--db", db)
+    assert made.exit_code == 0, made.output
+    with sqlite3.connect(db) as connection:
+        questions = [row[0] for row in connection.execute(
+            "SELECT question FROM review_criterion")]
+    connection.close()
+    assert f"Ring växeln {phone}: " in "\n".join(questions)
+    assert run("check", "--db", db).exit_code == 0
 
 
 def test_a_confirmation_is_listed_and_taken_back(tmp_path: Path, numbers: list[str]) -> None:

@@ -90,3 +90,16 @@ def test_typed_text_is_safe_and_settled(text: str) -> None:
     kept = typed_text(text)
     assert first_unsafe(kept) < 0 and typed_text(kept) == kept
 
+
+
+def test_typed_origin_finds_each_character_where_it_was_typed() -> None:
+    from kvtui.domain.safe_text import typed_origin
+
+    text = "\x1b[2Jrad 1\u2028\u202erad\x9b 2\x0b\x7f\x7fslut\u200e"
+    typed = typed_text(text)
+    assert typed == "[2Jrad 1\nrad 2\nslut"
+    for index, char in enumerate(typed):
+        origin = typed_origin(text, index)
+        assert text[origin] == char or (char == "\n" and text[origin] in "\u2028\x0b"), index
+    assert [typed_origin(text, index) for index in (0, 8, 13)] == [1, 9, 16]
+    assert typed_origin("utan styrtecken", 4) == 4

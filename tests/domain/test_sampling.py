@@ -437,3 +437,33 @@ def test_describe_precision_in_swedish() -> None:
     assert "(1 akt)" in describe_precision(44, 1)
     with pytest.raises(SamplingError, match="mellan 1 och 44 akter"):
         describe_precision(44, 45)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_resume_gives_back_the_draw(method: str) -> None:
+    """A sample continued from the akter it holds is the sample drawn: its replacements and
+    extensions are those of a redraw."""
+    from dataclasses import replace
+
+    from kvtui.domain.sampling import resume
+
+    stratify_by = ATTRIBUTE if method == "stratified" else None
+    drawn = draw(POPULATION, method=method, size=13, stratify_by=stratify_by, seed=SEED)
+    again = resume(list(reversed(POPULATION)), drawn.keys, method=method, seed=SEED,
+                   stratify_by=stratify_by)
+    assert again == replace(drawn, fraction=None)
+    bigger = extend(POPULATION, drawn, 4)
+    assert resume(POPULATION, bigger.keys, method=method, seed=SEED,
+                  stratify_by=stratify_by) == bigger
+
+
+def test_resume_continues_where_the_seed_no_longer_gives_the_sample() -> None:
+    """The seed as stored now (masked) orders the reserve; the akter drawn stay."""
+    from kvtui.domain.sampling import resume
+
+    drawn = draw(POPULATION, method="simple", size=13, seed=SEED)
+    masked = resume(POPULATION, drawn.keys, method="simple", seed="20261101-XXXX")
+    assert masked.keys == drawn.keys
+    assert list(masked.reserve) == [key for key in seeded_order(
+        [item.key for item in POPULATION], "20261101-XXXX") if key not in drawn.keys]
+    assert next_replacement(masked, drawn.keys[0]) == masked.reserve[0]

@@ -178,7 +178,7 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
     with store.session() as session:
         with pytest.raises(InvalidInput, match="Slumpfröet"):
             draw_sample(session, review_id, size=4, seed=say("sample.seed", refused=True))
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput, match="Uppgiften att dela in efter"):
             draw_sample(session, review_id, method="stratified", size=4,
                         stratify_by=say("sample.stratify_by", refused=True, bare=True))
     _actor(monkeypatch, say("sample.drawn_by", bare=True))
@@ -503,24 +503,16 @@ def test_a_template_is_refused_by_one_rule_at_import_and_at_creation(
     """Creating a review refuses a template put in the folder by hand as importing refuses
     it (the same line named), and takes a number the store knows is no personnummer as the
     rule does everywhere."""
-    from kvtui.domain.templates import TemplateError, parse_template
-    from kvtui.store.template_library import import_template
+    from kvtui.domain.templates import parse_template
 
     _template, text = load_template(TEMPLATE, None)
     number = written_forms(numbers[20])["ÅÅMMDD NNNN"]
     hostile = text.replace('question = "', f'question = "Ring {number}: ', 1)
     line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
                 if number in row)
-    source = tmp_path / "egen.toml"
-    source.write_text(hostile, encoding="utf-8")
-    with pytest.raises(TemplateError) as at_import:
-        import_template(source, tmp_path / "mallar")
+    for message in _refusals(store, tmp_path, hostile):
+        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in message
     template = parse_template(hostile, "egen.toml")
-    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
-        create_review(session, template, hostile, ReviewFields(title="Granskning"))
-    for raised in (at_import, at_creation):
-        assert f"rad {line}: innehåller något som ser ut som ett personnummer" in str(
-            raised.value)
     # Confirmed in the store as not a personnummer: the review is made, the number kept.
     with store.session() as session, as_typed({key_of(number) or ""}):
         add_document(session, _new_review(store), DocumentFields(title=f"Växel {number}"))
@@ -538,7 +530,7 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 1; Rule.row in _write",
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
-    "kvtui/store/changelog.py": "insert_sql: 1; Rule in append",
+    "kvtui/store/changelog.py": "insert_sql: 2; Rule in append (both INSERTs)",
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
     "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
@@ -568,3 +560,45 @@ def test_every_write_past_the_orm_is_known() -> None:
             found[str(path.relative_to(root))] = counts
     expected = {name: how.split(";")[0] for name, how in WRITES_PAST_THE_ORM.items()}
     assert found == expected
+
+
+@pytest.mark.parametrize("spelt", ["split in a comment", "written with escapes"])
+def test_a_template_is_refused_as_the_store_would_read_it(
+    store: Store, tmp_path: Path, numbers: list[str], spelt: str,
+) -> None:
+    """A number the raw file hides is refused as the review's copy of the template would hold
+    it, at import and at creation: split by a C1 control in a comment (TOML takes one there,
+    and the copy of the file is kept without it), or written with \\u escapes in a text (read
+    whole once parsed)."""
+    from kvtui.domain.templates import parse_template
+
+    _template, text = load_template(TEMPLATE, None)
+    number = numbers[22]
+    if spelt == "split in a comment":
+        hidden = f"{number[:8]}\x9b{number[8:]}"
+        hostile = f"# Mall för barnet {hidden}\n{text}"
+    else:
+        hidden = f"{number[:8]}\\u002d{number[8:11]}\\u{ord(number[11]):04x}"
+        hostile = text.replace('question = "', f'question = "Barnet {hidden}: ', 1)
+        assert number[:8] in parse_template(hostile, "egen.toml").criteria[0].question
+    line = next(index for index, row in enumerate(hostile.splitlines(), start=1)
+                if hidden in row)
+    for message in _refusals(store, tmp_path, hostile):
+        assert f"rad {line}: " in message and f"({number[:8]}-XXXX)" in message
+        assert not spelt_anyhow(number).search(as_read(message))
+
+
+def _refusals(store: Store, folder: Path, template_text: str) -> list[str]:
+    """The messages refusing a template's text at import and at creating a review from it
+    (both must refuse it)."""
+    from kvtui.domain.templates import TemplateError, parse_template
+    from kvtui.store.template_library import import_template
+
+    source = folder / "egen.toml"
+    source.write_text(template_text, encoding="utf-8")
+    with pytest.raises(TemplateError) as at_import:
+        import_template(source, folder / "mallar")
+    template = parse_template(template_text, "egen.toml")
+    with store.session() as session, pytest.raises(InvalidInput) as at_creation:
+        create_review(session, template, template_text, ReviewFields(title="Granskning"))
+    return [str(at_import.value), str(at_creation.value)]

@@ -10,6 +10,7 @@ from kvtui.store.errors import InvalidInput
 from kvtui.store.models import ChangeLog
 from kvtui.store.reviews import list_reviews
 from kvtui.store.sampling import current_sample, draw_sample, extend_sample, replace_akt
+from tests.testdata import PERSONNUMMER_FILE
 
 
 @pytest.fixture
@@ -116,3 +117,48 @@ def test_extend_keeps_the_drawn_akter_first(review) -> None:
     assert [i.reference for i in bigger.items[:10]] == [i.reference for i in info.items]
     assert len(bigger.active) == 13
     assert len({i.reference for i in bigger.items}) == 13
+
+
+def test_the_seed_stored_is_the_seed_drawn_with(review) -> None:
+    """A pasted seed is taken as the store keeps it, before the draw: the sample, its
+    replacements and anyone redrawing it from the stored seed get the same akter."""
+    store, review_id = review
+    with store.session() as session:
+        other = create_demo(session, file_review=False)
+        pasted = draw_sample(session, review_id, method="stratified", size=13,
+                             stratify_by="Placerings\x1bform", seed="frö\x1b7\u200e")
+        typed = draw_sample(session, other, method="stratified", size=13,
+                            stratify_by="Placeringsform", seed="frö7")
+        stored = current_sample(session, review_id)
+        assert stored is not None
+        assert (pasted.seed, stored.seed, stored.stratify_by) == ("frö7", "frö7",
+                                                                   "Placeringsform")
+        assert [i.reference for i in stored.items] == [i.reference for i in typed.items]
+        first = replace_akt(session, review_id, stored.items[0].case_file_id, "Makulerad")
+        second = replace_akt(session, other, typed.items[0].case_file_id, "Makulerad")
+        assert first.reference == second.reference
+        assert ([i.reference for i in extend_sample(session, review_id, 2).items]
+                == [i.reference for i in extend_sample(session, other, 2).items])
+
+
+def test_a_number_split_by_a_control_character_is_refused_as_a_seed(review) -> None:
+    store, review_id = review
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[6389]
+    with store.session() as session:
+        with pytest.raises(InvalidInput, match=rf"Slumpfröet .*\({number[:8]}-XXXX\)"):
+            draw_sample(session, review_id, size=5, seed=f"{number[:7]}\x1b{number[7:]}")
+        assert current_sample(session, review_id) is None
+
+
+def test_a_reason_of_control_characters_only_is_missing(review) -> None:
+    store, review_id = review
+    with store.session() as session:
+        info = draw_sample(session, review_id, size=5, seed="1")
+        with pytest.raises(InvalidInput, match="varför"):
+            replace_akt(session, review_id, info.items[0].case_file_id, "\u200e\x1b ")
+        replaced = replace_akt(session, review_id, info.items[0].case_file_id,
+                               "\u202eMakulerad ")
+        after = current_sample(session, review_id)
+    assert after is not None
+    [old] = [item for item in after.items if item.status == "replaced"]
+    assert old.replaced_reason == "Makulerad" and replaced.reference

@@ -157,7 +157,9 @@ def test_every_trigger_exists_at_head(review) -> None:
     raw.close()
     tables = ("review", "interview", "observation", "document", "section_text", "assessment",
               "answer", "factcheck_comment")
-    assert names == {f"search_{t}_{s}" for t in tables for s in ("ai", "au", "ad")}
+    labelling = ("case_file", "review_criterion", "review_section")  # migration 0009
+    assert names == ({f"search_{t}_{s}" for t in tables for s in ("ai", "au", "ad")}
+                     | {f"search_{t}_au" for t in labelling})
 
 
 def test_upgrade_indexes_rows_already_stored(tmp_path: Path) -> None:
@@ -188,3 +190,38 @@ def test_upgrade_indexes_rows_already_stored(tmp_path: Path) -> None:
             assert [h.kind for h in search(session, "r1", "tydligt")] == ["review"]
     finally:
         store.close()
+
+
+def test_labels_follow_the_records_that_name_them(store) -> None:
+    """An answer is labelled by its akt's reference, a section's text and statements by the
+    section's title: a renamed akt or section is shown, and kept, by its new name only."""
+    from kvtui.domain.reviews import ReviewFields
+    from kvtui.store.casefiles import add_case_file, update_case_file
+    from kvtui.store.reviews import create_review
+    from kvtui.store.template_library import load_template
+
+    template, text = load_template("familjevard", None)
+    with store.session() as session:
+        review_id = create_review(session, template, text, ReviewFields(title="Etiketter"))
+        akt = add_case_file(session, review_id, "FV-gammal", {})
+        criterion = review_criteria(session, review_id)[0]
+        save_answer(session, review_id, akt.id, criterion.id, "nej",
+                    comment="Kommentar om omegaordet.")
+        section = next(s for s in review_sections(session, review_id) if s.kind == "text")
+        set_section_text(session, review_id, section.id, "Avsnitt om sigmaordet.")
+        add_assessment(session, review_id, section.id, "Bedömning om tauordet.")
+        update_case_file(session, review_id, akt.id, "FV-ny", {})
+    raw = sqlite3.connect(store.path)
+    with raw:  # a section renamed (no screen does it yet; the store must follow any write)
+        raw.execute("UPDATE review_section SET title = 'Nytt namn' WHERE id = ?", (section.id,))
+    raw.close()
+    with store.session() as session:
+        [answer] = search(session, review_id, "omegaordet")
+        [section_text] = search(session, review_id, "sigmaordet")
+        [assessment] = search(session, review_id, "tauordet")
+    assert answer.label == f"{criterion.code}, akt FV-ny"
+    assert section_text.label == assessment.label == f"{section.number} Nytt namn".strip()
+    raw = sqlite3.connect(store.path)
+    labels = [row[0] for row in raw.execute("SELECT label FROM search_index")]
+    raw.close()
+    assert not any("FV-gammal" in label for label in labels)

@@ -135,3 +135,80 @@ def test_case_file_references_are_compared_as_stored(store: Store) -> None:
             add_case_file(session, review_id, "FV-11", {"a\x1b": "1", "a": "2"})
         references = [row.reference for row in list_case_files(session, review_id)]
     assert references.count("FV-9") == 1 and "FV-10" in references
+
+
+def test_a_text_stored_before_cleaning_and_edited_is_logged(store: Store) -> None:
+    """A text a kvtui from before the cleaning stored with a control character, edited to the
+    same text without it, is a change the store writes: the log records it too."""
+    from sqlmodel import col, select
+
+    from kvtui.domain.judgement import DocumentFields
+    from kvtui.store.demo import create_demo
+    from kvtui.store.documents import add_document, get_document, update_document
+    from kvtui.store.models import ChangeLog
+
+    with store.session() as session:
+        review_id = create_demo(session, file_review=False, judgement=False)
+        document = add_document(session, review_id, DocumentFields(title="Rutin"))
+    raw = sqlite3.connect(store.path)
+    with raw:
+        raw.execute("UPDATE document SET title = 'Rutin\x1b' WHERE id = ?", (document.id,))
+    raw.close()
+    with store.session() as session:
+        update_document(session, review_id, document.id, DocumentFields(title="Rutin"))
+        assert get_document(session, review_id, document.id).title == "Rutin"
+        # The same text typed again with a control character changes nothing: not logged.
+        update_document(session, review_id, document.id, DocumentFields(title="Rut\x1bin"))
+        entries = session.exec(select(ChangeLog).where(ChangeLog.entity_id == document.id)
+                               .order_by(col(ChangeLog.seq))).all()
+    assert [(entry.action, json.loads(entry.changes_json)) for entry in entries] == [
+        ("create", {"title": "Rutin", "kind": "", "dated": None, "provided_by": ""}),
+        ("update", {"title": ["Rutin", "Rutin"]}),
+    ]
+
+
+# Characters a paste can carry that the store takes out: a required text made only of them
+# (and spaces) is missing, as an empty one is.
+NOTHING = "\u200e\x1b \u202e\x9b"
+
+
+def test_a_required_text_of_control_characters_only_is_missing(store: Store) -> None:
+    from datetime import date
+
+    from kvtui.domain.judgement import DocumentFields
+    from kvtui.domain.reviews import ReviewFields
+    from kvtui.store.assessments import add_assessment, review_sections
+    from kvtui.store.demo import create_demo
+    from kvtui.store.documents import add_document
+    from kvtui.store.factcheck import add_comment, send_for_factcheck
+    from kvtui.store.interviews import add_observation
+    from kvtui.store.reviews import create_review
+    from kvtui.store.signoff import plan_signoff, record_signoff, reopen
+    from kvtui.store.template_library import load_template
+    from tests.signing import TEST_PDF
+
+    template, text = load_template("familjevard", None)
+    with store.session() as session:
+        with pytest.raises(InvalidInput, match="Titel saknas"):
+            create_review(session, template, text, ReviewFields(title=NOTHING))
+        review_id = create_demo(session, file_review=False, judgement=False)
+        with pytest.raises(InvalidInput, match="titel saknas"):
+            add_document(session, review_id, DocumentFields(title=NOTHING))
+        section = next(s for s in review_sections(session, review_id) if s.kind == "text")
+        with pytest.raises(InvalidInput, match="Bedömningen är tom"):
+            add_assessment(session, review_id, section.id, NOTHING)
+        interview = add_interview(session, review_id, InterviewFields(held_on=date(2026, 3, 2)))
+        with pytest.raises(InvalidInput, match="Iakttagelsen är tom"):
+            add_observation(session, review_id, interview.id, NOTHING)
+        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))
+        with pytest.raises(InvalidInput, match="Skriv vad verksamheten"):
+            add_comment(session, review_id, section_id=None, role="enhetschef", text=NOTHING)
+        with pytest.raises(InvalidInput, match="samma person"):  # no one approves their own
+            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare",
+                         approver_name=f"Karin{NOTHING}Ekdahl", approver_role="Chef")
+        with pytest.raises(InvalidInput, match="Ange rollen"):
+            plan_signoff(session, review_id, name="Karin Ekdahl", role=NOTHING)
+        record_signoff(session, plan_signoff(session, review_id, name="Karin Ekdahl",
+                                             role="Granskare"), TEST_PDF)
+        with pytest.raises(InvalidInput, match="skälet"):
+            reopen(session, review_id, NOTHING)

@@ -719,7 +719,7 @@ def check_store(path: Path) -> CheckResult:
     except (DBAPIError, sqlite3.Error) as error:
         # Tables dropped or altered around the triggers: the schema line above says which.
         lines.append("Ändringsloggen och signerade granskningar kunde inte läsas: "
-                     f"{getattr(error, 'orig', None) or error}")
+                     f"{backups.failure_reason(error)}")
         return CheckResult(lines, False)
     finally:
         engine.dispose()

@@ -908,6 +908,9 @@ def _app_only(arguments: list[str]) -> tuple[bool, str | None]:
 def main() -> None:
     """Entry point: run the CLI, turning expected errors into messages and exit code 1.
 
+    An unexpected error is a fault in kvtui: the user reads a Swedish sentence and where the
+    crash log is (``crash_log.unexpected_error``), never the error's English name or message.
+
     A bare ``kvtui`` (with at most ``--db FIL``) opens the app without Typer: building Typer's
     commands and parsing with them costs about a tenth of a second before the first frame.
     """
@@ -928,11 +931,10 @@ def main() -> None:
         typer.echo(f"Fel: {usage_message(error)}", err=True)
         sys.exit(1)
     except Exception as error:
-        from kvtui.crash_log import write_crash_log
+        from kvtui.crash_log import unexpected_error
 
-        log = write_crash_log(error)
-        where = f" Detaljer finns i {log}." if log else ""
-        typer.echo(f"Ett oväntat fel inträffade ({type(error).__name__}).{where}", err=True)
+        typer.echo(f"Fel: {unexpected_error('Kommandot kunde inte slutföras.', error)}",
+                   err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
 

@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from kvtui.crash_log import unexpected_error
 from kvtui.store.backup import BackupError, BackupInfo, failure_reason, is_store_failure
-from kvtui.store.database import Store, unclean_notice
+from kvtui.store.database import Store, StoreError, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -216,7 +216,7 @@ class KvtuiApp(App[None]):
             info = self.store.backup_if_changed()
         except Exception as error:  # any failure: stop writing, never leave it unexplained
             message = self.store.start_backup_failed(error)
-            if not (isinstance(error, BackupError) or is_store_failure(error)):
+            if not (isinstance(error, BackupError | StoreError) or is_store_failure(error)):
                 message = unexpected_error(message, error)  # a fault in kvtui: logged
             self.call_from_thread(
                 self.notify, message, title="Säkerhetskopiering misslyckades",
@@ -261,7 +261,7 @@ class KvtuiApp(App[None]):
         if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, BackupError):
+        if isinstance(error, BackupError | StoreError):
             reason = str(error)
         elif is_store_failure(error):
             reason = f"Säkerhetskopian kunde inte göras ({failure_reason(error)})."

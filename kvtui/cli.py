@@ -91,11 +91,10 @@ def _offer_restore(error: Any, path: Path) -> bool:
                 "Kör kvtui i ett terminalfönster för att återställa säkerhetskopian.", err=True
             )
         return False
-    answer = typer.prompt(
-        f"Vill du återställa säkerhetskopian från {error.backup.label}? "
-        "Ändringar gjorda efter den tidpunkten finns inte i kopian. [j/n]",
-        default="n",
-    )
+    label = error.backup.label
+    which = (f"märkt {label}?" if error.backup.misdated else  # of unknown age: see its message
+             f"från {label}? Ändringar gjorda efter den tidpunkten finns inte i kopian.")
+    answer = typer.prompt(f"Vill du återställa säkerhetskopian {which} [j/n]", default="n")
     if answer.strip().lower() not in ("j", "ja", "y", "yes"):
         typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
         return False

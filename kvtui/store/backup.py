@@ -23,10 +23,11 @@ now. The time in the name is the clock's when the copy was made; the file's modi
 comes from the same clock and changes when the folder is copied, so it tells nothing more. A
 name dated after now was written while the clock was wrong (ahead then, or behind now); when
 that copy was made, compared with the others, cannot be known, except that it was before the
-copy being made now. Such backups therefore rank after all others, are never taken as the
-newest (neither to decide that nothing changed nor to be offered after damage), and are not
-thinned until the clock reaches their time: no new ones appear once the clock is right, so
-they cannot pile up.
+copy being made now. Such backups (``misdated``) therefore rank after all others and are
+never taken as the newest: a store that holds what one of them holds is backed up again. After
+damage one is offered only when no backup dated up to now is good, said to be of unknown age:
+a copy of unknown age is better than none. They are not thinned until the clock reaches their
+time: no new ones appear once the clock is right, so they cannot pile up.
 """
 
 from __future__ import annotations
@@ -67,13 +68,15 @@ Stuck = tuple[Path, OSError]
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """A backup file, the local time it was made, whether this call made it, and what the
-    user should know although it was made (files in the folder that would not go)."""
+    """A backup file, the local time it was made, whether this call made it, what the user
+    should know although it was made (files in the folder that would not go), and whether its
+    name was dated after the clock's now when it was listed (``misdated``)."""
 
     path: Path
     taken_at: datetime
     new: bool = True
     warning: str | None = None
+    misdated: bool = False
 
     @property
     def label(self) -> str:
@@ -248,7 +251,7 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
     lock = _backup_folder_lock(folder, wait)
     try:
         current = fingerprint(store, immutable=immutable)
-        newest = _backups_in(folder, now)[:1]
+        newest = [info for info in _backups_in(folder, now) if not info.misdated][:1]
         if newest and current is not None and fingerprint(newest[0].path) == current:
             return BackupInfo(newest[0].path, newest[0].taken_at, new=False)
         stuck = remove_partial_backups(folder)
@@ -405,8 +408,8 @@ def _backups_in(folder: Path, now: datetime | None = None) -> list[BackupInfo]:
             taken = datetime.strptime(stamp, _STAMP)
         except ValueError:
             continue
-        found.append(BackupInfo(path, taken))
-    found.sort(key=lambda info: (info.taken_at <= now, info.taken_at, _counter(info.path)),
+        found.append(BackupInfo(path, taken, misdated=taken > now))
+    found.sort(key=lambda info: (not info.misdated, info.taken_at, _counter(info.path)),
                reverse=True)
     return found
 
@@ -423,7 +426,8 @@ def list_backups(store: Path, *, now: datetime | None = None) -> list[BackupInfo
 
 
 def newest_good_backup(store: Path, *, now: datetime | None = None) -> BackupInfo | None:
-    """The newest backup that passes the integrity check."""
+    """The newest backup that passes the integrity check; a ``misdated`` one only when none
+    dated up to now does (see "Which backup is the newest" above)."""
     for info in list_backups(store, now=now):
         if integrity_ok(info.path):
             return info
@@ -441,12 +445,11 @@ def rotate(folder: Path, keep: int = KEEP, *, current: str | None = None,
     """
     now = now or datetime.now()
     backups = _backups_in(folder, now)
-    dated = [index for index, info in enumerate(backups) if info.taken_at <= now]
+    dated = [index for index, info in enumerate(backups) if not info.misdated]
     by_age = backups_to_keep([backups[index].taken_at for index in dated],
                              Retention(newest=keep))
     kept = {dated[position] for position in by_age}
-    kept |= {index for index, info in enumerate(backups)
-             if info.taken_at > now or info.path == made}
+    kept |= {index for index, info in enumerate(backups) if info.misdated or info.path == made}
     if current is not None and len(kept) < len(backups):
         for index, info in enumerate(backups):
             found = fingerprint(info.path)

@@ -479,7 +479,11 @@ def _damaged(path: Path, problem: str, lock: WriteLock) -> StoreError:
         f"Databasen {path} kan inte användas: {problem}. "
         f"Filen har flyttats åt sidan till {aside.name} och har inte ändrats."
     )
-    if good is not None:
+    if good is not None and good.misdated:
+        message += (" Ingen fungerande säkerhetskopia är märkt med en tid som redan har varit; "
+                    f"den som erbjuds är märkt {good.label}. Den gjordes medan datorns klocka "
+                    "gick fel, så hur gammal den är går inte att säga.")
+    elif good is not None:
         message += f" Den senaste fungerande säkerhetskopian är från {good.label}."
     else:
         message += " Det finns ingen fungerande säkerhetskopia."

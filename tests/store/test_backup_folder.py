@@ -40,6 +40,7 @@ BACK_UP_IN_A_LOOP = textwrap.dedent("""
     from pathlib import Path
     from kvtui.store.backup import BackupError, make_backup
     store, start, who = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    print("READY", flush=True)  # past the imports
     while not start.exists():
         time.sleep(0.001)
     made, failures = 0, []
@@ -63,7 +64,10 @@ def test_two_processes_backing_up_at_once_leave_only_good_copies(tmp_path: Path)
     runs = [subprocess.Popen([sys.executable, "-c", BACK_UP_IN_A_LOOP, str(store), str(start),
                               str(who)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True) for who in (1, 2)]
-    time.sleep(1.0)  # both past their imports
+    for run in runs:  # both past their imports, so that both begin at once
+        assert run.stdout is not None
+        if run.stdout.readline().strip() != "READY":
+            pytest.fail(run.communicate(timeout=60)[1])
     start.touch()
     outcomes = []
     for run in runs:

@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -197,14 +198,20 @@ def copy_database(source: Path, dest: Path, *, immutable: bool = False) -> None:
     """
     src = open_connection(source, read_only=True, immutable=immutable)
     try:
-        dst = open_connection(dest)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
+        copy_from(src, dest)
     finally:
         src.close()
+
+
+def copy_from(source: sqlite3.Connection, dest: Path) -> None:
+    """Copy what the open connection ``source`` reads into the existing, empty file ``dest``,
+    as ``copy_database`` does; for a store whose file is no longer at its path."""
+    dst = open_connection(dest)
+    try:
+        source.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
 
 
 def _backup_folder_lock(folder: Path, wait: float) -> FileLock:
@@ -240,11 +247,12 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
     fail the backup: ``warning`` names them.
     """
     now = now or datetime.now()
+    copy = functools.partial(copy_database, store, immutable=immutable)
     if dest is not None:
         if _exists(dest):
             raise BackupError(f"Filen {dest} finns redan. Välj ett annat namn.")
         _make_folder(dest.parent)
-        _copy_checked(store, dest, immutable=immutable)
+        _copy_checked(copy, dest)
         return BackupInfo(dest, now)
     folder = backups_dir(store)
     _make_folder(folder)
@@ -256,7 +264,7 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
             return BackupInfo(newest[0].path, newest[0].taken_at, new=False)
         stuck = remove_partial_backups(folder)
         final = _free_name(folder, now)
-        _copy_checked(store, final, immutable=immutable)
+        _copy_checked(copy, final)
         stuck += rotate(folder, keep, current=current, now=now, made=final)
     finally:
         lock.release()
@@ -279,8 +287,30 @@ def _free_name(folder: Path, now: datetime) -> Path:
     return folder / f"{_PREFIX}{stamp}-{max(numbers) + 1}.db"
 
 
-def _copy_checked(store: Path, final: Path, *, immutable: bool) -> None:
-    """Copy ``store`` to a temporary name beside ``final``, check it, and rename it."""
+def save_from(connection: sqlite3.Connection, store: Path, *, now: datetime | None = None,
+              wait: float = LOCK_WAIT_SECONDS) -> BackupInfo:
+    """A verified backup of what the open ``connection`` reads, into ``store``'s backup folder.
+
+    For a store whose path no longer names the file kvtui has open (moved, deleted, or another
+    file put in its place): what was saved in it is then reachable only through a connection
+    opened before, and is lost with it when kvtui stops. Always made, under the folder's lock;
+    nothing is thinned, since nothing should be deleted in such a moment. Raises what
+    ``make_backup`` raises.
+    """
+    now = now or datetime.now()
+    folder = backups_dir(store)
+    _make_folder(folder)
+    lock = _backup_folder_lock(folder, wait)
+    try:
+        final = _free_name(folder, now)
+        _copy_checked(functools.partial(copy_from, connection), final)
+    finally:
+        lock.release()
+    return BackupInfo(final, now)
+
+
+def _copy_checked(copy: Callable[[Path], None], final: Path) -> None:
+    """Copy with ``copy`` into a temporary file beside ``final``, check it, and rename it."""
     partial = final.with_name(final.name + ".tmp")
     try:
         create_private_file(partial)
@@ -289,7 +319,7 @@ def _copy_checked(store: Path, final: Path, *, immutable: bool) -> None:
     except OSError as error:
         raise _folder_error(error, final.parent) from error
     try:
-        copy_database(store, partial, immutable=immutable)
+        copy(partial)
     except (sqlite3.Error, OSError) as error:
         _remove_partial(partial)
         if is_no_room(error, final.parent):

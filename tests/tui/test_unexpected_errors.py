@@ -18,7 +18,7 @@ from textual.worker import WorkerFailed
 from kvtui.crash_log import CRASH_LOG_NAME
 from kvtui.paths import data_dir
 from kvtui.store.casefiles import list_case_files
-from kvtui.store.database import Store, StoreGone
+from kvtui.store.database import Store, StoreError
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.import_file import ImportFileDialog
@@ -195,13 +195,13 @@ async def test_backup_fails_unexpectedly(
 async def test_a_store_error_in_a_backup_is_said_not_logged_as_a_fault(
     store: Store, monkeypatch: pytest.MonkeyPatch, crash_log: Callable[[], str],
 ) -> None:
-    """The store's own Swedish reason (here: its file has gone) is what the auditor reads
-    from the start backup (a new store has none yet) and the periodic one, not "an
-    unexpected error", and nothing goes to the crash log."""
-    gone = StoreGone("Databasen finns inte längre: den har flyttats eller tagits bort.")
+    """The store's own Swedish reason is what the auditor reads from the start backup (a new
+    store has none yet) and the periodic one, not "an unexpected error", and nothing goes to
+    the crash log. (A store whose file has gone has a way of its own: test_store_gone.)"""
+    refused = StoreError("Databasen kan inte användas just nu.")
 
     def broken() -> None:
-        raise gone
+        raise refused
 
     monkeypatch.setattr(store, "backup_if_changed", broken)
     app = make_app(store)
@@ -213,7 +213,7 @@ async def test_a_store_error_in_a_backup_is_said_not_logged_as_a_fault(
         await _settle(app, pilot)
     failures = [(m, o) for m, o in notes if o.get("title") == "Säkerhetskopiering misslyckades"]
     assert [o["timeout"] for _m, o in failures] == [30, 15]  # the start and the periodic one
-    assert all(m.startswith(str(gone)) and o["severity"] == "error" for m, o in failures)
+    assert all(m.startswith(str(refused)) and o["severity"] == "error" for m, o in failures)
     assert not any("oväntat" in m for m, _o in failures) and crash_log() == ""
 
 async def test_sending_a_draft_fails_unexpectedly(

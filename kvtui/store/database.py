@@ -9,8 +9,13 @@ use. A store that cannot be written (a read-only file or folder, a full disk, a 
 could not be made) is refused for writing with a Swedish reason, ``StoreReadOnly``, and can
 still be opened for reading.
 
-Everything up to that point uses plain ``sqlite3``. SQLAlchemy, SQLModel and the row models
-(together about half a second to import) are loaded only when a migration needs them or when
+While it is in use, the store's path is checked before every transaction
+(``Store.check_file``): a file moved, deleted or replaced meanwhile is not written to, and what
+it held is copied into a verified backup through a connection kept open on it since it was
+opened (``Store.lost_work_notice``); deleted, it would otherwise be gone when kvtui stops.
+
+Opening goes through plain ``sqlite3``. SQLAlchemy, SQLModel and the row models (together
+about half a second to import) are loaded only when a migration needs them or when
 ``Store.engine`` is first used, so the app can draw its first frame before they are loaded.
 """
 
@@ -433,8 +438,6 @@ class Store:
         so that the next start runs the full check and, if the store is damaged, sets it
         aside and offers the newest good backup.
         """
-        if isinstance(error, StoreGone):
-            return self.lost_work_notice() or str(error)
         self.become_read_only()
         if isinstance(error, backups.BackupCorrupt):
             self._keep_marker = True
@@ -468,9 +471,10 @@ class Store:
         with self._engine_guard:
             if self._engine is not None:
                 self._engine.dispose()
-        if self._keeper is not None:
-            self._keeper.close()
-            self._keeper = None
+        with self._lost_guard:  # not while a worker saves through it
+            if self._keeper is not None:
+                self._keeper.close()
+                self._keeper = None
         if self._lock is not None:
             if not self._keep_marker:
                 # Left behind, it only makes the next start check the store in full.

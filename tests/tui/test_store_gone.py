@@ -49,7 +49,7 @@ def _titles(path: Path) -> list[str]:
 
 
 def _saved_copy(notice: str, store: Store) -> Path:
-    """The copy the notice names: the newest backup, which passes its check."""
+    """The backup the notice names, which passes its check."""
     [copy] = [path for path in backups_dir(store.path).glob("kvtui-*.db") if str(path) in notice]
     with closing(sqlite3.connect(copy)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -99,11 +99,12 @@ async def test_the_store_taken_away_while_the_list_is_shown(
     assert crash_log() == ""
 
 
-async def test_the_store_deleted_while_a_review_is_open(
-    store: Store, tmp_path: Path, crash_log: Callable[[], str],
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+async def test_the_store_taken_away_while_a_review_is_open(
+    store: Store, tmp_path: Path, crash_log: Callable[[], str], how: str,
 ) -> None:
-    """One answer saved, the file deleted, a second answer: refused before anything is
-    written where nobody could find it; the first is in the copy the auditor is told of."""
+    """One answer saved, the file taken away, a second answer: refused before anything is
+    written where the auditor would not look; the first is in the copy she is told of."""
     with store.session() as session:
         review_id = create_demo(session, file_review=False)
         akt = draw_sample(session, review_id, size=3, seed="1").active[0].case_file_id
@@ -114,7 +115,7 @@ async def test_the_store_deleted_while_a_review_is_open(
             await pilot.pause()
             await pilot.press("j")
             await pilot.pause()
-            store.path.unlink()
+            _take_away(store.path, how, tmp_path)
             await pilot.press("n")
             await pilot.pause()
     assert app.return_code == 1 and store.read_only

@@ -125,6 +125,26 @@ async def test_the_store_taken_away_while_a_review_is_open(
     assert crash_log() == ""
 
 
+async def test_an_export_in_a_worker_meets_a_deleted_store(
+    demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
+) -> None:
+    """The draft export reads the store in a worker: it is not called a fault in kvtui, the
+    app closes and says where the work is, and no file is exported."""
+    app = make_app(demo_store, open_review=demo_id)
+    with pytest.raises(ClosedByError) as closed:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("8", "tab")  # Rapport
+            await pilot.pause()
+            demo_store.path.unlink()
+            await pilot.press("u")  # Utkast
+            with contextlib.suppress(WorkerFailed):
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert closed.value.message == demo_store.lost_work_notice()
+    _saved_copy(closed.value.message, demo_store)
+    assert not exports.exists() or not list(exports.iterdir())
+    assert crash_log() == ""
+
 async def test_the_periodic_backup_notices_a_deleted_store_and_saves_it(
     store: Store, review_id: str, tmp_path: Path,
 ) -> None:

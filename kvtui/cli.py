@@ -91,11 +91,10 @@ def _offer_restore(error: Any, path: Path) -> bool:
                 "Kör kvtui i ett terminalfönster för att återställa säkerhetskopian.", err=True
             )
         return False
-    answer = typer.prompt(
-        f"Vill du återställa säkerhetskopian från {error.backup.label}? "
-        "Ändringar gjorda efter den tidpunkten finns inte i kopian. [j/n]",
-        default="n",
-    )
+    label = error.backup.label
+    which = (f"märkt {label}?" if error.backup.misdated else  # of unknown age: see its message
+             f"från {label}? Ändringar gjorda efter den tidpunkten finns inte i kopian.")
+    answer = typer.prompt(f"Vill du återställa säkerhetskopian {which} [j/n]", default="n")
     if answer.strip().lower() not in ("j", "ja", "y", "yes"):
         typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
         return False
@@ -122,9 +121,12 @@ def opened_store(
     fall back to reading a store that cannot be written (a read-only file or folder, no room
     for the start backup), saying why; changing commands stop there. The app passes
     ``backup=False`` and makes its start backup in the background after the first frame.
+
+    A store whose file was moved, deleted or replaced while in use (``StoreGone``, or noticed
+    only here, at the end) has saved what it held; where is said last, with exit code 1.
     """
     from kvtui.paths import store_path
-    from kvtui.store.database import unclean_notice
+    from kvtui.store.database import StoreGone, unclean_notice
 
     path = store_path(db)
     store = _open_for_reading(path) if read_only else None
@@ -135,10 +137,18 @@ def opened_store(
         typer.echo(store.warning, err=True)
     if store.was_unclean and not viewer:
         typer.echo(unclean_notice(store), err=True)
+    gone: StoreGone | None = None
     try:
         yield store
+    except StoreGone as error:
+        gone = error  # said below, with where what the store held was saved
     finally:
+        notice = store.lost_work_notice() or (str(gone) if gone else None)
         store.close()
+        if notice is not None and not store.lost_work_told:  # the app may have said it
+            typer.echo(f"Fel: {notice}", err=True)
+    if notice is not None:
+        raise typer.Exit(1)
 
 
 def _open_for_reading(path: Path) -> Store | None:
@@ -180,11 +190,14 @@ def _open_for_writing(path: Path, *, backup: bool, may_view: bool) -> Store:
     fail(f"Databasen {path} kunde inte öppnas.")
 
 
-def _run_app(db: str | None, open_review: str | None = None) -> None:
+def _run_app(db: str | None, open_review: str | None = None) -> int:
+    """Run the app over the store; its return code (1 when it had to stop for an error)."""
     with opened_store(db, backup=False, viewer=True) as store:
         from kvtui.tui.app import make_app
 
-        make_app(store, open_review=open_review).run()
+        app = make_app(store, open_review=open_review)
+        app.run()
+    return app.return_code or 0
 
 
 @app.callback(invoke_without_command=True)
@@ -192,7 +205,7 @@ def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
     """Öppnar kvtui. Underkommandona gör arbete från kommandoraden."""
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is None:
-        _run_app(db)
+        raise typer.Exit(_run_app(db))
 
 
 def _db(ctx: typer.Context, db: str | None) -> str | None:
@@ -236,7 +249,7 @@ def demo(
     if no_open:
         typer.echo(short_id(review_id))
         return
-    _run_app(_db(ctx, db), open_review=review_id)
+    raise typer.Exit(_run_app(_db(ctx, db), open_review=review_id))
 
 
 def _not_id_keys(not_ids: list[str] | None) -> set[str]:
@@ -923,6 +936,9 @@ def _app_only(arguments: list[str]) -> tuple[bool, str | None]:
 def main() -> None:
     """Entry point: run the CLI, turning expected errors into messages and exit code 1.
 
+    An unexpected error is a fault in kvtui: the user reads a Swedish sentence and where the
+    crash log is (``crash_log.unexpected_error``), never the error's English name or message.
+
     A bare ``kvtui`` (with at most ``--db FIL``) opens the app without Typer: building Typer's
     commands and parsing with them costs about a tenth of a second before the first frame.
     """
@@ -943,11 +959,10 @@ def main() -> None:
         typer.echo(f"Fel: {usage_message(error)}", err=True)
         sys.exit(1)
     except Exception as error:
-        from kvtui.crash_log import write_crash_log
+        from kvtui.crash_log import unexpected_error
 
-        log = write_crash_log(error)
-        where = f" Detaljer finns i {log}." if log else ""
-        typer.echo(f"Ett oväntat fel inträffade ({type(error).__name__}).{where}", err=True)
+        typer.echo(f"Fel: {unexpected_error('Kommandot kunde inte slutföras.', error)}",
+                   err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from kvtui.domain.personnummer import mask
 from kvtui.domain.safe_text import printable
+from kvtui.file_modes import PRIVATE_FILE
+from kvtui.paths import data_dir
 
 CRASH_LOG_NAME = "kvtui-fel.log"
 
@@ -44,9 +46,6 @@ def write_crash_log(error: BaseException) -> Path | None:
     """Append the error's ``crash_report`` where support can find it; None when it cannot be
     written. The file is the user's alone (the process umask, and 0600 when made here)."""
     try:
-        from kvtui.file_modes import PRIVATE_FILE
-        from kvtui.paths import data_dir
-
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / CRASH_LOG_NAME
@@ -61,7 +60,13 @@ def write_crash_log(error: BaseException) -> Path | None:
 
 def unexpected_error(sentence: str, error: BaseException) -> str:
     """``sentence`` (what failed, in Swedish) and where the details are, for the screen; the
-    error goes to the crash log. The log's path is shown escaped, any number in it masked."""
+    error goes to the crash log.
+
+    The text returned is ready to show as it is: already masked (a personnummer in the log's
+    path, or in ``sentence``) and escaped (``printable``: no character in it can act on the
+    terminal). Show it as plain text (``markup=False``, or a ``rich.text.Text``); masking or
+    escaping it again changes nothing.
+    """
     log = write_crash_log(error)
     where = (f" Detaljer finns i {log}." if log is not None
              else " Detaljerna kunde inte sparas.")

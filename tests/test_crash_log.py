@@ -41,3 +41,18 @@ def test_report_names_kinds_and_places_only() -> None:
     report = crash_report(_failure("FV-1"))
     assert report.splitlines()[0] == "builtins.RuntimeError"
     assert "FV-1" not in report and "cellen" not in report
+
+
+def test_the_text_shown_is_masked_and_escaped_once_for_all(
+    crash_log: Callable[[], str],
+) -> None:
+    """What ``unexpected_error`` returns is ready to show: a sentence with a control character
+    and a personnummer comes back escaped and masked, and doing either again changes nothing."""
+    from kvtui.domain.personnummer import mask
+    from kvtui.domain.safe_text import printable
+
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[7]
+    shown = unexpected_error(f"Akten \x1b[2J{number} kunde inte läsas.", _failure(number))
+    assert "\x1b" not in shown and number not in shown
+    assert printable(mask(shown)) == shown
+    assert number not in crash_log()

@@ -23,22 +23,24 @@ now. The time in the name is the clock's when the copy was made; the file's modi
 comes from the same clock and changes when the folder is copied, so it tells nothing more. A
 name dated after now was written while the clock was wrong (ahead then, or behind now); when
 that copy was made, compared with the others, cannot be known, except that it was before the
-copy being made now. Such backups therefore rank after all others, are never taken as the
-newest (neither to decide that nothing changed nor to be offered after damage), and are not
-thinned until the clock reaches their time: no new ones appear once the clock is right, so
-they cannot pile up.
+copy being made now. Such backups (``misdated``) therefore rank after all others and are
+never taken as the newest: a store that holds what one of them holds is backed up again. After
+damage one is offered only when no backup dated up to now is good, said to be of unknown age:
+a copy of unknown age is better than none. They are not thinned until the clock reaches their
+time: no new ones appear once the clock is right, so they cannot pile up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,13 +69,15 @@ Stuck = tuple[Path, OSError]
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """A backup file, the local time it was made, whether this call made it, and what the
-    user should know although it was made (files in the folder that would not go)."""
+    """A backup file, the local time it was made, whether this call made it, what the user
+    should know although it was made (files in the folder that would not go), and whether its
+    name was dated after the clock's now when it was listed (``misdated``)."""
 
     path: Path
     taken_at: datetime
     new: bool = True
     warning: str | None = None
+    misdated: bool = False
 
     @property
     def label(self) -> str:
@@ -194,14 +198,20 @@ def copy_database(source: Path, dest: Path, *, immutable: bool = False) -> None:
     """
     src = open_connection(source, read_only=True, immutable=immutable)
     try:
-        dst = open_connection(dest)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
+        copy_from(src, dest)
     finally:
         src.close()
+
+
+def copy_from(source: sqlite3.Connection, dest: Path) -> None:
+    """Copy what the open connection ``source`` reads into the existing, empty file ``dest``,
+    as ``copy_database`` does; for a store whose file is no longer at its path."""
+    dst = open_connection(dest)
+    try:
+        source.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
 
 
 def _backup_folder_lock(folder: Path, wait: float) -> FileLock:
@@ -237,23 +247,24 @@ def make_backup(store: Path, *, dest: Path | None = None, keep: int = KEEP,
     fail the backup: ``warning`` names them.
     """
     now = now or datetime.now()
+    copy = functools.partial(copy_database, store, immutable=immutable)
     if dest is not None:
         if _exists(dest):
             raise BackupError(f"Filen {dest} finns redan. Välj ett annat namn.")
         _make_folder(dest.parent)
-        _copy_checked(store, dest, immutable=immutable)
+        _copy_checked(copy, dest)
         return BackupInfo(dest, now)
     folder = backups_dir(store)
     _make_folder(folder)
     lock = _backup_folder_lock(folder, wait)
     try:
         current = fingerprint(store, immutable=immutable)
-        newest = _backups_in(folder, now)[:1]
+        newest = [info for info in _backups_in(folder, now) if not info.misdated][:1]
         if newest and current is not None and fingerprint(newest[0].path) == current:
             return BackupInfo(newest[0].path, newest[0].taken_at, new=False)
         stuck = remove_partial_backups(folder)
         final = _free_name(folder, now)
-        _copy_checked(store, final, immutable=immutable)
+        _copy_checked(copy, final)
         stuck += rotate(folder, keep, current=current, now=now, made=final)
     finally:
         lock.release()
@@ -276,8 +287,30 @@ def _free_name(folder: Path, now: datetime) -> Path:
     return folder / f"{_PREFIX}{stamp}-{max(numbers) + 1}.db"
 
 
-def _copy_checked(store: Path, final: Path, *, immutable: bool) -> None:
-    """Copy ``store`` to a temporary name beside ``final``, check it, and rename it."""
+def save_from(connection: sqlite3.Connection, store: Path, *, now: datetime | None = None,
+              wait: float = LOCK_WAIT_SECONDS) -> BackupInfo:
+    """A verified backup of what the open ``connection`` reads, into ``store``'s backup folder.
+
+    For a store whose path no longer names the file kvtui has open (moved, deleted, or another
+    file put in its place): what was saved in it is then reachable only through a connection
+    opened before, and is lost with it when kvtui stops. Always made, under the folder's lock;
+    nothing is thinned, since nothing should be deleted in such a moment. Raises what
+    ``make_backup`` raises.
+    """
+    now = now or datetime.now()
+    folder = backups_dir(store)
+    _make_folder(folder)
+    lock = _backup_folder_lock(folder, wait)
+    try:
+        final = _free_name(folder, now)
+        _copy_checked(functools.partial(copy_from, connection), final)
+    finally:
+        lock.release()
+    return BackupInfo(final, now)
+
+
+def _copy_checked(copy: Callable[[Path], None], final: Path) -> None:
+    """Copy with ``copy`` into a temporary file beside ``final``, check it, and rename it."""
     partial = final.with_name(final.name + ".tmp")
     try:
         create_private_file(partial)
@@ -286,7 +319,7 @@ def _copy_checked(store: Path, final: Path, *, immutable: bool) -> None:
     except OSError as error:
         raise _folder_error(error, final.parent) from error
     try:
-        copy_database(store, partial, immutable=immutable)
+        copy(partial)
     except (sqlite3.Error, OSError) as error:
         _remove_partial(partial)
         if is_no_room(error, final.parent):
@@ -405,8 +438,8 @@ def _backups_in(folder: Path, now: datetime | None = None) -> list[BackupInfo]:
             taken = datetime.strptime(stamp, _STAMP)
         except ValueError:
             continue
-        found.append(BackupInfo(path, taken))
-    found.sort(key=lambda info: (info.taken_at <= now, info.taken_at, _counter(info.path)),
+        found.append(BackupInfo(path, taken, misdated=taken > now))
+    found.sort(key=lambda info: (not info.misdated, info.taken_at, _counter(info.path)),
                reverse=True)
     return found
 
@@ -423,7 +456,8 @@ def list_backups(store: Path, *, now: datetime | None = None) -> list[BackupInfo
 
 
 def newest_good_backup(store: Path, *, now: datetime | None = None) -> BackupInfo | None:
-    """The newest backup that passes the integrity check."""
+    """The newest backup that passes the integrity check; a ``misdated`` one only when none
+    dated up to now does (see "Which backup is the newest" above)."""
     for info in list_backups(store, now=now):
         if integrity_ok(info.path):
             return info
@@ -441,12 +475,11 @@ def rotate(folder: Path, keep: int = KEEP, *, current: str | None = None,
     """
     now = now or datetime.now()
     backups = _backups_in(folder, now)
-    dated = [index for index, info in enumerate(backups) if info.taken_at <= now]
+    dated = [index for index, info in enumerate(backups) if not info.misdated]
     by_age = backups_to_keep([backups[index].taken_at for index in dated],
                              Retention(newest=keep))
     kept = {dated[position] for position in by_age}
-    kept |= {index for index, info in enumerate(backups)
-             if info.taken_at > now or info.path == made}
+    kept |= {index for index, info in enumerate(backups) if info.misdated or info.path == made}
     if current is not None and len(kept) < len(backups):
         for index, info in enumerate(backups):
             found = fingerprint(info.path)

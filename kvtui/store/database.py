@@ -9,8 +9,13 @@ use. A store that cannot be written (a read-only file or folder, a full disk, a 
 could not be made) is refused for writing with a Swedish reason, ``StoreReadOnly``, and can
 still be opened for reading.
 
-Everything up to that point uses plain ``sqlite3``. SQLAlchemy, SQLModel and the row models
-(together about half a second to import) are loaded only when a migration needs them or when
+While it is in use, the store's path is checked before every transaction
+(``Store.check_file``): a file moved, deleted or replaced meanwhile is not written to, and what
+it held is copied into a verified backup through a connection kept open on it since it was
+opened (``Store.lost_work_notice``); deleted, it would otherwise be gone when kvtui stops.
+
+Opening goes through plain ``sqlite3``. SQLAlchemy, SQLModel and the row models (together
+about half a second to import) are loaded only when a migration needs them or when
 ``Store.engine`` is first used, so the app can draw its first frame before they are loaded.
 """
 
@@ -30,7 +35,12 @@ from kvtui.domain.file_errors import NO_ROOM, database_error_reason, file_error_
 from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
 from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
-from kvtui.store.engine import connect_plain, make_engine, open_connection
+from kvtui.store.engine import (
+    check_before_each_transaction,
+    connect_plain,
+    make_engine,
+    open_connection,
+)
 from kvtui.store.migrate import (
     REVISIONS,
     MigrationError,
@@ -275,11 +285,21 @@ class Store:
     was_unclean: bool = False
     recovered_transactions: int = 0
     start_backup: backups.BackupInfo | None = None
+    #: Whether the auditor has been told where the work of a lost file is, as the app closed.
+    lost_work_told: bool = False
     _lock: WriteLock | None = None
     _logged_at_backup: int = field(default=-1)
     _keep_marker: bool = False
     _engine: Engine | None = field(default=None, repr=False)
     _engine_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _identity: FileIdentity | None = field(default=None, repr=False)
+    _keeper: sqlite3.Connection | None = field(default=None, repr=False)
+    _lost_notice: str | None = field(default=None, repr=False)
+    _lost_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self._engine is not None:  # made by the migrations while opening
+            check_before_each_transaction(self._engine, self.check_file)
 
     @property
     def engine(self) -> Engine:
@@ -291,9 +311,10 @@ class Store:
         """
         with self._engine_guard:
             if self._engine is None:
-                self._require_file()
+                self.check_file()
                 self._engine = make_engine(self.path, read_only=self.read_only,
                                            immutable=self.immutable)
+                check_before_each_transaction(self._engine, self.check_file)
             return self._engine
 
     def session(self) -> Session:
@@ -308,21 +329,71 @@ class Store:
         For reads that must not wait for SQLAlchemy to load: the Granskningar list on the app's
         first frame. Writes go through ``session()``, where the change log is kept.
         """
-        self._require_file()
+        self.check_file()
         return connect_plain(self.path, read_only=self.read_only, immutable=self.immutable)
 
-    def _require_file(self) -> None:
-        """``StoreGone`` when the store's file is no longer where it was opened.
+    def check_file(self) -> None:
+        """``StoreGone`` when the store's path no longer names the file kvtui opened: the file
+        was moved or deleted, or another file was put in its place.
 
-        Checked before a connection is first made, so that the user reads why in Swedish
-        rather than SQLite's "unable to open database file".
+        Checked before every transaction and every new connection (one ``stat``), so that
+        nothing is written where the auditor cannot find it, nothing is read from another file
+        by the same name, and she reads why in Swedish rather than SQLite's "unable to open
+        database file". No new, empty store is made in its place.
         """
-        if not self.path.exists():
-            raise StoreGone(
-                f"Databasen {self.path} finns inte längre: den har flyttats eller tagits bort "
-                "efter att kvtui öppnade den. kvtui gör ingen ny, tom databas i dess ställe. "
-                "Avsluta kvtui och lägg tillbaka filen, eller öppna den där den ligger nu med "
-                "--db.")
+        what = self._what_became_of_the_file()
+        if what is not None:
+            raise StoreGone(f"{what} {_PUT_IT_BACK}")
+
+    def _what_became_of_the_file(self) -> str | None:
+        """What happened to the file at the store's path since it was opened, or None."""
+        try:
+            found = _identity_of(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return (f"Databasen {self.path} finns inte längre: den har flyttats eller tagits "
+                    "bort efter att kvtui öppnade den. kvtui gör ingen ny, tom databas i dess "
+                    "ställe.")
+        except OSError:  # cannot tell; SQLite says why when it cannot read it either
+            return None
+        if self._identity is not None and found is not None and found != self._identity:
+            return (f"Databasen {self.path} har bytts ut mot en annan fil efter att kvtui "
+                    "öppnade den. kvtui läser inte och skriver inte i den nya filen.")
+        return None
+
+    def lost_work_notice(self) -> str | None:
+        """What to tell the auditor when the store's path no longer names its file (moved,
+        deleted or replaced, ``check_file``); None while it does.
+
+        The first time, a store kvtui has been writing to stops writing (``become_read_only``)
+        and what was saved in it is copied into a verified backup through the connection kept
+        open on the file since it was opened (``backups.save_from``): a deleted file's content
+        is otherwise lost when kvtui stops, and a moved one's is where kvtui cannot find it.
+        Later calls return the same notice.
+        """
+        with self._lost_guard:
+            if self._lost_notice is None:
+                what = self._what_became_of_the_file()
+                if what is None:
+                    return None
+                self._lost_notice = self._save_lost_work(what)
+            return self._lost_notice
+
+    def _save_lost_work(self, what: str) -> str:
+        if self._keeper is None:  # opened for reading only: nothing was written to it
+            return f"{what} {_PUT_IT_BACK}"
+        self.become_read_only()
+        try:
+            copy = backups.save_from(self._keeper, self.path)
+        except backups.BackupError as error:
+            return (f"{what} Det som var sparat i den kunde inte kopieras undan: {error} Har "
+                    "filen flyttats finns allt kvar i den: flytta tillbaka den. Har den tagits "
+                    "bort finns det som var sparat bara kvar tills kvtui avslutas.")
+        move_aside = (" (flytta först undan filen som ligger där nu)" if self.path.exists()
+                      else "")
+        return (f"{what} Allt som var sparat i den har kopierats till {copy.path} och "
+                "kontrollerats; kvtui ändrar inget mer i databasen. När kvtui är avslutat: "
+                f"kopiera {copy.path} till {self.path}{move_aside} och starta kvtui igen, så "
+                "fortsätter du där du var.")
 
     def prepare_orm(self) -> None:
         """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
@@ -343,6 +414,7 @@ class Store:
         Into the folder only when the store changed since the newest backup; otherwise that
         backup is returned (``new`` is false).
         """
+        self.check_file()
         info = backups.make_backup(self.path, dest=dest, immutable=self.immutable)
         if dest is None and not self.read_only:
             self._logged_at_backup = self._log_size()
@@ -350,7 +422,10 @@ class Store:
 
     def backup_if_changed(self) -> backups.BackupInfo | None:
         """A backup if anything was logged since the last one: the periodic backup."""
-        if self.read_only or self._log_size() == self._logged_at_backup:
+        if self.read_only:
+            return None
+        self.check_file()
+        if self._log_size() == self._logged_at_backup:
             return None
         return self.backup()
 
@@ -396,6 +471,10 @@ class Store:
         with self._engine_guard:
             if self._engine is not None:
                 self._engine.dispose()
+        with self._lost_guard:  # not while a worker saves through it
+            if self._keeper is not None:
+                self._keeper.close()
+                self._keeper = None
         if self._lock is not None:
             if not self._keep_marker:
                 # Left behind, it only makes the next start check the store in full.
@@ -409,6 +488,37 @@ class Store:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+#: The device and inode (on Windows, the file index) of a file: what a rename keeps and
+#: another file put under the same name does not share.
+FileIdentity = tuple[int, int]
+
+_PUT_IT_BACK = "Lägg tillbaka filen, eller öppna den där den ligger nu med --db."
+
+
+def _identity_of(path: Path) -> FileIdentity | None:
+    """The identity of the file at ``path``; None where the file system gives none."""
+    found = os.stat(path)
+    return (found.st_dev, found.st_ino) if found.st_ino else None
+
+
+def _keep_open(path: Path) -> sqlite3.Connection:
+    """A connection kept open on the store while kvtui writes to it; nothing is written
+    through it.
+
+    Should the file be deleted or moved meanwhile, what was saved in it is still read
+    through this connection (its own descriptors of the file and of its log), and can be
+    copied into a backup (``Store.lost_work_notice``). Not read-only: closed last, it must
+    write the log into the file and remove it, as the last connection of a clean stop does.
+    """
+    connection = open_connection(path)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()  # opens the log as well
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _locked_message(path: Path) -> str:
@@ -479,7 +589,11 @@ def _damaged(path: Path, problem: str, lock: WriteLock) -> StoreError:
         f"Databasen {path} kan inte användas: {problem}. "
         f"Filen har flyttats åt sidan till {aside.name} och har inte ändrats."
     )
-    if good is not None:
+    if good is not None and good.misdated:
+        message += (" Ingen fungerande säkerhetskopia är märkt med en tid som redan har varit; "
+                    f"den som erbjuds är märkt {good.label}. Den gjordes medan datorns klocka "
+                    "gick fel, så hur gammal den är går inte att säga.")
+    elif good is not None:
         message += f" Den senaste fungerande säkerhetskopian är från {good.label}."
     else:
         message += " Det finns ingen fungerande säkerhetskopia."
@@ -561,6 +675,14 @@ def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
             engine.dispose()
         raise StoreReadOnly(f"Filen {marker} kunde inte skapas ({file_error_reason(error)}); "
                             "kvtui kan inte ändra något i databasen.") from None
+    try:
+        keeper = _keep_open(path)
+        identity = _identity_of(path)
+    except (sqlite3.Error, OSError) as error:
+        if engine is not None:
+            engine.dispose()
+        raise StoreError(f"Databasen {path} kunde inte öppnas "
+                         f"({backups.failure_reason(error)}).") from None
     warning = storage_warning(path)
     store = Store(
         path=path,
@@ -570,6 +692,8 @@ def _open_locked(path: Path, lock: WriteLock, *, backup: bool) -> Store:
         recovered_transactions=recovered,
         start_backup=start_backup,
         _lock=lock,
+        _identity=identity,
+        _keeper=keeper,
     )
     store._logged_at_backup = store._log_size() if start_backup else -1
     return store
@@ -648,7 +772,8 @@ def _open_read_only(path: Path) -> Store:
             f"Databasen {path} behöver uppgraderas. Öppna den med kvtui först (utan andra "
             "kvtui-fönster öppna)."
         )
-    return Store(path=path, read_only=True, immutable=immutable, warning=storage_warning(path))
+    return Store(path=path, read_only=True, immutable=immutable, warning=storage_warning(path),
+                 _identity=_identity_of(path))
 
 
 def restore_backup(info: backups.BackupInfo, path: Path) -> None:
@@ -719,7 +844,7 @@ def check_store(path: Path) -> CheckResult:
     except (DBAPIError, sqlite3.Error) as error:
         # Tables dropped or altered around the triggers: the schema line above says which.
         lines.append("Ändringsloggen och signerade granskningar kunde inte läsas: "
-                     f"{getattr(error, 'orig', None) or error}")
+                     f"{backups.failure_reason(error)}")
         return CheckResult(lines, False)
     finally:
         engine.dispose()

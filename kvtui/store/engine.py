@@ -13,6 +13,7 @@ file. SQLAlchemy gets the same connections through ``creator``, never through a 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,14 @@ def make_engine(
         )
 
     return engine
+
+
+def check_before_each_transaction(engine: Engine, check: Callable[[], None]) -> None:
+    """Call ``check`` as each transaction on ``engine`` begins, before its ``BEGIN``: what it
+    raises stops the transaction before anything is read or written."""
+    from sqlalchemy import event
+
+    event.listen(engine, "begin", lambda _connection: check(), insert=True)
 
 
 def connect_plain(

@@ -9,15 +9,16 @@ from __future__ import annotations
 import sys
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from kvtui.crash_log import unexpected_error
 from kvtui.store.backup import BackupError, BackupInfo, failure_reason, is_store_failure
-from kvtui.store.database import Store, unclean_notice
+from kvtui.store.database import Store, StoreError, StoreGone, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -30,6 +31,9 @@ from kvtui.tui.screens.reviews import ReviewsScreen
 
 BACKUP_INTERVAL_SECONDS = 180.0
 BACKUP_GROUP = "backup"
+#: Said when kvtui must stop for an error nothing else caught, before where the details are.
+CLOSED_BY_FAULT = "kvtui måste avslutas. Det som redan var sparat finns kvar i databasen."
+STORE_GONE_TITLE = "Databasen finns inte där den var"
 READ_ONLY_NOTICE = "Databasen är öppnad skrivskyddad: du kan läsa men inte ändra något."
 WARM_UP_GROUP = "warm-up"
 
@@ -43,6 +47,21 @@ def _command_provider() -> type[Provider]:
     from kvtui.tui.commands import KvtuiCommands
 
     return KvtuiCommands
+
+
+class ClosedByError(Exception):
+    """Why the app had to close, in Swedish, for the auditor to read once it has gone.
+
+    Textual shows an unhandled exception that renders itself (``__rich__``) as what it
+    renders, not as a traceback.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __rich__(self) -> Text:
+        return Text(self.message)
 
 
 class KvtuiApp(App[None]):
@@ -74,6 +93,40 @@ class KvtuiApp(App[None]):
         super().__init__()
         self.store = store
         self._open_review_ref = open_review
+        self._closing_on_error = False
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every exception that no handler caught: a Swedish message, never a traceback.
+
+        Textual's own answer prints a traceback with each frame's local variables, which hold
+        case data. Textual 8.2.8 has no public hook for this: every message loop, timer and
+        worker that fails calls this method, so it is overridden, and the error is handed on
+        to Textual's own as a ``ClosedByError``, which it shows as its Swedish text instead
+        of a traceback; the rest (return code 1, closing, what tests wait on) stays
+        Textual's. The app closes in every case: Textual has already stopped the message loop
+        of the widget or screen the error came from.
+
+        A ``StoreGone`` (the store's file moved, deleted or replaced) has the store stop
+        writing and save what it held, and says where (``Store.lost_work_notice``); another
+        ``StoreError`` is said as it is; anything else is a fault in kvtui: its details go to
+        the crash log and a Swedish sentence says where (``crash_log.unexpected_error``).
+        Errors after the first, while closing, are not said again.
+        """
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error  # from a worker that closes the app when it fails
+        if self._closing_on_error:
+            return
+        self._closing_on_error = True
+        if isinstance(error, StoreGone):
+            message = self.store.lost_work_notice() or str(error)
+            self.store.lost_work_told = True
+        elif isinstance(error, StoreError):
+            message = str(error)
+        else:
+            message = unexpected_error(CLOSED_BY_FAULT, error)
+        closed = ClosedByError(message)
+        closed.__cause__ = error
+        super()._handle_exception(closed)
 
     def on_mount(self) -> None:
         self.push_screen(ReviewsScreen(self.store))
@@ -214,9 +267,12 @@ class KvtuiApp(App[None]):
         """
         try:
             info = self.store.backup_if_changed()
+        except StoreGone:
+            self._say_store_gone()
+            return
         except Exception as error:  # any failure: stop writing, never leave it unexplained
             message = self.store.start_backup_failed(error)
-            if not (isinstance(error, BackupError) or is_store_failure(error)):
+            if not (isinstance(error, BackupError | StoreError) or is_store_failure(error)):
                 message = unexpected_error(message, error)  # a fault in kvtui: logged
             self.call_from_thread(
                 self.notify, message, title="Säkerhetskopiering misslyckades",
@@ -230,9 +286,15 @@ class KvtuiApp(App[None]):
         """Every few minutes, a verified backup if anything has changed since the last one.
 
         Runs in a thread so the auditor never waits for it; only a failure, or files in the
-        backup folder that would not go, are reported.
+        backup folder that would not go, are reported. It is also where a store whose file
+        was deleted or moved while nothing was being saved is noticed, and its work saved.
         """
-        self._warn_about(self.store.backup_if_changed())
+        try:
+            info = self.store.backup_if_changed()
+        except StoreGone:
+            self._say_store_gone()
+            return
+        self._warn_about(info)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=BACKUP_GROUP)
     def action_backup_now(self) -> None:
@@ -240,11 +302,24 @@ class KvtuiApp(App[None]):
         if self.store.read_only:
             self.call_from_thread(self.notify, READ_ONLY_NOTICE, severity="warning")
             return
-        info = self.store.backup()
+        try:
+            info = self.store.backup()
+        except StoreGone:
+            self._say_store_gone()
+            return
         message = (f"Säkerhetskopian är gjord och kontrollerad ({info.label})." if info.new else
                    f"Databasen är oförändrad sedan säkerhetskopian från {info.label}.")
         self.call_from_thread(self.notify, message, timeout=4)
         self._warn_about(info)
+
+    def _say_store_gone(self) -> None:
+        """From a worker thread: the store's file has gone from its path; it is saved and
+        read-only now (``Store.lost_work_notice``), and the auditor is told where her work is.
+        """
+        notice = self.store.lost_work_notice()
+        if notice is not None:
+            self.call_from_thread(self.notify, notice, title=STORE_GONE_TITLE,
+                                  severity="error", timeout=60, markup=False)
 
     def _warn_about(self, info: BackupInfo | None) -> None:
         """From a worker thread: what a backup that was made left for the auditor to know."""
@@ -261,7 +336,7 @@ class KvtuiApp(App[None]):
         if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, BackupError):
+        if isinstance(error, BackupError | StoreError):
             reason = str(error)
         elif is_store_failure(error):
             reason = f"Säkerhetskopian kunde inte göras ({failure_reason(error)})."

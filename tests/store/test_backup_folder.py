@@ -26,6 +26,7 @@ from kvtui.store.backup import (
     newest_good_backup,
     restore,
 )
+from kvtui.store.database import StoreDamaged, open_store
 from tests.report.demo_file import demo_at
 from tests.sandbox import busy, in_namespace, last_json
 from tests.store_files import change_outside, fake_backups
@@ -39,6 +40,7 @@ BACK_UP_IN_A_LOOP = textwrap.dedent("""
     from pathlib import Path
     from kvtui.store.backup import BackupError, make_backup
     store, start, who = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    print("READY", flush=True)  # past the imports
     while not start.exists():
         time.sleep(0.001)
     made, failures = 0, []
@@ -62,7 +64,10 @@ def test_two_processes_backing_up_at_once_leave_only_good_copies(tmp_path: Path)
     runs = [subprocess.Popen([sys.executable, "-c", BACK_UP_IN_A_LOOP, str(store), str(start),
                               str(who)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True) for who in (1, 2)]
-    time.sleep(1.0)  # both past their imports
+    for run in runs:  # both past their imports, so that both begin at once
+        assert run.stdout is not None
+        if run.stdout.readline().strip() != "READY":
+            pytest.fail(run.communicate(timeout=60)[1])
     start.touch()
     outcomes = []
     for run in runs:
@@ -134,6 +139,42 @@ def test_the_backup_just_made_is_kept_and_counts_as_newest(store_path: Path, clo
     # Backups dated after now are kept until the clock reaches them.
     assert all(path.exists() for path in others)
 
+
+
+def test_a_misdated_backup_never_makes_the_store_count_as_unchanged(store_path: Path) -> None:
+    """Only backups dated after now, and the store holds what they hold: a backup is made,
+    rather than "unchanged since" a time that has not come."""
+    demo_at(store_path)
+    now = datetime(2001, 1, 1, 0, 0, 0)  # the clock has fallen back since they were made
+    others = fake_backups(store_path, [datetime(2026, 12, 1, 9, 0, 0) + timedelta(days=day)
+                                       for day in range(3)])
+    made = make_backup(store_path, now=now)
+    assert made.new and made.taken_at == now and not made.misdated
+    again = make_backup(store_path, now=now + timedelta(minutes=5))
+    assert not again.new and again.path == made.path
+    assert [info.misdated for info in list_backups(store_path, now=now)] == [False, True, True,
+                                                                            True]
+    assert all(path.exists() for path in others)
+
+
+def test_a_misdated_backup_is_offered_after_damage_only_when_no_other_is_good(
+        store_path: Path) -> None:
+    demo_at(store_path)
+    now = datetime.now()
+    misdated = fake_backups(store_path, [now + timedelta(days=400), now + timedelta(days=401)])
+    dated = fake_backups(store_path, [now - timedelta(days=1)])
+    good = newest_good_backup(store_path)
+    assert good is not None and good.path == dated[0] and not good.misdated
+    dated[0].write_bytes(b"broken")
+    good = newest_good_backup(store_path)
+    assert good is not None and good.path == misdated[1] and good.misdated
+    store_path.write_bytes(b"")  # truncated: the store is set aside, a backup offered
+    with pytest.raises(StoreDamaged) as caught:
+        open_store(store_path).close()
+    assert caught.value.backup == good
+    assert (f"Ingen fungerande säkerhetskopia är märkt med en tid som redan har varit; den som "
+            f"erbjuds är märkt {good.label}. Den gjordes medan datorns klocka gick fel, så hur "
+            "gammal den är går inte att säga.") in str(caught.value)
 
 # --- files in the backup folder that will not go ----------------------------------------------
 

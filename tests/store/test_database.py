@@ -229,6 +229,21 @@ def test_check_reports_ok_and_finds_foreign_key_damage(store_path: Path) -> None
     assert "Främmande nycklar: 1 felaktig hänvisning (i case_file)" in result.lines
 
 
+
+def test_check_explains_an_unreadable_log_in_swedish(store_path: Path) -> None:
+    """A column of the change log renamed with raw SQL: the log cannot be read, and the check
+    says so with SQLite's reason in kvtui's words, not SQLite's English message."""
+    _store_with_demo_and_backup(store_path)
+    connection = sqlite3.connect(store_path)
+    connection.execute("ALTER TABLE change_log RENAME COLUMN hash TO h")
+    connection.commit()
+    connection.close()
+    result = check_store(store_path)
+    assert not result.ok
+    assert result.lines[-1] == ("Ändringsloggen och signerade granskningar kunde inte läsas: "
+                                "databasfel (SQLITE_ERROR)")
+    assert not any("no such column" in line for line in result.lines)
+
 def test_backups_live_beside_the_store(store) -> None:
     info = store.backup()
     assert info.path.parent == backups_dir(store.path)

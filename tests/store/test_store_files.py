@@ -25,8 +25,10 @@ from kvtui.store.backup import (
     rotate,
 )
 from kvtui.store.database import (
+    Store,
     StoreDamaged,
     StoreError,
+    StoreGone,
     StoreLocked,
     check_store,
     open_store,
@@ -181,6 +183,91 @@ def test_store_that_vanishes_while_open_is_not_made_again(tmp_path: Path, how: s
     if how == "moved":
         assert _case_files(tmp_path / "flyttad.db") == 44
 
+
+def _titles(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return [row[0] for row in connection.execute("SELECT title FROM review ORDER BY title")]
+
+
+def _add_review(store: Store, title: str) -> None:
+    with store.session() as session:
+        session.add(Review(title=title))
+        session.commit()
+
+
+@pytest.mark.parametrize("how", ["moved", "deleted", "replaced"])
+def test_the_work_of_a_store_taken_away_while_open_is_saved_and_can_be_put_back(
+        tmp_path: Path, how: str) -> None:
+    """A review saved (still in the log, not yet in the file), the file taken away, another
+    review: refused before it begins. What was saved is copied, through the connection kept
+    open, into a checked backup; put where the notice says, it is the store as it was."""
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    store = open_store(path)
+    try:
+        _add_review(store, "Före")
+        assert (tmp_path / "db" / "kvtui.db-wal").stat().st_size > 0
+        other = tmp_path / "annan.db"
+        if how == "moved":
+            path.rename(tmp_path / "flyttad.db")
+        elif how == "deleted":
+            path.unlink()
+        else:  # a file of the user's own put in its place
+            other.write_bytes(b"inte en databas")
+            other.replace(path)
+        with pytest.raises(StoreGone):
+            _add_review(store, "Efter")
+        notice = store.lost_work_notice()
+        assert store.read_only and notice is not None
+        copy = list_backups(path)[0].path
+        assert f"har kopierats till {copy} och kontrollerats" in notice
+        assert store.lost_work_notice() == notice  # saved once
+    finally:
+        store.close()
+    assert integrity_ok(copy) and "Efter" not in _titles(copy) and "Före" in _titles(copy)
+    if how == "replaced":
+        assert path.read_bytes() == b"inte en databas"  # not touched
+        path.replace(other)
+    (path.parent / "kvtui.db.restored").write_bytes(copy.read_bytes())  # as the user copies
+    (path.parent / "kvtui.db.restored").replace(path)
+    with open_store(path) as again:
+        assert not again.was_unclean
+    assert _titles(path) == _titles(copy) and check_store(path).ok
+
+
+def test_work_that_cannot_be_saved_aside_is_said(tmp_path: Path) -> None:
+    """The backup folder cannot be used (here: a file has its name): the auditor is told
+    that the copy failed, and what is still true of her work."""
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    store = open_store(path)
+    try:
+        _add_review(store, "Före")
+        folder = backups_dir(path)
+        for backup in folder.iterdir():
+            backup.unlink()
+        folder.rmdir()
+        folder.write_bytes(b"")
+        path.unlink()
+        notice = store.lost_work_notice()
+    finally:
+        store.close()
+    assert notice is not None and store.read_only
+    assert (f"Det som var sparat i den kunde inte kopieras undan: Mappen {folder} kunde inte "
+            "användas för säkerhetskopior") in notice
+    assert ("Har filen flyttats finns allt kvar i den: flytta tillbaka den. Har den tagits bort "
+            "finns det som var sparat bara kvar tills kvtui avslutas.") in notice
+
+
+def test_a_store_opened_for_reading_only_says_where_to_put_it_back(tmp_path: Path) -> None:
+    path = tmp_path / "db" / "kvtui.db"
+    demo_at(path)
+    with open_store(path, read_only=True) as reader:
+        path.rename(tmp_path / "flyttad.db")
+        notice = reader.lost_work_notice()
+    assert notice is not None and notice.endswith(
+        "Lägg tillbaka filen, eller öppna den där den ligger nu med --db.")
+    assert not backups_dir(path).exists()  # nothing was written, nothing to save
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
 def test_a_folder_fifo_or_device_is_refused_and_not_moved(tmp_path: Path, kind: str) -> None:

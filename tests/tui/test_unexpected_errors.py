@@ -18,7 +18,7 @@ from textual.worker import WorkerFailed
 from kvtui.crash_log import CRASH_LOG_NAME
 from kvtui.paths import data_dir
 from kvtui.store.casefiles import list_case_files
-from kvtui.store.database import Store
+from kvtui.store.database import Store, StoreError
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.import_file import ImportFileDialog
@@ -190,6 +190,31 @@ async def test_backup_fails_unexpectedly(
              f"det är löst. {_log_sentence()}")
     assert periodic in notes and set(notes) <= {periodic, start}  # the start backup too
 
+
+
+async def test_a_store_error_in_a_backup_is_said_not_logged_as_a_fault(
+    store: Store, monkeypatch: pytest.MonkeyPatch, crash_log: Callable[[], str],
+) -> None:
+    """The store's own Swedish reason is what the auditor reads from the start backup (a new
+    store has none yet) and the periodic one, not "an unexpected error", and nothing goes to
+    the crash log. (A store whose file has gone has a way of its own: test_store_gone.)"""
+    refused = StoreError("Databasen kan inte användas just nu.")
+
+    def broken() -> None:
+        raise refused
+
+    monkeypatch.setattr(store, "backup_if_changed", broken)
+    app = make_app(store)
+    notes: list[tuple[str, dict[str, Any]]] = []
+    app.notify = lambda message, **kwargs: notes.append((message, kwargs))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)  # the start backup, which runs by itself
+        app.periodic_backup()
+        await _settle(app, pilot)
+    failures = [(m, o) for m, o in notes if o.get("title") == "Säkerhetskopiering misslyckades"]
+    assert [o["timeout"] for _m, o in failures] == [30, 15]  # the start and the periodic one
+    assert all(m.startswith(str(refused)) and o["severity"] == "error" for m, o in failures)
+    assert not any("oväntat" in m for m, _o in failures) and crash_log() == ""
 
 async def test_sending_a_draft_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],

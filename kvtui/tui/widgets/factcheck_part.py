@@ -30,7 +30,7 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
 from kvtui.store.assessments import review_sections
-from kvtui.store.database import Store
+from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.factcheck import changes_since_factcheck, delete_comment, list_comments, rounds
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -343,6 +343,8 @@ class FactCheckPart(WorkspacePart):
                 message = str(error)
             elif isinstance(error, OSError):
                 message = f"Utkastet kunde inte skrivas: {file_error_reason(error)}."
+            elif isinstance(error, StoreError):
+                raise error  # the store's file has gone: the app says where the work is
             else:
                 message = unexpected_error("Utkastet kunde inte skickas.", error)
             self.notify(message, severity="error", timeout=15, markup=False)

@@ -33,7 +33,7 @@ from textual.worker import Worker, WorkerState
 from kvtui import paths
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
-from kvtui.store.database import Store
+from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.report_data import ReportData, load_report_data
@@ -358,6 +358,8 @@ class ReportPart(WorkspacePart):
                 message = str(error)
             elif isinstance(error, OSError):
                 message = f"Filen kunde inte skrivas: {file_error_reason(error)}."
+            elif isinstance(error, StoreError):
+                raise error  # the store's file has gone: the app says where the work is
             else:
                 message = unexpected_error("Exporten misslyckades.", error)
             self.notify(message, severity="error", timeout=15, markup=False)

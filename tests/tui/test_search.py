@@ -134,3 +134,25 @@ async def test_search_jumps_to_a_comment_in_the_file_review(store: Store) -> Non
         assert akt_view.current_akt.case_file_id == answer.case_file_id
         assert akt_view.current_criterion is not None
         assert akt_view.current_criterion.id == answer.criterion_id
+
+
+async def test_a_search_that_fails_says_so_in_swedish(store: Store, monkeypatch) -> None:
+    """A fault in the search is said in the search window, never a silent empty list; the
+    error's own words (which may quote what was typed) stay in the crash log."""
+    from textual.widgets import Static
+
+    import kvtui.tui.screens.search as screen_module
+
+    def broken(*_args: object, **_kwargs: object) -> list[object]:
+        raise RuntimeError("sökord som inte ska synas")
+
+    monkeypatch.setattr(screen_module, "search", broken)
+    monkeypatch.setattr("kvtui.crash_log.data_dir", lambda: store.path.parent)
+    review_id = _demo(store)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await _search(app, pilot, "delegation")
+        status = str(screen.query_one("#search-status", Static).content)
+    assert status.startswith("Sökningen kunde inte göras. Ett oväntat fel inträffade.")
+    assert "sökord" not in status and "RuntimeError" not in status

@@ -250,3 +250,29 @@ async def test_signing_fails_unexpectedly(
         await _settle(app, pilot)
     _told_and_logged(notes, "Exporten misslyckades.", number, crash_log(),
                      "sqlalchemy.exc.IntegrityError")
+
+
+async def test_the_store_gone_during_an_import_is_not_called_a_fault(
+    store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
+) -> None:
+    """The store's file deleted while the mapping dialog is open: the import is refused, the
+    app closes saying where the saved work is, and nothing is logged as a fault in kvtui."""
+    from textual.worker import WorkerFailed
+
+    from kvtui.tui.app import ClosedByError
+
+    path = tmp_path / "akter.csv"
+    path.write_bytes(b"Referens;Lagrum\r\nFV-1;SoL\r\n")
+    app = make_app(store, open_review=review_id)
+    with pytest.raises(ClosedByError) as closed:
+        async with app.run_test(size=SIZE) as pilot:
+            dialog = await _open_import(app, pilot)
+            await _read_path(app, pilot, dialog, str(path))
+            assert isinstance(app.screen, ImportMappingDialog)
+            store.path.unlink()
+            await pilot.press("enter")
+            with contextlib.suppress(WorkerFailed):
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert closed.value.message == store.lost_work_notice()
+    assert crash_log() == ""

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.store.casefiles import FilePreview, preview_file
+from kvtui.store.database import StoreError
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import quoting_a_file
 
@@ -93,6 +94,8 @@ class ImportFileDialog(FormDialog[FilePreview]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure while reading: say so in Swedish, never a traceback."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            if isinstance(event.worker.error, StoreError):
+                raise event.worker.error  # the store's file has gone: the app says what to do
             self._failed(unexpected_error("Filen kunde inte läsas.", event.worker.error))
 
     def action_cancel(self) -> None:

@@ -27,7 +27,7 @@ from kvtui.domain.casefile_import import (
 from kvtui.domain.safe_text import printable
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
-from kvtui.store.database import Store
+from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.tui.format import quoting_a_file, shorten
 
@@ -210,6 +210,8 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure: say so in Swedish, never a traceback. Nothing was written."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            if isinstance(event.worker.error, StoreError):
+                raise event.worker.error  # the store's file has gone: the app says what to do
             self._failed(unexpected_error("Importen misslyckades; inget har sparats.",
                                           event.worker.error))
 

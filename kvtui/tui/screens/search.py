@@ -20,10 +20,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
+from kvtui.crash_log import unexpected_error
 from kvtui.store.answers import answer_rows
 from kvtui.store.assessments import get_assessment, review_sections
-from kvtui.store.database import Store
+from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import list_interviews
 from kvtui.store.search import SearchHit, search
@@ -147,6 +149,18 @@ class SearchScreen(ModalScreen[JumpTarget | None]):
         with self._store.session() as session:
             hits = search(session, self._review_id, query, marks=(_OPEN, _CLOSE))
         self.app.call_from_thread(self._show, _Found(query, hits))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A search that failed: the store gone is the app's to say; anything else is said
+        here in Swedish, the details in the crash log."""
+        if event.worker.group != "search" or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, StoreError):
+            raise error
+        if error is not None:
+            self.query_one("#search-status", Static).update(
+                Text(unexpected_error("Sökningen kunde inte göras.", error)))
 
     def _show(self, found: _Found) -> None:
         if not self.is_mounted:

@@ -207,11 +207,23 @@ def entry_hash_at(session: Session, seq: int) -> str | None:
 
 
 def entries_of(session: Session, entity: str, entity_id: str) -> list[dict[str, Any]]:
-    """The recorded changes of every entry about one record, oldest first."""
+    """The recorded changes of every entry about one record, oldest first.
+
+    An entry whose changes cannot be read (the file edited by hand) gives its action alone,
+    so that whatever compares it finds it different rather than stopping.
+    """
     rows = session.exec(select(ChangeLog.action, ChangeLog.changes_json)
                         .where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
                         .order_by(col(ChangeLog.seq)))
-    return [{"action": action, **json.loads(changes)} for action, changes in rows]
+    return [{"action": action, **_changes(changes)} for action, changes in rows]
+
+
+def _changes(changes_json: str) -> dict[str, Any]:
+    try:
+        changes = json.loads(changes_json)
+    except (json.JSONDecodeError, TypeError):
+        return {}
+    return changes if isinstance(changes, dict) else {}
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -841,10 +841,13 @@ def check_store(path: Path) -> CheckResult:
                 session, [(b.label, b.path) for b in backups.list_backups(path)
                           if backups.integrity_ok(b.path)])
             stored_lines = stored_numbers_report(session)
-    except (DBAPIError, sqlite3.Error) as error:
-        # Tables dropped or altered around the triggers: the schema line above says which.
-        lines.append("Ändringsloggen och signerade granskningar kunde inte läsas: "
-                     f"{backups.failure_reason(error)}")
+    except (DBAPIError, sqlite3.Error, ValueError) as error:
+        # Tables dropped or altered around the triggers (the schema line above says which), or
+        # values edited into rows that are not what their columns hold (a date, JSON).
+        reason = ("ett värde är inte av det slag kvtui skriver i sin kolumn; det har ändrats "
+                  "utanför kvtui" if isinstance(error, ValueError)
+                  else backups.failure_reason(error))
+        lines.append(f"Ändringsloggen och signerade granskningar kunde inte läsas: {reason}")
         return CheckResult(lines, False)
     finally:
         engine.dispose()

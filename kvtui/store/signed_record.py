@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from kvtui.domain.reviews import SIGNED, short_id
@@ -110,7 +111,10 @@ def log_entry_problems(session: Session, row: SignOff) -> list[str]:
 
 def _content_problems(session: Session, row: SignOff) -> list[str]:
     problems: list[str] = []
-    _content, digest = current_content(session, row.review_id)
+    try:
+        _content, digest = current_content(session, row.review_id)
+    except ValueError:  # a value the report cannot read (JSON, a date) edited into the file
+        return ["granskningens uppgifter kan inte läsas som rapport; de har ändrats"]
     if digest != row.content_sha256:
         problems.append("rapportens innehåll är inte det som signerades")
     if row.records_sha256:
@@ -272,8 +276,20 @@ def match_report_file(session: Session, pdf_sha256: str, anchor: SignOffAnchor |
 
     ``anchor`` is what the file's keywords say of its sign-off; ``signed_with`` the fingerprint
     of the certificate whose intact signature covers the whole file (None without one). None
-    when the store knows neither the file nor its review: a file from another laptop.
+    when the store knows neither the file nor its review: a file from another laptop. A store
+    whose rows cannot be read (values edited into it that are not dates, numbers or JSON)
+    contradicts every file.
     """
+    try:
+        return _match(session, pdf_sha256, anchor, signed_with)
+    except (ValueError, DBAPIError, sqlite3.Error):
+        return StoredMatch("", "", None, (
+            "Databasens uppgifter om granskningen kan inte läsas; de har ändrats utanför "
+            "kvtui. Kör kvtui check.",))
+
+
+def _match(session: Session, pdf_sha256: str, anchor: SignOffAnchor | None,
+           signed_with: str | None) -> StoredMatch | None:
     row = session.exec(select(SignOff).where(SignOff.pdf_sha256 == pdf_sha256)).first()
     if row is not None:
         return _stored_file(session, row, anchor, signed_with)

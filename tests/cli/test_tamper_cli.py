@@ -339,3 +339,18 @@ def test_a_new_store_beside_the_backups_of_an_earlier_one_passes(signed: Signed)
     code, output = check(signed)
     assert code == 0 and "Allt i ordning" in output, output
     assert "säkerhetskopior i mappen är av en annan databas" in output
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE review SET auditors_json = 'inte json'",
+    "UPDATE review SET period_start = 'inget datum'",
+    "UPDATE change_log SET changes_json = 'inte json' WHERE action = 'sign'",
+])
+def test_values_the_report_cannot_read_fail_check_and_verify_cleanly(
+        signed: Signed, statement: str) -> None:
+    with shell(signed.db, "review_locked_update", "change_log_no_update") as connection:
+        connection.execute(statement)
+    code, output = check(signed)
+    assert code == 1 and "Allt i ordning" not in output, output
+    code, output = verify(signed, signed.pdf)
+    assert code == 1 and "UNDERKÄND" in output, output

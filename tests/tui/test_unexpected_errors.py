@@ -216,6 +216,7 @@ async def test_a_store_error_in_a_backup_is_said_not_logged_as_a_fault(
     assert all(m.startswith(str(refused)) and o["severity"] == "error" for m, o in failures)
     assert not any("oväntat" in m for m, _o in failures) and crash_log() == ""
 
+
 async def test_sending_a_draft_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:

@@ -10,6 +10,7 @@ handed out as the signed report.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -354,3 +355,15 @@ def test_values_the_report_cannot_read_fail_check_and_verify_cleanly(
     assert code == 1 and "Allt i ordning" not in output, output
     code, output = verify(signed, signed.pdf)
     assert code == 1 and "UNDERKÄND" in output, output
+
+
+def test_the_columns_a_sign_off_names_are_never_run_as_sql(signed: Signed) -> None:
+    """The sign-off's list of hashed columns is read back into a query: a name that is not a
+    column of the review's tables fails the check, and nothing in it is executed."""
+    columns = json.dumps({"answer": ["value FROM answer; DROP TABLE document; --"]})
+    with shell(signed.db, "sign_off_no_update", "sign_off_locked_update") as connection:
+        connection.execute("UPDATE sign_off SET records_columns = ?", (columns,))
+    code, output = check(signed)
+    assert code == 1 and "inte de som signerades" in output, output
+    with sqlite3.connect(signed.db) as connection:
+        assert connection.execute("SELECT count(*) FROM document").fetchone()[0] > 0

@@ -94,8 +94,7 @@ def _offer_restore(error: Any, path: Path) -> bool:
     label = error.backup.label
     which = (f"märkt {label}?" if error.backup.misdated else  # of unknown age: see its message
              f"från {label}? Ändringar gjorda efter den tidpunkten finns inte i kopian.")
-    answer = typer.prompt(f"Vill du återställa säkerhetskopian {which} [j/n]", default="n")
-    if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+    if not _yes(f"Vill du återställa säkerhetskopian {which} [j/n]"):
         typer.echo("Ingen säkerhetskopia återställdes. Den skadade filen finns kvar åt sidan.")
         return False
     from kvtui.store.backup import BackupError
@@ -106,6 +105,53 @@ def _offer_restore(error: Any, path: Path) -> bool:
         fail(f"{failed} Den skadade filen finns kvar åt sidan.")
     typer.echo(f"Säkerhetskopian från {error.backup.label} är återställd.")
     return True
+
+
+def _offer_backup_of_a_missing_store(path: Path) -> None:
+    """No store where one was (good backups of it lie beside it): restore the newest, begin a
+    new one, or stop, as the user answers. Without a terminal to ask in, stop: a command that
+    went on would begin a new, empty store where the user's work was."""
+    if path.exists() or path.is_symlink():
+        return
+    from kvtui.paths import backups_dir
+    from kvtui.store.backup import newest_good_backup
+
+    good = newest_good_backup(path)
+    if good is None:
+        return
+    which = f"märkt {good.label}" if good.misdated else f"från {good.label}"
+    typer.echo(f"Databasen {path} finns inte, men i {backups_dir(path)} finns en "
+               f"säkerhetskopia av den {which}.", err=True)
+    if not sys.stdin.isatty():
+        fail("Kör kvtui i ett terminalfönster för att återställa säkerhetskopian. Vill du i "
+             f"stället börja med en ny, tom databas: flytta först mappen {backups_dir(path)}.")
+    if _yes("Vill du återställa den? Ändringar gjorda efter den tidpunkten finns inte i "
+            "kopian. [j/n]"):
+        from kvtui.store.backup import BackupError
+        from kvtui.store.database import restore_backup
+
+        try:
+            restore_backup(good, path)
+        except BackupError as failed:
+            fail(str(failed))
+        typer.echo(f"Säkerhetskopian {which} är återställd.", err=True)
+    elif _yes("Vill du börja med en ny, tom databas? Säkerhetskopiorna finns kvar. [j/n]"):
+        from kvtui.store.backup import BackupError, keep_earlier_backups
+
+        try:
+            kept = keep_earlier_backups(path)
+        except BackupError as failed:
+            fail(str(failed))
+        typer.echo(f"Säkerhetskopiorna av den tidigare databasen ligger nu i {kept}; de rensas "
+                   "aldrig bort automatiskt.", err=True)
+    else:
+        typer.echo("Ingenting har ändrats.", err=True)
+        raise typer.Exit(1)
+
+
+def _yes(question: str) -> bool:
+    answer = typer.prompt(question, default="n", show_default=False, err=True)
+    return answer.strip().lower() in ("j", "ja", "y", "yes")
 
 
 @contextmanager
@@ -129,6 +175,7 @@ def opened_store(
     from kvtui.store.database import StoreGone, unclean_notice
 
     path = store_path(db)
+    _offer_backup_of_a_missing_store(path)
     store = _open_for_reading(path) if read_only else None
     if store is None:
         store = _open_for_writing(path, backup=backup and not read_only,

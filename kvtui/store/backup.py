@@ -464,6 +464,40 @@ def newest_good_backup(store: Path, *, now: datetime | None = None) -> BackupInf
     return None
 
 
+EARLIER_PREFIX = "tidigare-"
+
+
+def keep_earlier_backups(store: Path, *, now: datetime | None = None,
+                         wait: float = LOCK_WAIT_SECONDS) -> Path | None:
+    """Move the backups of a store that is no longer there into a folder of their own, where
+    they are never thinned, before a new store begins in its place; the folder, or None when
+    there were none.
+
+    Backups are thinned by age among themselves, so a dozen backups of the new store would
+    otherwise take the place of the last good copies of the old one. Under the folder's lock.
+    """
+    folder = backups_dir(store)
+    if not _backups_in(folder):
+        return None
+    lock = _backup_folder_lock(folder, wait)
+    try:
+        stamp = (now or datetime.now()).strftime(_STAMP)
+        target = folder / f"{EARLIER_PREFIX}{stamp}"
+        counter = 1
+        while _exists(target):
+            target = folder / f"{EARLIER_PREFIX}{stamp}-{counter}"
+            counter += 1
+        try:
+            _make_folder(target)
+            for info in _backups_in(folder):
+                os.replace(info.path, target / info.path.name)
+        except OSError as error:
+            raise _folder_error(error, folder) from None
+    finally:
+        lock.release()
+    return target
+
+
 def rotate(folder: Path, keep: int = KEEP, *, current: str | None = None,
            now: datetime | None = None, made: Path | None = None) -> list[Stuck]:
     """Thin the backups in ``folder`` by age; return the files that could not be deleted.

@@ -4,6 +4,7 @@ folder, a full disk, a killed writer, file modes and the crash log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -22,7 +23,8 @@ from typer.testing import CliRunner
 
 from kvtui.cli import app
 from kvtui.domain.reviews import short_id
-from kvtui.store.backup import list_backups
+from kvtui.store.backup import keep_earlier_backups, list_backups
+from kvtui.store.database import open_store
 from tests.report.demo_file import demo_at
 from tests.sandbox import busy, in_namespace, last_json, read_only, run_python, small_disk
 from tests.store_files import ODD_NAMES, change_outside, fake_backups, kill_a_writer, new_engine
@@ -165,18 +167,91 @@ def test_truncated_store_is_set_aside_and_never_replaced_silently(tmp_path: Path
     assert result.exit_code == 1
     assert "tom (0 byte)" in result.output and "flyttats åt sidan" in result.output
     assert "säkerhetskopian" in result.output
-    for _ in range(12):
-        result = run("new", "--template", "familjevard", "--title", "Ny", "--db", str(db))
+    for _ in range(12):  # none begins an empty store in its place, so no backup of one
+        result = run("new", "--template", "familjevard", "--title", "Ny", "--db", str(db),
+                     ok=False)
+        assert result.exit_code == 1 and "terminalfönster" in result.output
+    assert not db.exists()
     assert good <= {info.path for info in list_backups(db)}
+    # A new store begun on purpose (as the question in a terminal does) never rotates them
+    # away: they are kept apart first.
+    kept = keep_earlier_backups(db)
+    assert kept is not None and list_backups(db) == []
+    with open_store(db, backup=False):
+        pass
+    for _ in range(12):
+        run("new", "--template", "familjevard", "--title", "Ny", "--db", str(db))
+    assert {kept / path.name for path in good} <= set(kept.iterdir())
 
 
-def test_missing_store_beside_backups_is_warned_about(tmp_path: Path) -> None:
+def test_missing_store_beside_backups_is_not_replaced_without_asking(tmp_path: Path) -> None:
+    """Without a terminal to ask in, no command begins a new, empty store where the backups
+    say the user's store was."""
     db = tmp_path / "db" / "kvtui.db"
     _demo_at(db)
     run("new", "--template", "familjevard", "--title", "Ändrar", "--db", str(db))
     db.unlink()
-    result = run("list", "--db", str(db))
-    assert "finns inte, men" in result.output and "1 säkerhetskopia av" in result.output
+    for args in (["list"], ["new", "--template", "familjevard", "--title", "Ny"]):
+        result = run(*args, "--db", str(db), ok=False)
+        assert result.exit_code == 1
+        assert "finns inte, men" in result.output and "terminalfönster" in result.output
+        assert not db.exists()
+
+
+def _answering(db: Path, *answers: str) -> tuple[int, str]:
+    """``kvtui list --db`` in a terminal of its own, answering its questions in turn."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    process = subprocess.Popen([sys.executable, "-m", "kvtui", "list", "--db", str(db)],
+                               stdin=slave, stdout=slave, stderr=slave, env=env,
+                               close_fds=True)
+    os.close(slave)
+    written = b""
+    pending = list(answers)
+    try:
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    written += os.read(master, 65536)
+                except OSError:
+                    break
+            if pending and written.rstrip().endswith(b"[j/n]:"):
+                os.write(master, pending.pop(0).encode() + b"\n")
+                written += b"\n"
+        code = process.wait(timeout=60)
+        with contextlib.suppress(OSError):
+            while select.select([master], [], [], 0.2)[0]:
+                written += os.read(master, 65536)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    return code, written.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(("answers", "after"), [
+    (("j",), "restored"), (("n", "j"), "new"), (("n", "n"), "nothing")])
+def test_missing_store_beside_backups_is_restored_or_begun_anew_as_asked(
+        tmp_path: Path, answers: tuple[str, ...], after: str) -> None:
+    db = tmp_path / "db" / "kvtui.db"
+    _demo_at(db)
+    run("new", "--template", "familjevard", "--title", "Ändrar", "--db", str(db))
+    db.unlink()
+    code, output = _answering(db, *answers)
+    assert "finns inte, men" in output and "Traceback" not in output
+    if after == "restored":
+        # The newest backup is the one made as the last command began: the demo review.
+        assert code == 0 and "är återställd" in output and "Kvalitets" in output
+    elif after == "new":
+        assert code == 0 and "Inga granskningar ännu" in output
+        [kept] = (db.parent / "kvtui-backups").glob("tidigare-*")
+        assert "rensas aldrig bort" in output and list(kept.glob("kvtui-*.db"))
+    else:
+        assert code == 1 and "Ingenting har ändrats" in output and not db.exists()
 
 
 def test_foreign_file_is_refused_untouched(tmp_path: Path) -> None:

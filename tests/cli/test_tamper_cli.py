@@ -27,6 +27,8 @@ from kvtui.domain.reviews import short_id
 from kvtui.domain.signoff import sha256_hex
 from kvtui.paths import backups_dir
 from kvtui.store.changelog import entry_hash
+from kvtui.store.database import open_store
+from kvtui.store.demo import create_demo
 from kvtui.store.engine import make_engine
 from kvtui.store.models import ChangeLog
 from tests.report.demo_file import demo_copy
@@ -336,7 +338,8 @@ def test_a_new_store_beside_the_backups_of_an_earlier_one_passes(signed: Signed)
     nothing about the new one, and check must not send the user to restore one of them."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(signed.db) + suffix).unlink(missing_ok=True)
-    assert run("demo", "--no-open", "--db", str(signed.db)).exit_code == 0
+    with open_store(signed.db, backup=False) as store, store.session() as session:
+        create_demo(session)
     code, output = check(signed)
     assert code == 0 and "Allt i ordning" in output, output
     assert "säkerhetskopior i mappen är av en annan databas" in output

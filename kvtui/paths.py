@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 ENV_DB = "KVTUI_DB"
+ENV_DATA = "KVTUI_DATA"
 STORE_NAME = "kvtui.db"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -36,7 +37,13 @@ def project_dir() -> Path | None:
 
 
 def data_dir() -> Path:
-    """Where the store and its backups live when no path is given."""
+    """Where the store and its backups live when no path is given, and the crash log always.
+
+    ``KVTUI_DATA`` names another folder: a second copy of the project, or a test, keeps its
+    own."""
+    env = os.environ.get(ENV_DATA)
+    if env:
+        return Path(env).expanduser().resolve()
     root = project_dir()
     if root is not None:
         return root / "db"

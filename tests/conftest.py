@@ -16,6 +16,7 @@ def _isolated_folders(tmp_path_factory: pytest.TempPathFactory,
     """Point the store and the user's data folders at a temporary place for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("KVTUI_DB", str(home / "db" / "kvtui.db"))
+    monkeypatch.setenv("KVTUI_DATA", str(home / "data"))  # the crash log, one per test
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))

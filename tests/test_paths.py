@@ -23,6 +23,7 @@ def test_running_from_the_project_folder_keeps_data_beside_it(
     root = paths.project_dir()
     assert root is not None  # the tests run from a copy of the project
     monkeypatch.delenv("KVTUI_DB")
+    monkeypatch.delenv("KVTUI_DATA")
     assert paths.store_path() == root / "db" / "kvtui.db"
     assert paths.exports_dir() == root / "exports"
 
@@ -30,8 +31,17 @@ def test_running_from_the_project_folder_keeps_data_beside_it(
 def test_installed_package_uses_user_data_folder(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(paths, "project_dir", lambda: None)
+    monkeypatch.delenv("KVTUI_DATA")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert paths.data_dir() == tmp_path / "data" / "kvtui"
+
+
+def test_kvtui_data_names_another_folder(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KVTUI_DATA", str(tmp_path / "Granskning #2"))
+    monkeypatch.delenv("KVTUI_DB")
+    assert paths.data_dir() == tmp_path / "Granskning #2"
+    assert paths.store_path() == tmp_path / "Granskning #2" / "kvtui.db"
 
 
 @pytest.mark.parametrize(

@@ -457,9 +457,11 @@ def test_crash_log_holds_no_case_data(tmp_path: Path) -> None:
     number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[0]
     secret = "Hemlig akt Zq7-ÅÄÖ"
     home = tmp_path / "hem"
-    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "KVTUI_DATA": str(home / "kvtui")}
     log = Path(run_python("from kvtui.paths import data_dir; print(data_dir())",
                           env=env).stdout.strip()) / "kvtui-fel.log"
+    assert log == home / "kvtui" / "kvtui-fel.log"
     existed = log.exists()
     start = log.stat().st_size if existed else 0
     try:

@@ -80,9 +80,9 @@ async def test_reading_fails_unexpectedly(
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
         dialog = await _open_import(app, pilot)
-        monkeypatch.setattr(Path, "open", failing_open)
-        shown = await _read_path(app, pilot, dialog, str(path))
-        monkeypatch.undo()
+        with monkeypatch.context() as patched:
+            patched.setattr(Path, "open", failing_open)
+            shown = await _read_path(app, pilot, dialog, str(path))
     assert shown == f"Filen kunde inte läsas. {_log_sentence()}"
     written = crash_log()
     assert "builtins.RuntimeError" in written and "in _read_bytes" in written

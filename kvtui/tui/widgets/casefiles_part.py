@@ -18,7 +18,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from kvtui.domain.casefile_import import ImportResult
-from kvtui.domain.filereview import METHODS, SampledAkt, SampleInfo
+from kvtui.domain.filereview import METHODS, STATUS_LABELS, SampledAkt, SampleInfo
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
@@ -30,7 +30,6 @@ from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
-STATUS_LABELS = {"active": "Ingår", "replaced": "Ersatt"}
 POPULATION_ACTIONS = frozenset({"import", "add", "edit", "remove", "draw"})
 SAMPLE_ACTIONS = frozenset({"replace", "extend", "toggle_view"})
 NEEDS_ROWS = frozenset({"edit", "remove", "draw"})

@@ -380,8 +380,8 @@ def still_missing(warnings: Sequence[str], named: int = 3) -> str:
     fortfarande i rapporten: Avsnitt 2 saknar text; …"."""
     count = len(warnings)
     things = "1 sak saknas" if count == 1 else f"{count} saker saknas"
-    listed = "; ".join(warnings[:named]) + (" …" if count > named else "")
-    return f"{things} fortfarande i rapporten: {listed}."
+    listed = "; ".join(warnings[:named]) + (" …" if count > named else ".")
+    return f"{things} fortfarande i rapporten: {listed}"
 
 
 def swedish_sort_key(text: str) -> str:

@@ -1053,5 +1053,6 @@ def usage_message(error: Any) -> str:
     return f"{message}.{hint}"
 
 
-# The release commands (factcheck, sign, reopen, verify, log) register themselves on ``app``.
-from kvtui import cli_release  # noqa: E402, F401
+# The release commands (factcheck, sign, reopen, verify, log) and those that replace or exclude
+# an akt of the sample register themselves on ``app``.
+from kvtui import cli_release, cli_sample  # noqa: E402, F401

@@ -351,6 +351,22 @@ def exclude_akt(session: Session, review_id: str, case_file_id: str, reason: str
     return SampledAkt(case_file_id, reference, item.position, EXCLUDED, item.replaced_reason)
 
 
+def sampled_case_file(session: Session, review_id: str, reference: str) -> str:
+    """The case-file id of the akt of the sample with this reference (as the unit writes it,
+    surrounding spaces ignored); refused in Swedish when no akt of the sample has it."""
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        raise InvalidInput("Inget urval är draget.")
+    found = session.exec(
+        select(CaseFile.id)
+        .join(SampleItem, col(SampleItem.case_file_id) == col(CaseFile.id))
+        .where(SampleItem.sample_id == sample.id, CaseFile.reference == reference.strip())
+    ).first()
+    if found is None:
+        raise InvalidInput(f"Akten '{reference.strip()}' ingår inte i urvalet.")
+    return found
+
+
 def unreviewed_akter(session: Session, review_id: str) -> tuple[list[str], int]:
     """The akter of the sample still to be reviewed, in drawn order, and how many akter the
     sample has to review: an akt is reviewed when every criterion has an answer, or when it

@@ -76,9 +76,14 @@ def _sections_table(detail: ReviewDetail) -> Table:
 
 
 class ReviewOverview(VerticalScroll):
-    """Shows the review set in ``detail``; the workspace sets it after every change."""
+    """Shows the review set in ``detail``; the workspace sets it after every change.
 
-    detail: reactive[ReviewDetail | None] = reactive(None)
+    Setting ``detail`` always redraws, even with a detail equal to the last one: a text, a
+    rating, an observation or a document leaves the detail as it was, but not "Inför
+    rapporten" and "Saknas före rapport", which read the store again.
+    """
+
+    detail: reactive[ReviewDetail | None] = reactive(None, always_update=True)
 
     def compose(self) -> ComposeResult:
         yield Static("Uppgifter", classes="part-heading")

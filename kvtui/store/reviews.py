@@ -346,6 +346,7 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
         "version": review.version,
         "created_at": _plain(review.created_at),
         "updated_at": _plain(review.updated_at),
+        "changed_at": _plain(summary.updated),
         "template": {
             "name": template.name,
             "title": template.title,
@@ -471,7 +472,7 @@ def _sample_document(session: Session, review_id: str) -> dict[str, Any] | None:
         "drawn_at": _plain(info.drawn_at),
         "items": [
             {"reference": i.reference, "position": i.position, "status": i.status,
-             "replaced_reason": i.replaced_reason}
+             "replaced_reason": i.replaced_reason, "replaced_by": i.replaced_by}
             for i in info.items
         ],
     }

@@ -112,3 +112,32 @@ def test_unknown_akt_and_a_personnummer_in_the_reason_are_refused(
     assert guarded.exit_code != 0 and "--inte-personnummer" in guarded.output
     missing = run("ersätt-akt", review, first, "--orsak", "  ", "--db", db)
     assert missing.exit_code != 0 and "Ange varför akten ersätts." in missing.output
+
+
+def test_show_lists_the_work_as_text(half_done: tuple[str, str, list[str]]) -> None:
+    db, review, (first, second, _third) = half_done
+    assert run("uteslut-akt", review, first, "--orsak", "Akten saknas", "--db", db
+               ).exit_code == 0
+    replaced = run("ersätt-akt", review, second, "--orsak", "Fel kategori", "--db", db)
+    by = replaced.output.split(" är ersatt av ")[1].split(",")[0]
+    shown = run("show", review, "--db", db)
+    assert shown.exit_code == 0, shown.output
+    text = shown.output
+    assert "Ändrad:        20" in text
+    assert f"  {first}: utesluten – Akten saknas" in text
+    assert f"  {second}: ersatt av {by} – Fel kategori" in text
+    assert "Intervjuer:\n  2026-10-06  enhetschef (1 person, enskild)\n    • " in text
+    assert "Dokument:\n  Delegationsordning (delegationsordning, 2024-12-11, från " in text
+    assert "Bedömningar:\n  4.2 Organisation och ledning\n    [Grön] " in text
+    assert "(underlag: 5, i sammanfattningen)" in text
+
+
+def test_show_says_when_nothing_is_recorded_yet(tmp_path: Path) -> None:
+    db = str(tmp_path / "kvtui.db")
+    created = run("new", "--template", "familjevard", "--title", "Tom granskning", "--db", db)
+    assert created.exit_code == 0, created.output
+    review = created.output.strip().split()[-1]
+    text = run("show", review, "--db", db).output
+    for part in ("Intervjuer:", "Dokument:", "Bedömningar:"):
+        assert f"{part}\n  (inga)" in text
+    assert "Ersatta och uteslutna" not in text

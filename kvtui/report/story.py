@@ -594,7 +594,7 @@ class _Builder:
                      f"{akter_count(results.sample_size)} ("
                      f"{percent_whole(results.sample_size, results.population_size)} procent "
                      "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
-                     "akter förtecknas i tabell 2.")
+                     "akter förtecknas sist i bilagan.")
         story.append(Paragraph(markup(basis + " Andel Ja räknas av de akter där kriteriet är "
                                       "aktuellt (Ja, Delvis och Nej); Ej aktuellt ingår inte. "
                                       "95 % KI är ett exakt konfidensintervall för andelen i "
@@ -624,7 +624,7 @@ class _Builder:
             return []
         s = self.styles
         story: list[Flowable] = [heading_guard(90), Paragraph(
-            "Tabell 2. Ersatta och uteslutna akter", s.caption)]
+            "Ersatta och uteslutna akter", s.caption)]
         for akt in sample.set_aside:
             if akt.status == REPLACED:
                 what = (f"Akt {akt.reference} ersattes av {akt.replaced_by}, nästa akt i "

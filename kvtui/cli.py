@@ -466,6 +466,7 @@ def show(
     ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False, db: DbOption = None
 ) -> None:
     """Visar allt som databasen har om en granskning."""
+    from kvtui.cli_show import local_time, work_lines
     from kvtui.store.reviews import review_document
 
     with opened_store(_db(ctx, db), read_only=True) as store:
@@ -488,12 +489,14 @@ def show(
         f"Mall:          {document['template']['title']} {document['template']['version']}",
         f"Akter:         {progress['case_files']}, varav {progress['sampled']} i urvalet",
         f"Svar:          {progress['answered']} av {progress['expected']}",
+        f"Ändrad:        {local_time(document['changed_at'])}",
         "",
         "Avsnitt:",
         *[f"  {s['number']} {s['title']}".rstrip() for s in document["sections"]],
         "",
         "Kriterier:",
         *[f"  {c['code']:4} {c['question']}" for c in document["criteria"]],
+        *work_lines(document),
     ]
     typer.echo("\n".join(lines))
 
@@ -1053,5 +1056,6 @@ def usage_message(error: Any) -> str:
     return f"{message}.{hint}"
 
 
-# The release commands (factcheck, sign, reopen, verify, log) register themselves on ``app``.
-from kvtui import cli_release  # noqa: E402, F401
+# The release commands (factcheck, sign, reopen, verify, log) and those that replace or exclude
+# an akt of the sample register themselves on ``app``.
+from kvtui import cli_release, cli_sample  # noqa: E402, F401

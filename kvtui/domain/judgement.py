@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from kvtui.domain.filereview import unreviewed_line
 from kvtui.domain.safe_text import blank
 
 RATINGS: dict[str, str] = {"gron": "Grön", "gul": "Gul", "rod": "Röd", "": "Ingen"}
@@ -330,12 +331,14 @@ def missing_before_report(
     sections: Sequence[SectionView],
     interviews: Iterable[InterviewView],
     unanswered_criteria: int,
+    unreviewed_akter: tuple[int, int] = (0, 0),
 ) -> list[str]:
     """What is missing before a report can be exported, one Swedish line each.
 
     Text sections without text (unless a section below has text), chapters without any
     statement, red or yellow statements without evidence, summary statements without a
-    colour, interviews without observations, and unanswered criteria.
+    colour, interviews without observations, and unanswered criteria, told as the akter of
+    the sample not yet reviewed when ``unreviewed_akter`` (how many, of how many) is given.
     """
     lines: list[str] = []
     texts = [s for s in sections if s.kind == "text"]
@@ -363,9 +366,22 @@ def missing_before_report(
     for interview in interviews:
         if not interview.observations:
             lines.append(f"Intervjun {interview.label} saknar iakttagelser")
-    if unanswered_criteria > 0:
+    missing_akter, sampled = unreviewed_akter
+    if missing_akter > 0:
+        lines.append(f"{unreviewed_line(missing_akter, sampled)} ({unanswered_criteria} "
+                     "kriteriesvar saknas)")
+    elif unanswered_criteria > 0:
         lines.append(f"{unanswered_criteria} kriteriesvar saknas")
     return lines
+
+
+def still_missing(warnings: Sequence[str], named: int = 3) -> str:
+    """What is still missing, counted and named rather than "1 saker": "2 saker saknas
+    fortfarande i rapporten: Avsnitt 2 saknar text; …"."""
+    count = len(warnings)
+    things = "1 sak saknas" if count == 1 else f"{count} saker saknas"
+    listed = "; ".join(warnings[:named]) + (" …" if count > named else ".")
+    return f"{things} fortfarande i rapporten: {listed}"
 
 
 def swedish_sort_key(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kvtui.domain.filereview import METHODS
+from kvtui.domain.filereview import METHODS, akter_count
 from kvtui.domain.judgement import DIMENSION_QUALITY
 from kvtui.domain.statistics import format_number
 
@@ -70,6 +70,9 @@ class MethodFacts:
 
     ``population_size`` is None when no sample has been drawn. ``dimensions`` lists the
     report's chapters that carry a quality dimension, as (title, dimension code), in order.
+    ``sample_size`` is the number of akter reviewed; ``drawn`` the number drawn (0: the
+    same); ``excluded`` holds (reference, reason) of akter excluded without a replacement,
+    ``replacements`` (reference, replaced by, reason) of akter replaced.
     """
 
     interviews: tuple[InterviewFact, ...] = ()
@@ -82,6 +85,9 @@ class MethodFacts:
     stratify_by: str = ""
     seed: str = ""
     replaced: int = 0
+    excluded: tuple[tuple[str, str], ...] = ()
+    replacements: tuple[tuple[str, str, str], ...] = ()
+    drawn: int = 0
     criteria_count: int = 0
     period_start: date | None = None
     period_end: date | None = None
@@ -182,18 +188,9 @@ def _sample_paragraphs(facts: MethodFacts) -> list[str]:
     if facts.population_size is None or facts.population_size <= 0:
         return ["Någon aktgranskning ingår inte i granskningen."]
     n, N = facts.sample_size, facts.population_size
-    first = (
-        f"Den sociala dokumentationen har granskats stickprovsmässigt: {n} av {N} akter "
-        f"({percent_whole(n, N)} procent) drogs med slumpfröet {facts.seed} som "
-        f"{_method_phrase(facts)}. Samma akter, metod och frö ger alltid samma urval, så "
-        "urvalet kan kontrolleras i efterhand."
-    )
-    if facts.replaced:
-        which = ("En akt ersattes" if facts.replaced == 1
-                 else f"{number_word(facts.replaced).capitalize()} akter ersattes")
-        them = "den" if facts.replaced == 1 else "dem"
-        first += (f" {which} av nästa akt i den dragna ordningen, eftersom granskningen "
-                  f"inte kunde tillämpas på {them}; skälet finns antecknat.")
+    # Without exclusions the sentence is the one reports signed before exclusions existed
+    # print: kept word for word, so that their signed content still matches.
+    first = _accounted_sample(facts) if facts.excluded else _drawn_sample(facts)
     period = period_phrase(facts.period_start, facts.period_end)
     if facts.criteria_count:
         first += (f" Akterna har granskats mot {facts.criteria_count} kriterier"
@@ -208,6 +205,54 @@ def _sample_paragraphs(facts: MethodFacts) -> list[str]:
         "akter med 95 procents säkerhet ligger."
     )
     return [first, second]
+
+
+def _drawn_sample(facts: MethodFacts) -> str:
+    """The sample when every akt drawn was reviewed or replaced by the next one."""
+    n, N = facts.sample_size, facts.population_size or 0
+    first = (
+        f"Den sociala dokumentationen har granskats stickprovsmässigt: {n} av {N} akter "
+        f"({percent_whole(n, N)} procent) drogs med slumpfröet {facts.seed} som "
+        f"{_method_phrase(facts)}. Samma akter, metod och frö ger alltid samma urval, så "
+        "urvalet kan kontrolleras i efterhand."
+    )
+    if facts.replaced:
+        which = ("En akt ersattes" if facts.replaced == 1
+                 else f"{number_word(facts.replaced).capitalize()} akter ersattes")
+        them = "den" if facts.replaced == 1 else "dem"
+        first += (f" {which} av nästa akt i den dragna ordningen, eftersom granskningen "
+                  f"inte kunde tillämpas på {them}; skälet finns antecknat.")
+    return first
+
+
+def _reasons(reasons: Sequence[str]) -> str:
+    """" (skäl: a; b)" with each reason once, without a closing full stop of its own."""
+    unique = list(dict.fromkeys(reason.strip().rstrip(".") for reason in reasons))
+    return f" (skäl: {'; '.join(unique)})" if unique else ""
+
+
+def _accounted_sample(facts: MethodFacts) -> str:
+    """The sample when akter were excluded: drawn, replaced, excluded and reviewed, each
+    counted, so that the number reviewed is the one the statistics rest on."""
+    n, N = facts.sample_size, facts.population_size or 0
+    drawn = facts.drawn or n + len(facts.excluded)
+    text = (
+        f"Den sociala dokumentationen har granskats stickprovsmässigt: {drawn} av {N} akter "
+        f"drogs med slumpfröet {facts.seed} som {_method_phrase(facts)}. Samma akter, metod "
+        "och frö ger alltid samma urval, så urvalet kan kontrolleras i efterhand."
+    )
+    replaced = len(facts.replacements) or facts.replaced
+    if replaced:
+        which = "En akt" if replaced == 1 else f"{number_word(replaced).capitalize()} akter"
+        text += (f" {which} ersattes med nästa akt i dragningsordningen"
+                 f"{_reasons([reason for _, _, reason in facts.replacements])}.")
+    excluded = len(facts.excluded)
+    which = "En akt" if excluded == 1 else f"{number_word(excluded).capitalize()} akter"
+    text += (f" {which} uteslöts utan ersättning"
+             f"{_reasons([reason for _, reason in facts.excluded])}.")
+    text += (f" Därmed granskades {akter_count(n)} ({percent_whole(n, N)} procent av "
+             "populationen); ersatta och uteslutna akter förtecknas i bilagan.")
+    return text
 
 
 def _basis_paragraph(facts: MethodFacts) -> str:

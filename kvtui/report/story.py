@@ -61,6 +61,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
+from kvtui.domain.filereview import REPLACED, akter_count
 from kvtui.domain.judgement import LEVEL_DEFINITIONS, RATINGS, AssessmentView, SectionView
 from kvtui.domain.method_text import (
     join_words,
@@ -337,8 +338,9 @@ class _Builder:
         self.footnotes += 1
         which = (f"kriterium {codes[0]}" if len(codes) == 1
                  else f"kriterierna {join_words(codes)}")
-        where = (f" ({which} i aktgranskningen, se bilaga 1)"
-                 if self.data.results and self.data.results.rows else f" ({which})")
+        results = self.data.results
+        where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
+                 "bilaga 1)" if results and results.rows else f" ({which})")
         return self.footnotes, "; ".join(references) + where + "."
 
     # --- the parts -----------------------------------------------------------------------------
@@ -582,6 +584,17 @@ class _Builder:
         basis = (f"Urvalet omfattar {results.sample_size} av {results.population_size} akter "
                  f"({percent_whole(results.sample_size, results.population_size)} procent), "
                  f"{method}, slumpfrö {results.seed}." if results.population_size else "")
+        if sample is not None and sample.set_aside and results.population_size:
+            told = [f"{akter_count(sample.replaced)} ersattes med nästa akt i "
+                    "dragningsordningen" if sample.replaced else "",
+                    f"{akter_count(sample.excluded)} uteslöts utan ersättning"
+                    if sample.excluded else ""]
+            basis = (f"{sample.drawn} av {results.population_size} akter drogs som {method}, "
+                     f"slumpfrö {results.seed}. {join_words(told)}; därmed granskades "
+                     f"{akter_count(results.sample_size)} ("
+                     f"{percent_whole(results.sample_size, results.population_size)} procent "
+                     "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
+                     "akter förtecknas sist i bilagan.")
         story.append(Paragraph(markup(basis + " Andel Ja räknas av de akter där kriteriet är "
                                       "aktuellt (Ja, Delvis och Nej); Ej aktuellt ingår inte. "
                                       "95 % KI är ett exakt konfidensintervall för andelen i "
@@ -601,6 +614,25 @@ class _Builder:
             story.append(Paragraph(markup("Obesvarade akter: " + ", ".join(unanswered) + "."),
                                    s.note))
         story += self.charts()
+        story += self.set_aside_list()
+        return story
+
+    def set_aside_list(self) -> list[Flowable]:
+        """The akter replaced or excluded, each with its reason, in drawn order."""
+        sample = self.data.sample
+        if sample is None or not sample.set_aside:
+            return []
+        s = self.styles
+        story: list[Flowable] = [heading_guard(90), Paragraph(
+            "Ersatta och uteslutna akter", s.caption)]
+        for akt in sample.set_aside:
+            if akt.status == REPLACED:
+                what = (f"Akt {akt.reference} ersattes av {akt.replaced_by}, nästa akt i "
+                        "dragningsordningen")
+            else:
+                what = f"Akt {akt.reference} uteslöts utan ersättning"
+            story.append(Paragraph(markup(f"{what}. Skäl: {akt.replaced_reason}"), s.bullet,
+                                   bulletText="•"))
         return story
 
     def results_table(self) -> list[Flowable]:

@@ -89,7 +89,7 @@ MACHINE_COLUMNS: dict[str, str] = {
     "review_section.kind": "a section kind from a fixed set (template check)",
     "review_criterion.kind": "a criterion kind from a fixed set (template check)",
     "sample.method": "a sampling method from a fixed set",
-    "sample_item.status": "active or replaced",
+    "sample_item.status": "active, replaced or excluded",
     "answer.value": "an answer from a fixed set (CHECK constraint)",
     "answer.computed_value": "an answer from a fixed set, computed",
     "interview.form": "individual or group",

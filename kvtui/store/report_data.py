@@ -18,6 +18,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from kvtui.domain.filereview import ACTIVE, EXCLUDED, REPLACED, SampledAkt
 from kvtui.domain.judgement import (
     AssessmentView,
     DocumentView,
@@ -56,6 +57,12 @@ class SampleFacts:
     sample_size: int
     stratify_by: str
     replaced: int
+    #: Akter excluded with a reason, not replaced (they leave the sample reviewed).
+    excluded: int = 0
+    #: The akter replaced or excluded, in drawn order, with their reasons (the appendix list).
+    set_aside: tuple[SampledAkt, ...] = ()
+    #: How many akter were drawn (and added by extensions), replacements not counted.
+    drawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,10 @@ class ReportData:
     results: ReviewResults | None
     unanswered: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: The akter of the sample not yet reviewed (in drawn order), which block a sign-off,
+    #: and how many akter the sample has to review.
+    unreviewed: tuple[str, ...] = ()
+    to_review: int = 0
     #: The sign-off of this version (None until signed; the sign-off page prints it).
     sign_off: SignOffView | None = None
     #: The sign-off of the version this one replaces, when the review was reopened.
@@ -161,6 +172,11 @@ def _method_facts(
         stratify_by=sample.stratify_by if sample else "",
         seed=sample.seed if sample else "",
         replaced=sample.replaced if sample else 0,
+        excluded=tuple((a.reference, a.replaced_reason) for a in sample.set_aside
+                       if a.status == EXCLUDED) if sample else (),
+        replacements=tuple((a.reference, a.replaced_by, a.replaced_reason)
+                           for a in sample.set_aside if a.status == REPLACED)
+        if sample else (),
         criteria_count=criteria_count,
         period_start=review.period_start,
         period_end=review.period_end,
@@ -187,7 +203,7 @@ def load_report_data(
     from kvtui.store.factcheck import list_comments, rounds
     from kvtui.store.interviews import list_interviews
     from kvtui.store.results import review_results
-    from kvtui.store.sampling import current_sample
+    from kvtui.store.sampling import current_sample, unreviewed_akter
     from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
 
     review = _review(session, review_id)
@@ -202,15 +218,17 @@ def load_report_data(
     info = current_sample(session, review_id)
     sample = None
     if info is not None:
-        active = len(info.active)
-        sample = SampleFacts(info.method, info.seed, info.population_size, active,
-                             info.stratify_by, len(info.items) - active)
+        sample = SampleFacts(info.method, info.seed, info.population_size, len(info.active),
+                             info.stratify_by, len(info.replaced), len(info.excluded),
+                             tuple(a for a in info.items if a.status != ACTIVE), info.drawn)
     results = review_results(session, review_id) if info is not None else None
     unanswered = unanswered_criteria(session, review_id)
     law = template.law if template else ""
     draft = draft_method_text(_method_facts(session, review, sections, interviews, documents,
                                             sample, len(criteria), law))
-    warnings = missing_before_report(sections, interviews, unanswered)
+    unreviewed, to_review = unreviewed_akter(session, review_id)
+    warnings = missing_before_report(sections, interviews, unanswered,
+                                     (len(unreviewed), to_review))
     earlier = {s.version: s for s in sign_offs(session, review_id)}
     reopened = {r.to_version: r for r in reopenings(session, review_id)}
     return ReportData(
@@ -242,6 +260,8 @@ def load_report_data(
         results=results,
         unanswered=unanswered,
         warnings=tuple(warnings),
+        unreviewed=tuple(unreviewed),
+        to_review=to_review,
         sign_off=current_sign_off(session, review_id),
         replaces=earlier.get(review.version - 1),
         reopen_reason=reopened[review.version].reason if review.version in reopened else "",

@@ -16,6 +16,8 @@ from kvtui.domain.reviews import ReviewSummary
 # Counts as in ``kvtui.store.reviews._counts``: case files, criteria, and, for the review's
 # latest sample, its active items and the answers given for them. Ordered as ``list_reviews``,
 # then by id, so that reviews changed in the same second keep their places between refreshes.
+# "Ändrad" is the later of the review row's own time and its newest change-log entry (see
+# ``kvtui.store.reviews.last_changed``), so that an answer, a text or a document moves it too.
 _QUERY = """
 WITH latest AS (
     SELECT r.id AS review_id,
@@ -27,7 +29,10 @@ active AS (
     SELECT i.sample_id, i.case_file_id FROM sample_item AS i WHERE i.status = 'active'
 )
 SELECT r.id, r.title, r.unit, r.municipality, r.status, COALESCE(t.title, ''),
-       r.updated_at, r.diary_number,
+       max(r.updated_at, COALESCE((SELECT g.created_at FROM change_log AS g
+                                   WHERE g.review_id = r.id ORDER BY g.rowid DESC LIMIT 1),
+                                  r.updated_at)) AS changed,
+       r.diary_number,
        (SELECT count(*) FROM case_file AS c WHERE c.review_id = r.id),
        (SELECT count(*) FROM review_criterion AS k WHERE k.review_id = r.id),
        (SELECT count(*) FROM active AS a WHERE a.sample_id = l.sample_id),
@@ -38,7 +43,7 @@ SELECT r.id, r.title, r.unit, r.municipality, r.status, COALESCE(t.title, ''),
 FROM review AS r
 JOIN latest AS l ON l.review_id = r.id
 LEFT JOIN review_template AS t ON t.review_id = r.id
-ORDER BY r.updated_at DESC, r.created_at DESC, r.id
+ORDER BY changed DESC, r.created_at DESC, r.id
 """
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import literal_column
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.reviews import (
@@ -26,6 +27,7 @@ from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import (
     Answer,
     CaseFile,
+    ChangeLog,
     Review,
     ReviewCriterion,
     ReviewSection,
@@ -236,6 +238,18 @@ def _counts(session: Session, review_id: str) -> tuple[int, int, int, int]:
     return int(case_files), int(sampled), int(answered), int(sampled) * int(criteria)
 
 
+def last_changed(session: Session, review: Review) -> datetime:
+    """When the review last changed: the later of its own row's time and its newest
+    change-log entry. Every write is logged, answers too, so this follows every change
+    without a second write per answer; the newest entry is the last one the review's index
+    on the log holds (the log is append-only, so its rowids grow)."""
+    newest = session.exec(
+        select(ChangeLog.created_at).where(ChangeLog.review_id == review.id)
+        .order_by(literal_column("change_log.rowid").desc()).limit(1)
+    ).first()
+    return max(review.updated_at, newest) if newest is not None else review.updated_at
+
+
 def _summary(session: Session, review: Review, template_title: str) -> ReviewSummary:
     case_files, sampled, answered, expected = _counts(session, review.id)
     return ReviewSummary(
@@ -249,7 +263,7 @@ def _summary(session: Session, review: Review, template_title: str) -> ReviewSum
         sampled=sampled,
         answered=answered,
         expected=expected,
-        updated=review.updated_at,
+        updated=last_changed(session, review),
         diary_number=review.diary_number,
     )
 
@@ -259,9 +273,11 @@ def list_reviews(session: Session) -> list[ReviewSummary]:
     rows = session.exec(
         select(Review, ReviewTemplate.title)
         .join(ReviewTemplate, col(ReviewTemplate.review_id) == col(Review.id), isouter=True)
-        .order_by(col(Review.updated_at).desc(), col(Review.created_at).desc())
+        .order_by(col(Review.created_at).desc())
     ).all()
-    return [_summary(session, review, title or "") for review, title in rows]
+    summaries = [_summary(session, review, title or "") for review, title in rows]
+    # Stable: reviews last changed at the same moment stay newest created first.
+    return sorted(summaries, key=lambda summary: summary.updated, reverse=True)
 
 
 def review_detail(session: Session, review_id: str) -> ReviewDetail:
@@ -330,6 +346,7 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
         "version": review.version,
         "created_at": _plain(review.created_at),
         "updated_at": _plain(review.updated_at),
+        "changed_at": _plain(summary.updated),
         "template": {
             "name": template.name,
             "title": template.title,
@@ -455,7 +472,7 @@ def _sample_document(session: Session, review_id: str) -> dict[str, Any] | None:
         "drawn_at": _plain(info.drawn_at),
         "items": [
             {"reference": i.reference, "position": i.position, "status": i.status,
-             "replaced_reason": i.replaced_reason}
+             "replaced_reason": i.replaced_reason, "replaced_by": i.replaced_by}
             for i in info.items
         ],
     }

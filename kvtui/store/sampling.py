@@ -17,7 +17,14 @@ import json
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
-from kvtui.domain.filereview import SampledAkt, SampleInfo
+from kvtui.domain.filereview import (
+    ACTIVE,
+    EXCLUDED,
+    REPLACED,
+    STATUS_LABELS,
+    SampledAkt,
+    SampleInfo,
+)
 from kvtui.domain.safe_text import typed_text
 from kvtui.domain.sampling import (
     Drawn,
@@ -29,12 +36,20 @@ from kvtui.domain.sampling import (
     next_replacement,
     resume,
 )
+from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
 from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule, refuse
-from kvtui.store.models import CaseFile, Sample, SampleItem, utcnow
+from kvtui.store.models import (
+    Answer,
+    CaseFile,
+    ReviewCriterion,
+    Sample,
+    SampleItem,
+    utcnow,
+)
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
 # A whole sample in one executemany by the driver (see kvtui.store.bulk).
@@ -73,7 +88,8 @@ _POPULATION_STRATA = DriverStatement(
 # as long as drawing it.
 _SAMPLED_AKTER = DriverStatement(
     select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
-           SampleItem.replaced_reason, CaseFile.attributes_json)
+           SampleItem.replaced_reason, CaseFile.attributes_json, SampleItem.id,
+           SampleItem.replaces_id)
     .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
     .where(col(SampleItem.sample_id) == bindparam("sample_id"))
     .order_by(col(SampleItem.position))
@@ -128,9 +144,11 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
         return None
     rows = _SAMPLED_AKTER.all(session.connection(), sample_id=sample.id)
     loads = json.loads
+    replaced_by = {replaces: row[1] for row in rows if (replaces := row[7]) is not None}
     items = tuple(
-        SampledAkt(cf_id, reference, position, status, reason, loads(attributes))
-        for cf_id, reference, position, status, reason, attributes in rows
+        SampledAkt(cf_id, reference, position, status, reason, loads(attributes),
+                   replaced_by.get(item_id, ""))
+        for cf_id, reference, position, status, reason, attributes, item_id, _ in rows
     )
     return _info(sample, items)
 
@@ -251,11 +269,17 @@ def _drawn_again(
     return drawn, items
 
 
-def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
-    """Replace an unusable akt by the next one in the seeded order, with the reason; commits."""
+def _sampled_item(session: Session, review_id: str, case_file_id: str, reason: str,
+                  what: str) -> tuple[Sample, SampleItem, str]:
+    """The sample, the akt's item in it (one still reviewed) and the reason as the store
+    keeps it; refused in Swedish when the review is signed, the reason is missing or the akt
+    is not (or no longer) in the sample. ``what`` is the verb: "ersätts", "utesluts"."""
+    writable_review(session, review_id, "urvalet")
     reason = typed_text(reason).strip()
     if not reason:
-        raise InvalidInput("Ange varför akten ersätts.")
+        raise InvalidInput(f"Ange varför akten {what}.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Skälet är för långt (högst {MAX_REASON} tecken).")
     sample = _sample_row(session, review_id)
     if sample is None:
         raise InvalidInput("Inget urval är draget.")
@@ -263,8 +287,21 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
         select(SampleItem).where(SampleItem.sample_id == sample.id,
                                  SampleItem.case_file_id == case_file_id)
     ).first()
-    if item is None or item.status != "active":
+    if item is None:
         raise InvalidInput("Akten ingår inte i urvalet.")
+    if item.status != ACTIVE:
+        done = STATUS_LABELS.get(item.status, item.status).lower()
+        raise InvalidInput(f"Akten är redan {done} och granskas inte.")
+    return sample, item, reason
+
+
+def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
+    """Replace an unusable akt by the next one in the seeded order, with the reason; commits.
+
+    The replaced akt stays in the sample, marked Ersatt with its reason; the change log
+    names both akter and the reason.
+    """
+    sample, item, reason = _sampled_item(session, review_id, case_file_id, reason, "ersätts")
     drawn, _items = _drawn_again(session, review_id, sample)
     by_id = {v: k for k, v in _ids_by_reference(session, review_id).items()}
     used = {by_id[i.case_file_id] for i in session.exec(
@@ -272,7 +309,7 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
     key = next_replacement(drawn, by_id[case_file_id], used)
     if key is None:
         raise InvalidInput("Det finns ingen akt kvar att ersätta med.")
-    item.status = "replaced"
+    item.status = REPLACED
     item.replaced_reason = reason
     item.updated_at = utcnow()
     session.add(item)
@@ -288,6 +325,71 @@ def replace_akt(session: Session, review_id: str, case_file_id: str, reason: str
     )
     session.commit()
     return SampledAkt(new_id, key, position)
+
+
+def exclude_akt(session: Session, review_id: str, case_file_id: str, reason: str) -> SampledAkt:
+    """Exclude an akt of the sample that cannot be reviewed, with the reason, without a
+    replacement; commits.
+
+    The akt stays in the sample, marked Utesluten with its reason, and leaves the statistics:
+    the sample reviewed is one akt smaller, which Metod and the appendix say. Logged.
+    """
+    sample, item, reason = _sampled_item(session, review_id, case_file_id, reason, "utesluts")
+    reference = session.exec(
+        select(CaseFile.reference).where(CaseFile.id == case_file_id)
+    ).one()
+    item.status = EXCLUDED
+    item.replaced_reason = reason
+    item.updated_at = utcnow()
+    session.add(item)
+    changelog.append(
+        session, review_id=review_id, entity="sample", entity_id=sample.id, action="exclude",
+        changes={"excluded": reference, "reason": reason},
+    )
+    session.commit()
+    session.refresh(item)
+    return SampledAkt(case_file_id, reference, item.position, EXCLUDED, item.replaced_reason)
+
+
+def sampled_case_file(session: Session, review_id: str, reference: str) -> str:
+    """The case-file id of the akt of the sample with this reference (as the unit writes it,
+    surrounding spaces ignored); refused in Swedish when no akt of the sample has it."""
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        raise InvalidInput("Inget urval är draget.")
+    found = session.exec(
+        select(CaseFile.id)
+        .join(SampleItem, col(SampleItem.case_file_id) == col(CaseFile.id))
+        .where(SampleItem.sample_id == sample.id, CaseFile.reference == reference.strip())
+    ).first()
+    if found is None:
+        raise InvalidInput(f"Akten '{reference.strip()}' ingår inte i urvalet.")
+    return found
+
+
+def unreviewed_akter(session: Session, review_id: str) -> tuple[list[str], int]:
+    """The akter of the sample still to be reviewed, in drawn order, and how many akter the
+    sample has to review: an akt is reviewed when every criterion has an answer, or when it
+    is replaced or excluded. ([], 0) before a sample is drawn."""
+    sample = _sample_row(session, review_id)
+    if sample is None:
+        return [], 0
+    criteria = session.exec(
+        select(func.count()).select_from(ReviewCriterion)
+        .where(ReviewCriterion.review_id == review_id)
+    ).one()
+    answered = (
+        select(Answer.case_file_id, func.count().label("given"))
+        .where(Answer.review_id == review_id).group_by(col(Answer.case_file_id)).subquery()
+    )
+    rows = session.exec(
+        select(CaseFile.reference, func.coalesce(answered.c.given, 0))
+        .join(SampleItem, col(SampleItem.case_file_id) == col(CaseFile.id))
+        .join(answered, answered.c.case_file_id == col(CaseFile.id), isouter=True)
+        .where(SampleItem.sample_id == sample.id, SampleItem.status == ACTIVE)
+        .order_by(col(SampleItem.position))
+    ).all()
+    return [reference for reference, given in rows if given < criteria], len(rows)
 
 
 def extend_sample(session: Session, review_id: str, add: int) -> SampleInfo:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import (
     ReopeningView,
@@ -38,6 +39,7 @@ from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
 from kvtui.store.review_rows import review_records_hash
+from kvtui.store.sampling import unreviewed_akter
 from kvtui.store.snapshot import current_content
 from kvtui.store.stored_idnumbers import mask_reopened
 
@@ -92,9 +94,14 @@ def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
     """Check who signs and that the review may be signed, and freeze its content now.
 
     Names and roles are taken as the store keeps them (a personnummer masked) before the
-    sign-off page prints them.
+    sign-off page prints them. A review whose sample still has akter that are neither fully
+    answered nor replaced or excluded with a reason is refused, naming them: the report's
+    figures would otherwise rest on fewer akter than its Metod says were reviewed.
     """
     review = writable_review(session, review_id, "granskningen")
+    unreviewed, total = unreviewed_akter(session, review_id)
+    if unreviewed:
+        raise InvalidInput(unreviewed_refusal(unreviewed, total))
     rule = Rule.of(session)
     name, role = rule.text(name), rule.text(role)
     approver_name, approver_role = rule.text(approver_name), rule.text(approver_role)

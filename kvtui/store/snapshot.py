@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from kvtui.domain.filereview import EXCLUDED
 from kvtui.domain.signoff import content_hash
 from kvtui.store.report_data import ReportData, load_report_data
 
@@ -69,6 +70,10 @@ def report_content(data: ReportData) -> dict[str, Any]:
             "population_size": data.sample.population_size,
             "sample_size": data.sample.sample_size, "stratify_by": data.sample.stratify_by,
             "replaced": data.sample.replaced,
+            # Only when akter were excluded, so that the content of reports signed before
+            # exclusions existed keeps its hash.
+            **({"excluded": [[a.reference, a.replaced_reason] for a in data.sample.set_aside
+                             if a.status == EXCLUDED]} if data.sample.excluded else {}),
         },
         "results": results,
     }

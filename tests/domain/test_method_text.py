@@ -86,6 +86,34 @@ def test_other_methods_replacements_and_one_of_each() -> None:
     assert "kommunens riktlinjer" in text and "anmäls till ansvarig nämnd" in text
 
 
+def test_replaced_and_excluded_akter_are_counted_with_their_reasons() -> None:
+    facts = MethodFacts(
+        population_size=120, sample_size=35, drawn=36, sample_method="simple", seed="7",
+        replaced=2, criteria_count=10,
+        replacements=(("A-1", "A-90", "Akten avser familjerätt."),
+                      ("A-2", "A-91", "Akten avser familjerätt")),
+        excluded=(("A-3", "Akten saknas i verksamhetssystemet"),),
+    )
+    text = draft_method_text(facts)
+    assert "36 av 120 akter drogs med slumpfröet 7" in text
+    assert ("Två akter ersattes med nästa akt i dragningsordningen (skäl: Akten avser "
+            "familjerätt).") in text
+    assert ("En akt uteslöts utan ersättning (skäl: Akten saknas i "
+            "verksamhetssystemet).") in text
+    assert "Därmed granskades 35 akter (29 procent av populationen)" in text
+    assert "så att 35 granskade akter av 120" in text  # the statistics' denominator
+    assert "A-3" not in text  # references are listed in the appendix, not in the Metod
+
+
+def test_without_exclusions_the_sentence_signed_reports_print_is_unchanged() -> None:
+    facts = MethodFacts(population_size=44, sample_size=13, drawn=13, sample_method="simple",
+                        seed="4711", replaced=1,
+                        replacements=(("A-1", "A-90", "Makulerad"),))
+    assert draft_method_text(facts) == draft_method_text(
+        MethodFacts(population_size=44, sample_size=13, sample_method="simple", seed="4711",
+                    replaced=1))
+
+
 def test_without_interviews_or_sample() -> None:
     text = draft_method_text(MethodFacts())
     assert "Inga intervjuer har genomförts i granskningen." in text

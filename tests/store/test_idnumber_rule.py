@@ -23,7 +23,7 @@ from kvtui.domain.judgement import DocumentFields, InterviewFields
 from kvtui.domain.personnummer import as_read
 from kvtui.domain.reviews import ReviewFields
 from kvtui.store import changelog
-from kvtui.store.answers import save_answer, set_comment
+from kvtui.store.answers import answers_for, save_answer, set_comment
 from kvtui.store.assessments import add_assessment, review_sections, set_section_text
 from kvtui.store.casefiles import add_case_file, add_case_files, list_case_files
 from kvtui.store.database import Store
@@ -204,6 +204,14 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         save_answer(session, review_id, akt.case_file_id, deadline.id, other,
                     start=date(2026, 1, 1), end=date(2026, 2, 1),
                     override_reason=say("answer.override_reason"))
+        # Every akt of the sample answered, so that the review may be signed.
+        for item in sample.active:
+            given = answers_for(session, item.case_file_id)
+            for criterion in criteria:
+                if criterion.id not in given:
+                    save_answer(session, review_id, item.case_file_id, criterion.id,
+                                "ej_aktuellt", commit=False)
+        session.commit()
 
     with store.session() as session:
         send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))

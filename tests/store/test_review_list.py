@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -85,3 +86,28 @@ def test_read_only_store_beside_the_writer(store_path: Path) -> None:
             reader.close()
     finally:
         writer.close()
+
+
+def test_changed_follows_an_answer_in_both_readings(store: Store) -> None:
+    """An answer writes no review row, but the change log: Ändrad and the order follow it."""
+    from kvtui.store.answers import review_criteria, save_answer
+    from kvtui.store.sampling import extend_sample
+
+    with store.session() as session:
+        demo = create_demo(session)
+    time.sleep(1.1)  # the store keeps times to the second
+    other = _add_review(store, "Skapad efter demon")
+    plain, _orm = _both(store)
+    assert [s.id for s in plain] == [other, demo]
+    with store.session() as session:
+        akt = extend_sample(session, demo, 1).items[-1]
+    time.sleep(1.1)  # the store keeps times to the second
+    with store.session() as session:
+        criterion = review_criteria(session, demo)[0]
+        before = {s.id: s.updated for s in list_reviews(session)}
+        save_answer(session, demo, akt.case_file_id, criterion.id, "ja")
+    plain, orm = _both(store)
+    assert plain == orm
+    assert [s.id for s in plain] == [demo, other]
+    assert plain[0].updated > before[demo]
+    assert plain[0].updated >= before[other]

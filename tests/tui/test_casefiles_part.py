@@ -180,6 +180,34 @@ async def test_replace_akt_with_reason(store: Store, review_id: str) -> None:
 
 
 
+async def test_exclude_akt_with_reason_and_the_sample_says_so(
+        store: Store, review_id: str) -> None:
+    _add_population(store, review_id)
+    with store.session() as session:
+        drawn = draw_sample(session, review_id, method="simple", size=5, seed="99").items
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        await pilot.press("down", "minus")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # no reason: refused, nothing stored
+        await pilot.pause()
+        problem = str(app.screen.query_one("#exclude-problem", Static).content)
+        assert problem == "Ange varför akten utesluts."
+        await pilot.press(*"Akten saknas", "enter")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#casefiles-summary", Static).content)
+        assert "4 av 20 akter granskas · 1 utesluten" in summary
+        assert part.sample is not None and len(part.sample.excluded) == 1
+    with store.session() as session:
+        sample = current_sample(session, review_id)
+    assert sample is not None
+    assert (sample.items[1].reference, sample.items[1].status) == (drawn[1].reference,
+                                                                   "excluded")
+    assert sample.items[1].replaced_reason == "Akten saknas"
+    assert len(sample.items) == 5 and len(sample.active) == 4  # no replacement
+
+
 async def test_file_text_reaches_the_screen_escaped(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from textual.worker import WorkerFailed
 from kvtui.store.database import Store, open_store
 from kvtui.store.demo import create_demo
 from kvtui.store.report_data import load_report_data
+from kvtui.store.sampling import current_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
@@ -297,3 +298,35 @@ async def test_part_on_show_follows_a_change_made_by_another_part(
         await pilot.pause()
         await pilot.pause()
         assert "1 utkast skickat" in str(summary.content)
+
+
+async def test_sign_off_is_refused_while_akter_are_unreviewed_and_names_them(
+        store: Store, demo_id: str, exports: Path) -> None:
+    from kvtui.store.sampling import extend_sample
+
+    with store.session() as session:
+        total = len(extend_sample(session, demo_id, 2).active)
+        added = [akt.reference for akt in current_sample(session, demo_id).items[-2:]]
+    app = make_app(store, open_review=demo_id)
+    notes = _notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        part = await _open_part(app, pilot)
+        warnings = str(part.query_one("#report-warnings", Static).content)
+        assert f"2 av {total} akter är inte granskade" in warnings
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SignOffDialog)
+        [note] = notes
+        assert note.startswith(f"2 av {total} akter är inte granskade: {', '.join(added)}.")
+        assert "saker" not in note
+    with store.session() as session:
+        assert not load_report_data(session, demo_id).signed
+
+
+def test_the_last_question_counts_what_is_missing_in_words() -> None:
+    from kvtui.domain.judgement import still_missing
+
+    assert still_missing(["Avsnitt 2 Syfte saknar text"]) == (
+        "1 sak saknas fortfarande i rapporten: Avsnitt 2 Syfte saknar text.")
+    assert still_missing(["a", "b", "c", "d"]) == (
+        "4 saker saknas fortfarande i rapporten: a; b; c …")

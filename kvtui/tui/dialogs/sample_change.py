@@ -1,4 +1,4 @@
-"""Changing a drawn sample: Ersätt akt (with the reason) and Utöka urvalet.
+"""Changing a drawn sample: Ersätt akt and Uteslut akt (with the reason), Utöka urvalet.
 
 Both take the next akter of the seeded order, as the store decides; the dialogs only ask and
 show the store's Swedish refusal.
@@ -6,7 +6,7 @@ show the store's Swedish refusal.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +19,10 @@ from kvtui.domain.filereview import SampledAkt, SampleInfo
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.sampling import extend_sample, replace_akt
+from kvtui.store.sampling import exclude_akt, extend_sample, replace_akt
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 ResultT = TypeVar("ResultT")
 
@@ -58,43 +61,72 @@ class _SampleDialog(ModalScreen[ResultT | None]):
         self.dismiss(None)
 
 
-class ReplaceAktDialog(_SampleDialog[SampledAkt]):
-    """Replaces an akt that cannot be reviewed; dismisses with the akt that replaces it."""
+class _AktReasonDialog(_SampleDialog[SampledAkt]):
+    """One akt and the reason it cannot be reviewed; dismisses with the akt the store gives."""
+
+    TITLE = ""
+    TEXT = ""
+    KIND = ""
 
     def __init__(self, store: Store, review_id: str, akt: SampledAkt) -> None:
         super().__init__(store, review_id)
         self._akt = akt
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="sample-replace-box", classes="dialog-box"):
-            yield Static(f"Ersätt akt {self._akt.reference}", classes="box-title", markup=False)
-            yield Static(
-                "Akten ersätts av nästa akt i urvalsordningen (i ett stratifierat urval från "
-                "samma stratum). Ersätt bara en akt som mallen inte kan tillämpas på; saknas "
-                "ett dokument är svaret Nej, inte en ersättning.",
-                classes="dialog-text",
-            )
+        with Vertical(id=f"sample-{self.KIND}-box", classes="dialog-box"):
+            yield Static(f"{self.TITLE} {self._akt.reference}", classes="box-title",
+                         markup=False)
+            yield Static(self.TEXT, classes="dialog-text")
             with Horizontal(classes="dialog-row"):
                 yield Label("Orsak", classes="dialog-label")
-                yield Input(placeholder="varför akten inte kan granskas", id="replace-reason",
-                            compact=True, classes="dialog-input")
-            yield Static("", id="replace-problem", classes="dialog-problems", markup=False)
+                yield Input(placeholder="varför akten inte kan granskas",
+                            id=f"{self.KIND}-reason", compact=True, classes="dialog-input")
+            yield Static("", id=f"{self.KIND}-problem", classes="dialog-problems",
+                         markup=False)
         yield Footer()
 
+    def _store_change(self, session: Session, reason: str) -> SampledAkt:
+        raise NotImplementedError
+
     def action_save(self) -> None:
-        """Replace the akt with the reason given."""
+        """Change the sample with the reason given, or show the store's refusal."""
         if self._store.read_only:
             self._show_problem("Databasen är öppnad skrivskyddad; inget kan ändras.")
             return
-        reason = self.query_one("#replace-reason", Input).value
+        reason = self.query_one(f"#{self.KIND}-reason", Input).value
         try:
             with self._store.session() as session:
-                replacement = replace_akt(session, self._review_id, self._akt.case_file_id,
-                                          reason)
+                changed = self._store_change(session, reason)
         except (InvalidInput, NotFound) as error:
             self._show_problem(str(error))
             return
-        self.dismiss(replacement)
+        self.dismiss(changed)
+
+
+class ReplaceAktDialog(_AktReasonDialog):
+    """Replaces an akt that cannot be reviewed; dismisses with the akt that replaces it."""
+
+    TITLE = "Ersätt akt"
+    KIND = "replace"
+    TEXT = ("Akten ersätts av nästa akt i urvalsordningen (i ett stratifierat urval från "
+            "samma stratum). Ersätt bara en akt som mallen inte kan tillämpas på; saknas "
+            "ett dokument är svaret Nej, inte en ersättning.")
+
+    def _store_change(self, session: Session, reason: str) -> SampledAkt:
+        return replace_akt(session, self._review_id, self._akt.case_file_id, reason)
+
+
+class ExcludeAktDialog(_AktReasonDialog):
+    """Excludes an akt that cannot be reviewed, without a replacement; dismisses with it."""
+
+    TITLE = "Uteslut akt"
+    KIND = "exclude"
+    TEXT = ("Akten utesluts ur urvalet utan ersättning, så att urvalet som granskas blir en "
+            "akt mindre. Skälet och akten står i rapportens Metod och bilaga. Kan akten "
+            "ersättas av nästa i urvalsordningen, välj hellre Ersätt akt (e).")
+
+    def _store_change(self, session: Session, reason: str) -> SampledAkt:
+        return exclude_akt(session, self._review_id, self._akt.case_file_id, reason)
 
 
 class ExtendSampleDialog(_SampleDialog[SampleInfo]):

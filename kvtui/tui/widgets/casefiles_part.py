@@ -18,7 +18,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from kvtui.domain.casefile_import import ImportResult
-from kvtui.domain.filereview import METHODS, SampledAkt, SampleInfo
+from kvtui.domain.filereview import ACTIVE, METHODS, STATUS_LABELS, SampledAkt, SampleInfo
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
@@ -26,13 +26,16 @@ from kvtui.store.sampling import current_sample
 from kvtui.tui.dialogs.casefile_edit import CaseFileDialog
 from kvtui.tui.dialogs.import_file import ImportFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
-from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
+from kvtui.tui.dialogs.sample_change import (
+    ExcludeAktDialog,
+    ExtendSampleDialog,
+    ReplaceAktDialog,
+)
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
-STATUS_LABELS = {"active": "Ingår", "replaced": "Ersatt"}
 POPULATION_ACTIONS = frozenset({"import", "add", "edit", "remove", "draw"})
-SAMPLE_ACTIONS = frozenset({"replace", "extend", "toggle_view"})
+SAMPLE_ACTIONS = frozenset({"replace", "exclude", "extend", "toggle_view"})
 NEEDS_ROWS = frozenset({"edit", "remove", "draw"})
 
 
@@ -50,10 +53,12 @@ def sample_lines(sample: SampleInfo) -> list[str]:
     if sample.stratify_by:
         method += f" efter {sample.stratify_by}"
     reviewed = len(sample.active)
-    replaced = len(sample.items) - reviewed
+    replaced, excluded = len(sample.replaced), len(sample.excluded)
     counts = f"Frö {sample.seed} · {reviewed} av {sample.population_size} akter granskas"
     if replaced:
         counts += f" · {replaced} ersatt" + ("a" if replaced > 1 else "")
+    if excluded:
+        counts += f" · {excluded} utesluten" if excluded == 1 else f" · {excluded} uteslutna"
     try:
         precision = describe_precision(sample.population_size, reviewed) + "."
     except SamplingError as error:
@@ -73,6 +78,8 @@ class CaseFilesPart(WorkspacePart):
                 id="casefiles.remove"),
         Binding("u", "draw", "Dra urval", id="casefiles.draw"),
         Binding("e", "replace", "Ersätt akt", id="casefiles.replace"),
+        Binding("minus", "exclude", "Uteslut akt", tooltip="Uteslut akten ur urvalet med skäl",
+                id="casefiles.exclude"),
         Binding("plus", "extend", "Utöka urvalet", id="casefiles.extend"),
         Binding("v", "toggle_view", "Population/urval", id="casefiles.view"),
     ]
@@ -197,7 +204,8 @@ class CaseFilesPart(WorkspacePart):
         if action in SAMPLE_ACTIONS:
             if self._sample is None:
                 return False
-            return None if action == "replace" and not self.sample_view else True
+            return (None if action in ("replace", "exclude") and not self.sample_view
+                    else True)
         return True
 
     def _current_row(self) -> CaseFileRow | None:
@@ -312,7 +320,7 @@ class CaseFilesPart(WorkspacePart):
     def action_replace(self) -> None:
         """Ersätt akt: the akt under the cursor, by the next in the seeded order."""
         akt = self._current_akt()
-        if akt is None or akt.status != "active":
+        if akt is None or akt.status != ACTIVE:
             self.notify("Välj en akt som ingår i urvalet.", severity="warning")
             return
         if not self.writable():
@@ -325,6 +333,23 @@ class CaseFilesPart(WorkspacePart):
                             timeout=5, markup=False)
 
         self.app.push_screen(ReplaceAktDialog(self.store, self.review_id, akt), replaced)
+
+    def action_exclude(self) -> None:
+        """Uteslut akt: the akt under the cursor leaves the sample, with the reason."""
+        akt = self._current_akt()
+        if akt is None or akt.status != ACTIVE:
+            self.notify("Välj en akt som ingår i urvalet.", severity="warning")
+            return
+        if not self.writable():
+            return
+
+        def excluded(done: SampledAkt | None) -> None:
+            if done is not None:
+                self._changed(select=done.case_file_id)
+                self.notify(f"Akten {akt.reference} är utesluten ur urvalet.", timeout=5,
+                            markup=False)
+
+        self.app.push_screen(ExcludeAktDialog(self.store, self.review_id, akt), excluded)
 
     def action_extend(self) -> None:
         """Utöka urvalet with the next akter of the seeded order."""

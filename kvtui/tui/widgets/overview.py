@@ -76,9 +76,16 @@ def _sections_table(detail: ReviewDetail) -> Table:
 
 
 class ReviewOverview(VerticalScroll):
-    """Shows the review set in ``detail``; the workspace sets it after every change."""
+    """Shows the review set in ``detail``; the workspace sets it after every change.
 
-    detail: reactive[ReviewDetail | None] = reactive(None)
+    Setting ``detail`` always redraws, even with a detail equal to the last one: a text, a
+    rating, an observation or a document leaves the detail as it was, but not "Inför
+    rapporten" and "Saknas före rapport", which read the store again. While another part is
+    on show they are left until Översikt is shown again (the workspace then sets ``detail``),
+    so that a save elsewhere does not wait for them.
+    """
+
+    detail: reactive[ReviewDetail | None] = reactive(None, always_update=True)
 
     def compose(self) -> ComposeResult:
         yield Static("Uppgifter", classes="part-heading")
@@ -114,8 +121,9 @@ class ReviewOverview(VerticalScroll):
         self.query_one("#overview-progress", Static).update(
             _facts_table(progress_rows(detail))
         )
-        self.query_one("#overview-results", ResultsSummary).show_review(detail.summary.id)
-        self._show_readiness(detail.summary.id)
+        if self.display:  # hidden, it reads the store when the workspace shows it again
+            self.query_one("#overview-results", ResultsSummary).show_review(detail.summary.id)
+            self._show_readiness(detail.summary.id)
         sections = (
             _sections_table(detail) if detail.sections else Text("Mallen har inga avsnitt.")
         )

@@ -33,6 +33,8 @@ from textual.worker import Worker, WorkerState
 from kvtui import paths
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.filereview import unreviewed_refusal
+from kvtui.domain.judgement import still_missing
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -139,7 +141,7 @@ def signoff_question(data: ReportData, request: SignOffRequest) -> str:
     if unanswered:
         lines.append(f"Obs: {unanswered} av verksamhetens synpunkter är obesvarade.")
     if data.warnings:
-        lines.append(f"Obs: {len(data.warnings)} saker saknas fortfarande i rapporten.")
+        lines.append(f"Obs: {still_missing(data.warnings)}")
     return "\n".join(lines)
 
 
@@ -259,8 +261,7 @@ class ReportPart(WorkspacePart):
             return
         data = self._data
         if kind == "final" and data is not None and not data.signed:
-            missing = len(data.warnings)
-            extra = f" {missing} saker saknas fortfarande." if missing else ""
+            extra = f" {still_missing(data.warnings)}" if data.warnings else ""
             question = ("Granskningen är inte signerad. Exportera ändå en slutlig version? "
                         "Omslaget visar ”Slutlig version – ej signerad”. Signera med s."
                         + extra)
@@ -375,6 +376,11 @@ class ReportPart(WorkspacePart):
             return
         if self.exporting:
             self.notify(BUSY, severity="warning")
+            return
+        if data.unreviewed:  # the store refuses too; said here before names are typed
+            self.notify(unreviewed_refusal(data.unreviewed, data.to_review),
+                        title="Kan inte signeras", severity="error", timeout=15,
+                        markup=False)
             return
 
         def collected(request: SignOffRequest | None) -> None:

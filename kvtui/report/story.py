@@ -70,6 +70,7 @@ from kvtui.domain.method_text import (
     period_phrase,
     swedish_date,
 )
+from kvtui.domain.sampling import allocation_parts
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.report.charts import (
@@ -582,6 +583,9 @@ class _Builder:
         basis = (f"Urvalet omfattar {results.sample_size} av {results.population_size} akter "
                  f"({percent_whole(results.sample_size, results.population_size)} procent), "
                  f"{method}, slumpfrö {results.seed}." if results.population_size else "")
+        if sample is not None and sample.allocation:
+            basis += (f" Per {lower_first(sample.stratify_by)}: "
+                      f"{join_words(allocation_parts(sample.allocation, akter=True))}.")
         story.append(Paragraph(markup(basis + " Andel Ja räknas av de akter där kriteriet är "
                                       "aktuellt (Ja, Delvis och Nej); Ej aktuellt ingår inte. "
                                       "95 % KI är ett exakt konfidensintervall för andelen i "

@@ -3,21 +3,28 @@ the file before anything is imported, and each stratum's share of a stratified s
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from kvtui.domain.sampling import allocation_parts
 from kvtui.store.casefiles import add_case_files, list_case_files
 from kvtui.store.database import Store
 from kvtui.store.sampling import current_sample, draw_sample, sample_allocation
 from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.file_picker import FilePickerDialog, ImportFileTree
+from kvtui.tui.dialogs.import_file import ImportFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
+from kvtui.user_settings import last_import_folder, remember_import_folder
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
 
 SIZE = (80, 24)
+ODD_FOLDER = "Akter #1 ?% åäö 100%"
 
 
 async def _open_import(app: KvtuiApp, pilot: Pilot[None]) -> None:
@@ -77,6 +84,124 @@ async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
     assert person[-4:] not in errors and coordination[-4:] not in errors
     with store.session() as session:
         assert list_case_files(session, review_id) == []
+
+
+# --- The file picker ---------------------------------------------------------------------------
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Pause until ``condition`` holds (the tree lists a folder in a thread of its own)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never happened")
+
+
+def _listed(app: KvtuiApp) -> list[str]:
+    """What the picker lists at its top level, or under the folder opened there."""
+    tree = app.screen.query_one(ImportFileTree)
+    names: list[str] = []
+    for node in tree.root.children:
+        names.append(str(node.label))
+        names += [f"  {child.label}" for child in node.children if node.is_expanded]
+    return names
+
+
+def _home_with_lists(home: Path) -> Path:
+    """A home folder with a folder of awkward name holding a list of akter, and files and
+    folders the picker leaves out."""
+    odd = home / ODD_FOLDER
+    odd.mkdir(parents=True)
+    (odd / "akter 2026.csv").write_text("Aktnr;Placering\nA-1;jourhem\nA-2;HVB\n",
+                                        encoding="utf-8")
+    (odd / "Protokoll.pdf").write_bytes(b"%PDF-1.4\n")
+    (odd / ".~lock.akter.csv#").write_text("x", encoding="utf-8")
+    (home / ".cache").mkdir()
+    (home / "anteckningar.docx").write_bytes(b"PK")
+    return odd
+
+
+async def test_a_file_in_an_awkward_folder_is_chosen_by_keys_and_its_folder_remembered(
+    store: Store, review_id: str
+) -> None:
+    home = Path.home()
+    odd = _home_with_lists(home)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_import(app, pilot)
+        assert last_import_folder() is None
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, FilePickerDialog)
+        await _until(pilot, lambda: _listed(app) == [ODD_FOLDER])
+        folder = str(app.screen.query_one("#file-picker-folder", Static).content)
+        assert folder == f"Mapp: {home}"
+        await pilot.press("enter")
+        await _until(pilot, lambda: _listed(app) == [ODD_FOLDER, "  akter 2026.csv"])
+        await pilot.press("down", "enter")
+        await _settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportMappingDialog)
+        assert str(dialog.query_one("#import-file-info", Static).content).startswith(
+            "akter 2026.csv · ")
+    settings = home / "data" / "kvtui-installningar.json"
+    assert last_import_folder() == odd
+    assert stat.S_IMODE(settings.stat().st_mode) == 0o600
+
+
+async def test_the_picker_opens_in_the_last_folder_and_escape_keeps_what_was_typed(
+    store: Store, review_id: str, tmp_path: Path
+) -> None:
+    odd = _home_with_lists(Path.home())
+    assert remember_import_folder(odd)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_import(app, pilot)
+        await pilot.press(*"akter-ut")
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: _listed(app) == ["akter 2026.csv"])
+        shown = str(app.screen.query_one("#file-picker-folder", Static).content)
+        assert shown == f"Mapp: {odd}"
+        await pilot.press("backspace")  # up one folder
+        await _until(pilot, lambda: ODD_FOLDER in _listed(app))
+        assert str(app.screen.query_one("#file-picker-folder", Static).content) == (
+            f"Mapp: {odd.parent}")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportFileDialog)
+        field = app.screen.query_one("#import-path", Input)
+        assert field.value == "akter-ut" and field.has_focus
+        # A folder typed in the field is where the picker opens.
+        field.value = str(tmp_path)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#file-picker-folder", Static).content)
+        assert shown == f"Mapp: {tmp_path}"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#import-path", Input).value == str(tmp_path)
+
+
+def test_a_settings_file_others_could_have_written_is_not_trusted() -> None:
+    folder = Path.home()
+    assert remember_import_folder(folder)
+    settings = Path(os.environ["KVTUI_DATA"]) / "kvtui-installningar.json"
+    assert last_import_folder() == folder
+    settings.chmod(0o620)
+    assert last_import_folder() is None
+    settings.chmod(0o600)
+    if os.geteuid() == 0:  # only root can give a file away: another user's file is ignored
+        os.chown(settings, 65534, 65534)
+        assert last_import_folder() is None
+        os.chown(settings, 0, 0)
+    settings.write_text("{inte json", encoding="utf-8")
+    assert last_import_folder() is None
+    assert remember_import_folder(folder)  # a damaged file is replaced whole
+    assert last_import_folder() == folder
+    link = settings.with_name("annan.json")
+    settings.rename(link)
+    settings.symlink_to(link)
+    assert last_import_folder() is None
 
 
 # --- The allocation per stratum -----------------------------------------------------------------

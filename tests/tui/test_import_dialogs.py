@@ -3,11 +3,16 @@ the file before anything is imported, and each stratum's share of a stratified s
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
@@ -21,6 +26,7 @@ from kvtui.tui.dialogs.import_file import ImportFileDialog
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.user_settings import last_import_folder, remember_import_folder
+from tests.sandbox import ROOT
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
 
 SIZE = (80, 24)
@@ -298,3 +304,73 @@ async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
         await pilot.pause()
         summary = str(app.screen.query_one("#casefiles-summary", Static).content)
         assert "Per placering" not in summary
+
+
+# Run in a process of its own: as root, only without the capabilities that read any folder
+# (root reads a folder of mode 000; the auditor does not).
+_LOCKED_FOLDER_RUN = r"""
+import asyncio, json, sys
+from pathlib import Path
+
+from textual.widgets import Static
+
+from kvtui.store.database import open_store
+from kvtui.tui.app import make_app
+from tests.tui.conftest import _add_review
+
+
+async def main(folder: Path) -> None:
+    store = open_store(folder / "kvtui.db")
+    app = make_app(store, open_review=_add_review(store))
+    seen = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "tab", "i", "ctrl+o")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.screen.query("#file-picker-tree") and app.screen.query_one(
+                    "#file-picker-tree").root.children:
+                break
+        await pilot.press("enter")  # open the locked folder
+        for _ in range(200):
+            await pilot.pause(0.02)
+            problem = app.screen.query_one("#file-picker-problem", Static)
+            if problem.display:
+                break
+        seen["problem"] = str(problem.content)
+        await pilot.press("backspace")  # and the picker still works
+        await pilot.pause(0.3)
+        seen["folder"] = str(app.screen.query_one("#file-picker-folder", Static).content)
+        seen["screen"] = type(app.screen).__name__
+    store.close()
+    print(json.dumps(seen))
+
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def test_a_folder_that_cannot_be_read_says_so_in_swedish(tmp_path: Path) -> None:
+    home = tmp_path / "hem"
+    locked = home / "Låst mapp #2 ?%"
+    locked.mkdir(parents=True)
+    (locked / "akter.csv").write_text("Aktnr\nA-1\n", encoding="utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-c", _LOCKED_FOLDER_RUN, str(tmp_path)]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("as root a folder is made unreadable by dropping capabilities (setpriv)")
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KVTUI")}
+    env.update(HOME=str(home), PYTHONPATH=str(ROOT), KVTUI_DATA=str(tmp_path / "data"),
+               KVTUI_DB=str(tmp_path / "env" / "kvtui.db"))
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env,
+                              stdin=subprocess.DEVNULL, check=False)
+    finally:
+        locked.chmod(0o700)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["problem"] == f"Mappen '{locked}' kan inte läsas: behörighet saknas."
+    assert seen == {"problem": seen["problem"], "folder": f"Mapp: {tmp_path}",
+                    "screen": "FilePickerDialog"}

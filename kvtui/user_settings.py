@@ -24,9 +24,15 @@ _MAX_BYTES = 64 * 1024
 _OTHERS_MAY_WRITE = 0o022
 
 
-def _owned_by_someone_else(uid: int) -> bool:
-    getuid = getattr(os, "getuid", None)  # Windows has no owners to compare here
-    return getuid is not None and uid != getuid()
+def _trusted(status: os.stat_result) -> bool:
+    """Whether the file is the user's own and no one else could have written it. Windows
+    reports neither owner nor modes here; there the user's profile folder keeps it private."""
+    if status.st_size > _MAX_BYTES:
+        return False
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    return status.st_uid == getuid() and not status.st_mode & _OTHERS_MAY_WRITE
 
 
 def load_settings(path: Path | None = None) -> dict[str, Any]:
@@ -39,9 +45,7 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
         return {}
     with os.fdopen(descriptor, "rb") as handle:
         try:
-            status = os.fstat(handle.fileno())
-            if (_owned_by_someone_else(status.st_uid) or status.st_mode & _OTHERS_MAY_WRITE
-                    or status.st_size > _MAX_BYTES):
+            if not _trusted(os.fstat(handle.fileno())):
                 return {}
             data = json.loads(handle.read(_MAX_BYTES).decode("utf-8"))
         except (OSError, ValueError):

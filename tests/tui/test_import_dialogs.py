@@ -295,6 +295,27 @@ async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
         assert "Per placering" not in summary
 
 
+async def test_an_old_excel_file_is_listed_and_chosen_gets_the_imports_own_message(
+    store: Store, review_id: str
+) -> None:
+    old = Path.home() / "Äldre listor"
+    old.mkdir(parents=True)
+    (old / "akter.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_import(app, pilot)
+        await pilot.press(*str(old), "ctrl+o")
+        await _until(pilot, lambda: _listed(app) == ["akter.xls"])
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportFileDialog)
+        assert dialog.query_one("#import-path", Input).value == str(old / "akter.xls")
+        problem = str(dialog.query_one("#import-file-problem", Static).content)
+        assert "Excels gamla format (.xls)" in problem
+    assert last_import_folder() is None  # nothing was read from there
+
+
 # Run in a process of its own: as root, only without the capabilities that read any folder
 # (root reads a folder of mode 000; the auditor does not).
 _LOCKED_FOLDER_RUN = r"""

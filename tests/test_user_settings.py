@@ -31,6 +31,9 @@ def test_a_settings_file_others_could_have_written_is_not_trusted() -> None:
         os.chown(settings, 0, 0)
     settings.write_text("{inte json", encoding="utf-8")
     assert last_import_folder() is None
+    settings.write_text(f'{{"import_folder": "{folder}", "x": "{"x" * 70_000}"}}',
+                        encoding="utf-8")
+    assert load_settings() == {}  # too large to be one of ours
     assert remember_import_folder(folder)  # a damaged file is replaced whole
     assert last_import_folder() == folder
     link = settings.with_name("annan.json")
@@ -69,3 +72,4 @@ def test_a_place_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) ->
     assert not remember_import_folder(tmp_path, place)
     assert last_import_folder(place) is None
     assert sorted(path.name for path in tmp_path.iterdir()) == ["en fil"]
+

@@ -21,8 +21,8 @@ from kvtui.store.casefiles import add_case_files, list_case_files
 from kvtui.store.database import Store
 from kvtui.store.sampling import current_sample, draw_sample, sample_allocation
 from kvtui.tui.app import KvtuiApp, make_app
-from kvtui.tui.dialogs.file_picker import FilePickerDialog, ImportFileTree
-from kvtui.tui.dialogs.import_file import ImportFileDialog
+from kvtui.tui.dialogs.file_picker import FilePickerDialog, ImportFileTree, unreadable_reason
+from kvtui.tui.dialogs.import_file import ImportFileDialog, picker_start
 from kvtui.tui.dialogs.import_mapping import ImportMappingDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.user_settings import last_import_folder, remember_import_folder
@@ -314,6 +314,11 @@ async def test_an_old_excel_file_is_listed_and_chosen_gets_the_imports_own_messa
         problem = str(dialog.query_one("#import-file-problem", Static).content)
         assert "Excels gamla format (.xls)" in problem
     assert last_import_folder() is None  # nothing was read from there
+
+
+def test_a_pasted_path_with_a_nul_names_no_folder() -> None:
+    assert unreadable_reason(Path("/tmp/a\x00b")) == "namnet eller åtgärden är ogiltig"
+    assert picker_start("/nonexistent\x00/x") == Path.home()
 
 
 # Run in a process of its own: as root, only without the capabilities that read any folder

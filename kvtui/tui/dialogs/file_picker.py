@@ -44,6 +44,8 @@ def unreadable_reason(folder: Path) -> str | None:
             next(entries, None)
     except OSError as error:
         return file_error_reason(error)
+    except ValueError:  # a NUL in a pasted path
+        return "namnet eller åtgärden är ogiltig"
     return None
 
 

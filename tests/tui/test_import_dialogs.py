@@ -97,10 +97,10 @@ async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
 
 async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     """Pause until ``condition`` holds (the tree lists a folder in a thread of its own)."""
-    for _ in range(200):
+    for _ in range(1000):  # ten seconds at most, for a machine under load
         if condition():
             return
-        await pilot.pause(0.02)
+        await pilot.pause(0.01)
     raise AssertionError("never happened")
 
 
@@ -341,14 +341,14 @@ async def main(folder: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("2", "tab", "i", "ctrl+o")
-        for _ in range(200):
-            await pilot.pause(0.02)
+        for _ in range(1000):
+            await pilot.pause(0.01)
             if app.screen.query("#file-picker-tree") and app.screen.query_one(
                     "#file-picker-tree").root.children:
                 break
         await pilot.press("enter")  # open the locked folder
-        for _ in range(200):
-            await pilot.pause(0.02)
+        for _ in range(1000):
+            await pilot.pause(0.01)
             problem = app.screen.query_one("#file-picker-problem", Static)
             if problem.display:
                 break

@@ -598,9 +598,9 @@ def sample(
     """Drar granskningens urval och skriver ut de dragna akterna i ordning."""
     from kvtui.domain.filereview import METHODS
     from kvtui.domain.sample_input import parse_fraction
-    from kvtui.domain.sampling import SamplingError, describe_precision
+    from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
     from kvtui.store.errors import InvalidInput
-    from kvtui.store.sampling import draw_sample
+    from kvtui.store.sampling import draw_sample, sample_allocation
 
     if (fraction is None) == (size is None):
         fail("Ange antingen --fraction eller --size.")
@@ -622,17 +622,22 @@ def sample(
                                    fraction=share, stratify_by=stratify, seed=seed)
             except InvalidInput as error:
                 fail(str(error))
+            shares = sample_allocation(session, review_id, info)
     references = [item.reference for item in info.items]
     if as_json:
         _echo_json({"method": info.method, "seed": info.seed,
                     "population_size": info.population_size, "size": len(references),
-                    "stratify_by": info.stratify_by, "references": references})
+                    "stratify_by": info.stratify_by, "references": references,
+                    "allocation": [{"stratum": s.name, "sampled": s.sampled,
+                                    "population": s.size} for s in shares]})
         return
     try:
         precision = describe_precision(info.population_size, len(references))
     except SamplingError:
         precision = ""
     typer.echo(f"{METHODS[info.method].capitalize()}, frö {info.seed}. {precision}.", err=True)
+    if shares:
+        typer.echo(f"Per {info.stratify_by}: {', '.join(allocation_parts(shares))}.", err=True)
     typer.echo("\n".join(references))
 
 

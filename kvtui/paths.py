@@ -14,6 +14,7 @@ from pathlib import Path
 ENV_DB = "KVTUI_DB"
 ENV_DATA = "KVTUI_DATA"
 STORE_NAME = "kvtui.db"
+SETTINGS_NAME = "kvtui-installningar.json"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,6 +51,11 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("kvtui", appauthor=False)
+
+
+def settings_path() -> Path:
+    """The user's own preferences (``kvtui.user_settings``), kept in the data folder."""
+    return data_dir() / SETTINGS_NAME
 
 
 def default_store_path() -> Path:

@@ -46,7 +46,7 @@ from kvtui.domain.import_limits import (
     too_many_columns,
     too_many_rows,
 )
-from kvtui.domain.personnummer import find_ids, mask, parse_id
+from kvtui.domain.personnummer import IdNumber, find_ids, mask, mask_found, parse_id
 from kvtui.domain.safe_text import describe_char, first_unsafe, printable
 from kvtui.domain.workbook_check import WorkbookRefused, check_workbook
 
@@ -699,6 +699,21 @@ _CLASSES = bytes(
 _SUSPECT_REFERENCE_CLASSES = re.compile(rb"0{6}[^0\x00]*0{4}")
 
 
+def ids_in_value(value: str, *, today: date | None = None) -> list[IdNumber]:
+    """The personnummer and samordningsnummer the import's checks find in one of a file's
+    values: the whole value read generously (``parse_id``), else each one in it read as free
+    text (``find_ids``)."""
+    number = parse_id(value, today=today)
+    return [number] if number is not None else find_ids(value, today=today)
+
+
+def shown_value(value: str, *, today: date | None = None) -> str:
+    """One of a file's values (a header, a cell, a sheet's or the file's name) as kvtui shows
+    it before import: each number the checks would refuse masked as the error list masks it
+    ("ÅÅMMDD-XXXX"), and nothing that could act on the terminal."""
+    return printable(mask_found(value, ids_in_value(value, today=today)))
+
+
 @dataclass
 class _Checker:
     source: str
@@ -751,8 +766,7 @@ class _Checker:
     def attribute(self, line: int, header: str, value: str) -> None:
         if self.excel_mangled(line, header, value) or not _SIX_DIGITS.search(value):
             return
-        number = parse_id(value, today=self.today)
-        found = [number] if number is not None else find_ids(value, today=self.today)
+        found = ids_in_value(value, today=self.today)
         if found:
             self.add(
                 line, header,

@@ -40,7 +40,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -198,6 +199,58 @@ def allocate(stratum_sizes: Mapping[str, int], n: int) -> dict[str, int]:
             result[gives] -= 1
             result[gets] += 1
     return result
+
+
+# --- The allocation shown to the auditor ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StratumShare:
+    """One stratum of a stratified sample: ``sampled`` of its ``size`` akter are in the sample
+    ("familjehem 17 av 55"). ``name`` is the attribute's value, "" when an akt lacks it."""
+
+    name: str
+    sampled: int
+    size: int
+
+
+def _stratum_sizes(values: Iterable[str]) -> dict[str, int]:
+    """Akter per stratum, the values stripped as ``_strata`` strips them, by name."""
+    return dict(sorted(Counter(value.strip() for value in values).items()))
+
+
+def planned_allocation(
+    population: Sequence[PopulationItem], stratify_by: str | None, n: int
+) -> tuple[StratumShare, ...]:
+    """What a stratified draw of n akter takes from each stratum, before it is drawn.
+
+    The same strata and the same ``allocate`` as ``draw``, so that what the auditor is shown
+    while she sets the size is what the draw gives; refused as ``draw`` refuses (an attribute
+    some akter lack, a size larger than the population).
+    """
+    sizes = _stratum_sizes(_strata(population, stratify_by).values())
+    return tuple(StratumShare(name, count, sizes[name])
+                 for name, count in allocate(sizes, n).items())
+
+
+def sampled_allocation(
+    stratify_by: str, population: Iterable[Mapping[str, str]],
+    sampled: Iterable[Mapping[str, str]],
+) -> tuple[StratumShare, ...]:
+    """Per stratum, how many akter the sample holds of those in the population, from the
+    attributes of each akt of the population and of each akt in the sample; strata by name."""
+    sizes = _stratum_sizes(attributes.get(stratify_by, "") for attributes in population)
+    sampled = Counter(attributes.get(stratify_by, "").strip() for attributes in sampled)
+    names = list(sizes) + sorted(set(sampled) - set(sizes))
+    return tuple(StratumShare(name, sampled[name], sizes.get(name, 0)) for name in names)
+
+
+def allocation_parts(shares: Iterable[StratumShare], *, akter: bool = False) -> list[str]:
+    """"familjehem 17 av 55" for each stratum ("… av 55 akter" with ``akter``); a stratum
+    without a value is named "uppgift saknas"."""
+    return [f"{share.name or 'uppgift saknas'} {share.sampled} av "
+            + (_akter(share.size) if akter else str(share.size))
+            for share in shares]
 
 
 def draw(

@@ -71,6 +71,7 @@ from kvtui.domain.method_text import (
     period_phrase,
     swedish_date,
 )
+from kvtui.domain.sampling import allocation_parts
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.report.charts import (
@@ -595,6 +596,9 @@ class _Builder:
                      f"{percent_whole(results.sample_size, results.population_size)} procent "
                      "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
                      "akter förtecknas sist i bilagan.")
+        if sample is not None and sample.allocation:
+            basis += (f" Per {lower_first(sample.stratify_by)}: "
+                      f"{join_words(allocation_parts(sample.allocation, akter=True))}.")
         story.append(Paragraph(markup(basis + " Andel Ja räknas av de akter där kriteriet är "
                                       "aktuellt (Ja, Delvis och Nej); Ej aktuellt ingår inte. "
                                       "95 % KI är ett exakt konfidensintervall för andelen i "

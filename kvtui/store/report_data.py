@@ -29,6 +29,7 @@ from kvtui.domain.judgement import (
 )
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.reviews import status_label
+from kvtui.domain.sampling import StratumShare
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.errors import NotFound
@@ -49,7 +50,9 @@ class CriterionInfo:
 
 @dataclass(frozen=True)
 class SampleFacts:
-    """How the sample was drawn, for the Metod and the appendix."""
+    """How the sample was drawn, for the Metod and the appendix; ``allocation`` holds, for a
+    stratified sample, what it reviews of each stratum (printed in the appendix only, so that
+    the Metod, and with it the content a sign-off hashed, is what it was)."""
 
     method: str
     seed: str
@@ -63,6 +66,7 @@ class SampleFacts:
     set_aside: tuple[SampledAkt, ...] = ()
     #: How many akter were drawn (and added by extensions), replacements not counted.
     drawn: int = 0
+    allocation: tuple[StratumShare, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def load_report_data(
     from kvtui.store.factcheck import list_comments, rounds
     from kvtui.store.interviews import list_interviews
     from kvtui.store.results import review_results
-    from kvtui.store.sampling import current_sample, unreviewed_akter
+    from kvtui.store.sampling import current_sample, sample_allocation, unreviewed_akter
     from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
 
     review = _review(session, review_id)
@@ -220,7 +224,8 @@ def load_report_data(
     if info is not None:
         sample = SampleFacts(info.method, info.seed, info.population_size, len(info.active),
                              info.stratify_by, len(info.replaced), len(info.excluded),
-                             tuple(a for a in info.items if a.status != ACTIVE), info.drawn)
+                             tuple(a for a in info.items if a.status != ACTIVE), info.drawn,
+                             sample_allocation(session, review_id, info))
     results = review_results(session, review_id) if info is not None else None
     unanswered = unanswered_criteria(session, review_id)
     law = template.law if template else ""

@@ -30,11 +30,13 @@ from kvtui.domain.sampling import (
     Drawn,
     PopulationItem,
     SamplingError,
+    StratumShare,
     draw,
     extend,
     new_seed,
     next_replacement,
     resume,
+    sampled_allocation,
 )
 from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
@@ -151,6 +153,19 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
         for cf_id, reference, position, status, reason, attributes, item_id, _ in rows
     )
     return _info(sample, items)
+
+
+def sample_allocation(
+    session: Session, review_id: str, sample: SampleInfo
+) -> tuple[StratumShare, ...]:
+    """Per stratum of a stratified sample, the akter it reviews (replaced ones not counted) of
+    those in the population; empty for a sample that is not stratified."""
+    if not sample.stratify_by:
+        return ()
+    return sampled_allocation(
+        sample.stratify_by, (item.attributes for item in population(session, review_id)),
+        (akt.attributes for akt in sample.active),
+    )
 
 
 def _info(sample: Sample, items: tuple[SampledAkt, ...]) -> SampleInfo:

@@ -34,6 +34,7 @@ from kvtui.domain.casefile_import import (
     parse_delimited,
     parse_xlsx,
     read_case_files,
+    shown_value,
 )
 from kvtui.domain.safe_text import first_unsafe
 from tests.testdata import TEST_NUMBERS_DIR
@@ -687,3 +688,32 @@ def test_quote_problem_in_a_comma_file_is_reported_not_misread() -> None:
         parse_delimited(data, "akter.csv")
     assert info.value.line == 3
     assert "stängs aldrig" in info.value.message
+
+
+def _forms_in_a_file(twelve: str) -> list[str]:
+    """A test number as a file may hold it: twelve digits, ÅÅMMDD-NNNN, ÅÅMMDD with spaces
+    before NNNN (only the generous whole-value reading finds that), and inside a sentence."""
+    short = twelve[2:]
+    return [twelve, f"{short[:6]}-{short[6:]}", f"{short[:6]}   {short[6:]}",
+            f"Bor hos {short[:6]}-{short[6:]} sedan maj"]
+
+
+@pytest.mark.parametrize("kind", ["personnummer", "samordningsnummer"])
+def test_a_shown_value_masks_as_the_error_list_does(kind: str) -> None:
+    twelve = (TESTDATA / f"{kind}.txt").read_text(encoding="utf-8").split()[31]
+    for value in _forms_in_a_file(twelve):
+        table = parse_delimited(f"Referens;Anteckning\nFV-1;{value}\n".encode(), "akter.csv")
+        with pytest.raises(ImportProblems) as info:
+            build_case_files(table, "Referens", source="akter.csv", today=TODAY)
+        [problem] = info.value.problems
+        shown = shown_value(value, today=TODAY)
+        assert problem.value is not None and problem.value in shown, (value, shown)
+        assert problem.value.endswith("-XXXX")
+        assert twelve[2:] not in digits_only(shown)
+        assert str(problem).count("XXXX") == 1
+
+
+def test_a_shown_value_keeps_other_text_and_escapes_control_characters() -> None:
+    assert shown_value("FV-2024-0142") == "FV-2024-0142"
+    assert shown_value("2024/0147 070-1234567") == "2024/0147 070-1234567"
+    assert shown_value("jourhem\x1b[2J") == "jourhem\\x1b[2J"

@@ -23,8 +23,8 @@ from kvtui.domain.casefile_import import (
     EXCEL_ENCODING,
     ImportFailure,
     ImportResult,
+    shown_value,
 )
-from kvtui.domain.safe_text import printable
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.store.database import Store, StoreError
@@ -39,15 +39,16 @@ def describe_file(preview: FilePreview) -> str:
     """"akter.csv · Windows-1252, semikolon · 44 rader" (or the sheet, for Excel).
 
     The file's own text (its name, a sheet's name, headers and values) is shown through
-    ``printable``, so that nothing in a file acts on the terminal.
+    ``shown_value``, as the error list shows it: a personnummer masked, and nothing that acts
+    on the terminal.
     """
     table = preview.table
     if table.encoding == EXCEL_ENCODING:
-        how = f"blad '{printable(table.sheet)}'" if table.sheet else "Excel"
+        how = f"blad '{shown_value(table.sheet)}'" if table.sheet else "Excel"
     else:
         how = f"{table.encoding}, {DELIMITER_NAMES.get(table.delimiter, table.delimiter)}"
     rows = "1 rad" if len(table.rows) == 1 else f"{len(table.rows)} rader"
-    return f"{printable(preview.path.name)} · {how} · {rows} under rubrikraden"
+    return f"{shown_value(preview.path.name)} · {how} · {rows} under rubrikraden"
 
 
 class ImportMappingDialog(ModalScreen[ImportResult | None]):
@@ -73,7 +74,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
                 with Horizontal(id="import-sheet-row", classes="dialog-row"):
                     yield Label("Blad", classes="dialog-label")
                     yield Select(
-                        [(printable(name), name) for name in self._preview.sheets],
+                        [(shown_value(name), name) for name in self._preview.sheets],
                         value=self._preview.table.sheet or self._preview.sheets[0],
                         allow_blank=False,
                         compact=True,
@@ -101,7 +102,7 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
         columns = self.query_one("#import-id-column", OptionList)
         columns.clear_options()
         columns.add_options(
-            Option(printable(header) or f"(kolumn {number} saknar rubrik)", id=str(number - 1))
+            Option(shown_value(header) or f"(kolumn {number} saknar rubrik)", id=str(number - 1))
             for number, header in enumerate(table.headers, start=1)
         )
         if table.headers:
@@ -109,9 +110,9 @@ class ImportMappingDialog(ModalScreen[ImportResult | None]):
         grid = self.query_one("#import-preview", DataTable)
         grid.clear(columns=True)
         for header in table.headers:
-            grid.add_column(shorten(printable(header), _CELL_WIDTH))
+            grid.add_column(shorten(shown_value(header), _CELL_WIDTH))
         for row in table.rows[:PREVIEW_ROWS]:
-            cells = [shorten(printable(value.strip()), _CELL_WIDTH)
+            cells = [shorten(shown_value(value.strip()), _CELL_WIDTH)
                      for value in row[: len(table.headers)]]
             cells += [""] * (len(table.headers) - len(cells))
             grid.add_row(*cells)

@@ -1,7 +1,8 @@
 """Dra urval: method, size, stratification and seed, with the precision shown while typing.
 
-Before anything is drawn the dialog says what precision the size gives and, for a wanted
-precision, what size it needs (``kvtui.domain.sampling``). The store draws and records the
+Before anything is drawn the dialog says what precision the size gives, for a stratified
+sample how many akter each stratum gets ("familjehem 17 av 55"), and, for a wanted precision,
+what size it needs (``kvtui.domain.sampling``). The store draws and records the
 sample; its Swedish refusal is shown in the dialog.
 """
 
@@ -18,8 +19,11 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from kvtui.domain.filereview import SampleInfo
 from kvtui.domain.sample_input import SIZE_HELP, parse_points, parse_size
 from kvtui.domain.sampling import (
+    PopulationItem,
     SamplingError,
+    allocation_parts,
     describe_precision,
+    planned_allocation,
     sample_size,
     size_for_half_width,
 )
@@ -49,13 +53,14 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
 
     def __init__(
         self, store: Store, review_id: str, population_size: int,
-        attribute_names: Sequence[str],
+        attribute_names: Sequence[str], population: Sequence[PopulationItem] = (),
     ) -> None:
         super().__init__(classes="dialog")
         self._store = store
         self._review_id = review_id
         self._population = population_size
         self._attributes = list(attribute_names)
+        self._items = population  # the akter with their attributes, for the allocation shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sample-draw-box", classes="dialog-box"):
@@ -78,6 +83,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
                     yield Input(placeholder="antal (13) eller andel (30 %)", id="sample-size",
                                 compact=True, classes="dialog-input")
                 yield Static("", id="sample-precision", classes="dialog-note", markup=False)
+                yield Static("", id="sample-allocation", classes="dialog-note", markup=False)
                 with Horizontal(classes="dialog-row"):
                     yield Label("Frö", classes="dialog-label")
                     yield Input(placeholder="tomt = ett nytt frö väljs", id="sample-seed",
@@ -94,6 +100,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
         self.query_one("#sample-problem", Static).display = False
         self.query_one("#sample-stratify-row").display = False
         self._update_precision()
+        self._update_allocation()
         self._update_needed()
         self.query_one("#sample-method", Select).focus()
 
@@ -112,6 +119,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
     @on(Select.Changed, "#sample-method")
     def _method_changed(self) -> None:
         self.query_one("#sample-stratify-row").display = self._method() == "stratified"
+        self._update_allocation()
         self._show_problem("")
 
     @on(Input.Changed, "#sample-size")
@@ -127,6 +135,32 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
             note.update(describe_precision(self._population, n) + ".")
         except (ValueError, SamplingError) as error:
             note.update(str(error))
+
+    @on(Input.Changed, "#sample-size")
+    @on(Select.Changed, "#sample-stratify")
+    def _update_allocation(self) -> None:
+        """For a stratified sample, what each stratum gets of the size typed."""
+        note = self.query_one("#sample-allocation", Static)
+        by = self._stratify_by()
+        note.display = self._method() == "stratified" and bool(self._items)
+        if not note.display:
+            return
+        if by is None:
+            note.update("Välj uppgiften att dela in efter, så visas hur många akter varje "
+                        "grupp får.")
+            return
+        try:
+            size, fraction = parse_size(self.query_one("#sample-size", Input).value)
+            n = sample_size(self._population, size, fraction)
+        except (ValueError, SamplingError):
+            note.update(f"Fördelningen per {by} visas när storleken är angiven.")
+            return
+        try:
+            shares = planned_allocation(self._items, by, n)
+        except SamplingError as error:
+            note.update(str(error))
+            return
+        note.update(f"Per {by}: " + " · ".join(allocation_parts(shares)) + ".")
 
     @on(Input.Changed, "#sample-wanted")
     def _update_needed(self) -> None:

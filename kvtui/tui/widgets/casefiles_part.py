@@ -19,7 +19,13 @@ from textual.widgets import DataTable, Static
 
 from kvtui.domain.casefile_import import ImportResult
 from kvtui.domain.filereview import ACTIVE, METHODS, STATUS_LABELS, SampledAkt, SampleInfo
-from kvtui.domain.sampling import SamplingError, describe_precision
+from kvtui.domain.sampling import (
+    PopulationItem,
+    SamplingError,
+    allocation_parts,
+    describe_precision,
+    sampled_allocation,
+)
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
 from kvtui.store.sampling import current_sample
@@ -47,8 +53,9 @@ def attribute_names(rows: list[CaseFileRow]) -> list[str]:
     return list(names)
 
 
-def sample_lines(sample: SampleInfo) -> list[str]:
-    """How the sample was drawn, what it holds and the precision it gives, in plain Swedish."""
+def sample_lines(sample: SampleInfo, rows: list[CaseFileRow] | None = None) -> list[str]:
+    """How the sample was drawn, what it holds and the precision it gives, in plain Swedish;
+    for a stratified sample also what it reviews of each stratum of the population ``rows``."""
     method = METHODS.get(sample.method, sample.method)
     if sample.stratify_by:
         method += f" efter {sample.stratify_by}"
@@ -63,7 +70,12 @@ def sample_lines(sample: SampleInfo) -> list[str]:
         precision = describe_precision(sample.population_size, reviewed) + "."
     except SamplingError as error:
         precision = str(error)
-    return [f"Urval: {method[:1].upper()}{method[1:]}", counts, precision]
+    lines = [f"Urval: {method[:1].upper()}{method[1:]}", counts, precision]
+    if sample.stratify_by and rows:
+        shares = sampled_allocation(sample.stratify_by, (row.attributes for row in rows),
+                                    (akt.attributes for akt in sample.active))
+        lines.append(f"Per {sample.stratify_by}: " + " · ".join(allocation_parts(shares)) + ".")
+    return lines
 
 
 class CaseFilesPart(WorkspacePart):
@@ -144,7 +156,7 @@ class CaseFilesPart(WorkspacePart):
     def _summary_lines(self) -> list[str]:
         count = len(self._rows)
         if self._sample is not None and self._showing_sample:
-            return sample_lines(self._sample)
+            return sample_lines(self._sample, self._rows)
         if self._sample is not None:
             return [
                 f"{count} akter i populationen. Urvalet är draget "
@@ -313,7 +325,9 @@ class CaseFilesPart(WorkspacePart):
 
         self.app.push_screen(
             DrawSampleDialog(self.store, self.review_id, len(self._rows),
-                             attribute_names(self._rows)),
+                             attribute_names(self._rows),
+                             [PopulationItem(row.reference, row.attributes)
+                              for row in self._rows]),
             drawn,
         )
 

@@ -330,12 +330,14 @@ def missing_before_report(
     sections: Sequence[SectionView],
     interviews: Iterable[InterviewView],
     unanswered_criteria: int,
+    unreferenced: Sequence[str] = (),
 ) -> list[str]:
     """What is missing before a report can be exported, one Swedish line each.
 
     Text sections without text (unless a section below has text), chapters without any
     statement, red or yellow statements without evidence, summary statements without a
-    colour, interviews without observations, and unanswered criteria.
+    colour, interviews without observations, unanswered criteria, and the criteria (by code)
+    with no legal reference for the review's period.
     """
     lines: list[str] = []
     texts = [s for s in sections if s.kind == "text"]
@@ -365,6 +367,8 @@ def missing_before_report(
             lines.append(f"Intervjun {interview.label} saknar iakttagelser")
     if unanswered_criteria > 0:
         lines.append(f"{unanswered_criteria} kriteriesvar saknas")
+    lines.extend(f"Kriterium {code} saknar lagrum för granskningsperioden (l i Aktgranskning)"
+                 for code in unreferenced)
     return lines
 
 

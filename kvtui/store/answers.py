@@ -93,6 +93,11 @@ def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
     return views
 
 
+def unreferenced_codes(session: Session, review_id: str) -> list[str]:
+    """The codes of the review's criteria with no legal reference for its period."""
+    return [view.code for view in review_criteria(session, review_id) if view.reference is None]
+
+
 # AnswerView's fields, in its order, from the answer table.
 _AKT_ANSWERS = select(*(_ANSWERS.c[field.name] for field in fields(AnswerView))).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id")

@@ -280,12 +280,14 @@ def unanswered_criteria(session: Session, review_id: str) -> int:
 
 def missing_for_review(session: Session, review_id: str) -> list[str]:
     """What is missing before a report of this review, in Swedish (see the domain's rules)."""
+    from kvtui.store.answers import unreferenced_codes
     from kvtui.store.interviews import list_interviews
 
     return missing_before_report(
         review_sections(session, review_id),
         list_interviews(session, review_id),
         unanswered_criteria(session, review_id),
+        unreferenced_codes(session, review_id),
     )
 
 

@@ -29,6 +29,7 @@ REFERENCE_ACTIONS: dict[str, str] = {
     "reference_confirm": "Lagrum bekräftat",
 }
 MAX_REFERENCE_CHARS = 2 * MAX_KEY_CHARS
+MISSING = "Lagrum saknas för granskningsperioden"
 
 
 def _date(text: str | None) -> date | None:

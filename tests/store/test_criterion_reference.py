@@ -173,7 +173,7 @@ def test_a_signed_reviews_references_are_locked(signed: tuple[Path, str]) -> Non
             "WHERE id = ?",
             "DELETE FROM review_criterion WHERE id = ?",
         ):
-            with pytest.raises(sqlite3.DatabaseError, match="locked|signed"):
+            with pytest.raises(sqlite3.DatabaseError, match=r"locked|signed"):
                 shell.execute(sql, (row_id,))
     finally:
         shell.close()

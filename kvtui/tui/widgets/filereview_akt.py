@@ -453,21 +453,22 @@ class AktView(Vertical):
 
     def action_fill_in(self) -> None:
         """Enter: Ej aktuellt where the criterion does not apply, else the dates or number."""
+        early, self._early, self._opening = self._early, [], False
         view = self.current_criterion
         if view is None:
             return
         if view.id in self._reasons:
             self.action_answer("ej_aktuellt")
         elif view.criterion.kind == "deadline":
-            self._ask_dates(view)
+            self._ask_dates(view, early)
         elif view.criterion.kind == "count":
             self._ask_count(view)
         else:
             self.notify(ANSWER_HINT, timeout=3)
-        self._early, self._opening = [], False
 
     def action_dates(self) -> None:
         """t: the dates of a deadline criterion."""
+        early, self._early, self._opening = self._early, [], False
         view = self.current_criterion
         if view is None:
             return
@@ -475,8 +476,7 @@ class AktView(Vertical):
             self.notify(f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
                         markup=False)
             return
-        self._ask_dates(view)
-        self._early, self._opening = [], False
+        self._ask_dates(view, early)
 
     # A quick hand sends Enter, a pasted date and Tab together. Enter's binding runs only when
     # the key has travelled up to the app, after the paste and Tab have reached this view, so
@@ -518,10 +518,10 @@ class AktView(Vertical):
                          for view in self._criteria
                          if (answer := self._answers.get(view.id)) is not None)
 
-    def _ask_dates(self, view: CriterionView) -> None:
+    def _ask_dates(self, view: CriterionView, early: Sequence[tuple[str, str]] = ()) -> None:
         """The dates of a deadline criterion; those the akt already has are not asked again
         (both known: saved at once), and a date changed here changes for every criterion
-        that names it."""
+        that names it. ``early``: a paste or Tab sent with the key that asked (``on_key``)."""
         existing = self._answers.get(view.id)
         start, end = known_dates(view.criterion, self._akt_dates())
         if existing is not None and existing.start_date and existing.end_date:
@@ -540,10 +540,8 @@ class AktView(Vertical):
                 self._save_dates(view, result.start, result.end)
 
         dialog = AnswerDeadlineDialog(view.criterion, start, end)
-        for kind, text in self._early:
+        for kind, text in early:
             dialog.take_early(kind, text)
-        self._early = []
-        self._opening = False
         self.app.push_screen(dialog, entered)
 
     def _save_dates(self, view: CriterionView, start: date, end: date) -> None:

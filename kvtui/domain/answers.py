@@ -59,10 +59,18 @@ def days_text(days: int) -> str:
 # of the criteria that name them; a label is matched without regard to case.
 
 
-def akt_dates(answered: Iterable[tuple[Criterion, date | None, date | None]]) -> dict[str, date]:
+def akt_dates(answered: Iterable[tuple[Criterion, date | None, date | None]],
+              attributes: Mapping[str, object] | None = None) -> dict[str, date]:
     """The akt's dates by case-folded label, from its deadline answers (criterion, start,
-    end); where two answers disagree, the later one in the list wins."""
+    end); where two answers disagree, the later one in the list wins. An attribute of the
+    akt that holds a date (e.g. "Placerad från" from the unit's list) counts as well, unless
+    an answer gives that date."""
     dates: dict[str, date] = {}
+    for name, value in (attributes or {}).items():
+        try:
+            dates[name.casefold()] = parse_date(str(value)[:10])
+        except ValueError:
+            continue
     for criterion, start, end in answered:
         if criterion.kind != "deadline":
             continue

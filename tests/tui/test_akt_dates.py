@@ -217,3 +217,30 @@ async def test_l_adds_a_reference_and_the_missing_line_goes(store: Store) -> Non
         assert not any("F15" in line for line in missing_for_review(session, review_id))
     assert refs["F15"] == "SOSFS 2014:6"
     assert refs["F2"] == "9 kap. 12 § SoL (2025:400)"
+
+
+async def test_a_date_in_the_akts_list_is_not_typed_again(store: Store) -> None:
+    loaded, text = load_template("familjevard", None)
+    with store.session() as session:
+        review_id = create_review(session, loaded, text, ReviewFields(
+            title="Familjevård", period_start=date(2025, 7, 1), period_end=date(2025, 12, 31)))
+        add_case_files(session, review_id, [("FV-1", {"Placerad från": "2023-02-15"})])
+        akt = draw_sample(session, review_id, size=1, seed="1").active[0].case_file_id
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        view = _part(app).akt_view
+        await pilot.press(*["down"] * [v.code for v in view._criteria].index("F3"))
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDeadlineDialog)
+        assert dialog.query_one("#deadline-start", Input).value == "2023-02-15"
+        assert dialog.focused is dialog.query_one("#deadline-end", Input)
+        await pilot.press(*"20250110", "enter")
+        await pilot.pause()
+    answers = _by_code(store, review_id, akt)
+    assert (answers["F3"].start_date, answers["F3"].end_date) == (date(2023, 2, 15),
+                                                                   date(2025, 1, 10))
+    assert answers["F3"].value == "ja"

@@ -513,10 +513,13 @@ class AktView(Vertical):
             self._early.append((kind, text))
 
     def _akt_dates(self) -> dict[str, date]:
-        """The akt's dates by label, as typed for its deadline criteria so far."""
-        return akt_dates((view.criterion, answer.start_date, answer.end_date)
-                         for view in self._criteria
-                         if (answer := self._answers.get(view.id)) is not None)
+        """The akt's dates by label, as typed for its deadline criteria so far or listed
+        among its attributes."""
+        akt = self.current_akt
+        return akt_dates(((view.criterion, answer.start_date, answer.end_date)
+                          for view in self._criteria
+                          if (answer := self._answers.get(view.id)) is not None),
+                         akt.attributes if akt is not None else None)
 
     def _ask_dates(self, view: CriterionView, early: Sequence[tuple[str, str]] = ()) -> None:
         """The dates of a deadline criterion; those the akt already has are not asked again

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kvtui.domain.safe_text import blank
-from kvtui.domain.templates import MAX_KEY_CHARS, Applicability, Criterion, LegalReference
+from kvtui.domain.templates import Applicability, Criterion, LegalReference
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
@@ -28,7 +28,8 @@ REFERENCE_ACTIONS: dict[str, str] = {
     "reference_change": "Lagrum ändrat",
     "reference_confirm": "Lagrum bekräftat",
 }
-MAX_REFERENCE_CHARS = 2 * MAX_KEY_CHARS
+# A reference is a line or two ("22 kap. 14 § SoL (2025:400); 13 b § LVU"), never a text.
+MAX_REFERENCE_CHARS = 500
 MISSING = "Lagrum saknas för granskningsperioden"
 
 

@@ -670,6 +670,56 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
     Console().print(table)
 
 
+@app.command("lagrum")
+def lagrum(
+    ctx: typer.Context,
+    review: ReviewArg,
+    code: Annotated[str | None, typer.Argument(
+        metavar="KRITERIUM", help="Kriteriets kod, t.ex. U1; utelämnad listas alla.")] = None,
+    text: Annotated[str | None, typer.Argument(
+        metavar="LAGRUM", help="Lagrummet som ska gälla i granskningen, t.ex. "
+        "\"20 kap. 1 § SoL (2025:400)\".")] = None,
+    confirm: Annotated[bool, typer.Option(
+        "--bekräfta", help="Bekräfta lagrummet som gäller för granskningsperioden.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Visar kriteriernas lagrum för granskningsperioden, eller lägger till, ändrar eller
+    bekräftar ett kriteriums lagrum i granskningen (loggas; mallen ändras inte)."""
+    from kvtui.store.answers import review_criteria
+    from kvtui.store.criteria import MISSING, REFERENCE_ACTIONS, set_reference
+    from kvtui.store.errors import InvalidInput, NotFound
+
+    if text is not None and confirm:
+        fail("Ange antingen ett lagrum eller --bekräfta, inte båda.")
+    if code is None and (text is not None or confirm):
+        fail("Ange kriteriets kod, t.ex. `kvtui lagrum REVIEW U1 \"20 kap. 1 § SoL "
+             "(2025:400)\"`.")
+    writes = text is not None or confirm
+    with opened_store(_db(ctx, db), read_only=not writes) as store:
+        review_id = _resolve(store, review)
+        with store.session() as session:
+            views = review_criteria(session, review_id)
+            if code is not None:
+                views = [v for v in views if v.code.casefold() == code.strip().casefold()]
+                if not views:
+                    fail(f"Granskningen har inget kriterium {code.strip()}.")
+            if not writes:
+                for view in views:
+                    typer.echo(f"{view.code}\t{view.reference or '! ' + MISSING}")
+                return
+            if confirm and views[0].reference is None:
+                fail(f"Kriteriet {views[0].code} har inget lagrum för granskningsperioden att "
+                     "bekräfta; ange ett.")
+            wanted = views[0].reference if confirm else text
+            try:
+                action = set_reference(session, review_id, views[0].code, wanted or "")
+            except (InvalidInput, NotFound) as error:
+                fail(str(error))
+            reference = next(v.reference for v in review_criteria(session, review_id)
+                             if v.code == views[0].code)
+    typer.echo(f"{REFERENCE_ACTIONS[action]} för {views[0].code}: {reference}")
+
+
 def results_document(found: Any) -> dict[str, Any]:
     """Results as JSON-ready data."""
 

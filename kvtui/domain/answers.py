@@ -6,7 +6,7 @@ Deadlines are exact to the day: a limit of six months from 2024-08-31 ends on 20
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,7 +45,47 @@ class DeadlineResult:
     def describe(self) -> str:
         """One line in Swedish: the days taken and whether the limit was met."""
         verdict = "inom tidsfristen" if self.value == "ja" else "efter tidsfristen"
-        return f"{self.days} dagar, {verdict} (senast {self.due.isoformat()})"
+        return f"{days_text(self.days)}, {verdict} (senast {self.due.isoformat()})"
+
+
+def days_text(days: int) -> str:
+    """"1 dag", "0 dagar", "14 dagar"."""
+    return f"{days} {'dag' if abs(days) == 1 else 'dagar'}"
+
+
+# --- The akt's dates -------------------------------------------------------------------------
+# A date in the akt (Anmälan inkom, Utredning inledd …) is typed once: every deadline
+# criterion that names it by its label uses the same date. The dates are kept in the answers
+# of the criteria that name them; a label is matched without regard to case.
+
+
+def akt_dates(answered: Iterable[tuple[Criterion, date | None, date | None]],
+              attributes: Mapping[str, object] | None = None) -> dict[str, date]:
+    """The akt's dates by case-folded label, from its deadline answers (criterion, start,
+    end); where two answers disagree, the later one in the list wins. An attribute of the
+    akt that holds a date (e.g. "Placerad från" from the unit's list) counts as well, unless
+    an answer gives that date."""
+    dates: dict[str, date] = {}
+    for name, value in (attributes or {}).items():
+        try:
+            dates[name.casefold()] = parse_date(str(value)[:10])
+        except ValueError:
+            continue
+    for criterion, start, end in answered:
+        if criterion.kind != "deadline":
+            continue
+        if start is not None and criterion.start_label:
+            dates[criterion.start_label.casefold()] = start
+        if end is not None and criterion.end_label:
+            dates[criterion.end_label.casefold()] = end
+    return dates
+
+
+def known_dates(criterion: Criterion,
+                dates: Mapping[str, date]) -> tuple[date | None, date | None]:
+    """A deadline criterion's start and end as far as the akt's dates give them."""
+    return (dates.get(criterion.start_label.casefold()) if criterion.start_label else None,
+            dates.get(criterion.end_label.casefold()) if criterion.end_label else None)
 
 
 def evaluate_deadline(criterion: Criterion, start: date, end: date) -> DeadlineResult:

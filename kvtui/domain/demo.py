@@ -19,6 +19,8 @@ DEMO_CASE_FILES = 44
 DEMO_SAMPLE_SEED = "20261101"
 DEMO_SAMPLE_FRACTION = 0.3
 DEMO_STRATIFY_BY = "Placeringsform"
+# The template gives F15 no legal reference; the demo's auditor adds one for her review.
+DEMO_REFERENCES = {"F15": "SOSFS 2014:5"}
 _SEED = 20261101
 
 DEMO_FIELDS = ReviewFields(

@@ -332,13 +332,15 @@ def missing_before_report(
     interviews: Iterable[InterviewView],
     unanswered_criteria: int,
     unreviewed_akter: tuple[int, int] = (0, 0),
+    unreferenced: Sequence[str] = (),
 ) -> list[str]:
     """What is missing before a report can be exported, one Swedish line each.
 
     Text sections without text (unless a section below has text), chapters without any
     statement, red or yellow statements without evidence, summary statements without a
-    colour, interviews without observations, and unanswered criteria, told as the akter of
-    the sample not yet reviewed when ``unreviewed_akter`` (how many, of how many) is given.
+    colour, interviews without observations, unanswered criteria (told as the akter of the
+    sample not yet reviewed when ``unreviewed_akter``, how many of how many, is given), and the
+    criteria (by code) with no legal reference for the review's period.
     """
     lines: list[str] = []
     texts = [s for s in sections if s.kind == "text"]
@@ -372,6 +374,8 @@ def missing_before_report(
                      "kriteriesvar saknas)")
     elif unanswered_criteria > 0:
         lines.append(f"{unanswered_criteria} kriteriesvar saknas")
+    lines.extend(f"Kriterium {code} saknar lagrum för granskningsperioden (l i Aktgranskning)"
+                 for code in unreferenced)
     return lines
 
 

@@ -92,6 +92,9 @@ class MethodFacts:
     period_start: date | None = None
     period_end: date | None = None
     law: str = ""
+    #: The laws the criteria cite for the review's period, by full name (``cited_laws``);
+    #: when empty, the template's ``law`` is named instead.
+    laws: tuple[str, ...] = ()
     committee: str = ""
     dimensions: tuple[tuple[str, str], ...] = ()
 
@@ -260,7 +263,11 @@ def _basis_paragraph(facts: MethodFacts) -> str:
                   else "kommunens riktlinjer")
     text = (f"Granskningen utgår från gällande lagstiftning, Socialstyrelsens föreskrifter, "
             f"allmänna råd och handböcker samt {guidelines}.")
-    if facts.criteria_count and facts.population_size:
+    if facts.laws:
+        if facts.criteria_count and facts.population_size:
+            text += " Lagrummen anges i fotnoter och i bilagan."
+        text += f" Hänvisningarna avser {join_words(facts.laws)}."
+    elif facts.criteria_count and facts.population_size:
         law = f"Hänvisningarna avser {facts.law} och" if facts.law else "Lagrummen"
         text += f" {law} anges i fotnoter och i bilagan."
     elif facts.law:

@@ -14,6 +14,8 @@ The TOML shape::
     description = "..."                 # optional
     interview_roles = ["enhetschef"]    # optional
     document_kinds = ["styrdokument"]   # optional
+    akt_dates = ["Anmälan inkom", "Utredning inledd"]  # optional: the akt's dates, typed once
+                                        # per akt; every deadline label must be one of them
 
     [[sections]]
     number = "4"                        # "" for an unnumbered section (Referenser)
@@ -113,11 +115,17 @@ def add_months(start: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class LegalReference:
-    """A legal reference with the period it is in force; None at either end means open."""
+    """A legal reference with the period it is in force; None at either end means open.
+
+    ``in_review`` marks a reference the auditor added, changed or confirmed inside one review
+    (never in a template): it applies to that review's period whatever its dates, and takes
+    the place of the template's references for it.
+    """
 
     text: str
     valid_from: date | None = None
     valid_to: date | None = None
+    in_review: bool = False
 
     def applies_to(self, start: date | None, end: date | None) -> bool:
         """Whether the reference is in force at some day of the period (None = open end)."""
@@ -184,8 +192,10 @@ class Criterion:
     unit_label: str = ""
 
     def references_for(self, start: date | None, end: date | None) -> tuple[LegalReference, ...]:
-        """The references in force during the review period, in template order."""
-        return tuple(r for r in self.references if r.applies_to(start, end))
+        """The references in force during the review period, in template order; the auditor's
+        own references for the review instead, when there are any."""
+        own = tuple(r for r in self.references if r.in_review)
+        return own or tuple(r for r in self.references if r.applies_to(start, end))
 
     def reference_for(self, start: date | None, end: date | None) -> LegalReference | None:
         """The first reference in force during the period, or None so the UI can flag it."""
@@ -240,6 +250,7 @@ class Template:
     criteria: tuple[Criterion, ...]
     interview_roles: tuple[str, ...]
     document_kinds: tuple[str, ...]
+    akt_dates: tuple[str, ...] = ()
 
     def criterion(self, code: str) -> Criterion:
         """The criterion with this code (case-insensitive); KeyError if there is none."""
@@ -660,6 +671,7 @@ _TOP_KEYS = {
     "description": (str, False),
     "interview_roles": (list, False),
     "document_kinds": (list, False),
+    "akt_dates": (list, False),
     "sections": (list, True),
     "criteria": (list, True),
 }
@@ -827,6 +839,7 @@ class _Validator:
         criteria = self.criteria(top.get("criteria", []))
         roles = self.strings(top.get("interview_roles", []), ("interview_roles",))
         kinds = self.strings(top.get("document_kinds", []), ("document_kinds",))
+        akt_dates = self.akt_dates(top.get("akt_dates", []), criteria)
         if self.problems:
             self.problems.sort(key=lambda p: p.line or 0)
             raise TemplateError(self.problems)
@@ -841,7 +854,33 @@ class _Validator:
             criteria=criteria,
             interview_roles=roles,
             document_kinds=kinds,
+            akt_dates=akt_dates,
         )
+
+    def akt_dates(self, items: list[Any], criteria: tuple[Criterion, ...]) -> tuple[str, ...]:
+        """The akt's named dates: each once, and every deadline's labels among them (a date
+        typed once per akt serves every criterion that names it)."""
+        path: KeyPath = ("akt_dates",)
+        names = self.strings(items, path)
+        folded: dict[str, int] = {}
+        for index, name in enumerate(names):
+            if name.casefold() in folded:
+                self.problem((*path, index), f"datumet '{name}' förekommer två gånger")
+            folded.setdefault(name.casefold(), index)
+        if not names:
+            return names
+        for index, criterion in enumerate(criteria):
+            if criterion.kind != "deadline":
+                continue
+            for key in ("start_label", "end_label"):
+                label = getattr(criterion, key)
+                if label.casefold() not in folded:
+                    self.problem(
+                        ("criteria", index, key),
+                        f"'{label}' är inget av aktens datum i akt_dates "
+                        f"({', '.join(names)})",
+                    )
+        return names
 
     def sections(self, items: list[Any]) -> tuple[Section, ...]:
         built: list[Section] = []

@@ -19,8 +19,10 @@ from sqlmodel import Session, col, select
 from kvtui.domain.answers import (
     ANSWERS,
     AnswerError,
+    akt_dates,
     evaluate_count,
     evaluate_deadline,
+    known_dates,
     not_applicable_reason,
     override_needs_reason,
 )
@@ -91,6 +93,11 @@ def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
         refs = criterion.references_for(review.period_start, review.period_end)
         views.append(CriterionView(row.id, criterion, "; ".join(r.text for r in refs) or None))
     return views
+
+
+def unreferenced_codes(session: Session, review_id: str) -> list[str]:
+    """The codes of the review's criteria with no legal reference for its period."""
+    return [view.code for view in review_criteria(session, review_id) if view.reference is None]
 
 
 # AnswerView's fields, in its order, from the answer table.
@@ -196,6 +203,45 @@ def save_answer(
                    label={"akt": reference, "kriterium": criterion.code})
     finish(session, commit)
     return saved
+
+
+def share_akt_dates(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str
+) -> list[AnswerView]:
+    """Give the dates just saved for one deadline criterion to the akt's other deadline
+    answers that name the same date (by label), and commit; returns the answers changed.
+
+    A date of the akt is typed once: corrected in one criterion, it is corrected in every
+    criterion that uses it, and their results are computed again. An answer that overrode its
+    computed result keeps its answer and reason.
+    """
+    views = {view.id: view for view in review_criteria(session, review_id)}
+    answers = answers_for(session, case_file_id)
+    source = answers.get(criterion_id)
+    if source is None or criterion_id not in views:
+        return []
+    dates = akt_dates([(views[criterion_id].criterion, source.start_date, source.end_date)])
+    changed: list[AnswerView] = []
+    for other_id, answer in answers.items():
+        view = views.get(other_id)
+        if other_id == criterion_id or view is None or view.criterion.kind != "deadline":
+            continue
+        if answer.start_date is None or answer.end_date is None:
+            continue
+        start, end = known_dates(view.criterion, dates)
+        start, end = start or answer.start_date, end or answer.end_date
+        if (start, end) == (answer.start_date, answer.end_date):
+            continue
+        overridden = answer.computed_value and answer.value != answer.computed_value
+        try:
+            changed.append(save_answer(
+                session, review_id, case_file_id, other_id,
+                answer.value if overridden else None, start=start, end=end,
+                override_reason=answer.override_reason if overridden else "", commit=False))
+        except InvalidInput:
+            continue  # the shared date no longer fits this criterion (end before start)
+    session.commit()
+    return changed
 
 
 def _key_row(

@@ -280,6 +280,7 @@ def unanswered_criteria(session: Session, review_id: str) -> int:
 
 def missing_for_review(session: Session, review_id: str) -> list[str]:
     """What is missing before a report of this review, in Swedish (see the domain's rules)."""
+    from kvtui.store.answers import unreferenced_codes
     from kvtui.store.interviews import list_interviews
     from kvtui.store.sampling import unreviewed_akter
 
@@ -289,6 +290,7 @@ def missing_for_review(session: Session, review_id: str) -> list[str]:
         list_interviews(session, review_id),
         unanswered_criteria(session, review_id),
         (len(unreviewed), sampled),
+        unreferenced_codes(session, review_id),
     )
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from kvtui.domain.demo import (
     DEMO_FIELDS,
+    DEMO_REFERENCES,
     DEMO_SAMPLE_FRACTION,
     DEMO_SAMPLE_SEED,
     DEMO_STRATIFY_BY,
@@ -17,6 +18,7 @@ from kvtui.domain.demo import (
 )
 from kvtui.store.answers import review_criteria, save_answer
 from kvtui.store.casefiles import add_case_files
+from kvtui.store.criteria import set_reference
 from kvtui.store.models import Review, ReviewSection
 from kvtui.store.reviews import create_review
 from kvtui.store.sampling import draw_sample
@@ -36,6 +38,8 @@ def create_demo(
     rated statements with their evidence. Returns its id."""
     template, text = load_template(DEMO_TEMPLATE, templates_dir)
     review_id = create_review(session, template, text, DEMO_FIELDS)
+    for code, reference in DEMO_REFERENCES.items():
+        set_reference(session, review_id, code, reference)
     add_case_files(session, review_id, demo_case_files())
     if file_review:
         add_demo_file_review(session, review_id)

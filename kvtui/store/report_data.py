@@ -27,6 +27,7 @@ from kvtui.domain.judgement import (
     missing_before_report,
     summary_assessments,
 )
+from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.reviews import status_label
 from kvtui.domain.sampling import StratumShare
@@ -34,7 +35,7 @@ from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.errors import NotFound
 from kvtui.store.guards import writable_review
-from kvtui.store.models import Review, ReviewTemplate, utcnow
+from kvtui.store.models import Review, ReviewTemplate, SignOff, utcnow
 from kvtui.store.results import ReviewResults
 
 
@@ -161,7 +162,7 @@ class ReportData:
 def _method_facts(
     session: Session, review: Review, sections: Sequence[SectionView],
     interviews: Sequence[InterviewView], documents: Sequence[DocumentView],
-    sample: SampleFacts | None, criteria_count: int, law: str,
+    sample: SampleFacts | None, criteria: Sequence[CriterionInfo], law: str,
 ) -> MethodFacts:
     chapters = [(s.title, s.dimension) for s in sections
                 if s.kind == "text" and s.level == 1 and s.dimension]
@@ -181,13 +182,31 @@ def _method_facts(
         replacements=tuple((a.reference, a.replaced_by, a.replaced_reason)
                            for a in sample.set_aside if a.status == REPLACED)
         if sample else (),
-        criteria_count=criteria_count,
+        criteria_count=len(criteria),
         period_start=review.period_start,
         period_end=review.period_end,
         law=law,
+        laws=cited_laws(c.reference for c in criteria if c.reference),
         committee=review.committee,
         dimensions=tuple(chapters),
     )
+
+
+def _signed_method(session: Session, review: Review) -> str | None:
+    """The Metod a signed review was signed with, when it printed kvtui's draft.
+
+    The draft follows kvtui's wording, which may change; a signed report must not, so a signed
+    review prints the Metod frozen in its sign-off.
+    """
+    if review.status != "signed" or review.method_text.strip():
+        return None
+    row = session.exec(select(SignOff).where(SignOff.review_id == review.id,
+                                             SignOff.version == review.version)).first()
+    if row is None:
+        return None
+    content = json.loads(row.content_json)
+    method = content.get("method") if isinstance(content, dict) else None
+    return method if isinstance(method, str) else None
 
 
 def _review(session: Session, review_id: str) -> Review:
@@ -229,11 +248,14 @@ def load_report_data(
     results = review_results(session, review_id) if info is not None else None
     unanswered = unanswered_criteria(session, review_id)
     law = template.law if template else ""
-    draft = draft_method_text(_method_facts(session, review, sections, interviews, documents,
-                                            sample, len(criteria), law))
+    draft = _signed_method(session, review)
+    if draft is None:
+        draft = draft_method_text(_method_facts(session, review, sections, interviews,
+                                                documents, sample, criteria, law))
     unreviewed, to_review = unreviewed_akter(session, review_id)
     warnings = missing_before_report(sections, interviews, unanswered,
-                                     (len(unreviewed), to_review))
+                                     (len(unreviewed), to_review),
+                                     [c.code for c in criteria if c.reference is None])
     earlier = {s.version: s for s in sign_offs(session, review_id)}
     reopened = {r.to_version: r for r in reopenings(session, review_id)}
     return ReportData(

@@ -91,3 +91,46 @@ def test_override_needs_reason() -> None:
     override_needs_reason("ja", "nej", "Beslutet saknas i akten")
     with pytest.raises(AnswerError, match="skäl"):
         override_needs_reason("ja", "nej", "  ")
+
+
+# --- The akt's dates and the days in words ---------------------------------------------------
+
+
+def _deadline(code: str, start: str, end: str) -> Criterion:
+    return Criterion(code, "?", "deadline", (), start_label=start, end_label=end, limit_days=14)
+
+
+def test_one_day_is_dag_and_more_are_dagar() -> None:
+    from kvtui.domain.answers import days_text
+
+    assert [days_text(n) for n in (0, 1, 2, 14)] == ["0 dagar", "1 dag", "2 dagar", "14 dagar"]
+    u1 = _deadline("U1", "Anmälan inkom", "Skyddsbedömning gjord")
+    assert evaluate_deadline(u1, date(2025, 9, 1), date(2025, 9, 2)).describe().startswith(
+        "1 dag, inom tidsfristen")
+
+
+def test_a_date_named_by_two_deadlines_is_the_akts_once() -> None:
+    from kvtui.domain.answers import akt_dates, known_dates
+
+    u1 = _deadline("U1", "Anmälan inkom", "Skyddsbedömning gjord")
+    u2 = _deadline("U2", "anmälan inkom", "Beslut om att inleda eller inte")
+    u7 = _deadline("U7", "Utredning inledd", "Utredning avslutad")
+    dates = akt_dates([(u1, date(2025, 9, 1), date(2025, 9, 2)), (u7, None, None)])
+    assert dates == {"anmälan inkom": date(2025, 9, 1),
+                     "skyddsbedömning gjord": date(2025, 9, 2)}
+    assert known_dates(u2, dates) == (date(2025, 9, 1), None)
+    assert known_dates(u7, dates) == (None, None)
+
+
+def test_an_attribute_holding_a_date_is_one_of_the_akts_dates() -> None:
+    from kvtui.domain.answers import akt_dates, known_dates
+
+    f3 = _deadline("F3", "Placerad från", "Vårdplan reviderad")
+    attributes = {"Placerad från": "2023-02-15", "Placeringsform": "familjehem",
+                  "Annat": "2023-02-30"}
+    dates = akt_dates([], attributes)
+    assert dates == {"placerad från": date(2023, 2, 15)}
+    assert known_dates(f3, dates) == (date(2023, 2, 15), None)
+    # A date typed in an answer wins over the list's.
+    assert known_dates(f3, akt_dates([(f3, date(2023, 3, 1), None)], attributes))[0] == \
+        date(2023, 3, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from kvtui.domain.method_text import (
@@ -140,3 +141,17 @@ def test_text_blocks_paragraphs_and_bullets() -> None:
         ("paragraph", ["Slut."]),
     ]
     assert text_blocks("") == [] and text_blocks("\r\n\r\n") == []
+
+
+def test_the_laws_cited_for_the_period_are_named_instead_of_the_templates_header() -> None:
+    laws = ("socialtjänstlagen (2025:400)", "socialtjänstförordningen (2025:468)",
+            "lagen (1990:52) med särskilda bestämmelser om vård av unga")
+    text = draft_method_text(replace(DEMO_LIKE, laws=laws))
+    assert ("Lagrummen anges i fotnoter och i bilagan. Hänvisningarna avser socialtjänstlagen "
+            "(2025:400), socialtjänstförordningen (2025:468) och lagen (1990:52) med särskilda "
+            "bestämmelser om vård av unga.") in text
+    assert "SoL (2001:453)" not in text
+    # Before a sample is drawn the laws are named all the same.
+    early = draft_method_text(replace(DEMO_LIKE, laws=laws[:1], population_size=None))
+    assert "Lagrummen anges" not in early
+    assert "Hänvisningarna avser socialtjänstlagen (2025:400)." in early

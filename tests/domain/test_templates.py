@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from importlib.resources import files
 
@@ -49,8 +50,8 @@ def test_familjevard_parses_with_its_header() -> None:
     t = shipped("familjevard")
     assert t.name == "familjevard"
     assert t.title == "Familjevård – placerade barn"
-    assert t.law == "SoL (2001:453)"
-    assert t.references_checked == date(2026, 11, 1)
+    assert "SoL (2001:453)" in t.law and "SoL (2025:400)" in t.law and "LVU" in t.law
+    assert t.references_checked == date(2026, 12, 7)
     assert t.version
     assert t.description
     assert {"enhetschef", "gruppledare", "socialsekreterare"} <= set(t.interview_roles)
@@ -229,20 +230,55 @@ def test_a_2024_review_gets_sol_references() -> None:
     assert fam.criterion("F15").reference_for(*Y2024) is None
 
 
-def test_a_2026_review_keeps_only_references_still_in_force() -> None:
+def test_a_2026_review_cites_the_new_laws_and_lvu() -> None:
     fam = shipped("familjevard")
     bvu = shipped("barnavardsutredning")
-    for code in ("F2", "F3", "F11", "F12", "F14", "F19"):
-        assert fam.criterion(code).reference_for(*Y2026) is None, code
-    assert fam.criterion("F1").reference_for(*Y2026) == LegalReference("11 § LVU")
-    assert fam.criterion("F4").reference_for(*Y2026) == LegalReference("SOSFS 2012:11")
-    assert fam.criterion("F6").reference_for(*Y2026) == LegalReference("13 § LVU")
-    assert [r.text for r in fam.criterion("F7").references_for(*Y2026)] == ["13 b § LVU"]
-    assert fam.criterion("F18").reference_for(*Y2026) == LegalReference("5 kap. 1 b § SoF")
-    assert bvu.criterion("U1").reference_for(*Y2026) is None
-    assert bvu.criterion("U6").reference_for(*Y2026) == LegalReference("SOSFS 2014:5")
-    unreferenced = {c.code for c in fam.unreferenced(*Y2026)}
-    assert unreferenced == {"F2", "F3", "F11", "F12", "F14", "F15", "F19"}
+
+    def cited(template: Template, code: str) -> list[str]:
+        return [r.text for r in template.criterion(code).references_for(*Y2026)]
+
+    assert cited(fam, "F1") == ["9 kap. 1 § SoL (2025:400)", "11 § LVU"]
+    assert cited(fam, "F2") == ["9 kap. 12 § SoL (2025:400)"]
+    assert cited(fam, "F3") == ["9 kap. 13 § SoL (2025:400)"]
+    assert cited(fam, "F6") == ["22 kap. 13 § SoL (2025:400)", "13 § LVU"]
+    assert cited(fam, "F7") == ["22 kap. 14 § SoL (2025:400)", "13 b § LVU"]
+    assert cited(fam, "F11") == ["14 kap. 3 § SoL (2025:400)"]
+    assert cited(fam, "F12") == ["22 kap. 12 § SoL (2025:400)"]
+    assert cited(fam, "F13")[0] == "22 kap. 11 § SoL (2025:400)"
+    assert cited(fam, "F14") == ["3 kap. 2–3 §§ SoL (2025:400)"]
+    assert cited(fam, "F17") == ["22 kap. 2 § SoL (2025:400)", "SOSFS 2012:11"]
+    assert cited(fam, "F18") == ["3 kap. 3 § SoF (2025:468)"]
+    assert cited(fam, "F19") == ["22 kap. 4 § SoL (2025:400)"]
+    assert cited(bvu, "U1") == ["20 kap. 1 § SoL (2025:400)"]
+    assert cited(bvu, "U2") == ["20 kap. 2 § SoL (2025:400)"]
+    assert cited(bvu, "U7") == ["20 kap. 3 § SoL (2025:400)"]
+    assert cited(bvu, "U6") == ["SOSFS 2014:5"]
+    # No old paragraph is cited for a period after the change, in either template.
+    for template in (fam, bvu):
+        for criterion in template.criteria:
+            for text in cited(template, criterion.code):
+                assert "SoL" not in text or "2025:400" in text, (criterion.code, text)
+                assert "SoF" not in text or "2025:468" in text, (criterion.code, text)
+    # Only F15 has no reference, in any period (the template gives none).
+    assert {c.code for c in fam.unreferenced(*Y2026)} == {"F15"}
+    assert {c.code for c in bvu.unreferenced(*Y2026)} == set()
+
+
+def test_the_appointed_socialsekreterare_cites_7_c_until_the_change() -> None:
+    fam = shipped("familjevard")
+    assert [r.text for r in fam.criterion("F12").references_for(*Y2024)] == ["6 kap. 7 c § SoL"]
+    assert [r.text for r in fam.criterion("F18").references_for(*Y2024)] == ["5 kap. 1 b § SoF"]
+
+
+def test_a_reference_set_in_a_review_takes_the_place_of_the_templates() -> None:
+    fam = shipped("familjevard")
+    criterion = fam.criterion("F15")
+    own = LegalReference("SOSFS 2014:6", in_review=True)
+    changed = replace(criterion, references=(*criterion.references, own))
+    assert changed.references_for(*Y2026) == (own,)
+    assert changed.references_for(*Y2024) == (own,)
+    f1 = fam.criterion("F1")
+    assert replace(f1, references=(*f1.references, own)).reference_for(*Y2026) == own
 
 
 def test_periods_before_reforms() -> None:
@@ -256,7 +292,7 @@ def test_periods_before_reforms() -> None:
     assert older[0].valid_to == date(2022, 6, 30)
     # A review period spanning the change gets both laws' references.
     spanning = fam.criterion("F2").references_for(date(2025, 1, 1), date(2025, 12, 31))
-    assert [r.text for r in spanning] == ["11 kap. 3 § SoL"]
+    assert [r.text for r in spanning] == ["11 kap. 3 § SoL", "9 kap. 12 § SoL (2025:400)"]
 
 
 def test_dimension_and_kind_labels() -> None:
@@ -797,3 +833,52 @@ kind = "foo"
         (13, "criteria[1].kind"),
     ]
     assert all(p.source == "mallar/egen.toml" for p in found)
+
+
+# --- The akt's dates -------------------------------------------------------------------------
+
+
+def test_barnavardsutredning_names_the_akts_dates_its_deadlines_use() -> None:
+    bvu = shipped("barnavardsutredning")
+    assert bvu.akt_dates == ("Anmälan inkom", "Skyddsbedömning gjord",
+                             "Beslut om att inleda eller inte", "Utredning inledd",
+                             "Utredning avslutad")
+    deadlines = [c for c in bvu.criteria if c.kind == "deadline"]
+    assert [c.code for c in deadlines] == ["U1", "U2", "U7"]
+    assert deadlines[0].start_label == deadlines[1].start_label == "Anmälan inkom"
+
+
+def _dated(akt_dates: str, start: str = "Anmälan inkom") -> str:
+    return (HEADER + f"akt_dates = {akt_dates}\n" + """\
+sections = []
+
+[[criteria]]
+code = "U1"
+question = "Skyddsbedömning"
+kind = "deadline"
+""" + f'start_label = "{start}"\n' + """\
+end_label = "Skyddsbedömning gjord"
+limit_days = 1
+""")
+
+
+def test_akt_dates_are_read_and_a_deadline_may_name_them_in_any_case() -> None:
+    template = parse_template(
+        _dated('["Anmälan inkom", "Skyddsbedömning gjord"]', start="anmälan inkom"), "t.toml")
+    assert template.akt_dates == ("Anmälan inkom", "Skyddsbedömning gjord")
+
+
+def test_a_deadline_label_that_is_no_akt_date_is_refused() -> None:
+    p = only_problem(_dated('["Anmälan inkom", "Skyddsbedömning gjord"]', start="Anmälan"))
+    assert p.key == "criteria[1].start_label"
+    assert "'Anmälan' är inget av aktens datum" in p.message
+
+
+def test_an_akt_date_named_twice_is_refused() -> None:
+    p = only_problem(_dated('["Anmälan inkom", "Skyddsbedömning gjord", "anmälan inkom"]'))
+    assert p.key == "akt_dates[3]"
+    assert "två gånger" in p.message
+
+
+def test_a_template_without_akt_dates_has_none() -> None:
+    assert shipped("familjevard").akt_dates == ()

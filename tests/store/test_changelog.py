@@ -19,7 +19,7 @@ def test_every_change_is_logged_with_old_and_new(store) -> None:
         review_id = create_demo(session, file_review=False)
         update_review(session, review_id, ReviewFields(title="Ny titel", unit="Enheten"))
         entries = session.exec(select(ChangeLog).order_by(col(ChangeLog.seq))).all()
-    assert [e.action for e in entries] == ["create", "import", "update"]
+    assert [e.action for e in entries] == ["create", "reference_add", "import", "update"]
     assert '"title": ["Kvalitetsgranskning av familjevården 2026", "Ny titel"]' in (
         entries[-1].changes_json
     )

@@ -64,9 +64,12 @@ def test_demo_review_as_the_report_sees_it(demo_store: Store, demo: str) -> None
     assert data.results is not None and len(data.results.rows) == len(data.criteria) == 19
     references = {c.code: c.reference for c in data.criteria}
     assert references["F4"] == "11 kap. 3 § SoL; SOSFS 2012:11"
-    assert references["F15"] is None
+    assert references["F15"] == "SOSFS 2014:5"  # the demo's auditor's own reference
     assert not data.method_edited and data.method_text == data.method_draft
     assert "13 av 44 akter (30 procent)" in data.method_text
+    assert ("Hänvisningarna avser socialtjänstlagen (2001:453), socialtjänstförordningen "
+            "(2001:937) och lagen (1990:52) med särskilda bestämmelser om vård av unga."
+            in data.method_text)
     assert data.warnings == () and data.unanswered == 0
 
 

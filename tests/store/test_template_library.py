@@ -37,7 +37,7 @@ def test_list_shipped_templates() -> None:
     assert by_name["familjevard"].title == "Familjevård – placerade barn"
     assert by_name["barnavardsutredning"].title == "Barnavårdsutredning – anmälan och utredning"
     assert all(i.source == SHIPPED_SOURCE == "inbyggd" for i in infos)
-    assert all(i.version == "1.0" and i.error == "" for i in infos)
+    assert all(i.version == "1.1" and i.error == "" for i in infos)
 
 
 def test_missing_user_dir_lists_only_shipped(tmp_path: Path) -> None:

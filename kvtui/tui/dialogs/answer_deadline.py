@@ -26,7 +26,8 @@ class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
     """Asks for the start and end dates; dismisses with the computed result, or None.
 
     Enter in the first field moves to the second, Enter in the second saves; impossible dates
-    are refused with the message and the dialog stays open.
+    are refused with the message and the dialog stays open. A date the akt already has (typed
+    for another criterion) is filled in, and the keyboard starts in the first empty field.
     """
 
     BINDINGS = [
@@ -41,6 +42,10 @@ class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
         self._criterion = criterion
         self._start = start
         self._end = end
+        # A paste or Tab sent with the key that opened the dialog, before its fields were there
+        # (see ``take_early``): applied in order once they are.
+        self._early: list[tuple[str, str]] = []
+        self._mounted = False
 
     def compose(self) -> ComposeResult:
         criterion = self._criterion
@@ -66,7 +71,35 @@ class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
 
     def on_mount(self) -> None:
         self._show()
-        self.query_one("#deadline-start", Input).focus()
+        index = 1 if self._start and not self._end else 0
+        for kind, text in self._early:
+            index = self._apply(index, kind, text)
+        self._mounted = True
+        self._fields()[index].focus()
+
+    def _fields(self) -> tuple[Input, Input]:
+        return (self.query_one("#deadline-start", Input), self.query_one("#deadline-end", Input))
+
+    def _apply(self, index: int, kind: str, text: str) -> int:
+        """A paste into field ``index``, or a move from it; the field that has the keyboard
+        after it."""
+        if kind == "paste":
+            line = text.splitlines()[0] if text.strip() else ""
+            self._fields()[index].insert_text_at_cursor(line.strip())
+            return index
+        return min(index + 1, 1) if kind == "tab" else max(index - 1, 0)
+
+    def take_early(self, kind: str, text: str = "") -> None:
+        """A paste ("paste", its text) or a move ("tab", "shift+tab") that reached the list of
+        criteria because it was sent with the key that opened the dialog, before the dialog
+        had the keyboard: it belongs here, in the field it was meant for."""
+        if not self._mounted:
+            self._early.append((kind, text))
+            return
+        fields = self._fields()
+        focused = self.focused
+        index = fields.index(focused) if focused in fields else 0  # type: ignore[arg-type]
+        fields[self._apply(index, kind, text)].focus()
 
     def result(self) -> DeadlineResult:
         """The result for the dates typed so far; ``AnswerError`` with the message if none."""

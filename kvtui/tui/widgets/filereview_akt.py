@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,13 +25,21 @@ from textual.widgets import Static
 from kvtui.domain.answers import (
     AnswerError,
     DeadlineResult,
+    akt_dates,
     answer_label,
     evaluate_deadline,
+    known_dates,
     override_needs_reason,
 )
 from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
 from kvtui.domain.templates import CRITERION_KINDS
-from kvtui.store.answers import answers_for, not_applicable_in, save_answer, set_comment
+from kvtui.store.answers import (
+    answers_for,
+    not_applicable_in,
+    save_answer,
+    set_comment,
+    share_akt_dates,
+)
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -86,6 +94,9 @@ class AktView(Vertical):
         self._reasons: dict[str, str] = {}
         self._answered = 0
         self._day = date.today()
+        # A paste or Tab sent with the key that opens the date dialog (see ``on_key``).
+        self._early: list[tuple[str, str]] = []
+        self._opening = False
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
         self._title = LineText(id="fr-title")
@@ -146,6 +157,10 @@ class AktView(Vertical):
         if [view.id for view in criteria] != [view.id for view in self._criteria]:
             self._criteria = list(criteria)
             criterion = None
+            self._build_rows()
+        elif ([view.reference is None for view in criteria]
+              != [view.reference is None for view in self._criteria]):
+            self._criteria = list(criteria)  # a reference added: the marks "!" change
             self._build_rows()
         else:
             self._criteria = list(criteria)
@@ -438,13 +453,14 @@ class AktView(Vertical):
 
     def action_fill_in(self) -> None:
         """Enter: Ej aktuellt where the criterion does not apply, else the dates or number."""
+        early, self._early, self._opening = self._early, [], False
         view = self.current_criterion
         if view is None:
             return
         if view.id in self._reasons:
             self.action_answer("ej_aktuellt")
         elif view.criterion.kind == "deadline":
-            self._ask_dates(view)
+            self._ask_dates(view, early)
         elif view.criterion.kind == "count":
             self._ask_count(view)
         else:
@@ -452,6 +468,7 @@ class AktView(Vertical):
 
     def action_dates(self) -> None:
         """t: the dates of a deadline criterion."""
+        early, self._early, self._opening = self._early, [], False
         view = self.current_criterion
         if view is None:
             return
@@ -459,20 +476,97 @@ class AktView(Vertical):
             self.notify(f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
                         markup=False)
             return
-        self._ask_dates(view)
+        self._ask_dates(view, early)
 
-    def _ask_dates(self, view: CriterionView) -> None:
+    # A quick hand sends Enter, a pasted date and Tab together. Enter's binding runs only when
+    # the key has travelled up to the app, after the paste and Tab have reached this view, so
+    # they are kept here and handed to the date dialog that Enter (or t) opens.
+
+    def on_key(self, event: events.Key) -> None:
+        """Notes the key that opens the date dialog; a Tab right after it is the dialog's."""
+        if event.key in ("enter", "t"):
+            self._early = []
+            self._opening = True
+        elif event.key in ("tab", "shift+tab") and (self._opening or self._dialog_above()):
+            event.stop()
+            event.prevent_default()
+            self._hand_early(event.key, "")
+        else:
+            self._opening = False
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A date pasted at once after Enter belongs in the date dialog."""
+        if self._opening or self._dialog_above():
+            event.stop()
+            self._hand_early("paste", event.text)
+
+    def _dialog_above(self) -> AnswerDeadlineDialog | None:
+        dialog = self.app.screen
+        return dialog if isinstance(dialog, AnswerDeadlineDialog) and dialog is not self.screen \
+            else None
+
+    def _hand_early(self, kind: str, text: str) -> None:
+        dialog = self._dialog_above()
+        if dialog is not None:
+            dialog.take_early(kind, text)
+        else:
+            self._early.append((kind, text))
+
+    def _akt_dates(self) -> dict[str, date]:
+        """The akt's dates by label, as typed for its deadline criteria so far or listed
+        among its attributes."""
+        akt = self.current_akt
+        return akt_dates(((view.criterion, answer.start_date, answer.end_date)
+                          for view in self._criteria
+                          if (answer := self._answers.get(view.id)) is not None),
+                         akt.attributes if akt is not None else None)
+
+    def _ask_dates(self, view: CriterionView, early: Sequence[tuple[str, str]] = ()) -> None:
+        """The dates of a deadline criterion; those the akt already has are not asked again
+        (both known: saved at once), and a date changed here changes for every criterion
+        that names it. ``early``: a paste or Tab sent with the key that asked (``on_key``)."""
         existing = self._answers.get(view.id)
+        start, end = known_dates(view.criterion, self._akt_dates())
+        if existing is not None and existing.start_date and existing.end_date:
+            start, end = existing.start_date, existing.end_date
+        elif start is not None and end is not None:
+            try:
+                evaluate_deadline(view.criterion, start, end)
+            except AnswerError:
+                pass  # the known dates do not fit this criterion: ask
+            else:
+                self._save_dates(view, start, end)
+                return
 
         def entered(result: DeadlineResult | None) -> None:
             if result is not None:
-                self._save(view, None, start=result.start, end=result.end)
+                self._save_dates(view, result.start, result.end)
 
-        self.app.push_screen(
-            AnswerDeadlineDialog(view.criterion, existing.start_date if existing else None,
-                                 existing.end_date if existing else None),
-            entered,
-        )
+        dialog = AnswerDeadlineDialog(view.criterion, start, end)
+        for kind, text in early:
+            dialog.take_early(kind, text)
+        self.app.push_screen(dialog, entered)
+
+    def _save_dates(self, view: CriterionView, start: date, end: date) -> None:
+        """Save the dates, then give them to the akt's other criteria that name them."""
+        akt = self.current_akt
+        if akt is None or not self._save(view, None, start=start, end=end):
+            return
+        try:
+            with self.store.session() as session:
+                changed = share_akt_dates(session, self.review_id, akt.case_file_id, view.id)
+        except (InvalidInput, NotFound) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        for answer in changed:
+            self._answers[answer.criterion_id] = answer
+            row = next(i for i, v in enumerate(self._criteria) if v.id == answer.criterion_id)
+            self.criteria_list.set_answer(row, self._answer_cell(self._criteria[row]))
+        if changed:
+            codes = ", ".join(v.code for v in self._criteria
+                              if v.id in {a.criterion_id for a in changed})
+            self.notify(f"Aktens datum ändrat även i {codes}.", timeout=4, markup=False)
+            self._show_detail()
 
     def _ask_count(self, view: CriterionView) -> None:
         existing = self._answers.get(view.id)

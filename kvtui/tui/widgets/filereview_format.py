@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from rich.text import Text
 
 from kvtui.domain.answers import ANSWERS
+from kvtui.store.criteria import MISSING
 from kvtui.tui.format import DASH
 
 ANSWER_STYLES: dict[str, str] = {
@@ -21,7 +22,7 @@ ANSWER_STYLES: dict[str, str] = {
 }
 LETTERS: dict[str, str] = {"ja": "J", "delvis": "D", "nej": "N", "ej_aktuellt": "E"}
 NOT_APPLICABLE_HINT = "gäller ej?"
-MISSING_REFERENCE = "Lagrum saknas för granskningsperioden"
+MISSING_REFERENCE = MISSING
 
 
 def answer_text(value: str | None, *, not_applicable: bool = False) -> Text:

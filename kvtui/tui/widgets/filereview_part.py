@@ -1,5 +1,6 @@
 """The workspace part Aktgranskning (key 3): the sampled akter one at a time, a matrix of all
-akter × criteria (m) and the results per criterion (s).
+akter × criteria (m) and the results per criterion (s); l sets the legal reference of the
+criterion at hand for this review (added, changed or confirmed, logged by the store).
 
 The part reads the sample and the criteria each time it is shown (``reload``) and hands them
 down to its three views; the views post messages up (``MatrixView.Jump``, ``…Closed``) and
@@ -16,11 +17,15 @@ from textual.widgets import OptionList, Static
 
 from kvtui.domain.filereview import CriterionView
 from kvtui.store.answers import applicability_day, review_criteria
+from kvtui.store.criteria import MISSING, REFERENCE_ACTIONS, set_reference
 from kvtui.store.database import Store
-from kvtui.store.errors import NotFound
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.matrix import answered_per_akt
 from kvtui.store.sampling import current_sample
+from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.widgets.filereview_akt import AktView
+from kvtui.tui.widgets.idnumber_guard import TypedText
 from kvtui.tui.widgets.matrix import MatrixView
 from kvtui.tui.widgets.part_base import WorkspacePart
 from kvtui.tui.widgets.results import ResultsView
@@ -40,6 +45,8 @@ class FileReviewPart(WorkspacePart):
                 id="filereview.matrix"),
         Binding("s", "toggle_view('results')", "Resultat", tooltip="Resultat per kriterium",
                 id="filereview.results"),
+        Binding("l", "reference", "Lagrum", tooltip="Kriteriets lagrum i granskningen",
+                id="filereview.reference"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -155,8 +162,8 @@ class FileReviewPart(WorkspacePart):
     # --- switching views -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Matris and Resultat only when there is a sample to show."""
-        if action == "toggle_view":
+        """Matris, Resultat and Lagrum only when there is a sample to show."""
+        if action in ("toggle_view", "reference"):
             return self._ready
         return True
 
@@ -191,3 +198,55 @@ class FileReviewPart(WorkspacePart):
     def _closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
         event.stop()
         self._show("akt")
+
+    # --- the criterion's legal reference -------------------------------------------------------
+
+    def _criterion_at_hand(self) -> CriterionView | None:
+        """The criterion under the cursor in the akt, or in the results table."""
+        if self.current_view == "results":
+            results = self.results_view.results
+            row = self.results_view.table.cursor_row
+            if results is None or not 0 <= row < len(results.rows):
+                return None
+            code = results.rows[row].code
+            return next((view for view in self._criteria if view.code == code), None)
+        return self.akt_view.current_criterion
+
+    def action_reference(self) -> None:
+        """l: add, change or confirm the criterion's legal reference for this review."""
+        view = self._criterion_at_hand()
+        if view is None or not self._ready:
+            return
+        if self.store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; lagrummet kan inte ändras.",
+                        severity="warning")
+            return
+        now = view.reference or MISSING
+        prompt = (f"{view.criterion.question}\nNu: {now}.\nGäller bara den här granskningen; "
+                  "mallen ändras inte." + (" Enter med samma text bekräftar lagrummet."
+                                            if view.reference else ""))
+
+        def written(text: TypedText | None) -> None:
+            if text is None:
+                return
+            try:
+                with as_typed(text.not_ids), self.store.session() as session:
+                    action = set_reference(session, self.review_id, view.code, text.text)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(f"{REFERENCE_ACTIONS[action]} för {view.code}.", timeout=3,
+                        markup=False)
+            self.reload()
+            if self.current_view == "results":
+                self.results_view.reload()
+            self.post_message(self.Changed(self))
+
+        self.app.push_screen(
+            AnswerTextDialog(f"{view.code} Lagrum för granskningsperioden", prompt,
+                             initial=view.reference or "",
+                             placeholder="t.ex. 20 kap. 1 § SoL (2025:400)", required=True,
+                             required_message="Skriv lagrummet, t.ex. 20 kap. 1 § SoL "
+                                              "(2025:400)."),
+            written,
+        )

@@ -88,6 +88,11 @@ class Readiness(Vertical):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_show(self) -> None:
+        """Back in Översikt after a change the review's facts do not show (a criterion's
+        legal reference): read what is missing again."""
+        self.reload()
+
     @property
     def missing(self) -> list[str]:
         """The missing lines as last read."""

@@ -228,9 +228,11 @@ class AktView(Vertical):
                            not_applicable=view.id in self._reasons)
 
     def _show_progress(self) -> None:
-        """One line: the akt, its own count on the left, the whole sample's on the right.
+        """One line: the akt, its own count on the left, the whole sample's on the right; on
+        two lines where one is too narrow for both.
 
-        The line has a fixed size, so an answer redraws it without a new layout.
+        The line has a fixed size, so an answer redraws it without a new layout (only a
+        change between one line and two lays the part out anew).
         """
         akt = self.current_akt
         if akt is None:
@@ -241,8 +243,10 @@ class AktView(Vertical):
         left = Text.assemble((f"Akt {self._index + 1} av {len(self._akter)}", "bold"), "  ",
                              (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
         right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
-        gap = max(title.size.width - left.cell_len - right.cell_len, 2)
-        title.show(Text.assemble(left, " " * gap, right))
+        gap = title.size.width - left.cell_len - right.cell_len
+        wraps = title.size.width > 0 and gap < 2
+        title.set_class(wraps, "-wrapped")
+        title.show(Text.assemble(left, "\n" if wraps else " " * gap, right))
 
     def on_resize(self) -> None:
         """The progress sits at the right edge: place it again."""

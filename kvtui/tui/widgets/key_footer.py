@@ -10,6 +10,8 @@ its own width and the last key of a row the rest of that row.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -79,9 +81,15 @@ def _labels_next(keys: list[Widget], index: int) -> bool:
 
 
 def _width(widget: Widget) -> int:
-    """The columns a footer key, label or group of keys takes in a row, margins included."""
-    if widget.children:
-        inner = sum(_width(child) for child in widget.children)
+    """The columns a footer key, label or group of keys takes in a row, its own margins
+    included; between the keys of a group the larger of two neighbouring margins, as
+    Textual's horizontal layout collapses them."""
+    children = list(widget.children)
+    if children:
+        margins = [child.styles.margin for child in children]
+        inner = sum(_width(child) - child.styles.margin.width for child in children)
+        inner += margins[0].left + margins[-1].right + sum(
+            max(left.right, right.left) for left, right in pairwise(margins))
     else:
         rendered = widget.render()
         inner = rendered.cell_len if isinstance(rendered, Text) else len(str(rendered))

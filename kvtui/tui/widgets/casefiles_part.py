@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from kvtui.domain.casefile_import import ImportResult
 from kvtui.domain.filereview import METHODS, SampledAkt, SampleInfo
+from kvtui.domain.plural import plural
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
@@ -51,7 +52,8 @@ def sample_lines(sample: SampleInfo) -> list[str]:
         method += f" efter {sample.stratify_by}"
     reviewed = len(sample.active)
     replaced = len(sample.items) - reviewed
-    counts = f"Frö {sample.seed} · {reviewed} av {sample.population_size} akter granskas"
+    population = plural(sample.population_size, "akt", "akter")
+    counts = f"Frö {sample.seed} · {reviewed} av {population} granskas"
     if replaced:
         counts += f" · {replaced} ersatt" + ("a" if replaced > 1 else "")
     try:
@@ -140,8 +142,9 @@ class CaseFilesPart(WorkspacePart):
             return sample_lines(self._sample)
         if self._sample is not None:
             return [
-                f"{count} akter i populationen. Urvalet är draget "
-                f"({len(self._sample.active)} akter), så akterna kan inte längre ändras.",
+                f"{plural(count, 'akt', 'akter')} i populationen. Urvalet är draget "
+                f"({plural(len(self._sample.active), 'akt', 'akter')}), så akterna kan inte "
+                "längre ändras.",
                 "v visar urvalet.",
             ]
         if not count:
@@ -151,7 +154,7 @@ class CaseFilesPart(WorkspacePart):
                 "Gå in i delen med Enter eller Tab.",
             ]
         return [
-            f"{count} akter i populationen · urvalet är inte draget.",
+            f"{plural(count, 'akt', 'akter')} i populationen · urvalet är inte draget.",
             "u drar urvalet; därefter kan akterna inte ändras.",
         ]
 
@@ -299,7 +302,8 @@ class CaseFilesPart(WorkspacePart):
                 self._showing_sample = True
                 self._changed()
                 self.notify(
-                    f"Urvalet är draget: {len(sample.active)} akter med fröet {sample.seed}.",
+                    f"Urvalet är draget: {plural(len(sample.active), 'akt', 'akter')} med "
+                    f"fröet {sample.seed}.",
                     timeout=6,
                 )
 
@@ -337,7 +341,7 @@ class CaseFilesPart(WorkspacePart):
                 self._showing_sample = True
                 self._changed()
                 added = len(info.items) - len(sample.items)
-                self.notify(f"Urvalet är utökat med {added} akter.", timeout=4)
+                self.notify(f"Urvalet är utökat med {plural(added, 'akt', 'akter')}.", timeout=4)
 
         self.app.push_screen(
             ExtendSampleDialog(self.store, self.review_id, sample.population_size,

@@ -39,7 +39,12 @@ from kvtui.tui.dialogs.answer_count import AnswerCountDialog
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
-from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
+from kvtui.tui.widgets.filereview_format import (
+    MISSING_REFERENCE,
+    MISSING_REFERENCE_LEGEND,
+    answer_text,
+    attributes_line,
+)
 from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_text import KeptText, LineText
 from kvtui.tui.widgets.idnumber_guard import TypedText
@@ -296,6 +301,8 @@ class AktView(Vertical):
             text.append("\nEnter: skriv datumen.", style="dim")
         elif answer is None and criterion.kind == "count":
             text.append("\nEnter: skriv antalet.", style="dim")
+        if view.reference and any(other.reference is None for other in self._criteria):
+            text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
         return text
 
     @staticmethod

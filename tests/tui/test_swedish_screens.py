@@ -5,13 +5,19 @@ and the document form."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 
 from textual.widgets import Input, OptionList, Select
 
 from kvtui.store.database import Store
+from kvtui.store.demo import create_demo
+from kvtui.store.reviews import review_detail, update_review
+from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import make_app
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.workspace import WorkspaceScreen
+from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, MISSING_REFERENCE_LEGEND
 from kvtui.tui.widgets.select import CLOSE_LIST
 from tests.tui.screen_text import screen_text
 
@@ -84,3 +90,27 @@ async def test_document_form_names_the_document_type(store: Store, review_id: st
         text = screen_text(app)
         assert "Dokumenttyp" in text
         assert _english(text) == []
+
+
+async def test_the_mark_after_a_criterion_code_is_explained(store: Store) -> None:
+    """F3's only reference ends on 2025-06-30: in a review of 2026 its code is marked "!",
+    and the detail under the criteria says what the mark means on every row."""
+    with store.session() as session:
+        review_id = create_demo(session, file_review=False)
+        fields = review_detail(session, review_id).fields
+        update_review(session, review_id, replace(
+            fields, period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)))
+        draw_sample(session, review_id, size=3, seed="1")
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any(" F3!" in line for line in lines)
+        assert any(MISSING_REFERENCE_LEGEND in line for line in lines)  # on F1's detail
+        for _ in range(2):
+            await pilot.press("down")
+        await pilot.pause()
+        assert f"! {MISSING_REFERENCE}" in screen_text(app)  # on F3's own

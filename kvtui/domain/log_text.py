@@ -2,9 +2,10 @@
 
 The log itself stores the code's names (``answer/create``, ``status: fieldwork →
 fact_check``): they are part of each entry's hash and must never change. The auditor reads
-them through these tables: "svar/nytt", "status: Pågående → Faktagranskning". A name missing
-here is shown as stored, so a new kind of entry is never hidden; `tests/domain/test_log_text.py`
-checks that every name the store writes has its word.
+them through these tables: "svar/ny", "status: Pågående → Faktagranskning". A name missing
+here is shown as stored, so a new kind of entry is never hidden; the tests check that every
+entity and action the store writes has its word (`tests/domain/test_log_text.py`) and every
+field name in the demo review's log (`tests/cli/test_swedish_words.py`).
 """
 
 from __future__ import annotations

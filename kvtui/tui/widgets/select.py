@@ -1,6 +1,7 @@
 """Textual's Select with its own key in Swedish.
 
-An open Select shows its one key in the footer, worded by Textual: "esc Dismiss menu". The
+An open Select shows its one key in the footer, worded by Textual: "esc Dismiss menu"; an
+empty one without a prompt of its own says "Select". The
 list it opens is a widget of Textual's that has no public name and no way to word its
 keys, so this Select composes a subclass of it whose Escape says "Stäng listan". Textual is
 pinned to one version (pyproject.toml); `tests/tui/test_swedish_screens.py` opens a Select
@@ -9,8 +10,10 @@ and reads the footer, so a new version that moves the class fails there, not in 
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, TypeVar
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Select as TextualSelect
@@ -29,7 +32,11 @@ SelectType = TypeVar("SelectType")
 
 
 class Select(TextualSelect[SelectType]):
-    """``textual.widgets.Select`` whose keys are worded in Swedish."""
+    """``textual.widgets.Select`` whose keys and prompt are worded in Swedish."""
+
+    def __init__(self, options: Iterable[tuple[RenderableType, SelectType]], *,
+                 prompt: str = "Välj", **settings: Any) -> None:
+        super().__init__(options, prompt=prompt, **settings)
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)

@@ -108,3 +108,26 @@ async def test_akt_header_wraps_where_one_line_is_too_narrow(
         await pilot.pause()
         header = [line for line in screen_lines(app) if "Akt 2 av 13" in line]
         assert len(header) == 1 and "Alla: 247/247 (100 %)" in header[0]
+
+
+async def test_under_a_dialog_only_the_dialogs_keys_show(
+        demo_store: Store, demo_id: str) -> None:
+    """The workspace's footer takes two rows at 80 columns; under a dialog it keeps to the
+    one row the dialog's footer covers, and has its rows back when the dialog closes."""
+    app = make_app(demo_store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = await _into_part(app, pilot, "4")
+        footer = workspace.query_one(KeyFooter)
+        assert footer.rows == 2
+        await pilot.press("a")  # Ny intervju
+        await pilot.pause()
+        assert app.screen is not workspace
+        bottom = "\n".join(screen_lines(app)[-3:])
+        assert "Spara" in bottom
+        assert "Ny iakttagelse" not in bottom and "Tillbaka" not in bottom
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is workspace
+        packed = "".join("\n".join(screen_lines(app)[-footer.rows:]).split())
+        assert [key for key in _footer_keys(workspace) if key not in packed] == []

@@ -247,8 +247,23 @@ def _run_app(db: str | None, open_review: str | None = None) -> int:
     return app.return_code or 0
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"kvtui {version('kvtui')}")
+        raise typer.Exit(0)
+
+
 @app.callback(invoke_without_command=True)
-def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Visa kvtui:s version och avsluta.",
+                           callback=_show_version, is_eager=True)
+    ] = False,
+) -> None:
     """Öppnar kvtui. Underkommandona gör arbete från kommandoraden."""
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is None:
@@ -1092,7 +1107,9 @@ def usage_message(error: Any) -> str:
     message = str(getattr(error, "message", error))
     if kind == "MissingParameter":
         param = getattr(error, "param", None)
-        name = getattr(error, "param_hint", None) or (param.opts[0] if param else "")
+        name = getattr(error, "param_hint", None) or (
+            (param.metavar if param.param_type_name == "argument" else None) or param.opts[0]
+            if param else "")
         if isinstance(name, list | tuple):
             name = " / ".join(name)
         return f"{name} saknas.{hint}".replace("'", "")

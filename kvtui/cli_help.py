@@ -6,6 +6,11 @@ this message and exit."). It has no translations, so the auditor's ``kvtui --hel
 English. The commands and groups here put Swedish in those places; the panel titles are
 Typer's module settings, set when a help page is first drawn, so that a command that shows
 none does not load the help renderer.
+
+Typer also names each value by its Python type (``<str>``, ``<int>``, ``<bool>`` after a flag)
+and each argument by its English metavar in braces (``{REVIEW}``). The commands here name
+values in Swedish capitals, as the command line has always named what the user types
+(``GRANSKNING``, ``TEXT``, ``HELTAL``), and show no type after a flag.
 """
 
 from __future__ import annotations
@@ -31,6 +36,55 @@ _PANELS = {
 }
 
 
+# Arguments named after the code's English parameter names, in Swedish.
+ARGUMENT_NAMES = {
+    "REVIEW": "GRANSKNING",
+    "QUERY": "SÖKORD",
+    "FILE": "FIL",
+    "NAME": "NAMN",
+    "NUMBER": "NUMMER",
+}
+# Typer's type labels (inside its angle brackets), in Swedish.
+TYPE_WORDS = {
+    "str": "TEXT",
+    "int": "HELTAL",
+    "float": "TAL",
+    "list[str]": "TEXT",
+    "list[int]": "HELTAL",
+    "Path": "SÖKVÄG",
+    "path": "SÖKVÄG",
+    "file": "FIL",
+    "directory": "MAPP",
+    "datetime": "DATUM",
+}
+
+
+def _swedish_param(param: Any, ctx: Any) -> None:
+    """Name a parameter's value in Swedish in help, usage and error messages."""
+    if getattr(param, "_kvtui_swedish", False):
+        return
+    word: str | None
+    if param.param_type_name == "argument":
+        name = param.metavar or (param.name or "").upper()
+        param.metavar = ARGUMENT_NAMES.get(name, name)
+        word = None  # the name column already says what to type
+    elif param.metavar is not None:
+        word = param.metavar
+    elif getattr(param, "is_flag", False) or getattr(param, "count", False):
+        word = None
+    else:
+        label = param.display_type(ctx).removeprefix("<").removesuffix(">")
+        word = TYPE_WORDS.get(label, label)
+        if getattr(param, "multiple", False) or param.nargs != 1:
+            word += " …"
+
+    def display_type_rich(ctx: Any, word: str | None = word) -> str | None:
+        return word
+
+    param.display_type_rich = display_type_rich
+    param._kvtui_swedish = True
+
+
 def _swedish_panels() -> None:
     from typer import rich_utils
 
@@ -39,8 +93,22 @@ def _swedish_panels() -> None:
             setattr(rich_utils, name, text)
 
 
+def _usage_word(piece: str) -> str:
+    """One piece of the usage line: a required argument bare (Typer puts it in braces, which
+    reads as a set), an optional one in brackets as before."""
+    if piece.startswith("{") and piece.endswith("}"):
+        return piece[1:-1]
+    return _USAGE_WORDS.get(piece, piece)
+
+
 class _SwedishFrame:
     """The parts of a command's help page that Typer words itself."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            _swedish_param(param, ctx)
+        return params
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -49,7 +117,7 @@ class _SwedishFrame:
         return option
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = [_USAGE_WORDS.get(piece, piece)
+        pieces = [_usage_word(piece)
                   for piece in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
 

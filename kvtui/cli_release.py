@@ -29,6 +29,7 @@ from kvtui.cli import (
 )
 from kvtui.cli import opened_store as _opened_store
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.plural import plural
 from kvtui.domain.reviews import short_id
 
 if TYPE_CHECKING:
@@ -332,10 +333,11 @@ def log_command(
     else:
         for entry in shown:
             typer.echo(f"{entry.seq:>6}  {_local(entry.at)}  {entry.actor:<10} "
-                       f"{entry.entity}/{entry.action}  {entry.summary}")
-        typer.echo(f"{len(entries)} poster för granskningen.")
+                       f"{entry.event}  {entry.summary}")
+        typer.echo(f"{plural(len(entries), 'post', 'poster')} för granskningen.")
         if chain.ok:
-            typer.echo(f"Loggens kedja är obruten ({chain.entries} poster i hela databasen).")
+            entries_text = plural(chain.entries, "post", "poster")
+            typer.echo(f"Loggens kedja är obruten ({entries_text} i hela databasen).")
         else:
             typer.echo(f"Loggens kedja är bruten vid post {chain.first_broken}: "
                        f"{chain.reason}.")

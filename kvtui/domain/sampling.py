@@ -45,6 +45,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from kvtui.domain.plural import plural
 from kvtui.domain.statistics import format_number
 
 METHODS: dict[str, str] = {
@@ -510,7 +511,7 @@ def describe_precision(N: int, n: int) -> str:
 
 
 def _akter(count: int) -> str:
-    return "1 akt" if count == 1 else f"{count} akter"
+    return plural(count, "akt", "akter")
 
 
 def _check_plan(N: int, n: int, p: float) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.log_text import changes_text, event_text
 from kvtui.domain.safe_text import typed_text
 from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
@@ -282,19 +283,15 @@ class LogEntry:
     changes: dict[str, Any]
 
     @property
-    def summary(self) -> str:
-        """The changes on one line: "title: Gammal → Ny; status: …", long values cut short."""
-        def short(value: Any) -> str:
-            text = "–" if value in (None, "") else str(value).replace("\n", " ")
-            return text if len(text) <= 40 else text[:39] + "…"
+    def event(self) -> str:
+        """What happened, in Swedish: "svar/ny"."""
+        return event_text(self.entity, self.action)
 
-        parts = []
-        for key, value in self.changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                parts.append(f"{key}: {short(value[0])} → {short(value[1])}")
-            else:
-                parts.append(f"{key}: {short(value)}")
-        return "; ".join(parts)
+    @property
+    def summary(self) -> str:
+        """The changes on one line in Swedish: "titel: Gammal → Ny; status: Pågående →
+        Faktagranskning", long values cut short."""
+        return changes_text(self.changes)
 
 
 def review_entries(session: Session, review_id: str) -> list[LogEntry]:

@@ -71,6 +71,8 @@ class KvtuiApp(App[None]):
     CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss",
                 "factcheck.tcss"]
     COMMANDS: ClassVar = {_command_provider}
+    # A screen under a dialog: its footer keeps to one row, hidden by the dialog's own.
+    SUSPENDED_SCREEN_CLASS: ClassVar[str] = "-suspended"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that F1 also works over forms and dialogs (modal screens).
         Binding("f1", "help", "Hjälp", priority=True, id="app.help"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Label, Select, Static
+from textual.widgets import Checkbox, Footer, Label, Static
 
 from kvtui.domain.judgement import RATINGS, AssessmentView
 from kvtui.store.assessments import add_assessment, update_assessment
@@ -20,6 +20,7 @@ from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
+from kvtui.tui.widgets.select import Select
 
 RATING_CHOICES = tuple((label, rating) for rating, label in
                        (("gron", RATINGS["gron"]), ("gul", RATINGS["gul"]),

@@ -58,7 +58,7 @@ class DocumentDialog(FormDialog[DocumentView]):
                             placeholder="t.ex. Rutin för barnsamtal", compact=True,
                             classes="dialog-input")
             with Horizontal(classes="dialog-row"):
-                yield Label("Sort", classes="dialog-label")
+                yield Label("Dokumenttyp", classes="dialog-label")
                 yield Input(document.kind if document else "", id="document-kind",
                             placeholder=", ".join(self._kinds[:3]) + " …",
                             suggester=SuggestFromList(self._kinds, case_sensitive=False),
@@ -73,7 +73,7 @@ class DocumentDialog(FormDialog[DocumentView]):
                 yield Input(document.provided_by if document else "", id="document-provider",
                             placeholder="t.ex. enhetschefen", compact=True,
                             classes="dialog-input")
-            yield Static("Sorter i mallen: " + ", ".join(self._kinds) +
+            yield Static("Dokumenttyper i mallen: " + ", ".join(self._kinds) +
                          ". → fyller i förslaget.", classes="dialog-note", markup=False)
             yield Static("", id="document-problem", classes="dialog-problems", markup=False)
         yield Footer()

@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.reviews import parse_date
 from kvtui.domain.signoff import CommentView
@@ -28,6 +28,7 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.factcheck import WHOLE_REPORT, add_comment, update_comment
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
+from kvtui.tui.widgets.select import Select
 
 #: The Select's value for "Hela rapporten" (a comment on no one section).
 WHOLE = "whole-report"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Footer, Label, Static
 
 from kvtui.domain.signoff import RESPONSES, CommentView
 from kvtui.store.database import Store
@@ -21,6 +21,7 @@ from kvtui.store.factcheck import respond
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
+from kvtui.tui.widgets.select import Select
 
 #: The choices in the order they are offered: the two answers first, the take-back last.
 CHOICES: tuple[str, ...] = ("changed", "not_changed", "")

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +30,7 @@ from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.tui.format import quoting_a_file, shorten
+from kvtui.tui.widgets.select import Select
 
 PREVIEW_ROWS = 5
 _CELL_WIDTH = 24

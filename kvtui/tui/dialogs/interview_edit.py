@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.judgement import FORMS, InterviewFields, InterviewView, clean_roles
 from kvtui.domain.reviews import parse_date
@@ -24,6 +24,7 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import add_interview, update_interview
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.widgets.judgement_checklist import CheckList
+from kvtui.tui.widgets.select import Select
 
 FORM_CHOICES = (("enskild intervju", "individual"), ("gruppintervju", "group"))
 NO_NAMES = "Intervjupersoner anges med roll, aldrig med namn."

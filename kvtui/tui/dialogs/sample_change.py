@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
+from kvtui.domain.plural import plural
 from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -141,8 +142,8 @@ class ExtendSampleDialog(_SampleDialog[SampleInfo]):
         with Vertical(id="sample-extend-box", classes="dialog-box"):
             yield Static("Utöka urvalet", classes="box-title")
             yield Static(
-                f"Urvalet har {self._reviewed} akter av {self._population}. De nya akterna är "
-                "nästa i urvalsordningen, med samma frö.",
+                f"Urvalet har {plural(self._reviewed, 'akt', 'akter')} av {self._population}. "
+                "De nya akterna är nästa i urvalsordningen, med samma frö.",
                 classes="dialog-text",
             )
             with Horizontal(classes="dialog-row"):

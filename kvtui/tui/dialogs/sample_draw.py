@@ -14,9 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.filereview import SampleInfo
+from kvtui.domain.plural import plural
 from kvtui.domain.sample_input import SIZE_HELP, parse_points, parse_size
 from kvtui.domain.sampling import (
     PopulationItem,
@@ -32,6 +33,7 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import draw_sample
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.form import FormDialog
+from kvtui.tui.widgets.select import Select
 
 METHOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("Obundet slumpmässigt", "simple"),
@@ -64,7 +66,8 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sample-draw-box", classes="dialog-box"):
-            yield Static(f"Dra urval ur {self._population} akter", classes="box-title")
+            yield Static(f"Dra urval ur {plural(self._population, 'akt', 'akter')}",
+                         classes="box-title")
             with VerticalScroll(id="sample-draw-fields", can_focus=False):
                 with Horizontal(classes="dialog-row"):
                     yield Label("Metod", classes="dialog-label")
@@ -171,7 +174,8 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
                 note.update("Skriv en önskad precision så visas hur många akter den kräver.")
                 return
             n = size_for_half_width(self._population, points / 100)
-            note.update(f"Kräver {n} akter: {describe_precision(self._population, n)}. "
+            note.update(f"Kräver {plural(n, 'akt', 'akter')}: "
+                        f"{describe_precision(self._population, n)}. "
                         "Enter för över antalet till Storlek.")
         except (ValueError, SamplingError) as error:
             note.update(str(error))
@@ -216,8 +220,9 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Dra urvalet nu ({n} av {self._population} akter)? Efter dragningen kan "
-                "akterna inte längre ändras; urvalet kan utökas och akter ersättas."
+                f"Dra urvalet nu ({n} av {plural(self._population, 'akt', 'akter')})? Efter "
+                "dragningen kan akterna inte längre ändras; urvalet kan utökas och akter "
+                "ersättas."
             ),
             answered,
         )

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from kvtui.domain.reviews import ReviewDetail, ReviewFields, parse_date, split_auditors
 from kvtui.domain.templates import TemplateError
@@ -33,6 +33,7 @@ from kvtui.store.template_library import (
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.form import MASKED_NOTICE
 from kvtui.tui.widgets.idnumber_guard import FieldGuard, GuardedTextArea
+from kvtui.tui.widgets.select import Select
 
 # (widget id, label, placeholder) of the one-line fields, in the order they are filled in.
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (

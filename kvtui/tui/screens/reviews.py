@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kvtui.domain.plural import plural
 from kvtui.domain.reviews import ReviewSummary
 from kvtui.store.database import Store
 from kvtui.store.review_list import review_summaries
@@ -154,7 +155,7 @@ class ReviewsScreen(Screen[None]):
         place = ", ".join(part for part in (summary.unit, summary.municipality) if part)
         facts = [
             f"Dnr {summary.diary_number}" if summary.diary_number else "",
-            f"{summary.case_files} akter",
+            plural(summary.case_files, "akt", "akter"),
             f"urval {summary.sampled}" if summary.sampled else "inget urval",
             f"ändrad {summary.updated_text()}",
             f"mall: {summary.template_title}" if summary.template_title else "",

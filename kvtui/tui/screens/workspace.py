@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kvtui.domain.reviews import ReviewDetail
@@ -18,6 +20,7 @@ from kvtui.store.reviews import review_detail
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
+from kvtui.tui.widgets.key_footer import KeyFooter
 from kvtui.tui.widgets.overview import ReviewOverview
 from kvtui.tui.widgets.part_base import WorkspacePart
 
@@ -30,6 +33,9 @@ class WorkspaceScreen(Screen[None]):
     The screen reads the review once and after each change, and hands it down to the part
     widgets; the parts never read each other.
     """
+
+    # Below 100 columns the part list gives its room to the part (keys 1–8 still choose one).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         *(
@@ -81,7 +87,7 @@ class WorkspaceScreen(Screen[None]):
                 yield ReviewOverview(id=PARTS[0].widget_id)
                 for part in PARTS[1:]:
                     yield part_widget(part, self._store, self._review_id)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#part-list", OptionList).highlighted = 0
@@ -99,11 +105,17 @@ class WorkspaceScreen(Screen[None]):
             return
         self._detail = detail
         summary = detail.summary
-        self.sub_title = f"Granskning {summary.short_id}"
+        self._show_title()
         self.query_one("#review-bar", Static).update(
             Text.assemble((summary.title, "bold"), "  ·  ", summary.status_label)
         )
         self.query_one(ReviewOverview).detail = detail
+
+    def _show_title(self) -> None:
+        """The header names the review and the part shown (the part list may be only keys)."""
+        if self._detail is not None:
+            part = part_by_id(self.current_part)
+            self.sub_title = f"Granskning {self._detail.summary.short_id} · {part.title}"
 
     def show_part(self, part_id: str) -> None:
         """Bring a part to the front and mark it in the list."""
@@ -117,6 +129,7 @@ class WorkspaceScreen(Screen[None]):
             elif widget is self.query_one(ReviewOverview):
                 self.reload()  # Översikt shows counts that the other parts change
             self._keep_focus_visible(switcher)
+            self._show_title()
         options = self.query_one("#part-list", OptionList)
         index = options.get_option_index(part.id)
         if options.highlighted != index:

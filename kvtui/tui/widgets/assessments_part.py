@@ -33,6 +33,7 @@ from kvtui.domain.judgement import (
     rating_label,
     short_text,
 )
+from kvtui.domain.plural import noun, plural
 from kvtui.domain.statistics import format_share
 from kvtui.store.assessments import (
     delete_assessment,
@@ -273,7 +274,8 @@ class AssessmentsPart(WorkspacePart):
         chosen = [a for s in self._sections for a in s.assessments if a.in_summary]
         if not chosen:
             return "\n\nIngen bedömning är vald till sammanfattningen ännu."
-        lines = [f"\n\n{len(chosen)} bedömningar är valda till sammanfattningen:"]
+        lines = [f"\n\n{plural(len(chosen), 'bedömning', 'bedömningar')} "
+                 f"{noun(len(chosen), 'är vald', 'är valda')} till sammanfattningen:"]
         lines += [f"{rating_label(a.rating) if a.rating else 'Ingen nivå'}: "
                   f"{short_text(a.statement, 70)}" for a in chosen]
         return "\n".join(lines)

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from kvtui.domain.casefile_import import ImportResult
 from kvtui.domain.filereview import ACTIVE, METHODS, STATUS_LABELS, SampledAkt, SampleInfo
+from kvtui.domain.plural import plural
 from kvtui.domain.sampling import (
     PopulationItem,
     SamplingError,
@@ -61,11 +62,12 @@ def sample_lines(sample: SampleInfo, rows: list[CaseFileRow] | None = None) -> l
         method += f" efter {sample.stratify_by}"
     reviewed = len(sample.active)
     replaced, excluded = len(sample.replaced), len(sample.excluded)
-    counts = f"Frö {sample.seed} · {reviewed} av {sample.population_size} akter granskas"
+    population = plural(sample.population_size, "akt", "akter")
+    counts = f"Frö {sample.seed} · {reviewed} av {population} granskas"
     if replaced:
-        counts += f" · {replaced} ersatt" + ("a" if replaced > 1 else "")
+        counts += f" · {plural(replaced, 'ersatt', 'ersatta')}"
     if excluded:
-        counts += f" · {excluded} utesluten" if excluded == 1 else f" · {excluded} uteslutna"
+        counts += f" · {plural(excluded, 'utesluten', 'uteslutna')}"
     try:
         precision = describe_precision(sample.population_size, reviewed) + "."
     except SamplingError as error:
@@ -159,8 +161,9 @@ class CaseFilesPart(WorkspacePart):
             return sample_lines(self._sample, self._rows)
         if self._sample is not None:
             return [
-                f"{count} akter i populationen. Urvalet är draget "
-                f"({len(self._sample.active)} akter), så akterna kan inte längre ändras.",
+                f"{plural(count, 'akt', 'akter')} i populationen. Urvalet är draget "
+                f"({plural(len(self._sample.active), 'akt', 'akter')}), så akterna kan inte "
+                "längre ändras.",
                 "v visar urvalet.",
             ]
         if not count:
@@ -170,7 +173,7 @@ class CaseFilesPart(WorkspacePart):
                 "Gå in i delen med Enter eller Tab.",
             ]
         return [
-            f"{count} akter i populationen · urvalet är inte draget.",
+            f"{plural(count, 'akt', 'akter')} i populationen · urvalet är inte draget.",
             "u drar urvalet; därefter kan akterna inte ändras.",
         ]
 
@@ -319,7 +322,8 @@ class CaseFilesPart(WorkspacePart):
                 self._showing_sample = True
                 self._changed()
                 self.notify(
-                    f"Urvalet är draget: {len(sample.active)} akter med fröet {sample.seed}.",
+                    f"Urvalet är draget: {plural(len(sample.active), 'akt', 'akter')} med "
+                    f"fröet {sample.seed}.",
                     timeout=6,
                 )
 
@@ -376,7 +380,7 @@ class CaseFilesPart(WorkspacePart):
                 self._showing_sample = True
                 self._changed()
                 added = len(info.items) - len(sample.items)
-                self.notify(f"Urvalet är utökat med {added} akter.", timeout=4)
+                self.notify(f"Urvalet är utökat med {plural(added, 'akt', 'akter')}.", timeout=4)
 
         self.app.push_screen(
             ExtendSampleDialog(self.store, self.review_id, sample.population_size,

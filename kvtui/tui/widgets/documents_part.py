@@ -16,6 +16,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from kvtui.domain.judgement import AssessmentView, DocumentView
+from kvtui.domain.plural import plural
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.documents import delete_document, list_documents, suggested_kinds
@@ -143,7 +144,7 @@ class DocumentsPart(WorkspacePart):
         cited = self._citing.get(document.id, [])
         if cited:
             where = sorted({a.section_number or "–" for a in cited})
-            lines.append(f"Citeras av {len(cited)} bedömning{'ar' if len(cited) > 1 else ''} "
+            lines.append(f"Citeras av {plural(len(cited), 'bedömning', 'bedömningar')} "
                          f"i {', '.join(where)} (c visar dem).")
         else:
             lines.append("Ingen bedömning hänvisar till dokumentet ännu.")
@@ -205,7 +206,7 @@ class DocumentsPart(WorkspacePart):
         cited = len(self._citing.get(document.id, ()))
         question = f"Ta bort dokumentet {escape(document.title)} ur förteckningen?"
         if cited:
-            question += (f" {cited} bedömning{'ar' if cited > 1 else ''} hänvisar till det och "
+            question += (f" {plural(cited, 'bedömning', 'bedömningar')} hänvisar till det och "
                          "förlorar den hänvisningen.")
 
         def done() -> None:

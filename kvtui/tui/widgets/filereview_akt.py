@@ -47,7 +47,12 @@ from kvtui.tui.dialogs.answer_count import AnswerCountDialog
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
-from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
+from kvtui.tui.widgets.filereview_format import (
+    MISSING_REFERENCE,
+    MISSING_REFERENCE_LEGEND,
+    answer_text,
+    attributes_line,
+)
 from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_text import KeptText, LineText
 from kvtui.tui.widgets.idnumber_guard import TypedText
@@ -243,9 +248,11 @@ class AktView(Vertical):
                            not_applicable=view.id in self._reasons)
 
     def _show_progress(self) -> None:
-        """One line: the akt, its own count on the left, the whole sample's on the right.
+        """One line: the akt, its own count on the left, the whole sample's on the right; on
+        two lines where one is too narrow for both.
 
-        The line has a fixed size, so an answer redraws it without a new layout.
+        The line has a fixed size, so an answer redraws it without a new layout (only a
+        change between one line and two lays the part out anew).
         """
         akt = self.current_akt
         if akt is None:
@@ -256,8 +263,10 @@ class AktView(Vertical):
         left = Text.assemble((f"Akt {self._index + 1} av {len(self._akter)}", "bold"), "  ",
                              (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
         right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
-        gap = max(title.size.width - left.cell_len - right.cell_len, 2)
-        title.show(Text.assemble(left, " " * gap, right))
+        gap = title.size.width - left.cell_len - right.cell_len
+        wraps = title.size.width > 0 and gap < 2
+        title.set_class(wraps, "-wrapped")
+        title.show(Text.assemble(left, "\n" if wraps else " " * gap, right))
 
     def on_resize(self) -> None:
         """The progress sits at the right edge: place it again."""
@@ -307,6 +316,8 @@ class AktView(Vertical):
             text.append("\nEnter: skriv datumen.", style="dim")
         elif answer is None and criterion.kind == "count":
             text.append("\nEnter: skriv antalet.", style="dim")
+        if view.reference and any(other.reference is None for other in self._criteria):
+            text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
         return text
 
     @staticmethod

@@ -23,6 +23,8 @@ ANSWER_STYLES: dict[str, str] = {
 LETTERS: dict[str, str] = {"ja": "J", "delvis": "D", "nej": "N", "ej_aktuellt": "E"}
 NOT_APPLICABLE_HINT = "gäller ej?"
 MISSING_REFERENCE = MISSING
+#: Said under a list where some criterion's code is marked with "!".
+MISSING_REFERENCE_LEGEND = "! efter en kod: lagrum saknas för granskningsperioden"
 
 
 def answer_text(value: str | None, *, not_applicable: bool = False) -> Text:

@@ -67,18 +67,18 @@ class KeptText(Widget):
 
 
 class LineText(Static):
-    """One line of text that changes often, drawn straight from its segments.
+    """A line of text that changes often, drawn straight from its segments.
 
-    A Static (its ``content`` is the text on show), but its line is drawn with Rich rather
+    A Static (its ``content`` is the text on show), but its lines are drawn with Rich rather
     than Textual's text layout, which for the progress line, new on every answering key, cost
-    more than the rest of its update. Longer text ends in an ellipsis. Give it a height of one
-    line in CSS.
+    more than the rest of its update. A newline in the text begins a second line; a line too
+    long ends in an ellipsis. Give it a height in CSS of as many lines as it shows.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._text = Text()
-        self._strip: Strip | None = None
+        self._strips: dict[int, Strip] = {}
 
     @property
     def content(self) -> Text:
@@ -86,26 +86,27 @@ class LineText(Static):
         return self._text
 
     def show(self, text: Text) -> None:
-        """Show ``text`` on the line (no new layout: the line keeps its size)."""
+        """Show ``text`` (no new layout: the widget keeps its size)."""
         self._text = text
-        self._strip = None
+        self._strips.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
-        """A new theme or focus style: draw the line again."""
+        """A new theme or focus style: draw the lines again."""
         super().notify_style_update()
-        self._strip = None
+        self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
-        """The line, drawn once for each text and width."""
+        """Line ``y``, drawn once for each text and width."""
         width = self.size.width
-        if y > 0:
-            return Strip.blank(width, self.rich_style)
-        strip = self._strip
+        strip = self._strips.get(y)
         if strip is None or strip.cell_length != width:
-            text = self._text.copy()
+            lines = self._text.split("\n", allow_blank=True)
+            if y >= len(lines):
+                return Strip.blank(width, self.rich_style)
+            text = lines[y]
             text.truncate(width, overflow="ellipsis", pad=True)
             segments = [part for part in text.render(self.app.console) if part.text != "\n"]
             strip = Strip(Segment.apply_style(segments, self.rich_style), width)
-            self._strip = strip
+            self._strips[y] = strip
         return strip

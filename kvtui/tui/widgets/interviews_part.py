@@ -21,6 +21,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kvtui.domain.judgement import InterviewView, ObservationView, short_text
+from kvtui.domain.plural import noun, plural
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -197,8 +198,8 @@ class InterviewsPart(WorkspacePart):
             return NO_INTERVIEWS
         observations = sum(len(i.observations) for i in self._interviews)
         people = sum(i.participants for i in self._interviews)
-        noun = "intervju" if count == 1 else "intervjuer"
-        return (f"{count} {noun} med {people} deltagare · {observations} iakttagelser. "
+        return (f"{plural(count, 'intervju', 'intervjuer')} med {people} deltagare · "
+                f"{plural(observations, 'iakttagelse', 'iakttagelser')}. "
                 "Intervjupersoner anges med roll, aldrig med namn.")
 
     def _fill_table(self, select: str | None) -> None:
@@ -352,8 +353,10 @@ class InterviewsPart(WorkspacePart):
         count = len(interview.observations)
         question = f"Ta bort intervjun {escape(interview.label)}"
         if count:
-            question += (f" med dess {count} iakttagelser? Bedömningar som hänvisar till "
-                         "iakttagelserna förlorar den hänvisningen.")
+            question += (f" med dess {plural(count, 'iakttagelse', 'iakttagelser')}? "
+                         "Bedömningar som hänvisar till "
+                         f"{noun(count, 'iakttagelsen', 'iakttagelserna')} förlorar den "
+                         "hänvisningen.")
         else:
             question += "?"
 

@@ -20,11 +20,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from kvtui.domain.filereview import METHODS
+from kvtui.domain.plural import plural
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.results import CriterionRow, ReviewResults, review_results
-from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE
+from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, MISSING_REFERENCE_LEGEND
 
 NO_SAMPLE_RESULTS = "Inget urval är draget ännu, så det finns inga resultat."
 SHARE_NOTE = (
@@ -46,7 +47,7 @@ def basis_text(results: ReviewResults) -> str:
     """What the results rest on: "Urval 13 av 44 akter, stratifierat urval … (frö 4711)"."""
     method = METHODS.get(results.method, results.method)
     by = f" efter {results.stratify_by}" if results.stratify_by else ""
-    return (f"Urval {results.sample_size} av {results.population_size} akter, "
+    return (f"Urval {results.sample_size} av {plural(results.population_size, 'akt', 'akter')}, "
             f"{method}{by} (frö {results.seed}).")
 
 
@@ -201,6 +202,8 @@ class ResultsView(Vertical):
             ]
             text.append(f"\nPer {results.stratify_by}: " + "; ".join(parts))
             text.append(f". Vägd andel Ja: {format_share(line.strata.share)}")
+        if line.reference and any(not other.reference for other in results.rows):
+            text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
         text.append(f"\n{SHARE_NOTE}", style="dim")
         detail.update(text)
 

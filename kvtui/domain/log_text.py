@@ -1,0 +1,183 @@
+"""The change log in Swedish words, as `kvtui log` shows it.
+
+The log itself stores the code's names (``answer/create``, ``status: fieldwork →
+fact_check``): they are part of each entry's hash and must never change. The auditor reads
+them through these tables: "svar/ny", "status: Pågående → Faktagranskning". A name missing
+here is shown as stored, so a new kind of entry is never hidden; the tests check that every
+entity and action the store writes has its word (`tests/domain/test_log_text.py`) and every
+field name in the demo review's log (`tests/cli/test_swedish_words.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kvtui.domain.answers import ANSWERS
+from kvtui.domain.judgement import EVIDENCE_KINDS, FORMS, RATINGS
+from kvtui.domain.reviews import STATUSES
+from kvtui.domain.sampling import METHODS
+from kvtui.domain.signoff import RESPONSES
+
+ENTITIES: dict[str, str] = {
+    "review": "granskning",
+    "case_file": "akt",
+    "sample": "urval",
+    "answer": "svar",
+    "interview": "intervju",
+    "observation": "iakttagelse",
+    "document": "dokument",
+    "section_text": "avsnittstext",
+    "assessment": "bedömning",
+    "evidence_link": "underlag",
+    "factcheck_round": "faktagranskning",
+    "factcheck_comment": "synpunkt",
+    "sign_off": "signering",
+    "false_alarm": "inte personnummer",
+}
+
+ACTIONS: dict[str, str] = {
+    "create": "ny",
+    "update": "ändrad",
+    "delete": "borttagen",
+    "import": "import",
+    "draw": "dragning",
+    "extend": "utökning",
+    "replace": "ersättning",
+    "move": "flyttad",
+    "mask": "maskering",
+    "evidence": "underlag",
+    "reopen": "öppnad igen",
+    "respond": "besvarad",
+    "send": "skickad",
+    "sign": "signerad",
+}
+
+FIELDS: dict[str, str] = {
+    "akt": "akt",
+    "added": "tillagda",
+    "approver_name": "godkänd av",
+    "approver_role": "godkännarens roll",
+    "assessment_id": "bedömning",
+    "attributes": "attribut",
+    "auditors": "granskare",
+    "by": "ersatt med",
+    "comment": "kommentar",
+    "content_sha256": "innehållets SHA-256",
+    "committee": "nämnd",
+    "computed_value": "beräknat svar",
+    "count": "antal",
+    "dated": "datum",
+    "diary_number": "diarienummer",
+    "digits": "siffror",
+    "dimension": "dimension",
+    "end_date": "slutdatum",
+    "form": "form",
+    "from_version": "från version",
+    "held_on": "datum",
+    "in_summary": "i sammanfattningen",
+    "interview_id": "intervju",
+    "kind": "typ",
+    "kriterium": "kriterium",
+    "label": "underlag",
+    "method": "metod",
+    "method_text": "metodtext",
+    "municipality": "kommun",
+    "notes": "anteckningar",
+    "number": "antal",
+    "override_reason": "skäl för ändrat svar",
+    "participants": "deltagare",
+    "pdf_sha256": "PDF-filens SHA-256",
+    "period_end": "period till",
+    "period_start": "period från",
+    "population": "population",
+    "position": "plats",
+    "provided_by": "lämnat av",
+    "purpose": "syfte",
+    "rating": "kvalitetsnivå",
+    "reason": "skäl",
+    "received_on": "mottagen",
+    "reference": "referens",
+    "replaced": "ersatt",
+    "response": "svar",
+    "response_reason": "motivering",
+    "role": "roll",
+    "roles": "roller",
+    "scope": "avgränsning",
+    "section": "avsnitt",
+    "sections": "avsnitt",
+    "seed": "frö",
+    "sent_on": "skickat",
+    "signed_at": "signerad",
+    "size": "storlek",
+    "start_date": "startdatum",
+    "statement": "bedömning",
+    "status": "status",
+    "stratify_by": "stratifierat efter",
+    "target_id": "hänvisar till",
+    "template": "mall",
+    "text": "text",
+    "title": "titel",
+    "to_version": "till version",
+    "unit": "enhet",
+    "value": "svar",
+    "version": "version",
+}
+
+# Values stored as codes, by the field that holds them.
+_VALUE_WORDS: dict[str, Mapping[str, str]] = {
+    "status": STATUSES,
+    "value": ANSWERS,
+    "computed_value": ANSWERS,
+    "rating": {**RATINGS, "": "ingen"},
+    "form": FORMS,
+    "method": METHODS,
+    "kind": {code: label.lower() for code, label in EVIDENCE_KINDS.items()},
+    "response": RESPONSES,
+}
+MAX_VALUE = 40
+
+
+def event_text(entity: str, action: str) -> str:
+    """What happened, as "svar/ny"."""
+    return f"{ENTITIES.get(entity, entity)}/{ACTIONS.get(action, action)}"
+
+
+def value_text(field: str, value: Any) -> str:
+    """One stored value in words: codes named, yes/no for truth values, lists joined, long
+    texts cut short."""
+    if value is None or value == "":
+        text = _VALUE_WORDS.get(field, {}).get("", "–") if value == "" else "–"
+    elif isinstance(value, bool):
+        text = "ja" if value else "nej"
+    elif isinstance(value, list):
+        text = ", ".join(value_text(field, item) for item in value) or "–"
+    elif isinstance(value, str):
+        text = _VALUE_WORDS.get(field, {}).get(value, value)
+    else:
+        text = str(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+
+
+def changes_text(changes: Mapping[str, Any]) -> str:
+    """The changes on one line: "titel: Gammal → Ny; status: Pågående → Faktagranskning"."""
+    parts = []
+    for key, value in changes.items():
+        name = FIELDS.get(key, key)
+        if _is_change(key, value):
+            parts.append(f"{name}: {value_text(key, value[0])} → {value_text(key, value[1])}")
+        else:
+            parts.append(f"{name}: {value_text(key, value)}")
+    return "; ".join(parts)
+
+
+# Fields whose value is itself a list, so that a list of two is not read as old → new.
+_LIST_FIELDS = frozenset({"roles", "auditors", "added", "sections", "attributes"})
+
+
+def _is_change(key: str, value: Any) -> bool:
+    """An [old, new] pair, as the log stores a change (a list field's are two lists)."""
+    if not isinstance(value, list) or len(value) != 2:
+        return False
+    return key not in _LIST_FIELDS or all(isinstance(item, list) for item in value)

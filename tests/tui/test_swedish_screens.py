@@ -5,14 +5,12 @@ and the document form."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import date
 
 from textual.widgets import Input, OptionList, Select
 
+from kvtui.domain.demo import demo_case_files
+from kvtui.store.casefiles import add_case_files
 from kvtui.store.database import Store
-from kvtui.store.demo import create_demo
-from kvtui.store.reviews import review_detail, update_review
 from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import make_app
 from kvtui.tui.parts import PARTS
@@ -92,14 +90,11 @@ async def test_document_form_names_the_document_type(store: Store, review_id: st
         assert _english(text) == []
 
 
-async def test_the_mark_after_a_criterion_code_is_explained(store: Store) -> None:
-    """F3's only reference ends on 2025-06-30: in a review of 2026 its code is marked "!",
+async def test_the_mark_after_a_criterion_code_is_explained(store: Store, review_id: str) -> None:
+    """The template gives F15 no reference: in a review of its own its code is marked "!",
     and the detail under the criteria says what the mark means on every row."""
     with store.session() as session:
-        review_id = create_demo(session, file_review=False)
-        fields = review_detail(session, review_id).fields
-        update_review(session, review_id, replace(
-            fields, period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)))
+        add_case_files(session, review_id, demo_case_files())
         draw_sample(session, review_id, size=3, seed="1")
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -108,9 +103,10 @@ async def test_the_mark_after_a_criterion_code_is_explained(store: Store) -> Non
         await pilot.press("enter")
         await pilot.pause()
         lines = screen_text(app).splitlines()
-        assert any(" F3!" in line for line in lines)
         assert any(MISSING_REFERENCE_LEGEND in line for line in lines)  # on F1's detail
-        for _ in range(2):
+        for _ in range(14):
             await pilot.press("down")
         await pilot.pause()
-        assert f"! {MISSING_REFERENCE}" in screen_text(app)  # on F3's own
+        shown = screen_text(app)
+        assert " F15!" in shown
+        assert f"! {MISSING_REFERENCE}" in shown  # on F15's own

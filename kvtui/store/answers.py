@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, delete
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -296,6 +296,38 @@ def set_comment(
         raise InvalidInput("Svara på kriteriet innan du skriver en kommentar.")
     saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,
                    {"comment": comment}, label={})
+    session.commit()
+    return saved
+
+
+# What an answer is made of, as an undo puts it back.
+_RESTORED = tuple(field.name for field in fields(AnswerView) if field.name != "criterion_id")
+
+
+def restore_answer(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str,
+    previous: AnswerView | None,
+) -> AnswerView | None:
+    """Put an answer back as it was before a key changed it (Ångra, Ctrl+Z): ``previous`` as
+    it was saved, or None for no answer, which removes the answer. It is a change like any
+    other, logged (an update, or a removal with the values the answer had) and committed
+    before it returns; the log is never rewritten. A signed review refuses it."""
+    connection = session.connection()
+    criterion, reference, existing = _key_row(session, connection, review_id, case_file_id,
+                                              criterion_id)
+    label = {"akt": reference, "kriterium": criterion.code}
+    if previous is None:
+        if existing is None:
+            return None
+        connection.execute(delete(_ANSWERS).where(_ANSWERS.c.id == existing["id"]))
+        old = {name: existing[name] for name in _RESTORED}
+        changelog.append(session, review_id=review_id, entity="answer",
+                         entity_id=existing["id"], action="delete",
+                         changes={**label, **changelog.diff(old, dict.fromkeys(old))})
+        session.commit()
+        return None
+    saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,
+                   {name: getattr(previous, name) for name in _RESTORED}, label=label)
     session.commit()
     return saved
 

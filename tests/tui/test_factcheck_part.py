@@ -43,7 +43,7 @@ def _notes(app: KvtuiApp) -> list[str]:
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> FactCheckPart:
     """Key 7, then Tab into the list of comments, where the part's keys work."""
     await pilot.pause()
-    await pilot.press("7", "tab")
+    await pilot.press("7")
     await pilot.pause()
     return app.screen.query_one(FactCheckPart)
 

@@ -32,7 +32,7 @@ def store(demo_store: Store) -> Store:
 
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> ReportPart:
     await pilot.pause()
-    await pilot.press("8", "tab")
+    await pilot.press("8")
     await pilot.pause()
     return app.screen.query_one(ReportPart)
 

@@ -40,7 +40,7 @@ def _log_sentence() -> str:
 async def _open_import(app: KvtuiApp, pilot: Any) -> ImportFileDialog:
     """Akter & urval (key 2), into its table, and i for Importera."""
     await pilot.pause()
-    await pilot.press("2", "tab", "i")
+    await pilot.press("2", "i")
     await pilot.pause()
     dialog = app.screen
     assert isinstance(dialog, ImportFileDialog)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +16,7 @@ from kvtui.domain.reviews import ReviewDetail
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.reviews import review_detail
+from kvtui.tui.key_guard import GuardedScreen, KeyGuard
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
@@ -24,7 +26,7 @@ from kvtui.tui.widgets.part_base import WorkspacePart
 _PART_KEYS = Binding.Group("Del", compact=True)
 
 
-class WorkspaceScreen(Screen[None]):
+class WorkspaceScreen(Screen[None], GuardedScreen):
     """Everything about one review; Escape goes back to Granskningar.
 
     The screen reads the review once and after each change, and hands it down to the part
@@ -52,6 +54,17 @@ class WorkspaceScreen(Screen[None]):
         self._store = store
         self._review_id = review_id
         self._detail: ReviewDetail | None = None
+        self.key_guard = KeyGuard(self, self._is_command)
+
+    def _is_command(self, key: str) -> bool:
+        """Whether ``key`` does something where the keyboard is now."""
+        active = self.active_bindings.get(key)
+        return active is not None and active.enabled
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys that reach the screen unhandled by a text field: typing into a list is held
+        (``kvtui.tui.key_guard``)."""
+        self.key_guard.take(event)
 
     @property
     def review_id(self) -> str:
@@ -140,8 +153,29 @@ class WorkspaceScreen(Screen[None]):
             target.focus()
 
     def action_show_part(self, part_id: str) -> None:
-        """Keys 1–8 (Enter or Tab then moves into the part)."""
+        """Keys 1–8: the part, with the keyboard in it, so that its own keys work at once
+        (Översikt has none of its own: the list of parts takes the keyboard). Should the key
+        turn out to be the first of a text typed into a list, the guard comes back here."""
+        previous, focused = self.current_part, self.focused
         self.show_part(part_id)
+        self._focus_part()
+        if part_id != previous:
+            self.key_guard.switched(lambda: self._return_to(previous, focused),
+                                    part_by_id(part_id).key)
+
+    def _focus_part(self) -> None:
+        content = self.query_one("#part-content", ContentSwitcher).visible_content
+        if isinstance(content, WorkspacePart):
+            content.focus()
+        else:
+            self.query_one("#part-list", OptionList).focus()
+
+    def _return_to(self, part_id: str, focused: Widget | None) -> None:
+        self.show_part(part_id)
+        if focused is not None and focused.is_attached:
+            self.set_focus(focused)
+        else:
+            self._focus_part()
 
     @on(WorkspacePart.Changed)
     def _part_changed(self, event: WorkspacePart.Changed) -> None:

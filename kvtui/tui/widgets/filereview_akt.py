@@ -31,7 +31,13 @@ from kvtui.domain.answers import (
 )
 from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
 from kvtui.domain.templates import CRITERION_KINDS
-from kvtui.store.answers import answers_for, not_applicable_in, save_answer, set_comment
+from kvtui.store.answers import (
+    answers_for,
+    not_applicable_in,
+    restore_answer,
+    save_answer,
+    set_comment,
+)
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -39,6 +45,7 @@ from kvtui.tui.dialogs.answer_count import AnswerCountDialog
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
+from kvtui.tui.key_guard import refuse
 from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, answer_text, attributes_line
 from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_text import KeptText, LineText
@@ -73,6 +80,9 @@ class AktView(Vertical):
                 id="filereview.next_akt"),
         Binding("comma,pageup", "previous_akt", "Föregående akt", group=_AKT_KEYS,
                 id="filereview.previous_akt"),
+        # Not in the footer either: each answer's row stands out for a moment, and a wrong one
+        # is put right with Ctrl+Z.
+        Binding("ctrl+z", "undo", "Ångra svar", show=False, id="filereview.undo"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -86,6 +96,9 @@ class AktView(Vertical):
         self._reasons: dict[str, str] = {}
         self._answered = 0
         self._day = date.today()
+        # The answers given since the part was opened, newest last: (akt, criterion, what the
+        # answer was before), for Ctrl+Z.
+        self._undo: list[tuple[str, str, AnswerView | None]] = []
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
         self._title = LineText(id="fr-title")
@@ -337,7 +350,7 @@ class AktView(Vertical):
         if akt is None:
             return False
         if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
+            refuse(self, READ_ONLY)
             return False
         try:
             with self.store.session() as session:
@@ -346,20 +359,23 @@ class AktView(Vertical):
                     end=end, number=number, override_reason=override_reason, comment=comment,
                 )
         except (InvalidInput, NotFound) as error:
-            self.notify(str(error), severity="error", markup=False)
+            refuse(self, str(error), severity="error", markup=False)
             return False
-        if view.id not in self._answers:
+        previous = self._answers.get(view.id)
+        if previous is None:
             self._answered += 1
+        if saved != previous:
+            self._undo.append((akt.case_file_id, view.id, previous))
         self._answers[view.id] = saved
         row = self._criteria.index(view)
         rows = self.criteria_list
         if row == rows.cursor_row and row < len(self._criteria) - 1:
             # The usual key: the answer and the cursor's step down in one repaint of the list.
-            rows.set_answer(row, self._answer_cell(view), move_to=row + 1)
+            rows.set_answer(row, self._answer_cell(view), move_to=row + 1, flash=True)
             self._show_progress()
             self._show_detail()
             return True
-        rows.set_answer(row, self._answer_cell(view))
+        rows.set_answer(row, self._answer_cell(view), flash=True)
         self._show_progress()
         self._advance()
         return True
@@ -436,6 +452,44 @@ class AktView(Vertical):
             answered,
         )
 
+    def action_undo(self) -> None:
+        """Ctrl+Z: the last answer given is put back as it was (or unanswered again); again
+        and again, newest first. Each undo is logged as a change of its own."""
+        if not self._undo:
+            refuse(self, "Inget svar att ångra sedan Aktgranskning öppnades.", timeout=3)
+            return
+        if self.store.read_only:
+            refuse(self, READ_ONLY)
+            return
+        case_file_id, criterion_id, previous = self._undo[-1]
+        try:
+            with self.store.session() as session:
+                restored = restore_answer(session, self.review_id, case_file_id, criterion_id,
+                                          previous)
+        except (InvalidInput, NotFound) as error:
+            refuse(self, str(error), severity="error", markup=False)
+            return
+        self._undo.pop()
+        ids = [akt.case_file_id for akt in self._akter]
+        if case_file_id not in ids:
+            return
+        self._answered -= restored is None  # the answer undone was there
+        current = self.current_akt
+        if current is not None and current.case_file_id == case_file_id:
+            if restored is None:
+                self._answers.pop(criterion_id, None)
+            else:
+                self._answers[criterion_id] = restored
+        else:
+            self.show_akt(ids.index(case_file_id), criterion_id)
+        view = next(v for v in self._criteria if v.id == criterion_id)
+        row = self._criteria.index(view)
+        self.criteria_list.set_answer(row, self._answer_cell(view), move_to=row, flash=True)
+        self._show_progress()
+        self._show_detail()
+        now = answer_label(restored.value) if restored is not None else "obesvarat"
+        self.notify(f"Ångrat: {view.code} är {now} igen.", timeout=3, markup=False)
+
     def action_fill_in(self) -> None:
         """Enter: Ej aktuellt where the criterion does not apply, else the dates or number."""
         view = self.current_criterion
@@ -448,7 +502,7 @@ class AktView(Vertical):
         elif view.criterion.kind == "count":
             self._ask_count(view)
         else:
-            self.notify(ANSWER_HINT, timeout=3)
+            refuse(self, ANSWER_HINT, timeout=3)
 
     def action_dates(self) -> None:
         """t: the dates of a deadline criterion."""
@@ -456,8 +510,8 @@ class AktView(Vertical):
         if view is None:
             return
         if view.criterion.kind != "deadline":
-            self.notify(f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
-                        markup=False)
+            refuse(self, f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
+                   markup=False)
             return
         self._ask_dates(view)
 
@@ -493,10 +547,10 @@ class AktView(Vertical):
             return
         existing = self._answers.get(view.id)
         if existing is None:
-            self.notify("Svara på kriteriet innan du skriver en kommentar.", timeout=3)
+            refuse(self, "Svara på kriteriet innan du skriver en kommentar.", timeout=3)
             return
         if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
+            refuse(self, READ_ONLY)
             return
 
         def written(comment: TypedText | None) -> None:
@@ -521,13 +575,13 @@ class AktView(Vertical):
     def action_next_akt(self) -> None:
         """. or PgDn: the next akt."""
         if self._index + 1 >= len(self._akter):
-            self.notify("Det här är den sista akten i urvalet.", timeout=3)
+            refuse(self, "Det här är den sista akten i urvalet.", timeout=3)
             return
         self.show_akt(self._index + 1)
 
     def action_previous_akt(self) -> None:
         """, or PgUp: the previous akt."""
         if self._index == 0:
-            self.notify("Det här är den första akten i urvalet.", timeout=3)
+            refuse(self, "Det här är den första akten i urvalet.", timeout=3)
             return
         self.show_akt(self._index - 1)

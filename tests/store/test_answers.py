@@ -94,7 +94,7 @@ def test_a_comment_before_the_answer_leaves_the_criterion_unanswered(demo) -> No
     from kvtui.store.reviews import review_detail
     from kvtui.store.sampling import draw_sample
 
-    store, review_id, criteria, files = demo
+    store, review_id, criteria, _files = demo
     with store.session() as session:
         akt = draw_sample(session, review_id, size=3, seed="1").active[0].case_file_id
         before = (review_detail(session, review_id), review_results(session, review_id))

@@ -55,8 +55,8 @@ _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json
 _KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
 # The criterion, the akt's reference, the stored answer (if any) and a comment written before
 # the answer (if any) of one answer key, in one statement, compiled once and run by the driver
-# (kvtui.store.bulk.DriverStatement): building, compiling and executing a statement through SQLAlchemy on every key cost several times what
-# SQLite took to run it.
+# (kvtui.store.bulk.DriverStatement): building, compiling and executing a statement through
+# SQLAlchemy on every key cost several times what SQLite took to run it.
 _KEY_ROW = DriverStatement(
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 #: How long keys stay held after the last refused or held key.
 HOLD_SECONDS = 0.8
@@ -71,6 +73,7 @@ class KeyGuard:
         self._held: list[str] = []
         self._timer: Timer | None = None
         self._switch: tuple[Callable[[], Any], str, float] | None = None
+        self._passed: list[str] = []
 
     @property
     def held_text(self) -> str:
@@ -109,6 +112,40 @@ class KeyGuard:
         event.stop()
         event.prevent_default()
         return True
+
+    def pass_on(self, event: events.Key, screen: Screen[Any]) -> None:
+        """A key typed into the guarded screen just before a command opened ``screen`` over it
+        (k, then the comment at once): the text goes into the dialog's text field, as soon as
+        the field is there, rather than nowhere."""
+        focused = screen.focused
+        if not event.is_printable or event.key.startswith("ctrl+") or (
+                focused is not None and not isinstance(focused, Input | TextArea)):
+            return
+        active = screen.active_bindings.get(event.key)
+        if active is not None and active.enabled:
+            return
+        event.stop()
+        event.prevent_default()
+        self._passed.append(event.character or "")
+        if focused is not None:
+            self._write_passed(screen)
+        elif len(self._passed) == 1:
+            screen.call_after_refresh(self._write_passed, screen)
+
+    def _write_passed(self, screen: Screen[Any]) -> None:
+        text, self._passed = "".join(self._passed), []
+        if not text:
+            return
+        field = screen.focused
+        if not isinstance(field, Input | TextArea):
+            field = next(iter(screen.query(Input | TextArea)), None)  # type: ignore[arg-type]
+        if isinstance(field, Input):
+            field.insert_text_at_cursor(text)
+        elif isinstance(field, TextArea):
+            field.insert(text)
+        else:
+            self._held.append(text)
+            self.hold()
 
     def _report(self) -> None:
         self._timer = None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 
 from kvtui.store import changelog
-from kvtui.store.answers import answers_for, review_criteria
+from kvtui.store.answers import answers_for, early_comments, review_criteria
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store
 from kvtui.store.demo import create_demo
@@ -54,8 +55,49 @@ def _log_size(store: Store) -> int:
         return changelog.count_entries(session)
 
 
+_KEY_NAMES = {"-": "minus", " ": "space", ",": "comma", ".": "full_stop", ";": "semicolon"}
+
+
+async def _type_at_once(app: KvtuiApp, pilot: Pilot[None], text: str) -> None:
+    """Keys as a person types them: all sent before the app has handled the first (the
+    Pilot's ``press`` waits for each key to be handled, as no typist does)."""
+    for char in text:
+        app.post_message(events.Key(_KEY_NAMES.get(char, char), char))
+    await pilot.pause()
+
+
 async def _wait_out_hold(pilot: Pilot[None]) -> None:
     await pilot.pause(HOLD_SECONDS + 0.2)
+
+
+async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothing(
+        store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
+    """k, then "journal saknas" at typing speed: every letter goes into the comment (before,
+    k was refused and the j, n, a … that followed answered criteria)."""
+    review_id, akter = sampled
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        view = app.screen.query_one(FileReviewPart).akt_view
+        criterion = view.current_criterion
+        await _type_at_once(app, pilot, "kjournal saknas")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert view.current_criterion == criterion  # the cursor stays until she answers
+        assert "Kommentar (inget svar ännu): journal saknas" in str(view._detail_text(criterion))
+        assert view.answered[0] == 0
+        with store.session() as session:
+            assert answers_for(session, akter[0]) == {}
+            assert early_comments(session, akter[0]) == {criterion.id: "journal saknas"}
+        # The answer given afterwards takes the comment along.
+        await pilot.press("n")
+        await pilot.pause()
+    with store.session() as session:
+        saved = answers_for(session, akter[0])[criterion.id]
+        assert (saved.value, saved.comment) == ("nej", "journal saknas")
+        assert early_comments(session, akter[0]) == {}
 
 
 async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +112,7 @@ async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, samp
         await pilot.pause()
         view = app.screen.query_one(FileReviewPart).akt_view
         assert view.current_criterion.criterion.kind == "judgement"
-        await pilot.press("t", *"journal saknas")
+        await _type_at_once(app, pilot, "tjournal saknas")
         await _wait_out_hold(pilot)
         assert any("ingen tidsfrist" in note for note in notes)
         assert any("”journal saknas”" in note for note in notes)
@@ -99,7 +141,8 @@ async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Stor
             await pilot.press("down")
         await pilot.press("tab", "tab")
         assert app.screen.focused is part.statement_list
-        await pilot.press(*PARAGRAPH, "enter")
+        await _type_at_once(app, pilot, PARAGRAPH)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)  # no dialog opened
         assert app.screen.current_part == "assessments"
@@ -125,8 +168,7 @@ async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -
         await pilot.pause()
         part = app.screen.query_one(InterviewsPart)
         assert app.screen.focused is part.table
-        await pilot.press(*"2025-03-14")
-        await pilot.pause()
+        await _type_at_once(app, pilot, "2025-03-14")
         workspace = app.screen
         assert isinstance(workspace, WorkspaceScreen)
         assert workspace.current_part == "interviews"
@@ -150,8 +192,7 @@ async def test_a_refusal_in_the_interviews_holds_what_follows(store: Store, revi
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         await pilot.pause()
-        await pilot.press("o", *"enhetschef anser att")
-        await pilot.pause()
+        await _type_at_once(app, pilot, "oenhetschef anser att")
         assert isinstance(app.screen, WorkspaceScreen)
         await _wait_out_hold(pilot)
     assert "Lägg till en intervju först (a)." in notes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -60,11 +60,6 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
         """Whether ``key`` does something where the keyboard is now."""
         active = self.active_bindings.get(key)
         return active is not None and active.enabled
-
-    def on_key(self, event: events.Key) -> None:
-        """Keys that reach the screen unhandled by a text field: typing into a list is held
-        (``kvtui.tui.key_guard``)."""
-        self.key_guard.take(event)
 
     @property
     def review_id(self) -> str:
@@ -164,16 +159,24 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
                                     part_by_id(part_id).key)
 
     def _focus_part(self) -> None:
+        """The keyboard into the part on show at once, not after the keys already typed: its
+        first widget that takes keys now, then the one the part itself chooses."""
         content = self.query_one("#part-content", ContentSwitcher).visible_content
         if isinstance(content, WorkspacePart):
+            first = next((widget for widget in self.focus_chain
+                          if widget is content or content in widget.ancestors), None)
+            if first is not None:
+                self.set_focus(first)
             content.focus()
         else:
-            self.query_one("#part-list", OptionList).focus()
+            self.set_focus(self.query_one("#part-list", OptionList))
 
     def _return_to(self, part_id: str, focused: Widget | None) -> None:
         self.show_part(part_id)
         if focused is not None and focused.is_attached:
             self.set_focus(focused)
+            # Again after the focus the part left behind asked for, which is still on its way.
+            self.call_later(self.set_focus, focused)
         else:
             self._focus_part()
 
@@ -190,7 +193,9 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
 
     @on(OptionList.OptionHighlighted, "#part-list")
     def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None:
+        # A highlight the list has moved on from since (a part key undone by the key guard)
+        # must not bring its part back.
+        if event.option.id is not None and event.option_index == event.option_list.highlighted:
             self.show_part(event.option.id)
 
     @on(OptionList.OptionSelected, "#part-list")

@@ -33,10 +33,12 @@ from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
 from kvtui.domain.templates import CRITERION_KINDS
 from kvtui.store.answers import (
     answers_for,
+    early_comments,
     not_applicable_in,
     restore_answer,
     save_answer,
     set_comment,
+    set_early_comment,
 )
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -93,6 +95,8 @@ class AktView(Vertical):
         self._criteria: list[CriterionView] = []
         self._index = 0
         self._answers: dict[str, AnswerView] = {}
+        # Comments written on criteria of the akt not answered yet, by criterion id.
+        self._early: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
         self._answered = 0
         self._day = date.today()
@@ -193,6 +197,7 @@ class AktView(Vertical):
         akt = self._akter[index]
         with self.store.session() as session:
             answers = answers_for(session, akt.case_file_id)
+            self._early = early_comments(session, akt.case_file_id)
         self._index = index
         self._answers = answers
         # The criteria and the akt's attributes are at hand: which criteria apply is decided
@@ -269,7 +274,8 @@ class AktView(Vertical):
         if view is None:
             detail.show(None, str)
             return
-        key: Hashable = (view, self._answers.get(view.id), self._reasons.get(view.id))
+        key: Hashable = (view, self._answers.get(view.id), self._reasons.get(view.id),
+                         self._early.get(view.id))
         try:
             hash(key)
         except TypeError:  # a template value that cannot be hashed: draw it every time
@@ -297,6 +303,8 @@ class AktView(Vertical):
             text.append(self._answer_basis(view, answer))
             if answer.comment:
                 text.append(f"\nKommentar: {answer.comment}")
+        elif view.id in self._early:
+            text.append(f"\nKommentar (inget svar ännu): {self._early[view.id]}")
         reason = self._reasons.get(view.id)
         if reason and (answer is None or answer.value != "ej_aktuellt"):
             text.append(f"\nGäller inte akten: {reason} (e eller Enter: Ej aktuellt)",
@@ -367,6 +375,7 @@ class AktView(Vertical):
         if saved != previous:
             self._undo.append((akt.case_file_id, view.id, previous))
         self._answers[view.id] = saved
+        self._early.pop(view.id, None)  # moved into the answer by the store
         row = self._criteria.index(view)
         rows = self.criteria_list
         if row == rows.cursor_row and row < len(self._criteria) - 1:
@@ -477,7 +486,10 @@ class AktView(Vertical):
         current = self.current_akt
         if current is not None and current.case_file_id == case_file_id:
             if restored is None:
-                self._answers.pop(criterion_id, None)
+                # An undone answer's comment stays, as a comment before the answer.
+                undone = self._answers.pop(criterion_id, None)
+                if undone is not None and undone.comment:
+                    self._early[criterion_id] = undone.comment
             else:
                 self._answers[criterion_id] = restored
         else:
@@ -540,14 +552,15 @@ class AktView(Vertical):
         )
 
     def action_comment(self) -> None:
-        """k: a comment on the current answer."""
+        """k: a comment on the current answer, or on a criterion not answered yet (the
+        auditor often notes what she found before she decides the answer)."""
         view = self.current_criterion
         akt = self.current_akt
         if view is None or akt is None:
             return
         existing = self._answers.get(view.id)
         if existing is None:
-            refuse(self, "Svara på kriteriet innan du skriver en kommentar.", timeout=3)
+            self._comment_before_answer(view, akt)
             return
         if self.store.read_only:
             refuse(self, READ_ONLY)
@@ -569,6 +582,38 @@ class AktView(Vertical):
         self.app.push_screen(
             AnswerTextDialog(f"{view.code} Kommentar", view.criterion.question,
                              initial=existing.comment, placeholder="kommentar till svaret"),
+            written,
+        )
+
+    def _comment_before_answer(self, view: CriterionView, akt: SampledAkt) -> None:
+        """The comment editor for a criterion not answered yet; the criterion stays
+        unanswered, and the comment moves into the answer when it is given."""
+        if self.store.read_only:
+            refuse(self, READ_ONLY)
+            return
+
+        def written(comment: TypedText | None) -> None:
+            if comment is None:
+                return
+            try:
+                with as_typed(comment.not_ids), self.store.session() as session:
+                    stored = set_early_comment(session, self.review_id, akt.case_file_id,
+                                               view.id, comment.text)
+            except (InvalidInput, NotFound) as error:
+                refuse(self, str(error), severity="error", markup=False)
+                return
+            if stored:
+                self._early[view.id] = stored
+            else:
+                self._early.pop(view.id, None)
+            self._show_detail()
+            self.notify(f"Kommentaren till {view.code} är sparad; kriteriet är inte besvarat "
+                        f"än. {ANSWER_HINT}", timeout=4, markup=False)
+
+        self.app.push_screen(
+            AnswerTextDialog(f"{view.code} Kommentar (inget svar ännu)", view.criterion.question,
+                             initial=self._early.get(view.id, ""),
+                             placeholder="kommentar; svaret ger du sedan med j, d, n eller e"),
             written,
         )
 

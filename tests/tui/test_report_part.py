@@ -148,6 +148,7 @@ async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
         assert not data.method_edited
 
 
+@pytest.mark.usefixtures("short_key_hold")
 async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         store: Store, demo_id: str, exports: Path) -> None:
     from kvtui.domain.signoff import sha256_hex

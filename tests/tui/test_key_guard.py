@@ -58,11 +58,15 @@ def _log_size(store: Store) -> int:
 _KEY_NAMES = {"-": "minus", " ": "space", ",": "comma", ".": "full_stop", ";": "semicolon"}
 
 
-async def _type_at_once(app: KvtuiApp, pilot: Pilot[None], text: str) -> None:
+async def _type_at_once(app: KvtuiApp, pilot: Pilot[None], text: str, *, enter: bool = False,
+                        ) -> None:
     """Keys as a person types them: all sent before the app has handled the first (the
-    Pilot's ``press`` waits for each key to be handled, as no typist does)."""
+    Pilot's ``press`` waits for each key to be handled, as no typist does); ``enter``: and
+    Enter at the end."""
     for char in text:
         app.post_message(events.Key(_KEY_NAMES.get(char, char), char))
+    if enter:
+        app.post_message(events.Key("enter", "\r"))
     await pilot.pause()
 
 
@@ -82,7 +86,7 @@ async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothin
         view = app.screen.query_one(FileReviewPart).akt_view
         criterion = view.current_criterion
         await _type_at_once(app, pilot, "kjournal saknas")
-        await pilot.press("enter")
+        await pilot.press("enter")  # she sees the text in the editor, then saves it
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         assert view.current_criterion == criterion  # the cursor stays until she answers
@@ -141,9 +145,7 @@ async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Stor
             await pilot.press("down")
         await pilot.press("tab", "tab")
         assert app.screen.focused is part.statement_list
-        await _type_at_once(app, pilot, PARAGRAPH)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _type_at_once(app, pilot, PARAGRAPH, enter=True)
         assert isinstance(app.screen, WorkspaceScreen)  # no dialog opened
         assert app.screen.current_part == "assessments"
         await _wait_out_hold(pilot)

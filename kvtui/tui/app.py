@@ -180,9 +180,8 @@ class KvtuiApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         """A key no widget took, before the bindings see it: in the workspace, text typed
         into a list is held rather than taken as commands, and text typed just before a dialog
-        opened goes into it (``kvtui.tui.key_guard``). Here and
-        not on the screen, because only here keys come one after the other with the command of
-        each run before the next is looked at."""
+        opened goes into it (``kvtui.tui.key_guard``). Here and not on the screen, because only
+        here keys come one after the other, the command of each run before the next is seen."""
         screen = self.screen
         if isinstance(screen, GuardedScreen):
             screen.key_guard.take(event)

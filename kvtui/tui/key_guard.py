@@ -9,8 +9,12 @@ the last one, one message shows what was held and that it was not taken. Arrow k
 Escape and Ctrl keys are never held. A part chosen by a digit that is followed at once by such
 a key is left again, so a date typed into a list does not walk the workspace.
 
-The guard belongs to a screen (``GuardedScreen``); a widget refuses a key through ``refuse``,
-which says why and starts the hold.
+Keys typed at once after a key that opens a dialog (k, then the comment) go into the dialog's
+text field once it is there, rather than nowhere.
+
+The guard belongs to a screen (``GuardedScreen``) and sees each key at the app, after the
+widgets and before the bindings; a widget refuses a key through ``refuse``, which says why and
+starts the hold.
 """
 
 from __future__ import annotations

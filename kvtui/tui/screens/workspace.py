@@ -148,9 +148,9 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
             target.focus()
 
     def action_show_part(self, part_id: str) -> None:
-        """Keys 1–8: the part, with the keyboard in it, so that its own keys work at once
-        (Översikt has none of its own: the list of parts takes the keyboard). Should the key
-        turn out to be the first of a text typed into a list, the guard comes back here."""
+        """Keys 1–8: the part, with the keyboard in it, so that its own keys work at once.
+        Should the key turn out to be the first of a text typed into a list, the guard comes
+        back here."""
         previous, focused = self.current_part, self.focused
         self.show_part(part_id)
         self._focus_part()
@@ -160,16 +160,17 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
 
     def _focus_part(self) -> None:
         """The keyboard into the part on show at once, not after the keys already typed: its
-        first widget that takes keys now, then the one the part itself chooses."""
+        first widget that takes keys now, then the one the part itself chooses (Översikt
+        scrolls with the arrows); the list of parts when the part takes no keys."""
         content = self.query_one("#part-content", ContentSwitcher).visible_content
-        if isinstance(content, WorkspacePart):
-            first = next((widget for widget in self.focus_chain
-                          if widget is content or content in widget.ancestors), None)
-            if first is not None:
-                self.set_focus(first)
-            content.focus()
-        else:
+        first = None if content is None else next(
+            (widget for widget in self.focus_chain
+             if widget is content or content in widget.ancestors), None)
+        if content is None or first is None:
             self.set_focus(self.query_one("#part-list", OptionList))
+            return
+        self.set_focus(first)
+        content.focus()
 
     def _return_to(self, part_id: str, focused: Widget | None) -> None:
         self.show_part(part_id)

@@ -395,8 +395,10 @@ def set_comment(
     return saved
 
 
-# What an answer is made of, as an undo puts it back.
-_RESTORED = tuple(field.name for field in fields(AnswerView) if field.name != "criterion_id")
+# What an undo puts back: the answer and what it rests on. The comment stays as last written
+# (comments are not undone with the answers; with no answer left it is kept on its own).
+_RESTORED = tuple(field.name for field in fields(AnswerView)
+                  if field.name not in ("criterion_id", "comment"))
 
 
 def restore_answer(
@@ -404,8 +406,9 @@ def restore_answer(
     previous: AnswerView | None,
 ) -> AnswerView | None:
     """Put an answer back as it was before a key changed it (Ångra, Ctrl+Z): ``previous`` as
-    it was saved, or None for no answer, which removes the answer. It is a change like any
-    other, logged (an update, or a removal with the values the answer had) and committed
+    it was saved, or None for no answer, which removes the answer. The comment stays as last
+    written; without an answer it is kept as a comment before the answer. It is a change like
+    any other, logged (an update, or a removal with the values the answer had) and committed
     before it returns; the log is never rewritten. A signed review refuses it."""
     connection = session.connection()
     criterion, reference, existing, _early = _key_row(session, connection, review_id,
@@ -415,7 +418,7 @@ def restore_answer(
         if existing is None:
             return None
         connection.execute(delete(_ANSWERS).where(_ANSWERS.c.id == existing["id"]))
-        old = {name: existing[name] for name in _RESTORED}
+        old = {name: existing[name] for name in (*_RESTORED, "comment")}
         changelog.append(session, review_id=review_id, entity="answer",
                          entity_id=existing["id"], action="delete",
                          changes={**label, **changelog.diff(old, dict.fromkeys(old))})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -141,10 +142,12 @@ def test_restore_puts_back_the_answer_as_it_was(demo) -> None:
         first = save_answer(session, review_id, files[0], f6, "ja", start=date(2024, 8, 31),
                             end=date(2025, 3, 1), override_reason="Beslut fattat muntligen")
         save_answer(session, review_id, files[0], f6, "nej", start=date(2024, 8, 31),
-                    end=date(2025, 3, 1))
-        assert restore_answer(session, review_id, files[0], f6, first) == first
+                    end=date(2025, 3, 1), comment="beslutet saknas")
+        restored = restore_answer(session, review_id, files[0], f6, first)
+        # The answer as it was; the comment written since stays.
+        assert restored == replace(first, comment="beslutet saknas")
     with store.session() as session:
-        assert answers_for(session, files[0])[f6] == first
+        assert answers_for(session, files[0])[f6] == restored
 
 
 def test_an_empty_comment_removes_it_and_a_signed_review_refuses_both(demo) -> None:

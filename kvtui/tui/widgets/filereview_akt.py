@@ -480,7 +480,8 @@ class AktView(Vertical):
             return
         self._undo.pop()
         ids = [akt.case_file_id for akt in self._akter]
-        if case_file_id not in ids:
+        if case_file_id not in ids:  # no longer in the sample: nothing on show changes
+            self.notify("Svaret är ångrat.", timeout=3)
             return
         self._answered -= restored is None  # the answer undone was there
         current = self.current_akt

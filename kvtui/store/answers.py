@@ -411,8 +411,8 @@ def restore_answer(
     any other, logged (an update, or a removal with the values the answer had) and committed
     before it returns; the log is never rewritten. A signed review refuses it."""
     connection = session.connection()
-    criterion, reference, existing, _early = _key_row(session, connection, review_id,
-                                                      case_file_id, criterion_id)
+    criterion, reference, existing, early = _key_row(session, connection, review_id,
+                                                     case_file_id, criterion_id)
     label = {"akt": reference, "kriterium": criterion.code}
     if previous is None:
         if existing is None:
@@ -423,8 +423,10 @@ def restore_answer(
                          entity_id=existing["id"], action="delete",
                          changes={**label, **changelog.diff(old, dict.fromkeys(old))})
         if existing["comment"]:  # the comment stays, as a comment before an answer
-            _write_early(session, connection, review_id, case_file_id, criterion_id, None,
-                         existing["comment"], label)
+            kept = "\n".join(text for text in (early[1] if early else "", existing["comment"])
+                             if text)
+            _write_early(session, connection, review_id, case_file_id, criterion_id, early,
+                         kept, label)
         session.commit()
         return None
     saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,

@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, delete
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -35,10 +35,19 @@ from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
 from kvtui.store.idnumber_rule import Rule
-from kvtui.store.models import Answer, CaseFile, Review, ReviewCriterion, new_id, utcnow
+from kvtui.store.models import (
+    Answer,
+    CaseFile,
+    Review,
+    ReviewCriterion,
+    UnansweredComment,
+    new_id,
+    utcnow,
+)
 
 VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
+_EARLY = UnansweredComment.__table__  # type: ignore[attr-defined]
 _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
 # The criterion columns ``criterion_of`` reads, in the order ``_criterion_from`` takes them.
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
@@ -46,25 +55,29 @@ _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json
 
 # The answer columns a key needs: the id, and what an AnswerView shows.
 _KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
-# The criterion, the akt's reference and the stored answer (if any) of one answer key, in one
-# statement, compiled once and run by the driver (kvtui.store.bulk.DriverStatement): building,
-# compiling and executing a statement through SQLAlchemy on every key cost several times what
-# SQLite took to run it.
+# The criterion, the akt's reference, the stored answer (if any) and a comment written before
+# the answer (if any) of one answer key, in one statement, compiled once and run by the driver
+# (kvtui.store.bulk.DriverStatement): building, compiling and executing a statement through
+# SQLAlchemy on every key cost several times what SQLite took to run it.
 _KEY_ROW = DriverStatement(
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
-           *(_ANSWERS.c[name] for name in _KEY_ANSWER_COLUMNS))
+           *(_ANSWERS.c[name] for name in _KEY_ANSWER_COLUMNS),
+           _EARLY.c.id, _EARLY.c.comment)
     .select_from(Review)
     .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
     .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
     .outerjoin(_ANSWERS, (_ANSWERS.c.case_file_id == col(CaseFile.id))
                & (_ANSWERS.c.criterion_id == col(ReviewCriterion.id)))
+    .outerjoin(_EARLY, (_EARLY.c.case_file_id == col(CaseFile.id))
+               & (_EARLY.c.criterion_id == col(ReviewCriterion.id)))
     .where(col(Review.id) == bindparam("review_id"),
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
 )
 _CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
 _ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
+_EARLY_AT = _ANSWER_AT + len(_KEY_ANSWER_COLUMNS)  # and the early comment's id and text
 _DATES = ("start_date", "end_date")
 _ANSWER_ROW = select(_ANSWERS).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id"),
@@ -174,7 +187,7 @@ def save_answer(
     (the demo) write many answers in one transaction.
     """
     connection = session.connection()
-    criterion, reference, existing = _key_row(
+    criterion, reference, existing, early = _key_row(
         session, connection, review_id, case_file_id, criterion_id
     )
     computed = ""
@@ -199,8 +212,14 @@ def save_answer(
     }
     if comment is not None:
         new["comment"] = comment
+    label = {"akt": reference, "kriterium": criterion.code}
+    if early is not None:  # the comment written before the answer moves into it
+        early_id, early_comment = early
+        kept = comment if comment is not None else (existing or {}).get("comment", "")
+        new["comment"] = "\n".join(text for text in (early_comment, kept) if text)
+        _drop_early(session, connection, review_id, early_id, early_comment, label)
     saved = _write(session, connection, review_id, case_file_id, criterion_id, existing, new,
-                   label={"akt": reference, "kriterium": criterion.code})
+                   label=label)
     finish(session, commit)
     return saved
 
@@ -247,9 +266,10 @@ def share_akt_dates(
 def _key_row(
     session: Session, connection: Connection, review_id: str, case_file_id: str,
     criterion_id: str,
-) -> tuple[Criterion, str, dict[str, Any] | None]:
-    """The criterion, the akt's reference and the stored answer as plain values (or None),
-    in one query: this runs on every answer key."""
+) -> tuple[Criterion, str, dict[str, Any] | None, tuple[str, str] | None]:
+    """The criterion, the akt's reference, the stored answer as plain values (or None) and
+    the id and text of a comment written before the answer (or None), in one query: this runs
+    on every answer key."""
     row = _KEY_ROW.first(connection, review_id=review_id, criterion_id=criterion_id,
                          case_file_id=case_file_id)
     if row is None:
@@ -259,10 +279,11 @@ def _key_row(
         writable_review(session, review_id, "svaren")
     existing = None
     if row[_ANSWER_AT] is not None:  # the answer's id: NULL when there is none
-        existing = dict(zip(_KEY_ANSWER_COLUMNS, row[_ANSWER_AT:], strict=True))
+        existing = dict(zip(_KEY_ANSWER_COLUMNS, row[_ANSWER_AT:_EARLY_AT], strict=True))
         for name in _DATES:
             existing[name] = read_value(connection, _ANSWERS.c[name], existing[name])
-    return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing
+    early = None if row[_EARLY_AT] is None else (row[_EARLY_AT], row[_EARLY_AT + 1])
+    return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing, early
 
 
 @functools.lru_cache(maxsize=256)
@@ -331,6 +352,80 @@ def _view_of(row: dict[str, Any]) -> AnswerView:
     )
 
 
+# --- comments written before the answer ------------------------------------------------------
+
+_EARLY_INSERT_COLUMNS = tuple(_EARLY.c.keys())
+_INSERT_EARLY = insert_sql(_EARLY, _EARLY_INSERT_COLUMNS)
+_AKT_EARLY = select(_EARLY.c.criterion_id, _EARLY.c.comment).where(
+    _EARLY.c.case_file_id == bindparam("case_file_id"))
+
+
+def early_comments(session: Session, case_file_id: str) -> dict[str, str]:
+    """One akt's comments on criteria not answered yet, by criterion id."""
+    rows = session.connection().execute(_AKT_EARLY, {"case_file_id": case_file_id}).all()
+    return {row[0]: row[1] for row in rows}
+
+
+def set_early_comment(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str, comment: str
+) -> str:
+    """Write the comment of a criterion not answered yet (an empty one removes it) and commit;
+    returns the comment as stored. The criterion stays unanswered: the comment moves into the
+    answer when one is given (``save_answer``)."""
+    connection = session.connection()
+    criterion, reference, existing, early = _key_row(session, connection, review_id,
+                                                     case_file_id, criterion_id)
+    if existing is not None:
+        raise InvalidInput("Kriteriet är redan besvarat; kommentaren hör till svaret.")
+    label = {"akt": reference, "kriterium": criterion.code}
+    stored = ""
+    if comment.strip():
+        stored = _write_early(session, connection, review_id, case_file_id, criterion_id,
+                              early, comment, label)
+    elif early is not None:
+        _drop_early(session, connection, review_id, early[0], early[1], label)
+    session.commit()
+    return stored
+
+
+def _write_early(
+    session: Session, connection: Connection, review_id: str, case_file_id: str,
+    criterion_id: str, early: tuple[str, str] | None, comment: str, label: dict[str, str],
+) -> str:
+    """Insert or change a comment written before the answer, and log it."""
+    comment = Rule(connection).row(_EARLY, {"comment": comment})["comment"]
+    now = utcnow()
+    if early is None:
+        early_id = new_id()
+        row = {"id": early_id, "created_at": now, "updated_at": now, "review_id": review_id,
+               "case_file_id": case_file_id, "criterion_id": criterion_id, "comment": comment}
+        driver(connection).execute(_INSERT_EARLY, [
+            stored_value(connection, _EARLY.c[name], row[name])
+            for name in _EARLY_INSERT_COLUMNS])
+        action, old = "create", ""
+    else:
+        early_id, old = early
+        if old == comment:
+            return comment
+        connection.execute(_EARLY.update().where(_EARLY.c.id == early_id)
+                           .values(comment=comment, updated_at=now))
+        action = "update"
+    changelog.append(session, review_id=review_id, entity=_EARLY.name, entity_id=early_id,
+                     action=action, changes={**label, "comment": [old or None, comment]})
+    return comment
+
+
+def _drop_early(
+    session: Session, connection: Connection, review_id: str, early_id: str, comment: str,
+    label: dict[str, str],
+) -> None:
+    """Remove a comment written before the answer (it moved into the answer, or was emptied),
+    and log it."""
+    connection.execute(delete(_EARLY).where(_EARLY.c.id == early_id))
+    changelog.append(session, review_id=review_id, entity=_EARLY.name, entity_id=early_id,
+                     action="delete", changes={**label, "comment": [comment, None]})
+
+
 def set_comment(
     session: Session, review_id: str, case_file_id: str, criterion_id: str, comment: str
 ) -> AnswerView:
@@ -342,6 +437,46 @@ def set_comment(
         raise InvalidInput("Svara på kriteriet innan du skriver en kommentar.")
     saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,
                    {"comment": comment}, label={})
+    session.commit()
+    return saved
+
+
+# What an undo puts back: the answer and what it rests on. The comment stays as last written
+# (comments are not undone with the answers; with no answer left it is kept on its own).
+_RESTORED = tuple(field.name for field in fields(AnswerView)
+                  if field.name not in ("criterion_id", "comment"))
+
+
+def restore_answer(
+    session: Session, review_id: str, case_file_id: str, criterion_id: str,
+    previous: AnswerView | None,
+) -> AnswerView | None:
+    """Put an answer back as it was before a key changed it (Ångra, Ctrl+Z): ``previous`` as
+    it was saved, or None for no answer, which removes the answer. The comment stays as last
+    written; without an answer it is kept as a comment before the answer. It is a change like
+    any other, logged (an update, or a removal with the values the answer had) and committed
+    before it returns; the log is never rewritten. A signed review refuses it."""
+    connection = session.connection()
+    criterion, reference, existing, early = _key_row(session, connection, review_id,
+                                                     case_file_id, criterion_id)
+    label = {"akt": reference, "kriterium": criterion.code}
+    if previous is None:
+        if existing is None:
+            return None
+        connection.execute(delete(_ANSWERS).where(_ANSWERS.c.id == existing["id"]))
+        old = {name: existing[name] for name in (*_RESTORED, "comment")}
+        changelog.append(session, review_id=review_id, entity="answer",
+                         entity_id=existing["id"], action="delete",
+                         changes={**label, **changelog.diff(old, dict.fromkeys(old))})
+        if existing["comment"]:  # the comment stays, as a comment before an answer
+            kept = "\n".join(text for text in (early[1] if early else "", existing["comment"])
+                             if text)
+            _write_early(session, connection, review_id, case_file_id, criterion_id, early,
+                         kept, label)
+        session.commit()
+        return None
+    saved = _write(session, connection, review_id, case_file_id, criterion_id, existing,
+                   {name: getattr(previous, name) for name in _RESTORED}, label=label)
     session.commit()
     return saved
 

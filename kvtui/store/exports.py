@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 from kvtui.domain.answers import ANSWERS
 from kvtui.domain.personnummer import mask
 from kvtui.store.errors import InvalidInput
-from kvtui.store.models import Answer
+from kvtui.store.models import Answer, UnansweredComment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O",
@@ -170,7 +170,7 @@ def neutralise(value: Any) -> Any:
 
 def answer_table(session: Session, review_id: str) -> AnswerTable:
     """Every sampled akt × criterion with its answer (blank when not yet answered), the akt's
-    attributes (placement type …) and the comment."""
+    attributes (placement type …) and the comment (also one written before the answer)."""
     from kvtui.store.answers import review_criteria
     from kvtui.store.sampling import current_sample
 
@@ -180,6 +180,9 @@ def answer_table(session: Session, review_id: str) -> AnswerTable:
     criteria = review_criteria(session, review_id)
     answers = {(a.case_file_id, a.criterion_id): a for a in session.exec(
         select(Answer).where(Answer.review_id == review_id))}
+    # Comments written before an answer: beside the blank answer, so nothing written is left out.
+    early = {(c.case_file_id, c.criterion_id): c.comment for c in session.exec(
+        select(UnansweredComment).where(UnansweredComment.review_id == review_id))}
     attributes: dict[str, None] = {}
     for akt in sample.active:
         attributes.update(dict.fromkeys(akt.attributes))
@@ -195,7 +198,8 @@ def answer_table(session: Session, review_id: str) -> AnswerTable:
                 akt.reference, akt.position, view.code, view.criterion.question, value,
                 answer.start_date if answer else None, answer.end_date if answer else None,
                 answer.number if answer else None, computed,
-                answer.override_reason if answer else "", answer.comment if answer else "",
+                answer.override_reason if answer else "",
+                answer.comment if answer else early.get((akt.case_file_id, view.id), ""),
                 *(akt.attributes.get(name, "") for name in names),
             ))
     return AnswerTable((*BASE_COLUMNS, *names), tuple(rows))

@@ -165,6 +165,23 @@ class Answer(Record, table=True):
     comment: str = ""
 
 
+class UnansweredComment(Record, table=True):
+    """A comment on a criterion of an akt written before the criterion is answered.
+
+    Kept apart from ``Answer`` so that a criterion with only a comment stays unanswered
+    everywhere answers are counted (progress, statistics, the report). When the criterion is
+    answered the comment moves into the answer, and back here if that answer is undone.
+    """
+
+    __tablename__ = "unanswered_comment"
+    __table_args__ = (UniqueConstraint("case_file_id", "criterion_id"),)
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    case_file_id: str = Field(foreign_key="case_file.id", ondelete="CASCADE")
+    criterion_id: str = Field(foreign_key="review_criterion.id", ondelete="CASCADE")
+    comment: str = ""
+
+
 class Interview(Record, table=True):
     """A conversation with staff, recorded by role, never by name."""
 

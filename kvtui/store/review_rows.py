@@ -34,6 +34,7 @@ REVIEW_ROWS: dict[str, str] = {
     "sample": "t.review_id = ?",
     "sample_item": "t.sample_id IN (SELECT id FROM sample WHERE review_id = ?)",
     "answer": "t.review_id = ?",
+    "unanswered_comment": "t.review_id = ?",
     "interview": "t.review_id = ?",
     "observation": "t.interview_id IN (SELECT id FROM interview WHERE review_id = ?)",
     "observation_section": (

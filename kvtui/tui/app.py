@@ -10,7 +10,7 @@ import sys
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -22,6 +22,7 @@ from kvtui.store.database import Store, StoreError, StoreGone, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
 from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.key_guard import GuardedScreen
 from kvtui.tui.messages import OpenReview
 from kvtui.tui.screens.reviews import ReviewsScreen
 
@@ -177,6 +178,17 @@ class KvtuiApp(App[None]):
             self.pop_screen()
         self.push_screen(WorkspaceScreen(self.store, review_id))
         self.call_after_refresh(heap.settle, "workspace")  # its modules are loaded by now
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took, before the bindings see it: in the workspace, text typed
+        into a list is held rather than taken as commands, and text typed just before a dialog
+        opened goes into it (``kvtui.tui.key_guard``). Here and not on the screen, because only
+        here keys come one after the other, the command of each run before the next is seen."""
+        screen = self.screen
+        if isinstance(screen, GuardedScreen):
+            screen.key_guard.take(event)
+        elif len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], GuardedScreen):
+            self.screen_stack[-2].key_guard.pass_on(event, screen)
 
     def on_open_review(self, message: OpenReview) -> None:
         """A screen asked for a review; the app owns the stack, so it does the opening."""

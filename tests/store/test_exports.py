@@ -158,3 +158,19 @@ def test_unanswered_cells_are_blank(store: Store) -> None:
     assert len(table.rows) == 3 * 19 and all(row[4] == "" for row in table.rows)
     assert answers_csv(table).count(b"\r\n") == 1 + 3 * 19
     assert answers_xlsx(table)[:2] == b"PK"
+
+
+def test_a_comment_without_an_answer_is_exported_beside_the_blank_answer(
+        demo_store: Store, demo: str) -> None:
+    from kvtui.store.answers import restore_answer
+
+    with demo_store.session() as session:
+        sample = current_sample(session, demo)
+        assert sample is not None
+        f1 = next(v for v in review_criteria(session, demo) if v.code == "F1")
+        restore_answer(session, demo, sample.active[0].case_file_id, f1.id, None)
+        data = export_answers(session, demo, "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    comment = rows[0].index("Kommentar")
+    assert rows[1][4] == ""  # unanswered
+    assert rows[1][comment] == "'=HYPERLINK(\"http://x\";\"klicka\") åäö"

@@ -23,7 +23,7 @@ from kvtui.domain.judgement import DocumentFields, InterviewFields
 from kvtui.domain.personnummer import as_read
 from kvtui.domain.reviews import ReviewFields
 from kvtui.store import changelog
-from kvtui.store.answers import answers_for, save_answer, set_comment
+from kvtui.store.answers import answers_for, save_answer, set_comment, set_early_comment
 from kvtui.store.assessments import add_assessment, review_sections, set_section_text
 from kvtui.store.casefiles import add_case_file, add_case_files, list_case_files
 from kvtui.store.database import Store
@@ -198,6 +198,9 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         save_answer(session, review_id, akt.case_file_id, judgement.id, "ja",
                     comment=say("answer.comment"))
         set_comment(session, review_id, akt.case_file_id, judgement.id, say("answer.comment"))
+        unanswered = next(c for c in criteria if c.id not in (judgement.id, deadline.id))
+        set_early_comment(session, review_id, akt.case_file_id, unanswered.id,
+                          say("unanswered_comment.comment"))
         computed = save_answer(session, review_id, akt.case_file_id, deadline.id, None,
                                start=date(2026, 1, 1), end=date(2026, 2, 1))
         other = "nej" if computed.value == "ja" else "ja"
@@ -535,7 +538,7 @@ def test_a_template_is_refused_by_one_rule_at_import_and_at_creation(
 # each applies the rule. A new one fails the test below until someone makes it apply the rule
 # (``Rule.row``, ``Rule.value``, ``refuse``) and names it here.
 WRITES_PAST_THE_ORM = {
-    "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 1; Rule.row in _write",
+    "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 2; Rule.row in _write and _write_early",
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/changelog.py": "insert_sql: 2; Rule in append (both INSERTs)",

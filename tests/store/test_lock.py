@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import kvtui.store.migrations as migrations
+from kvtui.store.answers import set_early_comment
 from kvtui.store.database import check_store, open_store
 from kvtui.store.factcheck import add_comment, send_for_factcheck
 from kvtui.store.models import Review
@@ -42,7 +43,12 @@ def _migration(name: str) -> ModuleType:
 
 LOCK = _migration("0004_signoff_lock.py")
 REPLACE = _migration("0006_lock_against_replace.py")
-LOCKED_TABLES = sorted({"review", *LOCK.OWNERS, *REPLACE.APPEND_ONLY})
+# Tables added later, each locked by its own migration in the same way.
+LATER = [_migration("0010_unanswered_comment.py")]
+LOCKED_TABLES = sorted({"review", *LOCK.OWNERS, *REPLACE.APPEND_ONLY,
+                        *(table for module in LATER for table in module.OWNERS)})
+UNIQUE_KEYS = {**REPLACE.UNIQUE_KEYS,
+               **{table: keys for module in LATER for table, keys in module.UNIQUE_KEYS.items()}}
 LOCKED = r"locked|append-only|sign-off is for|reopening"
 
 
@@ -57,6 +63,12 @@ def signed_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             send_for_factcheck(session, review_id)
             add_comment(session, review_id, section_id=None, role="Enhetschef",
                         text="Antalet familjehem är 31, inte 30.")
+            unanswered = session.connection().exec_driver_sql(
+                "SELECT f.id, c.id FROM case_file f JOIN review_criterion c"
+                " ON c.review_id = f.review_id WHERE f.review_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM answer a WHERE a.case_file_id = f.id"
+                " AND a.criterion_id = c.id) LIMIT 1", (review_id,)).one()
+            set_early_comment(session, review_id, *unanswered, "Journalen saknas i akten.")
             sign_review(session, review_id)
             reopen(session, review_id, "Nämnden bad om en rättelse.")
             sign_review(session, review_id, TEST_PDF + b"version 2")
@@ -159,7 +171,7 @@ def test_replace_and_upsert_cannot_touch_a_signed_row(signed: tuple[Path, str],
         _refused(connection, f"REPLACE INTO {table} (rowid, {columns}) VALUES (?, {marks})",
                  [rowid, *values])
         # Rows that collide on one unique key alone.
-        for key in REPLACE.UNIQUE_KEYS.get(table, ()):
+        for key in UNIQUE_KEYS.get(table, ()):
             changes = {"id": "förfalskad", **_orphaned(connection, table, rowid, keep=key)}
             columns, values = _copy(connection, table, rowid, **changes)
             _refused(connection, f"INSERT OR REPLACE INTO {table} ({columns}) "
@@ -193,7 +205,7 @@ def test_update_or_replace_cannot_move_a_row_onto_a_signed_one(signed: tuple[Pat
                  (rowid,))
         _refused(connection, f"UPDATE OR REPLACE {table} SET id = ? WHERE id = 'fri'",
                  (signed_row["id"],))
-        for key in REPLACE.UNIQUE_KEYS.get(table, ()):
+        for key in UNIQUE_KEYS.get(table, ()):
             assignments = ", ".join(f"{column} = ?" for column in key)
             _refused(connection, f"UPDATE OR REPLACE {table} SET {assignments} "
                      "WHERE id = 'fri'", [signed_row[column] for column in key])
@@ -287,7 +299,7 @@ def test_the_lock_knows_every_unique_key_and_every_table_of_a_review(
                 if row[2] and row[3] != "pk":
                     keys.add(tuple(info[2] for info in connection.execute(
                         f"PRAGMA index_info({row[1]})")))
-            assert keys == set(REPLACE.UNIQUE_KEYS.get(table, ())), table
+            assert keys == set(UNIQUE_KEYS.get(table, ())), table
     finally:
         connection.close()
     metadata = SQLModel.metadata

@@ -100,3 +100,11 @@ def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "exports"
     monkeypatch.setattr("kvtui.paths.exports_dir", lambda store=None: folder)
     return folder
+
+
+@pytest.fixture
+def short_key_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that press refused keys one after another, as a person does who reads each
+    message first: the keys typed right after a refusal are held for a moment only
+    (``kvtui.tui.key_guard``), far shorter than a Pilot takes between two keys."""
+    monkeypatch.setattr("kvtui.tui.key_guard.HOLD_SECONDS", 0.01)

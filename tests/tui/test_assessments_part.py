@@ -41,7 +41,7 @@ def _section(store: Store, review_id: str, number: str) -> SectionView:
 async def _open_section(app: KvtuiApp, pilot: Pilot[None], number: str) -> AssessmentsPart:
     """Key 6, Tab into the tree, ↓ to the section ``number``."""
     await pilot.pause()
-    await pilot.press("6", "tab")
+    await pilot.press("6")
     await pilot.pause()
     part = app.screen.query_one(AssessmentsPart)
     assert app.screen.focused is part.tree

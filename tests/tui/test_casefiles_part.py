@@ -41,7 +41,7 @@ def _rows(store: Store, review_id: str) -> list[tuple[str, dict[str, str]]]:
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> CaseFilesPart:
     """Key 2, then Tab into the part's table, where its keys work."""
     await pilot.pause()
-    await pilot.press("2", "tab")
+    await pilot.press("2")
     await pilot.pause()
     return app.screen.query_one(CaseFilesPart)
 

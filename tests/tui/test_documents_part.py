@@ -27,7 +27,7 @@ def _documents(store: Store, review_id: str) -> list[DocumentView]:
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> DocumentsPart:
     """Key 5, then Tab into the register, where the part's keys work."""
     await pilot.pause()
-    await pilot.press("5", "tab")
+    await pilot.press("5")
     await pilot.pause()
     return app.screen.query_one(DocumentsPart)
 

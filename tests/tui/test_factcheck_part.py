@@ -43,7 +43,7 @@ def _notes(app: KvtuiApp) -> list[str]:
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> FactCheckPart:
     """Key 7, then Tab into the list of comments, where the part's keys work."""
     await pilot.pause()
-    await pilot.press("7", "tab")
+    await pilot.press("7")
     await pilot.pause()
     return app.screen.query_one(FactCheckPart)
 
@@ -218,6 +218,7 @@ async def test_compare_shows_what_changed_since_the_draft(store: Store, demo_id:
         assert not isinstance(app.screen, ChangesScreen)
 
 
+@pytest.mark.usefixtures("short_key_hold")
 async def test_signed_review_is_shown_but_refuses_changes(
         store: Store, demo_id: str, exports: Path) -> None:
     _send_and_comment(store, demo_id)
@@ -240,6 +241,7 @@ async def test_signed_review_is_shown_but_refuses_changes(
         assert isinstance(app.screen, ChangesScreen)
 
 
+@pytest.mark.usefixtures("short_key_hold")
 async def test_read_only_store_refuses_changes(store: Store, demo_id: str) -> None:
     _send_and_comment(store, demo_id)
     reader = open_store(store.path, read_only=True)

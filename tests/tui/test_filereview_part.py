@@ -139,6 +139,7 @@ async def test_a_whole_akt_answered_by_keys(store: Store, sampled) -> None:  # t
         assert saved[criterion_id].comment == reason
 
 
+@pytest.mark.usefixtures("short_key_hold")
 async def test_moving_between_akter_and_criteria(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     app = make_app(store, open_review=review_id)

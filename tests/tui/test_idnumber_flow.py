@@ -105,7 +105,7 @@ async def test_a_pasted_number_is_marked_across_a_line_break_and_accepted_on_ctr
 
 async def _open_notes(app: KvtuiApp, pilot: Pilot[None]) -> InterviewsPart:
     await pilot.pause()
-    await pilot.press("4", "tab")
+    await pilot.press("4")
     await pilot.pause()
     part = app.screen.query_one(InterviewsPart)
     await pilot.press("tab")  # into the notes
@@ -162,7 +162,7 @@ async def test_a_statement_is_masked_on_save_and_kept_on_ctrl_g(store: Store) ->
     typed = f"Barnet {numbers[3][2:8]}-{numbers[3][8:]} har ingen plan."
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("6", "tab")
+        await pilot.press("6")
         await pilot.pause()
         part = app.screen.query_one(AssessmentsPart)
         while part.current_section is None or part.current_section.number != "5.1":

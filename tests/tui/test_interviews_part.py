@@ -41,7 +41,7 @@ def _interviews(store: Store, review_id: str) -> list[InterviewView]:
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> InterviewsPart:
     """Key 4, then Tab into the list of interviews, where the part's keys work."""
     await pilot.pause()
-    await pilot.press("4", "tab")
+    await pilot.press("4")
     await pilot.pause()
     return app.screen.query_one(InterviewsPart)
 

@@ -33,7 +33,7 @@ def store(demo_store: Store) -> Store:
 
 async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> ReportPart:
     await pilot.pause()
-    await pilot.press("8", "tab")
+    await pilot.press("8")
     await pilot.pause()
     return app.screen.query_one(ReportPart)
 
@@ -149,6 +149,7 @@ async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
         assert not data.method_edited
 
 
+@pytest.mark.usefixtures("short_key_hold")
 async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         store: Store, demo_id: str, exports: Path) -> None:
     from kvtui.domain.signoff import sha256_hex

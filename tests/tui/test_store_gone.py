@@ -133,7 +133,7 @@ async def test_an_export_in_a_worker_meets_a_deleted_store(
     app = make_app(demo_store, open_review=demo_id)
     with pytest.raises(ClosedByError) as closed:
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("8", "tab")  # Rapport
+            await pilot.press("8")  # Rapport
             await pilot.pause()
             demo_store.path.unlink()
             await pilot.press("u")  # Utkast

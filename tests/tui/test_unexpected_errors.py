@@ -40,7 +40,7 @@ def _log_sentence() -> str:
 async def _open_import(app: KvtuiApp, pilot: Any) -> ImportFileDialog:
     """Akter & urval (key 2), into its table, and i for Importera."""
     await pilot.pause()
-    await pilot.press("2", "tab", "i")
+    await pilot.press("2", "i")
     await pilot.pause()
     dialog = app.screen
     assert isinstance(dialog, ImportFileDialog)
@@ -127,9 +127,9 @@ async def _settle(app: KvtuiApp, pilot: Any) -> None:
 
 
 async def _open_part(pilot: Any, key: str) -> None:
-    """The part on ``key``, and Tab into it, where its keys work."""
+    """The part on ``key``, with the keyboard in it, where its keys work."""
     await pilot.pause()
-    await pilot.press(key, "tab")
+    await pilot.press(key)
     await pilot.pause()
 
 

@@ -29,6 +29,11 @@ async def test_keys_1_to_8_switch_parts(store: Store, review_id: str) -> None:
             await pilot.press(part.key)
             assert workspace.current_part == part.id
             assert options.highlighted == index
+            # The keyboard is in the part: its keys work at once.
+            focused = workspace.focused
+            assert focused is not None
+            assert workspace.query_one(f"#{part.widget_id}") in (focused, *focused.ancestors)
+        workspace.set_focus(options)
         await pilot.press("down")  # the list follows the arrows too
         assert workspace.current_part == PARTS[1].id
         await pilot.press("escape")

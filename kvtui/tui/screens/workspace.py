@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,6 +18,7 @@ from kvtui.domain.reviews import ReviewDetail
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.reviews import review_detail
+from kvtui.tui.key_guard import GuardedScreen, KeyGuard
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
@@ -27,7 +29,7 @@ from kvtui.tui.widgets.part_base import WorkspacePart
 _PART_KEYS = Binding.Group("Del", compact=True)
 
 
-class WorkspaceScreen(Screen[None]):
+class WorkspaceScreen(Screen[None], GuardedScreen):
     """Everything about one review; Escape goes back to Granskningar.
 
     The screen reads the review once and after each change, and hands it down to the part
@@ -58,6 +60,12 @@ class WorkspaceScreen(Screen[None]):
         self._store = store
         self._review_id = review_id
         self._detail: ReviewDetail | None = None
+        self.key_guard = KeyGuard(self, self._is_command)
+
+    def _is_command(self, key: str) -> bool:
+        """Whether ``key`` does something where the keyboard is now."""
+        active = self.active_bindings.get(key)
+        return active is not None and active.enabled
 
     @property
     def review_id(self) -> str:
@@ -153,8 +161,38 @@ class WorkspaceScreen(Screen[None]):
             target.focus()
 
     def action_show_part(self, part_id: str) -> None:
-        """Keys 1–8 (Enter or Tab then moves into the part)."""
+        """Keys 1–8: the part, with the keyboard in it, so that its own keys work at once.
+        Should the key turn out to be the first of a text typed into a list, the guard comes
+        back here."""
+        previous, focused = self.current_part, self.focused
         self.show_part(part_id)
+        self._focus_part()
+        if part_id != previous:
+            self.key_guard.switched(lambda: self._return_to(previous, focused),
+                                    part_by_id(part_id).key)
+
+    def _focus_part(self) -> None:
+        """The keyboard into the part on show at once, not after the keys already typed: its
+        first widget that takes keys now, then the one the part itself chooses (Översikt
+        scrolls with the arrows); the list of parts when the part takes no keys."""
+        content = self.query_one("#part-content", ContentSwitcher).visible_content
+        first = None if content is None else next(
+            (widget for widget in self.focus_chain
+             if widget is content or content in widget.ancestors), None)
+        if content is None or first is None:
+            self.set_focus(self.query_one("#part-list", OptionList))
+            return
+        self.set_focus(first)
+        content.focus()
+
+    def _return_to(self, part_id: str, focused: Widget | None) -> None:
+        self.show_part(part_id)
+        if focused is not None and focused.is_attached:
+            self.set_focus(focused)
+            # Again after the focus the part left behind asked for, which is still on its way.
+            self.call_later(self.set_focus, focused)
+        else:
+            self._focus_part()
 
     @on(WorkspacePart.Changed)
     def _part_changed(self, event: WorkspacePart.Changed) -> None:
@@ -169,7 +207,9 @@ class WorkspaceScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#part-list")
     def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None:
+        # A highlight the list has moved on from since (a part key undone by the key guard)
+        # must not bring its part back.
+        if event.option.id is not None and event.option_index == event.option_list.highlighted:
             self.show_part(event.option.id)
 
     @on(OptionList.OptionSelected, "#part-list")

@@ -50,6 +50,7 @@ from kvtui.store.results import review_results
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.format import shorten
+from kvtui.tui.key_guard import refuse
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import (
     section_prompt,
@@ -377,7 +378,7 @@ class AssessmentsPart(WorkspacePart):
     def _selected(self) -> AssessmentView | None:
         assessment = self.current_assessment
         if assessment is None:
-            self.notify("Välj en bedömning i listan först.", severity="warning")
+            refuse(self, "Välj en bedömning i listan först.")
         return assessment
 
     def _changed(self, assessment: str | None = None) -> None:
@@ -390,8 +391,7 @@ class AssessmentsPart(WorkspacePart):
         """Ny bedömning in the section on show."""
         section = self.current_section
         if section is None or section.kind != "text":
-            self.notify("Bedömningar skrivs i rapportens textavsnitt (4–6); välj ett sådant.",
-                        severity="warning")
+            refuse(self, "Bedömningar skrivs i rapportens textavsnitt (4–6); välj ett sådant.")
             return
         if self.writable():
             self._edit(section, None)
@@ -502,8 +502,8 @@ class AssessmentsPart(WorkspacePart):
             self.notify(str(error), severity="error", markup=False)
             return
         if not options:
-            self.notify("Granskningen har inga kriterier, iakttagelser eller dokument att "
-                        "länka ännu.", severity="warning")
+            refuse(self, "Granskningen har inga kriterier, iakttagelser eller dokument att "
+                   "länka ännu.")
             return
 
         def saved(result: AssessmentView | None) -> None:

@@ -35,9 +35,12 @@ from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
 from kvtui.domain.templates import CRITERION_KINDS
 from kvtui.store.answers import (
     answers_for,
+    early_comments,
     not_applicable_in,
+    restore_answer,
     save_answer,
     set_comment,
+    set_early_comment,
     share_akt_dates,
 )
 from kvtui.store.database import Store
@@ -47,6 +50,7 @@ from kvtui.tui.dialogs.answer_count import AnswerCountDialog
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.format import progress_text
+from kvtui.tui.key_guard import refuse
 from kvtui.tui.widgets.filereview_format import (
     MISSING_REFERENCE,
     MISSING_REFERENCE_LEGEND,
@@ -86,6 +90,9 @@ class AktView(Vertical):
                 id="filereview.next_akt"),
         Binding("comma,pageup", "previous_akt", "Föregående akt", group=_AKT_KEYS,
                 id="filereview.previous_akt"),
+        # Not in the footer either: each answer's row stands out for a moment, and a wrong one
+        # is put right with Ctrl+Z.
+        Binding("ctrl+z", "undo", "Ångra svar", show=False, id="filereview.undo"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -96,12 +103,17 @@ class AktView(Vertical):
         self._criteria: list[CriterionView] = []
         self._index = 0
         self._answers: dict[str, AnswerView] = {}
+        # Comments written on criteria of the akt not answered yet, by criterion id.
+        self._early_comments: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
         self._answered = 0
         self._day = date.today()
         # A paste or Tab sent with the key that opens the date dialog (see ``on_key``).
-        self._early: list[tuple[str, str]] = []
+        self._early_keys: list[tuple[str, str]] = []
         self._opening = False
+        # The answers given since the part was opened, newest last: (akt, criterion, what the
+        # answer was before), for Ctrl+Z.
+        self._undo: list[tuple[str, str, AnswerView | None]] = []
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
         self._title = LineText(id="fr-title")
@@ -200,6 +212,7 @@ class AktView(Vertical):
         akt = self._akter[index]
         with self.store.session() as session:
             answers = answers_for(session, akt.case_file_id)
+            self._early_comments = early_comments(session, akt.case_file_id)
         self._index = index
         self._answers = answers
         # The criteria and the akt's attributes are at hand: which criteria apply is decided
@@ -280,7 +293,8 @@ class AktView(Vertical):
         if view is None:
             detail.show(None, str)
             return
-        key: Hashable = (view, self._answers.get(view.id), self._reasons.get(view.id))
+        key: Hashable = (view, self._answers.get(view.id), self._reasons.get(view.id),
+                         self._early_comments.get(view.id))
         try:
             hash(key)
         except TypeError:  # a template value that cannot be hashed: draw it every time
@@ -308,6 +322,8 @@ class AktView(Vertical):
             text.append(self._answer_basis(view, answer))
             if answer.comment:
                 text.append(f"\nKommentar: {answer.comment}")
+        elif view.id in self._early_comments:
+            text.append(f"\nKommentar (inget svar ännu): {self._early_comments[view.id]}")
         reason = self._reasons.get(view.id)
         if reason and (answer is None or answer.value != "ej_aktuellt"):
             text.append(f"\nGäller inte akten: {reason} (e eller Enter: Ej aktuellt)",
@@ -363,7 +379,7 @@ class AktView(Vertical):
         if akt is None:
             return False
         if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
+            refuse(self, READ_ONLY)
             return False
         try:
             with self.store.session() as session:
@@ -372,20 +388,24 @@ class AktView(Vertical):
                     end=end, number=number, override_reason=override_reason, comment=comment,
                 )
         except (InvalidInput, NotFound) as error:
-            self.notify(str(error), severity="error", markup=False)
+            refuse(self, str(error), severity="error", markup=False)
             return False
-        if view.id not in self._answers:
+        previous = self._answers.get(view.id)
+        if previous is None:
             self._answered += 1
+        if saved != previous:
+            self._undo.append((akt.case_file_id, view.id, previous))
         self._answers[view.id] = saved
+        self._early_comments.pop(view.id, None)  # moved into the answer by the store
         row = self._criteria.index(view)
         rows = self.criteria_list
         if row == rows.cursor_row and row < len(self._criteria) - 1:
             # The usual key: the answer and the cursor's step down in one repaint of the list.
-            rows.set_answer(row, self._answer_cell(view), move_to=row + 1)
+            rows.set_answer(row, self._answer_cell(view), move_to=row + 1, flash=True)
             self._show_progress()
             self._show_detail()
             return True
-        rows.set_answer(row, self._answer_cell(view))
+        rows.set_answer(row, self._answer_cell(view), flash=True)
         self._show_progress()
         self._advance()
         return True
@@ -462,9 +482,51 @@ class AktView(Vertical):
             answered,
         )
 
+    def action_undo(self) -> None:
+        """Ctrl+Z: the last answer given is put back as it was (or unanswered again); again
+        and again, newest first. Each undo is logged as a change of its own."""
+        if not self._undo:
+            refuse(self, "Inget svar att ångra sedan Aktgranskning öppnades.", timeout=3)
+            return
+        if self.store.read_only:
+            refuse(self, READ_ONLY)
+            return
+        case_file_id, criterion_id, previous = self._undo[-1]
+        try:
+            with self.store.session() as session:
+                restored = restore_answer(session, self.review_id, case_file_id, criterion_id,
+                                          previous)
+        except (InvalidInput, NotFound) as error:
+            refuse(self, str(error), severity="error", markup=False)
+            return
+        self._undo.pop()
+        ids = [akt.case_file_id for akt in self._akter]
+        if case_file_id not in ids:  # no longer in the sample: nothing on show changes
+            self.notify("Svaret är ångrat.", timeout=3)
+            return
+        self._answered -= restored is None  # the answer undone was there
+        current = self.current_akt
+        if current is not None and current.case_file_id == case_file_id:
+            if restored is None:
+                # An undone answer's comment stays, as a comment before the answer.
+                undone = self._answers.pop(criterion_id, None)
+                if undone is not None and undone.comment:
+                    self._early_comments[criterion_id] = undone.comment
+            else:
+                self._answers[criterion_id] = restored
+        else:
+            self.show_akt(ids.index(case_file_id), criterion_id)
+        view = next(v for v in self._criteria if v.id == criterion_id)
+        row = self._criteria.index(view)
+        self.criteria_list.set_answer(row, self._answer_cell(view), move_to=row, flash=True)
+        self._show_progress()
+        self._show_detail()
+        now = answer_label(restored.value) if restored is not None else "obesvarat"
+        self.notify(f"Ångrat: {view.code} är {now} igen.", timeout=3, markup=False)
+
     def action_fill_in(self) -> None:
         """Enter: Ej aktuellt where the criterion does not apply, else the dates or number."""
-        early, self._early, self._opening = self._early, [], False
+        early, self._early_keys, self._opening = self._early_keys, [], False
         view = self.current_criterion
         if view is None:
             return
@@ -475,17 +537,17 @@ class AktView(Vertical):
         elif view.criterion.kind == "count":
             self._ask_count(view)
         else:
-            self.notify(ANSWER_HINT, timeout=3)
+            refuse(self, ANSWER_HINT, timeout=3)
 
     def action_dates(self) -> None:
         """t: the dates of a deadline criterion."""
-        early, self._early, self._opening = self._early, [], False
+        early, self._early_keys, self._opening = self._early_keys, [], False
         view = self.current_criterion
         if view is None:
             return
         if view.criterion.kind != "deadline":
-            self.notify(f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
-                        markup=False)
+            refuse(self, f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
+                   markup=False)
             return
         self._ask_dates(view, early)
 
@@ -496,7 +558,7 @@ class AktView(Vertical):
     def on_key(self, event: events.Key) -> None:
         """Notes the key that opens the date dialog; a Tab right after it is the dialog's."""
         if event.key in ("enter", "t"):
-            self._early = []
+            self._early_keys = []
             self._opening = True
         elif event.key in ("tab", "shift+tab") and (self._opening or self._dialog_above()):
             event.stop()
@@ -521,7 +583,7 @@ class AktView(Vertical):
         if dialog is not None:
             dialog.take_early(kind, text)
         else:
-            self._early.append((kind, text))
+            self._early_keys.append((kind, text))
 
     def _akt_dates(self) -> dict[str, date]:
         """The akt's dates by label, as typed for its deadline criteria so far or listed
@@ -591,17 +653,18 @@ class AktView(Vertical):
         )
 
     def action_comment(self) -> None:
-        """k: a comment on the current answer."""
+        """k: a comment on the current answer, or on a criterion not answered yet (the
+        auditor often notes what she found before she decides the answer)."""
         view = self.current_criterion
         akt = self.current_akt
         if view is None or akt is None:
             return
         existing = self._answers.get(view.id)
         if existing is None:
-            self.notify("Svara på kriteriet innan du skriver en kommentar.", timeout=3)
+            self._comment_before_answer(view, akt)
             return
         if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
+            refuse(self, READ_ONLY)
             return
 
         def written(comment: TypedText | None) -> None:
@@ -623,16 +686,48 @@ class AktView(Vertical):
             written,
         )
 
+    def _comment_before_answer(self, view: CriterionView, akt: SampledAkt) -> None:
+        """The comment editor for a criterion not answered yet; the criterion stays
+        unanswered, and the comment moves into the answer when it is given."""
+        if self.store.read_only:
+            refuse(self, READ_ONLY)
+            return
+
+        def written(comment: TypedText | None) -> None:
+            if comment is None:
+                return
+            try:
+                with as_typed(comment.not_ids), self.store.session() as session:
+                    stored = set_early_comment(session, self.review_id, akt.case_file_id,
+                                               view.id, comment.text)
+            except (InvalidInput, NotFound) as error:
+                refuse(self, str(error), severity="error", markup=False)
+                return
+            if stored:
+                self._early_comments[view.id] = stored
+            else:
+                self._early_comments.pop(view.id, None)
+            self._show_detail()
+            self.notify(f"Kommentaren till {view.code} är sparad; kriteriet är inte besvarat "
+                        f"än. {ANSWER_HINT}", timeout=4, markup=False)
+
+        self.app.push_screen(
+            AnswerTextDialog(f"{view.code} Kommentar (inget svar ännu)", view.criterion.question,
+                             initial=self._early_comments.get(view.id, ""),
+                             placeholder="kommentar; svaret ger du sedan med j, d, n eller e"),
+            written,
+        )
+
     def action_next_akt(self) -> None:
         """. or PgDn: the next akt."""
         if self._index + 1 >= len(self._akter):
-            self.notify("Det här är den sista akten i urvalet.", timeout=3)
+            refuse(self, "Det här är den sista akten i urvalet.", timeout=3)
             return
         self.show_akt(self._index + 1)
 
     def action_previous_akt(self) -> None:
         """, or PgUp: the previous akt."""
         if self._index == 0:
-            self.notify("Det här är den första akten i urvalet.", timeout=3)
+            refuse(self, "Det här är den första akten i urvalet.", timeout=3)
             return
         self.show_akt(self._index - 1)

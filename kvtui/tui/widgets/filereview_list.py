@@ -19,11 +19,15 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from kvtui.tui.format import shorten
 
 CODE_WIDTH = 5
 ANSWER_WIDTH = 12
+#: How long a row just answered stands out (``criteria-list--flash`` in filereview.tcss), so
+#: that a key that gave another answer than meant is seen.
+FLASH_SECONDS = 0.8
 
 
 class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -33,7 +37,8 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
     reaches the answering keys of the view around it.
     """
 
-    COMPONENT_CLASSES = {"criteria-list--header", "criteria-list--cursor"}
+    COMPONENT_CLASSES = {"criteria-list--header", "criteria-list--cursor",
+                         "criteria-list--flash"}
 
     DEFAULT_CSS = """
     CriteriaList {
@@ -75,6 +80,8 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self._answers: list[Text] = []
         self._questions: list[str] = []
         self._cursor = 0
+        self._flashed: int | None = None
+        self._flash_timer: Timer | None = None
         # A drawn row for each look it has had: (row, answer, its style and spans, under the
         # cursor, focused, width).
         self._strips: dict[tuple[object, ...], Strip] = {}
@@ -99,17 +106,40 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, len(questions) + 1)
         self.refresh()
 
-    def set_answer(self, row: int, answer: Text, *, move_to: int | None = None) -> None:
+    @property
+    def flashed_row(self) -> int | None:
+        """The row that stands out because it was just answered, if any."""
+        return self._flashed
+
+    def set_answer(self, row: int, answer: Text, *, move_to: int | None = None,
+                   flash: bool = False) -> None:
         """Show a new answer in one row; repaints that row only. With ``move_to`` the cursor
-        moves there in the same repaint (the usual answering key: one refresh, not two)."""
+        moves there in the same repaint (the usual answering key: one refresh, not two).
+        ``flash``: the row stands out for a moment."""
         self._answers[row] = answer
+        if flash:
+            self._flash(row)
         if move_to is None:
             self._repaint(row)
         else:
             self.move_cursor(move_to, also=row)
 
+    def _flash(self, row: int) -> None:
+        if self._flashed is not None and self._flashed != row:
+            self._repaint(self._flashed)
+        self._flashed = row
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+
+    def _end_flash(self) -> None:
+        if self._flashed is not None:
+            row, self._flashed = self._flashed, None
+            self._repaint(row)
+
     def set_answers(self, answers: list[Text]) -> None:
         """Show a new answer in every row (another akt); one repaint of the rows on show."""
+        self._flashed = None
         self._answers = list(answers)
         self._repaint(*range(len(self._answers)))
 
@@ -198,7 +228,7 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         answer = self._answers[row]
         key = (row, answer.plain, str(answer.style), tuple(answer.spans), row == self._cursor,
-               self.has_focus, width)
+               row == self._flashed, self.has_focus, width)
         kept = self._strips.get(key)
         if kept is not None:
             return kept
@@ -208,8 +238,12 @@ class CriteriaList(ScrollView, can_focus=True, inherit_bindings=False):
         text.append_text(self._answers[row])
         text.pad_right(CODE_WIDTH + ANSWER_WIDTH - text.cell_len)
         text.append(shorten(self._questions[row], width - text.cell_len - 1))
-        strip = self._line(text, width,
-                           "criteria-list--cursor" if row == self._cursor else None)
+        component = None
+        if row == self._flashed:
+            component = "criteria-list--flash"
+        elif row == self._cursor:
+            component = "criteria-list--cursor"
+        strip = self._line(text, width, component)
         self._strips[key] = strip
         return strip
 

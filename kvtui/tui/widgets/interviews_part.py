@@ -36,6 +36,7 @@ from kvtui.store.interviews import (
 from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.format import shorten
+from kvtui.tui.key_guard import refuse
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import with_dividers
 from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
@@ -326,7 +327,7 @@ class InterviewsPart(WorkspacePart):
         """Ändra the interview under the cursor."""
         interview = self.current_interview
         if interview is None:
-            self.notify("Välj en intervju i listan först.", severity="warning")
+            refuse(self, "Välj en intervju i listan först.")
         elif self.writable():
             self._edit(interview)
 
@@ -346,7 +347,7 @@ class InterviewsPart(WorkspacePart):
         """Ta bort the interview under the cursor, after asking."""
         interview = self.current_interview
         if interview is None:
-            self.notify("Välj en intervju i listan först.", severity="warning")
+            refuse(self, "Välj en intervju i listan först.")
             return
         if not self.writable():
             return
@@ -376,7 +377,7 @@ class InterviewsPart(WorkspacePart):
         """Ny iakttagelse in the interview under the cursor."""
         interview = self.current_interview
         if interview is None:
-            self.notify("Lägg till en intervju först (a).", severity="warning")
+            refuse(self, "Lägg till en intervju först (a).")
         elif self.writable():
             self._edit_observation(interview, None)
 
@@ -385,7 +386,7 @@ class InterviewsPart(WorkspacePart):
         interview = self.current_interview
         observation = self.current_observation
         if interview is None or observation is None:
-            self.notify("Välj en iakttagelse i listan först.", severity="warning")
+            refuse(self, "Välj en iakttagelse i listan först.")
         elif self.writable():
             self._edit_observation(interview, observation)
 

@@ -25,6 +25,7 @@ from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
+from kvtui.tui.key_guard import refuse
 from kvtui.tui.widgets.judgement_jump import JumpTarget, jump
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
@@ -87,10 +88,10 @@ class WorkspacePart(Vertical):
     def writable(self) -> bool:
         """Whether the part may write now; says why not when it may not."""
         if self.store.read_only:
-            self.notify(READ_ONLY, severity="warning")
+            refuse(self, READ_ONLY)
             return False
         if self._locked:
-            self.notify(self.LOCKED_MESSAGE, severity="warning")
+            refuse(self, self.LOCKED_MESSAGE)
             return False
         return True
 

@@ -42,7 +42,7 @@ from kvtui.store.interviews import add_interview, add_observation, set_interview
 from kvtui.store.models import CaseFile, ChangeLog, Document, FalseAlarm, ReviewCriterion
 from kvtui.store.report_data import set_method_text
 from kvtui.store.reviews import create_review, get_review, update_review
-from kvtui.store.sampling import current_sample, draw_sample, replace_akt
+from kvtui.store.sampling import current_sample, draw_sample, exclude_akt, replace_akt
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from kvtui.store.template_library import load_template
 from tests.idnumber_forms import FORM_NAMES, spelt_anyhow, store_texts, written_forms
@@ -198,8 +198,10 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         save_answer(session, review_id, akt.case_file_id, judgement.id, "ja",
                     comment=say("answer.comment"))
         set_comment(session, review_id, akt.case_file_id, judgement.id, say("answer.comment"))
+        # A comment before the answer stays only on an akt never answered: one set aside.
+        spare = [item for item in sample.items if item.status == "active"][1]
         unanswered = next(c for c in criteria if c.id not in (judgement.id, deadline.id))
-        set_early_comment(session, review_id, akt.case_file_id, unanswered.id,
+        set_early_comment(session, review_id, spare.case_file_id, unanswered.id,
                           say("unanswered_comment.comment"))
         computed = save_answer(session, review_id, akt.case_file_id, deadline.id, None,
                                start=date(2026, 1, 1), end=date(2026, 2, 1))
@@ -209,12 +211,15 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
                     override_reason=say("answer.override_reason"))
         # Every akt of the sample answered, so that the review may be signed.
         for item in sample.active:
+            if item.case_file_id == spare.case_file_id:
+                continue
             given = answers_for(session, item.case_file_id)
             for criterion in criteria:
                 if criterion.id not in given:
                     save_answer(session, review_id, item.case_file_id, criterion.id,
                                 "ej_aktuellt", commit=False)
         session.commit()
+        exclude_akt(session, review_id, spare.case_file_id, say("sample_item.replaced_reason"))
 
     with store.session() as session:
         send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))

@@ -36,7 +36,7 @@ ODD_FOLDER = "Akter #1 ?% åäö 100%"
 async def _open_import(app: KvtuiApp, pilot: Pilot[None]) -> None:
     """Key 2 to Akter & urval, Tab into its table, i to import."""
     await pilot.pause()
-    await pilot.press("2", "tab", "i")
+    await pilot.press("2", "i")
     await pilot.pause()
 
 
@@ -212,7 +212,7 @@ def _add_strata(store: Store, review_id: str, sizes: dict[str, int]) -> None:
 async def _stratified_draw_dialog(app: KvtuiApp, pilot: Pilot[None]) -> DrawSampleDialog:
     """u, then Metod: Stratifierat and Dela in efter: placering, by keys."""
     await pilot.pause()
-    await pilot.press("2", "tab", "u")
+    await pilot.press("2", "u")
     await pilot.pause()
     await pilot.press("enter", "down", "enter")  # Metod: Stratifierat
     await pilot.press("tab", "enter", "down", "enter")  # Dela in efter: placering
@@ -278,7 +278,7 @@ async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("2", "tab")
+        await pilot.press("2")
         await pilot.pause()
         shown = app.screen.query_one("#casefiles-summary", Static)
         assert ALLOCATION_22 in str(shown.content).splitlines()
@@ -340,7 +340,7 @@ async def main(folder: Path) -> None:
     seen = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("2", "tab", "i", "ctrl+o")
+        await pilot.press("2", "i", "ctrl+o")
         for _ in range(1000):
             await pilot.pause(0.01)
             if app.screen.query("#file-picker-tree") and app.screen.query_one(

@@ -18,12 +18,11 @@ SIZE = (80, 24)
 
 
 async def _into_part(app: App[None], pilot, key: str) -> WorkspaceScreen:  # type: ignore[no-untyped-def]
-    """Keys as the auditor types them: the part's number, then Enter into it."""
+    """Keys as the auditor types them: the part's number, which puts the keyboard in it."""
     workspace = app.screen
     assert isinstance(workspace, WorkspaceScreen)
     workspace.query_one("#part-list", OptionList).focus()
     await pilot.press(key)
-    await pilot.press("enter")
     await pilot.pause()
     await pilot.pause()
     return workspace

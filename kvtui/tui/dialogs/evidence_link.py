@@ -59,6 +59,9 @@ class EvidenceDialog(FormDialog[AssessmentView]):
     """
 
     PROBLEM_ID = "evidence-problem"
+    DRAFT_TITLE = "Underlag"
+    # The search only filters the list; what is chosen is not typed text.
+    NOT_TYPED_TEXT = frozenset({"evidence-filter"})
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="evidence_link.save"),

@@ -51,6 +51,7 @@ class CommentDialog(FormDialog[CommentView]):
     """
 
     PROBLEM_ID = "comment-problem"
+    DRAFT_TITLE = "Synpunkt"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_comment.save"),
@@ -67,6 +68,10 @@ class CommentDialog(FormDialog[CommentView]):
         self._comment = comment
         self._sections = list(sections)
         self._defaults = defaults or CommentDefaults()
+
+    def draft_subject(self) -> str:
+        """The comment changed, or "ny"."""
+        return self._comment.id if self._comment else "ny"
 
     def compose(self) -> ComposeResult:
         comment = self._comment

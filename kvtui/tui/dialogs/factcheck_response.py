@@ -31,6 +31,7 @@ class ResponseDialog(FormDialog[CommentView]):
     """Records the response to ``comment``; dismisses with the comment as saved, or None."""
 
     PROBLEM_ID = "response-problem"
+    DRAFT_TITLE = "Svar på synpunkt"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_response.save"),
@@ -42,6 +43,10 @@ class ResponseDialog(FormDialog[CommentView]):
         self._store = store
         self._review_id = review_id
         self._comment = comment
+
+    def draft_subject(self) -> str:
+        """The comment answered."""
+        return self._comment.id
 
     def compose(self) -> ComposeResult:
         comment = self._comment

@@ -32,6 +32,7 @@ class ObservationDialog(FormDialog[ObservationView]):
     """
 
     PROBLEM_ID = "observation-problem"
+    DRAFT_TITLE = "Iakttagelse"
     MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
     BINDINGS = [
@@ -56,6 +57,10 @@ class ObservationDialog(FormDialog[ObservationView]):
         self._observation = observation
         self._sections = list(sections)
         self._interview_label = interview_label
+
+    def draft_subject(self) -> str:
+        """The observation, or the interview a new one is for."""
+        return self._observation.id if self._observation else f"ny:{self._interview_id}"
 
     def compose(self) -> ComposeResult:
         title = "Ändra iakttagelse" if self._observation else "Ny iakttagelse"

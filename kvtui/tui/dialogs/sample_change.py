@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
@@ -20,11 +19,12 @@ from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import extend_sample, replace_akt
+from kvtui.tui.dialogs.unsaved import TextDialog
 
 ResultT = TypeVar("ResultT")
 
 
-class _SampleDialog(ModalScreen[ResultT | None]):
+class _SampleDialog(TextDialog[ResultT]):
     """A title, a text, one field and a line for the store's refusal."""
 
     BINDINGS = [
@@ -53,17 +53,19 @@ class _SampleDialog(ModalScreen[ResultT | None]):
     def action_save(self) -> None:
         """Ask the store; close on success."""
 
-    def action_cancel(self) -> None:
-        """Close without changing the sample."""
-        self.dismiss(None)
-
 
 class ReplaceAktDialog(_SampleDialog[SampledAkt]):
     """Replaces an akt that cannot be reviewed; dismisses with the akt that replaces it."""
 
+    DRAFT_TITLE = "Ersätt akt"
+
     def __init__(self, store: Store, review_id: str, akt: SampledAkt) -> None:
         super().__init__(store, review_id)
         self._akt = akt
+
+    def draft_subject(self) -> str:
+        """The akt to be replaced."""
+        return self._akt.case_file_id
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sample-replace-box", classes="dialog-box"):
@@ -99,6 +101,8 @@ class ReplaceAktDialog(_SampleDialog[SampledAkt]):
 
 class ExtendSampleDialog(_SampleDialog[SampleInfo]):
     """Adds akter to the sample; dismisses with the extended sample."""
+
+    DRAFT_TITLE = "Utöka urvalet"
 
     def __init__(self, store: Store, review_id: str, population_size: int, reviewed: int) -> None:
         super().__init__(store, review_id)

@@ -77,12 +77,7 @@ def drop_draft(session: Session, key: str) -> None:
 
 
 def list_drafts(session: Session) -> list[DraftView]:
-    """Every draft left, newest first; drafts of a review that no longer exists are deleted."""
-    rows = list(session.exec(select(Draft).order_by(col(Draft.updated_at).desc())))
+    """Every draft left, newest first, but for those of a review that no longer exists."""
     known = set(session.exec(select(Review.id)))
-    orphans = [row for row in rows if row.review_id is not None and row.review_id not in known]
-    for row in orphans:
-        session.delete(row)
-    if orphans:
-        session.commit()
-    return [_view(row) for row in rows if row not in orphans]
+    rows = session.exec(select(Draft).order_by(col(Draft.updated_at).desc()))
+    return [_view(row) for row in rows if row.review_id is None or row.review_id in known]

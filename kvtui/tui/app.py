@@ -180,6 +180,20 @@ class KvtuiApp(App[None]):
         the ORM is first really used.
         """
         self.store.prepare_orm()
+        self._tell_about_drafts()
+
+    def _tell_about_drafts(self) -> None:
+        """From the warm-up worker: text left in dialogs when kvtui last closed without
+        saving it (a killed terminal) is waiting; say where it comes back."""
+        from kvtui.store.drafts import list_drafts
+
+        with self.store.session() as session:
+            drafts = list_drafts(session)
+        if drafts:
+            where = ", ".join(f"{draft.title} ({draft.saved_label})" for draft in drafts)
+            self.call_from_thread(
+                self.notify, f"Osparad text finns kvar från: {where}. Den kommer tillbaka när "
+                "du öppnar samma dialog igen.", title="Osparad text", timeout=20, markup=False)
 
     def _open_initial(self, ref: str) -> None:
         """The review named on the command line, by full or short id."""

@@ -89,7 +89,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
 
     def on_mount(self) -> None:
         self.query_one("#signoff-problem", Static).display = False
-        self.query_one("#signoff-name" if not self._name else "#signoff-role", Input).focus()
+        self.query_one("#signoff-name", Input).focus()  # the first field, name given or not
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value

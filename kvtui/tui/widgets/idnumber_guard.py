@@ -118,6 +118,9 @@ class GuardedTextArea(TextArea):
         Binding("ctrl+k", "delete_to_end_of_line_or_delete_line", show=False,
                 id="guard.delete_to_end"),
         Binding("ctrl+g", "accept_ids", "Inte personnummer", id="guard.accept"),
+        # Select all, as in every other program the auditor writes in (Home goes to the line's
+        # start, as before).
+        Binding("ctrl+a", "select_all", "Markera allt", show=False, id="guard.select_all"),
     ]
 
     @dataclass

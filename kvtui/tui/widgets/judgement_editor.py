@@ -142,7 +142,9 @@ class AutoSaveEditor(Vertical):
         area.reread_confirmed()
         if area.text != text:
             area.load_text(text)
-            area.move_cursor(area.document.end)  # ready to go on writing
+            # A long text opens at its start, to be read from the beginning.
+            area.move_cursor((0, 0))
+            area.scroll_home(animate=False)
         area.border_subtitle = ""
         self._show_warning(area.warning if area.text == text else "")
 

@@ -120,6 +120,7 @@ class KvtuiApp(App[None]):
         if self._closing_on_error:
             return
         self._closing_on_error = True
+        self._keep_drafts_while_closing()
         if isinstance(error, StoreGone):
             message = self.store.lost_work_notice() or str(error)
             self.store.lost_work_told = True
@@ -158,6 +159,14 @@ class KvtuiApp(App[None]):
                 continue
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, handler)
+
+    def _keep_drafts_while_closing(self) -> None:
+        """Closing on an error (the terminal gone, say): what the open dialogs hold is kept as
+        drafts if it still can be; nothing here may stop the closing."""
+        dialogs = sys.modules.get("kvtui.tui.dialogs.unsaved")
+        if dialogs is not None:
+            with suppress(Exception):
+                dialogs.keep_all_drafts(self)
 
     def _keep_typed_text_and_exit(self) -> None:
         """The terminal is going away: every open dialog's text is kept as a draft and every

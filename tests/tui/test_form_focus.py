@@ -101,6 +101,8 @@ async def test_ctrl_a_selects_the_whole_text(store: Store, demo_id: str) -> None
         await _show(app, pilot, dialog)
         area = dialog.query_one("#observation-text", GuardedTextArea)
         assert dialog.focused is area
+        # A short text opens with the cursor at its end, ready to go on writing.
+        assert area.cursor_location == area.document.end
         await pilot.press("ctrl+a")
         await pilot.pause()
         assert area.selected_text == "Första raden\nandra raden"
@@ -126,6 +128,10 @@ async def test_a_long_text_opens_at_its_start(store: Store, demo_id: str) -> Non
         await _show(app, pilot, dialog)
         area = dialog.query_one("#observation-text", GuardedTextArea)
         assert area.cursor_location == (0, 0) and area.scroll_y == 0
+        await pilot.press("ctrl+end")  # to go on writing at its end
+        assert area.cursor_location == area.document.end
+        await pilot.press("ctrl+home")
+        assert area.cursor_location == (0, 0)
         dialog.dismiss(None)
         await pilot.pause()
         # The editor of section texts and interview notes, too.

@@ -12,11 +12,13 @@ import os
 import shlex
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -118,6 +120,22 @@ def _gone(pid: int, timeout: float = 8.0) -> bool:
     return False
 
 
+def _draft_written(store_path: Path, timeout: float = 5.0) -> float:
+    """Wait until the store holds a draft, read as another program would; the seconds it
+    took."""
+    start = time.monotonic()
+    uri = f"file:{quote(str(store_path))}?mode=ro"
+    while time.monotonic() - start < timeout:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            if connection.execute("SELECT count(*) FROM draft").fetchone()[0]:
+                return time.monotonic() - start
+        finally:
+            connection.close()
+        time.sleep(0.05)
+    raise AssertionError("no draft was written while typing")
+
+
 def _type_in_new_review(terminal: Terminal, name: str) -> None:
     terminal.wait_for(name, "Granskningar")
     terminal.settle(name)
@@ -145,10 +163,13 @@ def _comes_back(terminal: Terminal, store_path: Path) -> None:
 
 
 def _kill_and_restart(terminal: Terminal, store_path: Path,
-                      kill: Callable[[int], None], *, wait: float) -> None:
+                      kill: Callable[[int], None], *, wait: bool) -> None:
     terminal.start("first", store_path)
     _type_in_new_review(terminal, "first")
-    time.sleep(wait)
+    if wait:
+        # Written while she types, a moment after the text is on the screen (allowing for a
+        # test machine busy with other tests).
+        assert _draft_written(store_path) < 2.0
     pid = terminal.pid("first")
     kill(pid)
     assert _gone(pid), "kvtui did not end"
@@ -157,14 +178,14 @@ def _kill_and_restart(terminal: Terminal, store_path: Path,
 
 def test_text_survives_kill_9(terminal: Terminal, store_path: Path) -> None:
     # kill -9 leaves no moment to save: the draft is what was written while typing.
-    _kill_and_restart(terminal, store_path, lambda pid: os.kill(pid, signal.SIGKILL), wait=0.6)
+    _kill_and_restart(terminal, store_path, lambda pid: os.kill(pid, signal.SIGKILL), wait=True)
 
 
 def test_text_survives_a_closed_terminal(terminal: Terminal, store_path: Path) -> None:
     # Closing the terminal sends SIGHUP at once after typing; kvtui keeps the draft then.
     _kill_and_restart(terminal, store_path,
-                      lambda _pid: terminal.tmux("kill-session", "-t", "first"), wait=0.0)
+                      lambda _pid: terminal.tmux("kill-session", "-t", "first"), wait=False)
 
 
 def test_text_survives_sigterm(terminal: Terminal, store_path: Path) -> None:
-    _kill_and_restart(terminal, store_path, lambda pid: os.kill(pid, signal.SIGTERM), wait=0.0)
+    _kill_and_restart(terminal, store_path, lambda pid: os.kill(pid, signal.SIGTERM), wait=False)

@@ -91,7 +91,7 @@ class AssessmentDialog(FormDialog[AssessmentView]):
         self.query_one("#assessment-problem", Static).display = False
         area = self.query_one("#assessment-text", GuardedTextArea)
         area.focus()
-        area.move_cursor((0, 0))  # a long text opens at its start
+        area.open_for_reading()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """Say the summary choice in words."""

@@ -117,7 +117,7 @@ class CommentDialog(FormDialog[CommentView]):
         else:
             area = self.query_one("#comment-text", GuardedTextArea)
             area.focus()
-            area.move_cursor((0, 0))  # a long text opens at its start
+            area.open_for_reading()
 
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""

@@ -86,7 +86,7 @@ class ObservationDialog(FormDialog[ObservationView]):
         self.query_one("#observation-problem", Static).display = False
         area = self.query_one("#observation-text", GuardedTextArea)
         area.focus()
-        area.move_cursor((0, 0))  # a long text opens at its start
+        area.open_for_reading()
 
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""

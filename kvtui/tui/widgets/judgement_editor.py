@@ -142,9 +142,7 @@ class AutoSaveEditor(Vertical):
         area.reread_confirmed()
         if area.text != text:
             area.load_text(text)
-            # A long text opens at its start, to be read from the beginning.
-            area.move_cursor((0, 0))
-            area.scroll_home(animate=False)
+            area.open_for_reading()
         area.border_subtitle = ""
         self._show_warning(area.warning if area.text == text else "")
 

@@ -323,6 +323,7 @@ class KvtuiApp(App[None]):
         auditor is told why.
         """
         try:
+            self.store.prepare_orm()  # not at the same time as the warm-up worker
             info = self.store.backup_if_changed()
         except StoreGone:
             self._say_store_gone()

@@ -143,12 +143,15 @@ class TextDialog(ModalScreen[ResultT | None]):
         if not self.keeps_drafts():
             return None
         store = getattr(self, "_store", None) or getattr(self.app, "store", None)
-        return store if isinstance(store, Store) and not store.read_only else None
+        if not isinstance(store, Store) or store.read_only:
+            return None
+        store.prepare_orm()  # waits for a worker that may be loading it
+        return store
 
     def on_mount(self) -> None:
-        # After the dialog's own on_mount (Textual runs the subclass's first) and one
-        # refresh, so that the fields hold what the dialog opened with.
-        self.call_after_refresh(self._start_drafts)
+        # After the dialog's own on_mount (Textual runs the subclass's first), and before any
+        # key reaches the fields: what they hold now is what the dialog opened with.
+        self._start_drafts()
 
     def _start_drafts(self) -> None:
         self._loaded = self.typed_fields()
@@ -161,9 +164,11 @@ class TextDialog(ModalScreen[ResultT | None]):
         with store.session() as session:
             draft = load_draft(session, self.draft_key())
         if draft is not None and self._restore(draft.fields):
-            self.notify(f"Osparad text från {draft.saved_label} återställd. "
-                        "Esc och Släng tar bort den.", title=self.draft_title(),
-                        timeout=10, markup=False)
+            # Once the dialog is on show, so that the notice shows over it.
+            self.call_after_refresh(
+                self.notify, f"Osparad text från {draft.saved_label} återställd. "
+                "Esc och Släng tar bort den.", title=self.draft_title(), timeout=10,
+                markup=False)
         self._draft_timer = self.set_interval(DRAFT_INTERVAL, self.keep_draft,
                                               name="draft")
 

@@ -13,6 +13,7 @@ no lock covers them. They are written through the ORM, so the store's rule for f
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,12 +30,12 @@ class DraftView:
     review_id: str | None
     title: str
     fields: dict[str, str]
-    saved_at: datetime
+    saved_at: datetime  # in UTC
 
     @property
     def saved_label(self) -> str:
         """When it was last written, in local time, as the auditor reads it."""
-        return self.saved_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+        return self.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _view(row: Draft) -> DraftView:
@@ -44,7 +45,9 @@ def _view(row: Draft) -> DraftView:
         loaded = {}
     fields = ({str(name): str(value) for name, value in loaded.items()}
               if isinstance(loaded, dict) else {})
-    return DraftView(row.key, row.review_id, row.title, fields, row.updated_at)
+    # Stored in UTC, read back without its zone.
+    return DraftView(row.key, row.review_id, row.title, fields,
+                     row.updated_at.replace(tzinfo=UTC))
 
 
 def save_draft(session: Session, key: str, *, title: str, review_id: str | None,
@@ -81,3 +84,15 @@ def list_drafts(session: Session) -> list[DraftView]:
     known = set(session.exec(select(Review.id)))
     rows = session.exec(select(Draft).order_by(col(Draft.updated_at).desc()))
     return [_view(row) for row in rows if row.review_id is None or row.review_id in known]
+
+
+def drafts_left(connection: sqlite3.Connection) -> list[DraftView]:
+    """``list_drafts`` over a plain connection: read at start without a write transaction, so
+    that another program holding the store cannot make kvtui wait for it."""
+    rows = connection.execute(
+        "SELECT d.key, d.review_id, d.title, d.fields_json, d.updated_at FROM draft d"
+        " WHERE d.review_id IS NULL OR d.review_id IN (SELECT id FROM review)"
+        " ORDER BY d.updated_at DESC").fetchall()
+    return [_view(Draft(key=key, review_id=review_id, title=title, fields_json=fields,
+                        updated_at=datetime.fromisoformat(updated)))
+            for key, review_id, title, fields, updated in rows]

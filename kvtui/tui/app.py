@@ -194,10 +194,13 @@ class KvtuiApp(App[None]):
     def _tell_about_drafts(self) -> None:
         """From the warm-up worker: text left in dialogs when kvtui last closed without
         saving it (a killed terminal) is waiting; say where it comes back."""
-        from kvtui.store.drafts import list_drafts
+        from kvtui.store.drafts import drafts_left
 
-        with self.store.session() as session:
-            drafts = list_drafts(session)
+        connection = self.store.plain_connection()
+        try:
+            drafts = drafts_left(connection)
+        finally:
+            connection.close()
         if drafts:
             where = ", ".join(f"{draft.title} ({draft.saved_label})" for draft in drafts)
             self.call_from_thread(

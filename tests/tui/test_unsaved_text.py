@@ -19,7 +19,7 @@ from textual.widgets import Input, TextArea
 from kvtui.store.assessments import review_sections
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.database import Store
-from kvtui.store.drafts import list_drafts, load_draft, save_draft
+from kvtui.store.drafts import drafts_left, list_drafts, load_draft, save_draft
 from kvtui.store.factcheck import add_comment, list_comments, send_for_factcheck
 from kvtui.store.interviews import list_interviews
 from kvtui.store.sampling import current_sample
@@ -40,6 +40,7 @@ from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.dialogs.signoff import SignOffDialog
 from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL, TextDialog, UnsavedQuestion
 from kvtui.tui.screens.new_review import ReviewFormScreen
+from tests.testdata import PERSONNUMMER_FILE
 
 SIZE = (100, 40)
 
@@ -252,6 +253,11 @@ async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
     with store.session() as session:
         kept = list_drafts(session)
     assert [d.title for d in kept] == ["Synpunkt"]
+    connection = store.plain_connection()
+    try:
+        assert drafts_left(connection) == kept  # as read at start, past the ORM
+    finally:
+        connection.close()
     assert kept[0].fields["comment-text"] == "Tre gruppledare"
     app = make_app(store, open_review=demo_id)
     notes.clear()
@@ -277,15 +283,17 @@ async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
 
 async def test_a_draft_is_masked_like_every_text(store: Store, demo_id: str) -> None:
     """The store's rule for personnummer applies to drafts: a number typed is kept masked."""
+    digits = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[2024]  # a published test one
+    typed = f"{digits[2:8]}-{digits[8:]}"
     with store.session() as session:
         save_draft(session, "x", title="Synpunkt", review_id=demo_id,
-                   fields={"comment-text": "Barnet 121212-1212 har flyttat"})
+                   fields={"comment-text": f"Barnet {typed} har flyttat"})
     connection = store.plain_connection()
     try:
         stored = connection.execute("SELECT fields_json FROM draft").fetchone()[0]
     finally:
         connection.close()
-    assert "121212-1212" not in stored and "1212" not in stored.replace("121212", "")
+    assert digits[8:] not in stored and f"Barnet {digits[2:8]}-XXXX har flyttat" in stored
 
 
 async def test_ctrl_q_asks_for_an_open_dialog_and_spara_saves_before_quitting(

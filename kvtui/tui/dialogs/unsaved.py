@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import ClassVar, Literal, TypeVar
 
 from textual.app import App, ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -225,7 +226,7 @@ class TextDialog(ModalScreen[ResultT | None]):
                 drop_draft(session, self.draft_key())
         self._loaded = None
 
-    def dismiss(self, result: ResultT | None = None):  # type: ignore[no-untyped-def]
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Close the dialog: what it held is saved or discarded, so its draft goes."""
         self.forget_draft()
         return super().dismiss(result)

@@ -111,6 +111,10 @@ class _Finding:
     foreign: bool = False
 
 
+# Held while SQLAlchemy and the row models are first loaded (``Store.prepare_orm``).
+_ORM_LOADING = threading.RLock()
+
+
 def not_a_file(path: Path) -> str | None:
     """Why ``path`` is no place for a store (a folder, a FIFO, a device), or None.
 
@@ -399,14 +403,17 @@ class Store:
         """Load SQLAlchemy, SQLModel and the row models and make the engine, ahead of use.
 
         The app calls this in a worker thread after its first frame, so that opening a review
-        later does not stall on half a second of imports.
+        later does not stall on half a second of imports. Every thread that is about to use
+        the ORM first calls it too: two threads importing SQLAlchemy at once can each find
+        the other's modules half loaded (an ImportError), so the loading is done under a lock.
         """
-        from sqlalchemy.orm import configure_mappers
+        with _ORM_LOADING:
+            from sqlalchemy.orm import configure_mappers
 
-        from kvtui.store import models  # noqa: F401  (registers and maps the tables)
+            from kvtui.store import models  # noqa: F401  (registers and maps the tables)
 
-        configure_mappers()
-        _ = self.engine
+            configure_mappers()
+            _ = self.engine
 
     def backup(self, dest: Path | None = None) -> backups.BackupInfo:
         """A verified backup now, into the rotated folder or to ``dest``.

@@ -105,6 +105,17 @@ def changes_since_factcheck(
     return last, compare_content(frozen_content(session, last.id), current)
 
 
+def changed_since_sent(session: Session, review_id: str, section_label: str | None) -> bool:
+    """Whether the report has changed since the last draft was sent: in the section labelled
+    ``section_label`` ("3.1 Utredning"), or anywhere for None (a comment on the whole
+    report). True when no draft was sent, as there is nothing to compare with."""
+    found = changes_since_factcheck(session, review_id)
+    if found is None:
+        return True
+    _sent, changes = found
+    return any(section_label is None or change.where == section_label for change in changes)
+
+
 # --- the unit's comments ----------------------------------------------------------------------
 
 

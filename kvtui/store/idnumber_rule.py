@@ -112,6 +112,8 @@ MACHINE_COLUMNS: dict[str, str] = {
     "change_log.prev_hash": "a SHA-256 digest",
     "change_log.hash": "a SHA-256 digest",
     "false_alarm.digits": "a number the auditor confirmed is not a personnummer",
+    "draft.key": "which dialog and record a draft belongs to, made of ids",
+    "draft.review_id": "a review's id",
 }
 
 # Whole values that are machine tokens even inside free text or the change log: a row's id, a

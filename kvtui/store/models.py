@@ -368,5 +368,21 @@ class ChangeLog(Record, table=True):
     hash: str
 
 
+class Draft(Record, table=True):
+    """Text typed in an open dialog and not saved yet, kept so that a killed terminal loses
+    none of it (``kvtui.store.drafts``).
+
+    Deliberately outside the signed record: a draft is not part of any review (no foreign key,
+    so neither the lock of a signed review nor its row hash covers it), it is never logged, and
+    it is deleted once the dialog saves or the auditor discards it. Its text is masked like
+    every free text.
+    """
+
+    key: str = Field(unique=True)
+    review_id: str | None = None
+    title: str = ""
+    fields_json: str = "{}"
+
+
 # Every session's writes pass through the store's rules for free text from here on.
 idnumber_rule.install()

@@ -6,7 +6,11 @@ so that what is tested is what the auditor runs.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
+from collections.abc import Callable
+from contextlib import suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,7 +25,6 @@ from kvtui.store.backup import BackupError, BackupInfo, failure_reason, is_store
 from kvtui.store.database import Store, StoreError, StoreGone, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.key_guard import GuardedScreen
 from kvtui.tui.messages import OpenReview
 from kvtui.tui.screens.reviews import ReviewsScreen
@@ -120,6 +123,7 @@ class KvtuiApp(App[None]):
         if self._closing_on_error:
             return
         self._closing_on_error = True
+        self._keep_drafts_while_closing()
         if isinstance(error, StoreGone):
             message = self.store.lost_work_notice() or str(error)
             self.store.lost_work_told = True
@@ -145,6 +149,39 @@ class KvtuiApp(App[None]):
         self.set_interval(BACKUP_INTERVAL_SECONDS, self.periodic_backup)
         if self._open_review_ref:
             self._open_initial(self._open_review_ref)
+        if not self.is_headless:
+            self._on_hangup_or_terminate(self._keep_typed_text_and_exit)
+
+    def _on_hangup_or_terminate(self, handler: Callable[[], None]) -> None:
+        """Run ``handler`` in the event loop when the terminal closes (SIGHUP) or the process
+        is told to stop (SIGTERM); where the platform has no such signals, nothing."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, handler)
+
+    def _keep_drafts_while_closing(self) -> None:
+        """Closing on an error (the terminal gone, say): what the open dialogs hold is kept as
+        drafts if it still can be; nothing here may stop the closing."""
+        dialogs = sys.modules.get("kvtui.tui.dialogs.unsaved")
+        if dialogs is not None:
+            with suppress(Exception):
+                dialogs.keep_all_drafts(self)
+
+    def _keep_typed_text_and_exit(self) -> None:
+        """The terminal is going away: every open dialog's text is kept as a draft and every
+        editor's text saved, before kvtui closes."""
+        from kvtui.tui.dialogs.unsaved import keep_all_drafts
+        from kvtui.tui.widgets.judgement_editor import AutoSaveEditor
+
+        keep_all_drafts(self)
+        for screen in self.screen_stack:
+            for editor in screen.query(AutoSaveEditor):
+                editor.flush()
+        self.exit()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=WARM_UP_GROUP)
     def prepare_store(self) -> None:
@@ -155,6 +192,23 @@ class KvtuiApp(App[None]):
         the ORM is first really used.
         """
         self.store.prepare_orm()
+        self._tell_about_drafts()
+
+    def _tell_about_drafts(self) -> None:
+        """From the warm-up worker: text left in dialogs when kvtui last closed without
+        saving it (a killed terminal) is waiting; say where it comes back."""
+        from kvtui.store.drafts import drafts_left
+
+        connection = self.store.plain_connection()
+        try:
+            drafts = drafts_left(connection)
+        finally:
+            connection.close()
+        if drafts:
+            where = ", ".join(f"{draft.title} ({draft.saved_label})" for draft in drafts)
+            self.call_from_thread(
+                self.notify, f"Osparad text finns kvar från: {where}. Den kommer tillbaka när "
+                "du öppnar samma dialog igen.", title="Osparad text", timeout=20, markup=False)
 
     def _open_initial(self, ref: str) -> None:
         """The review named on the command line, by full or short id."""
@@ -243,29 +297,35 @@ class KvtuiApp(App[None]):
         self.notify("Tryck Ctrl+Q för att avsluta kvtui.", title="Vill du avsluta?")
 
     async def action_quit(self) -> None:
-        """Ctrl+Q. Everything else is saved already; only an open form can lose text.
+        """Ctrl+Q. Everything else is saved already; only an open dialog can hold text not
+        saved, and then Spara / Släng / Fortsätt is asked for the topmost one.
 
-        Ctrl+Q a second time, over the question, quits without asking again. The form's
-        module is looked up, not imported: if it was never loaded, no form is open, and
+        Ctrl+Q a second time, over the question, quits without asking again; the dialogs'
+        drafts stay in the store and come back when they are opened again. The dialogs'
+        module is looked up, not imported: if it was never loaded, no dialog is open, and
         importing it would load SQLModel just to quit.
         """
-        form = sys.modules.get("kvtui.tui.screens.new_review")
-        unsaved = form is not None and any(
-            isinstance(screen, form.ReviewFormScreen) and screen.has_changes
-            for screen in self.screen_stack
-        )
-        if not unsaved or isinstance(self.screen, ConfirmDialog):
+        dialogs = sys.modules.get("kvtui.tui.dialogs.unsaved")
+        unsaved = [] if dialogs is None else dialogs.unsaved_dialogs(self.screen_stack)
+        if not unsaved or isinstance(self.screen, dialogs.UnsavedQuestion):
             self.exit()
             return
+        dialog = unsaved[0]
 
-        def answered(quit_anyway: bool | None) -> None:
-            if quit_anyway:
+        def saved_then_quit() -> None:
+            if dialog not in self.screen_stack:  # saved and closed; else it says why not
                 self.exit()
 
-        self.push_screen(
-            ConfirmDialog("Formuläret har uppgifter som inte är sparade. Avsluta ändå?"),
-            answered,
-        )
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                dialog.action_save()
+                self.call_after_refresh(saved_then_quit)
+            elif answer == "discard":
+                for each in unsaved:
+                    each.forget_draft()
+                self.exit()
+
+        self.push_screen(dialogs.UnsavedQuestion(dialog.draft_title()), answered)
 
     # --- backups ------------------------------------------------------------------------------
 
@@ -280,6 +340,7 @@ class KvtuiApp(App[None]):
         auditor is told why.
         """
         try:
+            self.store.prepare_orm()  # not at the same time as the warm-up worker
             info = self.store.backup_if_changed()
         except StoreGone:
             self._say_store_gone()

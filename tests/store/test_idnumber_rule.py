@@ -28,6 +28,7 @@ from kvtui.store.assessments import add_assessment, review_sections, set_section
 from kvtui.store.casefiles import add_case_file, add_case_files, list_case_files
 from kvtui.store.database import Store
 from kvtui.store.documents import add_document
+from kvtui.store.drafts import save_draft
 from kvtui.store.errors import InvalidInput
 from kvtui.store.exports import data_file_name, report_file_name
 from kvtui.store.factcheck import add_comment, respond, send_for_factcheck
@@ -228,6 +229,10 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
                               text=say("factcheck_comment.text"))
         respond(session, review_id, comment.id, "not_changed",
                 say("factcheck_comment.response_reason"))
+
+    with store.session() as session:  # text typed in a dialog, kept while it is typed
+        save_draft(session, f"CommentDialog:{review_id}:ny", title=say("draft.title"),
+                   review_id=review_id, fields={"comment-text": say("draft.fields_json")})
 
     with store.session() as session:
         plan = plan_signoff(session, review_id, name=say("sign_off.name"),

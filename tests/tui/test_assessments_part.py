@@ -125,7 +125,7 @@ async def test_linking_evidence_by_keys(store: Store) -> None:
         before = {(e.kind, e.target_id) for e in statement.evidence}
         assert set(dialog.chosen) == before
         # Narrow the list by typing, then tick (or untick) the document.
-        await pilot.press("shift+tab", *"introduktionsplan", "enter", "space", "ctrl+s")
+        await pilot.press(*"introduktionsplan", "enter", "space", "ctrl+s")
         await pilot.pause()
         with store.session() as session:
             after = get_assessment(session, review_id, statement.id)
@@ -136,7 +136,7 @@ async def test_linking_evidence_by_keys(store: Store) -> None:
         # Again: the first criterion in the list, ticked with space.
         await pilot.press("b")
         await pilot.pause()
-        await pilot.press("space", "ctrl+s")
+        await pilot.press("down", "space", "ctrl+s")  # from the search field to the list
         await pilot.pause()
         with store.session() as session:
             again = get_assessment(session, review_id, statement.id)
@@ -146,7 +146,7 @@ async def test_linking_evidence_by_keys(store: Store) -> None:
         # From any evidence item, which statements cite it: c in the list, criteria too.
         await pilot.press("b")
         await pilot.pause()
-        await pilot.press("c")
+        await pilot.press("down", "c")
         await pilot.pause()
         assert isinstance(app.screen, CitingDialog)
         with store.session() as session:
@@ -163,7 +163,7 @@ async def test_section_text_is_saved_after_typing(store: Store) -> None:
         part = await _open_section(app, pilot, "5.1")
         await pilot.press("enter")  # Enter on a section: into its text
         assert app.screen.focused is part.text_editor.area
-        await pilot.press(*" Ny mening.")  # the cursor is at the end of the text
+        await pilot.press("ctrl+end", *" Ny mening.")  # a long text opens at its start
         await pilot.pause(SAVE_DELAY + 0.4)
         with store.session() as session:
             assert get_section(session, review_id, section.id).text == (

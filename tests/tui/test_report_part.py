@@ -131,7 +131,7 @@ async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MethodTextDialog)
-        await pilot.press(*" Ny.")
+        await pilot.press("ctrl+end", *" Ny.")  # the long text opens at its start
         await pilot.press("escape")  # leaving saves
         await pilot.pause()
         with store.session() as session:
@@ -164,7 +164,8 @@ async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         dialog = app.screen
         assert isinstance(dialog, SignOffDialog)
         # The name is the first auditor's; the same person cannot approve.
-        await pilot.press("tab", *"Karin Ekdahl", "ctrl+s")
+        # The dialog starts in the first field, Namn; Godkänns av is two fields on.
+        await pilot.press("tab", "tab", *"Karin Ekdahl", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SignOffDialog)
         assert "samma person" in str(dialog.query_one("#signoff-problem", Static).content)

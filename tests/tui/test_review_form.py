@@ -13,7 +13,7 @@ from kvtui.domain.reviews import ReviewSummary
 from kvtui.store.database import Store
 from kvtui.store.reviews import review_detail
 from kvtui.tui.app import make_app
-from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.dialogs.unsaved import UnsavedQuestion
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
@@ -148,13 +148,13 @@ async def test_escape_after_typing_asks_first(
         await _type(pilot, "Ny")
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")  # Nej: keep the form
+        assert isinstance(app.screen, UnsavedQuestion)
+        await pilot.press("f")  # Fortsätt: keep the form
         await pilot.pause()
         assert app.screen is form
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("j")  # Ja: close without saving
+        await pilot.press("l")  # Släng: close without saving
         await pilot.pause()
         assert isinstance(app.screen, ReviewsScreen)
     assert stored_reviews() == []
@@ -213,11 +213,11 @@ async def test_quit_with_unsaved_form_asks_first(store: Store) -> None:
         form.query_one("#title", Input).value = "Inte sparad"
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
+        assert isinstance(app.screen, UnsavedQuestion)
+        await pilot.press("f")
         await pilot.pause()
         assert app.screen is form
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("j")
+        await pilot.press("l")
     assert app.return_code == 0

@@ -10,15 +10,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.answers import AnswerError, answer_label, evaluate_count, parse_count
 from kvtui.domain.templates import Criterion
+from kvtui.tui.dialogs.unsaved import TextDialog
 
 
-class AnswerCountDialog(ModalScreen[int | None]):
+class AnswerCountDialog(TextDialog[int]):
     """Asks for a whole number; dismisses with it, or None. Bad numbers are refused."""
+
+    DRAFT_TITLE = "antalet"
+    # A number, retyped in a moment; the dialog does not know which akt it is for.
+    KEEPS_DRAFTS = False
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="answer_count.save"),
@@ -88,7 +92,3 @@ class AnswerCountDialog(ModalScreen[int | None]):
             self.app.bell()
             return
         self.dismiss(number)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -12,23 +12,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.answers import AnswerError, DeadlineResult, answer_label, evaluate_deadline_text
 from kvtui.domain.templates import Criterion
+from kvtui.tui.dialogs.unsaved import TextDialog
 
 DATE_HINT = "ÅÅÅÅ-MM-DD"
 EMPTY_HINT = "Skriv båda datumen, t.ex. 2024-03-05 eller 20240305."
 
 
-class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
+class AnswerDeadlineDialog(TextDialog[DeadlineResult]):
     """Asks for the start and end dates; dismisses with the computed result, or None.
 
     Enter in the first field moves to the second, Enter in the second saves; impossible dates
     are refused with the message and the dialog stays open. A date the akt already has (typed
     for another criterion) is filled in, and the keyboard starts in the first empty field.
     """
+
+    DRAFT_TITLE = "datumen"
+    # Two dates, retyped in a moment; the dialog does not know which akt it is for.
+    KEEPS_DRAFTS = False
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="answer_deadline.save"),
@@ -142,7 +146,3 @@ class AnswerDeadlineDialog(ModalScreen[DeadlineResult | None]):
             self.app.bell()
             return
         self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -12,9 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from kvtui.tui.dialogs.unsaved import TextDialog
 from kvtui.tui.widgets.idnumber_guard import FieldGuard, TypedText
 
 MASKED_NOTICE = (
@@ -22,12 +22,16 @@ MASKED_NOTICE = (
 )
 
 
-class AnswerTextDialog(ModalScreen[TypedText | None]):
+class AnswerTextDialog(TextDialog[TypedText]):
     """Asks for one line; dismisses with the text (stripped) and the numbers in it that are
     not personnummer, or None on Escape.
 
-    With ``required`` an empty text is refused with ``required_message``.
+    With ``required`` an empty text is refused with ``required_message``. The text is kept as
+    a draft only when the caller names what it is about in ``draft_subject`` (the akt and the
+    criterion): the title alone is the same for every akt.
     """
+
+    DRAFT_TITLE = "texten"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="answer_text.save"),
@@ -45,6 +49,7 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
         placeholder: str = "",
         required: bool = False,
         required_message: str = "Skriv något först.",
+        draft_subject: str = "",
     ) -> None:
         super().__init__(classes="dialog")
         self._title = title
@@ -54,6 +59,15 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
         self._required = required
         self._required_message = required_message
         self.guard = FieldGuard(self)
+        self._draft_subject = draft_subject
+
+    def draft_subject(self) -> str:
+        """What the text is about, as the caller named it."""
+        return self._draft_subject
+
+    def keeps_drafts(self) -> bool:
+        """Only when the caller named what the text is about."""
+        return bool(self._draft_subject)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="answer-box", classes="dialog-box"):
@@ -96,7 +110,3 @@ class AnswerTextDialog(ModalScreen[TypedText | None]):
         """Ctrl+G: asks whether the number masked is not a personnummer; on yes, saves the
         text as typed."""
         self.guard.ask_and_accept([self.query_one("#answer-text", Input)], self.action_save)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -39,6 +39,7 @@ class AssessmentDialog(FormDialog[AssessmentView]):
     """
 
     PROBLEM_ID = "assessment-problem"
+    DRAFT_TITLE = "Bedömning"
     MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
     BINDINGS = [
@@ -60,6 +61,10 @@ class AssessmentDialog(FormDialog[AssessmentView]):
         self._section_id = section_id
         self._heading = section_heading
         self._assessment = assessment
+
+    def draft_subject(self) -> str:
+        """The statement, or the section a new one is for."""
+        return self._assessment.id if self._assessment else f"ny:{self._section_id}"
 
     def compose(self) -> ComposeResult:
         assessment = self._assessment
@@ -87,7 +92,7 @@ class AssessmentDialog(FormDialog[AssessmentView]):
         self.query_one("#assessment-problem", Static).display = False
         area = self.query_one("#assessment-text", GuardedTextArea)
         area.focus()
-        area.move_cursor(area.document.end)
+        area.open_for_reading()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """Say the summary choice in words."""

@@ -31,6 +31,7 @@ class CaseFileDialog(FormDialog[CaseFileRow]):
     """
 
     PROBLEM_ID = "casefile-problem"
+    DRAFT_TITLE = "Akt"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="casefile.save"),
@@ -50,6 +51,10 @@ class CaseFileDialog(FormDialog[CaseFileRow]):
             if name not in names:
                 names.append(name)
         self._names = names
+
+    def draft_subject(self) -> str:
+        """The akt changed, or "ny"."""
+        return self._row.id if self._row else "ny"
 
     def compose(self) -> ComposeResult:
         title = f"Ändra akt {self._row.reference}" if self._row else "Lägg till akt"

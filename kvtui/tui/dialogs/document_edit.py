@@ -31,6 +31,7 @@ class DocumentDialog(FormDialog[DocumentView]):
     """Adds a document (no ``document``) or changes one; dismisses with it, or None."""
 
     PROBLEM_ID = "document-problem"
+    DRAFT_TITLE = "Dokument"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="document_edit.save"),
@@ -46,6 +47,10 @@ class DocumentDialog(FormDialog[DocumentView]):
         self._review_id = review_id
         self._document = document
         self._kinds = list(kinds)
+
+    def draft_subject(self) -> str:
+        """The document changed, or "ny"."""
+        return self._document.id if self._document else "ny"
 
     def compose(self) -> ComposeResult:
         document = self._document

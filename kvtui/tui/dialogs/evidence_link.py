@@ -2,8 +2,10 @@
 
 Everything the review has to cite is listed: the file review's criteria with their share Ja,
 the interviews' observations and the documents read. Typing in the field at the top narrows
-the list (every word must occur); space or Enter ticks and unticks; Ctrl+S saves the whole
-choice in one transaction (``set_evidence``).
+the list (every word must occur); the field has the keyboard when the dialog opens, and a
+letter typed in the list goes to it too, so nothing typed is lost; Enter or ↓ moves to the
+list, where space or Enter ticks and unticks; Ctrl+S saves the whole choice in one
+transaction (``set_evidence``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -59,6 +61,9 @@ class EvidenceDialog(FormDialog[AssessmentView]):
     """
 
     PROBLEM_ID = "evidence-problem"
+    DRAFT_TITLE = "Underlag"
+    # The search only filters the list; what is chosen is not typed text.
+    NOT_TYPED_TEXT = frozenset({"evidence-filter"})
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="evidence_link.save"),
@@ -98,7 +103,8 @@ class EvidenceDialog(FormDialog[AssessmentView]):
     def on_mount(self) -> None:
         self.query_one("#evidence-problem", Static).display = False
         self._fill("")
-        self.query_one("#evidence-list", SelectionList).focus()
+        # It says "Skriv för att söka": what is typed first goes there.
+        self.query_one("#evidence-filter", Input).focus()
 
     # --- the list ------------------------------------------------------------------------------
 
@@ -140,6 +146,21 @@ class EvidenceDialog(FormDialog[AssessmentView]):
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one("#evidence-list", SelectionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """↓ in the search field moves to the list; a letter typed in the list is a search."""
+        search = self.query_one("#evidence-filter", Input)
+        selections = self.query_one("#evidence-list", SelectionList)
+        if self.focused is search and event.key == "down":
+            event.stop()
+            event.prevent_default()
+            selections.focus()
+        elif (self.focused is selections and event.is_printable and event.character
+              and event.character not in " c"):  # space ticks, c is Citeras av
+            event.stop()
+            event.prevent_default()
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
     @on(SelectionList.SelectionToggled, "#evidence-list")
     def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:

@@ -52,6 +52,7 @@ class CommentDialog(FormDialog[CommentView]):
     """
 
     PROBLEM_ID = "comment-problem"
+    DRAFT_TITLE = "Synpunkt"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_comment.save"),
@@ -68,6 +69,10 @@ class CommentDialog(FormDialog[CommentView]):
         self._comment = comment
         self._sections = list(sections)
         self._defaults = defaults or CommentDefaults()
+
+    def draft_subject(self) -> str:
+        """The comment changed, or "ny"."""
+        return self._comment.id if self._comment else "ny"
 
     def compose(self) -> ComposeResult:
         comment = self._comment
@@ -113,7 +118,7 @@ class CommentDialog(FormDialog[CommentView]):
         else:
             area = self.query_one("#comment-text", GuardedTextArea)
             area.focus()
-            area.move_cursor(area.document.end)
+            area.open_for_reading()
 
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""

@@ -4,7 +4,9 @@ The report's fact-check appendix and the sign-off show how each comment was hand
 comment left as it is needs its reason. That rule is the store's (``kvtui.domain.signoff``):
 the dialog sends what was chosen and typed, shows the store's refusal in Swedish and stays
 open, so the auditor adds the reason without typing anything twice. "Ej besvarad" takes a
-response back, for one given by mistake.
+response back, for one given by mistake. Ändrat where the report has not changed since the
+draft was sent (in the comment's section, or anywhere for a comment on the whole report) is
+asked about first: it is most likely a slip of the key.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from textual.widgets import Footer, Label, Static
 from kvtui.domain.signoff import RESPONSES, CommentView
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.factcheck import respond
+from kvtui.store.factcheck import changed_since_sent, respond
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
@@ -32,6 +35,7 @@ class ResponseDialog(FormDialog[CommentView]):
     """Records the response to ``comment``; dismisses with the comment as saved, or None."""
 
     PROBLEM_ID = "response-problem"
+    DRAFT_TITLE = "Svar på synpunkt"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="factcheck_response.save"),
@@ -43,6 +47,11 @@ class ResponseDialog(FormDialog[CommentView]):
         self._store = store
         self._review_id = review_id
         self._comment = comment
+        self._unchanged_confirmed = False
+
+    def draft_subject(self) -> str:
+        """The comment answered."""
+        return self._comment.id
 
     def compose(self) -> ComposeResult:
         comment = self._comment
@@ -87,6 +96,9 @@ class ResponseDialog(FormDialog[CommentView]):
             return
         chosen = self.query_one("#response-choice", Select).value
         response = chosen if isinstance(chosen, str) else ""
+        if response == "changed" and not self._unchanged_confirmed and self._nothing_changed():
+            self._ask_unchanged()
+            return
         try:
             with self._session() as session:
                 saved = respond(session, self._review_id, self._comment.id, response, area.text)
@@ -95,3 +107,22 @@ class ResponseDialog(FormDialog[CommentView]):
             area.focus()
             return
         self.dismiss(saved)
+
+    def _nothing_changed(self) -> bool:
+        section = self._comment.section_label if self._comment.section_id else None
+        with self._store.session() as session:
+            return not changed_since_sent(session, self._review_id, section)
+
+    def _ask_unchanged(self) -> None:
+        """Ändrat, but nothing changed where the comment points: ask before saving."""
+        where = (f"i {self._comment.section_label}" if self._comment.section_id
+                 else "någonstans i rapporten")
+        question = (f"Ingenting har ändrats {where} sedan utkastet skickades. "
+                    "Markera ändå synpunkten som Ändrat?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._unchanged_confirmed = True
+                self.action_save()
+
+        self.app.push_screen(ConfirmDialog(question), answered)

@@ -1,5 +1,6 @@
 """What the small edit dialogs share: the line under the fields that says why nothing was
-saved, the refusal in a read-only store, the personnummer step before saving, and Escape.
+saved, the refusal in a read-only store, the personnummer step before saving, and Escape
+(which asks before it loses what was typed, ``kvtui.tui.dialogs.unsaved.TextDialog``).
 
 A dialog names its problem line in ``PROBLEM_ID``. Saving first asks ``_refused_read_only``,
 then ``_masked`` over the fields that take free text: a personnummer the store would mask is
@@ -15,11 +16,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kvtui.store.database import Store
 from kvtui.store.idnumber_rule import as_typed
+from kvtui.tui.dialogs.unsaved import TextDialog
 from kvtui.tui.widgets.idnumber_guard import FieldGuard, GuardedTextArea
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och spara igen (C
 ResultT = TypeVar("ResultT")
 
 
-class FormDialog(ModalScreen[ResultT | None]):
+class FormDialog(TextDialog[ResultT]):
     """A modal dialog with a problem line (a Static with the id ``PROBLEM_ID``); it dismisses
     with what was saved, or None when closed without saving."""
 
@@ -99,9 +100,3 @@ class FormDialog(ModalScreen[ResultT | None]):
         """Ctrl+G in a text: its numbers are saved as typed with the rest (Ctrl+S)."""
         self._show_problem("")
 
-    def action_save(self) -> None:
-        """Save; each dialog that takes free text says how."""
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

@@ -56,6 +56,9 @@ class ImportFileDialog(FormDialog[FilePreview]):
     """Asks for the file and reads it; dismisses with what was read, or None."""
 
     PROBLEM_ID = "import-file-problem"
+    DRAFT_TITLE = "Importera akter"
+    # A path, not text the auditor wrote: Esc closes at once.
+    NOT_TYPED_TEXT = frozenset({"import-path"})
 
     BINDINGS = [
         Binding("ctrl+o", "browse", "Bläddra", tooltip="Välj filen i en lista över mappar",

@@ -49,6 +49,7 @@ class InterviewDialog(FormDialog[InterviewView]):
     """Adds an interview (no ``interview``) or changes one; dismisses with it, or None."""
 
     PROBLEM_ID = "interview-problem"
+    DRAFT_TITLE = "Intervju"
     MASKED_NOTICE = ("Ett personnummer i de andra rollerna är nu maskerat. Kontrollera och "
                      "spara igen (Ctrl+S).")
 
@@ -73,6 +74,10 @@ class InterviewDialog(FormDialog[InterviewView]):
         self._suggested = list(suggested_roles)
         self._chosen = {role.casefold() for role in current}
         self._other = [role for role in current if role.casefold() not in folded]
+
+    def draft_subject(self) -> str:
+        """The interview changed, or "ny"."""
+        return self._interview.id if self._interview else "ny"
 
     def compose(self) -> ComposeResult:
         interview = self._interview

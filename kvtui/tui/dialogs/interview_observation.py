@@ -32,6 +32,7 @@ class ObservationDialog(FormDialog[ObservationView]):
     """
 
     PROBLEM_ID = "observation-problem"
+    DRAFT_TITLE = "Iakttagelse"
     MASKED_NOTICE = "Personnumret är maskerat. Kontrollera texten och spara igen (Ctrl+S)."
 
     BINDINGS = [
@@ -57,6 +58,10 @@ class ObservationDialog(FormDialog[ObservationView]):
         self._sections = list(sections)
         self._interview_label = interview_label
 
+    def draft_subject(self) -> str:
+        """The observation, or the interview a new one is for."""
+        return self._observation.id if self._observation else f"ny:{self._interview_id}"
+
     def compose(self) -> ComposeResult:
         title = "Ändra iakttagelse" if self._observation else "Ny iakttagelse"
         if self._interview_label:
@@ -81,7 +86,7 @@ class ObservationDialog(FormDialog[ObservationView]):
         self.query_one("#observation-problem", Static).display = False
         area = self.query_one("#observation-text", GuardedTextArea)
         area.focus()
-        area.move_cursor(area.document.end)
+        area.open_for_reading()
 
     def on_guarded_text_area_ids_changed(self, event: GuardedTextArea.IdsChanged) -> None:
         """Show or hide the personnummer warning."""

@@ -8,18 +8,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from kvtui.domain.signoff import SignOffRuleError, check_reason
+from kvtui.tui.dialogs.unsaved import TextDialog
 from kvtui.tui.widgets.idnumber_guard import FieldGuard, TypedText
 
 MISSING = "Skriv varför granskningen öppnas igen."
 MASKED_NOTICE = "Ett personnummer är nu maskerat. Kontrollera och fortsätt igen (Ctrl+S)."
 
 
-class ReopenDialog(ModalScreen[TypedText | None]):
+class ReopenDialog(TextDialog[TypedText]):
     """Asks for the reason; dismisses with it, or None when cancelled."""
+
+    DRAFT_TITLE = "Öppna igen"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Fortsätt", id="reopen.save"),
@@ -32,6 +34,10 @@ class ReopenDialog(ModalScreen[TypedText | None]):
         super().__init__(classes="dialog")
         self._version = version
         self.guard = FieldGuard(self)
+
+    def draft_subject(self) -> str:
+        """The signed version to be reopened."""
+        return f"version-{self._version}"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reopen-box", classes="dialog-box"):
@@ -75,7 +81,3 @@ class ReopenDialog(ModalScreen[TypedText | None]):
         """Ctrl+G: asks whether the number masked is not a personnummer; on yes, uses the
         reason as typed."""
         self.guard.ask_and_accept([self.query_one("#reopen-reason", Input)], self.action_save)
-
-    def action_cancel(self) -> None:
-        """Close without reopening."""
-        self.dismiss(None)

@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.filereview import SampledAkt, SampleInfo
@@ -21,6 +20,7 @@ from kvtui.domain.sampling import SamplingError, describe_precision
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import exclude_akt, extend_sample, replace_akt
+from kvtui.tui.dialogs.unsaved import TextDialog
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-class _SampleDialog(ModalScreen[ResultT | None]):
+class _SampleDialog(TextDialog[ResultT]):
     """A title, a text, one field and a line for the store's refusal."""
 
     BINDINGS = [
@@ -57,10 +57,6 @@ class _SampleDialog(ModalScreen[ResultT | None]):
     def action_save(self) -> None:
         """Ask the store; close on success."""
 
-    def action_cancel(self) -> None:
-        """Close without changing the sample."""
-        self.dismiss(None)
-
 
 class _AktReasonDialog(_SampleDialog[SampledAkt]):
     """One akt and the reason it cannot be reviewed; dismisses with the akt the store gives."""
@@ -72,6 +68,10 @@ class _AktReasonDialog(_SampleDialog[SampledAkt]):
     def __init__(self, store: Store, review_id: str, akt: SampledAkt) -> None:
         super().__init__(store, review_id)
         self._akt = akt
+
+    def draft_subject(self) -> str:
+        """The akt the reason is for."""
+        return self._akt.case_file_id
 
     def compose(self) -> ComposeResult:
         with Vertical(id=f"sample-{self.KIND}-box", classes="dialog-box"):
@@ -107,7 +107,7 @@ class _AktReasonDialog(_SampleDialog[SampledAkt]):
 class ReplaceAktDialog(_AktReasonDialog):
     """Replaces an akt that cannot be reviewed; dismisses with the akt that replaces it."""
 
-    TITLE = "Ersätt akt"
+    TITLE = DRAFT_TITLE = "Ersätt akt"
     KIND = "replace"
     TEXT = ("Akten ersätts av nästa akt i urvalsordningen (i ett stratifierat urval från "
             "samma stratum). Ersätt bara en akt som mallen inte kan tillämpas på; saknas "
@@ -120,7 +120,7 @@ class ReplaceAktDialog(_AktReasonDialog):
 class ExcludeAktDialog(_AktReasonDialog):
     """Excludes an akt that cannot be reviewed, without a replacement; dismisses with it."""
 
-    TITLE = "Uteslut akt"
+    TITLE = DRAFT_TITLE = "Uteslut akt"
     KIND = "exclude"
     TEXT = ("Akten utesluts ur urvalet utan ersättning, så att urvalet som granskas blir en "
             "akt mindre. Skälet och akten står i rapportens Metod och bilaga. Kan akten "
@@ -132,6 +132,8 @@ class ExcludeAktDialog(_AktReasonDialog):
 
 class ExtendSampleDialog(_SampleDialog[SampleInfo]):
     """Adds akter to the sample; dismisses with the extended sample."""
+
+    DRAFT_TITLE = "Utöka urvalet"
 
     def __init__(self, store: Store, review_id: str, population_size: int, reviewed: int) -> None:
         super().__init__(store, review_id)

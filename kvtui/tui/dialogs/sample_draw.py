@@ -47,6 +47,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
     population is fixed from then on."""
 
     PROBLEM_ID = "sample-problem"
+    DRAFT_TITLE = "Dra urval"
 
     BINDINGS = [
         Binding("ctrl+s", "draw", "Dra urvalet", id="sample_draw.draw"),
@@ -199,6 +200,10 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
 
     # --- drawing -----------------------------------------------------------------------------
 
+    def action_save(self) -> None:
+        """Spara, when asked on Esc: draw the sample."""
+        self.action_draw()
+
     def action_draw(self) -> None:
         """Check what can be checked here, ask, then draw."""
         if self._store.read_only:
@@ -238,7 +243,3 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
             self._show_problem(str(error))
             return
         self.dismiss(info)
-
-    def action_cancel(self) -> None:
-        """Close without drawing."""
-        self.dismiss(None)

@@ -44,6 +44,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
     """Collects a sign-off; dismisses with a ``SignOffRequest``, or None when cancelled."""
 
     PROBLEM_ID = "signoff-problem"
+    DRAFT_TITLE = "Signera"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Fortsätt", id="signoff.save"),
@@ -55,6 +56,10 @@ class SignOffDialog(FormDialog[SignOffRequest]):
         self._version = version
         self._name = name
         self._comments = comments
+
+    def draft_subject(self) -> str:
+        """The version to be signed."""
+        return f"version-{self._version}"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signoff-box", classes="dialog-box"):
@@ -84,7 +89,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
 
     def on_mount(self) -> None:
         self.query_one("#signoff-problem", Static).display = False
-        self.query_one("#signoff-name" if not self._name else "#signoff-role", Input).focus()
+        self.query_one("#signoff-name", Input).focus()  # the first field, name given or not
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
@@ -117,7 +122,3 @@ class SignOffDialog(FormDialog[SignOffRequest]):
             factcheck_appendix=self.query_one("#signoff-appendix", Checkbox).value,
             not_ids=self.guard.accepted,
         ))
-
-    def action_cancel(self) -> None:
-        """Close without signing."""
-        self.dismiss(None)

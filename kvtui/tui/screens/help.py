@@ -54,7 +54,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
         (
             ("F1", "Hjälp: den här sidan"),
             ("Ctrl+P", "Kommandon: sök bland allt du kan göra"),
-            ("Ctrl+Q", "Avsluta kvtui (frågar först om ett formulär inte är sparat)"),
+            ("Ctrl+Q", "Avsluta kvtui (frågar först om en dialog har text som inte är sparad)"),
             ("Tab / Shift+Tab", "Nästa / föregående fält eller lista"),
             ("Ctrl+C", "Kopiera markerad text"),
         ),
@@ -84,9 +84,19 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
         "Formuläret Ny granskning / Redigera uppgifter",
         (
             ("Ctrl+S", "Spara"),
-            ("Esc", "Avbryt (frågar först om du har ändrat något)"),
+            ("Esc", "Avbryt (frågar Spara / Släng / Fortsätt om du har ändrat något)"),
             ("Enter, ↓", "Öppna listan med mallar (i fältet Mall)"),
             ("Tab", "Nästa fält, även från textrutorna Syfte och Omfattning"),
+        ),
+    ),
+    (
+        "Dialoger och texter",
+        (
+            ("Ctrl+S", "Spara"),
+            ("Esc", "Stäng (frågar Spara / Släng / Fortsätt om du har skrivit något)"),
+            ("S / L / F", "I frågan: Spara, Släng eller Fortsätt skriva (Esc)"),
+            ("Ctrl+A", "Markera hela texten"),
+            ("Ctrl+Home / Ctrl+End", "Till textens början / slut"),
         ),
     ),
     (

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from kvtui.domain.reviews import ReviewDetail, ReviewFields, parse_date, split_auditors
@@ -30,8 +29,8 @@ from kvtui.store.template_library import (
     list_templates,
     load_template,
 )
-from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.form import MASKED_NOTICE
+from kvtui.tui.dialogs.unsaved import TextDialog
 from kvtui.tui.widgets.idnumber_guard import FieldGuard, GuardedTextArea
 from kvtui.tui.widgets.select import Select
 
@@ -59,13 +58,17 @@ def _template_label(info: TemplateInfo) -> str:
     return label
 
 
-class ReviewFormScreen(ModalScreen[str | None]):
+class ReviewFormScreen(TextDialog[str]):
     """Creates a review (no ``detail``) or edits one; dismisses with its id, or None.
 
     Nothing is written until Ctrl+S, and nothing at all when a field is wrong: the problems
     are listed under the form in Swedish and the auditor corrects them in place. A
     personnummer is masked at the first Ctrl+S (the second saves), or kept on Ctrl+G.
+    Esc with anything typed asks Spara / Släng / Fortsätt, and what is typed is kept as a
+    draft until then (``TextDialog``).
     """
+
+    DRAFT_TITLE = "Ny granskning"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="form.save"),
@@ -80,7 +83,6 @@ class ReviewFormScreen(ModalScreen[str | None]):
         self._store = store
         self._detail = detail
         self._templates: list[TemplateInfo] = []
-        self._initial: dict[str, str] = {}
         self._bad_dates: dict[str, str] = {}
         self.guard = FieldGuard(self)
 
@@ -169,14 +171,16 @@ class ReviewFormScreen(ModalScreen[str | None]):
         }
         return values[field_id]
 
-    @property
-    def has_changes(self) -> bool:
-        """Whether anything was typed that Ctrl+S has not saved."""
-        return bool(self._initial) and self._values() != self._initial
+    def draft_title(self) -> str:
+        """As the form's heading says."""
+        return "Redigera uppgifter" if self._detail else "Ny granskning"
+
+    def draft_subject(self) -> str:
+        """The review edited, or "ny"."""
+        return self._detail.summary.id if self._detail is not None else "ny"
 
     def on_mount(self) -> None:
         self.query_one("#form-errors", Static).display = False
-        self._initial = self._values()
         first = "#title" if self.editing else "#template"
         self.query_one(first).focus()
 
@@ -272,20 +276,6 @@ class ReviewFormScreen(ModalScreen[str | None]):
                 raise InvalidInput("Välj en mall.")
             template, text = load_template(name, templates_dir(self._store.path))
             return create_review(session, template, text, fields)
-
-    def action_cancel(self) -> None:
-        """Close without saving; ask first if anything was typed."""
-        if not self.has_changes:
-            self.dismiss(None)
-            return
-
-        def closed(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog("Stäng utan att spara? Det du har skrivit sparas inte."), closed
-        )
 
     @on(Input.Changed, "#period-start, #period-end")
     def _clear_bad_mark(self, event: Input.Changed) -> None:

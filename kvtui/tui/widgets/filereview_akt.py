@@ -682,7 +682,8 @@ class AktView(Vertical):
 
         self.app.push_screen(
             AnswerTextDialog(f"{view.code} Kommentar", view.criterion.question,
-                             initial=existing.comment, placeholder="kommentar till svaret"),
+                             initial=existing.comment, placeholder="kommentar till svaret",
+                             draft_subject=f"kommentar:{akt.case_file_id}:{view.id}"),
             written,
         )
 

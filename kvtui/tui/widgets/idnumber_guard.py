@@ -118,7 +118,35 @@ class GuardedTextArea(TextArea):
         Binding("ctrl+k", "delete_to_end_of_line_or_delete_line", show=False,
                 id="guard.delete_to_end"),
         Binding("ctrl+g", "accept_ids", "Inte personnummer", id="guard.accept"),
+        # Select all, as in every other program the auditor writes in (Home goes to the line's
+        # start, as before).
+        Binding("ctrl+a", "select_all", "Markera allt", show=False, id="guard.select_all"),
+        # A long text opens at its start; Ctrl+End goes on writing at its end.
+        Binding("ctrl+home", "text_start", "Till början", show=False, id="guard.text_start"),
+        Binding("ctrl+end", "text_end", "Till slutet", show=False, id="guard.text_end"),
     ]
+
+    def action_text_start(self) -> None:
+        """Ctrl+Home: the cursor to the start of the text."""
+        self.move_cursor((0, 0))
+
+    def action_text_end(self) -> None:
+        """Ctrl+End: the cursor to the end of the text."""
+        self.move_cursor(self.document.end)
+
+    def open_for_reading(self) -> None:
+        """Place the cursor once the text is laid out: a text longer than the area opens at
+        its start, to be read from the beginning; a shorter one at its end, ready to go on
+        writing."""
+
+        def place() -> None:
+            if self.wrapped_document.height > self.content_size.height:
+                self.move_cursor((0, 0))
+                self.scroll_home(animate=False)
+            else:
+                self.move_cursor(self.document.end)
+
+        self.call_after_refresh(place)
 
     @dataclass
     class Masked(Message):

@@ -142,7 +142,7 @@ class AutoSaveEditor(Vertical):
         area.reread_confirmed()
         if area.text != text:
             area.load_text(text)
-            area.move_cursor(area.document.end)  # ready to go on writing
+            area.open_for_reading()
         area.border_subtitle = ""
         self._show_warning(area.warning if area.text == text else "")
 

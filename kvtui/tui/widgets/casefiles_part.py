@@ -170,7 +170,6 @@ class CaseFilesPart(WorkspacePart):
             return [
                 "Inga akter ännu. Importera verksamhetens lista med akter (i) eller lägg till "
                 "en akt för hand (a).",
-                "Gå in i delen med Enter eller Tab.",
             ]
         return [
             f"{plural(count, 'akt', 'akter')} i populationen · urvalet är inte draget.",

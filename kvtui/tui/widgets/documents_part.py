@@ -26,8 +26,7 @@ from kvtui.tui.format import DASH, shorten
 from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
-NO_DOCUMENTS = ("Inga dokument ännu. Tryck a för att föra in ett dokument du har läst "
-                "(gå in i delen med Enter eller Tab).")
+NO_DOCUMENTS = "Inga dokument ännu. Tryck a för att föra in ett dokument du har läst."
 TITLE_WIDTH = 34
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (

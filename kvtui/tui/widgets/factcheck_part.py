@@ -46,7 +46,7 @@ BUSY = "Ett utkast skickas redan; vänta tills det är klart."
 HASH_LENGTH = 12
 ROUNDS_SHOWN = 3
 NOT_SENT = ("Inget utkast har skickats ännu. Tryck u för att skicka ett utkast till "
-            "verksamheten (gå in i delen med Enter eller Tab).")
+            "verksamheten.")
 NO_COMMENTS = "Inga synpunkter ännu. Tryck a för att anteckna en synpunkt från verksamheten."
 SEND_QUESTION = (
     "Skicka utkastet för faktagranskning? Utkastet fryses som det är nu och granskningen får "

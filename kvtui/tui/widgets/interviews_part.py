@@ -42,8 +42,7 @@ from kvtui.tui.widgets.judgement_format import with_dividers
 from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
-NO_INTERVIEWS = ("Inga intervjuer ännu. Tryck a för att lägga till en intervju "
-                 "(gå in i delen med Enter eller Tab).")
+NO_INTERVIEWS = "Inga intervjuer ännu. Tryck a för att lägga till en intervju."
 NOTES_TITLE = "Anteckningar"
 ROLES_WIDTH = 34
 

@@ -18,10 +18,13 @@ from kvtui.store.answers import answers_for, early_comments, review_criteria, sa
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store
 from kvtui.store.demo import create_demo
+from kvtui.store.drafts import list_drafts
 from kvtui.store.interviews import list_interviews
 from kvtui.store.models import ChangeLog
 from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.answer_text import AnswerTextDialog
+from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL
 from kvtui.tui.key_guard import HOLD_SECONDS
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.workspace import WorkspaceScreen
@@ -102,6 +105,33 @@ async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothin
         saved = answers_for(session, akter[0])[criterion.id]
         assert (saved.value, saved.comment) == ("nej", "journal saknas")
         assert early_comments(session, akter[0]) == {}
+
+
+async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
+        store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
+    """The comment typed but not saved when kvtui goes without a word is kept as a draft and
+    is back in the editor when she presses k on the same criterion again."""
+    review_id, akter = sampled
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await _type_at_once(app, pilot, "kjournal saknas")
+        await pilot.pause(DRAFT_INTERVAL * 3)
+        dialog = app.screen
+        assert isinstance(dialog, AnswerTextDialog)
+        dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
+    with store.session() as session:
+        assert [d.fields for d in list_drafts(session)] == [{"answer-text": "journal saknas"}]
+        assert early_comments(session, akter[0]) == {}
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerTextDialog)
+        assert app.screen.typed_fields() == {"answer-text": "journal saknas"}
 
 
 async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]

@@ -466,6 +466,8 @@ class AktView(Vertical):
     def _ask_override(
         self, view: CriterionView, value: str, basis: dict[str, Any], message: str
     ) -> None:
+        akt = self.current_akt
+
         def answered(reason: TypedText | None) -> None:
             if reason and reason.text:
                 with as_typed(reason.not_ids):
@@ -478,6 +480,7 @@ class AktView(Vertical):
                 placeholder="skäl, t.ex. beslut fattat muntligen enligt journalen",
                 required=True,
                 required_message="Ange ett skäl för att ändra det beräknade svaret.",
+                draft_subject=f"skäl:{akt.case_file_id}:{view.id}" if akt else "",
             ),
             answered,
         )
@@ -715,7 +718,8 @@ class AktView(Vertical):
         self.app.push_screen(
             AnswerTextDialog(f"{view.code} Kommentar (inget svar ännu)", view.criterion.question,
                              initial=self._early_comments.get(view.id, ""),
-                             placeholder="kommentar; svaret ger du sedan med j, d, n eller e"),
+                             placeholder="kommentar; svaret ger du sedan med j, d, n eller e",
+                             draft_subject=f"kommentar:{akt.case_file_id}:{view.id}"),
             written,
         )
 

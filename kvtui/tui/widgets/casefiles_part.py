@@ -9,6 +9,7 @@ store's Swedish message when it refuses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Self
 
 from textual import on
@@ -336,23 +337,19 @@ class CaseFilesPart(WorkspacePart):
 
     def action_replace(self) -> None:
         """Ersätt akt: the akt under the cursor, by the next in the seeded order."""
-        akt = self._current_akt()
-        if akt is None or akt.status != ACTIVE:
-            self.notify("Välj en akt som ingår i urvalet.", severity="warning")
-            return
-        if not self.writable():
-            return
-
-        def replaced(replacement: SampledAkt | None) -> None:
-            if replacement is not None:
-                self._changed(select=replacement.case_file_id)
-                self.notify(f"Akten {akt.reference} är ersatt av {replacement.reference}.",
-                            timeout=5, markup=False)
-
-        self.app.push_screen(ReplaceAktDialog(self.store, self.review_id, akt), replaced)
+        self._set_aside(ReplaceAktDialog,
+                        lambda akt, by: f"Akten {akt.reference} är ersatt av {by.reference}.")
 
     def action_exclude(self) -> None:
         """Uteslut akt: the akt under the cursor leaves the sample, with the reason."""
+        self._set_aside(ExcludeAktDialog,
+                        lambda akt, _done: f"Akten {akt.reference} är utesluten ur urvalet.")
+
+    def _set_aside(
+        self, dialog: type[ReplaceAktDialog | ExcludeAktDialog],
+        told: Callable[[SampledAkt, SampledAkt], str],
+    ) -> None:
+        """An akt of the sample that cannot be reviewed, replaced or excluded with a reason."""
         akt = self._current_akt()
         if akt is None or akt.status != ACTIVE:
             self.notify("Välj en akt som ingår i urvalet.", severity="warning")
@@ -360,13 +357,12 @@ class CaseFilesPart(WorkspacePart):
         if not self.writable():
             return
 
-        def excluded(done: SampledAkt | None) -> None:
+        def changed(done: SampledAkt | None) -> None:
             if done is not None:
                 self._changed(select=done.case_file_id)
-                self.notify(f"Akten {akt.reference} är utesluten ur urvalet.", timeout=5,
-                            markup=False)
+                self.notify(told(akt, done), timeout=5, markup=False)
 
-        self.app.push_screen(ExcludeAktDialog(self.store, self.review_id, akt), excluded)
+        self.app.push_screen(dialog(self.store, self.review_id, akt), changed)
 
     def action_extend(self) -> None:
         """Utöka urvalet with the next akter of the seeded order."""

@@ -23,6 +23,7 @@ from kvtui.store.interviews import list_interviews
 from kvtui.store.models import ChangeLog
 from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL
 from kvtui.tui.key_guard import HOLD_SECONDS
@@ -132,6 +133,35 @@ async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         await pilot.pause()
         assert isinstance(app.screen, AnswerTextDialog)
         assert app.screen.typed_fields() == {"answer-text": "journal saknas"}
+
+
+async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
+    """A date typed in a deadline's dialog is kept as a draft of that akt and criterion."""
+    review_id, _akter = sampled
+    with store.session() as session:
+        row = next(i for i, view in enumerate(review_criteria(session, review_id))
+                   if view.criterion.kind == "deadline")
+
+    async def open_dates(app: KvtuiApp, pilot: Pilot[None]) -> AnswerDeadlineDialog:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press(*["down"] * row, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerDeadlineDialog)
+        return app.screen
+
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dates(app, pilot)
+        await pilot.press(*"2025-03-01")
+        await pilot.pause(DRAFT_INTERVAL * 3)
+        typed = dialog.typed_fields()
+        assert "2025-03-01" in typed.values()
+        dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dates(app, pilot)
+        assert dialog.typed_fields() == typed
 
 
 async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ class AnswerCountDialog(TextDialog[int]):
     """Asks for a whole number; dismisses with it, or None. Bad numbers are refused."""
 
     DRAFT_TITLE = "antalet"
-    # A number, retyped in a moment; the dialog does not know which akt it is for.
+    # Kept as a draft only when the caller names the akt (``for_subject``).
     KEEPS_DRAFTS = False
 
     BINDINGS = [

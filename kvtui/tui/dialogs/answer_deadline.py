@@ -31,7 +31,7 @@ class AnswerDeadlineDialog(TextDialog[DeadlineResult]):
     """
 
     DRAFT_TITLE = "datumen"
-    # Two dates, retyped in a moment; the dialog does not know which akt it is for.
+    # Kept as a draft only when the caller names the akt (``for_subject``).
     KEEPS_DRAFTS = False
 
     BINDINGS = [

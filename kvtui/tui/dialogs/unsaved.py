@@ -16,7 +16,7 @@ kept masked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, Literal, TypeVar
+from typing import ClassVar, Literal, Self, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.await_complete import AwaitComplete
@@ -90,6 +90,7 @@ class TextDialog(ModalScreen[ResultT | None]):
     KEEPS_DRAFTS: ClassVar[bool] = True
     NOT_TYPED_TEXT: ClassVar[frozenset[str]] = frozenset()
 
+    _named_subject = ""
     _loaded: dict[str, str] | None = None
     _kept: dict[str, str] | None = None
     _draft_timer: Timer | None = None
@@ -118,7 +119,13 @@ class TextDialog(ModalScreen[ResultT | None]):
 
     def draft_subject(self) -> str:
         """Which record the dialog edits: its id, or "ny" for a new one."""
-        return "ny"
+        return self._named_subject or "ny"
+
+    def for_subject(self, subject: str) -> Self:
+        """Names what the text is about for a dialog that cannot tell it itself (an answer's
+        dialog knows its criterion but not the akt); its text is then kept as a draft."""
+        self._named_subject = subject
+        return self
 
     def draft_key(self) -> str:
         """The draft's key: the dialog, its review and its record."""
@@ -138,7 +145,7 @@ class TextDialog(ModalScreen[ResultT | None]):
 
     def keeps_drafts(self) -> bool:
         """Whether the text is kept as a draft."""
-        return self.KEEPS_DRAFTS
+        return self.KEEPS_DRAFTS or bool(self._named_subject)
 
     def _draft_store(self) -> Store | None:
         if not self.keeps_drafts():

@@ -618,7 +618,9 @@ class AktView(Vertical):
             if result is not None:
                 self._save_dates(view, result.start, result.end)
 
-        dialog = AnswerDeadlineDialog(view.criterion, start, end)
+        akt = self.current_akt
+        dialog = AnswerDeadlineDialog(view.criterion, start, end).for_subject(
+            f"datum:{akt.case_file_id}:{view.id}" if akt else "")
         for kind, text in early:
             dialog.take_early(kind, text)
         self.app.push_screen(dialog, entered)
@@ -646,13 +648,16 @@ class AktView(Vertical):
 
     def _ask_count(self, view: CriterionView) -> None:
         existing = self._answers.get(view.id)
+        akt = self.current_akt
 
         def entered(number: int | None) -> None:
             if number is not None:
                 self._save(view, None, number=number)
 
         self.app.push_screen(
-            AnswerCountDialog(view.criterion, existing.number if existing else None), entered
+            AnswerCountDialog(view.criterion, existing.number if existing else None).for_subject(
+                f"antal:{akt.case_file_id}:{view.id}" if akt else ""),
+            entered,
         )
 
     def action_comment(self) -> None:

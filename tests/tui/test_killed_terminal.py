@@ -121,14 +121,15 @@ def _gone(pid: int, timeout: float = 8.0) -> bool:
 
 
 def _draft_written(store_path: Path, timeout: float = 5.0) -> float:
-    """Wait until the store holds a draft, read as another program would; the seconds it
-    took."""
+    """Wait until the store holds a draft of the whole text typed, read as another program
+    would; the seconds it took after the text was on the screen."""
     start = time.monotonic()
     uri = f"file:{quote(str(store_path))}?mode=ro"
     while time.monotonic() - start < timeout:
         connection = sqlite3.connect(uri, uri=True)
         try:
-            if connection.execute("SELECT count(*) FROM draft").fetchone()[0]:
+            if any(TYPED in fields for (fields,) in
+                   connection.execute("SELECT fields_json FROM draft")):
                 return time.monotonic() - start
         finally:
             connection.close()

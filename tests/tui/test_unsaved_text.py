@@ -104,8 +104,8 @@ def _comment_dialog(store: Store, review_id: str) -> CommentDialog:
 
 CASES = [
     Case("review-form", lambda s, r: ReviewFormScreen(s), "title", saves=False),
-    Case("answer-text", lambda s, r: AnswerTextDialog("K1 Kommentar", "Fråga?",
-                                                      draft_subject="akt:K1"), "answer-text"),
+    Case("answer-text", lambda s, r: AnswerTextDialog("K1 Kommentar", "Fråga?"
+                                                      ).for_subject("akt:K1"), "answer-text"),
     Case("answer-count", lambda s, r: AnswerCountDialog(_criterion(s, r, "count")),
          "count-number", typed="3"),
     Case("answer-deadline", lambda s, r: AnswerDeadlineDialog(_criterion(s, r, "deadline")),

@@ -27,11 +27,13 @@ class AnswerTextDialog(TextDialog[TypedText]):
     not personnummer, or None on Escape.
 
     With ``required`` an empty text is refused with ``required_message``. The text is kept as
-    a draft only when the caller names what it is about in ``draft_subject`` (the akt and the
+    a draft only when the caller names what it is about with ``for_subject`` (the akt and the
     criterion): the title alone is the same for every akt.
     """
 
     DRAFT_TITLE = "texten"
+    # Kept as a draft only when the caller names what it is about (``for_subject``).
+    KEEPS_DRAFTS = False
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", id="answer_text.save"),
@@ -49,7 +51,6 @@ class AnswerTextDialog(TextDialog[TypedText]):
         placeholder: str = "",
         required: bool = False,
         required_message: str = "Skriv något först.",
-        draft_subject: str = "",
     ) -> None:
         super().__init__(classes="dialog")
         self._title = title
@@ -59,15 +60,6 @@ class AnswerTextDialog(TextDialog[TypedText]):
         self._required = required
         self._required_message = required_message
         self.guard = FieldGuard(self)
-        self._draft_subject = draft_subject
-
-    def draft_subject(self) -> str:
-        """What the text is about, as the caller named it."""
-        return self._draft_subject
-
-    def keeps_drafts(self) -> bool:
-        """Only when the caller named what the text is about."""
-        return bool(self._draft_subject)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="answer-box", classes="dialog-box"):

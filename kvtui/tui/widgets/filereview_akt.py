@@ -480,8 +480,7 @@ class AktView(Vertical):
                 placeholder="skäl, t.ex. beslut fattat muntligen enligt journalen",
                 required=True,
                 required_message="Ange ett skäl för att ändra det beräknade svaret.",
-                draft_subject=f"skäl:{akt.case_file_id}:{view.id}" if akt else "",
-            ),
+            ).for_subject(f"skäl:{akt.case_file_id}:{view.id}" if akt else ""),
             answered,
         )
 
@@ -691,7 +690,7 @@ class AktView(Vertical):
         self.app.push_screen(
             AnswerTextDialog(f"{view.code} Kommentar", view.criterion.question,
                              initial=existing.comment, placeholder="kommentar till svaret",
-                             draft_subject=f"kommentar:{akt.case_file_id}:{view.id}"),
+                             ).for_subject(f"kommentar:{akt.case_file_id}:{view.id}"),
             written,
         )
 
@@ -724,7 +723,7 @@ class AktView(Vertical):
             AnswerTextDialog(f"{view.code} Kommentar (inget svar ännu)", view.criterion.question,
                              initial=self._early_comments.get(view.id, ""),
                              placeholder="kommentar; svaret ger du sedan med j, d, n eller e",
-                             draft_subject=f"kommentar:{akt.case_file_id}:{view.id}"),
+                             ).for_subject(f"kommentar:{akt.case_file_id}:{view.id}"),
             written,
         )
 

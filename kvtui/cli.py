@@ -18,6 +18,7 @@ import typer
 
 from kvtui.cli_help import SwedishTyper
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.plural import plural
 
 if TYPE_CHECKING:
     from kvtui.store.database import Store
@@ -550,7 +551,7 @@ def search(
         lines.append(f"{hit.kind_label}: {hit.label}" if hit.label else hit.kind_label)
         lines.append(f"    {hit.snippet}")
     typer.echo("\n".join(lines))
-    typer.echo(f"{len(hits)} {'träff' if len(hits) == 1 else 'träffar'}.", err=True)
+    typer.echo(f"{plural(len(hits), 'träff', 'träffar')}.", err=True)
 
 
 @app.command("import-akter")

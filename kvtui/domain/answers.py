@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from kvtui.domain.plural import noun
 from kvtui.domain.reviews import parse_date
 from kvtui.domain.safe_text import blank
 from kvtui.domain.templates import Criterion
@@ -50,7 +51,7 @@ class DeadlineResult:
 
 def days_text(days: int) -> str:
     """"1 dag", "0 dagar", "14 dagar"."""
-    return f"{days} {'dag' if abs(days) == 1 else 'dagar'}"
+    return f"{days} {noun(abs(days), 'dag', 'dagar')}"
 
 
 # --- The akt's dates -------------------------------------------------------------------------

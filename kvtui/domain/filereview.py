@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from kvtui.domain.plural import noun, plural
 from kvtui.domain.templates import Criterion
 
 
@@ -103,7 +104,7 @@ class SampleInfo:
 
 def akter_count(count: int) -> str:
     """"1 akt", "2 akter"."""
-    return "1 akt" if count == 1 else f"{count} akter"
+    return plural(count, "akt", "akter")
 
 
 def named(references: Sequence[str], limit: int = NAMED_AKTER) -> str:
@@ -116,8 +117,7 @@ def named(references: Sequence[str], limit: int = NAMED_AKTER) -> str:
 def unreviewed_line(missing: int, total: int) -> str:
     """"28 av 36 akter är inte granskade", "1 av 36 akter är inte granskad": akter of the
     sample still to be reviewed (not fully answered, neither replaced nor excluded)."""
-    done = "granskad" if missing == 1 else "granskade"
-    return f"{missing} av {akter_count(total)} är inte {done}"
+    return f"{missing} av {akter_count(total)} är inte {noun(missing, 'granskad', 'granskade')}"
 
 
 def unreviewed_refusal(missing: Sequence[str], total: int) -> str:

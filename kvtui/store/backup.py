@@ -49,6 +49,7 @@ from filelock import FileLock, Timeout
 
 from kvtui.domain.backup_retention import Retention, backups_to_keep
 from kvtui.domain.file_errors import database_error_reason, file_error_reason
+from kvtui.domain.plural import plural
 from kvtui.file_modes import PRIVATE_FILE, create_private_file
 from kvtui.paths import backups_dir
 from kvtui.store.engine import open_connection
@@ -406,7 +407,7 @@ def _stuck_warning(folder: Path, stuck: list[Stuck]) -> str | None:
     """What to tell the user about files in the backup folder that could not be deleted."""
     if not stuck:
         return None
-    files = "1 fil" if len(stuck) == 1 else f"{len(stuck)} filer"
+    files = plural(len(stuck), "fil", "filer")
     reasons = "; ".join(sorted({file_error_reason(error) for _path, error in stuck}))
     names = ", ".join(sorted(path.name for path, _error in stuck))
     return (f"Säkerhetskopian är gjord, men {files} i {folder} kunde inte tas bort "

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kvtui.domain.file_errors import NO_ROOM, database_error_reason, file_error_reason
+from kvtui.domain.plural import plural
 from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
 from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
@@ -258,7 +259,7 @@ def missing_store_warning(path: Path) -> str | None:
     found = backups.list_backups(path)
     if not found:
         return None
-    copies = "1 säkerhetskopia" if len(found) == 1 else f"{len(found)} säkerhetskopior"
+    copies = plural(len(found), "säkerhetskopia", "säkerhetskopior")
     return (
         f"Varning: databasen {path} finns inte, men i {backups_dir(path)} finns "
         f"{copies} av en databas, den senaste från {found[0].label}. "
@@ -272,9 +273,8 @@ def unclean_notice(store: Store) -> str:
     text = "kvtui avslutades inte korrekt förra gången; databasen har kontrollerats och är hel."
     count = store.recovered_transactions
     if count:
-        what = "sparad ändring" if count == 1 else "sparade ändringar"
-        text += (f" {count} {what} som bara fanns i loggfilen {wal_path(store.path).name} "
-                 "har tagits med.")
+        text += (f" {plural(count, 'sparad ändring', 'sparade ändringar')} som bara fanns i "
+                 f"loggfilen {wal_path(store.path).name} har tagits med.")
     return text
 
 

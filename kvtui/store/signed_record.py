@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from kvtui.domain.plural import plural
 from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.domain.signoff import SignOffAnchor, SignOffView, content_hash, sha256_hex
 from kvtui.store import changelog
@@ -199,15 +200,11 @@ def compare_with_backup(session: Session, backup: Path) -> BackupComparison:
     stored = {row[0]: tuple(row) for row in store.execute(f"SELECT {listed} FROM sign_off")}
     lost = [row for row in signed if stored.get(row[0]) != tuple(row)]
     if lost:
-        problems.append(f"{_count(len(lost), 'signering', 'signeringar')} i kopian saknas "
+        problems.append(f"{plural(len(lost), 'signering', 'signeringar')} i kopian saknas "
                         "eller är ändrade i databasen")
     if last is not None and changelog.entry_hash_at(session, int(last[0])) != last[1]:
         problems.append(f"databasens ändringslogg fortsätter inte kopians (post {last[0]})")
     return BackupComparison(tuple(problems))
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 # --- what ``kvtui check`` prints ----------------------------------------------------------------
@@ -248,7 +245,7 @@ def signed_record_report(session: Session, backups: list[tuple[str, Path]]) -> t
         lines.append(f"Säkerhetskopiorna ({compared}): databasen innehåller allt som "
                      "signerats i dem")
     if others:
-        lines.append(f"{_count(others, 'säkerhetskopia', 'säkerhetskopior')} i mappen är av "
+        lines.append(f"{plural(others, 'säkerhetskopia', 'säkerhetskopior')} i mappen är av "
                      "en annan databas (som tidigare låg här) och jämförs inte")
     return lines, ok
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kvtui.domain.judgement import AssessmentView
+from kvtui.domain.plural import plural
 from kvtui.tui.widgets.judgement_format import citing_prompt
 
 
@@ -23,9 +24,9 @@ def citing_summary(count: int, what: str, *, can_jump: bool = True) -> str:
     """"… citeras av 2 bedömningar." in Swedish, or that none cites it."""
     if count == 0:
         return f"Ingen bedömning hänvisar till {what}."
-    noun = "bedömning" if count == 1 else "bedömningar"
     jump = " Enter visar bedömningen." if can_jump else ""
-    return f"{what[:1].upper()}{what[1:]} citeras av {count} {noun}.{jump}"
+    return (f"{what[:1].upper()}{what[1:]} citeras av "
+            f"{plural(count, 'bedömning', 'bedömningar')}.{jump}")
 
 
 class CitingDialog(ModalScreen[AssessmentView | None]):

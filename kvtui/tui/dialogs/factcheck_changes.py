@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from kvtui.domain.plural import plural
 from kvtui.domain.signoff import ContentChange, FactCheckRoundView
 
 NOTHING_CHANGED = "Inget har ändrats sedan utkastet skickades."
@@ -36,8 +37,8 @@ def changes_heading(sent: FactCheckRoundView, changes: Sequence[ContentChange]) 
     if not changes:
         return f"{round_label(sent)}. {NOTHING_CHANGED}"
     count = len(changes)
-    places = "ställe" if count == 1 else "ställen"
-    return f"{round_label(sent)}. Sedan dess har rapporten ändrats på {count} {places}:"
+    return (f"{round_label(sent)}. Sedan dess har rapporten ändrats på "
+            f"{plural(count, 'ställe', 'ställen')}:")
 
 
 def changes_text(changes: Sequence[ContentChange]) -> Text:

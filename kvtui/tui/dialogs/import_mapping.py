@@ -25,6 +25,7 @@ from kvtui.domain.casefile_import import (
     ImportResult,
     shown_value,
 )
+from kvtui.domain.plural import plural
 from kvtui.store.casefile_import import import_case_files
 from kvtui.store.casefiles import FilePreview, preview_file
 from kvtui.store.database import Store, StoreError
@@ -48,7 +49,7 @@ def describe_file(preview: FilePreview) -> str:
         how = f"blad '{shown_value(table.sheet)}'" if table.sheet else "Excel"
     else:
         how = f"{table.encoding}, {DELIMITER_NAMES.get(table.delimiter, table.delimiter)}"
-    rows = "1 rad" if len(table.rows) == 1 else f"{len(table.rows)} rader"
+    rows = plural(len(table.rows), "rad", "rader")
     return f"{shown_value(preview.path.name)} · {how} · {rows} under rubrikraden"
 
 

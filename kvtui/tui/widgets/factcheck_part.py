@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from kvtui import paths
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.plural import noun, plural
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
 from kvtui.store.assessments import review_sections
@@ -96,9 +97,9 @@ def comments_line(comments: list[CommentView]) -> str:
         return NO_COMMENTS
     count = len(comments)
     open_ = sum(1 for c in comments if not c.response)
-    noun = "synpunkt" if count == 1 else "synpunkter"
-    waiting = "alla besvarade" if not open_ else f"{open_} ej besvarad{'e' if open_ > 1 else ''}"
-    return f"{count} {noun} · {waiting}"
+    waiting = ("alla besvarade" if not open_
+               else f"{open_} ej {noun(open_, 'besvarad', 'besvarade')}")
+    return f"{plural(count, 'synpunkt', 'synpunkter')} · {waiting}"
 
 
 class FactCheckPart(WorkspacePart):

@@ -31,11 +31,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from kvtui.domain.report_data import ReportData
 from kvtui.report.document import render_report
 from kvtui.report.fonts import REGULAR, register_fonts
 from kvtui.store.database import open_store
 from kvtui.store.demo import create_demo
-from kvtui.store.report_data import ReportData, load_report_data
+from kvtui.store.report_data import load_report_data
 
 WORDS = ("verksamheten", "barnet", "familjehemmet", "uppföljning", "dokumentationen", "och",
          "socialsekreteraren", "genomförandeplan", "är", "för", "i", "med", "överväganden")

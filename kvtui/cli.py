@@ -435,7 +435,7 @@ def new(
 @app.command("list")
 def list_command(ctx: typer.Context, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Listar alla granskningar med status och framsteg."""
-    from kvtui.store.reviews import list_reviews
+    from kvtui.store.review_detail import list_reviews
 
     with opened_store(_db(ctx, db), read_only=True) as store, store.session() as session:
         reviews = list_reviews(session)
@@ -483,7 +483,7 @@ def show(
 ) -> None:
     """Visar allt som databasen har om en granskning."""
     from kvtui.cli_show import local_time, work_lines
-    from kvtui.store.reviews import review_document
+    from kvtui.store.review_document import review_document
 
     with opened_store(_db(ctx, db), read_only=True) as store:
         review_id = _resolve(store, review)
@@ -819,7 +819,7 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
 
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
     from kvtui.paths import exports_dir
-    from kvtui.report.release import check_target, export_final
+    from kvtui.release.flow import check_target, export_final
     from kvtui.store.report_data import load_report_data
 
     with store.session() as session:

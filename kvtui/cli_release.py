@@ -1,7 +1,7 @@
 """Commands for the report's release: fact-check, sign-off, reopening, verification, the log.
 
 Registered on ``kvtui.cli.app`` (imported at the end of that module). Like the rest of the
-command line they only parse and call: the steps are in ``kvtui.report.release`` and the rules
+command line they only parse and call: the steps are in ``kvtui.release.flow`` and the rules
 in the store and the domain. pyHanko is imported only by ``sign`` with a certificate and by
 ``verify``.
 """
@@ -68,7 +68,7 @@ def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None
     utkastet skickades visas i appens del Faktagranskning.
     """
     from kvtui.paths import exports_dir
-    from kvtui.report.release import send_draft
+    from kvtui.release.flow import send_draft
 
     with _opened_store(_db(ctx, db)) as store:
         review_id = _resolve(store, review)
@@ -132,7 +132,7 @@ def sign(
     låses i databasen. Den kan bara ändras igen med `kvtui reopen`, som startar en ny version.
     """
     from kvtui.paths import exports_dir
-    from kvtui.report.release import sign_and_export
+    from kvtui.release.flow import sign_and_export
     from kvtui.report.signature import SigningError  # pyHanko loads only when signing
 
     secret = _passphrase(p12, passphrase_env)

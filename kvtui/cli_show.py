@@ -2,7 +2,7 @@
 
 The command prints the review's facts, sections and criteria itself; these are the lines for
 the sample's accounting, the interviews, the documents and the assessments, built from the
-same document ``kvtui show --json`` prints (``kvtui.store.reviews.review_document``), so
+same document ``kvtui show --json`` prints (``kvtui.store.review_document.review_document``), so
 that the two never disagree.
 """
 

@@ -1,10 +1,10 @@
 """The rules of fact-check and sign-off: content hashes, what changed, who may approve.
 
-A report's content is a plain JSON-able dict (built in ``kvtui.store.snapshot``). Its hash is
-the SHA-256 of one canonical JSON form (sorted keys, no spaces, UTF-8), so the same content
-gives the same hash on any machine and Python version. A frozen draft and a sign-off keep both
-the content and its hash: the hash proves the content unchanged, the content shows what the
-unit read and what was signed.
+A report's content is a plain JSON-able dict (built in ``kvtui.domain.report_content``). Its
+hash is the SHA-256 of one canonical JSON form (sorted keys, no spaces, UTF-8), so the same
+content gives the same hash on any machine and Python version. A frozen draft and a sign-off
+keep both the content and its hash: the hash proves the content unchanged, the content shows
+what the unit read and what was signed.
 """
 
 from __future__ import annotations

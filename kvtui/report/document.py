@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -30,8 +30,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
+from kvtui.domain.report_data import ReportData
 from kvtui.report.flowables import TocItem, markup
 from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.story import build_story
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
     DRAFT_MARK,
@@ -48,9 +50,6 @@ from kvtui.report.styles import (
     Styles,
     make_styles,
 )
-
-if TYPE_CHECKING:
-    from kvtui.store.report_data import ReportData
 
 Progress = Callable[[float, str], None]
 
@@ -338,8 +337,6 @@ def _anchor(data: ReportData, draft: bool) -> str:
 def render_report(data: ReportData, *, draft: bool,
                   progress: Progress | None = None) -> RenderedReport:
     """The report of ``data`` as PDF bytes: a draft with the UTKAST mark, or a final."""
-    from kvtui.report.story import build_story
-
     def tell(share: float, what: str) -> None:
         if progress is not None:
             progress(max(0.0, min(1.0, share)), what)

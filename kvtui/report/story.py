@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -61,8 +61,14 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from kvtui.domain.filereview import REPLACED, akter_count
-from kvtui.domain.judgement import LEVEL_DEFINITIONS, RATINGS, AssessmentView, SectionView
+from kvtui.domain.filereview import METHODS, REPLACED, akter_count
+from kvtui.domain.judgement import (
+    LEVEL_DEFINITIONS,
+    RATINGS,
+    AssessmentView,
+    SectionView,
+    swedish_sort_key,
+)
 from kvtui.domain.method_text import (
     join_words,
     lower_first,
@@ -71,6 +77,7 @@ from kvtui.domain.method_text import (
     period_phrase,
     swedish_date,
 )
+from kvtui.domain.report_data import ReportData
 from kvtui.domain.sampling import allocation_parts
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
@@ -96,6 +103,7 @@ from kvtui.report.flowables import (
     text_flowables,
 )
 from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
     FRAME_HEIGHT,
@@ -109,9 +117,6 @@ from kvtui.report.styles import (
 )
 from kvtui.report.tables import ResultLine
 from kvtui.report.tables import groups as result_groups
-
-if TYPE_CHECKING:
-    from kvtui.store.report_data import ReportData
 
 APPENDIX_TITLE = "Aktgranskningens resultat"
 FACTCHECK_TITLE = "Faktagranskningens synpunkter"
@@ -248,8 +253,6 @@ def _summary_text(statement: str, where: SectionView) -> str:
 def _natural_key(text: str) -> tuple[Any, ...]:
     """Sorts "6 kap. 8 §" before "11 kap. 3 §" and "11 kap. 3 §" before "11 kap. 10 §":
     by the law's name (the last word) first, then by the numbers in order."""
-    from kvtui.domain.judgement import swedish_sort_key
-
     words = text.split()
     law = ""
     if words:
@@ -576,8 +579,6 @@ class _Builder:
         sample = self.data.sample
         method = ""
         if sample is not None:
-            from kvtui.domain.filereview import METHODS
-
             method = METHODS.get(sample.method, sample.method)
             if sample.stratify_by:
                 method = (f"stratifierat urval efter {lower_first(sample.stratify_by)} med "
@@ -789,8 +790,6 @@ class _Builder:
     def signoff_page(self) -> list[Flowable]:
         """Signering: the last page of a signed final. Everything ends above the box where a
         visible digital signature is stamped afterwards (``SIGNATURE_BOX``)."""
-        from kvtui.report.signature import SIGNATURE_BOX
-
         data, s = self.data, self.styles
         signed = data.sign_off
         if self.draft or not data.signed or signed is None:

@@ -44,6 +44,7 @@ from kvtui.store.models import (
     new_id,
     utcnow,
 )
+from kvtui.store.reviews import get_review
 
 VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
@@ -97,9 +98,7 @@ def _update_sql(columns: tuple[str, ...]) -> str:
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
     """The review's criteria with the reference in force for its period."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
+    review = get_review(session, review_id)
     views = []
     for row in criterion_rows(session, review_id):
         criterion = criterion_of(row)
@@ -148,9 +147,7 @@ def not_applicable(
 def applicability_day(session: Session, review_id: str) -> date:
     """The day on which criteria are judged to apply: the last day of the review period, or
     today when none is set."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
+    review = get_review(session, review_id)
     return review.period_end or date.today()
 
 

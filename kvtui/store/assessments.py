@@ -31,8 +31,10 @@ from kvtui.domain.judgement import (
 )
 from kvtui.domain.safe_text import typed_text
 from kvtui.store import changelog
+from kvtui.store.answers import unreferenced_codes
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
+from kvtui.store.interviews import list_interviews
 from kvtui.store.models import (
     Assessment,
     Document,
@@ -45,6 +47,8 @@ from kvtui.store.models import (
     utcnow,
 )
 from kvtui.store.ordering import move_among
+from kvtui.store.review_detail import unanswered_criteria
+from kvtui.store.sampling import unreviewed_akter
 
 # The evidence_link column that holds each kind of evidence.
 _COLUMNS = {"criterion": "criterion_id", "observation": "observation_id",
@@ -270,20 +274,8 @@ def evidence_options(session: Session, review_id: str) -> list[EvidenceView]:
     return options
 
 
-def unanswered_criteria(session: Session, review_id: str) -> int:
-    """Answers still missing for the sampled akter (0 before a sample is drawn)."""
-    from kvtui.store.reviews import review_detail
-
-    summary = review_detail(session, review_id).summary
-    return max(0, summary.expected - summary.answered)
-
-
 def missing_for_review(session: Session, review_id: str) -> list[str]:
     """What is missing before a report of this review, in Swedish (see the domain's rules)."""
-    from kvtui.store.answers import unreferenced_codes
-    from kvtui.store.interviews import list_interviews
-    from kvtui.store.sampling import unreviewed_akter
-
     unreviewed, sampled = unreviewed_akter(session, review_id)
     return missing_before_report(
         review_sections(session, review_id),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -15,54 +14,13 @@ from kvtui.domain.casefile_import import (
     is_excel,
     read_case_files,
 )
-from kvtui.domain.file_errors import file_error_reason
-from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
 from kvtui.domain.personnummer import mask_found, may_hold_id
 from kvtui.store.bulk import paused_gc
-from kvtui.store.casefiles import add_case_files
+from kvtui.store.casefiles import add_case_files, read_list_bytes
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import numbers_in
 from kvtui.store.models import CaseFile, Sample
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, read no further than one byte past ``MAX_FILE_BYTES``: a file that
-    is too large is refused without being read in full, and a device or a named pipe, which
-    may never end, is not read at all. A message that names the whole path is not prefixed
-    with the file's name as well ("drive: /tmp/drive är en mapp")."""
-    name = path.name or str(path)
-    try:
-        if path.is_dir():
-            raise ImportProblem("", None, None, f"{path} är en mapp, inte en fil.")
-        if path.exists() and not path.is_file():
-            raise ImportProblem("", None, None, f"{path} är ingen vanlig fil.")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                size = os.fstat(handle.fileno()).st_size
-                raise ImportProblem(name, None, None, file_too_large(size))
-    except FileNotFoundError:
-        raise ImportProblem("", None, None, f"Filen {path} finns inte.") from None
-    except PermissionError:
-        raise ImportProblem(
-            "", None, None, f"Du har inte behörighet att läsa filen {path}."
-        ) from None
-    except OSError as error:
-        raise ImportProblem(
-            "", None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
-        ) from None
-    except ImportProblem:
-        raise
-    except ValueError:
-        # A NUL or a lone surrogate (a damaged paste): the system refuses the path in English.
-        raise ImportProblem(
-            name, None, None,
-            "Sökvägen innehåller tecken som inte kan finnas i ett filnamn. Kontrollera den och "
-            "försök igen.",
-        ) from None
-    return data
-
 
 _IN_HEADER = ("En kolumnrubrik innehåller ett {kind} ({masked}). kvtui sparar inga "
               "personnummer: byt namn på kolumnen och försök igen.")
@@ -142,7 +100,7 @@ def _import(
 ) -> ImportResult:
     _check_review(session, review_id)
     result = read_case_files(
-        _read_bytes(path), path.name, id_column=id_column, sheet=sheet,
+        read_list_bytes(path), path.name, id_column=id_column, sheet=sheet,
         excel=is_excel(path.name), today=today,
     )
     _refuse_hidden_numbers(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -12,12 +13,15 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.casefile_import import (
+    ImportProblem,
     Table,
     first_table,
     is_excel,
     parse_delimited,
     parse_xlsx,
 )
+from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
 from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.domain.safe_text import first_unsafe, typed_text
@@ -343,6 +347,44 @@ def remove_case_file(session: Session, review_id: str, case_file_id: str) -> Non
     session.commit()
 
 
+def read_list_bytes(path: Path) -> bytes:
+    """A case-file list's bytes, read no further than one byte past ``MAX_FILE_BYTES``: a file that
+    is too large is refused without being read in full, and a device or a named pipe, which
+    may never end, is not read at all. A message that names the whole path is not prefixed
+    with the file's name as well ("drive: /tmp/drive är en mapp")."""
+    name = path.name or str(path)
+    try:
+        if path.is_dir():
+            raise ImportProblem("", None, None, f"{path} är en mapp, inte en fil.")
+        if path.exists() and not path.is_file():
+            raise ImportProblem("", None, None, f"{path} är ingen vanlig fil.")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                size = os.fstat(handle.fileno()).st_size
+                raise ImportProblem(name, None, None, file_too_large(size))
+    except FileNotFoundError:
+        raise ImportProblem("", None, None, f"Filen {path} finns inte.") from None
+    except PermissionError:
+        raise ImportProblem(
+            "", None, None, f"Du har inte behörighet att läsa filen {path}."
+        ) from None
+    except OSError as error:
+        raise ImportProblem(
+            "", None, None, f"Filen {path} kan inte läsas ({file_error_reason(error)})."
+        ) from None
+    except ImportProblem:
+        raise
+    except ValueError:
+        # A NUL or a lone surrogate (a damaged paste): the system refuses the path in English.
+        raise ImportProblem(
+            name, None, None,
+            "Sökvägen innehåller tecken som inte kan finnas i ett filnamn. Kontrollera den och "
+            "försök igen.",
+        ) from None
+    return data
+
+
 def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     """Read a case-file list (CSV, or one sheet of an .xlsx) to show its columns and rows.
 
@@ -351,10 +393,7 @@ def preview_file(path: Path, sheet: str | None = None) -> FilePreview:
     written; ``kvtui.store.casefile_import.import_case_files`` imports the file once the
     reference column is chosen. Raises ImportFailure with the problem in Swedish.
     """
-    # Imported here: casefile_import imports this module.
-    from kvtui.store.casefile_import import _read_bytes
-
-    data = _read_bytes(path)
+    data = read_list_bytes(path)
     name = path.name or str(path)
     if not is_excel(name):
         return FilePreview(path, parse_delimited(data, name))

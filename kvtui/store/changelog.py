@@ -6,85 +6,29 @@ own content, so an edited, deleted or reordered entry breaks the chain at that p
 
 from __future__ import annotations
 
-import functools
-import getpass
-import hashlib
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.log_text import changes_text, event_text
-from kvtui.domain.safe_text import typed_text
-from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
-from kvtui.store.models import ChangeLog, new_id, utcnow
+from kvtui.store.log_chain import (
+    GENESIS,
+    current_actor,
+    entry_hash,
+    last_entry,
+    plain_value,
+    write_entry,
+)
+from kvtui.store.models import ChangeLog
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-GENESIS = "0" * 64
-_LOG = ChangeLog.__table__  # type: ignore[attr-defined]
-# ``append`` runs on every answer key: its two statements are compiled once and run by the
-# driver (kvtui.store.bulk), since SQLAlchemy's handling of each cost more than running it. The
-# last entry is found through the unique index on ``seq``.
-_LAST_ENTRY = DriverStatement(
-    select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
-)
-_INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
-
-
-@functools.cache
-def current_actor() -> str:
-    """Who makes the change: the operating-system user (looked up once per process), without
-    control characters (``kvtui.domain.safe_text.typed_text``)."""
-    try:
-        return typed_text(getpass.getuser())
-    except (KeyError, OSError):
-        return "okänd"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def entry_hash(prev_hash: str, entry: ChangeLog) -> str:
-    """The hash of an entry given the previous entry's hash."""
-    return _content_hash(
-        prev_hash, entry.id, entry.seq, entry.created_at, entry.review_id, entry.entity,
-        entry.entity_id, entry.action, entry.changes_json, entry.actor,
-    )
-
-
-def _content_hash(
-    prev_hash: str, entry_id: str, seq: int, at: datetime, review_id: str | None, entity: str,
-    entity_id: str, action: str, changes_json: str, actor: str,
-) -> str:
-    """The hash over an entry's content, from its values: ``append`` has them as values, and
-    building a ``ChangeLog`` model first (pydantic and instrumented attributes) was a fifth of
-    an answer key's time in the store."""
-    payload = json.dumps(
-        {
-            "prev": prev_hash,
-            "id": entry_id,
-            "seq": seq,
-            "at": _plain(at),
-            "review_id": review_id,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "changes": changes_json,
-            "actor": actor,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _logged_changes(rule: Rule, changes: dict[str, Any]) -> str | None:
@@ -97,7 +41,7 @@ def _logged_changes(rule: Rule, changes: dict[str, Any]) -> str | None:
     one is stored. An old value stored before the rules (a control character, a number) that
     the new value leaves out is a change the store writes, and is logged.
     """
-    plain = {k: _plain(v) for k, v in changes.items()}
+    plain = {k: plain_value(v) for k, v in changes.items()}
     text = json.dumps(plain, ensure_ascii=False, sort_keys=True)
     if rule.json(text) == text:
         return text
@@ -147,9 +91,8 @@ def append_to(
     changes: dict[str, Any] | None = None,
     columns: Collection[str] | None = None,
 ) -> None:
-    """``append`` on a connection: for the store's rule, which logs a confirmation from
-    inside a flush, where it has no session to use, and for texts masked after they were
-    stored (``kvtui.store.stored_idnumbers``).
+    """``append`` on a connection: for texts masked after they were stored
+    (``kvtui.store.stored_idnumbers``) and the migrations that do it, which have no session.
 
     ``columns`` are the columns the file's ``change_log`` has, for a migration that writes to
     a store of its own revision (a later revision may add columns): only those are written.
@@ -161,43 +104,15 @@ def append_to(
     logged = _logged_changes(rule, changes or {})
     if logged is None:
         return
-    actor = rule.text(current_actor())
-    last = _LAST_ENTRY.first(connection)
-    prev_hash = last[1] if last else GENESIS
-    now = utcnow()
-    entry: dict[str, Any] = {
-        "id": new_id(),
-        "seq": (last[0] + 1) if last else 1,
-        "review_id": review_id,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "changes_json": logged,
-        "actor": actor,
-        "prev_hash": prev_hash,
-        "created_at": now,
-        "updated_at": now,
-    }
-    entry["hash"] = _content_hash(
-        prev_hash, entry["id"], entry["seq"], now, review_id, entity, entity_id, action,
-        entry["changes_json"], entry["actor"],
-    )
-    # A plain insert in the caller's transaction: this runs on every answer key.
-    if columns is None:
-        driver(connection).execute(
-            _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
-        )
-        return
-    names = [name for name in entry if name in columns]
-    driver(connection).execute(insert_sql(_LOG, names), [
-        stored_value(connection, _LOG.c[name], entry[name]) for name in names])
+    write_entry(connection, review_id=review_id, entity=entity, entity_id=entity_id,
+                action=action, changes_json=logged, actor=rule.text(current_actor()),
+                columns=columns)
 
 
 def head(session: Session) -> tuple[int, str]:
     """The log's last entry as (seq, hash), or (0, GENESIS) for an empty log: what a sign-off
     records, so that a log cut back or rebuilt after it no longer matches."""
-    last = _LAST_ENTRY.first(session.connection())
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    return last_entry(session.connection()) or (0, GENESIS)
 
 
 def entry_hash_at(session: Session, seq: int) -> str | None:
@@ -229,7 +144,7 @@ def _changes(changes_json: str) -> dict[str, Any]:
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Fields that changed, as ``{field: [old, new]}``."""
-    return {key: [_plain(old.get(key)), _plain(value)] for key, value in new.items()
+    return {key: [plain_value(old.get(key)), plain_value(value)] for key, value in new.items()
             if old.get(key) != value}
 
 

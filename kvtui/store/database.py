@@ -322,9 +322,13 @@ class Store:
             return self._engine
 
     def session(self) -> Session:
-        """A new session; objects stay usable after commit so screens can keep them."""
+        """A new session; objects stay usable after commit so screens can keep them. Its writes
+        pass through the store's rules for free text (``idnumber_rule.install``)."""
         from sqlmodel import Session
 
+        from kvtui.store.idnumber_rule import install
+
+        install()
         return Session(self.engine, expire_on_commit=False)
 
     def plain_connection(self) -> sqlite3.Connection:

@@ -1,9 +1,11 @@
 """Faktagranskning: drafts frozen when sent to the unit, its comments and the responses.
 
-Sending a draft freezes the report's content as it is (``kvtui.store.snapshot``) with its
-SHA-256 in a ``factcheck_round`` row that the store never lets change, and sets the review's
-status to Faktagranskning. The auditor goes on working during the fact-check; comparing the
-frozen content with the current shows what has changed since the unit read it.
+Sending a draft freezes the report's content as the caller took it
+(``kvtui.domain.report_content``, from the store's read model ``kvtui.store.report_data``) with
+its SHA-256 in a ``factcheck_round`` row that the store never lets change, and sets the
+review's status to Faktagranskning. The auditor goes on working during the fact-check;
+comparing the frozen content with the current shows what has changed since the unit read it
+(``kvtui.store.factcheck_changes``).
 
 Every write checks its input first (nothing is written on refusal), adds its change-log entry
 in the same transaction and commits before returning.
@@ -16,20 +18,13 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.report_content import ReportContent
 from kvtui.domain.safe_text import typed_text
-from kvtui.domain.signoff import (
-    CommentView,
-    ContentChange,
-    FactCheckRoundView,
-    SignOffRuleError,
-    check_response,
-    compare_content,
-)
+from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffRuleError, check_response
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.models import FactCheckComment, FactCheckRound, ReviewSection, utcnow
-from kvtui.store.snapshot import current_content
 
 FACT_CHECK = "fact_check"
 WHOLE_REPORT = "Hela rapporten"
@@ -54,21 +49,24 @@ def latest_round(session: Session, review_id: str) -> FactCheckRoundView | None:
     return found[-1] if found else None
 
 
-def send_for_factcheck(session: Session, review_id: str, *, sent_on: date | None = None,
-                       pdf_sha256: str = "") -> FactCheckRoundView:
-    """Freeze the content as the unit gets it and set the status Faktagranskning. Commits.
+def send_for_factcheck(session: Session, review_id: str, content: ReportContent, *,
+                       sent_on: date | None = None, pdf_sha256: str = "") -> FactCheckRoundView:
+    """Freeze ``content`` as the unit gets it and set the status Faktagranskning. Commits.
 
-    ``pdf_sha256`` is the hash of the draft PDF sent, when one was exported with it.
+    ``content`` is the report's content now, with its hash, as the caller read it in this
+    session (``kvtui.store.report_data.current_content``); ``pdf_sha256`` is the hash of the
+    draft PDF sent, when one was exported with it.
     """
     review = writable_review(session, review_id, "rapporten")
-    content, digest = current_content(session, review_id)
+    digest = content.sha256
     number = int(session.exec(
         select(func.count()).select_from(FactCheckRound)
         .where(FactCheckRound.review_id == review_id, FactCheckRound.version == review.version)
     ).one()) + 1
     row = FactCheckRound(review_id=review_id, version=review.version, number=number,
                          sent_on=sent_on or date.today(),
-                         content_json=json.dumps(content, ensure_ascii=False, sort_keys=True),
+                         content_json=json.dumps(content.content, ensure_ascii=False,
+                                                 sort_keys=True),
                          content_sha256=digest, pdf_sha256=pdf_sha256)
     session.add(row)
     old_status = review.status
@@ -92,28 +90,6 @@ def frozen_content(session: Session, round_id: str) -> dict[str, object]:
         raise NotFound("Utkastet finns inte.")
     content: dict[str, object] = json.loads(row.content_json)
     return content
-
-
-def changes_since_factcheck(
-    session: Session, review_id: str
-) -> tuple[FactCheckRoundView, list[ContentChange]] | None:
-    """The last draft sent and what has changed in the report since; None if none was sent."""
-    last = latest_round(session, review_id)
-    if last is None:
-        return None
-    current, _digest = current_content(session, review_id)
-    return last, compare_content(frozen_content(session, last.id), current)
-
-
-def changed_since_sent(session: Session, review_id: str, section_label: str | None) -> bool:
-    """Whether the report has changed since the last draft was sent: in the section labelled
-    ``section_label`` ("3.1 Utredning"), or anywhere for None (a comment on the whole
-    report). True when no draft was sent, as there is nothing to compare with."""
-    found = changes_since_factcheck(session, review_id)
-    if found is None:
-        return True
-    _sent, changes = found
-    return any(section_label is None or change.where == section_label for change in changes)
 
 
 # --- the unit's comments ----------------------------------------------------------------------

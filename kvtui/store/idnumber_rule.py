@@ -57,7 +57,7 @@ One thing the store keeps that the rule cannot reach: the signed PDF (``sign_off
 byte for byte, and a PAdES signature embeds the signer's certificate, whose subject holds its
 holder's personnummer when it is a Swedish e-ID such as BankID. Masking it would break the
 signature, so kvtui keeps the file as signed and warns the auditor at signing
-(``kvtui.report.release.certificate_warning``); the certificate's name stored beside it
+(``kvtui.release.flow.certificate_warning``); the certificate's name stored beside it
 (``sign_off.certificate``) passes the rule like any text.
 """
 
@@ -71,15 +71,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import String, TypeDecorator, event, inspect
+from sqlalchemy.orm import Session
+
 from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import IdNumber, find_ids, mask_found, parse_id
 from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store.bulk import driver, stored_value
 from kvtui.store.errors import InvalidInput
+from kvtui.store.log_chain import current_actor, write_entry
+from kvtui.store.models import FalseAlarm, new_id, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
-    from sqlalchemy.orm import Mapper, Session, UOWTransaction
+    from sqlalchemy.orm import Mapper, UOWTransaction
 
 #: Text columns that never hold free text, and why: the rule leaves them alone. Keys (primary
 #: and foreign) are left alone without being named here.
@@ -281,10 +286,6 @@ class Rule:
         new = keys - self._recorded - (self._confirmed or frozenset())
         if not new:
             return
-        # The change log and the models apply this rule themselves: imported when used.
-        from kvtui.store.changelog import append_to, current_actor
-        from kvtui.store.models import FalseAlarm, new_id, utcnow
-
         connection = self._conn()
         now = stored_value(connection, FalseAlarm.__table__.c.created_at,  # type: ignore[attr-defined]
                            utcnow())
@@ -293,9 +294,13 @@ class Rule:
         for key in sorted(new):
             row_id = new_id()
             if driver(connection).execute(_RECORD, (row_id, now, now, key, actor)).rowcount:
-                # The key itself is logged: confirmed, it is by definition no personnummer.
-                append_to(connection, review_id=None, entity="false_alarm", entity_id=row_id,
-                          action="create", changes={"digits": key})
+                # The key itself is logged: confirmed, it is by definition no personnummer,
+                # and the rule keeps it as typed (the actor passes the rule as in every entry).
+                write_entry(connection, review_id=None, entity="false_alarm",
+                            entity_id=row_id, action="create",
+                            changes_json=json.dumps({"digits": key}, ensure_ascii=False,
+                                                    sort_keys=True),
+                            actor=Rule(connection).text(current_actor()))
 
 
 def _plain_json(text: str) -> bool:
@@ -351,8 +356,6 @@ def free_text(table: str, columns: Iterable[tuple[str, bool]]) -> dict[str, str]
 @functools.lru_cache(maxsize=64)
 def free_text_columns(table: Table) -> dict[str, str]:
     """The free-text columns (``free_text``) of a table of the models."""
-    from sqlalchemy import String, TypeDecorator
-
     def is_text(column: Any) -> bool:
         kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
         return (isinstance(kind, String) and not column.primary_key
@@ -374,8 +377,6 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
     """Apply the rule to the free text of every row about to be written (new rows whole,
     changed rows in their changed columns), in the objects themselves, so the session shows
     what is stored."""
-    from sqlalchemy import inspect
-
     rule: Rule | None = None
     for obj, new in [*((o, True) for o in session.new), *((o, False) for o in session.dirty)]:
         state = inspect(obj)
@@ -394,9 +395,7 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
 
 
 def install() -> None:
-    """Apply the rule to every session's writes (once; ``kvtui.store.models`` calls it)."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
+    """Apply the rule to every session's writes (once; ``Store.session`` calls it before it
+    makes a session)."""
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)

@@ -15,8 +15,6 @@ from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kvtui.store import idnumber_rule
-
 
 def new_id() -> str:
     """A fresh UUID as text, the primary key of every record."""
@@ -382,7 +380,3 @@ class Draft(Record, table=True):
     review_id: str | None = None
     title: str = ""
     fields_json: str = "{}"
-
-
-# Every session's writes pass through the store's rules for free text from here on.
-idnumber_rule.install()

@@ -1,8 +1,12 @@
 """Everything the report needs, gathered from the store into one plain object.
 
-``load_report_data`` reads a review once and returns a ``ReportData``: frozen dataclasses and
-the domain's views, no rows and no session. ``kvtui.report`` builds the PDF from it and never
-touches SQL; the Rapport part of the app shows from it what will be exported.
+A read model: ``load_report_data`` reads a review once and returns the domain's
+``ReportData`` (``kvtui.domain.report_data``): frozen dataclasses and the domain's views, no
+rows and no session. ``kvtui.report`` builds the PDF from it and never touches the store; the
+Rapport part of the app shows from it what will be exported. ``current_content`` is the
+report's content now with its hash (``kvtui.domain.report_content``), what a fact-check round
+freezes and a sign-off signs: the release flow (``kvtui.release``) takes it here and hands it
+to the store's workflows.
 
 The Metod section is drafted from the data (``kvtui.domain.method_text``) unless the auditor
 has edited it: ``set_method_text`` saves her text with a change-log entry, and
@@ -13,150 +17,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, select
 
-from kvtui.domain.filereview import ACTIVE, EXCLUDED, REPLACED, SampledAkt
-from kvtui.domain.judgement import (
-    AssessmentView,
-    DocumentView,
-    InterviewView,
-    SectionView,
-    missing_before_report,
-    summary_assessments,
-)
+from kvtui.domain.filereview import ACTIVE, EXCLUDED, REPLACED
+from kvtui.domain.judgement import DocumentView, InterviewView, SectionView, missing_before_report
 from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
-from kvtui.domain.reviews import status_label
-from kvtui.domain.sampling import StratumShare
-from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
+from kvtui.domain.report_content import ReportContent
+from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
 from kvtui.store import changelog
-from kvtui.store.errors import NotFound
+from kvtui.store.answers import review_criteria
+from kvtui.store.assessments import review_sections
+from kvtui.store.documents import list_documents
+from kvtui.store.factcheck import list_comments, rounds
 from kvtui.store.guards import writable_review
+from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Review, ReviewTemplate, SignOff, utcnow
-from kvtui.store.results import ReviewResults
-
-
-@dataclass(frozen=True)
-class CriterionInfo:
-    """A file-review criterion with the legal reference in force for the review's period."""
-
-    id: str
-    code: str
-    question: str
-    reference: str | None
-
-
-@dataclass(frozen=True)
-class SampleFacts:
-    """How the sample was drawn, for the Metod and the appendix; ``allocation`` holds, for a
-    stratified sample, what it reviews of each stratum (printed in the appendix only, so that
-    the Metod, and with it the content a sign-off hashed, is what it was)."""
-
-    method: str
-    seed: str
-    population_size: int
-    sample_size: int
-    stratify_by: str
-    replaced: int
-    #: Akter excluded with a reason, not replaced (they leave the sample reviewed).
-    excluded: int = 0
-    #: The akter replaced or excluded, in drawn order, with their reasons (the appendix list).
-    set_aside: tuple[SampledAkt, ...] = ()
-    #: How many akter were drawn (and added by extensions), replacements not counted.
-    drawn: int = 0
-    allocation: tuple[StratumShare, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """One review as the report shows it. Built by ``load_report_data``; plain data only.
-
-    ``sections`` are all the template's sections in report order (summary, purpose, method,
-    text and references kinds), each with its text and statements. ``method_text`` is what
-    the Metod section prints: the auditor's text, or the draft when she has not edited it.
-    ``warnings`` say, in Swedish, what is still missing (empty sections, chapters without a
-    statement, statements without a colour or evidence, unanswered criteria).
-    """
-
-    review_id: str
-    title: str
-    unit: str
-    municipality: str
-    committee: str
-    diary_number: str
-    auditors: tuple[str, ...]
-    period_start: date | None
-    period_end: date | None
-    purpose: str
-    scope: str
-    status: str
-    version: int
-    report_date: date
-    template_title: str
-    template_version: str
-    law: str
-    references_checked: date | None
-    method_text: str
-    method_draft: str
-    sections: tuple[SectionView, ...]
-    interviews: tuple[InterviewView, ...]
-    documents: tuple[DocumentView, ...]
-    criteria: tuple[CriterionInfo, ...]
-    sample: SampleFacts | None
-    results: ReviewResults | None
-    unanswered: int
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-    #: The akter of the sample not yet reviewed (in drawn order), which block a sign-off,
-    #: and how many akter the sample has to review.
-    unreviewed: tuple[str, ...] = ()
-    to_review: int = 0
-    #: The sign-off of this version (None until signed; the sign-off page prints it).
-    sign_off: SignOffView | None = None
-    #: The sign-off of the version this one replaces, when the review was reopened.
-    replaces: SignOffView | None = None
-    #: Why the review was reopened for this version ("" for version 1).
-    reopen_reason: str = ""
-    #: Drafts sent to the unit for fact-check (every version's, oldest first: a version 2 was
-    #: fact-checked as version 1), and the unit's comments.
-    factcheck_rounds: tuple[FactCheckRoundView, ...] = ()
-    factcheck_comments: tuple[CommentView, ...] = ()
-    #: Whether the report ends with a Bilaga listing the unit's comments and the responses
-    #: (the auditor's choice when exporting; never set by ``load_report_data``).
-    factcheck_appendix: bool = False
-
-    @property
-    def status_label(self) -> str:
-        """The review's status in Swedish (Planering, Pågående, Faktagranskning, Signerad)."""
-        return status_label(self.status)
-
-    @property
-    def signed(self) -> bool:
-        """Whether the review has been signed off."""
-        return self.status == "signed"
-
-    @property
-    def method_edited(self) -> bool:
-        """Whether the Metod printed is the auditor's own text rather than the draft."""
-        return self.method_text != self.method_draft
-
-    @property
-    def criteria_by_id(self) -> dict[str, CriterionInfo]:
-        """The criteria keyed by id, for the evidence behind statements."""
-        return {criterion.id: criterion for criterion in self.criteria}
-
-    def summary_rows(self) -> list[tuple[SectionView, AssessmentView]]:
-        """The rated statements chosen for the summary table, in report order."""
-        return [(section, assessment)
-                for section, assessment in summary_assessments(self.sections)
-                if assessment.rating]
-
-    def unrated_in_summary(self) -> list[AssessmentView]:
-        """Statements marked for the summary that have no colour (left out of the table)."""
-        return [assessment for _section, assessment in summary_assessments(self.sections)
-                if not assessment.rating]
+from kvtui.store.results import review_results
+from kvtui.store.review_detail import unanswered_criteria
+from kvtui.store.reviews import get_review
+from kvtui.store.sampling import current_sample, sample_allocation, unreviewed_akter
+from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
 
 
 def _method_facts(
@@ -209,27 +92,11 @@ def _signed_method(session: Session, review: Review) -> str | None:
     return method if isinstance(method, str) else None
 
 
-def _review(session: Session, review_id: str) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
-    return review
-
-
 def load_report_data(
     session: Session, review_id: str, *, today: date | None = None
 ) -> ReportData:
     """Read everything the report of this review shows. ``today`` dates the report."""
-    from kvtui.store.answers import review_criteria
-    from kvtui.store.assessments import review_sections, unanswered_criteria
-    from kvtui.store.documents import list_documents
-    from kvtui.store.factcheck import list_comments, rounds
-    from kvtui.store.interviews import list_interviews
-    from kvtui.store.results import review_results
-    from kvtui.store.sampling import current_sample, sample_allocation, unreviewed_akter
-    from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
-
-    review = _review(session, review_id)
+    review = get_review(session, review_id)
     template = session.exec(
         select(ReviewTemplate).where(ReviewTemplate.review_id == review_id)
     ).first()
@@ -297,6 +164,12 @@ def load_report_data(
     )
 
 
+def current_content(session: Session, review_id: str) -> ReportContent:
+    """The report's content now, with its hash: what a fact-check round or a sign-off would
+    freeze, and what a signed review's stored hash is checked against."""
+    return ReportContent.of(load_report_data(session, review_id))
+
+
 def drafted_method_text(session: Session, review_id: str) -> str:
     """The Metod as kvtui drafts it from the data now, whatever the auditor has edited."""
     return load_report_data(session, review_id).method_draft
@@ -329,5 +202,5 @@ def set_method_text(session: Session, review_id: str, text: str) -> None:
 
 def reset_method_text(session: Session, review_id: str) -> None:
     """Throw away the auditor's Metod text and print the draft again (logged). Commits."""
-    _review(session, review_id)
+    get_review(session, review_id)
     _save_method_text(session, review_id, "", "reset_method_text")

@@ -3,44 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from kvtui.domain.statistics import (
-    CriterionCounts,
-    CriterionResult,
-    StratifiedResult,
-    criterion_result,
-    stratified_results,
-)
+from kvtui.domain.results import CriterionRow, ReviewResults
+from kvtui.domain.statistics import CriterionCounts, criterion_result, stratified_results
 from kvtui.store.answers import review_criteria
 from kvtui.store.models import Answer
 from kvtui.store.sampling import current_sample, population
-
-
-@dataclass(frozen=True)
-class CriterionRow:
-    """One criterion's result, overall and per stratum when the sample is stratified."""
-
-    code: str
-    question: str
-    reference: str | None
-    result: CriterionResult
-    unanswered: int
-    strata: StratifiedResult | None = None
-
-
-@dataclass(frozen=True)
-class ReviewResults:
-    """The file review's results: the sample they rest on and one row per criterion."""
-
-    population_size: int
-    sample_size: int
-    method: str
-    seed: str
-    stratify_by: str
-    rows: tuple[CriterionRow, ...]
 
 
 def _counts(values: list[str]) -> CriterionCounts:

@@ -1,7 +1,7 @@
 """The Granskningar list read with plain ``sqlite3``, so the app's first frame needs no ORM.
 
-``kvtui.store.reviews.list_reviews`` gives the same summaries through SQLModel, but importing
-SQLModel and the row models costs about half a second, and the list is the first thing the
+``kvtui.store.review_detail.list_reviews`` gives the same summaries through SQLModel, but
+importing SQLModel and the row models costs about half a second, and the list is the first thing the
 auditor sees. This module reads the same rows with one SQL query instead; a test keeps the two
 equal on the demo review. Read-only: every write goes through the ORM and its change log.
 """
@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 
 from kvtui.domain.reviews import ReviewSummary
 
-# Counts as in ``kvtui.store.reviews._counts``: case files, criteria, and, for the review's
-# latest sample, its active items and the answers given for them. Ordered as ``list_reviews``,
-# then by id, so that reviews changed in the same second keep their places between refreshes.
-# "Ändrad" is the later of the review row's own time and its newest change-log entry (see
-# ``kvtui.store.reviews.last_changed``), so that an answer, a text or a document moves it too.
+# Counts as in ``kvtui.store.review_detail._counts``: case files, criteria, and, for the
+# review's latest sample, its active items and the answers given for them. Ordered as
+# ``list_reviews``, then by id, so that reviews changed in the same second keep their places
+# between refreshes. "Ändrad" is the later of the review row's own time and its newest
+# change-log entry (see ``kvtui.store.review_detail.last_changed``), so that an answer, a text
+# or a document moves it too.
 _QUERY = """
 WITH latest AS (
     SELECT r.id AS review_id,

@@ -1,7 +1,7 @@
 """Every row that belongs to a review, read as stored, for the hash a sign-off records.
 
-The report's content hash (``kvtui.store.snapshot``) covers what the report prints. A signed
-review is more than that: every answer of every akt with its comment, the akter's references
+The report's content hash (``kvtui.domain.report_content``) covers what the report prints. A
+signed review is more than that: every answer of every akt with its comment, the akter's references
 and attributes, the drawn sample, the interviews' notes. This module reads all of it straight
 from SQLite, in a fixed order, so that ``kvtui.domain.signoff.records_hash`` can cover it.
 

@@ -37,9 +37,9 @@ from kvtui.store.bulk import driver
 from kvtui.store.engine import connect_plain
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Review, ReviewReopening, SignOff
+from kvtui.store.report_data import current_content
 from kvtui.store.review_rows import review_records_hash
 from kvtui.store.signoff import logged_fields, sign_off_view
-from kvtui.store.snapshot import current_content
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def log_entry_problems(session: Session, row: SignOff) -> list[str]:
 def _content_problems(session: Session, row: SignOff) -> list[str]:
     problems: list[str] = []
     try:
-        _content, digest = current_content(session, row.review_id)
+        digest = current_content(session, row.review_id).sha256
     except ValueError:  # a value the report cannot read (JSON, a date) edited into the file
         return ["granskningens uppgifter kan inte läsas som rapport; de har ändrats"]
     if digest != row.content_sha256:

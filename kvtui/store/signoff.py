@@ -1,14 +1,15 @@
 """Sign-off and reopening: the review locked with what was signed, and a new version after.
 
 Signing off is two steps around the PDF, which ``kvtui.report`` builds and optionally signs
-digitally between them (the store never imports the report):
+digitally between them (the store never imports the report; ``kvtui.release`` runs the steps):
 
 1. ``plan_signoff`` checks the names and that the review may be signed, and freezes the
-   content with its hash and the time; the plan carries what the sign-off page prints.
+   content the caller read (``kvtui.store.report_data.current_content``) with its hash and
+   the time; the plan carries what the sign-off page prints.
 2. ``record_signoff`` stores the sign-off with the PDF's bytes and SHA-256 and sets the status
-   Signerad, in one transaction with its change-log entry, after checking that the content is
-   still what the plan froze. From then on the store's triggers (migration 0004) refuse every
-   change to the review's records.
+   Signerad, in one transaction with its change-log entry, after checking that the content the
+   caller reads again is still what the plan froze. From then on the store's triggers
+   (migration 0004) refuse every change to the review's records.
 
 ``reopen`` takes a reason and starts the next version; the earlier sign-off stays as it was.
 """
@@ -23,6 +24,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kvtui.domain.filereview import unreviewed_refusal
+from kvtui.domain.report_content import ReportContent
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import (
     ReopeningView,
@@ -34,13 +36,13 @@ from kvtui.domain.signoff import (
 )
 from kvtui.store import changelog
 from kvtui.store.bulk import driver
-from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
 from kvtui.store.review_rows import review_records_hash
+from kvtui.store.reviews import get_review
 from kvtui.store.sampling import unreviewed_akter
-from kvtui.store.snapshot import current_content
 from kvtui.store.stored_idnumbers import mask_reopened
 
 REOPENED_STATUS = "fieldwork"
@@ -88,10 +90,11 @@ def _rule(call: Any, *args: Any) -> Any:
         raise InvalidInput(str(error)) from None
 
 
-def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
-                 approver_name: str = "", approver_role: str = "",
+def plan_signoff(session: Session, review_id: str, content: ReportContent, *, name: str,
+                 role: str, approver_name: str = "", approver_role: str = "",
                  now: datetime | None = None) -> SignOffPlan:
-    """Check who signs and that the review may be signed, and freeze its content now.
+    """Check who signs and that the review may be signed, and freeze ``content``, the
+    review's content now as the caller read it in this session, with its hash.
 
     Names and roles are taken as the store keeps them (a personnummer masked) before the
     sign-off page prints them. A review whose sample still has akter that are neither fully
@@ -106,26 +109,27 @@ def plan_signoff(session: Session, review_id: str, *, name: str, role: str,
     name, role = rule.text(name), rule.text(role)
     approver_name, approver_role = rule.text(approver_name), rule.text(approver_role)
     _rule(check_signers, name, role, approver_name)
-    content, digest = current_content(session, review_id)
     records, columns = review_records_hash(driver(session.connection()), review_id)
     log_seq, log_hash = changelog.head(session)
     return SignOffPlan(review_id, review.version, " ".join(name.split()),
                        " ".join(role.split()), " ".join(approver_name.split()),
                        " ".join(approver_role.split()) if approver_name.strip() else "",
-                       (now or utcnow()).replace(microsecond=0), content, digest,
+                       (now or utcnow()).replace(microsecond=0), content.content,
+                       content.sha256,
                        log_seq, log_hash, records, columns)
 
 
-def record_signoff(session: Session, plan: SignOffPlan, pdf: bytes, certificate: str = "",
-                   certificate_sha256: str = "") -> SignOffView:
+def record_signoff(session: Session, plan: SignOffPlan, current: ReportContent, pdf: bytes,
+                   certificate: str = "", certificate_sha256: str = "") -> SignOffView:
     """Store the sign-off with the final PDF and lock the review. Commits.
 
-    Refused when anything was written after the plan froze the review (the PDF would not show
-    what is signed, or its signing page would name another end of the change log) or when it
-    was signed meanwhile.
+    ``current`` is the review's content as the caller read it again just before. Refused
+    when anything was written after the plan froze the review (the PDF would not show what is
+    signed, or its signing page would name another end of the change log) or when it was
+    signed meanwhile.
     """
     review = writable_review(session, plan.review_id, "granskningen")
-    _content, digest = current_content(session, plan.review_id)
+    digest = current.sha256
     records, _columns = review_records_hash(driver(session.connection()), plan.review_id,
                                             plan.records_columns)
     if (digest != plan.content_sha256 or records != plan.records_sha256
@@ -168,9 +172,7 @@ def logged_fields(row: SignOff) -> dict[str, Any]:
 def reopen(session: Session, review_id: str, reason: str) -> ReopeningView:
     """Open a signed review again for changes, as the next version, with the store's rules
     for free text applied to what it holds (``stored_idnumbers.mask_reopened``). Commits."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound("Granskningen finns inte.")
+    review = get_review(session, review_id)
     if review.status != SIGNED:
         raise InvalidInput(f"Granskningen är inte signerad (status {status_label(review.status)})"
                            "; den behöver inte öppnas igen.")

@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.screen import ModalScreen
 
-from kvtui.store.reviews import list_reviews
+from kvtui.store.review_detail import list_reviews
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
 

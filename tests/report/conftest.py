@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from kvtui.domain.report_data import ReportData
 from kvtui.report.document import RenderedReport, render_report
 from kvtui.store.database import Store, open_store
-from kvtui.store.report_data import ReportData, load_report_data
+from kvtui.store.report_data import load_report_data
 from tests.report.demo_file import demo_copy
 
 REPORT_DATE = date(2026, 11, 23)

@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 from kvtui.domain.demo import DEMO_STRATIFY_BY
 from kvtui.domain.method_text import join_words, lower_first
+from kvtui.domain.report_content import report_content
+from kvtui.domain.report_data import ReportData
 from kvtui.store.database import Store
-from kvtui.store.report_data import ReportData
-from kvtui.store.snapshot import report_content
 from tests.report.conftest import Pdf
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kvtui.report.release import certificate_warning, sign_and_export
+from kvtui.release.flow import certificate_warning, sign_and_export
 from kvtui.report.signature import verify_pdf
 from kvtui.store.database import open_store
 from kvtui.store.signoff import reopen

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from kvtui.domain.judgement import LEVEL_DEFINITIONS
+from kvtui.domain.report_data import ReportData
 from kvtui.report.document import DRAFT_TEXT
 from kvtui.report.styles import BOTTOM_MARGIN
-from kvtui.store.report_data import ReportData
 from tests.report.conftest import Pdf
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from kvtui.domain.report_data import ReportData
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView, short_hash
+from kvtui.release.flow import sign_and_export
 from kvtui.report.document import RenderedReport, render_report
-from kvtui.report.release import sign_and_export
 from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.story import (
     FACTCHECK_TITLE,
@@ -39,7 +40,7 @@ from kvtui.report.story import (
 from kvtui.report.styles import BOTTOM_MARGIN
 from kvtui.store.database import open_store
 from kvtui.store.factcheck import add_comment, respond, send_for_factcheck
-from kvtui.store.report_data import ReportData, load_report_data, set_method_text
+from kvtui.store.report_data import current_content, load_report_data, set_method_text
 from kvtui.store.signoff import reopen
 from tests.report.conftest import Pdf, read_pdf
 from tests.report.demo_file import demo_copy
@@ -90,7 +91,8 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Release]:
     try:
         with store.session() as session:
             sections = {s.number: s.id for s in load_report_data(session, review_id).sections}
-            send_for_factcheck(session, review_id, sent_on=date(2026, 11, 10))
+            send_for_factcheck(session, review_id, current_content(session, review_id),
+                               sent_on=date(2026, 11, 10))
             for index, (number, role, text, response, reason) in enumerate(COMMENTS):
                 comment = add_comment(session, review_id,
                                       section_id=sections[number] if number else None,
@@ -99,7 +101,8 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Release]:
                 if index < 2:
                     respond(session, review_id, comment.id, response, reason)
             second = render_report(load_report_data(session, review_id), draft=True)
-            send_for_factcheck(session, review_id, sent_on=date(2026, 11, 17))
+            send_for_factcheck(session, review_id, current_content(session, review_id),
+                               sent_on=date(2026, 11, 17))
             comment_id = next(c.id for c in load_report_data(session, review_id)
                               .factcheck_comments if not c.response)
             respond(session, review_id, comment_id, COMMENTS[2][3], COMMENTS[2][4])

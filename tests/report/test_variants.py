@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kvtui.domain.judgement import AssessmentView, EvidenceView, SectionView
+from kvtui.domain.report_data import ReportData
 from kvtui.report.story import NO_STATEMENTS, NO_SUMMARY
 from kvtui.report.styles import BOTTOM_MARGIN
-from kvtui.store.report_data import ReportData
 from tests.report.conftest import Pdf, render
 from tests.report.test_document import embedded_fonts, outline
 

@@ -93,7 +93,7 @@ def test_a_comment_before_the_answer_leaves_the_criterion_unanswered(demo) -> No
     from kvtui.store.answers import early_comments, set_early_comment
     from kvtui.store.matrix import answered_per_akt
     from kvtui.store.results import review_results
-    from kvtui.store.reviews import review_detail
+    from kvtui.store.review_detail import review_detail
     from kvtui.store.sampling import draw_sample
 
     store, review_id, criteria, _files = demo

@@ -32,7 +32,7 @@ from kvtui.store.demo import create_demo
 from kvtui.store.documents import add_document
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import add_interview, add_observation, delete_observation
-from kvtui.store.reviews import review_document
+from kvtui.store.review_document import review_document
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from kvtui.store.database import (
 )
 from kvtui.store.demo import create_demo
 from kvtui.store.models import CaseFile, Review
-from kvtui.store.reviews import list_reviews
+from kvtui.store.review_detail import list_reviews
 from tests.store_files import change_outside
 
 

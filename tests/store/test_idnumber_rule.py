@@ -41,7 +41,7 @@ from kvtui.store.idnumber_rule import (
 )
 from kvtui.store.interviews import add_interview, add_observation, set_interview_notes
 from kvtui.store.models import CaseFile, ChangeLog, Document, FalseAlarm, ReviewCriterion
-from kvtui.store.report_data import set_method_text
+from kvtui.store.report_data import current_content, set_method_text
 from kvtui.store.reviews import create_review, get_review, update_review
 from kvtui.store.sampling import current_sample, draw_sample, exclude_akt, replace_akt
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
@@ -223,7 +223,8 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
         exclude_akt(session, review_id, spare.case_file_id, say("sample_item.replaced_reason"))
 
     with store.session() as session:
-        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))
+        send_for_factcheck(session, review_id, current_content(session, review_id),
+                           sent_on=date(2026, 11, 2))
         comment = add_comment(session, review_id, section_id=None,
                               role=say("factcheck_comment.role"),
                               text=say("factcheck_comment.text"))
@@ -235,11 +236,12 @@ def _write_everywhere(store: Store, say: Texts, monkeypatch: pytest.MonkeyPatch)
                    review_id=review_id, fields={"comment-text": say("draft.fields_json")})
 
     with store.session() as session:
-        plan = plan_signoff(session, review_id, name=say("sign_off.name"),
+        plan = plan_signoff(session, review_id, current_content(session, review_id),
+                            name=say("sign_off.name"),
                             role=say("sign_off.role"),
                             approver_name=say("sign_off.approver_name"),
                             approver_role=say("sign_off.approver_role"))
-        record_signoff(session, plan, TEST_PDF,
+        record_signoff(session, plan, current_content(session, plan.review_id), TEST_PDF,
                        f"CN=Karin Ekdahl, serialNumber={say('sign_off.certificate', bare=True)}")
     _actor(monkeypatch, say("review_reopening.actor", bare=True))
     with store.session() as session:
@@ -551,8 +553,9 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/answers.py": "UPDATE: 1, insert_sql: 2; Rule.row in _write and _write_early",
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
-    "kvtui/store/changelog.py": "insert_sql: 2; Rule in append (both INSERTs)",
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
+    "kvtui/store/log_chain.py": "insert_sql: 2; Rule in changelog.append_to before it (both "
+                                "INSERTs), the confirmed keys from idnumber_rule",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
     "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
                                        "writes, the search index's own merge",

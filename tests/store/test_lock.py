@@ -26,6 +26,7 @@ from kvtui.store.answers import set_early_comment
 from kvtui.store.database import check_store, open_store
 from kvtui.store.factcheck import add_comment, send_for_factcheck
 from kvtui.store.models import Review
+from kvtui.store.report_data import current_content
 from kvtui.store.review_rows import REVIEW_ROWS
 from kvtui.store.signoff import reopen
 from tests.report.demo_file import demo_copy
@@ -60,7 +61,7 @@ def signed_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     store = open_store(path, backup=False)
     try:
         with store.session() as session:
-            send_for_factcheck(session, review_id)
+            send_for_factcheck(session, review_id, current_content(session, review_id))
             add_comment(session, review_id, section_id=None, role="Enhetschef",
                         text="Antalet familjehem är 31, inte 30.")
             unanswered = session.connection().exec_driver_sql(

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 
 from kvtui.store.database import open_store
 from kvtui.store.migrate import HEAD, REVISIONS, alembic_config, upgrade
-from kvtui.store.reviews import list_reviews
+from kvtui.store.review_detail import list_reviews
 from tests.store_files import new_engine
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from kvtui.domain.reviews import ReviewFields, ReviewSummary
 from kvtui.store.database import Store, open_store
 from kvtui.store.demo import create_demo
+from kvtui.store.review_detail import list_reviews
 from kvtui.store.review_list import review_summaries
-from kvtui.store.reviews import create_review, list_reviews
+from kvtui.store.reviews import create_review
 from kvtui.store.sampling import current_sample, replace_akt
 from kvtui.store.template_library import load_template
 

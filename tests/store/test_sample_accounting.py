@@ -18,7 +18,7 @@ from kvtui.store.answers import review_criteria, save_answer
 from kvtui.store.database import Store, open_store
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import ChangeLog
-from kvtui.store.report_data import load_report_data
+from kvtui.store.report_data import current_content, load_report_data
 from kvtui.store.sampling import (
     current_sample,
     exclude_akt,
@@ -58,7 +58,8 @@ def test_akter_without_answers_block_signing_and_are_named(demo: tuple[Store, st
         assert missing == [akt.reference for akt in added]
         assert total == before + 3
         with pytest.raises(InvalidInput) as refused:
-            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare")
+            plan_signoff(session, review_id, current_content(session, review_id),
+                         name="Karin Ekdahl", role="Granskare")
     message = str(refused.value)
     assert message.startswith(f"3 av {before + 3} akter är inte granskade: ")
     assert all(akt.reference in message for akt in added)
@@ -75,7 +76,8 @@ def test_one_criterion_unanswered_is_an_akt_not_reviewed(demo: tuple[Store, str]
         missing, total = unreviewed_akter(session, review_id)
         assert missing == [akt.reference]
         with pytest.raises(InvalidInput, match=f"^1 av {total} akter är inte granskad: "):
-            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare")
+            plan_signoff(session, review_id, current_content(session, review_id),
+                         name="Karin Ekdahl", role="Granskare")
         save_answer(session, review_id, akt.case_file_id, views[-1].id, "nej")
         assert unreviewed_akter(session, review_id) == ([], total)
         sign_review(session, review_id)

@@ -8,7 +8,7 @@ from kvtui.store.casefiles import add_case_files
 from kvtui.store.demo import create_demo
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import ChangeLog
-from kvtui.store.reviews import list_reviews
+from kvtui.store.review_detail import list_reviews
 from kvtui.store.sampling import current_sample, draw_sample, extend_sample, replace_akt
 from tests.testdata import PERSONNUMMER_FILE
 

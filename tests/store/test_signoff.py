@@ -15,15 +15,10 @@ from sqlmodel import select
 from kvtui.domain.signoff import content_hash, sha256_hex
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput
-from kvtui.store.factcheck import (
-    add_comment,
-    changes_since_factcheck,
-    list_comments,
-    respond,
-    send_for_factcheck,
-)
+from kvtui.store.factcheck import add_comment, list_comments, respond, send_for_factcheck
+from kvtui.store.factcheck_changes import changes_since_factcheck
 from kvtui.store.models import Review, ReviewSection, SignOff
-from kvtui.store.report_data import load_report_data, set_method_text
+from kvtui.store.report_data import current_content, load_report_data, set_method_text
 from kvtui.store.signed_record import check_sign_offs, match_report_file, verified_signed_pdf
 from kvtui.store.signoff import (
     plan_signoff,
@@ -31,7 +26,6 @@ from kvtui.store.signoff import (
     reopen,
     sign_offs,
 )
-from kvtui.store.snapshot import current_content
 from tests.report.demo_file import demo_copy
 
 PDF = b"%PDF-1.7\n% not a real report, only bytes to hash\n%%EOF\n"
@@ -49,9 +43,10 @@ def demo(tmp_path: Path) -> Iterator[tuple[Store, str]]:
 
 def _sign(store: Store, review_id: str, pdf: bytes = PDF) -> None:
     with store.session() as session:
-        plan = plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare",
+        plan = plan_signoff(session, review_id, current_content(session, review_id),
+                            name="Karin Ekdahl", role="Granskare",
                             approver_name="Jonas Lindwall", approver_role="Enhetschef")
-        record_signoff(session, plan, pdf)
+        record_signoff(session, plan, current_content(session, plan.review_id), pdf)
 
 
 def _raw(store: Store) -> sqlite3.Connection:
@@ -64,9 +59,10 @@ def test_sending_a_draft_freezes_its_content_and_shows_what_changed(
         demo: tuple[Store, str]) -> None:
     store, review_id = demo
     with store.session() as session:
-        sent = send_for_factcheck(session, review_id, sent_on=date(2026, 11, 10))
+        sent = send_for_factcheck(session, review_id, current_content(session, review_id),
+                                  sent_on=date(2026, 11, 10))
         assert session.get(Review, review_id).status == "fact_check"
-        assert sent.content_sha256 == current_content(session, review_id)[1]
+        assert sent.content_sha256 == current_content(session, review_id).sha256
         last, changes = changes_since_factcheck(session, review_id)
         assert last.number == 1 and changes == []
         set_method_text(session, review_id, "Granskningen gjordes med aktgranskning. "
@@ -85,7 +81,7 @@ def test_comments_need_a_sent_draft_and_a_reason_when_nothing_changed(
         with pytest.raises(InvalidInput, match="Skicka först"):
             add_comment(session, review_id, section_id=section.id, role="Enhetschef",
                         text="Antalet placerade barn är 46, inte 44.")
-        send_for_factcheck(session, review_id)
+        send_for_factcheck(session, review_id, current_content(session, review_id))
         comment = add_comment(session, review_id, section_id=section.id, role="Enhetschef",
                               text="Antalet placerade barn är 46, inte 44.",
                               received_on=date(2026, 11, 17))
@@ -102,9 +98,10 @@ def test_sign_off_stores_the_content_and_pdf_and_locks_the_review(
         demo: tuple[Store, str]) -> None:
     store, review_id = demo
     with store.session() as session:
-        send_for_factcheck(session, review_id)
+        send_for_factcheck(session, review_id, current_content(session, review_id))
         with pytest.raises(InvalidInput, match="samma person"):
-            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare",
+            plan_signoff(session, review_id, current_content(session, review_id),
+                         name="Karin Ekdahl", role="Granskare",
                          approver_name=" karin  ekdahl")
     _sign(store, review_id)
     with store.session() as session:
@@ -112,7 +109,7 @@ def test_sign_off_stores_the_content_and_pdf_and_locks_the_review(
         assert signed.pdf_sha256 == sha256_hex(PDF)
         assert verified_signed_pdf(session, review_id) == PDF
         assert match_report_file(session, sha256_hex(PDF), None, None).review_id == review_id
-        assert signed.content_sha256 == current_content(session, review_id)[1]
+        assert signed.content_sha256 == current_content(session, review_id).sha256
         data = load_report_data(session, review_id)
         assert data.signed and data.sign_off == signed and len(data.factcheck_rounds) == 1
         with pytest.raises(InvalidInput, match="signerad och låst"):
@@ -138,7 +135,7 @@ def test_sign_off_stores_the_content_and_pdf_and_locks_the_review(
 def test_raw_sql_cannot_change_a_signed_review(demo: tuple[Store, str], statement: str) -> None:
     store, review_id = demo
     with store.session() as session:
-        send_for_factcheck(session, review_id)
+        send_for_factcheck(session, review_id, current_content(session, review_id))
     _sign(store, review_id)
     connection = _raw(store)
     try:
@@ -232,7 +229,8 @@ def test_a_sign_off_made_before_the_log_anchor_is_checked_for_what_it_has(
 
     store, review_id = demo
     with store.session() as session:
-        content, digest = current_content(session, review_id)
+        frozen = current_content(session, review_id)
+        content, digest = frozen.content, frozen.sha256
         row = SignOff(review_id=review_id, version=1, name="Karin Ekdahl", role="Granskare",
                       content_json=json.dumps(content, ensure_ascii=False, sort_keys=True),
                       content_sha256=digest, pdf=PDF, pdf_sha256=sha256_hex(PDF))

@@ -31,6 +31,7 @@ from kvtui.store.engine import make_engine
 from kvtui.store.errors import InvalidInput
 from kvtui.store.migrate import alembic_config
 from kvtui.store.models import ChangeLog, FalseAlarm
+from kvtui.store.report_data import current_content
 from kvtui.store.search import search
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from kvtui.store.stored_idnumbers import stored_numbers_report, withdraw_confirmation
@@ -168,9 +169,10 @@ def old_store(tmp_path: Path) -> OldStore:
         raw.close()
         _log_as_typed(store, open_review, f"Barnet {old.in_log}")
         with store.session() as session:
-            plan = plan_signoff(session, old.signed_review, name="Karin Ekdahl",
+            content = current_content(session, old.signed_review)
+            plan = plan_signoff(session, old.signed_review, content, name="Karin Ekdahl",
                                 role="Granskare")
-            record_signoff(session, plan, PDF)
+            record_signoff(session, plan, current_content(session, plan.review_id), PDF)
     finally:
         store.close()
     _downgrade(path, "0007")

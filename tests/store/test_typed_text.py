@@ -182,6 +182,7 @@ def test_a_required_text_of_control_characters_only_is_missing(store: Store) -> 
     from kvtui.store.documents import add_document
     from kvtui.store.factcheck import add_comment, send_for_factcheck
     from kvtui.store.interviews import add_observation
+    from kvtui.store.report_data import current_content
     from kvtui.store.reviews import create_review
     from kvtui.store.signoff import plan_signoff, record_signoff, reopen
     from kvtui.store.template_library import load_template
@@ -200,15 +201,17 @@ def test_a_required_text_of_control_characters_only_is_missing(store: Store) -> 
         interview = add_interview(session, review_id, InterviewFields(held_on=date(2026, 3, 2)))
         with pytest.raises(InvalidInput, match="Iakttagelsen är tom"):
             add_observation(session, review_id, interview.id, NOTHING)
-        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 2))
+        send_for_factcheck(session, review_id, current_content(session, review_id),
+                           sent_on=date(2026, 11, 2))
+        content = current_content(session, review_id)
         with pytest.raises(InvalidInput, match="Skriv vad verksamheten"):
             add_comment(session, review_id, section_id=None, role="enhetschef", text=NOTHING)
         with pytest.raises(InvalidInput, match="samma person"):  # no one approves their own
-            plan_signoff(session, review_id, name="Karin Ekdahl", role="Granskare",
+            plan_signoff(session, review_id, content, name="Karin Ekdahl", role="Granskare",
                          approver_name=f"Karin{NOTHING}Ekdahl", approver_role="Chef")
         with pytest.raises(InvalidInput, match="Ange rollen"):
-            plan_signoff(session, review_id, name="Karin Ekdahl", role=NOTHING)
-        record_signoff(session, plan_signoff(session, review_id, name="Karin Ekdahl",
-                                             role="Granskare"), TEST_PDF)
+            plan_signoff(session, review_id, content, name="Karin Ekdahl", role=NOTHING)
+        record_signoff(session, plan_signoff(session, review_id, content, name="Karin Ekdahl",
+                                             role="Granskare"), content, TEST_PDF)
         with pytest.raises(InvalidInput, match="skälet"):
             reopen(session, review_id, NOTHING)

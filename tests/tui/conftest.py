@@ -10,7 +10,8 @@ import pytest
 
 from kvtui.domain.reviews import ReviewFields, ReviewSummary
 from kvtui.store.database import Store, open_store
-from kvtui.store.reviews import create_review, list_reviews
+from kvtui.store.review_detail import list_reviews
+from kvtui.store.reviews import create_review
 from kvtui.store.template_library import load_template
 
 

@@ -13,7 +13,7 @@ from kvtui.domain.signoff import CommentView
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store, open_store
 from kvtui.store.factcheck import add_comment, list_comments, rounds, send_for_factcheck
-from kvtui.store.report_data import load_report_data, set_method_text
+from kvtui.store.report_data import current_content, load_report_data, set_method_text
 from kvtui.store.reviews import get_review
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -60,7 +60,8 @@ def _comments(store: Store, review_id: str) -> list[CommentView]:
 def _send_and_comment(store: Store, review_id: str) -> str:
     """A draft sent and one comment on it, through the store; the comment's id."""
     with store.session() as session:
-        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 20))
+        send_for_factcheck(session, review_id, current_content(session, review_id),
+                           sent_on=date(2026, 11, 20))
         section = next(s for s in review_sections(session, review_id) if s.number == "3")
         comment = add_comment(session, review_id, section_id=section.id, role="Enhetschef",
                               text="Antalet intervjuer är fel.", received_on=date(2026, 11, 25))
@@ -112,7 +113,7 @@ async def test_send_draft_by_keys(store: Store, demo_id: str, exports: Path) -> 
 
 async def test_add_and_edit_a_comment_by_keys(store: Store, demo_id: str) -> None:
     with store.session() as session:
-        send_for_factcheck(session, demo_id)
+        send_for_factcheck(session, demo_id, current_content(session, demo_id))
         headings = [s.heading for s in review_sections(session, demo_id)]
     app = make_app(store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -194,7 +195,7 @@ async def test_compare_shows_what_changed_since_the_draft(store: Store, demo_id:
         assert not isinstance(app.screen, ChangesScreen)
         assert any("Inget utkast har skickats" in note for note in notes)
         with store.session() as session:
-            send_for_factcheck(session, demo_id)
+            send_for_factcheck(session, demo_id, current_content(session, demo_id))
         await pilot.press("j")
         await pilot.pause()
         assert isinstance(app.screen, ChangesScreen)

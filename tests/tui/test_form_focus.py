@@ -18,7 +18,7 @@ from textual.widgets import Input, Select, SelectionList
 from kvtui.store.assessments import evidence_options, review_sections
 from kvtui.store.database import Store
 from kvtui.store.factcheck import add_comment, list_comments, send_for_factcheck
-from kvtui.store.report_data import set_method_text
+from kvtui.store.report_data import current_content, set_method_text
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
@@ -145,7 +145,8 @@ async def test_a_long_text_opens_at_its_start(store: Store, demo_id: str) -> Non
 
 async def test_andrat_where_nothing_changed_is_asked_about(store: Store, demo_id: str) -> None:
     with store.session() as session:
-        send_for_factcheck(session, demo_id, sent_on=date(2026, 11, 20))
+        send_for_factcheck(session, demo_id, current_content(session, demo_id),
+                           sent_on=date(2026, 11, 20))
         section = next(s for s in review_sections(session, demo_id) if s.number == "3")
         comment = add_comment(session, demo_id, section_id=section.id, role="Enhetschef",
                               text="Antalet intervjuer är fel.", received_on=date(2026, 11, 25))
@@ -174,7 +175,8 @@ async def test_andrat_where_nothing_changed_is_asked_about(store: Store, demo_id
 
 async def test_andrat_after_a_change_is_not_asked_about(store: Store, demo_id: str) -> None:
     with store.session() as session:
-        send_for_factcheck(session, demo_id, sent_on=date(2026, 11, 20))
+        send_for_factcheck(session, demo_id, current_content(session, demo_id),
+                           sent_on=date(2026, 11, 20))
         comment = add_comment(session, demo_id, section_id=None, role="Enhetschef",
                               text="Metoden saknar en intervju.", received_on=None)
         set_method_text(session, demo_id, "En ny metodtext.")

@@ -20,7 +20,7 @@ from kvtui.store.demo import create_demo
 from kvtui.store.idnumber_rule import key_of
 from kvtui.store.interviews import add_interview, list_interviews
 from kvtui.store.models import FalseAlarm
-from kvtui.store.reviews import list_reviews, review_detail
+from kvtui.store.review_detail import list_reviews, review_detail
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog

@@ -13,7 +13,7 @@ from textual.worker import WorkerFailed
 
 from kvtui.store.database import Store, open_store
 from kvtui.store.demo import create_demo
-from kvtui.store.report_data import load_report_data
+from kvtui.store.report_data import current_content, load_report_data
 from kvtui.store.sampling import current_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -294,7 +294,7 @@ async def test_part_on_show_follows_a_change_made_by_another_part(
         summary = part.query_one("#report-summary", Static)
         assert "inget utkast skickat" in str(summary.content)
         with store.session() as session:
-            send_for_factcheck(session, demo_id)
+            send_for_factcheck(session, demo_id, current_content(session, demo_id))
         factcheck = app.screen.query_one(FactCheckPart)
         factcheck.post_message(FactCheckPart.Changed(factcheck))
         await pilot.pause()

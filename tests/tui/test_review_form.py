@@ -11,7 +11,7 @@ from textual.widgets import Input, Static, TextArea
 
 from kvtui.domain.reviews import ReviewSummary
 from kvtui.store.database import Store
-from kvtui.store.reviews import review_detail
+from kvtui.store.review_detail import review_detail
 from kvtui.tui.app import make_app
 from kvtui.tui.dialogs.unsaved import UnsavedQuestion
 from kvtui.tui.screens.new_review import ReviewFormScreen

@@ -85,7 +85,7 @@ async def test_reading_fails_unexpectedly(
             shown = await _read_path(app, pilot, dialog, str(path))
     assert shown == f"Filen kunde inte läsas. {_log_sentence()}"
     written = crash_log()
-    assert "builtins.RuntimeError" in written and "in _read_bytes" in written
+    assert "builtins.RuntimeError" in written and "in read_list_bytes" in written
     assert number not in written and "disken" not in written
 
 

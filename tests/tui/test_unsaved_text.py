@@ -22,6 +22,7 @@ from kvtui.store.database import Store
 from kvtui.store.drafts import drafts_left, list_drafts, load_draft, save_draft
 from kvtui.store.factcheck import add_comment, list_comments, send_for_factcheck
 from kvtui.store.interviews import list_interviews
+from kvtui.store.report_data import current_content
 from kvtui.store.sampling import current_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.answer_count import AnswerCountDialog
@@ -75,14 +76,16 @@ def _criterion(store: Store, review_id: str, kind: str):  # type: ignore[no-unty
 
 def _sent_comment(store: Store, review_id: str):  # type: ignore[no-untyped-def]
     with store.session() as session:
-        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 20))
+        send_for_factcheck(session, review_id, current_content(session, review_id),
+                           sent_on=date(2026, 11, 20))
         return add_comment(session, review_id, section_id=None, role="Enhetschef",
                            text="Antalet intervjuer är fel.", received_on=date(2026, 11, 25))
 
 
 def _sent(store: Store, review_id: str) -> None:
     with store.session() as session:
-        send_for_factcheck(session, review_id, sent_on=date(2026, 11, 20))
+        send_for_factcheck(session, review_id, current_content(session, review_id),
+                           sent_on=date(2026, 11, 20))
 
 
 def _interview_id(store: Store, review_id: str) -> str:

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Label, Static
 from kvtui.domain.signoff import RESPONSES, CommentView
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.factcheck import changed_since_sent, respond
+from kvtui.store.factcheck import respond
+from kvtui.store.factcheck_changes import changed_since_sent
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.form import FormDialog
 from kvtui.tui.format import shorten

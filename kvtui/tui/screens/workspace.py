@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from kvtui.domain.reviews import ReviewDetail
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
-from kvtui.store.reviews import review_detail
+from kvtui.store.review_detail import review_detail
 from kvtui.tui.key_guard import GuardedScreen, KeyGuard
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id

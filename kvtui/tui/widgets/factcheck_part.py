@@ -3,7 +3,7 @@ how the auditor handled each.
 
 ``u`` sends a draft: after a question (it cannot be undone) the draft PDF is rendered in a
 thread worker with a progress bar, written under ``exports/`` and the report's content frozen
-with its hash; the review gets the status Faktagranskning (``kvtui.report.release.send_draft``,
+with its hash; the review gets the status Faktagranskning (``kvtui.release.flow.send_draft``,
 the same step as ``kvtui factcheck`` on the command line). The unit's comments are recorded
 by role, never by name (``a``, ``e``), answered Ändrat or Ej ändrat with a reason (``r``), and
 ``j`` shows what has changed in the report since the draft was sent, which the unit has not
@@ -33,7 +33,8 @@ from kvtui.domain.signoff import CommentView, FactCheckRoundView
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.factcheck import changes_since_factcheck, delete_comment, list_comments, rounds
+from kvtui.store.factcheck import delete_comment, list_comments, rounds
+from kvtui.store.factcheck_changes import changes_since_factcheck
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.factcheck_changes import ChangesScreen, round_label
 from kvtui.tui.dialogs.factcheck_comment import CommentDefaults, CommentDialog
@@ -311,7 +312,7 @@ class FactCheckPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=SEND_GROUP)
     def _send(self) -> None:
         """In a thread: render the draft, write it, freeze the content (``send_draft``)."""
-        from kvtui.report.release import send_draft
+        from kvtui.release.flow import send_draft
 
         def progress(share: float, what: str) -> None:
             self.app.call_from_thread(self._progress, share, what)

@@ -5,7 +5,7 @@ The part lists the report's sections with how many words of text and how many st
 statement, statements without a colour, unanswered criteria. ``u`` exports a draft to read
 (sending one to the unit, which freezes it, is Faktagranskning's ``u``).
 
-``s`` signs the report off (``kvtui.report.release.sign_and_export``): a dialog for the names
+``s`` signs the report off (``kvtui.release.flow.sign_and_export``): a dialog for the names
 and an optional certificate, then a question, because the review is locked afterwards. ``f``
 exports the final: the very file that was signed once signed, otherwise (after a question) a
 final whose cover says "Slutlig version – ej signerad". ``o`` reopens a signed review as the
@@ -35,10 +35,11 @@ from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import still_missing
+from kvtui.domain.report_data import ReportData
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
-from kvtui.store.report_data import ReportData, load_report_data
+from kvtui.store.report_data import load_report_data
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
@@ -283,7 +284,7 @@ class ReportPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=EXPORT_GROUP)
     def _run_export(self, kind: str, request: SignOffRequest | None = None) -> None:
         """In a thread: read the review, build the file, write it where nothing is lost."""
-        from kvtui.report.release import export_final, sign_and_export
+        from kvtui.release.flow import export_final, sign_and_export
         from kvtui.store.exports import (
             data_file_name,
             export_answers,

@@ -21,10 +21,11 @@ from textual.widgets import DataTable, Static
 
 from kvtui.domain.filereview import METHODS
 from kvtui.domain.plural import plural
+from kvtui.domain.results import CriterionRow, ReviewResults
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
-from kvtui.store.results import CriterionRow, ReviewResults, review_results
+from kvtui.store.results import review_results
 from kvtui.tui.widgets.filereview_format import MISSING_REFERENCE, MISSING_REFERENCE_LEGEND
 
 NO_SAMPLE_RESULTS = "Inget urval är draget ännu, så det finns inga resultat."

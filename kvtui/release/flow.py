@@ -3,8 +3,10 @@
 The command line and the app do these the same way, so the steps live here once:
 
 - ``send_draft``: render the draft, write it (never over a file), then freeze the content sent
-  with the PDF's hash (``kvtui.store.factcheck``). The file exists before the round is stored,
-  so a stored round always has its file; a failed store removes the file again.
+  with the PDF's hash (``kvtui.store.factcheck``). The content frozen is the one rendered, read
+  once from the store's read model (``kvtui.store.report_data``). The file exists before the
+  round is stored, so a stored round always has its file; a failed store removes the file
+  again.
 - ``sign_and_export``: check and freeze (``plan_signoff``), render the final with its sign-off
   page, sign it PAdES when the auditor gives a PKCS#12 file, check the signature, write the
   file, and only then store the sign-off with the file's bytes and hash, which locks the review.
@@ -20,6 +22,7 @@ so ``sign_and_export`` warns the auditor (``Released.warnings``, ``certificate_w
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +30,17 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kvtui.domain.personnummer import find_ids
+from kvtui.domain.report_content import ReportContent
+from kvtui.domain.report_data import ReportData
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
+from kvtui.report.document import render_report
+from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
 from kvtui.store.exports import report_file_name, target_path, write_export
-from kvtui.store.report_data import ReportData, load_report_data
+from kvtui.store.factcheck import send_for_factcheck
+from kvtui.store.guards import writable_review
+from kvtui.store.report_data import current_content, load_report_data
+from kvtui.store.signed_record import verified_signed_pdf
+from kvtui.store.signoff import plan_signoff, record_signoff
 
 Progress = Callable[[float, str], None]
 
@@ -78,10 +89,6 @@ def check_target(output: str | Path | None, folder: Path, data: ReportData, *,
 def send_draft(session: Session, review_id: str, folder: Path, *,
                output: str | Path | None = None, progress: Progress | None = None) -> Released:
     """Export the draft for the unit's fact-check and freeze what it shows. Commits."""
-    from kvtui.report.document import render_report
-    from kvtui.store.factcheck import send_for_factcheck
-    from kvtui.store.guards import writable_review
-
     writable_review(session, review_id, "rapporten")
     data = load_report_data(session, review_id)
     check_target(output, folder, data, draft=True)
@@ -89,7 +96,8 @@ def send_draft(session: Session, review_id: str, folder: Path, *,
     path = _write(output, folder, data, rendered.pdf, draft=True)
     digest = sha256_hex(rendered.pdf)
     try:
-        sent = send_for_factcheck(session, review_id, pdf_sha256=digest)
+        sent = send_for_factcheck(session, review_id, ReportContent.of(data),
+                                  pdf_sha256=digest)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -108,20 +116,15 @@ def sign_and_export(
     meanwhile), ``SigningError`` for a certificate problem, ``ExportExists`` for a taken file;
     in every case nothing is stored and no file is left behind.
     """
-    from kvtui.report.document import render_report
-    from kvtui.store.signoff import plan_signoff, record_signoff
-
-    plan = plan_signoff(session, review_id, name=name, role=role,
-                        approver_name=approver_name, approver_role=approver_role)
     data = load_report_data(session, review_id)
+    plan = plan_signoff(session, review_id, ReportContent.of(data), name=name, role=role,
+                        approver_name=approver_name, approver_role=approver_role)
     check_target(output, folder, data, draft=False)
     signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
     pdf, certificate, fingerprint, warnings = rendered.pdf, "", "", ()
     if p12 is not None:
-        from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
-
         if progress is not None:
             progress(0.95, "Signerar PDF-filen")
         pdf = sign_pdf(pdf, p12, passphrase, signer_name=plan.name, role=plan.role,
@@ -135,7 +138,8 @@ def sign_and_export(
         warnings = (warning,) if warning else ()
     path = _write(output, folder, data, pdf, draft=False)
     try:
-        recorded = record_signoff(session, plan, pdf, certificate, fingerprint)
+        recorded = record_signoff(session, plan, current_content(session, review_id), pdf,
+                                  certificate, fingerprint)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -147,13 +151,9 @@ def final_pdf(session: Session, data: ReportData, progress: Progress | None = No
               factcheck_appendix: bool = False) -> tuple[bytes, int]:
     """The final report's bytes and page count: the signed file itself once signed."""
     if data.signed:
-        from kvtui.store.signed_record import verified_signed_pdf
-
         stored = verified_signed_pdf(session, data.review_id)
         if stored:
             return stored, _page_count(stored)
-    from kvtui.report.document import render_report
-
     rendered = render_report(dataclasses.replace(data, factcheck_appendix=factcheck_appendix),
                              draft=False, progress=progress)
     return rendered.pdf, rendered.pages
@@ -161,8 +161,6 @@ def final_pdf(session: Session, data: ReportData, progress: Progress | None = No
 
 def _page_count(pdf: bytes) -> int:
     """Pages of a stored PDF, read from its page tree without a PDF library."""
-    import re
-
     counts = [int(count) for tree in re.findall(rb"<<[^<>]*/Type\s*/Pages\b[^<>]*>>", pdf)
               for count in re.findall(rb"/Count\s+(\d+)", tree)]
     return max(counts, default=0)

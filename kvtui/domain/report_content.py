@@ -3,18 +3,18 @@
 Built from ``ReportData`` so that it holds exactly what the report prints (texts, statements
 with their colours, the Metod, interviews as the report shows them, documents, the file
 review's figures), not the store's internal ids or the export date. Its hash is taken by
-``kvtui.domain.signoff.content_hash``.
+``kvtui.domain.signoff.content_hash``. Byte for byte what it was: a signed review's stored
+hash is checked against it (``kvtui check``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
-
 from kvtui.domain.filereview import EXCLUDED
+from kvtui.domain.report_data import ReportData
 from kvtui.domain.signoff import content_hash
-from kvtui.store.report_data import ReportData, load_report_data
 
 
 def _iso(value: Any) -> str | None:
@@ -79,7 +79,15 @@ def report_content(data: ReportData) -> dict[str, Any]:
     }
 
 
-def current_content(session: Session, review_id: str) -> tuple[dict[str, Any], str]:
-    """The review's content now, and its hash."""
-    content = report_content(load_report_data(session, review_id))
-    return content, content_hash(content)
+@dataclass(frozen=True)
+class ReportContent:
+    """A report's content with its hash, as a fact-check round or a sign-off freezes it."""
+
+    content: dict[str, Any]
+    sha256: str
+
+    @classmethod
+    def of(cls, data: ReportData) -> ReportContent:
+        """The content of the report of ``data`` and its hash."""
+        content = report_content(data)
+        return cls(content, content_hash(content))

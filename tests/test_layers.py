@@ -1,4 +1,6 @@
-"""The layers depend one way: tui/cli → store/report → domain, and domain does no I/O."""
+"""The layers depend one way: tui/cli → release → store/report → domain, and domain does no
+I/O. The report renders the domain's ``ReportData`` and never reads the store; the release
+flow (render, sign, write, record) is the one place that uses both."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "kvtui"
 
 FORBIDDEN = {
-    "domain": ("kvtui.store", "kvtui.report", "kvtui.tui", "kvtui.cli", "kvtui.paths",
-               "sqlmodel", "sqlalchemy", "sqlite3", "textual", "reportlab", "typer", "alembic",
-               "os", "shutil", "platformdirs"),
-    "store": ("kvtui.tui", "kvtui.cli", "kvtui.report", "textual", "reportlab", "typer"),
-    "report": ("kvtui.tui", "kvtui.cli", "textual", "typer"),
+    "domain": ("kvtui.store", "kvtui.report", "kvtui.release", "kvtui.tui", "kvtui.cli",
+               "kvtui.paths", "sqlmodel", "sqlalchemy", "sqlite3", "textual", "reportlab",
+               "typer", "alembic", "os", "shutil", "platformdirs"),
+    "store": ("kvtui.tui", "kvtui.cli", "kvtui.report", "kvtui.release", "textual",
+              "reportlab", "typer"),
+    "report": ("kvtui.tui", "kvtui.cli", "kvtui.store", "kvtui.release", "sqlmodel",
+               "sqlalchemy", "textual", "typer"),
+    "release": ("kvtui.tui", "kvtui.cli", "textual", "typer"),
 }
 
 
@@ -35,6 +40,19 @@ def test_layer_direction() -> None:
                 if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
                     violations.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert violations == []
+
+
+def test_every_layer_is_a_folder_with_modules() -> None:
+    """A layer renamed or moved away would leave its rules checking nothing."""
+    for layer in FORBIDDEN:
+        assert list((PACKAGE / layer).rglob("*.py")), layer
+
+
+def test_the_release_flow_uses_both_the_store_and_the_report() -> None:
+    """The release flow sits above both: it is where rendering meets recording."""
+    imported = {name for path in (PACKAGE / "release").rglob("*.py") for name in _imports(path)}
+    assert any(name.startswith("kvtui.store.") for name in imported)
+    assert any(name.startswith("kvtui.report.") for name in imported)
 
 
 def test_checker_sees_imports() -> None:

@@ -34,7 +34,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -434,7 +436,6 @@ def _off_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     loop (Textual's thread, a test's event loop).
     """
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
     _quiet_libraries()
     try:
@@ -459,8 +460,6 @@ def _quiet_libraries() -> None:
     whenever pyHanko is loaded: a note for pyHanko's developers, not for the auditor, who
     never signs with DSA.
     """
-    import warnings
-
     from cryptography.utils import CryptographyDeprecationWarning
 
     warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)

@@ -16,9 +16,24 @@ from kvtui.domain.demo import (
     demo_answers,
     demo_case_files,
 )
+from kvtui.domain.demo_judgement import (
+    DEMO_ASSESSMENTS,
+    DEMO_DOCUMENTS,
+    DEMO_INTERVIEWS,
+    DEMO_SECTION_TEXTS,
+)
+from kvtui.domain.judgement import DocumentFields, InterviewFields
 from kvtui.store.answers import review_criteria, save_answer
+from kvtui.store.assessments import (
+    add_assessment,
+    link_evidence,
+    review_sections,
+    set_section_text,
+)
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.criteria import set_reference
+from kvtui.store.documents import add_document
+from kvtui.store.interviews import add_interview, add_observation
 from kvtui.store.models import Review, ReviewSection
 from kvtui.store.reviews import create_review
 from kvtui.store.sampling import draw_sample
@@ -67,22 +82,6 @@ def add_demo_file_review(session: Session, review_id: str) -> None:
 def add_demo_judgement(session: Session, review_id: str) -> None:
     """Write the demo's interviews, documents, section texts and statements with evidence,
     in one transaction."""
-    from kvtui.domain.demo_judgement import (
-        DEMO_ASSESSMENTS,
-        DEMO_DOCUMENTS,
-        DEMO_INTERVIEWS,
-        DEMO_SECTION_TEXTS,
-    )
-    from kvtui.domain.judgement import DocumentFields, InterviewFields
-    from kvtui.store.assessments import (
-        add_assessment,
-        link_evidence,
-        review_sections,
-        set_section_text,
-    )
-    from kvtui.store.documents import add_document
-    from kvtui.store.interviews import add_interview, add_observation
-
     # Rows held here stay in the session's identity map, so the checks below do not reload them.
     held = [session.get(Review, review_id),
             *session.exec(select(ReviewSection).where(ReviewSection.review_id == review_id))]

@@ -14,6 +14,7 @@ from kvtui.domain.judgement import (
     DocumentView,
     swedish_sort_key,
 )
+from kvtui.domain.templates import TemplateError, parse_template
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
@@ -45,8 +46,6 @@ def _columns(fields: DocumentFields) -> dict[str, object]:
 
 def suggested_kinds(session: Session, review_id: str) -> tuple[str, ...]:
     """The document kinds the review's template suggests (free kinds are allowed as well)."""
-    from kvtui.domain.templates import TemplateError, parse_template
-
     source = session.exec(
         select(ReviewTemplate.source_toml).where(ReviewTemplate.review_id == review_id)
     ).first()

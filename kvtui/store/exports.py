@@ -29,8 +29,10 @@ from sqlmodel import Session, select
 
 from kvtui.domain.answers import ANSWERS
 from kvtui.domain.personnummer import mask
+from kvtui.store.answers import review_criteria
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Answer, UnansweredComment
+from kvtui.store.sampling import current_sample
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O",
@@ -171,9 +173,6 @@ def neutralise(value: Any) -> Any:
 def answer_table(session: Session, review_id: str) -> AnswerTable:
     """Every sampled akt × criterion with its answer (blank when not yet answered), the akt's
     attributes (placement type …) and the comment (also one written before the answer)."""
-    from kvtui.store.answers import review_criteria
-    from kvtui.store.sampling import current_sample
-
     sample = current_sample(session, review_id)
     if sample is None:
         raise InvalidInput("Inget urval är draget ännu, så det finns inga svar att exportera.")

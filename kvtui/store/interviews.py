@@ -20,6 +20,7 @@ from kvtui.domain.judgement import (
     clean_roles,
 )
 from kvtui.domain.safe_text import blank
+from kvtui.domain.templates import TemplateError, parse_template
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -80,8 +81,6 @@ def _checked(fields: InterviewFields) -> None:
 
 def suggested_roles(session: Session, review_id: str) -> tuple[str, ...]:
     """The roles the review's template suggests (free roles are allowed as well)."""
-    from kvtui.domain.templates import TemplateError, parse_template
-
     source = session.exec(
         select(ReviewTemplate.source_toml).where(ReviewTemplate.review_id == review_id)
     ).first()

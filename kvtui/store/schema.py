@@ -19,6 +19,11 @@ import functools
 import sqlite3
 from dataclasses import dataclass
 
+from sqlalchemy import create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from kvtui.store.migrate import upgrade
+
 # The full-text index's shadow tables are FTS5's own; their definitions follow the SQLite
 # version that made them.
 _FTS_SHADOW = "search_index_"
@@ -69,11 +74,6 @@ def expected_schema() -> Schema:
 
     Made once per process: it loads Alembic and runs every migration.
     """
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import StaticPool
-
-    from kvtui.store.migrate import upgrade
-
     engine = create_engine("sqlite://", poolclass=StaticPool)
 
     @event.listens_for(engine, "connect")

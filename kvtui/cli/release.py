@@ -1,6 +1,6 @@
 """Commands for the report's release: fact-check, sign-off, reopening, verification, the log.
 
-Registered on ``kvtui.cli.app`` (imported at the end of that module). Like the rest of the
+Registered on ``kvtui.cli.app`` (imported at the end of the package). Like the rest of the
 command line they only parse and call: the steps are in ``kvtui.report.release`` and the rules
 in the store and the domain. pyHanko is imported only by ``sign`` with a certificate and by
 ``verify``.

@@ -1,6 +1,6 @@
 """Commands that account for an akt of the sample that cannot be reviewed: replace or exclude.
 
-Registered on ``kvtui.cli.app`` (imported at the end of that module). They only parse and
+Registered on ``kvtui.cli.app`` (imported at the end of the package). They only parse and
 call ``kvtui.store.sampling``, which keeps the replaced or excluded akt with its reason, logs
 the change and refuses it once the review is signed.
 """

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from kvtui.cli_help import SwedishTyper
+from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import plural
 
@@ -482,7 +482,7 @@ def show(
     ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False, db: DbOption = None
 ) -> None:
     """Visar allt som databasen har om en granskning."""
-    from kvtui.cli_show import local_time, work_lines
+    from kvtui.cli.show_text import local_time, work_lines
     from kvtui.store.reviews import review_document
 
     with opened_store(_db(ctx, db), read_only=True) as store:
@@ -1131,4 +1131,4 @@ def usage_message(error: Any) -> str:
 
 # The release commands (factcheck, sign, reopen, verify, log) and those that replace or exclude
 # an akt of the sample register themselves on ``app``.
-from kvtui import cli_release, cli_sample  # noqa: E402, F401
+from kvtui.cli import case_files, release  # noqa: E402, F401

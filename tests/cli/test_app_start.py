@@ -55,7 +55,7 @@ def demo_store(tmp_path: Path) -> Path:
 FIRST_FRAME = textwrap.dedent(
     """
     import asyncio, json, sys
-    from kvtui.cli import opened_store
+    from kvtui.cli.shared import opened_store
     from kvtui.tui.app import make_app
     from kvtui.tui.screens.reviews import ReviewsScreen
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.domain.log_text import FIELDS
 from kvtui.domain.reviews import short_id
 from tests.cli.invoke import run

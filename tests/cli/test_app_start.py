@@ -104,6 +104,31 @@ def test_first_frame_is_drawn_before_the_orm_loads(demo_store: Path) -> None:
     assert not running_marker(demo_store).exists()
 
 
+BARE_START = textwrap.dedent(
+    """
+    import json, sys
+    import kvtui.cli  # what the console script `kvtui` imports for `main`
+
+    print(json.dumps(sorted(name for name in sys.modules
+                            if name.startswith(("kvtui.cli", "kvtui.store.", "typer._adapters",
+                                                "sqlalchemy", "sqlmodel", "textual")))))
+    """
+)
+
+
+def test_a_bare_start_imports_no_command() -> None:
+    """`kvtui` without a command needs of the command line only `main` and opening the store:
+    Typer's app and the modules of commands load only when a command is given."""
+    result = subprocess.run([sys.executable, "-c", BARE_START], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout))
+    assert {name for name in loaded if name.startswith("kvtui.cli")} == {
+        "kvtui.cli", "kvtui.cli.shared", "kvtui.cli.swedish_help"}
+    assert not {name for name in loaded if not name.startswith(("kvtui.cli", "kvtui.store."))}
+    assert loaded & {"kvtui.store.models", "kvtui.store.reviews"} == set()
+
+
 def _kvtui(path: Path) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("KVTUI")}
     return subprocess.run(

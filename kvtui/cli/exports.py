@@ -84,8 +84,8 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
     from kvtui.report.document import render_report  # ReportLab
     from kvtui.report.release import check_target, export_final  # SQLModel
-    from kvtui.store.exports import report_file_name, write_export
-    from kvtui.store.report_data import load_report_data
+    from kvtui.store.exports import report_file_name, write_export  # SQLModel
+    from kvtui.store.report_data import load_report_data  # SQLModel
 
     with store.session() as session:
         data = load_report_data(session, review_id)

@@ -303,7 +303,7 @@ def log_command(
 ) -> None:
     """Visar granskningens ändringslogg och kontrollerar att loggens kedja är obruten."""
     from kvtui.store.changelog import review_entries, verify_chain  # SQLModel
-    from kvtui.store.signed_record import sign_off_log_problems
+    from kvtui.store.signed_record import sign_off_log_problems  # SQLModel
 
     with opened_store(chosen_db(ctx, db), read_only=True) as store:
         review_id = resolve_review(store, review)

@@ -232,7 +232,7 @@ def search(
     """Söker i all text i en granskning: anteckningar, iakttagelser, dokument, avsnitt,
     bedömningar och kommentarer. Alla ord måste finnas; det sista får vara början av ett ord."""
     from kvtui.store.search import match_expression  # SQLModel
-    from kvtui.store.search import search as search_review
+    from kvtui.store.search import search as search_review  # SQLModel
 
     if not match_expression(query):
         fail("Ange minst ett ord att söka efter.")
@@ -274,7 +274,7 @@ def lagrum(
     """Visar kriteriernas lagrum för granskningsperioden, eller lägger till, ändrar eller
     bekräftar ett kriteriums lagrum i granskningen (loggas; mallen ändras inte)."""
     from kvtui.store.answers import review_criteria  # SQLModel
-    from kvtui.store.criteria import MISSING, REFERENCE_ACTIONS, set_reference
+    from kvtui.store.criteria import MISSING, REFERENCE_ACTIONS, set_reference  # SQLModel
 
     if text is not None and confirm:
         fail("Ange antingen ett lagrum eller --bekräfta, inte båda.")

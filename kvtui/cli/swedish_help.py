@@ -89,7 +89,7 @@ def _swedish_param(param: Any, ctx: Any) -> None:
 
 
 def _swedish_panels() -> None:
-    from typer import rich_utils
+    from typer import rich_utils  # the help renderer (Rich): only when a page is drawn
 
     for name, text in _PANELS.items():
         if hasattr(rich_utils, name):

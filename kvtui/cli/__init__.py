@@ -2,11 +2,11 @@
 
 ``main`` here is the console script ``kvtui`` and ``python -m kvtui``. The Typer app is in
 ``typer_app``, which registers one module for each group of commands: ``reviews``,
-``case_files`` (and the sample), ``exports``, ``release``, ``templates`` and ``maintenance``.
-What they share (the options, opening the store, stopping with a Swedish message, JSON) is in
-``shared``; the Swedish help pages and usage errors in ``swedish_help``; the text of
-``kvtui show`` in ``show_text``. A command module imports those, never this package, and
-nothing here imports a command module but ``main`` when it needs Typer.
+``case_files`` (the akter and the sample), ``exports``, ``release``, ``templates`` and
+``maintenance``. What they share (the options, opening the store, stopping with a Swedish
+message, JSON) is in ``shared``; the Swedish help pages and usage errors in ``swedish_help``;
+the text of ``kvtui show`` in ``show_text``. A command module imports those, never this
+package, and nothing here imports a command module but ``main`` when it needs Typer.
 """
 
 from __future__ import annotations

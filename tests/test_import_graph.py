@@ -50,6 +50,22 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.report.signature", "cryptography"): "only when a certificate is read",
     ("kvtui.report.signature", "asn1crypto"): "only when a certificate is read",
     ("kvtui.report.signature", "asyncio"): "only when signing from inside an event loop",
+    # The command line answers ``kvtui --help`` and a mistyped command before SQLModel,
+    # ReportLab or Textual load (tests/cli/test_app_start.py): each command imports the store,
+    # the report and the release flow it uses inside itself.
+    ("kvtui.cli", "kvtui.cli.typer_app"): "a bare ``kvtui`` opens the app without the commands",
+    ("kvtui.cli.swedish_help", "typer"): "the help renderer (Rich) loads when a page is drawn",
+    ("kvtui.cli.shared", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.shared", "kvtui.tui.app"): "only a bare ``kvtui`` opens the app",
+    ("kvtui.cli.reviews", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.case_files", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.exports", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.exports", "kvtui.report"): "the report loads ReportLab",
+    ("kvtui.cli.exports", "kvtui.release"): "the release flow loads ReportLab and SQLModel",
+    ("kvtui.cli.release", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.release", "kvtui.release"): "the release flow loads ReportLab and SQLModel",
+    ("kvtui.cli.maintenance", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
 }
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ class FuzzRun:
     def _in_process(self, name: str, arguments: list[str]) -> Outcome:
         from typer.testing import CliRunner
 
-        from kvtui.cli import app
+        from kvtui.cli.typer_app import app
 
         result = CliRunner().invoke(app, arguments)
         outcome = Outcome(name, result.exit_code, result.output, 0.0)

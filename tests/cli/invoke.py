@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner, Result
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 
 runner = CliRunner()
 

@@ -55,7 +55,7 @@ def demo_store(tmp_path: Path) -> Path:
 FIRST_FRAME = textwrap.dedent(
     """
     import asyncio, json, sys
-    from kvtui.cli import opened_store
+    from kvtui.cli.shared import opened_store
     from kvtui.tui.app import make_app
     from kvtui.tui.screens.reviews import ReviewsScreen
 
@@ -102,6 +102,31 @@ def test_first_frame_is_drawn_before_the_orm_loads(demo_store: Path) -> None:
     assert not {"reportlab", "pyhanko", "openpyxl"} & set(found["after"])
     assert len(list_backups(demo_store)) == 1  # the fixture's first open made none
     assert not running_marker(demo_store).exists()
+
+
+BARE_START = textwrap.dedent(
+    """
+    import json, sys
+    import kvtui.cli  # what the console script `kvtui` imports for `main`
+
+    print(json.dumps(sorted(name for name in sys.modules
+                            if name.startswith(("kvtui.cli", "kvtui.store.", "typer._adapters",
+                                                "sqlalchemy", "sqlmodel", "textual")))))
+    """
+)
+
+
+def test_a_bare_start_imports_no_command() -> None:
+    """`kvtui` without a command needs of the command line only `main` and opening the store:
+    Typer's app and the modules of commands load only when a command is given."""
+    result = subprocess.run([sys.executable, "-c", BARE_START], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout))
+    assert {name for name in loaded if name.startswith("kvtui.cli")} == {
+        "kvtui.cli", "kvtui.cli.shared", "kvtui.cli.swedish_help"}
+    assert not {name for name in loaded if not name.startswith(("kvtui.cli", "kvtui.store."))}
+    assert loaded & {"kvtui.store.models", "kvtui.store.reviews"} == set()
 
 
 def _kvtui(path: Path) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 
 runner = CliRunner()
 

@@ -180,7 +180,7 @@ def test_json_output_escapes_what_the_terminal_must_not_see(
     path.write_bytes(files["styrtecken-bladnamn.xlsx"])
     from typer.testing import CliRunner
 
-    from kvtui.cli import app
+    from kvtui.cli.typer_app import app
 
     result = CliRunner().invoke(app, ["import-akter", run.review_id, str(path), "--id-column",
                                       "Referens", "--json", "--db", str(run.db)])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.store import changelog
 from kvtui.store.criteria import criterion_row
 from kvtui.store.database import open_store

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.domain.reviews import short_id
 from tests.report.demo_file import demo_copy
 from tests.report.pki import PASSPHRASE, SigningIdentity, make_identity

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.domain.reviews import short_id
 from kvtui.store.database import open_store
 from kvtui.store.reviews import resolve_review_id

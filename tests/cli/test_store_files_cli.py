@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.domain.reviews import short_id
 from kvtui.store.backup import keep_earlier_backups, list_backups
 from kvtui.store.database import open_store
@@ -302,7 +302,7 @@ def test_app_and_reading_commands_view_a_read_only_folder(tmp_path: Path) -> Non
     review = _demo_at(db)
     code = textwrap.dedent("""
         import json, subprocess, sys
-        from kvtui.cli import opened_store
+        from kvtui.cli.shared import opened_store
         db = sys.argv[1]
         with opened_store(db, backup=False, viewer=True) as store:
             app_view = {"read_only": store.read_only, "warning": store.warning}

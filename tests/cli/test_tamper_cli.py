@@ -22,7 +22,7 @@ import pytest
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from kvtui.cli import app
+from kvtui.cli.typer_app import app
 from kvtui.domain.reviews import short_id
 from kvtui.domain.signoff import sha256_hex
 from kvtui.paths import backups_dir

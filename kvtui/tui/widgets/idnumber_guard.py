@@ -69,7 +69,7 @@ def guard_warning(numbers: list[IdNumber] | tuple[IdNumber, ...]) -> str:
             f"{ACCEPT_KEY} om de inte är {what}.")
 
 
-#: The command that takes a confirmation back (``kvtui.cli``).
+#: The command that takes a confirmation back (``kvtui.cli.maintenance``).
 WITHDRAW_COMMAND = "kvtui inte-personnummer ta-bort NUMMER"
 
 

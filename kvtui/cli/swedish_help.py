@@ -11,6 +11,9 @@ Typer also names each value by its Python type (``<str>``, ``<int>``, ``<bool>``
 and each argument by its English metavar in braces (``{REVIEW}``). The commands here name
 values in Swedish capitals, as the command line has always named what the user types
 (``GRANSKNING``, ``TEXT``, ``HELTAL``), and show no type after a flag.
+
+Typer's usage errors (a missing argument, an unknown option, a value of the wrong kind) are
+English too; ``usage_message`` says them in Swedish for ``kvtui.cli.main``.
 """
 
 from __future__ import annotations
@@ -86,7 +89,7 @@ def _swedish_param(param: Any, ctx: Any) -> None:
 
 
 def _swedish_panels() -> None:
-    from typer import rich_utils
+    from typer import rich_utils  # the help renderer (Rich): only when a page is drawn
 
     for name, text in _PANELS.items():
         if hasattr(rich_utils, name):
@@ -144,3 +147,44 @@ class SwedishTyper(typer.Typer):
     def command(self, *args: Any, **settings: Any) -> Any:
         settings.setdefault("cls", SwedishCommand)
         return super().command(*args, **settings)
+
+
+# What a value must be, by the English words of Typer's conversion error for it.
+_WANTED = {
+    "valid integer": "ett heltal",
+    "valid number": "ett tal",
+    "valid boolean": "ja eller nej (true/false)",
+    "valid date": "ett datum (ÅÅÅÅ-MM-DD)",
+    "valid path": "en sökväg",
+    "is not one of": "ett av de tillåtna värdena",
+}
+
+
+def usage_message(error: Any) -> str:
+    """Typer's usage errors (named by class, as Typer exports only their base), in Swedish."""
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else "kvtui"
+    hint = f" Se `{command} --help`."
+    kind = type(error).__name__
+    message = str(getattr(error, "message", error))
+    if kind == "MissingParameter":
+        param = getattr(error, "param", None)
+        name = getattr(error, "param_hint", None) or (
+            (param.metavar if param.param_type_name == "argument" else None) or param.opts[0]
+            if param else "")
+        if isinstance(name, list | tuple):
+            name = " / ".join(name)
+        return f"{name} saknas.{hint}".replace("'", "")
+    if kind == "NoSuchOption":
+        return f"Okänt val {getattr(error, 'option_name', '')}.{hint}"
+    if kind == "BadParameter":
+        param = getattr(error, "param", None)
+        name = param.opts[0] if param is not None and getattr(param, "opts", None) else ""
+        wanted = next((text for phrase, text in _WANTED.items() if phrase in message), "")
+        where = f" för {name}" if name else ""
+        return f"Ogiltigt värde{where}{': ange ' + wanted if wanted else ''}.{hint}"
+    if "No such command" in message:
+        return f"Okänt kommando.{hint}"
+    if "Got unexpected extra argument" in message:
+        return f"För många argument.{hint}"
+    return f"{message}.{hint}"

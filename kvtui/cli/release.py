@@ -1,9 +1,10 @@
 """Commands for the report's release: fact-check, sign-off, reopening, verification, the log.
 
-Registered on ``kvtui.cli.app`` (imported at the end of that module). Like the rest of the
-command line they only parse and call: the steps are in ``kvtui.release.flow`` and the rules
-in the store and the domain. pyHanko is imported only by ``sign`` with a certificate and by
-``verify``.
+Like the rest of the command line they only parse and call: the steps are in
+``kvtui.release.flow`` and the rules in the store and the domain. The release flow and the
+store's modules load SQLModel and ReportLab, so each is imported in the command that uses it:
+``kvtui --help`` and a mistyped command answer without them. pyHanko is imported only by
+``sign`` with a certificate and by ``verify`` (``kvtui.report.signature`` loads it on use).
 """
 
 from __future__ import annotations
@@ -15,32 +16,34 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kvtui.cli import (
+from kvtui import paths
+from kvtui.cli.shared import (
     DbOption,
     JsonOption,
     NotIdOption,
+    OutputOption,
     ReviewArg,
-    _db,
-    _echo_json,
-    _resolve,
-    app,
+    chosen_db,
+    echo_json,
     fail,
+    opened_store,
+    resolve_review,
     texts_checked,
 )
-from kvtui.cli import opened_store as _opened_store
+from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import plural
 from kvtui.domain.reviews import short_id
+from kvtui.domain.signoff import file_passes, find_anchor
+from kvtui.report.signature import PdfVerdict, SigningError, verify_pdf
+from kvtui.store.database import StoreError, open_store
+from kvtui.store.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from kvtui.report.signature import PdfVerdict
     from kvtui.store.signed_record import StoredMatch
 
-OutputOption = Annotated[
-    str | None,
-    typer.Option("-o", "--output", help="Fil eller mapp för rapporten (annars exports/). "
-                 "En befintlig fil skrivs aldrig över."),
-]
+commands = SwedishTyper()
+
 AppendixOption = Annotated[
     bool,
     typer.Option("--bilaga-faktagranskning",
@@ -48,18 +51,12 @@ AppendixOption = Annotated[
 ]
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from kvtui.store.errors import InvalidInput, NotFound
-
-    return (InvalidInput, NotFound)
-
-
 def _local(moment: Any) -> str:
     """A stored UTC time as the user's local time, "2026-11-23 18.10"."""
     return moment.astimezone().strftime("%Y-%m-%d %H.%M")
 
 
-@app.command()
+@commands.command()
 def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None,
               db: DbOption = None) -> None:
     """Exporterar ett utkast för faktagranskning och fryser det innehåll verksamheten får.
@@ -67,15 +64,14 @@ def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None
     Granskningen får status Faktagranskning. Du kan fortsätta arbeta; vad som ändrats sedan
     utkastet skickades visas i appens del Faktagranskning.
     """
-    from kvtui.paths import exports_dir
-    from kvtui.release.flow import send_draft
+    from kvtui.release.flow import send_draft  # SQLModel, ReportLab
 
-    with _opened_store(_db(ctx, db)) as store:
-        review_id = _resolve(store, review)
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
         try:
             with store.session() as session:
-                sent = send_draft(session, review_id, exports_dir(store.path), output=output)
-        except _expected_errors() as error:
+                sent = send_draft(session, review_id, paths.exports_dir(store.path), output=output)
+        except (InvalidInput, NotFound) as error:
             fail(str(error))
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
@@ -105,7 +101,7 @@ def _passphrase(p12: str | None, variable: str | None) -> bytes | None:
                         default="", show_default=False).encode("utf-8")
 
 
-@app.command()
+@commands.command()
 def sign(
     ctx: typer.Context,
     review: ReviewArg,
@@ -131,24 +127,22 @@ def sign(
     Innehållet fryses med sin kontrollsumma, PDF-filen får en signeringssida och granskningen
     låses i databasen. Den kan bara ändras igen med `kvtui reopen`, som startar en ny version.
     """
-    from kvtui.paths import exports_dir
-    from kvtui.release.flow import sign_and_export
-    from kvtui.report.signature import SigningError  # pyHanko loads only when signing
+    from kvtui.release.flow import sign_and_export  # SQLModel, ReportLab
 
     secret = _passphrase(p12, passphrase_env)
     certificate = Path(p12).expanduser() if p12 else None
-    with _opened_store(_db(ctx, db)) as store:
-        review_id = _resolve(store, review)
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
         texts = {"--name": name, "--role": role, "--approver": approver or "",
                  "--approver-role": approver_role or ""}
         try:
             with store.session() as session, texts_checked(session, texts, not_ids):
                 done = sign_and_export(
-                    session, review_id, exports_dir(store.path), name=name, role=role,
+                    session, review_id, paths.exports_dir(store.path), name=name, role=role,
                     approver_name=approver or "", approver_role=approver_role or "",
                     p12=certificate, passphrase=secret, output=output,
                     factcheck_appendix=appendix)
-        except (*_expected_errors(), SigningError) as error:
+        except (InvalidInput, NotFound, SigningError) as error:
             fail(str(error))
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
@@ -164,7 +158,7 @@ def sign(
     typer.echo(f"PDF-filens kontrollsumma (SHA-256):  {signed.pdf_sha256}")
 
 
-@app.command()
+@commands.command()
 def reopen(
     ctx: typer.Context,
     review: ReviewArg,
@@ -177,21 +171,21 @@ def reopen(
     Den tidigare signerade versionen finns kvar oförändrad; den nya versionens rapport säger
     att den ersätter den.
     """
-    from kvtui.store.signoff import reopen as reopen_review
+    from kvtui.store.signoff import reopen as reopen_review  # SQLModel
 
-    with _opened_store(_db(ctx, db)) as store:
-        review_id = _resolve(store, review)
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
         try:
             with store.session() as session, texts_checked(session, {"--reason": reason},
                                                            not_ids):
                 done = reopen_review(session, review_id, reason)
-        except _expected_errors() as error:
+        except (InvalidInput, NotFound) as error:
             fail(str(error))
     typer.echo(f"Granskningen är öppnad igen som version {done.to_version}. "
                f"Version {done.from_version} finns kvar som den signerades.")
 
 
-@app.command()
+@commands.command()
 def verify(
     ctx: typer.Context,
     pdf: Annotated[str, typer.Argument(metavar="PDF", help="Rapportfilen som ska kontrolleras.")],
@@ -203,9 +197,6 @@ def verify(
 ) -> None:
     """Kontrollerar en rapport offline: att den är hel, vem som signerat den, och att den är
     den fil som signerades i databasen. Avslutar med kod 1 om något inte stämmer."""
-    from kvtui.paths import store_path
-    from kvtui.report.signature import SigningError, verify_pdf
-
     path = Path(pdf).expanduser()
     try:
         data = path.read_bytes()
@@ -215,11 +206,11 @@ def verify(
         verdict = verify_pdf(data, [Path(item).expanduser() for item in trust or []])
     except SigningError as error:
         fail(str(error))
-    match = _stored_match(store_path(_db(ctx, db)), verdict)
+    match = _stored_match(paths.store_path(chosen_db(ctx, db)), verdict)
     ok, lines = _verdict_lines(path, verdict, match, bool(trust))
     if as_json:
         signed = match.sign_off if match is not None else None
-        _echo_json({
+        echo_json({
             "file": str(path), "sha256": verdict.sha256, "ok": ok,
             "signed": verdict.signed, "intact": verdict.intact,
             "covers_whole_file": verdict.covers_whole_file, "signer": verdict.signer,
@@ -242,9 +233,7 @@ def _stored_match(path: Path, verdict: PdfVerdict) -> StoredMatch | None:
     """What the store says of the file (``StoredMatch``), read without writing to the store."""
     if not path.exists():
         return None
-    from kvtui.domain.signoff import find_anchor
-    from kvtui.store.database import StoreError, open_store
-    from kvtui.store.signed_record import match_report_file
+    from kvtui.store.signed_record import match_report_file  # SQLModel
 
     try:
         store = open_store(path, read_only=True)
@@ -262,8 +251,6 @@ def _stored_match(path: Path, verdict: PdfVerdict) -> StoredMatch | None:
 def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
                    trust_given: bool) -> tuple[bool, list[str]]:
     """The verdict in Swedish, and whether the file passes."""
-    from kvtui.domain.signoff import file_passes
-
     def yes(flag: bool) -> str:
         return "ja" if flag else "NEJ"
 
@@ -283,7 +270,7 @@ def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
     else:
         lines.append("Digital signatur:    ingen")
     signed = match.sign_off if match is not None else None
-    if signed is not None:
+    if match is not None and signed is not None:
         approver = f", godkänd av {signed.approver_name}" if signed.approver_name else ""
         lines.append(f"Databasen:           signerad version {signed.version} av "
                      f"{match.title} [{short_id(match.review_id)}], {signed.name} "
@@ -307,7 +294,7 @@ def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
     return ok, lines
 
 
-@app.command("log")
+@commands.command("log")
 def log_command(
     ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
     limit: Annotated[int | None, typer.Option(
@@ -315,21 +302,21 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """Visar granskningens ändringslogg och kontrollerar att loggens kedja är obruten."""
-    from kvtui.store.changelog import review_entries, verify_chain
-    from kvtui.store.signed_record import sign_off_log_problems
+    from kvtui.store.changelog import review_entries, verify_chain  # SQLModel
+    from kvtui.store.signed_record import sign_off_log_problems  # SQLModel
 
-    with _opened_store(_db(ctx, db), read_only=True) as store:
-        review_id = _resolve(store, review)
+    with opened_store(chosen_db(ctx, db), read_only=True) as store:
+        review_id = resolve_review(store, review)
         with store.session() as session:
             entries = review_entries(session, review_id)
             chain = verify_chain(session)
             signed = sign_off_log_problems(session, review_id)
     shown = entries[-limit:] if limit else entries
     if as_json:
-        _echo_json({"entries": [entry.__dict__ for entry in shown],
-                    "chain": {"entries": chain.entries, "ok": chain.ok,
-                              "first_broken": chain.first_broken, "reason": chain.reason},
-                    "sign_off_problems": signed})
+        echo_json({"entries": [entry.__dict__ for entry in shown],
+                   "chain": {"entries": chain.entries, "ok": chain.ok,
+                             "first_broken": chain.first_broken, "reason": chain.reason},
+                   "sign_off_problems": signed})
     else:
         for entry in shown:
             typer.echo(f"{entry.seq:>6}  {_local(entry.at)}  {entry.actor:<10} "

@@ -1,0 +1,242 @@
+"""Commands for a review's case files and its sample: importing the akter (the population),
+drawing the sample, the file review's results over it, and replacing or excluding an akt of the
+sample that cannot be reviewed.
+
+They only parse and call the store; ``kvtui.store.sampling`` keeps a replaced or excluded akt
+with its reason, logs the change and refuses it once the review is signed. The store's modules
+load SQLModel, so each is imported in the command that uses it: ``kvtui --help`` and a
+mistyped command answer without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kvtui.cli.shared import (
+    DbOption,
+    JsonOption,
+    NotIdOption,
+    ReviewArg,
+    chosen_db,
+    echo_json,
+    fail,
+    opened_store,
+    resolve_review,
+    texts_checked,
+)
+from kvtui.cli.swedish_help import SwedishTyper
+from kvtui.domain.casefile_import import ImportFailure
+from kvtui.domain.filereview import METHODS
+from kvtui.domain.sample_input import parse_fraction
+from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
+from kvtui.domain.statistics import format_interval, format_share
+from kvtui.store.errors import InvalidInput, NotFound
+
+commands = SwedishTyper()
+
+AktArg = Annotated[str, typer.Argument(help="Aktens referens, som i urvalet.",
+                                       show_default=False)]
+ReasonOption = Annotated[str, typer.Option(
+    "--orsak", help="Varför akten inte kan granskas. Står i rapportens Metod och bilaga.")]
+
+
+@commands.command("import-akter")
+def import_akter(
+    ctx: typer.Context,
+    review: ReviewArg,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV- eller Excel-fil (.xlsx).")],
+    id_column: Annotated[
+        str, typer.Option("--id-column", help="Kolumnen med aktens referens (aktnummer).")
+    ],
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Bladet i en Excel-fil (annars det första som inte är tomt)."),
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Importerar granskningens akter (populationen); övriga kolumner blir attribut."""
+    from kvtui.store.casefile_import import import_case_files  # SQLModel
+
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
+        with store.session() as session:
+            try:
+                result = import_case_files(session, review_id, Path(file).expanduser(),
+                                           id_column=id_column, sheet=sheet)
+            except (ImportFailure, InvalidInput) as error:
+                fail(f"{error}\nInget har importerats.")
+    if as_json:
+        echo_json({"imported": result.count, "encoding": result.encoding,
+                   "delimiter": result.delimiter, "source": result.source,
+                   "id_column": result.id_column, "attributes": list(result.columns),
+                   "references": [reference for reference, _ in result.case_files]})
+    else:
+        typer.echo(result.summary())
+
+
+@commands.command()
+def sample(
+    ctx: typer.Context,
+    review: ReviewArg,
+    fraction: Annotated[
+        str | None, typer.Option("--fraction", help="Andel av akterna, t.ex. 0,3 eller 30%.")
+    ] = None,
+    size: Annotated[int | None, typer.Option("--size", help="Antal akter.")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="simple, stratified eller systematic.")
+    ] = "simple",
+    stratify: Annotated[
+        str | None, typer.Option("--stratify", help="Attribut att stratifiera efter.")
+    ] = None,
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="Slumpfrö; utelämnat väljs ett nytt.")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Drar granskningens urval och skriver ut de dragna akterna i ordning."""
+    from kvtui.store.sampling import draw_sample, sample_allocation  # SQLModel
+
+    if (fraction is None) == (size is None):
+        fail("Ange antingen --fraction eller --size.")
+    try:
+        share = parse_fraction(fraction) if fraction is not None else None
+    except ValueError as error:
+        fail(str(error))
+    if method not in METHODS:
+        fail(f"Okänd metod '{method}'. Välj simple, stratified eller systematic.")
+    if method == "stratified" and not stratify:
+        fail("Ett stratifierat urval behöver --stratify ATTRIBUT.")
+    if stratify and method != "stratified":
+        fail("--stratify används bara med --method stratified.")
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
+        with store.session() as session:
+            try:
+                info = draw_sample(session, review_id, method=method, size=size,
+                                   fraction=share, stratify_by=stratify, seed=seed)
+            except InvalidInput as error:
+                fail(str(error))
+            shares = sample_allocation(session, review_id, info)
+    references = [item.reference for item in info.items]
+    if as_json:
+        echo_json({"method": info.method, "seed": info.seed,
+                   "population_size": info.population_size, "size": len(references),
+                   "stratify_by": info.stratify_by, "references": references,
+                   "allocation": [{"stratum": s.name, "sampled": s.sampled,
+                                   "population": s.size} for s in shares]})
+        return
+    try:
+        precision = describe_precision(info.population_size, len(references))
+    except SamplingError:
+        precision = ""
+    typer.echo(f"{METHODS[info.method].capitalize()}, frö {info.seed}. {precision}.", err=True)
+    if shares:
+        typer.echo(f"Per {info.stratify_by}: {', '.join(allocation_parts(shares))}.", err=True)
+    typer.echo("\n".join(references))
+
+
+@commands.command()
+def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
+            db: DbOption = None) -> None:
+    """Visar aktgranskningens resultat per kriterium med 95 % konfidensintervall."""
+    from kvtui.store.results import review_results  # SQLModel
+
+    with opened_store(chosen_db(ctx, db), read_only=True) as store:
+        review_id = resolve_review(store, review)
+        with store.session() as session:
+            found = review_results(session, review_id)
+    if found is None:
+        fail("Inget urval är draget ännu. Dra ett med `kvtui sample`.")
+    if as_json:
+        echo_json(results_document(found))
+        return
+    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
+                  title=f"Population {found.population_size} akter, urval {found.sample_size}")
+    for row in found.rows:
+        c = row.result.counts
+        table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
+                      str(c.ej_aktuellt), format_share(row.result.share),
+                      format_interval(row.result.low, row.result.high))
+    Console().print(table)
+
+
+def results_document(found: Any) -> dict[str, Any]:
+    """Results as JSON-ready data."""
+
+    def result(r: Any) -> dict[str, Any]:
+        c = r.counts
+        return {"n": c.n, "ja": c.ja, "delvis": c.delvis, "nej": c.nej,
+                "ej_aktuellt": c.ej_aktuellt, "share": r.share, "low": r.low, "high": r.high,
+                "population_applicable": r.population_applicable}
+
+    return {
+        "population_size": found.population_size,
+        "sample_size": found.sample_size,
+        "method": found.method,
+        "seed": found.seed,
+        "stratify_by": found.stratify_by,
+        "criteria": [
+            {"code": row.code, "question": row.question, "reference": row.reference,
+             "unanswered": row.unanswered, **result(row.result),
+             "strata": ({name: result(r) for name, r in row.strata.strata.items()}
+                        if row.strata else {})}
+            for row in found.rows
+        ],
+    }
+
+
+
+
+def _change(ctx: typer.Context, review: str, akt: str, reason: str, not_ids: list[str] | None,
+            db: str | None, *, exclude: bool) -> tuple[str, str]:
+    """Replace or exclude the akt; the akt changed and, for a replacement, the new one."""
+    from kvtui.store.sampling import exclude_akt, replace_akt, sampled_case_file  # SQLModel
+
+    with opened_store(chosen_db(ctx, db)) as store:
+        review_id = resolve_review(store, review)
+        try:
+            with store.session() as session, texts_checked(session, {"--orsak": reason},
+                                                           not_ids):
+                case_file_id = sampled_case_file(session, review_id, akt)
+                change = exclude_akt if exclude else replace_akt
+                done = change(session, review_id, case_file_id, reason)
+        except (InvalidInput, NotFound) as error:
+            fail(str(error))
+    return akt.strip(), done.reference
+
+
+@commands.command("ersätt-akt")
+def replace(ctx: typer.Context, review: ReviewArg, akt: AktArg, reason: ReasonOption,
+            not_ids: NotIdOption = None, as_json: JsonOption = False,
+            db: DbOption = None) -> None:
+    """Ersätter en akt i urvalet som inte kan granskas med nästa akt i dragningsordningen.
+
+    Den ersatta akten och orsaken sparas och loggas; den nya akten ska granskas.
+    """
+    replaced, by = _change(ctx, review, akt, reason, not_ids, db, exclude=False)
+    if as_json:
+        echo_json({"replaced": replaced, "by": by})
+    else:
+        typer.echo(f"Akten {replaced} är ersatt av {by}, nästa akt i dragningsordningen.")
+
+
+@commands.command("uteslut-akt")
+def exclude(ctx: typer.Context, review: ReviewArg, akt: AktArg, reason: ReasonOption,
+            not_ids: NotIdOption = None, as_json: JsonOption = False,
+            db: DbOption = None) -> None:
+    """Utesluter en akt ur urvalet utan ersättning; urvalet som granskas blir en akt mindre.
+
+    Akten och orsaken sparas, loggas och redovisas i rapportens Metod och bilaga.
+    """
+    excluded, _same = _change(ctx, review, akt, reason, not_ids, db, exclude=True)
+    if as_json:
+        echo_json({"excluded": excluded})
+    else:
+        typer.echo(f"Akten {excluded} är utesluten ur urvalet.")

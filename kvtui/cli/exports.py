@@ -1,0 +1,108 @@
+"""The export command: the report as PDF (draft or final), or the file review's answers as CSV
+or Excel.
+
+It only parses and calls the store and the report. The store's modules load SQLModel and the
+report ReportLab (and openpyxl or xlsxwriter for the answers), so each is imported where it is
+used: ``kvtui --help`` and a mistyped command answer without them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kvtui import paths
+from kvtui.cli.shared import (
+    DbOption,
+    OutputOption,
+    ReviewArg,
+    chosen_db,
+    fail,
+    opened_store,
+    resolve_review,
+)
+from kvtui.cli.swedish_help import SwedishTyper
+from kvtui.domain.file_errors import file_error_reason
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+
+commands = SwedishTyper()
+
+
+@commands.command()
+def export(
+    ctx: typer.Context,
+    review: ReviewArg,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Ett utkast för faktagranskning (annars slutlig).")
+    ] = False,
+    output: OutputOption = None,
+    csv_file: Annotated[
+        str | None,
+        typer.Option("--csv", help="Skriv aktgranskningens svar och kommentarer som CSV "
+                     "(semikolon, UTF-8) till denna fil i stället för rapporten."),
+    ] = None,
+    xlsx_file: Annotated[
+        str | None,
+        typer.Option("--xlsx", help="Skriv aktgranskningens svar och kommentarer som Excel-fil "
+                     "(.xlsx) till denna fil i stället för rapporten."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Exporterar rapporten som PDF (utkast eller slutlig), eller aktgranskningens svar som
+    CSV eller Excel för verksamhetens egen uppföljning."""
+    if (csv_file or xlsx_file) and (draft or output):
+        fail("--csv och --xlsx skriver bara svaren; ange inte --draft eller -o samtidigt.")
+    with opened_store(chosen_db(ctx, db), read_only=True) as store:
+        review_id = resolve_review(store, review)
+        try:
+            if csv_file or xlsx_file:
+                _export_answers(store, review_id, csv_file, xlsx_file)
+            else:
+                _export_report(store, review_id, draft=draft, output=output)
+        except (InvalidInput, NotFound) as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
+
+
+def _export_answers(store: Store, review_id: str, csv_file: str | None,
+                    xlsx_file: str | None) -> None:
+    from kvtui.store.exports import export_answers, write_new_file  # SQLModel
+
+    wanted = [("csv", csv_file), ("xlsx", xlsx_file)]
+    with store.session() as session:
+        files = [(Path(name).expanduser(), export_answers(session, review_id, kind))
+                 for kind, name in wanted if name]
+    for path, data in files:
+        write_new_file(path, data)
+        typer.echo(f"Svaren är exporterade till {path}")
+
+
+def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
+    from kvtui.release.flow import check_target, export_final  # SQLModel
+    from kvtui.report.document import render_report  # ReportLab
+    from kvtui.store.exports import report_file_name, write_export  # SQLModel
+    from kvtui.store.report_data import load_report_data  # SQLModel
+
+    with store.session() as session:
+        data = load_report_data(session, review_id)
+        check_target(output, paths.exports_dir(store.path), data, draft=draft)  # before the work
+        if not data.signed:
+            for line in data.warnings:
+                typer.echo(f"Obs: {line}", err=True)
+        if draft:
+            rendered = render_report(data, draft=True)
+            name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
+                                    version=data.version)
+            path = write_export(output, paths.exports_dir(store.path), name, rendered.pdf)
+            typer.echo(f"Utkastet ({rendered.pages} sidor) är exporterat till {path}")
+            return
+        if not data.signed:
+            typer.echo("Obs: granskningen är inte signerad; omslaget säger "
+                       "”Slutlig version – ej signerad”. Signera med `kvtui sign`.", err=True)
+        done = export_final(session, review_id, paths.exports_dir(store.path), output=output)
+    what = "Den signerade rapporten" if data.signed else "Rapporten"
+    typer.echo(f"{what} ({done.pages} sidor) är exporterad till {done.path}")

@@ -137,6 +137,7 @@ def sign(
 
     secret = _passphrase(p12, passphrase_env)
     certificate = Path(p12).expanduser() if p12 else None
+    expected: tuple[type[BaseException], ...] = (*_expected_errors(), SigningError)
     with _opened_store(_db(ctx, db)) as store:
         review_id = _resolve(store, review)
         texts = {"--name": name, "--role": role, "--approver": approver or "",
@@ -148,7 +149,7 @@ def sign(
                     approver_name=approver or "", approver_role=approver_role or "",
                     p12=certificate, passphrase=secret, output=output,
                     factcheck_appendix=appendix)
-        except (*_expected_errors(), SigningError) as error:
+        except expected as error:
             fail(str(error))
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
@@ -283,7 +284,7 @@ def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
     else:
         lines.append("Digital signatur:    ingen")
     signed = match.sign_off if match is not None else None
-    if signed is not None:
+    if match is not None and signed is not None:
         approver = f", godkänd av {signed.approver_name}" if signed.approver_name else ""
         lines.append(f"Databasen:           signerad version {signed.version} av "
                      f"{match.title} [{short_id(match.review_id)}], {signed.name} "

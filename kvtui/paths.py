@@ -105,7 +105,7 @@ def exports_dir(store: Path | None = None) -> Path:
 
 def _mount_fs_type(path: Path, mounts_text: str) -> str | None:
     """The file-system type of the longest mount point that contains ``path``."""
-    best = ("", None)
+    best: tuple[str, str | None] = ("", None)
     for line in mounts_text.splitlines():
         parts = line.split()
         if len(parts) < 3:

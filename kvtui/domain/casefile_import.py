@@ -652,8 +652,9 @@ def _sheet_records(
     worksheet.reset_dimensions()  # some systems write a wrong size; read what is there
     records: list[tuple[int, list[str]]] = []
     blank = skipped = cells = 0
-    rows: Iterable[tuple[object, ...]] = worksheet.iter_rows(min_row=1, min_col=1,
-                                                             values_only=True)
+    # types-openpyxl gives ReadOnlyWorksheet Worksheet's iter_rows, typed for a Worksheet self.
+    rows: Iterable[tuple[object, ...]] = worksheet.iter_rows(  # type: ignore[misc]
+        min_row=1, min_col=1, values_only=True)
     for number, values in enumerate(rows, start=1):
         row = [_cell_text(value) for value in values]
         while row and not row[-1].strip():

@@ -318,7 +318,8 @@ def text_blocks(text: str) -> list[tuple[str, list[str]]]:
     """
     blocks: list[tuple[str, list[str]]] = []
     for chunk in text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
-        kind, lines = "", []
+        kind = ""
+        lines: list[str] = []
         for line in (line.rstrip() for line in chunk.split("\n")):
             stripped = line.strip()
             if not stripped:

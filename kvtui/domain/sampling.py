@@ -241,9 +241,9 @@ def sampled_allocation(
     """Per stratum, how many akter the sample holds of those in the population, from the
     attributes of each akt of the population and of each akt in the sample; strata by name."""
     sizes = _stratum_sizes(attributes.get(stratify_by, "") for attributes in population)
-    sampled = Counter(attributes.get(stratify_by, "").strip() for attributes in sampled)
-    names = list(sizes) + sorted(set(sampled) - set(sizes))
-    return tuple(StratumShare(name, sampled[name], sizes.get(name, 0)) for name in names)
+    drawn = Counter(attributes.get(stratify_by, "").strip() for attributes in sampled)
+    names = list(sizes) + sorted(set(drawn) - set(sizes))
+    return tuple(StratumShare(name, drawn[name], sizes.get(name, 0)) for name in names)
 
 
 def allocation_parts(shares: Iterable[StratumShare], *, akter: bool = False) -> list[str]:

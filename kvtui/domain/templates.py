@@ -343,7 +343,7 @@ def _bound_problems(data: dict[str, Any], source: str, locator: _Locator) -> lis
     def problem(path: KeyPath, message: str) -> None:
         problems.append(TemplateProblem(source, locator.line_of(path), _key_text(path), message))
 
-    lists = {("sections",): MAX_SECTIONS, ("criteria",): MAX_CRITERIA}
+    lists: dict[KeyPath, int] = {("sections",): MAX_SECTIONS, ("criteria",): MAX_CRITERIA}
     stack: list[tuple[KeyPath, Any]] = [((), data)]
     while stack and len(problems) < 20:
         path, value = stack.pop()
@@ -750,7 +750,7 @@ class _Validator:
     # Generic checks.
 
     def table(
-        self, table: dict[str, Any], path: KeyPath, spec: dict[str, tuple[type, bool]]
+        self, table: dict[str, Any], path: KeyPath, spec: Mapping[str, tuple[type, bool]]
     ) -> dict[str, Any]:
         """Check a table's keys and value types; return the values that passed."""
         values: dict[str, Any] = {}
@@ -773,7 +773,7 @@ class _Validator:
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
             return value
         if kind is not int and isinstance(value, kind):
-            if kind is str and not value.strip() and path[-1] in _NON_EMPTY:
+            if isinstance(value, str) and not value.strip() and path[-1] in _NON_EMPTY:
                 self.problem(path, "får inte vara tom")
                 return _MISSING
             return value

@@ -42,6 +42,7 @@ from pyexpat import ExpatError, ParserCreate
 
 from kvtui.domain.import_limits import megabytes, thousands
 
+LZMAError: type[Exception]
 try:
     from lzma import LZMAError
 except ImportError:  # Python without lzma: zipfile then refuses such parts as unsupported

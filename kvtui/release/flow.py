@@ -123,7 +123,8 @@ def sign_and_export(
     signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
-    pdf, certificate, fingerprint, warnings = rendered.pdf, "", "", ()
+    pdf, certificate, fingerprint = rendered.pdf, "", ""
+    warnings: tuple[str, ...] = ()
     if p12 is not None:
         if progress is not None:
             progress(0.95, "Signerar PDF-filen")

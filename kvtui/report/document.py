@@ -164,6 +164,8 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 class ReportDocTemplate(BaseDocTemplate):
     """A4 report pages: a cover template and a body template, footnotes at the page foot."""
 
+    canv: ReportCanvas  # built with canvasmaker=ReportCanvas
+
     def __init__(self, target: Any, furniture: PageFurniture, styles: Styles,
                  **kwargs: Any) -> None:
         super().__init__(
@@ -223,7 +225,9 @@ class ReportDocTemplate(BaseDocTemplate):
         """A new page: no footnotes yet, the frame's full height back."""
         self._page_notes = []
         for frame in self.pageTemplate.frames:
-            frame._geom()  # undo the room footnotes took on the previous page
+            # Undo the room footnotes took on the previous page (a private attribute of
+            # ReportLab's Frame, which its stubs leave out).
+            frame._geom()  # type: ignore[attr-defined]
 
     def afterPage(self) -> None:
         """Footnotes under the text, the footer; the draft mark over everything."""
@@ -285,7 +289,8 @@ class ReportDocTemplate(BaseDocTemplate):
 
     def add_footnotes(self, notes: list[tuple[int, str]]) -> None:
         """Notes of a block just drawn: reserve their room at the foot of this frame."""
-        self.frame._y1p += self.footnote_height(notes, self._note_width)
+        # The frame's bottom; private in ReportLab's Frame, which its stubs leave out.
+        self.frame._y1p += self.footnote_height(notes, self._note_width)  # type: ignore[attr-defined]
         self._page_notes.extend(notes)
 
     def _draw_footnotes(self) -> None:

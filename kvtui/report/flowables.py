@@ -48,10 +48,9 @@ class Heading(Paragraph):
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """A heading taller than the rest of the page: its first part keeps the anchor."""
         parts = super().split(availWidth, availHeight)
-        if parts:
-            parts[0].item = self.item
-            for part in parts[1:]:
-                part.item = None
+        for index, part in enumerate(parts):
+            if isinstance(part, Heading):  # Paragraph.split makes its parts of our class
+                part.item = self.item if index == 0 else None
         return parts
 
     def draw(self) -> None:
@@ -101,7 +100,8 @@ class TocEntry(Flowable):
         record = getattr(self.canv, "kv_toc_slot", None)
         if record is None:
             return
-        lines = self.para.blPara.lines
+        # types-reportlab leaves out blPara, the lines that wrap() sets on a Paragraph.
+        lines = self.para.blPara.lines  # type: ignore[attr-defined]
         last = lines[-1]
         extra = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
         text_width = self.para.width - extra - self.style.leftIndent
@@ -175,7 +175,9 @@ class NotedBlock(Flowable):
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         """Draw the inner flowable and give the notes to this page."""
-        self.inner.drawOn(canvas, x, y, _sW)
+        # types-reportlab leaves out drawOn's _sW on purpose (not every flowable takes it);
+        # ReportLab's own Flowable.drawOn does, and passes it on for the alignment.
+        self.inner.drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]
         doc = getattr(canvas, "_doctemplate", None)
         if doc is not None and hasattr(doc, "add_footnotes"):
             doc.add_footnotes(self.notes)
@@ -199,8 +201,9 @@ class RatedStatement(Paragraph):
         """Only the first part carries the level."""
         parts = super().split(availWidth, availHeight)
         for index, part in enumerate(parts):
-            part.chip = self.chip if index == 0 else None
-            part.chip_width = self.chip_width
+            if isinstance(part, RatedStatement):  # Paragraph.split makes its parts of our class
+                part.chip = self.chip if index == 0 else None
+                part.chip_width = self.chip_width
         return parts
 
     def draw(self) -> None:

@@ -684,7 +684,7 @@ class _Builder:
         per = _most_rows(lambda n: results_height(n) <= max_height)
         title = "Figur 1. Andel Ja per kriterium med 95 % konfidensintervall, samtliga akter"
         for number, part in enumerate(chunks(len(overall), per)):
-            drawing = ResultsChart([overall[i] for i in part], self.width)
+            drawing: Flowable = ResultsChart([overall[i] for i in part], self.width)
             story.append(heading_guard(drawing.height + 30))
             story.append(KeepTogether([
                 Paragraph(markup(title + (" (forts.)" if number else "")), caption), drawing]))

@@ -128,7 +128,8 @@ def _labels(session: Session, wanted: dict[str, set[str]]) -> dict[tuple[str, st
             labels["criterion", cid] = f"{code} {question}"
     if wanted.get("observation"):
         for oid, text, held_on, roles_json in session.exec(
-            select(Observation.id, Observation.text, Interview.held_on, Interview.roles_json)
+            select(Observation.id, Observation.text, col(Interview.held_on),
+                   Interview.roles_json)
             .join(Interview, col(Interview.id) == col(Observation.interview_id))
             .where(col(Observation.id).in_(wanted["observation"]))
         ).all():
@@ -139,6 +140,13 @@ def _labels(session: Session, wanted: dict[str, set[str]]) -> dict[tuple[str, st
         ).all():
             labels["document", did] = title
     return labels
+
+
+def _new_link(assessment_id: str, kind: str, target_id: str) -> EvidenceLink:
+    """A link from the assessment to the target, in the column its kind names."""
+    link = EvidenceLink(assessment_id=assessment_id)
+    setattr(link, _COLUMNS[kind], target_id)
+    return link
 
 
 def _link_target(link: EvidenceLink) -> tuple[str, str]:
@@ -257,7 +265,8 @@ def evidence_options(session: Session, review_id: str) -> list[EvidenceView]:
     options += [
         EvidenceView("observation", oid, _observation_label(text, held_on, roles_json))
         for oid, text, held_on, roles_json in session.exec(
-            select(Observation.id, Observation.text, Interview.held_on, Interview.roles_json)
+            select(Observation.id, Observation.text, col(Interview.held_on),
+                   Interview.roles_json)
             .join(Interview, col(Interview.id) == col(Observation.interview_id))
             .where(Interview.review_id == review_id)
             .order_by(col(Interview.held_on).is_(None), col(Interview.held_on),
@@ -470,7 +479,7 @@ def link_evidence(
         raise InvalidInput("Underlaget hör till en annan granskning.")
     label = _labels(session, {kind: {target_id}}).get((kind, target_id), "")
     if _existing_link(session, row.id, kind, target_id) is None:
-        link = EvidenceLink(assessment_id=row.id, **{_COLUMNS[kind]: target_id})
+        link = _new_link(row.id, kind, target_id)
         session.add(link)
         changelog.append(session, review_id=review_id, entity="evidence_link", entity_id=link.id,
                          action="create",
@@ -523,7 +532,7 @@ def set_evidence(
         for pair in removed:
             session.delete(current[pair])
         for kind, target in added:
-            session.add(EvidenceLink(assessment_id=row.id, **{_COLUMNS[kind]: target}))
+            session.add(_new_link(row.id, kind, target))
         changelog.append(session, review_id=review_id, entity="assessment", entity_id=row.id,
                          action="evidence",
                          changes={"section": _heading(section),

@@ -18,8 +18,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Dialect, Executable, Table
+from sqlalchemy import ClauseElement, Column, Connection, Dialect, Table
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 def insert_sql(table: Table, columns: Sequence[str]) -> str:
@@ -69,8 +70,9 @@ class DriverStatement:
     ``stored_value`` and ``read_value``).
     """
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: ClauseElement) -> None:
         compiled = statement.compile(dialect=sqlite.dialect())
+        assert isinstance(compiled, SQLCompiler)  # a query or a row change, not DDL
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
         # Values given in the statement itself (a LIMIT); the others must be passed.

@@ -368,7 +368,7 @@ def free_text_columns(table: Table) -> dict[str, str]:
 def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
     """(attribute, kind) of the free-text columns of a mapped class."""
     table = mapper.local_table
-    kinds = free_text_columns(table)  # type: ignore[arg-type]
+    kinds = free_text_columns(table)
     return tuple((prop.key, kinds[prop.columns[0].name])
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -31,7 +30,8 @@ class Record(SQLModel):
 
     # Pydantic's validators are built on first use, not at import: rows are never validated
     # on the way in, and building them for every table cost a tenth of a second at start.
-    model_config = ConfigDict(defer_build=True)
+    # A plain dict: SQLModel types model_config as its own TypedDict, not pydantic's ConfigDict.
+    model_config = {"defer_build": True}
 
     id: str = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)

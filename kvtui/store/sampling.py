@@ -89,9 +89,10 @@ _POPULATION_STRATA = DriverStatement(
 # Run by the driver: a sample of 3,000 akter read through SQLAlchemy's result handling took
 # as long as drawing it.
 _SAMPLED_AKTER = DriverStatement(
+    # SQLModel types select() for up to four columns; SQLAlchemy's takes any number.
     select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
            SampleItem.replaced_reason, CaseFile.attributes_json, SampleItem.id,
-           SampleItem.replaces_id)
+           SampleItem.replaces_id)  # type: ignore[call-overload]
     .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
     .where(col(SampleItem.sample_id) == bindparam("sample_id"))
     .order_by(col(SampleItem.position))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, event
@@ -101,7 +102,8 @@ def schema_problems(connection: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _differences(what: str, expected: dict[str, object], found: dict[str, object]) -> list[str]:
+def _differences(what: str, expected: Mapping[str, object],
+                 found: Mapping[str, object]) -> list[str]:
     lines: list[str] = []
     missing = sorted(set(expected) - set(found))
     changed = sorted(name for name in set(expected) & set(found)

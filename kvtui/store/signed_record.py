@@ -70,9 +70,9 @@ def check_sign_offs(session: Session) -> list[SignOffFinding]:
             findings.append(SignOffFinding(review.id, review.version, True, False,
                                            ("granskningen är signerad men signeringen saknas",)))
     for row in rows:
-        review = reviews.get(row.review_id)
-        current = (review is not None and review.status == SIGNED
-                   and review.version == row.version)
+        owner = reviews.get(row.review_id)
+        current = (owner is not None and owner.status == SIGNED
+                   and owner.version == row.version)
         problems = _sign_off_problems(session, row)
         if current:
             problems += _content_problems(session, row)
@@ -232,14 +232,14 @@ def signed_record_report(session: Session, backups: list[tuple[str, Path]]) -> t
         lines.append(f"Öppnad granskning: {problem}")
     compared = others = 0
     for label, path in backups:
-        found = compare_with_backup(session, path)
-        if found.other_store:
+        comparison = compare_with_backup(session, path)
+        if comparison.other_store:
             others += 1
             continue
         compared += 1
-        if found.problems:
+        if comparison.problems:
             ok = False
-            lines.append(f"Säkerhetskopian från {label}: {'; '.join(found.problems)}. "
+            lines.append(f"Säkerhetskopian från {label}: {'; '.join(comparison.problems)}. "
                          "Databasen kan vara ändrad eller återställd från en äldre kopia.")
     if compared and ok:
         lines.append(f"Säkerhetskopiorna ({compared}): databasen innehåller allt som "

@@ -219,8 +219,9 @@ def _numbers_with_lines(text: str, kept: Collection[str], *,
     def found_in(value: str) -> list[IdNumber]:
         return numbers_in(value) if every else numbers_to_mask(value, kept)
 
-    found = [(number, text.count("\n", 0, typed_origin(text, number.start)) + 1)
-             for number in found_in(typed_text(text))]
+    found: list[tuple[IdNumber, int | None]] = [
+        (number, text.count("\n", 0, typed_origin(text, number.start)) + 1)
+        for number in found_in(typed_text(text))]
     seen = {number.key for number, _line in found}
     lines = text.split("\n")
     for value in _parsed_texts(text):

@@ -287,7 +287,8 @@ class KvtuiApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Ctrl+P, with a Swedish prompt."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # Textual annotates is_open for an App[object], but App is invariant in its result.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(placeholder="Sök kommando …", id="--command-palette")
             )
@@ -307,7 +308,7 @@ class KvtuiApp(App[None]):
         """
         dialogs = sys.modules.get("kvtui.tui.dialogs.unsaved")
         unsaved = [] if dialogs is None else dialogs.unsaved_dialogs(self.screen_stack)
-        if not unsaved or isinstance(self.screen, dialogs.UnsavedQuestion):
+        if dialogs is None or not unsaved or isinstance(self.screen, dialogs.UnsavedQuestion):
             self.exit()
             return
         dialog = unsaved[0]
@@ -411,6 +412,7 @@ class KvtuiApp(App[None]):
         if event.worker.group != BACKUP_GROUP or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
+        assert error is not None  # a worker in the ERROR state holds its error
         if isinstance(error, BackupError | StoreError):
             reason = str(error)
         elif is_store_failure(error):

@@ -102,7 +102,7 @@ class AnswerDeadlineDialog(TextDialog[DeadlineResult]):
             return
         fields = self._fields()
         focused = self.focused
-        index = fields.index(focused) if focused in fields else 0  # type: ignore[arg-type]
+        index = fields.index(focused) if focused in fields else 0
         fields[self._apply(index, kind, text)].focus()
 
     def result(self) -> DeadlineResult:

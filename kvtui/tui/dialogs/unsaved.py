@@ -16,7 +16,7 @@ kept masked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, Literal, Self, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.await_complete import AwaitComplete
@@ -264,7 +264,7 @@ def unsaved_dialogs(stack: Iterable[Screen[object]]) -> list[TextDialog[object]]
             if isinstance(screen, TextDialog) and screen.has_changes]
 
 
-def keep_all_drafts(app: App[object]) -> None:
+def keep_all_drafts(app: App[Any]) -> None:
     """Write every open dialog's draft now: the terminal is going away."""
     for screen in app.screen_stack:
         if isinstance(screen, TextDialog):

@@ -10,6 +10,7 @@ Aktgranskning. Only inside a review's workspace: a search is always within one r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session
@@ -222,7 +223,7 @@ class SearchScreen(ModalScreen[JumpTarget | None]):
         self.dismiss(None)
 
 
-def open_search(app: App[object], store: Store) -> None:
+def open_search(app: App[Any], store: Store) -> None:
     """Open the search over the review workspace on show; jump to the hit chosen."""
     from kvtui.tui.screens.workspace import WorkspaceScreen
 

@@ -77,7 +77,7 @@ class DocumentsPart(WorkspacePart):
     # --- what is on show -----------------------------------------------------------------------
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[str | Text]:
         """The register."""
         return self.query_one("#documents-table", DataTable)
 

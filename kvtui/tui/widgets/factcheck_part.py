@@ -341,6 +341,7 @@ class FactCheckPart(WorkspacePart):
         if event.state == WorkerState.ERROR:
             self.query_one("#factcheck-progress").display = False
             error = event.worker.error
+            assert error is not None  # a worker in the ERROR state holds its error
             if isinstance(error, InvalidInput | NotFound):
                 message = str(error)
             elif isinstance(error, OSError):

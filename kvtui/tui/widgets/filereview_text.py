@@ -85,6 +85,11 @@ class LineText(Static):
         """The text on show."""
         return self._text
 
+    @content.setter
+    def content(self, content: VisualType) -> None:
+        """Set as on any Static: shown as ``show`` shows it (plain text unless a Text)."""
+        self.show(content if isinstance(content, Text) else Text(str(content)))
+
     def show(self, text: Text) -> None:
         """Show ``text`` (no new layout: the widget keeps its size)."""
         self._text = text

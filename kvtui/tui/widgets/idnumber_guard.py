@@ -35,6 +35,7 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
+from textual.widgets.text_area import Document
 
 from kvtui.domain.personnummer import IdNumber, mask_found
 from kvtui.store.idnumber_rule import confirmed_numbers, numbers_to_mask
@@ -240,6 +241,7 @@ class GuardedTextArea(TextArea):
         if not found:
             return line
         document = self.document
+        assert isinstance(document, Document)  # every TextArea document is one, also with syntax
         start = document.get_index_from_location((line_index, 0))
         end = start + len(line.plain)
         for number in found:
@@ -279,6 +281,7 @@ class GuardedTextArea(TextArea):
         """
         found = self.found
         document = self.document
+        assert isinstance(document, Document)  # every TextArea document is one, also with syntax
         for number in reversed(found):
             self.replace(number.masked, document.get_location_from_index(number.start),
                          document.get_location_from_index(number.end),

@@ -8,7 +8,7 @@ implements ``show_target``; any other part is simply shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -36,7 +36,7 @@ class ShowsTargets(Protocol):
         """Select the record and put the keyboard on it."""
 
 
-def jump(screen: Screen[object], target: JumpTarget) -> bool:
+def jump(screen: Screen[Any], target: JumpTarget) -> bool:
     """Show ``target`` in the workspace ``screen``; False when ``screen`` is no workspace."""
     from kvtui.tui.screens.workspace import WorkspaceScreen
     from kvtui.tui.widgets.filereview_part import FileReviewPart

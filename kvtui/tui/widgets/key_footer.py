@@ -42,7 +42,8 @@ class KeyFooter(Footer):
     @property
     def rows(self) -> int:
         """How many rows the keys take."""
-        return int(self.styles.height.value) if self.has_class("-wrapped") else 1
+        height = self.styles.height
+        return int(height.value) if height is not None and self.has_class("-wrapped") else 1
 
     def _keys(self) -> list[Widget]:
         return [child for child in self.children if child.styles.dock == "none"]
@@ -77,7 +78,7 @@ class KeyFooter(Footer):
 
 
 def _labels_next(keys: list[Widget], index: int) -> bool:
-    return index + 1 < len(keys) and not keys[index + 1].children and keys[index].children
+    return index + 1 < len(keys) and not keys[index + 1].children and bool(keys[index].children)
 
 
 def _width(widget: Widget) -> int:

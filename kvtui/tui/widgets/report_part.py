@@ -354,6 +354,7 @@ class ReportPart(WorkspacePart):
         if event.state == WorkerState.ERROR:
             self.query_one("#report-progress").display = False
             error = event.worker.error
+            assert error is not None  # a worker in the ERROR state holds its error
             from kvtui.report.signature import SigningError  # light: no pyHanko until used
 
             if isinstance(error, InvalidInput | NotFound | SigningError):

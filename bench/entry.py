@@ -15,8 +15,8 @@ handler), so the totals are "as fast as the app can take answers" and include re
 Pilot ``press`` + ``pause`` per key would mostly measure the Pilot's own idle waits. The
 latency of an answer is taken on both sides from posting the key until its commit has
 returned: for kvtui when ``save_answer`` returns (it commits last, before it returns), for the
-baseline on the line after its ``COMMIT``. The two run in pairs, several rounds, alternating which goes first; the ratio is the median of the
-pairs'. Goal: ≤ 1.5×.
+baseline on the line after its ``COMMIT``. The two run in pairs, several rounds, alternating
+which goes first; the ratio is the median of the pairs'. Goal: ≤ 1.5×.
 
     python bench/entry.py [--answers 1000] [--sampled 60] [--rounds 5]
 """

@@ -107,11 +107,7 @@ def make_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock at the start so a transaction never fails half-way on SQLITE_BUSY.
-        # Straight to the driver: every answer key begins a transaction, and SQLAlchemy's
-        # handling of the statement took longer than SQLite took to run it.
-        connection.connection.driver_connection.execute(
-            "BEGIN" if read_only else "BEGIN IMMEDIATE"
-        )
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

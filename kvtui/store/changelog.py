@@ -6,7 +6,6 @@ own content, so an edited, deleted or reordered entry breaks the chain at that p
 
 from __future__ import annotations
 
-import functools
 import getpass
 import hashlib
 import json
@@ -15,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.log_text import changes_text, event_text
 from kvtui.domain.safe_text import typed_text
-from kvtui.store.bulk import DriverStatement, driver, insert_sql, stored_value
+from kvtui.store.bulk import driver, insert_sql, stored_value
 from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import ChangeLog, new_id, utcnow
 
@@ -28,19 +28,13 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
-# ``append`` runs on every answer key: its two statements are compiled once and run by the
-# driver (kvtui.store.bulk), since SQLAlchemy's handling of each cost more than running it. The
-# last entry is found through the unique index on ``seq``.
-_LAST_ENTRY = DriverStatement(
-    select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
-)
-_INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
+# The last entry, found through the unique index on ``seq``.
+_LAST_ENTRY = select(_LOG.c.seq, _LOG.c.hash).order_by(_LOG.c.seq.desc()).limit(1)
 
 
-@functools.cache
 def current_actor() -> str:
-    """Who makes the change: the operating-system user (looked up once per process), without
-    control characters (``kvtui.domain.safe_text.typed_text``)."""
+    """Who makes the change: the operating-system user, without control characters
+    (``kvtui.domain.safe_text.typed_text``)."""
     try:
         return typed_text(getpass.getuser())
     except (KeyError, OSError):
@@ -162,12 +156,12 @@ def append_to(
     if logged is None:
         return
     actor = rule.text(current_actor())
-    last = _LAST_ENTRY.first(connection)
-    prev_hash = last[1] if last else GENESIS
+    last = connection.execute(_LAST_ENTRY).first()
+    prev_hash = last.hash if last else GENESIS
     now = utcnow()
     entry: dict[str, Any] = {
         "id": new_id(),
-        "seq": (last[0] + 1) if last else 1,
+        "seq": (last.seq + 1) if last else 1,
         "review_id": review_id,
         "entity": entity,
         "entity_id": entity_id,
@@ -182,12 +176,11 @@ def append_to(
         prev_hash, entry["id"], entry["seq"], now, review_id, entity, entity_id, action,
         entry["changes_json"], entry["actor"],
     )
-    # A plain insert in the caller's transaction: this runs on every answer key.
     if columns is None:
-        driver(connection).execute(
-            _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
-        )
+        connection.execute(insert(_LOG).values(entry))
         return
+    # A store of an earlier revision: only its columns, none of the models' defaults for the
+    # others (a column the file does not have would fail the insert).
     names = [name for name in entry if name in columns]
     driver(connection).execute(insert_sql(_LOG, names), [
         stored_value(connection, _LOG.c[name], entry[name]) for name in names])
@@ -196,8 +189,8 @@ def append_to(
 def head(session: Session) -> tuple[int, str]:
     """The log's last entry as (seq, hash), or (0, GENESIS) for an empty log: what a sign-off
     records, so that a log cut back or rebuilt after it no longer matches."""
-    last = _LAST_ENTRY.first(session.connection())
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    last = session.connection().execute(_LAST_ENTRY).first()
+    return (int(last.seq), str(last.hash)) if last else (0, GENESIS)
 
 
 def entry_hash_at(session: Session, seq: int) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete
+from sqlalchemy import Connection, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -30,7 +30,6 @@ from kvtui.domain.filereview import AnswerView, CriterionView
 from kvtui.domain.reviews import SIGNED
 from kvtui.domain.templates import Criterion
 from kvtui.store import changelog
-from kvtui.store.bulk import DriverStatement, driver, insert_sql, read_value, stored_value
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -55,15 +54,14 @@ _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json
 
 # The answer columns a key needs: the id, and what an AnswerView shows.
 _KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
-# The criterion, the akt's reference, the stored answer (if any) and a comment written before
-# the answer (if any) of one answer key, in one statement, compiled once and run by the driver
-# (kvtui.store.bulk.DriverStatement): building, compiling and executing a statement through
-# SQLAlchemy on every key cost several times what SQLite took to run it.
-_KEY_ROW = DriverStatement(
+# The criterion, the akt's reference, the stored answer (if any, its columns named
+# "answer_…") and a comment written before the answer (if any) of one answer key, in one
+# statement.
+_KEY_ROW = (
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
-           *(_ANSWERS.c[name] for name in _KEY_ANSWER_COLUMNS),
-           _EARLY.c.id, _EARLY.c.comment)
+           *(_ANSWERS.c[name].label(f"answer_{name}") for name in _KEY_ANSWER_COLUMNS),
+           _EARLY.c.id.label("early_id"), _EARLY.c.comment.label("early_comment"))
     .select_from(Review)
     .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
     .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
@@ -75,24 +73,10 @@ _KEY_ROW = DriverStatement(
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
 )
-_CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
-_ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
-_EARLY_AT = _ANSWER_AT + len(_KEY_ANSWER_COLUMNS)  # and the early comment's id and text
-_DATES = ("start_date", "end_date")
 _ANSWER_ROW = select(_ANSWERS).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id"),
     _ANSWERS.c.criterion_id == bindparam("criterion_id"),
 )
-_INSERT_COLUMNS = tuple(_ANSWERS.c.keys())
-_INSERT_ANSWER = insert_sql(_ANSWERS, _INSERT_COLUMNS)
-
-
-@functools.lru_cache(maxsize=16)
-def _update_sql(columns: tuple[str, ...]) -> str:
-    """An UPDATE of an answer's ``columns`` and update time, by id; one per set of columns."""
-    names = [_ANSWERS.c[key].name for key in (*columns, "updated_at")]  # unknown: KeyError
-    assignments = ", ".join(f"{name} = ?" for name in names)
-    return f"UPDATE {_ANSWERS.name} SET {assignments} WHERE id = ?"
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -270,20 +254,20 @@ def _key_row(
     """The criterion, the akt's reference, the stored answer as plain values (or None) and
     the id and text of a comment written before the answer (or None), in one query: this runs
     on every answer key."""
-    row = _KEY_ROW.first(connection, review_id=review_id, criterion_id=criterion_id,
-                         case_file_id=case_file_id)
+    row = connection.execute(_KEY_ROW, {"review_id": review_id, "criterion_id": criterion_id,
+                                        "case_file_id": case_file_id}).first()
     if row is None:
         writable_review(session, review_id, "svaren")  # names a missing review first
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
-    if row[0] == SIGNED:
+    if row.status == SIGNED:
         writable_review(session, review_id, "svaren")
+    values = row._mapping
     existing = None
-    if row[_ANSWER_AT] is not None:  # the answer's id: NULL when there is none
-        existing = dict(zip(_KEY_ANSWER_COLUMNS, row[_ANSWER_AT:_EARLY_AT], strict=True))
-        for name in _DATES:
-            existing[name] = read_value(connection, _ANSWERS.c[name], existing[name])
-    early = None if row[_EARLY_AT] is None else (row[_EARLY_AT], row[_EARLY_AT + 1])
-    return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing, early
+    if row.answer_id is not None:  # NULL when there is no answer
+        existing = {name: values[f"answer_{name}"] for name in _KEY_ANSWER_COLUMNS}
+    early = None if row.early_id is None else (row.early_id, row.early_comment)
+    criterion = _criterion_from(*(values[name] for name in _CRITERION_COLUMNS))
+    return criterion, row.reference, existing, early
 
 
 @functools.lru_cache(maxsize=256)
@@ -312,9 +296,9 @@ def _write(
     criterion_id: str, existing: dict[str, Any] | None, new: dict[str, Any], *,
     label: dict[str, str],
 ) -> AnswerView:
-    """Insert or update one answer and log it, with plain statements run by the driver (no
-    unit of work); values are stored as SQLAlchemy stores them, texts as the store's rule for
-    personnummer keeps them."""
+    """Insert or update one answer and log it, with plain statements (no unit of work, so the
+    flush's rule does not see them): texts are stored as the store's rule for personnummer
+    keeps them."""
     new = Rule(connection).row(_ANSWERS, new)
     now = utcnow()
     if existing is None:
@@ -323,9 +307,7 @@ def _write(
                "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
                "start_date": None, "end_date": None, "number": None, "computed_value": "",
                "override_reason": "", "comment": "", **new}
-        driver(connection).execute(_INSERT_ANSWER, [
-            stored_value(connection, _ANSWERS.c[name], row[name]) for name in _INSERT_COLUMNS
-        ])
+        connection.execute(insert(_ANSWERS).values(row))
         changes, action = changelog.diff({}, new), "create"
     else:
         answer_id = existing["id"]
@@ -333,11 +315,8 @@ def _write(
         row = {**existing, **new}
         if not changes:
             return _view_of(row)
-        columns = tuple(new)
-        driver(connection).execute(_update_sql(columns), [
-            *(stored_value(connection, _ANSWERS.c[name], new[name]) for name in columns),
-            stored_value(connection, _ANSWERS.c.updated_at, now), answer_id,
-        ])
+        connection.execute(update(_ANSWERS).where(_ANSWERS.c.id == answer_id)
+                           .values(**new, updated_at=now))
         action = "update"
     changelog.append(session, review_id=review_id, entity="answer", entity_id=answer_id,
                      action=action, changes={**label, **changes})
@@ -354,8 +333,6 @@ def _view_of(row: dict[str, Any]) -> AnswerView:
 
 # --- comments written before the answer ------------------------------------------------------
 
-_EARLY_INSERT_COLUMNS = tuple(_EARLY.c.keys())
-_INSERT_EARLY = insert_sql(_EARLY, _EARLY_INSERT_COLUMNS)
 _AKT_EARLY = select(_EARLY.c.criterion_id, _EARLY.c.comment).where(
     _EARLY.c.case_file_id == bindparam("case_file_id"))
 
@@ -399,9 +376,7 @@ def _write_early(
         early_id = new_id()
         row = {"id": early_id, "created_at": now, "updated_at": now, "review_id": review_id,
                "case_file_id": case_file_id, "criterion_id": criterion_id, "comment": comment}
-        driver(connection).execute(_INSERT_EARLY, [
-            stored_value(connection, _EARLY.c[name], row[name])
-            for name in _EARLY_INSERT_COLUMNS])
+        connection.execute(insert(_EARLY).values(row))
         action, old = "create", ""
     else:
         early_id, old = early

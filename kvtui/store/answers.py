@@ -6,7 +6,6 @@ change-log entry, so an answer the screen shows as saved survives a killed proce
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
@@ -48,7 +47,7 @@ VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 _EARLY = UnansweredComment.__table__  # type: ignore[attr-defined]
 _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
-# The criterion columns ``criterion_of`` reads, in the order ``_criterion_from`` takes them.
+# The criterion columns ``criterion_of`` reads.
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
@@ -266,19 +265,9 @@ def _key_row(
     if row.answer_id is not None:  # NULL when there is no answer
         existing = {name: values[f"answer_{name}"] for name in _KEY_ANSWER_COLUMNS}
     early = None if row.early_id is None else (row.early_id, row.early_comment)
-    criterion = _criterion_from(*(values[name] for name in _CRITERION_COLUMNS))
+    criterion = criterion_of(ReviewCriterion(**{name: values[name]
+                                                 for name in _CRITERION_COLUMNS}))
     return criterion, row.reference, existing, early
-
-
-@functools.lru_cache(maxsize=256)
-def _criterion_from(*values: Any) -> Criterion:
-    """The domain criterion of a row's columns, built once per distinct content.
-
-    Keyed on the columns themselves, so an edited criterion is built anew; ``Criterion`` is
-    frozen, so sharing one between keys is safe. Parsing three JSON columns into a
-    ``ReviewCriterion`` and a ``Criterion`` on every key was a tenth of a key's cost.
-    """
-    return criterion_of(ReviewCriterion(**dict(zip(_CRITERION_COLUMNS, values, strict=True))))
 
 
 def _answer_row(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import (
@@ -40,7 +40,7 @@ from kvtui.domain.sampling import (
 )
 from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
-from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
+from kvtui.store.bulk import DriverStatement, paused_gc
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule, refuse
@@ -50,16 +50,11 @@ from kvtui.store.models import (
     ReviewCriterion,
     Sample,
     SampleItem,
+    new_id,
     utcnow,
 )
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
-# A whole sample in one executemany by the driver (see kvtui.store.bulk).
-INSERT_SAMPLE_ITEMS = insert_sql(
-    _SAMPLE_ITEMS,
-    ("id", "created_at", "updated_at", "sample_id", "case_file_id", "position", "status",
-     "replaced_reason"),
-)
 
 
 def population(session: Session, review_id: str) -> list[PopulationItem]:
@@ -236,13 +231,13 @@ def _draw(
     )
     session.add(sample)
     session.flush()
-    connection = session.connection()
-    stamp = stored_value(connection, _SAMPLE_ITEMS.c.created_at, utcnow())
-    connection.exec_driver_sql(INSERT_SAMPLE_ITEMS, [
-        (item_id, stamp, stamp, sample.id, stored[key][0], position, "active", "")
-        for position, (item_id, key) in enumerate(
-            zip(new_ids(len(drawn.keys)), drawn.keys, strict=True), start=1
-        )
+    now = utcnow()
+    # The whole sample in one executemany, past the unit of work: ids and positions only.
+    session.connection().execute(insert(_SAMPLE_ITEMS), [
+        {"id": new_id(), "created_at": now, "updated_at": now, "sample_id": sample.id,
+         "case_file_id": stored[key][0], "position": position, "status": ACTIVE,
+         "replaced_reason": ""}
+        for position, key in enumerate(drawn.keys, start=1)
     ])
     if review.status == "planning":
         review.status = "fieldwork"

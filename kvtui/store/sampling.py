@@ -40,7 +40,7 @@ from kvtui.domain.sampling import (
 )
 from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
-from kvtui.store.bulk import DriverStatement, paused_gc
+from kvtui.store.bulk import paused_gc
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule, refuse
@@ -66,26 +66,21 @@ def population(session: Session, review_id: str) -> list[PopulationItem]:
     return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
-# Run by the driver (kvtui.store.bulk): 10,000 rows through SQLAlchemy's result handling took
-# longer than SQLite took to read them.
-_POPULATION_ROWS = DriverStatement(
+_POPULATION_ROWS = (
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json)
     .where(col(CaseFile.review_id) == bindparam("review_id"))
     .order_by(col(CaseFile.position))
 )
-_POPULATION_STRATA = DriverStatement(
+_POPULATION_STRATA = (
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json,
-           func.json_extract(CaseFile.attributes_json, bindparam("path")))
+           func.json_extract(CaseFile.attributes_json, bindparam("path")).label("stratum"))
     .where(col(CaseFile.review_id) == bindparam("review_id"))
     .order_by(col(CaseFile.position))
 )
-
-
-# Run by the driver: a sample of 3,000 akter read through SQLAlchemy's result handling took
-# as long as drawing it.
-_SAMPLED_AKTER = DriverStatement(
-    select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
-           SampleItem.replaced_reason, CaseFile.attributes_json, SampleItem.id,
+_SAMPLED_AKTER = (
+    select(col(CaseFile.id).label("case_file_id"), CaseFile.reference,  # type: ignore[call-overload]
+           SampleItem.position, SampleItem.status, SampleItem.replaced_reason,
+           CaseFile.attributes_json, col(SampleItem.id).label("item_id"),
            SampleItem.replaces_id)
     .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
     .where(col(SampleItem.sample_id) == bindparam("sample_id"))
@@ -106,20 +101,20 @@ def _drawing_population(
     """
     connection = session.connection()
     if stratify_by and ('"' in stratify_by or "\\" in stratify_by):
-        rows = _POPULATION_ROWS.all(connection, review_id=review_id)
-        items = [PopulationItem(reference, json.loads(attributes))
-                 for _, reference, attributes in rows]
+        rows = connection.execute(_POPULATION_ROWS, {"review_id": review_id}).all()
+        items = [PopulationItem(row.reference, json.loads(row.attributes_json)) for row in rows]
     elif stratify_by:
-        rows = _POPULATION_STRATA.all(connection, review_id=review_id,
-                                      path=f'$."{stratify_by}"')
+        rows = connection.execute(_POPULATION_STRATA, {"review_id": review_id,
+                                                       "path": f'$."{stratify_by}"'}).all()
         items = [
-            PopulationItem(reference, {stratify_by: value} if value is not None else {})
-            for _, reference, _, value in rows
+            PopulationItem(row.reference,
+                           {stratify_by: row.stratum} if row.stratum is not None else {})
+            for row in rows
         ]
     else:
-        rows = _POPULATION_ROWS.all(connection, review_id=review_id)
-        items = [PopulationItem(reference) for _, reference, _ in rows]
-    return items, {row[1]: (row[0], row[2]) for row in rows}
+        rows = connection.execute(_POPULATION_ROWS, {"review_id": review_id}).all()
+        items = [PopulationItem(row.reference) for row in rows]
+    return items, {row.reference: (row.id, row.attributes_json) for row in rows}
 
 
 def _sample_row(session: Session, review_id: str) -> Sample | None:
@@ -139,13 +134,13 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
     sample = _sample_row(session, review_id)
     if sample is None:
         return None
-    rows = _SAMPLED_AKTER.all(session.connection(), sample_id=sample.id)
-    loads = json.loads
-    replaced_by = {replaces: row[1] for row in rows if (replaces := row[7]) is not None}
+    rows = session.connection().execute(_SAMPLED_AKTER, {"sample_id": sample.id}).all()
+    replaced_by = {row.replaces_id: row.reference for row in rows if row.replaces_id is not None}
     items = tuple(
-        SampledAkt(cf_id, reference, position, status, reason, loads(attributes),
-                   replaced_by.get(item_id, ""))
-        for cf_id, reference, position, status, reason, attributes, item_id, _ in rows
+        SampledAkt(row.case_file_id, row.reference, row.position, row.status,
+                   row.replaced_reason, json.loads(row.attributes_json),
+                   replaced_by.get(row.item_id, ""))
+        for row in rows
     )
     return _info(sample, items)
 

@@ -40,7 +40,6 @@ from kvtui.domain.sampling import (
 )
 from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
-from kvtui.store.bulk import paused_gc
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule, refuse
@@ -193,15 +192,6 @@ def draw_sample(
     seed: str | None = None,
 ) -> SampleInfo:
     """Draw the review's sample and store it with its seed; commits. Drawn once only."""
-    with paused_gc():
-        return _draw(session, review_id, method=method, size=size, fraction=fraction,
-                     stratify_by=stratify_by, seed=seed)
-
-
-def _draw(
-    session: Session, review_id: str, *, method: str, size: int | None,
-    fraction: float | None, stratify_by: str | None, seed: str | None,
-) -> SampleInfo:
     review = writable_review(session, review_id, "urvalet")
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")

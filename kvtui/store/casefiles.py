@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -29,7 +28,6 @@ from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import CaseFile, Sample, new_id, utcnow
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
-_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
 
 
 def add_case_files(
@@ -64,11 +62,10 @@ def add_case_files(
         return []
     cleaned = _guarded(Rule.of(session), cleaned)
     now = utcnow()
-    as_json = _AttributesJson()
     values = [
         {"id": new_id(), "created_at": now, "updated_at": now, "review_id": review_id,
          "reference": reference, "position": position + offset,
-         "attributes_json": as_json(attributes)}
+         "attributes_json": json.dumps(attributes, ensure_ascii=False)}
         for offset, (reference, attributes) in enumerate(cleaned, start=1)
     ]
     # One executemany for the whole population, past the unit of work: the rule was applied
@@ -119,30 +116,6 @@ def _guarded(
             )
         guarded.append((reference, rule.value(attributes)))
     return guarded
-
-
-class _AttributesJson:
-    """``json.dumps(attributes, ensure_ascii=False)``, written out for the usual case of text
-    names and values, with each name's part written once per import (a file's rows share
-    their column names): for a 10,000-row population the encoder's set-up per call took longer
-    than the encoding."""
-
-    def __init__(self) -> None:
-        self._names: dict[str, str] = {}
-
-    def __call__(self, attributes: Mapping[str, str]) -> str:
-        names = self._names
-        try:
-            return "{" + ", ".join([
-                (names.get(name) or self._name(name)) + encode_string(value)
-                for name, value in attributes.items()
-            ]) + "}"
-        except TypeError:  # a name or value that is not text: the encoder says how
-            return _JSON.encode(attributes)
-
-    def _name(self, name: str) -> str:
-        self._names[name] = part = encode_string(name) + ": "
-        return part
 
 
 def case_file_ids(session: Session, review_id: str) -> list[str]:

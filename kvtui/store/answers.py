@@ -6,13 +6,14 @@ change-log entry, so an answer the screen shows as saved survives a killed proce
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -29,6 +30,7 @@ from kvtui.domain.filereview import AnswerView, CriterionView
 from kvtui.domain.reviews import SIGNED
 from kvtui.domain.templates import Criterion
 from kvtui.store import changelog
+from kvtui.store.bulk import DriverStatement, driver, insert_sql, read_value, stored_value
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import finish, writable_review
@@ -47,16 +49,17 @@ VALUES = tuple(ANSWERS)
 _ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 _EARLY = UnansweredComment.__table__  # type: ignore[attr-defined]
 _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
-# The criterion columns ``criterion_of`` reads.
+# The criterion columns ``criterion_of`` reads, in the order ``_criterion_from`` takes them.
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
 # The answer columns a key needs: the id, and what an AnswerView shows.
 _KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
-# The criterion, the akt's reference, the stored answer (if any, its columns named
-# "answer_…") and a comment written before the answer (if any) of one answer key, in one
-# statement.
-_KEY_ROW = (
+# The criterion, the akt's reference, the stored answer (if any, its columns named "answer_…")
+# and a comment written before the answer (if any) of one answer key, in one statement,
+# compiled once and run by the driver (kvtui.store.bulk.DriverStatement; bench/entry.py needs
+# it).
+_KEY_ROW = DriverStatement(
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
            *(_ANSWERS.c[name].label(f"answer_{name}") for name in _KEY_ANSWER_COLUMNS),
@@ -72,10 +75,21 @@ _KEY_ROW = (
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
 )
+_DATES = ("start_date", "end_date")
 _ANSWER_ROW = select(_ANSWERS).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id"),
     _ANSWERS.c.criterion_id == bindparam("criterion_id"),
 )
+# Answers are written by the driver too (bench/entry.py needs it).
+_INSERT_COLUMNS = tuple(_ANSWERS.c.keys())
+_INSERT_ANSWER = insert_sql(_ANSWERS, _INSERT_COLUMNS)
+
+
+def _update_sql(columns: tuple[str, ...]) -> str:
+    """An UPDATE of an answer's ``columns`` and update time, by id."""
+    names = [_ANSWERS.c[key].name for key in (*columns, "updated_at")]  # unknown: KeyError
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    return f"UPDATE {_ANSWERS.name} SET {assignments} WHERE id = ?"
 
 
 def review_criteria(session: Session, review_id: str) -> list[CriterionView]:
@@ -253,21 +267,32 @@ def _key_row(
     """The criterion, the akt's reference, the stored answer as plain values (or None) and
     the id and text of a comment written before the answer (or None), in one query: this runs
     on every answer key."""
-    row = connection.execute(_KEY_ROW, {"review_id": review_id, "criterion_id": criterion_id,
-                                        "case_file_id": case_file_id}).first()
+    row = _KEY_ROW.first(connection, review_id=review_id, criterion_id=criterion_id,
+                         case_file_id=case_file_id)
     if row is None:
         writable_review(session, review_id, "svaren")  # names a missing review first
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
-    if row.status == SIGNED:
+    if row["status"] == SIGNED:
         writable_review(session, review_id, "svaren")
-    values = row._mapping
     existing = None
-    if row.answer_id is not None:  # NULL when there is no answer
-        existing = {name: values[f"answer_{name}"] for name in _KEY_ANSWER_COLUMNS}
-    early = None if row.early_id is None else (row.early_id, row.early_comment)
-    criterion = criterion_of(ReviewCriterion(**{name: values[name]
-                                                 for name in _CRITERION_COLUMNS}))
-    return criterion, row.reference, existing, early
+    if row["answer_id"] is not None:  # NULL when there is no answer
+        existing = {name: row[f"answer_{name}"] for name in _KEY_ANSWER_COLUMNS}
+        for name in _DATES:
+            existing[name] = read_value(connection, _ANSWERS.c[name], existing[name])
+    early = None if row["early_id"] is None else (row["early_id"], row["early_comment"])
+    criterion = _criterion_from(*(row[name] for name in _CRITERION_COLUMNS))
+    return criterion, row["reference"], existing, early
+
+
+@functools.lru_cache(maxsize=256)
+def _criterion_from(*values: Any) -> Criterion:
+    """The domain criterion of a row's columns, built once per distinct content.
+
+    Keyed on the columns themselves, so an edited criterion is built anew; ``Criterion`` is
+    frozen, so sharing one between keys is safe. Parsing three JSON columns into a
+    ``ReviewCriterion`` and a ``Criterion`` on every key: bench/entry.py needs the cache.
+    """
+    return criterion_of(ReviewCriterion(**dict(zip(_CRITERION_COLUMNS, values, strict=True))))
 
 
 def _answer_row(
@@ -285,9 +310,9 @@ def _write(
     criterion_id: str, existing: dict[str, Any] | None, new: dict[str, Any], *,
     label: dict[str, str],
 ) -> AnswerView:
-    """Insert or update one answer and log it, with plain statements (no unit of work, so the
-    flush's rule does not see them): texts are stored as the store's rule for personnummer
-    keeps them."""
+    """Insert or update one answer and log it, with plain statements run by the driver (no
+    unit of work); values are stored as SQLAlchemy stores them, texts as the store's rule for
+    personnummer keeps them."""
     new = Rule(connection).row(_ANSWERS, new)
     now = utcnow()
     if existing is None:
@@ -296,7 +321,9 @@ def _write(
                "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
                "start_date": None, "end_date": None, "number": None, "computed_value": "",
                "override_reason": "", "comment": "", **new}
-        connection.execute(insert(_ANSWERS).values(row))
+        driver(connection).execute(_INSERT_ANSWER, [
+            stored_value(connection, _ANSWERS.c[name], row[name]) for name in _INSERT_COLUMNS
+        ])
         changes, action = changelog.diff({}, new), "create"
     else:
         answer_id = existing["id"]
@@ -304,8 +331,11 @@ def _write(
         row = {**existing, **new}
         if not changes:
             return _view_of(row)
-        connection.execute(update(_ANSWERS).where(_ANSWERS.c.id == answer_id)
-                           .values(**new, updated_at=now))
+        columns = tuple(new)
+        driver(connection).execute(_update_sql(columns), [
+            *(stored_value(connection, _ANSWERS.c[name], new[name]) for name in columns),
+            stored_value(connection, _ANSWERS.c.updated_at, now), answer_id,
+        ])
         action = "update"
     changelog.append(session, review_id=review_id, entity="answer", entity_id=answer_id,
                      action=action, changes={**label, **changes})

@@ -61,12 +61,13 @@ def driver(connection: Connection) -> sqlite3.Connection:
 
 
 class DriverStatement:
-    """A SQLAlchemy statement compiled once for SQLite and run by the driver.
+    """A SQLAlchemy statement compiled once for SQLite and run by the driver, its rows read by
+    column name (``sqlite3.Row``; label a column whose name another one shares).
 
-    For the statements of one answer key: SQLAlchemy's own handling of an execution cost
-    several times what SQLite took to run the statement. The SQL is SQLAlchemy's, so it stays
-    in step with the models; values go in and come out as the driver has them (see
-    ``stored_value`` and ``read_value``).
+    For the statements of one answer key and the read of a population: SQLAlchemy's own
+    handling of an execution and its rows cost more than SQLite took to run the statement.
+    The SQL is SQLAlchemy's, so it stays in step with the models; values go in and come out as
+    the driver has them (see ``stored_value`` and ``read_value``).
     """
 
     def __init__(self, statement: Executable) -> None:
@@ -77,20 +78,20 @@ class DriverStatement:
         self.fixed = {name: value for name, value in compiled.params.items()
                       if value is not None}
 
-    def all(self, connection: Connection, **values: Any) -> list[tuple[Any, ...]]:
+    def all(self, connection: Connection, **values: Any) -> list[sqlite3.Row]:
         """Every row for the values of the statement's bound parameters."""
-        given = {**self.fixed, **values}
-        return driver(connection).execute(
-            self.sql, [given[name] for name in self.names]
-        ).fetchall()
+        return self._run(connection, values).fetchall()
 
-    def first(self, connection: Connection, **values: Any) -> tuple[Any, ...] | None:
+    def first(self, connection: Connection, **values: Any) -> sqlite3.Row | None:
         """The first row for the values of the statement's bound parameters, or None."""
-        given = {**self.fixed, **values}
-        row: tuple[Any, ...] | None = driver(connection).execute(
-            self.sql, [given[name] for name in self.names]
-        ).fetchone()
+        row: sqlite3.Row | None = self._run(connection, values).fetchone()
         return row
+
+    def _run(self, connection: Connection, values: dict[str, Any]) -> sqlite3.Cursor:
+        given = {**self.fixed, **values}
+        cursor = driver(connection).cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(self.sql, [given[name] for name in self.names])
 
 
 def new_ids(count: int) -> list[str]:

@@ -1,11 +1,12 @@
-"""Writing past SQLAlchemy where its overhead outweighs SQLite's own work.
+"""Reading and writing past SQLAlchemy where its overhead outweighs SQLite's own work.
 
-Two places: many rows at once (a population of 10,000 akter, a sample of 3,000), where
-SQLAlchemy handles each row's parameters in Python, and the few statements of one answer key,
+Two places, each kept because a bench's goal needs it: many rows at once (a population of
+10,000 akter and its sample: bench/population.py), where SQLAlchemy handles each row's
+parameters and results in Python, and the few statements of one answer key (bench/entry.py),
 where building and executing a statement through SQLAlchemy took several times what SQLite
 took to run it. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
 statement) and plain values to the sqlite3 driver inside the session's transaction, with values
-stored and read exactly as SQLAlchemy stores and reads them.
+stored and read exactly as SQLAlchemy stores and reads them, and rows read by column name.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def read_value(connection: Connection, column: Column[Any], stored: Any) -> Any:
 
 @functools.lru_cache(maxsize=128)
 def _processors(column: Column[Any], dialect: Dialect) -> tuple[Any, Any]:
-    """The column type's bind and result processors on a dialect, looked up once."""
+    """The column type's bind and result processors on a dialect, looked up once (for the
+    values of every answer key: bench/entry.py)."""
     kind = column.type.dialect_impl(dialect)
     return kind.bind_processor(dialect), kind.result_processor(dialect, None)
 
@@ -98,8 +100,8 @@ def new_ids(count: int) -> list[str]:
     """``count`` fresh random UUIDs (version 4) as text, the same as ``str(uuid.uuid4())``.
 
     ``uuid.uuid4`` builds a ``UUID`` object per call, which for a 10,000-row population took
-    longer than writing the rows; here the random bytes come in one read and only the version
-    and variant bits are set, as RFC 4122 says.
+    longer than writing the rows (bench/population.py needs this); here the random bytes come
+    in one read and only the version and variant bits are set, as RFC 4122 says.
     """
     raw = bytearray(os.urandom(16 * count))
     raw[6::16] = bytes((byte & 0x0F) | 0x40 for byte in raw[6::16])  # version 4
@@ -118,8 +120,9 @@ def paused_gc() -> Iterator[None]:
 
     Those steps make tens of thousands of lists, tuples and dictionaries that hold no cycles,
     and each of them set off collections that walked every object of the running app (Textual,
-    SQLAlchemy): in the app they cost as much as the work itself. Reference counting still
-    frees everything as usual; collection resumes afterwards, also after an error.
+    SQLAlchemy): in the app they cost as much as the work itself, and bench/population.py
+    needs the pause even without the app. Reference counting still frees everything as usual;
+    collection resumes afterwards, also after an error.
     """
     if not gc.isenabled():
         yield

@@ -18,6 +18,7 @@ from kvtui.domain.casefile_import import (
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.import_limits import MAX_FILE_BYTES, file_too_large
 from kvtui.domain.personnummer import mask_found, may_hold_id
+from kvtui.store.bulk import paused_gc
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
@@ -130,6 +131,15 @@ def import_case_files(
     written unless every row can be. Refuses a review whose sample is drawn or that is signed.
     Commits on success.
     """
+    with paused_gc():
+        return _import(session, review_id, path, id_column=id_column, sheet=sheet,
+                       today=today)
+
+
+def _import(
+    session: Session, review_id: str, path: Path, *, id_column: str, sheet: str | None,
+    today: date | None,
+) -> ImportResult:
     _check_review(session, review_id)
     result = read_case_files(
         _read_bytes(path), path.name, id_column=id_column, sheet=sheet,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.casefile_import import (
@@ -22,12 +21,20 @@ from kvtui.domain.json_texts import each_text
 from kvtui.domain.personnummer import find_ids, may_hold_id, parse_id
 from kvtui.domain.safe_text import first_unsafe, typed_text
 from kvtui.store import changelog
+from kvtui.store.bulk import insert_sql, new_ids, stored_value
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
-from kvtui.store.models import CaseFile, Sample, new_id, utcnow
+from kvtui.store.models import CaseFile, Sample, utcnow
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
+_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
+# One statement for a whole population, run by the driver's executemany with ids from
+# ``new_ids`` (kvtui.store.bulk; bench/population.py needs both).
+INSERT_CASE_FILES = insert_sql(
+    _CASE_FILES,
+    ("id", "created_at", "updated_at", "review_id", "reference", "position", "attributes_json"),
+)
 
 
 def add_case_files(
@@ -61,22 +68,22 @@ def add_case_files(
         session.commit()
         return []
     cleaned = _guarded(Rule.of(session), cleaned)
-    now = utcnow()
+    connection = session.connection()
+    stamp = stored_value(connection, _CASE_FILES.c.created_at, utcnow())
     values = [
-        {"id": new_id(), "created_at": now, "updated_at": now, "review_id": review_id,
-         "reference": reference, "position": position + offset,
-         "attributes_json": json.dumps(attributes, ensure_ascii=False)}
-        for offset, (reference, attributes) in enumerate(cleaned, start=1)
+        (case_file_id, stamp, stamp, review_id, reference, position + offset,
+         _JSON.encode(attributes))
+        for offset, (case_file_id, (reference, attributes)) in enumerate(
+            zip(new_ids(len(cleaned)), cleaned, strict=True), start=1
+        )
     ]
-    # One executemany for the whole population, past the unit of work: the rule was applied
-    # above (``_guarded``).
-    session.connection().execute(insert(_CASE_FILES), values)
+    connection.exec_driver_sql(INSERT_CASE_FILES, values)
     changelog.append(
         session, review_id=review_id, entity="case_file", entity_id=review_id,
         action="import", changes={"count": len(values)},
     )
     session.commit()
-    return [row["id"] for row in values]
+    return [row[0] for row in values]
 
 
 def _typed(

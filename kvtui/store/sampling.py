@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import (
@@ -40,6 +40,7 @@ from kvtui.domain.sampling import (
 )
 from kvtui.domain.signoff import MAX_REASON
 from kvtui.store import changelog
+from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule, refuse
@@ -49,11 +50,17 @@ from kvtui.store.models import (
     ReviewCriterion,
     Sample,
     SampleItem,
-    new_id,
     utcnow,
 )
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
+# A whole sample in one executemany by the driver, with ids from ``new_ids`` (see
+# kvtui.store.bulk; bench/population.py needs both).
+INSERT_SAMPLE_ITEMS = insert_sql(
+    _SAMPLE_ITEMS,
+    ("id", "created_at", "updated_at", "sample_id", "case_file_id", "position", "status",
+     "replaced_reason"),
+)
 
 
 def population(session: Session, review_id: str) -> list[PopulationItem]:
@@ -65,17 +72,21 @@ def population(session: Session, review_id: str) -> list[PopulationItem]:
     return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
-_POPULATION_ROWS = (
+# Run by the driver (kvtui.store.bulk; bench/population.py needs it): 10,000 rows through
+# SQLAlchemy's result handling took longer than SQLite took to read them.
+_POPULATION_ROWS = DriverStatement(
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json)
     .where(col(CaseFile.review_id) == bindparam("review_id"))
     .order_by(col(CaseFile.position))
 )
-_POPULATION_STRATA = (
+_POPULATION_STRATA = DriverStatement(
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json,
            func.json_extract(CaseFile.attributes_json, bindparam("path")).label("stratum"))
     .where(col(CaseFile.review_id) == bindparam("review_id"))
     .order_by(col(CaseFile.position))
 )
+
+
 _SAMPLED_AKTER = (
     select(col(CaseFile.id).label("case_file_id"), CaseFile.reference,  # type: ignore[call-overload]
            SampleItem.position, SampleItem.status, SampleItem.replaced_reason,
@@ -100,20 +111,21 @@ def _drawing_population(
     """
     connection = session.connection()
     if stratify_by and ('"' in stratify_by or "\\" in stratify_by):
-        rows = connection.execute(_POPULATION_ROWS, {"review_id": review_id}).all()
-        items = [PopulationItem(row.reference, json.loads(row.attributes_json)) for row in rows]
+        rows = _POPULATION_ROWS.all(connection, review_id=review_id)
+        items = [PopulationItem(row["reference"], json.loads(row["attributes_json"]))
+                 for row in rows]
     elif stratify_by:
-        rows = connection.execute(_POPULATION_STRATA, {"review_id": review_id,
-                                                       "path": f'$."{stratify_by}"'}).all()
+        rows = _POPULATION_STRATA.all(connection, review_id=review_id,
+                                      path=f'$."{stratify_by}"')
         items = [
-            PopulationItem(row.reference,
-                           {stratify_by: row.stratum} if row.stratum is not None else {})
+            PopulationItem(row["reference"],
+                           {stratify_by: row["stratum"]} if row["stratum"] is not None else {})
             for row in rows
         ]
     else:
-        rows = connection.execute(_POPULATION_ROWS, {"review_id": review_id}).all()
-        items = [PopulationItem(row.reference) for row in rows]
-    return items, {row.reference: (row.id, row.attributes_json) for row in rows}
+        rows = _POPULATION_ROWS.all(connection, review_id=review_id)
+        items = [PopulationItem(row["reference"]) for row in rows]
+    return items, {row["reference"]: (row["id"], row["attributes_json"]) for row in rows}
 
 
 def _sample_row(session: Session, review_id: str) -> Sample | None:
@@ -192,6 +204,15 @@ def draw_sample(
     seed: str | None = None,
 ) -> SampleInfo:
     """Draw the review's sample and store it with its seed; commits. Drawn once only."""
+    with paused_gc():
+        return _draw(session, review_id, method=method, size=size, fraction=fraction,
+                     stratify_by=stratify_by, seed=seed)
+
+
+def _draw(
+    session: Session, review_id: str, *, method: str, size: int | None,
+    fraction: float | None, stratify_by: str | None, seed: str | None,
+) -> SampleInfo:
     review = writable_review(session, review_id, "urvalet")
     if has_sample(session, review_id):
         raise InvalidInput("Urvalet är redan draget. Du kan utöka det eller ersätta akter.")
@@ -216,13 +237,13 @@ def draw_sample(
     )
     session.add(sample)
     session.flush()
-    now = utcnow()
-    # The whole sample in one executemany, past the unit of work: ids and positions only.
-    session.connection().execute(insert(_SAMPLE_ITEMS), [
-        {"id": new_id(), "created_at": now, "updated_at": now, "sample_id": sample.id,
-         "case_file_id": stored[key][0], "position": position, "status": ACTIVE,
-         "replaced_reason": ""}
-        for position, key in enumerate(drawn.keys, start=1)
+    connection = session.connection()
+    stamp = stored_value(connection, _SAMPLE_ITEMS.c.created_at, utcnow())
+    connection.exec_driver_sql(INSERT_SAMPLE_ITEMS, [
+        (item_id, stamp, stamp, sample.id, stored[key][0], position, "active", "")
+        for position, (item_id, key) in enumerate(
+            zip(new_ids(len(drawn.keys)), drawn.keys, strict=True), start=1
+        )
     ])
     if review.status == "planning":
         review.status = "fieldwork"

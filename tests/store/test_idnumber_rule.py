@@ -543,10 +543,10 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/answers.py": "UPDATE: 1, insert: 1, insert_sql: 1; Rule.row in _write and "
                               "_write_early",
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
-    "kvtui/store/casefiles.py": "insert: 1; _guarded in add_case_files",
+    "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/changelog.py": "insert_sql: 2; Rule in append (both INSERTs)",
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
-    "kvtui/store/sampling.py": "insert: 1; ids and positions only",
+    "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
     "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
                                        "writes, the search index's own merge",
 }

@@ -15,7 +15,6 @@ SQLite version at hand.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from dataclasses import dataclass
 
@@ -71,12 +70,9 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@functools.cache
 def expected_schema() -> Schema:
-    """The schema that kvtui's migrations create, read from an empty database migrated now.
-
-    Made once per process: it loads Alembic and runs every migration.
-    """
+    """The schema that kvtui's migrations create, read from an empty database migrated now
+    (it loads Alembic and runs every migration)."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import StaticPool
 

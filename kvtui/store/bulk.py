@@ -62,6 +62,16 @@ def driver(connection: Connection) -> sqlite3.Connection:
     return cast(sqlite3.Connection, connection.connection.driver_connection)
 
 
+def driver_rows(
+    connection: Connection, sql: str, parameters: Sequence[Any] = ()
+) -> list[sqlite3.Row]:
+    """The rows of ``sql`` run by the driver in the connection's transaction, read by column
+    name."""
+    cursor = driver(connection).cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, parameters).fetchall()
+
+
 class DriverStatement:
     """A SQLAlchemy statement compiled once for SQLite and run by the driver, its rows read by
     column name (``sqlite3.Row``; label a column whose name another one shares).

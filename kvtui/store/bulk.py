@@ -3,8 +3,8 @@
 Two places, each kept because a bench's goal needs it: many rows at once (a population of
 10,000 akter and its sample: bench/population.py), where SQLAlchemy handles each row's
 parameters and results in Python, and the few statements of one answer key (bench/entry.py),
-where building and executing a statement through SQLAlchemy took several times what SQLite
-took to run it. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
+where SQLAlchemy builds, compiles and executes each statement in Python around the little
+work SQLite does. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
 statement) and plain values to the sqlite3 driver inside the session's transaction, with values
 stored and read exactly as SQLAlchemy stores and reads them, and rows read by column name.
 """
@@ -76,9 +76,9 @@ class DriverStatement:
     """A SQLAlchemy statement compiled once for SQLite and run by the driver, its rows read by
     column name (``sqlite3.Row``; label a column whose name another one shares).
 
-    For the statements of one answer key and the read of a population: SQLAlchemy's own
-    handling of an execution and its rows cost more than SQLite took to run the statement.
-    The SQL is SQLAlchemy's, so it stays in step with the models; values go in and come out as
+    For the statements of one answer key (bench/entry.py) and the read of a population
+    (bench/population.py): no execution context, no result processing, no row objects. The
+    SQL is SQLAlchemy's, so it stays in step with the models; values go in and come out as
     the driver has them (see ``stored_value`` and ``read_value``).
     """
 
@@ -109,9 +109,9 @@ class DriverStatement:
 def new_ids(count: int) -> list[str]:
     """``count`` fresh random UUIDs (version 4) as text, the same as ``str(uuid.uuid4())``.
 
-    ``uuid.uuid4`` builds a ``UUID`` object per call, which for a 10,000-row population took
-    longer than writing the rows (bench/population.py needs this); here the random bytes come
-    in one read and only the version and variant bits are set, as RFC 4122 says.
+    ``uuid.uuid4`` builds a ``UUID`` object and reads the random source once per id; here the
+    random bytes for all ids come in one read and only the version and variant bits are set,
+    as RFC 4122 says (bench/population.py needs it).
     """
     raw = bytearray(os.urandom(16 * count))
     raw[6::16] = bytes((byte & 0x0F) | 0x40 for byte in raw[6::16])  # version 4
@@ -129,9 +129,9 @@ def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while a population is read, checked and written.
 
     Those steps make tens of thousands of lists, tuples and dictionaries that hold no cycles,
-    and each of them set off collections that walked every object of the running app (Textual,
-    SQLAlchemy): in the app they cost as much as the work itself, and bench/population.py
-    needs the pause even without the app. Reference counting still frees everything as usual;
+    and they set off collections that walk every object of the running process (in the app:
+    Textual, SQLAlchemy) again and again; bench/population.py needs the pause. Reference
+    counting still frees everything as usual;
     collection resumes afterwards, also after an error.
     """
     if not gc.isenabled():

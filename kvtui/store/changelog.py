@@ -64,8 +64,8 @@ def _content_hash(
     entity_id: str, action: str, changes_json: str, actor: str,
 ) -> str:
     """The hash over an entry's content, from its values: ``append`` has them as values, and
-    building a ``ChangeLog`` model first (pydantic and instrumented attributes) was a fifth of
-    an answer key's time in the store."""
+    need not build a ``ChangeLog`` model first (pydantic and instrumented attributes) on
+    every answer key (bench/entry.py)."""
     payload = json.dumps(
         {
             "prev": prev_hash,

@@ -72,8 +72,8 @@ def population(session: Session, review_id: str) -> list[PopulationItem]:
     return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
-# Run by the driver (kvtui.store.bulk; bench/population.py needs it): 10,000 rows through
-# SQLAlchemy's result handling took longer than SQLite took to read them.
+# Run by the driver, past SQLAlchemy's result handling of every row (kvtui.store.bulk;
+# bench/population.py needs it).
 _POPULATION_ROWS = DriverStatement(
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json)
     .where(col(CaseFile.review_id) == bindparam("review_id"))
@@ -255,8 +255,7 @@ def _draw(
                  "population": drawn.population_size, "stratify_by": stratify_by or ""},
     )
     session.commit()
-    # What was just committed, from the rows at hand rather than read back: for a sample of
-    # 3,000 akter the read took as long as the draw.
+    # What was just committed, from the rows at hand rather than read back.
     loads = json.loads
     return _info(sample, tuple(
         SampledAkt(stored[key][0], key, position, attributes=loads(stored[key][1]))

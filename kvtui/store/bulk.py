@@ -131,8 +131,8 @@ def paused_gc() -> Iterator[None]:
     Those steps make tens of thousands of lists, tuples and dictionaries that hold no cycles,
     and they set off collections that walk every object of the running process (in the app:
     Textual, SQLAlchemy) again and again; bench/population.py needs the pause. Reference
-    counting still frees everything as usual;
-    collection resumes afterwards, also after an error.
+    counting still frees everything as usual; collection resumes afterwards, also after an
+    error.
     """
     if not gc.isenabled():
         yield

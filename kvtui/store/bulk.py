@@ -77,7 +77,7 @@ class DriverStatement:
     column name (``sqlite3.Row``; label a column whose name another one shares).
 
     For the statements of one answer key (bench/entry.py) and the read of a population
-    (bench/population.py): no execution context, no result processing, no row objects. The
+    (bench/population.py): no execution context and no result processing in Python. The
     SQL is SQLAlchemy's, so it stays in step with the models; values go in and come out as
     the driver has them (see ``stored_value`` and ``read_value``).
     """

@@ -255,7 +255,8 @@ def _draw(
                  "population": drawn.population_size, "stratify_by": stratify_by or ""},
     )
     session.commit()
-    # What was just committed, from the rows at hand rather than read back.
+    # What was just committed, from the rows at hand rather than read back (bench/population.py
+    # needs it).
     loads = json.loads
     return _info(sample, tuple(
         SampledAkt(stored[key][0], key, position, attributes=loads(stored[key][1]))

@@ -1,19 +1,22 @@
-"""1,000 answers by key through the real app, against a bare Textual app given the same keys.
+"""1,000 answers by key through the real app, against a bare Textual app that also commits.
 
 kvtui's side is the real thing: ``make_app`` over a real store (WAL, synchronous FULL), the
 review opened, key 3 for Aktgranskning, then j/d/n/e in turn; every key saves one answer with
 ``save_answer`` (committed before it returns) and redraws the row, moving on to the next
 criterion and, after the last one, to the next akt. The baseline is a minimal Textual app with
-one DataTable of 19 rows whose j/d/n/e keys write a word into the row under the cursor and
-move down: Textual's own cost of receiving a key and changing a cell, with no store.
+one DataTable of 19 rows whose j/d/n/e keys commit the answer as one row to a SQLite file of
+its own (WAL, synchronous FULL, ``BEGIN IMMEDIATE`` … ``COMMIT`` through the sqlite3 driver),
+then write a word into the row under the cursor and move down: Textual's own cost of receiving
+a key and changing a cell, plus the durable commit no store can skip.
 
 Both apps run headless at 80×24 under a Pilot. Each key is posted to the app the way the
 Pilot's driver does and the next one only after the previous key was handled (a hook on the
 handler), so the totals are "as fast as the app can take answers" and include rendering; a
 Pilot ``press`` + ``pause`` per key would mostly measure the Pilot's own idle waits. The
-latency of an answer is measured inside: from posting the key until ``save_answer`` has
-committed (kvtui), or until the cell was changed (baseline). The two run in pairs, several
-rounds, alternating which goes first; the ratio is the median of the pairs'. Goal: ≤ 2×.
+latency of an answer is taken on both sides from posting the key until its commit has
+returned: for kvtui when ``save_answer`` returns (it commits last, before it returns), for the
+baseline on the line after its ``COMMIT``. The two run in pairs, several rounds, alternating
+which goes first; the ratio is the median of the pairs'. Goal: ≤ 1.5×.
 
     python bench/entry.py [--answers 1000] [--sampled 60] [--rounds 5]
 """
@@ -52,6 +55,7 @@ from kvtui.tui.widgets.filereview_part import FileReviewPart
 
 KEYS = ("j", "d", "n", "e")
 WARM_UP_KEYS = 100
+GOAL = 1.5
 WORDS = {"j": "Ja", "d": "Delvis", "n": "Nej", "e": "Ej aktuellt"}
 PLACEMENTS = ("familjehem", "jourhem", "nätverkshem", "HVB")
 
@@ -134,16 +138,33 @@ async def run_kvtui(
     return total, latencies, inside
 
 
+def durable_connection(path: Path) -> sqlite3.Connection:
+    """A sqlite3 connection to a new file with the store's durability (WAL, synchronous FULL)
+    and one table of answers, in autocommit mode: transactions are begun and committed by
+    hand, as the store does."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+        connection.execute(f"PRAGMA {pragma}")
+    connection.execute("CREATE TABLE answer (akt INTEGER, criterion INTEGER, value TEXT,"
+                       " PRIMARY KEY (akt, criterion))")
+    return connection
+
+
 class BareApp(App[None]):
-    """The baseline: a DataTable of 19 criteria whose answer keys change one cell."""
+    """The baseline: a DataTable of 19 criteria whose answer keys commit one row to SQLite,
+    then change one cell."""
 
     BINDINGS = [Binding(key, f"answer('{key}')", WORDS[key]) for key in KEYS]
 
-    def __init__(self, done: asyncio.Event, latencies: list[float]) -> None:
+    def __init__(
+        self, done: asyncio.Event, latencies: list[float], database: sqlite3.Connection
+    ) -> None:
         super().__init__()
         self.done = done
         self.latencies = latencies
+        self.database = database
         self.sent = 0.0
+        self.answered = 0
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row")
@@ -158,28 +179,40 @@ class BareApp(App[None]):
         table.focus()
 
     def action_answer(self, key: str) -> None:
-        """Write the answer into the row under the cursor and move to the next row."""
+        """Commit the answer as one row, write it into the row under the cursor and move to
+        the next row (the next akt after the last criterion, as kvtui does)."""
         table = self.query_one(DataTable)
         row = table.cursor_row
+        self.database.execute("BEGIN IMMEDIATE")
+        self.database.execute("INSERT OR REPLACE INTO answer VALUES (?, ?, ?)",
+                              (self.answered // table.row_count, row, WORDS[key]))
+        self.database.execute("COMMIT")
+        self.latencies.append(time.perf_counter() - self.sent)
+        self.answered += 1
         table.update_cell_at((row, 1), WORDS[key])
         table.move_cursor(row=(row + 1) % table.row_count)
-        self.latencies.append(time.perf_counter() - self.sent)
         self.done.set()
 
 
-async def run_baseline(answers: int) -> tuple[float, list[float]]:
-    """Total seconds for the same keys in the bare app, and each key's time to handled."""
+async def run_baseline(database: Path, answers: int) -> tuple[float, list[float]]:
+    """Total seconds for the same keys in the bare app, and each key's time to its commit."""
     done = asyncio.Event()
     latencies: list[float] = []
-    app = BareApp(done, latencies)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        start = time.perf_counter()
-        for index in range(answers):
-            app.sent = time.perf_counter()
-            await _send(app, KEYS[index % len(KEYS)], done)
-        await pilot.pause()
-        total = time.perf_counter() - start
+    connection = durable_connection(database)
+    try:
+        app = BareApp(done, latencies, connection)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            for index in range(answers):
+                app.sent = time.perf_counter()
+                await _send(app, KEYS[index % len(KEYS)], done)
+            await pilot.pause()
+            total = time.perf_counter() - start
+        saved = connection.execute("SELECT count(*) FROM answer").fetchone()[0]
+    finally:
+        connection.close()
+    assert saved == answers, f"{saved} answers in the file, expected {answers}"
     assert len(latencies) == answers
     return total, latencies
 
@@ -223,7 +256,7 @@ def one_round(answers: int, sampled: int, kvtui_first: bool) -> dict[str, Any]:
         warm_store, warm_review = build_store(Path(tmp) / "warm", population=200,
                                               sampled=sampled)
         try:
-            asyncio.run(run_baseline(WARM_UP_KEYS))
+            asyncio.run(run_baseline(Path(tmp) / "warm-bare.db", WARM_UP_KEYS))
             asyncio.run(run_kvtui(warm_store, warm_review, WARM_UP_KEYS))
         finally:
             warm_store.close()
@@ -231,9 +264,9 @@ def one_round(answers: int, sampled: int, kvtui_first: bool) -> dict[str, Any]:
         try:
             if kvtui_first:
                 ours = asyncio.run(run_kvtui(store, review_id, answers))
-                base = asyncio.run(run_baseline(answers))
+                base = asyncio.run(run_baseline(Path(tmp) / "bare.db", answers))
             else:
-                base = asyncio.run(run_baseline(answers))
+                base = asyncio.run(run_baseline(Path(tmp) / "bare.db", answers))
                 ours = asyncio.run(run_kvtui(store, review_id, answers))
         finally:
             store.close()
@@ -287,10 +320,10 @@ def main() -> None:
     ratios = [ours / base for ours, base in zip(ours_totals, base_totals, strict=True)]
     print(f"answers: {args.answers} by key (j/d/n/e in turn) in each of {args.rounds} rounds, "
           f"{args.sampled} sampled akter × 19 criteria, 80×24 headless")
-    print(f"bare Textual DataTable app: {base_total / keys * 1000:.2f} ms per key; "
-          f"handled p50 {statistics.median(base_lat) * 1000:.2f} ms, "
+    print(f"bare app committing to SQLite: {base_total / keys * 1000:.2f} ms per key; "
+          f"key to commit p50 {statistics.median(base_lat) * 1000:.2f} ms, "
           f"p99 {percentile(base_lat, 0.99) * 1000:.2f} ms")
-    print(f"kvtui Aktgranskning:        {ours_total / keys * 1000:.2f} ms per key; "
+    print(f"kvtui Aktgranskning:           {ours_total / keys * 1000:.2f} ms per key; "
           f"key to commit p50 {statistics.median(ours_lat) * 1000:.2f} ms, "
           f"p99 {percentile(ours_lat, 0.99) * 1000:.2f} ms")
     print(f"  of which inside save_answer (store, commit): p50 "
@@ -298,9 +331,7 @@ def main() -> None:
           f"{sum(ours_store) / ours_total * 100:.0f} % of kvtui's total")
     print(f"ratio: {statistics.median(ratios):.2f}x median of the rounds "
           f"({min(ratios):.2f}–{max(ratios):.2f}x; of the sums {ours_total / base_total:.2f}x) "
-          "(goal <= 2x)")
-    ui_only = ours_total - sum(ours_store)
-    print(f"ratio without the time inside save_answer: {ui_only / base_total:.2f}x")
+          f"(goal <= {GOAL}x)")
     print(f"this disk, one-row commit p50: back to back {disk_commits(0) * 1000:.2f} ms, "
           f"2 ms apart {disk_commits(0.002) * 1000:.2f} ms (keys come about that far apart)")
 

@@ -181,7 +181,6 @@ class ReportDocTemplate(BaseDocTemplate):
         self.styles = styles
         self._page_notes: list[tuple[int, str]] = []
         self._note_width = FRAME_WIDTH
-        self._note_cache: dict[tuple[tuple[tuple[int, str], ...], float], list[Paragraph]] = {}
         self._body = False
         cover = Frame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -268,17 +267,13 @@ class ReportDocTemplate(BaseDocTemplate):
     # --- footnotes -----------------------------------------------------------------------------
 
     def _note_paragraphs(self, notes: list[tuple[int, str]], width: float) -> list[Paragraph]:
-        """The notes as wrapped paragraphs (kept: a block is measured more than once)."""
-        key = (tuple(notes), width)
-        found = self._note_cache.get(key)
-        if found is None:
-            style = self.styles.footnote
-            found = []
-            for number, text in notes:
-                paragraph = Paragraph(f"<super>{number}</super>&nbsp;{markup(text)}", style)
-                paragraph.wrap(width, PAGE_HEIGHT)
-                found.append(paragraph)
-            self._note_cache[key] = found
+        """The notes as wrapped paragraphs."""
+        found = []
+        for number, text in notes:
+            paragraph = Paragraph(f"<super>{number}</super>&nbsp;{markup(text)}",
+                                  self.styles.footnote)
+            paragraph.wrap(width, PAGE_HEIGHT)
+            found.append(paragraph)
         return found
 
     def footnote_height(self, notes: list[tuple[int, str]], width: float) -> float:

@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete
+from sqlalchemy import Connection, bindparam, delete, insert
 from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
@@ -56,15 +56,15 @@ _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json
 
 # The answer columns a key needs: the id, and what an AnswerView shows.
 _KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
-# The criterion, the akt's reference, the stored answer (if any) and a comment written before
-# the answer (if any) of one answer key, in one statement, compiled once and run by the driver
-# (kvtui.store.bulk.DriverStatement): building, compiling and executing a statement through
-# SQLAlchemy on every key cost several times what SQLite took to run it.
+# The criterion, the akt's reference, the stored answer (if any, its columns named "answer_…")
+# and a comment written before the answer (if any) of one answer key, in one statement,
+# compiled once and run by the driver (kvtui.store.bulk.DriverStatement; bench/entry.py needs
+# it).
 _KEY_ROW = DriverStatement(
     select(Review.status, CaseFile.reference,  # type: ignore[call-overload]
            *(_CRITERIA.c[name] for name in _CRITERION_COLUMNS),
-           *(_ANSWERS.c[name] for name in _KEY_ANSWER_COLUMNS),
-           _EARLY.c.id, _EARLY.c.comment)
+           *(_ANSWERS.c[name].label(f"answer_{name}") for name in _KEY_ANSWER_COLUMNS),
+           _EARLY.c.id.label("early_id"), _EARLY.c.comment.label("early_comment"))
     .select_from(Review)
     .join(ReviewCriterion, col(ReviewCriterion.review_id) == col(Review.id))
     .join(CaseFile, col(CaseFile.review_id) == col(Review.id))
@@ -76,21 +76,18 @@ _KEY_ROW = DriverStatement(
            col(ReviewCriterion.id) == bindparam("criterion_id"),
            col(CaseFile.id) == bindparam("case_file_id"))
 )
-_CRITERION_AT = 2  # where the criterion's columns start in a _KEY_ROW row
-_ANSWER_AT = _CRITERION_AT + len(_CRITERION_COLUMNS)  # and where the answer's start
-_EARLY_AT = _ANSWER_AT + len(_KEY_ANSWER_COLUMNS)  # and the early comment's id and text
 _DATES = ("start_date", "end_date")
 _ANSWER_ROW = select(_ANSWERS).where(
     _ANSWERS.c.case_file_id == bindparam("case_file_id"),
     _ANSWERS.c.criterion_id == bindparam("criterion_id"),
 )
+# Answers are written by the driver too (bench/entry.py needs it).
 _INSERT_COLUMNS = tuple(_ANSWERS.c.keys())
 _INSERT_ANSWER = insert_sql(_ANSWERS, _INSERT_COLUMNS)
 
 
-@functools.lru_cache(maxsize=16)
 def _update_sql(columns: tuple[str, ...]) -> str:
-    """An UPDATE of an answer's ``columns`` and update time, by id; one per set of columns."""
+    """An UPDATE of an answer's ``columns`` and update time, by id."""
     names = [_ANSWERS.c[key].name for key in (*columns, "updated_at")]  # unknown: KeyError
     assignments = ", ".join(f"{name} = ?" for name in names)
     return f"UPDATE {_ANSWERS.name} SET {assignments} WHERE id = ?"
@@ -272,15 +269,16 @@ def _key_row(
     if row is None:
         writable_review(session, review_id, "svaren")  # names a missing review first
         raise NotFound("Akten eller kriteriet finns inte i granskningen.")
-    if row[0] == SIGNED:
+    if row["status"] == SIGNED:
         writable_review(session, review_id, "svaren")
     existing = None
-    if row[_ANSWER_AT] is not None:  # the answer's id: NULL when there is none
-        existing = dict(zip(_KEY_ANSWER_COLUMNS, row[_ANSWER_AT:_EARLY_AT], strict=True))
+    if row["answer_id"] is not None:  # NULL when there is no answer
+        existing = {name: row[f"answer_{name}"] for name in _KEY_ANSWER_COLUMNS}
         for name in _DATES:
             existing[name] = read_value(connection, _ANSWERS.c[name], existing[name])
-    early = None if row[_EARLY_AT] is None else (row[_EARLY_AT], row[_EARLY_AT + 1])
-    return _criterion_from(*row[_CRITERION_AT:_ANSWER_AT]), row[1], existing, early
+    early = None if row["early_id"] is None else (row["early_id"], row["early_comment"])
+    criterion = _criterion_from(*(row[name] for name in _CRITERION_COLUMNS))
+    return criterion, row["reference"], existing, early
 
 
 @functools.lru_cache(maxsize=256)
@@ -289,7 +287,7 @@ def _criterion_from(*values: Any) -> Criterion:
 
     Keyed on the columns themselves, so an edited criterion is built anew; ``Criterion`` is
     frozen, so sharing one between keys is safe. Parsing three JSON columns into a
-    ``ReviewCriterion`` and a ``Criterion`` on every key was a tenth of a key's cost.
+    ``ReviewCriterion`` and a ``Criterion`` on every key: bench/entry.py needs the cache.
     """
     return criterion_of(ReviewCriterion(**dict(zip(_CRITERION_COLUMNS, values, strict=True))))
 
@@ -351,8 +349,6 @@ def _view_of(row: dict[str, Any]) -> AnswerView:
 
 # --- comments written before the answer ------------------------------------------------------
 
-_EARLY_INSERT_COLUMNS = tuple(_EARLY.c.keys())
-_INSERT_EARLY = insert_sql(_EARLY, _EARLY_INSERT_COLUMNS)
 _AKT_EARLY = select(_EARLY.c.criterion_id, _EARLY.c.comment).where(
     _EARLY.c.case_file_id == bindparam("case_file_id"))
 
@@ -396,9 +392,7 @@ def _write_early(
         early_id = new_id()
         row = {"id": early_id, "created_at": now, "updated_at": now, "review_id": review_id,
                "case_file_id": case_file_id, "criterion_id": criterion_id, "comment": comment}
-        driver(connection).execute(_INSERT_EARLY, [
-            stored_value(connection, _EARLY.c[name], row[name])
-            for name in _EARLY_INSERT_COLUMNS])
+        connection.execute(insert(_EARLY).values(row))
         action, old = "create", ""
     else:
         early_id, old = early

@@ -1,11 +1,12 @@
-"""Writing past SQLAlchemy where its overhead outweighs SQLite's own work.
+"""Reading and writing past SQLAlchemy where its overhead outweighs SQLite's own work.
 
-Two places: many rows at once (a population of 10,000 akter, a sample of 3,000), where
-SQLAlchemy handles each row's parameters in Python, and the few statements of one answer key,
-where building and executing a statement through SQLAlchemy took several times what SQLite
-took to run it. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
+Two places, each kept because a bench's goal needs it: many rows at once (a population of
+10,000 akter and its sample: bench/population.py), where SQLAlchemy handles each row's
+parameters and results in Python, and the few statements of one answer key (bench/entry.py),
+where SQLAlchemy builds, compiles and executes each statement in Python around the little
+work SQLite does. These helpers hand SQL (SQLAlchemy's own, where it is compiled from a
 statement) and plain values to the sqlite3 driver inside the session's transaction, with values
-stored and read exactly as SQLAlchemy stores and reads them.
+stored and read exactly as SQLAlchemy stores and reads them, and rows read by column name.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def read_value(connection: Connection, column: Column[Any], stored: Any) -> Any:
 
 @functools.lru_cache(maxsize=128)
 def _processors(column: Column[Any], dialect: Dialect) -> tuple[Any, Any]:
-    """The column type's bind and result processors on a dialect, looked up once."""
+    """The column type's bind and result processors on a dialect, looked up once (for the
+    values of every answer key: bench/entry.py)."""
     kind = column.type.dialect_impl(dialect)
     return kind.bind_processor(dialect), kind.result_processor(dialect, None)
 
@@ -61,13 +63,24 @@ def driver(connection: Connection) -> sqlite3.Connection:
     return cast(sqlite3.Connection, connection.connection.driver_connection)
 
 
-class DriverStatement:
-    """A SQLAlchemy statement compiled once for SQLite and run by the driver.
+def driver_rows(
+    connection: Connection, sql: str, parameters: Sequence[Any] = ()
+) -> list[sqlite3.Row]:
+    """The rows of ``sql`` run by the driver in the connection's transaction, read by column
+    name."""
+    cursor = driver(connection).cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, parameters).fetchall()
 
-    For the statements of one answer key: SQLAlchemy's own handling of an execution cost
-    several times what SQLite took to run the statement. The SQL is SQLAlchemy's, so it stays
-    in step with the models; values go in and come out as the driver has them (see
-    ``stored_value`` and ``read_value``).
+
+class DriverStatement:
+    """A SQLAlchemy statement compiled once for SQLite and run by the driver, its rows read by
+    column name (``sqlite3.Row``; label a column whose name another one shares).
+
+    For the statements of one answer key (bench/entry.py) and the read of a population
+    (bench/population.py): no execution context and no result processing in Python. The
+    SQL is SQLAlchemy's, so it stays in step with the models; values go in and come out as
+    the driver has them (see ``stored_value`` and ``read_value``).
     """
 
     def __init__(self, statement: ClauseElement) -> None:
@@ -79,28 +92,28 @@ class DriverStatement:
         self.fixed = {name: value for name, value in compiled.params.items()
                       if value is not None}
 
-    def all(self, connection: Connection, **values: Any) -> list[tuple[Any, ...]]:
+    def all(self, connection: Connection, **values: Any) -> list[sqlite3.Row]:
         """Every row for the values of the statement's bound parameters."""
-        given = {**self.fixed, **values}
-        return driver(connection).execute(
-            self.sql, [given[name] for name in self.names]
-        ).fetchall()
+        return self._run(connection, values).fetchall()
 
-    def first(self, connection: Connection, **values: Any) -> tuple[Any, ...] | None:
+    def first(self, connection: Connection, **values: Any) -> sqlite3.Row | None:
         """The first row for the values of the statement's bound parameters, or None."""
-        given = {**self.fixed, **values}
-        row: tuple[Any, ...] | None = driver(connection).execute(
-            self.sql, [given[name] for name in self.names]
-        ).fetchone()
+        row: sqlite3.Row | None = self._run(connection, values).fetchone()
         return row
+
+    def _run(self, connection: Connection, values: dict[str, Any]) -> sqlite3.Cursor:
+        given = {**self.fixed, **values}
+        cursor = driver(connection).cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(self.sql, [given[name] for name in self.names])
 
 
 def new_ids(count: int) -> list[str]:
     """``count`` fresh random UUIDs (version 4) as text, the same as ``str(uuid.uuid4())``.
 
-    ``uuid.uuid4`` builds a ``UUID`` object per call, which for a 10,000-row population took
-    longer than writing the rows; here the random bytes come in one read and only the version
-    and variant bits are set, as RFC 4122 says.
+    ``uuid.uuid4`` builds a ``UUID`` object and reads the random source once per id; here the
+    random bytes for all ids come in one read and only the version and variant bits are set,
+    as RFC 4122 says (bench/population.py needs it).
     """
     raw = bytearray(os.urandom(16 * count))
     raw[6::16] = bytes((byte & 0x0F) | 0x40 for byte in raw[6::16])  # version 4
@@ -118,9 +131,10 @@ def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while a population is read, checked and written.
 
     Those steps make tens of thousands of lists, tuples and dictionaries that hold no cycles,
-    and each of them set off collections that walked every object of the running app (Textual,
-    SQLAlchemy): in the app they cost as much as the work itself. Reference counting still
-    frees everything as usual; collection resumes afterwards, also after an error.
+    and they set off collections that walk every object of the running process (in the app:
+    Textual, SQLAlchemy) again and again; bench/population.py needs the pause. Reference
+    counting still frees everything as usual; collection resumes afterwards, also after an
+    error.
     """
     if not gc.isenabled():
         yield

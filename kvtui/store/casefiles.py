@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
@@ -34,8 +33,8 @@ from kvtui.store.models import CaseFile, Sample, utcnow
 
 _CASE_FILES = CaseFile.__table__  # type: ignore[attr-defined]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(…, ensure_ascii=False), built once
-# One statement for a whole population, run by the driver's executemany: a 10,000-row list
-# spent more time in SQLAlchemy's per-row parameter handling than in SQLite.
+# One statement for a whole population, run by the driver's executemany with ids from
+# ``new_ids`` (kvtui.store.bulk; bench/population.py needs both).
 INSERT_CASE_FILES = insert_sql(
     _CASE_FILES,
     ("id", "created_at", "updated_at", "review_id", "reference", "position", "attributes_json"),
@@ -75,10 +74,9 @@ def add_case_files(
     cleaned = _guarded(Rule.of(session), cleaned)
     connection = session.connection()
     stamp = stored_value(connection, _CASE_FILES.c.created_at, utcnow())
-    as_json = _AttributesJson()
     values = [
         (case_file_id, stamp, stamp, review_id, reference, position + offset,
-         as_json(attributes))
+         _JSON.encode(attributes))
         for offset, (case_file_id, (reference, attributes)) in enumerate(
             zip(new_ids(len(cleaned)), cleaned, strict=True), start=1
         )
@@ -129,30 +127,6 @@ def _guarded(
             )
         guarded.append((reference, rule.value(attributes)))
     return guarded
-
-
-class _AttributesJson:
-    """``json.dumps(attributes, ensure_ascii=False)``, written out for the usual case of text
-    names and values, with each name's part written once per import (a file's rows share
-    their column names): for a 10,000-row population the encoder's set-up per call took longer
-    than the encoding."""
-
-    def __init__(self) -> None:
-        self._names: dict[str, str] = {}
-
-    def __call__(self, attributes: Mapping[str, str]) -> str:
-        names = self._names
-        try:
-            return "{" + ", ".join([
-                (names.get(name) or self._name(name)) + encode_string(value)
-                for name, value in attributes.items()
-            ]) + "}"
-        except TypeError:  # a name or value that is not text: the encoder says how
-            return _JSON.encode(attributes)
-
-    def _name(self, name: str) -> str:
-        self._names[name] = part = encode_string(name) + ": "
-        return part
 
 
 def case_file_ids(session: Session, review_id: str) -> list[str]:

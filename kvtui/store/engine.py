@@ -107,8 +107,8 @@ def make_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock at the start so a transaction never fails half-way on SQLITE_BUSY.
-        # Straight to the driver: every answer key begins a transaction, and SQLAlchemy's
-        # handling of the statement took longer than SQLite took to run it.
+        # Straight to the driver, past SQLAlchemy's handling of a statement: every answer key
+        # begins a transaction (bench/entry.py needs it).
         connection.connection.driver_connection.execute(
             "BEGIN" if read_only else "BEGIN IMMEDIATE"
         )

@@ -64,12 +64,11 @@ signature, so kvtui keeps the file as signed and warns the auditor at signing
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import String, TypeDecorator, event, inspect
 from sqlalchemy.orm import Session
@@ -353,7 +352,6 @@ def free_text(table: str, columns: Iterable[tuple[str, bool]]) -> dict[str, str]
             if text and f"{table}.{name}" not in MACHINE_COLUMNS}
 
 
-@functools.lru_cache(maxsize=64)
 def free_text_columns(table: Table) -> dict[str, str]:
     """The free-text columns (``free_text``) of a table of the models."""
     def is_text(column: Any) -> bool:
@@ -364,10 +362,9 @@ def free_text_columns(table: Table) -> dict[str, str]:
     return free_text(table.name, ((column.name, is_text(column)) for column in table.columns))
 
 
-@functools.lru_cache(maxsize=64)
 def _mapped_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
     """(attribute, kind) of the free-text columns of a mapped class."""
-    table = mapper.local_table
+    table = cast("Table", mapper.local_table)  # a model maps one table
     kinds = free_text_columns(table)
     return tuple((prop.key, kinds[prop.columns[0].name])
                  for prop in mapper.column_attrs if prop.columns[0].name in kinds)

@@ -8,7 +8,6 @@ back.
 
 from __future__ import annotations
 
-import functools
 import getpass
 import hashlib
 import json
@@ -36,10 +35,9 @@ _LAST_ENTRY = DriverStatement(
 _INSERT_ENTRY = insert_sql(_LOG, tuple(_LOG.c.keys()))
 
 
-@functools.cache
 def current_actor() -> str:
-    """Who makes the change: the operating-system user (looked up once per process), without
-    control characters (``kvtui.domain.safe_text.typed_text``)."""
+    """Who makes the change: the operating-system user, without control characters
+    (``kvtui.domain.safe_text.typed_text``)."""
     try:
         return typed_text(getpass.getuser())
     except (KeyError, OSError):
@@ -90,7 +88,7 @@ def _content_hash(
 def last_entry(connection: Connection) -> tuple[int, str] | None:
     """The log's last entry as (seq, hash), or None for an empty log."""
     last = _LAST_ENTRY.first(connection)
-    return (int(last[0]), str(last[1])) if last else None
+    return (int(last["seq"]), str(last["hash"])) if last else None
 
 
 def write_entry(

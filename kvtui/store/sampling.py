@@ -54,7 +54,8 @@ from kvtui.store.models import (
 )
 
 _SAMPLE_ITEMS = SampleItem.__table__  # type: ignore[attr-defined]
-# A whole sample in one executemany by the driver (see kvtui.store.bulk).
+# A whole sample in one executemany by the driver, with ids from ``new_ids`` (see
+# kvtui.store.bulk; bench/population.py needs both).
 INSERT_SAMPLE_ITEMS = insert_sql(
     _SAMPLE_ITEMS,
     ("id", "created_at", "updated_at", "sample_id", "case_file_id", "position", "status",
@@ -71,8 +72,8 @@ def population(session: Session, review_id: str) -> list[PopulationItem]:
     return [PopulationItem(reference, json.loads(attributes)) for reference, attributes in rows]
 
 
-# Run by the driver (kvtui.store.bulk): 10,000 rows through SQLAlchemy's result handling took
-# longer than SQLite took to read them.
+# Run by the driver, past SQLAlchemy's result handling of every row (kvtui.store.bulk;
+# bench/population.py needs it).
 _POPULATION_ROWS = DriverStatement(
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json)
     .where(col(CaseFile.review_id) == bindparam("review_id"))
@@ -80,19 +81,17 @@ _POPULATION_ROWS = DriverStatement(
 )
 _POPULATION_STRATA = DriverStatement(
     select(CaseFile.id, CaseFile.reference, CaseFile.attributes_json,
-           func.json_extract(CaseFile.attributes_json, bindparam("path")))
+           func.json_extract(CaseFile.attributes_json, bindparam("path")).label("stratum"))
     .where(col(CaseFile.review_id) == bindparam("review_id"))
     .order_by(col(CaseFile.position))
 )
 
 
-# Run by the driver: a sample of 3,000 akter read through SQLAlchemy's result handling took
-# as long as drawing it.
-_SAMPLED_AKTER = DriverStatement(
-    # SQLModel types select() for up to four columns; SQLAlchemy's takes any number.
-    select(CaseFile.id, CaseFile.reference, SampleItem.position, SampleItem.status,
-           SampleItem.replaced_reason, CaseFile.attributes_json, SampleItem.id,
-           SampleItem.replaces_id)  # type: ignore[call-overload]
+_SAMPLED_AKTER = (
+    select(col(CaseFile.id).label("case_file_id"), CaseFile.reference,  # type: ignore[call-overload]
+           SampleItem.position, SampleItem.status, SampleItem.replaced_reason,
+           CaseFile.attributes_json, col(SampleItem.id).label("item_id"),
+           SampleItem.replaces_id)
     .join(CaseFile, col(CaseFile.id) == col(SampleItem.case_file_id))
     .where(col(SampleItem.sample_id) == bindparam("sample_id"))
     .order_by(col(SampleItem.position))
@@ -113,19 +112,20 @@ def _drawing_population(
     connection = session.connection()
     if stratify_by and ('"' in stratify_by or "\\" in stratify_by):
         rows = _POPULATION_ROWS.all(connection, review_id=review_id)
-        items = [PopulationItem(reference, json.loads(attributes))
-                 for _, reference, attributes in rows]
+        items = [PopulationItem(row["reference"], json.loads(row["attributes_json"]))
+                 for row in rows]
     elif stratify_by:
         rows = _POPULATION_STRATA.all(connection, review_id=review_id,
                                       path=f'$."{stratify_by}"')
         items = [
-            PopulationItem(reference, {stratify_by: value} if value is not None else {})
-            for _, reference, _, value in rows
+            PopulationItem(row["reference"],
+                           {stratify_by: row["stratum"]} if row["stratum"] is not None else {})
+            for row in rows
         ]
     else:
         rows = _POPULATION_ROWS.all(connection, review_id=review_id)
-        items = [PopulationItem(reference) for _, reference, _ in rows]
-    return items, {row[1]: (row[0], row[2]) for row in rows}
+        items = [PopulationItem(row["reference"]) for row in rows]
+    return items, {row["reference"]: (row["id"], row["attributes_json"]) for row in rows}
 
 
 def _sample_row(session: Session, review_id: str) -> Sample | None:
@@ -145,13 +145,13 @@ def current_sample(session: Session, review_id: str) -> SampleInfo | None:
     sample = _sample_row(session, review_id)
     if sample is None:
         return None
-    rows = _SAMPLED_AKTER.all(session.connection(), sample_id=sample.id)
-    loads = json.loads
-    replaced_by = {replaces: row[1] for row in rows if (replaces := row[7]) is not None}
+    rows = session.connection().execute(_SAMPLED_AKTER, {"sample_id": sample.id}).all()
+    replaced_by = {row.replaces_id: row.reference for row in rows if row.replaces_id is not None}
     items = tuple(
-        SampledAkt(cf_id, reference, position, status, reason, loads(attributes),
-                   replaced_by.get(item_id, ""))
-        for cf_id, reference, position, status, reason, attributes, item_id, _ in rows
+        SampledAkt(row.case_file_id, row.reference, row.position, row.status,
+                   row.replaced_reason, json.loads(row.attributes_json),
+                   replaced_by.get(row.item_id, ""))
+        for row in rows
     )
     return _info(sample, items)
 
@@ -255,8 +255,8 @@ def _draw(
                  "population": drawn.population_size, "stratify_by": stratify_by or ""},
     )
     session.commit()
-    # What was just committed, from the rows at hand rather than read back: for a sample of
-    # 3,000 akter the read took as long as the draw.
+    # What was just committed, from the rows at hand rather than read back (bench/population.py
+    # needs it).
     loads = json.loads
     return _info(sample, tuple(
         SampledAkt(stored[key][0], key, position, attributes=loads(stored[key][1]))

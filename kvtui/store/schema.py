@@ -15,7 +15,6 @@ SQLite version at hand.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,37 +43,42 @@ def read_schema(connection: sqlite3.Connection) -> Schema:
     triggers: dict[str, str] = {}
     tables: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
     indexes: dict[str, tuple[str, int, tuple[str, ...]]] = {}
-    entries = connection.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-    ).fetchall()
-    for kind, name, _table, sql in entries:
-        if kind == "trigger":
-            triggers[name] = sql or ""
-        elif kind == "table" and not name.startswith(_FTS_SHADOW):
+    entries = _rows(connection, "SELECT type, name, tbl_name, sql FROM sqlite_master"
+                                " WHERE name NOT LIKE 'sqlite_%'")
+    for entry in entries:
+        name = entry["name"]
+        if entry["type"] == "trigger":
+            triggers[name] = entry["sql"] or ""
+        elif entry["type"] == "table" and not name.startswith(_FTS_SHADOW):
             tables[name] = tuple(
-                (row[1], str(row[2]).upper(), int(row[3]), int(row[5]))
-                for row in connection.execute(f"PRAGMA table_info({_quoted(name)})"))
-    for kind, _name, table, _sql in entries:
-        if kind != "table" or table.startswith(_FTS_SHADOW) or table == "search_index":
+                (column["name"], str(column["type"]).upper(), int(column["notnull"]),
+                 int(column["pk"]))
+                for column in _rows(connection, f"PRAGMA table_info({_quoted(name)})"))
+    for entry in entries:
+        table = entry["tbl_name"]
+        if entry["type"] != "table" or table.startswith(_FTS_SHADOW) or table == "search_index":
             continue
-        for row in connection.execute(f"PRAGMA index_list({_quoted(table)})"):
-            index_name, unique = row[1], int(row[2])
-            columns = tuple(str(info[2]) for info in connection.execute(
-                f"PRAGMA index_info({_quoted(index_name)})"))
-            indexes[index_name] = (table, unique, columns)
+        for index in _rows(connection, f"PRAGMA index_list({_quoted(table)})"):
+            columns = tuple(str(info["name"]) for info in _rows(
+                connection, f"PRAGMA index_info({_quoted(index['name'])})"))
+            indexes[index["name"]] = (table, int(index["unique"]), columns)
     return Schema(triggers, tables, indexes)
+
+
+def _rows(connection: sqlite3.Connection, sql: str) -> list[sqlite3.Row]:
+    """The rows of ``sql``, read by column name."""
+    cursor = connection.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql).fetchall()
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@functools.cache
 def expected_schema() -> Schema:
-    """The schema that kvtui's migrations create, read from an empty database migrated now.
-
-    Made once per process: it loads Alembic and runs every migration.
-    """
+    """The schema that kvtui's migrations create, read from an empty database migrated now
+    (it loads Alembic and runs every migration)."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
 
     @event.listens_for(engine, "connect")

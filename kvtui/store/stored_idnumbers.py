@@ -43,6 +43,7 @@ works on a store of its own revision whatever later revisions add to the models.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,7 @@ from sqlmodel import col, select
 
 from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.store import changelog
-from kvtui.store.bulk import driver, stored_value
+from kvtui.store.bulk import driver, driver_rows, stored_value
 from kvtui.store.errors import InvalidInput
 from kvtui.store.idnumber_rule import Rule, free_text, numbers_in
 from kvtui.store.models import FalseAlarm, utcnow
@@ -75,19 +76,19 @@ _TEXT_TYPE = re.compile("CHAR|CLOB|TEXT", re.IGNORECASE)
 _TIMESTAMP = FalseAlarm.__table__.c.updated_at  # type: ignore[attr-defined]
 
 
-def _pragma(connection: Connection, pragma: str, name: str) -> list[Any]:
+def _pragma(connection: Connection, pragma: str, name: str) -> list[sqlite3.Row]:
     quoted = name.replace('"', '""')
-    return driver(connection).execute(f'PRAGMA {pragma}("{quoted}")').fetchall()
+    return driver_rows(connection, f'PRAGMA {pragma}("{quoted}")')
 
 
 def _text_columns(connection: Connection, name: str) -> dict[str, str]:
     """The free-text columns (``idnumber_rule.free_text``) the store's file has in table
     ``name``, with the copies the report counts; none for a table the file does not have."""
-    keys = {row[3] for row in _pragma(connection, "foreign_key_list", name)}
+    keys = {row["from"] for row in _pragma(connection, "foreign_key_list", name)}
     columns = _pragma(connection, "table_info", name)
-    kinds = free_text(name, ((row[1], bool(_TEXT_TYPE.search(row[2] or "")) and not row[5]
-                              and row[1] not in keys) for row in columns))
-    present = {row[1] for row in columns}
+    kinds = free_text(name, ((row["name"], bool(_TEXT_TYPE.search(row["type"] or ""))
+                              and not row["pk"] and row["name"] not in keys) for row in columns))
+    present = {row["name"] for row in columns}
     return kinds | {column: "json" for column in _FROZEN_COPIES.get(name, ())
                     if column in present}
 
@@ -101,8 +102,9 @@ def _unique_keys(connection: Connection, name: str,
     columns."""
     keys = []
     for index in _pragma(connection, "index_list", name):
-        if index[2]:
-            columns = tuple(row[2] for row in _pragma(connection, "index_info", index[1]))
+        if index["unique"]:
+            columns = tuple(row["name"]
+                            for row in _pragma(connection, "index_info", index["name"]))
             if set(columns) & texts.keys():
                 keys.append(columns)
     return keys
@@ -135,7 +137,7 @@ def mask_review(connection: Connection, review_id: str) -> int:
     caller's transaction.
     """
     rule = Rule(connection)
-    log_columns = {row[1] for row in _pragma(connection, "table_info", "change_log")}
+    log_columns = {row["name"] for row in _pragma(connection, "table_info", "change_log")}
     changed_texts = 0
     for name in sorted(REVIEW_ROWS.keys() - FROZEN):
         texts = _text_columns(connection, name)
@@ -143,10 +145,10 @@ def mask_review(connection: Connection, review_id: str) -> int:
             continue
         keys = _unique_keys(connection, name, texts)
         wanted = list(dict.fromkeys(["id", *texts, *(c for key in keys for c in key)]))
-        rows = driver(connection).execute(
-            f"SELECT {', '.join(f't.{c}' for c in wanted)} FROM {name} AS t"
-            f" WHERE {REVIEW_ROWS[name]} ORDER BY t.id", (review_id,)).fetchall()
-        found = [dict(zip(wanted, row, strict=True)) for row in rows]
+        rows = driver_rows(
+            connection, f"SELECT {', '.join(f't.{c}' for c in wanted)} FROM {name} AS t"
+            f" WHERE {REVIEW_ROWS[name]} ORDER BY t.id", (review_id,))
+        found = [{column: row[column] for column in wanted} for row in rows]
         taken = {key: {tuple(values[c] for c in key) for values in found} for key in keys}
         for values in found:
             changed = {}
@@ -179,8 +181,9 @@ def merge_search_index(connection: Connection) -> None:
 def mask_unsigned_reviews(connection: Connection) -> dict[str, int]:
     """``mask_review`` for every review that is not signed: how many texts changed in each
     review where any did. The caller merges the search index."""
-    reviews = [row[0] for row in driver(connection).execute(
-        "SELECT id FROM review WHERE status != ? ORDER BY created_at, id", (SIGNED,))]
+    reviews = [row["id"] for row in driver_rows(
+        connection, "SELECT id FROM review WHERE status != ? ORDER BY created_at, id",
+        (SIGNED,))]
     changed = {review_id: mask_review(connection, review_id) for review_id in reviews}
     return {review_id: texts for review_id, texts in changed.items() if texts}
 
@@ -254,11 +257,12 @@ def _holding(connection: Connection, rule: Rule, name: str, condition: str,
     if not texts:
         return 0
     selected = ", ".join(f"t.{column}" for column in texts)
+    rows = driver_rows(connection, f"SELECT {selected} FROM {name} AS t WHERE {condition}",
+                       parameters)
     return sum(
-        isinstance(value, str) and bool(value) and rule.holds_number(kind, value)
-        for row in driver(connection).execute(
-            f"SELECT {selected} FROM {name} AS t WHERE {condition}", parameters)
-        for value, kind in zip(row, texts.values(), strict=True))
+        isinstance(row[column], str) and bool(row[column])
+        and rule.holds_number(kind, row[column])
+        for row in rows for column, kind in texts.items())
 
 
 def stored_numbers_report(session: Session) -> list[str]:
@@ -267,10 +271,11 @@ def stored_numbers_report(session: Session) -> list[str]:
     and what to do. Never a failure of the check."""
     connection = session.connection()
     rule = Rule(connection)
-    reviews = driver(connection).execute("SELECT id, status FROM review ORDER BY created_at, id")
+    reviews = driver_rows(connection, "SELECT id, status FROM review ORDER BY created_at, id")
     in_reviews = 0
     named: list[str] = []
-    for review_id, status in reviews.fetchall():
+    for review in reviews:
+        review_id, status = review["id"], review["status"]
         tables = {**REVIEW_ROWS, **_OWNED_FROZEN} if status == SIGNED else _OWNED_FROZEN
         count = sum(_holding(connection, rule, name, condition,
                              (review_id,) * condition.count("?"))

@@ -44,14 +44,6 @@ def numbers() -> list[str]:
             for number in pair]
 
 
-@pytest.fixture
-def actor_restored() -> Iterator[None]:
-    from kvtui.store import changelog
-
-    yield
-    changelog.current_actor.cache_clear()
-
-
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -82,7 +74,7 @@ def _stored(store: Store) -> dict[str, list[str]]:
 
 
 def test_no_control_character_reaches_any_column(
-    store: Store, numbers: list[str], monkeypatch: pytest.MonkeyPatch, actor_restored: None,
+    store: Store, numbers: list[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     say = PastedTexts(numbers)
     _write_everywhere(store, say, monkeypatch)

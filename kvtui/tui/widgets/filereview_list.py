@@ -1,10 +1,10 @@
 """The criteria of one akt as a list drawn line by line (Textual's line API).
 
-A DataTable redraws every visible row whenever one cell changes; at one answer per key that
-redraw was most of a key's cost. Here an answer repaints the answered row and the two rows the
-cursor leaves and enters, and nothing else; and a row is drawn once for each look it can have
-(its answer, under the cursor or not) and kept, so that answering the next akt's criteria
-draws nothing new at all.
+A DataTable redraws every visible row whenever one cell changes, at one answer per key. Here an
+answer repaints the answered row and the two rows the cursor leaves and enters, and nothing
+else; and a row is drawn once for each look it can have (its answer, under the cursor or not)
+and kept, so that answering the next akt's criteria draws nothing new at all. bench/entry.py
+needs it.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kvtui.domain.personnummer import find_ids
+from kvtui.domain.reviews import SIGNED
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
 from kvtui.store.exports import report_file_name, target_path, write_export
 from kvtui.store.report_data import ReportData, load_report_data
@@ -115,7 +116,7 @@ def sign_and_export(
                         approver_name=approver_name, approver_role=approver_role)
     data = load_report_data(session, review_id)
     check_target(output, folder, data, draft=False)
-    signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
+    signed_data = dataclasses.replace(data, status=SIGNED, sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
     pdf, certificate, fingerprint, warnings = rendered.pdf, "", "", ()

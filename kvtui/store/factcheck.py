@@ -25,13 +25,14 @@ from kvtui.domain.signoff import (
     check_response,
     compare_content,
 )
+from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.models import FactCheckComment, FactCheckRound, ReviewSection, utcnow
 from kvtui.store.snapshot import current_content
 
-FACT_CHECK = "fact_check"
+FACT_CHECK = ReviewStatus.FACT_CHECK
 WHOLE_REPORT = "Hela rapporten"
 MAX_COMMENT = 10_000
 

@@ -29,7 +29,7 @@ from kvtui.domain.judgement import (
 )
 from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
-from kvtui.domain.reviews import status_label
+from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.sampling import StratumShare
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
@@ -135,7 +135,7 @@ class ReportData:
     @property
     def signed(self) -> bool:
         """Whether the review has been signed off."""
-        return self.status == "signed"
+        return self.status == SIGNED
 
     @property
     def method_edited(self) -> bool:
@@ -198,7 +198,7 @@ def _signed_method(session: Session, review: Review) -> str | None:
     The draft follows kvtui's wording, which may change; a signed report must not, so a signed
     review prints the Metod frozen in its sign-off.
     """
-    if review.status != "signed" or review.method_text.strip():
+    if review.status != SIGNED or review.method_text.strip():
         return None
     row = session.exec(select(SignOff).where(SignOff.review_id == review.id,
                                              SignOff.version == review.version)).first()

@@ -32,6 +32,7 @@ from kvtui.domain.signoff import (
     check_signers,
     sha256_hex,
 )
+from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.bulk import driver
 from kvtui.store.errors import InvalidInput, NotFound
@@ -43,7 +44,7 @@ from kvtui.store.sampling import unreviewed_akter
 from kvtui.store.snapshot import current_content
 from kvtui.store.stored_idnumbers import mask_reopened
 
-REOPENED_STATUS = "fieldwork"
+REOPENED_STATUS = ReviewStatus.FIELDWORK
 
 
 @dataclass(frozen=True)

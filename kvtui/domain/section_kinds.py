@@ -3,8 +3,8 @@ more than once, whether the auditor writes it, and where kvtui takes it from whe
 
 Templates check a section's kind here, the Bedömningar part tells the auditor how a section
 she does not write is filled, and the report and the Rapport part each keep one table from
-kind to how it is printed or counted (``kvtui.report.story``, ``kvtui.tui.widgets.report_part``),
-which ``tests/domain/test_section_kinds.py`` checks covers every kind.
+kind to how it is printed or counted (``SECTION_PARTS`` in ``kvtui.report.story``,
+``SECTION_LINES`` in ``kvtui.tui.widgets.report_part``), which tests check cover every kind.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.sampling import StratumShare
+from kvtui.domain.section_kinds import written
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.errors import NotFound
@@ -165,7 +166,7 @@ def _method_facts(
     sample: SampleFacts | None, criteria: Sequence[CriterionInfo], law: str,
 ) -> MethodFacts:
     chapters = [(s.title, s.dimension) for s in sections
-                if s.kind == "text" and s.level == 1 and s.dimension]
+                if written(s.kind) and s.level == 1 and s.dimension]
     return MethodFacts(
         interviews=tuple(InterviewFact(i.roles, i.participants, i.form) for i in interviews),
         document_count=len(documents),

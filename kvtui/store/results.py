@@ -14,6 +14,7 @@ from kvtui.domain.statistics import (
     criterion_result,
     stratified_results,
 )
+from kvtui.domain.vocabulary import AnswerValue
 from kvtui.store.answers import review_criteria
 from kvtui.store.models import Answer
 from kvtui.store.sampling import current_sample, population
@@ -45,7 +46,8 @@ class ReviewResults:
 
 def _counts(values: list[str]) -> CriterionCounts:
     tally = Counter(values)
-    return CriterionCounts(tally["ja"], tally["delvis"], tally["nej"], tally["ej_aktuellt"])
+    return CriterionCounts(tally[AnswerValue.YES], tally[AnswerValue.PARTLY],
+                           tally[AnswerValue.NO], tally[AnswerValue.NOT_APPLICABLE])
 
 
 def review_results(session: Session, review_id: str) -> ReviewResults | None:

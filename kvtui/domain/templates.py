@@ -26,11 +26,11 @@ The TOML shape::
     [[criteria]]
     code = "F3"
     question = "Vårdplanen reviderad ..."
-    kind = "deadline"                   # judgement, deadline or count
+    kind = "deadline"                   # judgement, deadline or count (``criterion_kinds``)
     group = "Beslut och planering"      # optional
     start_label = "Placerad från"       # deadline only, with end_label and
     end_label = "Vårdplan reviderad"    #   exactly one of limit_days / limit_months
-    limit_months = 24
+    limit_months = 24                   # count only: threshold = 4, unit_label = "samtal"
     applies = { attribute = "Placerad från", min_months = 24, reason = "..." }
     references = [ { text = "11 kap. 3 § SoL", from = 2021-03-01, to = 2025-06-30 } ]
 

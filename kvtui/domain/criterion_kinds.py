@@ -192,7 +192,8 @@ def _nothing_missing(values: Mapping[str, object]) -> list[tuple[str, str]]:
     return []
 
 
-def _nothing_computed(criterion: KindParameters, basis: Basis) -> str:
+def _nothing_to_say(criterion: KindParameters, basis: Basis) -> str:
+    """A judgement is the auditor's own: nothing is computed, nothing needs explaining."""
     return ""
 
 
@@ -238,8 +239,8 @@ CRITERION_KINDS: dict[str, CriterionKindInfo] = {
             template_problems=_nothing_missing,
             entry=Entry.NONE,
             enter_hint="",
-            computed=_nothing_computed,
-            explained=_nothing_computed,
+            computed=_nothing_to_say,
+            explained=_nothing_to_say,
         ),
         CriterionKindInfo(
             kind=CriterionKind.DEADLINE,

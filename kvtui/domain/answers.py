@@ -21,8 +21,7 @@ ANSWERS: dict[str, str] = {
     AnswerValue.NO: "Nej",
     AnswerValue.NOT_APPLICABLE: "Ej aktuellt",
 }
-KEYS: dict[str, str] = {"j": AnswerValue.YES, "d": AnswerValue.PARTLY, "n": AnswerValue.NO,
-                        "e": AnswerValue.NOT_APPLICABLE}
+KEYS: dict[str, str] = {"j": "ja", "d": "delvis", "n": "nej", "e": "ej_aktuellt"}
 
 
 def answer_label(value: str) -> str:

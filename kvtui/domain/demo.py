@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kvtui.domain.answers import not_applicable_reason
+from kvtui.domain.criterion_kinds import Entry, criterion_kind
 from kvtui.domain.reviews import ReviewFields
 from kvtui.domain.templates import Criterion, add_months
+from kvtui.domain.vocabulary import AnswerValue
 
 DEMO_TEMPLATE = "familjevard"
 DEMO_CASE_FILES = 44
@@ -96,8 +98,8 @@ _JUDGEMENT_WEIGHTS: dict[str, tuple[int, int, int]] = {
     "F16": (7, 1, 2),
 }
 _COMMENTS = {
-    "nej": "Saknas i akten vid granskningstillfället.",
-    "delvis": "Finns men är inte aktuell.",
+    AnswerValue.NO: "Saknas i akten vid granskningstillfället.",
+    AnswerValue.PARTLY: "Finns men är inte aktuell.",
 }
 
 
@@ -110,15 +112,16 @@ def demo_answers(
     answers: list[DemoAnswer] = []
     for criterion in criteria:
         if reason := not_applicable_reason(criterion, attributes, on):
-            answers.append(DemoAnswer(criterion.code, "ej_aktuellt", comment=reason))
-        elif criterion.kind == "deadline":
+            answers.append(DemoAnswer(criterion.code, AnswerValue.NOT_APPLICABLE, comment=reason))
+        elif (entry := criterion_kind(criterion.kind).entry) is Entry.DATES:
             answers.append(_deadline_answer(criterion, placed_from, on, rng))
-        elif criterion.kind == "count":
+        elif entry is Entry.NUMBER:
             number = rng.choice((2, 3, 4, 4, 5, 5, 6, 7))
             answers.append(DemoAnswer(criterion.code, None, number=number))
         else:
             ja, delvis, nej = _JUDGEMENT_WEIGHTS.get(criterion.code, (12, 1, 1))
-            value = rng.choices(("ja", "delvis", "nej"), weights=(ja, delvis, nej))[0]
+            value = rng.choices((AnswerValue.YES, AnswerValue.PARTLY, AnswerValue.NO),
+                                weights=(ja, delvis, nej))[0]
             answers.append(DemoAnswer(criterion.code, value, comment=_COMMENTS.get(value, "")))
     return answers
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kvtui.domain.vocabulary import Rating
+
 
 @dataclass(frozen=True)
 class DemoObservation:
@@ -57,7 +59,7 @@ class DemoAssessment:
 
     section: str
     statement: str
-    rating: str = ""
+    rating: str = Rating.NONE
     in_summary: bool = False
     evidence: tuple[tuple[str, str], ...] = ()
 
@@ -250,7 +252,7 @@ DEMO_ASSESSMENTS: tuple[DemoAssessment, ...] = (
         "4.2",
         "Enhetschef och gruppledare är tillgängliga och socialsekreterarna får det stöd de "
         "behöver i arbetet. Verksamheten har ett nära och gott ledarskap.",
-        "gron", True, (("observation", "ss-stod"), ("observation", "ec-moten")),
+        Rating.GREEN, True, (("observation", "ss-stod"), ("observation", "ec-moten")),
     ),
     DemoAssessment(
         "4.3",
@@ -270,7 +272,7 @@ DEMO_ASSESSMENTS: tuple[DemoAssessment, ...] = (
         "5.3",
         "Verksamheten har ett tydligt barnperspektiv i sitt arbete och är angelägen om "
         "kontinuiteten i kontakten med barnen.",
-        "gron", True,
+        Rating.GREEN, True,
         (("observation", "gl-kontinuitet"), ("observation", "bs-besok"), ("criterion", "F12")),
     ),
     DemoAssessment(
@@ -278,19 +280,19 @@ DEMO_ASSESSMENTS: tuple[DemoAssessment, ...] = (
     ),
     DemoAssessment(
         "5.4", "Den sociala dokumentationen är relevant, objektiv och saklig.",
-        "gron", True, (("criterion", "F11"), ("criterion", "F8"), ("criterion", "F9")),
+        Rating.GREEN, True, (("criterion", "F11"), ("criterion", "F8"), ("criterion", "F9")),
     ),
     DemoAssessment(
         "5.4",
         "Barnets synpunkter framträder tydligt i den sociala dokumentationen, och verksamheten "
         "tar hänsyn till barnets åsikter när det är möjligt.",
-        "gron", True,
+        Rating.GREEN, True,
         (("criterion", "F14"), ("criterion", "F15"), ("observation", "bs-bildkort"),
          ("document", "barnsamtal")),
     ),
     DemoAssessment(
         "5.4", "Verksamheten behöver upprätta genomförandeplaner för samtliga placerade barn.",
-        "rod", True,
+        Rating.RED, True,
         (("criterion", "F4"), ("criterion", "F5"), ("observation", "gl-plan"),
          ("observation", "bs-plan"), ("document", "egenkontroll")),
     ),
@@ -303,7 +305,7 @@ DEMO_ASSESSMENTS: tuple[DemoAssessment, ...] = (
         "6.1",
         "Verksamhetens personal bedöms tillämpa de rutiner och stödjande metoder som finns för "
         "att det ska vara en trygg och säker verksamhet.",
-        "gron", True,
+        Rating.GREEN, True,
         (("observation", "fs-metod"), ("observation", "gl-kontakt"), ("criterion", "F16"),
          ("document", "riktlinjer")),
     ),
@@ -315,7 +317,7 @@ DEMO_ASSESSMENTS: tuple[DemoAssessment, ...] = (
         "6.2",
         "Enheten arbetar systematiskt med planering, uppföljning och utveckling av "
         "verksamheten.",
-        "gron", True, (("document", "verksamhetsplan"), ("observation", "ss-delaktig")),
+        Rating.GREEN, True, (("document", "verksamhetsplan"), ("observation", "ss-delaktig")),
     ),
     DemoAssessment("6.2", "Personalen är delaktig i kvalitetsarbetet.",
                    evidence=(("observation", "ss-delaktig"),)),

@@ -13,11 +13,12 @@ Choices made here, so the screens and the report agree:
 - **Dimension**: a template names the quality dimension on its chapters (4, 5, 6) and
   subsections inherit it, so a statement in 5.4 counts as process. The store's section copies
   normally carry it already; ``inherited_dimensions`` fills in any that do not.
-- **What a report needs** (``missing_before_report``): only sections of kind "text" need text
-  and statements. A section without its own text is covered when any section below it has
-  text (a chapter may consist of its subsections only). Statements are needed per chapter:
-  a chapter is covered when it or any section below it has a statement, because the report
-  gathers a chapter's statements under one "Bedömning", as the published reports do.
+- **What a report needs** (``missing_before_report``): only sections the auditor writes
+  (kind "text", ``section_kinds``) need text and statements. A section without its own text
+  is covered when any section below it has text (a chapter may consist of its subsections
+  only). Statements are needed per chapter: a chapter is covered when it or any section
+  below it has a statement, because the report gathers a chapter's statements under one
+  "Bedömning", as the published reports do.
 - **Summary**: a statement goes into the summary table only when the auditor says so
   (``in_summary``); one marked for the summary without a colour is listed as missing.
 """
@@ -30,18 +31,22 @@ from datetime import date
 
 from kvtui.domain.filereview import unreviewed_line
 from kvtui.domain.safe_text import blank
+from kvtui.domain.section_kinds import written
+from kvtui.domain.vocabulary import Rating
 
-RATINGS: dict[str, str] = {"gron": "Grön", "gul": "Gul", "rod": "Röd", "": "Ingen"}
+RATINGS: dict[str, str] = {Rating.GREEN: "Grön", Rating.YELLOW: "Gul", Rating.RED: "Röd",
+                           Rating.NONE: "Ingen"}
 
 # One key per rating, for the Bedömningar screen's bindings.
-RATING_KEYS: dict[str, str] = {"g": "gron", "u": "gul", "r": "rod", "0": ""}
-_RATING_KEY_ALIASES: dict[str, str] = {"y": "gul"}
+RATING_KEYS: dict[str, str] = {"g": Rating.GREEN, "u": Rating.YELLOW, "r": Rating.RED,
+                               "0": Rating.NONE}
+_RATING_KEY_ALIASES: dict[str, str] = {"y": Rating.YELLOW}
 
 # The legend under the summary table, worded as in the published reports.
 LEVEL_DEFINITIONS: dict[str, str] = {
-    "gron": "Grönt visar goda exempel som med fördel kan spridas till andra enheter.",
-    "gul": "Gult innebär att verksamheten har områden som behöver utvecklas.",
-    "rod": "Rött innebär att verksamheten uppvisar brister som måste åtgärdas.",
+    Rating.GREEN: "Grönt visar goda exempel som med fördel kan spridas till andra enheter.",
+    Rating.YELLOW: "Gult innebär att verksamheten har områden som behöver utvecklas.",
+    Rating.RED: "Rött innebär att verksamheten uppvisar brister som måste åtgärdas.",
 }
 
 DIMENSION_QUALITY: dict[str, str] = {
@@ -343,7 +348,7 @@ def missing_before_report(
     criteria (by code) with no legal reference for the review's period.
     """
     lines: list[str] = []
-    texts = [s for s in sections if s.kind == "text"]
+    texts = [s for s in sections if written(s.kind)]
     numbers = {s.number for s in texts}
     for section in texts:
         below = [s for s in texts if is_below(s.number, section.number)]
@@ -359,7 +364,7 @@ def missing_before_report(
     for section in sections:
         for assessment in section.assessments:
             quoted = f"”{short_text(assessment.statement, 50)}”"
-            if assessment.rating in ("rod", "gul") and not assessment.evidence:
+            if assessment.rating in (Rating.RED, Rating.YELLOW) and not assessment.evidence:
                 lines.append(f"{rating_label(assessment.rating)} bedömning i {_where(section)}"
                              f" saknar underlag: {quoted}")
             if assessment.in_summary and not assessment.rating:

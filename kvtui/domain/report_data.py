@@ -20,7 +20,7 @@ from kvtui.domain.judgement import (
     summary_assessments,
 )
 from kvtui.domain.results import ReviewResults
-from kvtui.domain.reviews import status_label
+from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.sampling import StratumShare
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 
@@ -121,7 +121,7 @@ class ReportData:
     @property
     def signed(self) -> bool:
         """Whether the review has been signed off."""
-        return self.status == "signed"
+        return self.status == SIGNED
 
     @property
     def method_edited(self) -> bool:

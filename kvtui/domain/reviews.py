@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kvtui.domain.safe_text import blank, typed_text
+from kvtui.domain.vocabulary import ReviewStatus
 
 STATUSES: dict[str, str] = {
-    "planning": "Planering",
-    "fieldwork": "Pågående",
-    "fact_check": "Faktagranskning",
-    "signed": "Signerad",
+    ReviewStatus.PLANNING: "Planering",
+    ReviewStatus.FIELDWORK: "Pågående",
+    ReviewStatus.FACT_CHECK: "Faktagranskning",
+    ReviewStatus.SIGNED: "Signerad",
 }
 
-SIGNED = "signed"
+SIGNED = ReviewStatus.SIGNED
 SHORT_ID_LENGTH = 8
 
 

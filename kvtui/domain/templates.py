@@ -26,11 +26,11 @@ The TOML shape::
     [[criteria]]
     code = "F3"
     question = "Vårdplanen reviderad ..."
-    kind = "deadline"                   # judgement, deadline or count
+    kind = "deadline"                   # judgement, deadline or count (``criterion_kinds``)
     group = "Beslut och planering"      # optional
     start_label = "Placerad från"       # deadline only, with end_label and
     end_label = "Vårdplan reviderad"    #   exactly one of limit_days / limit_months
-    limit_months = 24
+    limit_months = 24                   # count only: threshold = 4, unit_label = "samtal"
     applies = { attribute = "Placerad från", min_months = 24, reason = "..." }
     references = [ { text = "11 kap. 3 § SoL", from = 2021-03-01, to = 2025-06-30 } ]
 
@@ -58,8 +58,10 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
+from kvtui.domain.criterion_kinds import CRITERION_KINDS, Entry, criterion_kind
 from kvtui.domain.import_limits import thousands
 from kvtui.domain.safe_text import describe_char, first_unsafe, printable
+from kvtui.domain.section_kinds import SECTION_KINDS, SectionKind
 
 DIMENSIONS: dict[str, str] = {
     "struktur": "Verksamhetens förutsättningar",
@@ -67,22 +69,6 @@ DIMENSIONS: dict[str, str] = {
     "resultat": "Kvalitetsarbete",
 }
 
-CRITERION_KINDS: dict[str, str] = {
-    "judgement": "Bedömning",
-    "deadline": "Tidsfrist",
-    "count": "Antal",
-}
-
-SECTION_KINDS: dict[str, str] = {
-    "summary": "Sammanfattning",
-    "purpose": "Syfte",
-    "method": "Metod",
-    "text": "Avsnitt",
-    "references": "Referenser",
-}
-
-# Section kinds a report has at most once.
-_SINGLE_SECTION_KINDS = ("summary", "purpose", "method", "references")
 
 # The shape a template may have. The shipped templates are under 10 kB with a few dozen
 # criteria and brackets three deep; these are far above that and far below what costs time.
@@ -180,7 +166,7 @@ class Criterion:
 
     code: str
     question: str
-    kind: str
+    kind: str  # a CriterionKind; described in ``criterion_kinds``
     references: tuple[LegalReference, ...]
     group: str = ""
     applies: Applicability | None = None
@@ -218,7 +204,7 @@ class Section:
     number: str
     title: str
     dimension: str = ""
-    kind: str = "text"
+    kind: str = SectionKind.TEXT
 
     @property
     def parent_number(self) -> str:
@@ -703,14 +689,7 @@ _APPLIES_KEYS = {
     "reason": (str, False),
 }
 # Keys that only make sense for one kind of criterion.
-_KIND_ONLY = {
-    "start_label": "deadline",
-    "end_label": "deadline",
-    "limit_days": "deadline",
-    "limit_months": "deadline",
-    "threshold": "count",
-    "unit_label": "count",
-}
+_KIND_ONLY = {key: info.kind for info in CRITERION_KINDS.values() for key in info.template_keys}
 
 _MISSING = object()
 _SECTION_NUMBER = re.compile(r"\d+(\.\d+)*")
@@ -870,7 +849,7 @@ class _Validator:
         if not names:
             return names
         for index, criterion in enumerate(criteria):
-            if criterion.kind != "deadline":
+            if criterion_kind(criterion.kind).entry is not Entry.DATES:
                 continue
             for key in ("start_label", "end_label"):
                 label = getattr(criterion, key)
@@ -896,14 +875,14 @@ class _Validator:
             path: KeyPath = ("sections", index)
             values = self.table(item, path, _SECTION_KEYS)
             number = values.get("number", "").strip()
-            kind = values.get("kind", "text")
+            kind = values.get("kind", SectionKind.TEXT)
             dimension = values.get("dimension", "")
             ok = "number" in values and "title" in values
             if kind not in SECTION_KINDS:
                 allowed = ", ".join(SECTION_KINDS)
                 self.problem((*path, "kind"), f"okänd avsnittstyp '{kind}' (tillåtna: {allowed})")
                 ok = False
-            elif kind in _SINGLE_SECTION_KINDS:
+            elif SECTION_KINDS[kind].once:
                 if kind in kinds_seen:
                     first = self.locator.line_of(("sections", kinds_seen[kind]))
                     self.problem(
@@ -1027,19 +1006,8 @@ class _Validator:
         for key, minimum in minimums.items():
             if key in values:
                 self.in_range(values[key], (*path, key), minimum)
-        if kind == "deadline":
-            for key in ("start_label", "end_label"):
-                if key not in values:
-                    self.problem((*path, key), "en tidsfrist (deadline) behöver två datumetiketter")
-            if "limit_days" not in values and "limit_months" not in values:
-                self.problem(
-                    (*path, "limit_days"),
-                    "en tidsfrist (deadline) behöver limit_days eller limit_months",
-                )
-            elif "limit_days" in values and "limit_months" in values:
-                self.problem((*path, "limit_months"), "ange bara en av limit_days och limit_months")
-        if kind == "count" and "threshold" not in values:
-            self.problem((*path, "threshold"), "ett antal (count) behöver ett gränsvärde")
+        for key, message in CRITERION_KINDS[kind].template_problems(values):
+            self.problem((*path, key), message)
         return len(self.problems) == before
 
     def references(self, items: list[Any], path: KeyPath) -> tuple[LegalReference, ...] | None:

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from kvtui.domain.personnummer import find_ids
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.reviews import SIGNED
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
 from kvtui.report.document import render_report
 from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
@@ -120,7 +121,7 @@ def sign_and_export(
     plan = plan_signoff(session, review_id, ReportContent.of(data), name=name, role=role,
                         approver_name=approver_name, approver_role=approver_role)
     check_target(output, folder, data, draft=False)
-    signed_data = dataclasses.replace(data, status="signed", sign_off=plan.view(),
+    signed_data = dataclasses.replace(data, status=SIGNED, sign_off=plan.view(),
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
     pdf, certificate, fingerprint = rendered.pdf, "", ""

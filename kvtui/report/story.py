@@ -43,7 +43,7 @@ Choices recorded here:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -79,8 +79,10 @@ from kvtui.domain.method_text import (
 )
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.sampling import allocation_parts
+from kvtui.domain.section_kinds import SectionKind, section_kind, written
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
+from kvtui.domain.vocabulary import Rating
 from kvtui.report.charts import (
     Bar,
     ChartRow,
@@ -450,7 +452,7 @@ class _Builder:
     def legend(self) -> Table:
         """The three levels with their definitions."""
         s = self.styles
-        levels = ("gron", "gul", "rod")
+        levels = (Rating.GREEN, Rating.YELLOW, Rating.RED)
         data = [[RATINGS[rating], Paragraph(markup(LEVEL_DEFINITIONS[rating]), s.cell)]
                 for rating in levels]
         table = Table(data, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
@@ -527,6 +529,11 @@ class _Builder:
             story += self.text(section.text) if section.text.strip() else self.missing()
         story += self.assessment_block(chapter, [chapter, *below])
         return story
+
+    def loose_section(self, section: SectionView) -> list[Flowable]:
+        """A written section outside any chapter: its heading and text."""
+        text = self.text(section.text) if section.text.strip() else self.missing()
+        return [*self.heading(section.heading, 1), *text]
 
     def references(self, section: SectionView) -> list[Flowable]:
         """Referenser: documents read, interviews by role, and the legal references."""
@@ -855,10 +862,10 @@ class _Builder:
         first_part = True
         while index < len(sections):
             section = sections[index]
-            if section.kind == "text" and section.level <= 1:
+            if written(section.kind) and section.level <= 1:
                 below = []
                 index += 1
-                while (index < len(sections) and sections[index].kind == "text"
+                while (index < len(sections) and written(sections[index].kind)
                        and sections[index].level > max(section.level, 1)):
                     below.append(sections[index])
                     index += 1
@@ -867,24 +874,28 @@ class _Builder:
                 first_part = False
                 continue
             index += 1
-            if section.kind == "summary":
-                part = self.summary(section)
-                story += part if first_part else [PageBreak(), *part]
-            elif section.kind == "purpose":
-                part = self.purpose(section)
-                story += part if first_part else [PageBreak(), *part]
-            elif section.kind == "method":
-                story += self.method(section)
-            elif section.kind == "references":
-                story += self.references(section)
-            elif section.kind == "text":
-                story += self.heading(section.heading, 1)
-                story += self.text(section.text) if section.text.strip() else self.missing()
+            build = SECTION_PARTS.get(section.kind)
+            if build is not None:
+                part = build(self, section)
+                own_page = section_kind(section.kind).own_page
+                story += [PageBreak(), *part] if own_page and not first_part else part
             first_part = False
         story += self.appendix()
         story += self.factcheck_appendix()
         story += self.signoff_page()
         return story
+
+
+# How each kind of section is printed when it stands on its own (written sections are
+# gathered into chapters first). ``tests/report/test_section_parts.py`` checks that every kind
+# has its part.
+SECTION_PARTS: dict[str, Callable[[_Builder, SectionView], list[Flowable]]] = {
+    SectionKind.SUMMARY: _Builder.summary,
+    SectionKind.PURPOSE: _Builder.purpose,
+    SectionKind.METHOD: _Builder.method,
+    SectionKind.TEXT: _Builder.loose_section,
+    SectionKind.REFERENCES: _Builder.references,
+}
 
 
 def build_story(data: ReportData, styles: Styles, *, draft: bool) -> list[Flowable]:

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from kvtui.domain.vocabulary import Rating
 from kvtui.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -36,9 +37,9 @@ DRAFT_MARK = colors.HexColor("#C62828")
 
 # Fill and text colour of each quality level.
 LEVEL_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
-    "gron": (colors.HexColor("#2E7D32"), colors.white),
-    "gul": (colors.HexColor("#F2C230"), colors.black),
-    "rod": (colors.HexColor("#C62828"), colors.white),
+    Rating.GREEN: (colors.HexColor("#2E7D32"), colors.white),
+    Rating.YELLOW: (colors.HexColor("#F2C230"), colors.black),
+    Rating.RED: (colors.HexColor("#C62828"), colors.white),
 }
 
 # Bar colours for strata in the appendix chart, distinguishable in greyscale too.

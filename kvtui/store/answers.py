@@ -18,14 +18,12 @@ from sqlmodel import Session, col, select
 
 from kvtui.domain.answers import (
     ANSWERS,
-    AnswerError,
     akt_dates,
-    evaluate_count,
-    evaluate_deadline,
     known_dates,
     not_applicable_reason,
     override_needs_reason,
 )
+from kvtui.domain.criterion_kinds import AnswerError, Basis, Entry, criterion_kind
 from kvtui.domain.filereview import AnswerView, CriterionView
 from kvtui.domain.reviews import SIGNED
 from kvtui.domain.templates import Criterion
@@ -184,12 +182,10 @@ def save_answer(
     criterion, reference, existing, early = _key_row(
         session, connection, review_id, case_file_id, criterion_id
     )
-    computed = ""
+    kind = criterion_kind(criterion.kind)
+    basis = kind.kept(Basis(start, end, number))
     try:
-        if criterion.kind == "deadline" and start is not None and end is not None:
-            computed = evaluate_deadline(criterion, start, end).value
-        elif criterion.kind == "count" and number is not None:
-            computed = evaluate_count(criterion, number)
+        computed = kind.computed(criterion, basis)
         chosen = value or computed
         if chosen not in ANSWERS:
             raise AnswerError("Välj Ja, Delvis, Nej eller Ej aktuellt.")
@@ -198,9 +194,9 @@ def save_answer(
         raise InvalidInput(str(error)) from None
     new: dict[str, Any] = {
         "value": chosen,
-        "start_date": start if criterion.kind == "deadline" else None,
-        "end_date": end if criterion.kind == "deadline" else None,
-        "number": number if criterion.kind == "count" else None,
+        "start_date": basis.start,
+        "end_date": basis.end,
+        "number": basis.number,
         "computed_value": computed,
         "override_reason": override_reason.strip() if computed and chosen != computed else "",
     }
@@ -237,7 +233,8 @@ def share_akt_dates(
     changed: list[AnswerView] = []
     for other_id, answer in answers.items():
         view = views.get(other_id)
-        if other_id == criterion_id or view is None or view.criterion.kind != "deadline":
+        if (other_id == criterion_id or view is None
+                or criterion_kind(view.criterion.kind).entry is not Entry.DATES):
             continue
         if answer.start_date is None or answer.end_date is None:
             continue

@@ -30,6 +30,7 @@ from kvtui.domain.judgement import (
     swedish_sort_key,
 )
 from kvtui.domain.safe_text import typed_text
+from kvtui.domain.section_kinds import written
 from kvtui.store import changelog
 from kvtui.store.answers import unreferenced_codes
 from kvtui.store.errors import InvalidInput, NotFound
@@ -69,7 +70,7 @@ def _section_row(session: Session, review_id: str, section_id: str) -> ReviewSec
         raise NotFound("Avsnittet finns inte.")
     if row.review_id != review_id:
         raise InvalidInput("Avsnittet hör inte till granskningen.")
-    if row.kind != "text":
+    if not written(row.kind):
         raise InvalidInput(
             f"Avsnittet {_heading(row)} fylls i av kvtui eller i granskningens uppgifter; "
             "det har ingen egen text eller bedömningar."

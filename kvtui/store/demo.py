@@ -23,6 +23,7 @@ from kvtui.domain.demo_judgement import (
     DEMO_SECTION_TEXTS,
 )
 from kvtui.domain.judgement import DocumentFields, InterviewFields
+from kvtui.domain.section_kinds import written
 from kvtui.store.answers import review_criteria, save_answer
 from kvtui.store.assessments import (
     add_assessment,
@@ -85,7 +86,7 @@ def add_demo_judgement(session: Session, review_id: str) -> None:
     # Rows held here stay in the session's identity map, so the checks below do not reload them.
     held = [session.get(Review, review_id),
             *session.exec(select(ReviewSection).where(ReviewSection.review_id == review_id))]
-    sections = {s.number: s.id for s in review_sections(session, review_id) if s.kind == "text"}
+    sections = {s.number: s.id for s in review_sections(session, review_id) if written(s.kind)}
     targets: dict[tuple[str, str], str] = {
         ("criterion", view.code): view.id for view in review_criteria(session, review_id)
     }

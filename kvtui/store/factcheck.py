@@ -21,12 +21,21 @@ from sqlmodel import Session, col, func, select
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.safe_text import typed_text
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffRuleError, check_response
+from kvtui.domain.signoff import (
+    CommentView,
+    ContentChange,
+    FactCheckRoundView,
+    SignOffRuleError,
+    check_response,
+    compare_content,
+)
+from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
 from kvtui.store.models import FactCheckComment, FactCheckRound, ReviewSection, utcnow
 
-FACT_CHECK = "fact_check"
+FACT_CHECK = ReviewStatus.FACT_CHECK
 WHOLE_REPORT = "Hela rapporten"
 MAX_COMMENT = 10_000
 

@@ -27,6 +27,10 @@ from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
+from kvtui.domain.reviews import SIGNED, status_label
+from kvtui.domain.sampling import StratumShare
+from kvtui.domain.section_kinds import written
+from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.answers import review_criteria
 from kvtui.store.assessments import review_sections
@@ -48,7 +52,7 @@ def _method_facts(
     sample: SampleFacts | None, criteria: Sequence[CriterionInfo], law: str,
 ) -> MethodFacts:
     chapters = [(s.title, s.dimension) for s in sections
-                if s.kind == "text" and s.level == 1 and s.dimension]
+                if written(s.kind) and s.level == 1 and s.dimension]
     return MethodFacts(
         interviews=tuple(InterviewFact(i.roles, i.participants, i.form) for i in interviews),
         document_count=len(documents),
@@ -81,7 +85,7 @@ def _signed_method(session: Session, review: Review) -> str | None:
     The draft follows kvtui's wording, which may change; a signed report must not, so a signed
     review prints the Metod frozen in its sign-off.
     """
-    if review.status != "signed" or review.method_text.strip():
+    if review.status != SIGNED or review.method_text.strip():
         return None
     row = session.exec(select(SignOff).where(SignOff.review_id == review.id,
                                              SignOff.version == review.version)).first()

@@ -8,6 +8,14 @@ from sqlmodel import Session, col, select
 
 from kvtui.domain.results import CriterionRow, ReviewResults
 from kvtui.domain.statistics import CriterionCounts, criterion_result, stratified_results
+from kvtui.domain.statistics import (
+    CriterionCounts,
+    CriterionResult,
+    StratifiedResult,
+    criterion_result,
+    stratified_results,
+)
+from kvtui.domain.vocabulary import AnswerValue
 from kvtui.store.answers import review_criteria
 from kvtui.store.models import Answer
 from kvtui.store.sampling import current_sample, population
@@ -15,7 +23,8 @@ from kvtui.store.sampling import current_sample, population
 
 def _counts(values: list[str]) -> CriterionCounts:
     tally = Counter(values)
-    return CriterionCounts(tally["ja"], tally["delvis"], tally["nej"], tally["ej_aktuellt"])
+    return CriterionCounts(tally[AnswerValue.YES], tally[AnswerValue.PARTLY],
+                           tally[AnswerValue.NO], tally[AnswerValue.NOT_APPLICABLE])
 
 
 def review_results(session: Session, review_id: str) -> ReviewResults | None:

@@ -60,11 +60,11 @@ def _answer_progress(session: Session, review_id: str) -> tuple[int, int, int]:
         .where(ReviewCriterion.review_id == review_id)
     ).one()
     sampled_ids = select(SampleItem.case_file_id).where(
-        SampleItem.sample_id == sample.id, SampleItem.status == "active"
+        SampleItem.sample_id == sample.id, SampleItem.status == ACTIVE
     )
     sampled = session.exec(
         select(func.count()).select_from(SampleItem)
-        .where(SampleItem.sample_id == sample.id, SampleItem.status == "active")
+        .where(SampleItem.sample_id == sample.id, SampleItem.status == ACTIVE)
     ).one()
     answered = session.exec(
         select(func.count()).select_from(Answer)

@@ -39,6 +39,7 @@ from kvtui.domain.sampling import (
     sampled_allocation,
 )
 from kvtui.domain.signoff import MAX_REASON
+from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.bulk import DriverStatement, insert_sql, new_ids, paused_gc, stored_value
 from kvtui.store.errors import InvalidInput
@@ -245,8 +246,8 @@ def _draw(
             zip(new_ids(len(drawn.keys)), drawn.keys, strict=True), start=1
         )
     ])
-    if review.status == "planning":
-        review.status = "fieldwork"
+    if review.status == ReviewStatus.PLANNING:
+        review.status = ReviewStatus.FIELDWORK
         review.updated_at = utcnow()
         session.add(review)
     changelog.append(

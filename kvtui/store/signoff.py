@@ -34,6 +34,7 @@ from kvtui.domain.signoff import (
     check_signers,
     sha256_hex,
 )
+from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.bulk import driver
 from kvtui.store.errors import InvalidInput
@@ -45,7 +46,7 @@ from kvtui.store.reviews import get_review
 from kvtui.store.sampling import unreviewed_akter
 from kvtui.store.stored_idnumbers import mask_reopened
 
-REOPENED_STATUS = "fieldwork"
+REOPENED_STATUS = ReviewStatus.FIELDWORK
 
 
 @dataclass(frozen=True)

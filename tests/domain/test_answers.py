@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from kvtui.domain.answers import (
+from kvtui.domain.answers import not_applicable_reason, override_needs_reason
+from kvtui.domain.criterion_kinds import (
     AnswerError,
+    days_text,
     evaluate_count,
     evaluate_deadline,
     evaluate_deadline_text,
-    not_applicable_reason,
-    override_needs_reason,
     parse_count,
 )
 from kvtui.domain.templates import Applicability, Criterion
@@ -101,8 +101,6 @@ def _deadline(code: str, start: str, end: str) -> Criterion:
 
 
 def test_one_day_is_dag_and_more_are_dagar() -> None:
-    from kvtui.domain.answers import days_text
-
     assert [days_text(n) for n in (0, 1, 2, 14)] == ["0 dagar", "1 dag", "2 dagar", "14 dagar"]
     u1 = _deadline("U1", "Anmälan inkom", "Skyddsbedömning gjord")
     assert evaluate_deadline(u1, date(2025, 9, 1), date(2025, 9, 2)).describe().startswith(

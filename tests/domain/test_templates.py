@@ -8,8 +8,8 @@ from importlib.resources import files
 
 import pytest
 
+from kvtui.domain.criterion_kinds import CRITERION_KINDS
 from kvtui.domain.templates import (
-    CRITERION_KINDS,
     DIMENSIONS,
     Applicability,
     LegalReference,
@@ -301,7 +301,8 @@ def test_dimension_and_kind_labels() -> None:
         "process": "Arbetet i verksamheten",
         "resultat": "Kvalitetsarbete",
     }
-    assert CRITERION_KINDS == {"judgement": "Bedömning", "deadline": "Tidsfrist", "count": "Antal"}
+    assert {kind: info.label for kind, info in CRITERION_KINDS.items()} == {
+        "judgement": "Bedömning", "deadline": "Tidsfrist", "count": "Antal"}
 
 
 # --- Validation: each problem names file, line and key ---------------------------------------

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from kvtui.domain.answers import AnswerError, answer_label, evaluate_count, parse_count
+from kvtui.domain.answers import answer_label
+from kvtui.domain.criterion_kinds import AnswerError, criterion_kind, evaluate_count, parse_count
 from kvtui.domain.templates import Criterion
 from kvtui.tui.dialogs.unsaved import TextDialog
 
@@ -38,7 +39,8 @@ class AnswerCountDialog(TextDialog[int]):
         criterion = self._criterion
         label = criterion.unit_label or "Antal"
         with Vertical(id="answer-box", classes="dialog-box"):
-            yield Static(f"{criterion.code} Antal", classes="box-title", markup=False)
+            yield Static(f"{criterion.code} {criterion_kind(criterion.kind).label}",
+                         classes="box-title", markup=False)
             yield Static(criterion.question, id="answer-question", markup=False)
             with Horizontal(classes="answer-row"):
                 yield Label(label, classes="answer-label", markup=False)

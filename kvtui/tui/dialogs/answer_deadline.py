@@ -14,7 +14,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from kvtui.domain.answers import AnswerError, DeadlineResult, answer_label, evaluate_deadline_text
+from kvtui.domain.answers import answer_label
+from kvtui.domain.criterion_kinds import (
+    AnswerError,
+    DeadlineResult,
+    criterion_kind,
+    evaluate_deadline_text,
+)
 from kvtui.domain.templates import Criterion
 from kvtui.tui.dialogs.unsaved import TextDialog
 
@@ -54,7 +60,8 @@ class AnswerDeadlineDialog(TextDialog[DeadlineResult]):
     def compose(self) -> ComposeResult:
         criterion = self._criterion
         with Vertical(id="answer-box", classes="dialog-box"):
-            yield Static(f"{criterion.code} Tidsfrist", classes="box-title", markup=False)
+            yield Static(f"{criterion.code} {criterion_kind(criterion.kind).label}",
+                         classes="box-title", markup=False)
             yield Static(criterion.question, id="answer-question", markup=False)
             with Horizontal(classes="answer-row"):
                 yield Label(criterion.start_label or "Startdatum", classes="answer-label",

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Footer, Label, Static
 
 from kvtui.domain.judgement import RATINGS, AssessmentView
+from kvtui.domain.vocabulary import Rating
 from kvtui.store.assessments import add_assessment, update_assessment
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -23,8 +24,9 @@ from kvtui.tui.widgets.idnumber_guard import GuardedTextArea, IdNumberWarning
 from kvtui.tui.widgets.select import Select
 
 RATING_CHOICES = tuple((label, rating) for rating, label in
-                       (("gron", RATINGS["gron"]), ("gul", RATINGS["gul"]),
-                        ("rod", RATINGS["rod"]), ("", "Ingen kvalitetsnivå")))
+                       ((Rating.GREEN, RATINGS[Rating.GREEN]),
+                        (Rating.YELLOW, RATINGS[Rating.YELLOW]),
+                        (Rating.RED, RATINGS[Rating.RED]), (Rating.NONE, "Ingen kvalitetsnivå")))
 
 
 def summary_label(in_summary: bool) -> str:

@@ -34,6 +34,7 @@ from kvtui.domain.judgement import (
     short_text,
 )
 from kvtui.domain.plural import noun, plural
+from kvtui.domain.section_kinds import SectionKind, section_kind, written
 from kvtui.domain.statistics import format_share
 from kvtui.store.assessments import (
     delete_assessment,
@@ -63,19 +64,6 @@ from kvtui.tui.widgets.part_base import WorkspacePart
 TREE_WIDTH = 21  # the tree's 24 columns less its border and scrollbar
 TEXT_TITLE = "Text"
 NO_STATEMENTS = "Inga bedömningar i avsnittet. Tryck a för att skriva en."
-
-# What fills the sections that have no text of their own, by kind.
-KIND_NOTES: dict[str, str] = {
-    "summary": ("Sammanfattningen byggs av kvtui: en tabell med de bedömningar du har valt "
-                "till sammanfattningen (s på en bedömning), med deras kvalitetsnivå, och "
-                "förklaringen av nivåerna Grön, Gul och Röd."),
-    "purpose": ("Syftet skrivs i granskningens uppgifter: e i arbetsytans lista till vänster "
-                "(Redigera uppgifter)."),
-    "method": ("Metodtexten skriver kvtui utifrån urvalet, intervjuerna och dokumenten; den kan "
-               "ändras innan rapporten exporteras."),
-    "references": "Referenserna är dokumenten i delen Dokument (5), i bokstavsordning.",
-}
-OTHER_KIND_NOTE = "Avsnittet fylls i av kvtui; det har ingen egen text eller bedömningar."
 
 _LEVEL_KEYS = Binding.Group("Nivå", compact=True)
 _MOVE_KEYS = Binding.Group("Flytta", compact=True)
@@ -206,7 +194,7 @@ class AssessmentsPart(WorkspacePart):
         current = self.current_section
         keep = section or (current.id if current else None)
         if keep is None:
-            keep = next((s.id for s in self._sections if s.kind == "text"), None)
+            keep = next((s.id for s in self._sections if written(s.kind)), None)
         tree.clear_options()
         tree.add_options(Option(self._tree_prompt(s), id=s.id) for s in self._sections)
         ids = [s.id for s in self._sections]
@@ -241,12 +229,11 @@ class AssessmentsPart(WorkspacePart):
             return
         quality = f" · {section.quality}" if section.quality else ""
         heading.update(f"{section.heading}{quality}")
-        writes = section.kind == "text"
+        writes = written(section.kind)
         note.display = not writes
         editor.display = statements.display = evidence.display = writes
         if not writes:
-            note.update(KIND_NOTES.get(section.kind, OTHER_KIND_NOTE)
-                        + self._summary_count(section))
+            note.update(section_kind(section.kind).note + self._summary_count(section))
             editor.load("", None)
             self._shown_id = section.id
             statements.clear_options()
@@ -270,7 +257,7 @@ class AssessmentsPart(WorkspacePart):
         self._show_evidence()
 
     def _summary_count(self, section: SectionView) -> str:
-        if section.kind != "summary":
+        if section.kind != SectionKind.SUMMARY:
             return ""
         chosen = [a for s in self._sections for a in s.assessments if a.in_summary]
         if not chosen:
@@ -320,7 +307,7 @@ class AssessmentsPart(WorkspacePart):
         """Enter on a section: into its text."""
         event.stop()
         section = self.current_section
-        if section is not None and section.kind == "text":
+        if section is not None and written(section.kind):
             self.text_editor.focus()
 
     @on(OptionList.OptionHighlighted, "#assessments-statements")
@@ -345,7 +332,7 @@ class AssessmentsPart(WorkspacePart):
         section = self.current_section
         if target.assessment_id and self.current_assessment is not None:
             self.statement_list.focus()
-        elif section is not None and section.kind == "text" and target.section_id:
+        elif section is not None and written(section.kind) and target.section_id:
             self.text_editor.focus()
         else:
             self.tree.focus()
@@ -390,7 +377,7 @@ class AssessmentsPart(WorkspacePart):
     def action_add(self) -> None:
         """Ny bedömning in the section on show."""
         section = self.current_section
-        if section is None or section.kind != "text":
+        if section is None or not written(section.kind):
             refuse(self, "Bedömningar skrivs i rapportens textavsnitt (4–6); välj ett sådant.")
             return
         if self.writable():

@@ -23,16 +23,21 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kvtui.domain.answers import (
-    AnswerError,
-    DeadlineResult,
     akt_dates,
     answer_label,
-    evaluate_deadline,
     known_dates,
     override_needs_reason,
 )
+from kvtui.domain.criterion_kinds import (
+    AnswerError,
+    Basis,
+    DeadlineResult,
+    Entry,
+    criterion_kind,
+    evaluate_deadline,
+)
 from kvtui.domain.filereview import AnswerView, CriterionView, SampledAkt
-from kvtui.domain.templates import CRITERION_KINDS
+from kvtui.domain.vocabulary import AnswerValue
 from kvtui.store.answers import (
     answers_for,
     early_comments,
@@ -305,9 +310,10 @@ class AktView(Vertical):
         """Kind, group, question, legal reference, the answer and what it rests on; why the
         criterion does not apply, unless Ej aktuellt already says so."""
         criterion = view.criterion
+        kind = criterion_kind(criterion.kind)
         text = Text()
         text.append(criterion.code, style="bold")
-        text.append(f" {CRITERION_KINDS.get(criterion.kind, criterion.kind)}")
+        text.append(f" {kind.label}")
         if criterion.group:
             text.append(f" · {criterion.group}")
         text.append(f"\n{criterion.question}\n")
@@ -325,13 +331,11 @@ class AktView(Vertical):
         elif view.id in self._early_comments:
             text.append(f"\nKommentar (inget svar ännu): {self._early_comments[view.id]}")
         reason = self._reasons.get(view.id)
-        if reason and (answer is None or answer.value != "ej_aktuellt"):
+        if reason and (answer is None or answer.value != AnswerValue.NOT_APPLICABLE):
             text.append(f"\nGäller inte akten: {reason} (e eller Enter: Ej aktuellt)",
                         style="italic")
-        elif answer is None and criterion.kind == "deadline":
-            text.append("\nEnter: skriv datumen.", style="dim")
-        elif answer is None and criterion.kind == "count":
-            text.append("\nEnter: skriv antalet.", style="dim")
+        elif answer is None and kind.enter_hint:
+            text.append(f"\n{kind.enter_hint}", style="dim")
         if view.reference and any(other.reference is None for other in self._criteria):
             text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
         return text
@@ -340,22 +344,12 @@ class AktView(Vertical):
     def _answer_basis(view: CriterionView, answer: AnswerView) -> str:
         """What a deadline or count answer rests on, and why it differs from the computed."""
         criterion = view.criterion
-        parts: list[str] = []
-        if answer.start_date is not None and answer.end_date is not None:
-            try:
-                result = evaluate_deadline(criterion, answer.start_date, answer.end_date)
-            except AnswerError as error:
-                parts.append(str(error))
-            else:
-                parts.append(f"{answer.start_date.isoformat()} – {answer.end_date.isoformat()}: "
-                             f"{result.describe()}")
-        if answer.number is not None:
-            limit = f" (gräns: minst {criterion.threshold})" if criterion.threshold else ""
-            parts.append(f"antal {answer.number}{limit}")
+        basis = Basis(answer.start_date, answer.end_date, answer.number)
+        parts = [criterion_kind(criterion.kind).explained(criterion, basis)]
         if answer.computed_value and answer.value != answer.computed_value:
             parts.append(f"ändrat från {answer_label(answer.computed_value)}: "
                          f"{answer.override_reason}")
-        return "".join(f" · {part}" for part in parts)
+        return "".join(f" · {part}" for part in parts if part)
 
     @on(CriteriaList.Highlighted)
     def _row_highlighted(self) -> None:
@@ -451,7 +445,7 @@ class AktView(Vertical):
             if existing.value == value:
                 override = existing.override_reason
         reason = self._reasons.get(view.id, "")
-        if value == "ej_aktuellt" and reason:
+        if value == AnswerValue.NOT_APPLICABLE and reason:
             override = override or reason
             if existing is None or not existing.comment:
                 comment = reason
@@ -532,11 +526,12 @@ class AktView(Vertical):
         view = self.current_criterion
         if view is None:
             return
+        entry = criterion_kind(view.criterion.kind).entry
         if view.id in self._reasons:
-            self.action_answer("ej_aktuellt")
-        elif view.criterion.kind == "deadline":
+            self.action_answer(AnswerValue.NOT_APPLICABLE)
+        elif entry is Entry.DATES:
             self._ask_dates(view, early)
-        elif view.criterion.kind == "count":
+        elif entry is Entry.NUMBER:
             self._ask_count(view)
         else:
             refuse(self, ANSWER_HINT, timeout=3)
@@ -547,7 +542,7 @@ class AktView(Vertical):
         view = self.current_criterion
         if view is None:
             return
-        if view.criterion.kind != "deadline":
+        if criterion_kind(view.criterion.kind).entry is not Entry.DATES:
             refuse(self, f"Kriteriet {view.code} har ingen tidsfrist. {ANSWER_HINT}", timeout=3,
                    markup=False)
             return

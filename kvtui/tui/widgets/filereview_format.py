@@ -11,16 +11,18 @@ from collections.abc import Mapping
 from rich.text import Text
 
 from kvtui.domain.answers import ANSWERS
+from kvtui.domain.vocabulary import AnswerValue
 from kvtui.store.criteria import MISSING
 from kvtui.tui.format import DASH
 
 ANSWER_STYLES: dict[str, str] = {
-    "ja": "bold green",
-    "delvis": "bold yellow",
-    "nej": "bold red",
-    "ej_aktuellt": "dim",
+    AnswerValue.YES: "bold green",
+    AnswerValue.PARTLY: "bold yellow",
+    AnswerValue.NO: "bold red",
+    AnswerValue.NOT_APPLICABLE: "dim",
 }
-LETTERS: dict[str, str] = {"ja": "J", "delvis": "D", "nej": "N", "ej_aktuellt": "E"}
+LETTERS: dict[str, str] = {AnswerValue.YES: "J", AnswerValue.PARTLY: "D", AnswerValue.NO: "N",
+                           AnswerValue.NOT_APPLICABLE: "E"}
 NOT_APPLICABLE_HINT = "gäller ej?"
 MISSING_REFERENCE = MISSING
 #: Said under a list where some criterion's code is marked with "!".

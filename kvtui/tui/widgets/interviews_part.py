@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from kvtui.domain.judgement import InterviewView, ObservationView, short_text
 from kvtui.domain.plural import noun, plural
+from kvtui.domain.section_kinds import written
 from kvtui.store.assessments import citing, review_sections
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -183,7 +184,7 @@ class InterviewsPart(WorkspacePart):
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._sections = [(s.id, s.heading) for s in sections if s.kind == "text"]
+        self._sections = [(s.id, s.heading) for s in sections if written(s.kind)]
         self._numbers = {s.id: s.number or s.title for s in sections}
         self._headings = {s.id: s.heading for s in sections}
         self._fill_table(select)

@@ -12,14 +12,16 @@ from typing import TypeVar
 from rich.text import Text
 
 from kvtui.domain.judgement import AssessmentView, SectionView, rating_label
+from kvtui.domain.section_kinds import written
+from kvtui.domain.vocabulary import Rating
 
 T = TypeVar("T")
 
 RATING_STYLES: dict[str, str] = {
-    "gron": "bold black on green3",
-    "gul": "bold black on yellow3",
-    "rod": "bold white on red3",
-    "": "dim",
+    Rating.GREEN: "bold black on green3",
+    Rating.YELLOW: "bold black on yellow3",
+    Rating.RED: "bold white on red3",
+    Rating.NONE: "dim",
 }
 BADGE_WIDTH = 5  # "Grön", "Gul", "Röd", "Ingen" padded to one width
 
@@ -61,7 +63,7 @@ def section_prompt(section: SectionView) -> Text:
     also with their quality dimension. Sections kvtui fills in itself are dimmed."""
     indent = "  " * max(section.level - 1, 0)
     text = Text(indent)
-    style = "" if section.kind == "text" else "dim"
+    style = "" if written(section.kind) else "dim"
     text.append(section.heading, style=style)
     if section.assessments:
         text.append(f" ({len(section.assessments)})", style="dim")

@@ -19,6 +19,7 @@ unit and the date, never over an existing file. A notification gives the path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -36,6 +37,9 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import still_missing
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.judgement import SectionView, still_missing
+from kvtui.domain.section_kinds import SectionKind
+from kvtui.domain.vocabulary import Rating
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -90,30 +94,51 @@ def section_lines(data: ReportData) -> list[SectionLine]:
     for section in data.sections:
         indent = "  " * max(0, section.level - 1)
         label = f"{indent}{section.heading}"
-        if section.kind == "summary":
-            ratings = [assessment.rating for _where, assessment in data.summary_rows()]
-            lines.append(_counts_line(section.id, label, "–", ratings))
-        elif section.kind == "purpose":
-            words = len((data.purpose + " " + data.scope).split())
-            lines.append(SectionLine(section.id, label, _count(words), "", "", "", "", ""))
-        elif section.kind == "method":
-            words = len(data.method_text.split())
-            lines.append(SectionLine(section.id, label, _count(words), "", "", "", "", ""))
-        elif section.kind == "references":
-            lines.append(SectionLine(section.id, label, "–", "", "", "", "", ""))
-        else:
-            ratings = [assessment.rating for assessment in section.assessments]
-            lines.append(_counts_line(section.id, label, _count(len(section.text.split())),
-                                      ratings))
+        lines.append(SECTION_LINES.get(section.kind, _written_line)(data, section, label))
     if data.results is not None:
         lines.append(SectionLine("appendix", APPENDIX, "–", "", "", "", "", ""))
     return lines
 
 
+def _summary_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
+    ratings = [assessment.rating for _where, assessment in data.summary_rows()]
+    return _counts_line(section.id, label, "–", ratings)
+
+
+def _purpose_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
+    words = len((data.purpose + " " + data.scope).split())
+    return SectionLine(section.id, label, _count(words), "", "", "", "", "")
+
+
+def _method_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
+    words = len(data.method_text.split())
+    return SectionLine(section.id, label, _count(words), "", "", "", "", "")
+
+
+def _references_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
+    return SectionLine(section.id, label, "–", "", "", "", "", "")
+
+
+def _written_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
+    ratings = [assessment.rating for assessment in section.assessments]
+    return _counts_line(section.id, label, _count(len(section.text.split())), ratings)
+
+
+# What the part counts for each kind of section; ``tests/tui/test_report_part_kinds.py``
+# checks that every kind has its line.
+SECTION_LINES: dict[str, Callable[[ReportData, SectionView, str], SectionLine]] = {
+    SectionKind.SUMMARY: _summary_line,
+    SectionKind.PURPOSE: _purpose_line,
+    SectionKind.METHOD: _method_line,
+    SectionKind.TEXT: _written_line,
+    SectionKind.REFERENCES: _references_line,
+}
+
+
 def _counts_line(key: str, label: str, words: str, ratings: list[str]) -> SectionLine:
-    return SectionLine(key, label, words, _count(len(ratings)), _count(ratings.count("gron")),
-                       _count(ratings.count("gul")), _count(ratings.count("rod")),
-                       _count(ratings.count("")))
+    return SectionLine(key, label, words, _count(len(ratings)),
+                       _count(ratings.count(Rating.GREEN)), _count(ratings.count(Rating.YELLOW)),
+                       _count(ratings.count(Rating.RED)), _count(ratings.count(Rating.NONE)))
 
 
 def signoff_line(data: ReportData) -> str:
@@ -455,5 +480,5 @@ class ReportPart(WorkspacePart):
         if self._data is None:
             return
         for section in self._data.sections:
-            if section.id == event.row_key.value and section.kind == "method":
+            if section.id == event.row_key.value and section.kind == SectionKind.METHOD:
                 self.action_edit_method()

@@ -20,14 +20,11 @@ from sqlmodel import Session, col, func, select
 
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.safe_text import typed_text
-from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffRuleError, check_response
 from kvtui.domain.signoff import (
     CommentView,
-    ContentChange,
     FactCheckRoundView,
     SignOffRuleError,
     check_response,
-    compare_content,
 )
 from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog

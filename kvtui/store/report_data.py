@@ -27,10 +27,8 @@ from kvtui.domain.legal_names import cited_laws
 from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_text
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
-from kvtui.domain.reviews import SIGNED, status_label
-from kvtui.domain.sampling import StratumShare
+from kvtui.domain.reviews import SIGNED
 from kvtui.domain.section_kinds import written
-from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
 from kvtui.store import changelog
 from kvtui.store.answers import review_criteria
 from kvtui.store.assessments import review_sections

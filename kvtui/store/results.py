@@ -7,11 +7,8 @@ from collections import Counter
 from sqlmodel import Session, col, select
 
 from kvtui.domain.results import CriterionRow, ReviewResults
-from kvtui.domain.statistics import CriterionCounts, criterion_result, stratified_results
 from kvtui.domain.statistics import (
     CriterionCounts,
-    CriterionResult,
-    StratifiedResult,
     criterion_result,
     stratified_results,
 )

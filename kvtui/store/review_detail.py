@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import literal_column
 from sqlmodel import Session, col, func, select
 
+from kvtui.domain.filereview import ACTIVE
 from kvtui.domain.reviews import ReviewDetail, ReviewFields, ReviewSummary, SectionInfo
 from kvtui.store.models import (
     Answer,

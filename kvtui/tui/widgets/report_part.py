@@ -35,9 +35,8 @@ from kvtui import paths
 from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.filereview import unreviewed_refusal
-from kvtui.domain.judgement import still_missing
-from kvtui.domain.report_data import ReportData
 from kvtui.domain.judgement import SectionView, still_missing
+from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
 from kvtui.domain.vocabulary import Rating
 from kvtui.store.database import Store, StoreError

@@ -51,14 +51,14 @@ from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
+from kvtui.tui.messages import JumpTarget
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import (
     section_prompt,
     statement_prompt,
     with_dividers,
 )
-from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.part_base import WorkspacePart, takes_focus
 
 TREE_WIDTH = 21  # the tree's 24 columns less its border and scrollbar
 TEXT_TITLE = "Text"

@@ -39,8 +39,7 @@ from kvtui.tui.dialogs.factcheck_changes import ChangesScreen, round_label
 from kvtui.tui.dialogs.factcheck_comment import CommentDefaults, CommentDialog
 from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.format import DASH, shorten
-from kvtui.tui.widgets.judgement_jump import takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
 
 SEND_GROUP = "factcheck-send"
 BUSY = "Ett utkast skickas redan; vänta tills det är klart."

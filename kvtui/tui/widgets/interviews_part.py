@@ -37,10 +37,10 @@ from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
+from kvtui.tui.messages import JumpTarget
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import with_dividers
-from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
 
 NO_INTERVIEWS = "Inga intervjuer ännu. Tryck a för att lägga till en intervju."
 NOTES_TITLE = "Anteckningar"

@@ -15,7 +15,6 @@ from kvtui.domain.reviews import ReviewFields
 from kvtui.domain.templates import Criterion, add_months
 
 DEMO_TEMPLATE = "familjevard"
-DEMO_CASE_FILES = 44
 DEMO_SAMPLE_SEED = "20261101"
 DEMO_SAMPLE_FRACTION = 0.3
 DEMO_STRATIFY_BY = "Placeringsform"

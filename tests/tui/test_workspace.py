@@ -11,7 +11,6 @@ from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from kvtui.tui.widgets.overview import facts_rows, progress_rows
 from kvtui.tui.widgets.part_base import WorkspacePart
-from kvtui.tui.widgets.part_note import PartNote
 
 SIZE = (80, 24)
 
@@ -47,8 +46,6 @@ async def test_every_part_is_built(store: Store, review_id: str) -> None:
         await pilot.pause()
         workspace = app.screen
         assert isinstance(workspace, WorkspaceScreen)
-        # No part is a note saying it comes later any more.
-        assert not workspace.query(PartNote)
         for part in PARTS[1:]:
             assert isinstance(workspace.query_one(f"#{part.widget_id}"), WorkspacePart)
 

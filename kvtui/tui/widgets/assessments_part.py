@@ -81,21 +81,6 @@ _LEVEL_KEYS = Binding.Group("Nivå", compact=True)
 _MOVE_KEYS = Binding.Group("Flytta", compact=True)
 STATEMENT_ACTIONS = frozenset({"edit", "remove", "rate", "toggle_summary", "link", "move"})
 
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("↑ ↓ (till vänster)", "Välj avsnitt; Enter går till avsnittets text"),
-    ("Tab", "Avsnittets text (sparas medan du skriver), sedan bedömningarna"),
-    ("Esc", "Lämna texten"),
-    ("A", "Ny bedömning i avsnittet"),
-    ("E / Enter", "Ändra bedömningen"),
-    ("G / U / R / 0", "Kvalitetsnivå Grön / Gul / Röd / ingen"),
-    ("S", "I sammanfattningen eller inte"),
-    ("L / B", "Länka underlag: kriterier, iakttagelser, dokument"),
-    ("Ctrl+↑ / Ctrl+↓, [ / ]", "Flytta bedömningen"),
-    ("X / Delete", "Ta bort bedömningen"),
-    ("Ctrl+K", "Maskera personnummer i texten"),
-    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
-)
-
 
 def evidence_line(assessment: AssessmentView) -> str:
     """The statement's evidence in one paragraph: "Underlag: F4 …; Intervju …"."""
@@ -149,13 +134,13 @@ class AssessmentsPart(WorkspacePart):
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Entering the part puts the cursor in the tree of sections."""
-        self.tree.focus(scroll_visible)
+        self.section_list.focus(scroll_visible)
         return self
 
     # --- what is on show -----------------------------------------------------------------------
 
     @property
-    def tree(self) -> OptionList:
+    def section_list(self) -> OptionList:
         """The report's sections."""
         return self.query_one("#assessments-sections", OptionList)
 
@@ -177,7 +162,7 @@ class AssessmentsPart(WorkspacePart):
     @property
     def current_section(self) -> SectionView | None:
         """The section highlighted in the tree."""
-        option = self.tree.highlighted_option
+        option = self.section_list.highlighted_option
         if option is None:
             return None
         return next((s for s in self._sections if s.id == option.id), None)
@@ -202,7 +187,7 @@ class AssessmentsPart(WorkspacePart):
             self.notify(str(error), severity="error", markup=False)
             return
         self._shares = None  # read again when the evidence dialog opens
-        tree = self.tree
+        tree = self.section_list
         current = self.current_section
         keep = section or (current.id if current else None)
         if keep is None:
@@ -336,7 +321,7 @@ class AssessmentsPart(WorkspacePart):
     @on(EditorArea.Leave)
     def _leave_text(self, event: EditorArea.Leave) -> None:
         event.stop()
-        self.tree.focus()
+        self.section_list.focus()
 
     def show_target(self, target: JumpTarget) -> None:
         """Show a section (and statement), from a search hit or "Citeras av"."""
@@ -348,13 +333,13 @@ class AssessmentsPart(WorkspacePart):
         elif section is not None and section.kind == "text" and target.section_id:
             self.text_editor.focus()
         else:
-            self.tree.focus()
+            self.section_list.focus()
 
     # --- which keys apply -------------------------------------------------------------------
 
     def _zone(self) -> str:
         focused: Widget | None = self.screen.focused
-        if focused is self.tree:
+        if focused is self.section_list:
             return "tree"
         if focused is self.statement_list:
             return "statements"

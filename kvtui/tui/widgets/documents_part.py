@@ -29,13 +29,6 @@ from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_t
 NO_DOCUMENTS = "Inga dokument ännu. Tryck a för att föra in ett dokument du har läst."
 TITLE_WIDTH = 34
 
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("A", "Nytt dokument"),
-    ("E / Enter", "Ändra dokumentet"),
-    ("X / Delete", "Ta bort dokumentet"),
-    ("C", "Citeras av: bedömningar som hänvisar till dokumentet"),
-)
-
 
 class DocumentsPart(WorkspacePart):
     """Dokument: the documents read, listed under Referenser and citable as evidence."""

@@ -203,7 +203,7 @@ class FileReviewPart(WorkspacePart):
 
     @on(MatrixView.Closed)
     @on(ResultsView.Closed)
-    def _closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
+    def _view_closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
         event.stop()
         self._show("akt")
 

@@ -51,20 +51,6 @@ TABLE_ACTIONS = frozenset({"edit_interview", "remove_interview"})
 OBSERVATION_ACTIONS = frozenset({"edit_observation", "remove_observation", "citing",
                                  "move_observation"})
 
-# For the help screen (F1): key and what it does in this part.
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("A", "Ny intervju"),
-    ("E / Enter", "Ändra intervjun eller iakttagelsen"),
-    ("X / Delete", "Ta bort intervjun eller iakttagelsen"),
-    ("O", "Ny iakttagelse i intervjun"),
-    ("C", "Citeras av: bedömningar som hänvisar till iakttagelsen"),
-    ("Ctrl+↑ / Ctrl+↓", "Flytta iakttagelsen"),
-    ("Tab", "Anteckningarna (sparas medan du skriver), sedan iakttagelserna"),
-    ("Esc", "Lämna anteckningarna"),
-    ("Ctrl+K", "Maskera personnummer i texten"),
-    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
-)
-
 
 def interview_row(interview: InterviewView) -> tuple[str, str, str, str]:
     """Datum, Form, Iaktt. and Roller of an interview, as the list shows them."""

@@ -54,16 +54,6 @@ READ_ONLY_STORE = "Databasen är öppnad skrivskyddad; inget kan ändras."
 APPENDIX = "Bilaga 1 Aktgranskningens resultat"
 LABEL_WIDTH = 20  # at 80×24 the part is 57 wide: the counts must fit beside the label
 
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("U", "Exportera utkast (PDF)"),
-    ("S", "Signera och exportera slutlig version (PDF)"),
-    ("F", "Exportera slutlig version (PDF): den signerade filen när granskningen är signerad"),
-    ("O", "Öppna en signerad granskning igen som ny version"),
-    ("M", "Redigera Metod (skriven av kvtui från uppgifterna)"),
-    ("C", "Exportera aktgranskningens svar som CSV"),
-    ("X", "Exportera aktgranskningens svar som Excel"),
-)
-
 
 @dataclass(frozen=True)
 class SectionLine:

@@ -30,6 +30,7 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import noun, plural
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
+from kvtui.report.release import send_draft
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
@@ -310,8 +311,6 @@ class FactCheckPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=SEND_GROUP)
     def _send(self) -> None:
         """In a thread: render the draft, write it, freeze the content (``send_draft``)."""
-        from kvtui.report.release import send_draft
-
         def progress(share: float, what: str) -> None:
             self.app.call_from_thread(self._progress, share, what)
 

@@ -35,10 +35,14 @@ from kvtui.crash_log import unexpected_error
 from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import still_missing
+from kvtui.report.release import export_final, sign_and_export
+from kvtui.report.signature import SigningError
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.exports import data_file_name, export_answers, report_file_name, write_to_default
 from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.report_data import ReportData, load_report_data
+from kvtui.store.signoff import reopen
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
@@ -273,14 +277,6 @@ class ReportPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=EXPORT_GROUP)
     def _run_export(self, kind: str, request: SignOffRequest | None = None) -> None:
         """In a thread: read the review, build the file, write it where nothing is lost."""
-        from kvtui.report.release import export_final, sign_and_export
-        from kvtui.store.exports import (
-            data_file_name,
-            export_answers,
-            report_file_name,
-            write_to_default,
-        )
-
         def progress(share: float, what: str) -> None:
             self.app.call_from_thread(self._progress, share, what)
 
@@ -343,8 +339,6 @@ class ReportPart(WorkspacePart):
         if event.state == WorkerState.ERROR:
             self.query_one("#report-progress").display = False
             error = event.worker.error
-            from kvtui.report.signature import SigningError  # light: no pyHanko until used
-
             if isinstance(error, InvalidInput | NotFound | SigningError):
                 message = str(error)
             elif isinstance(error, OSError):
@@ -397,8 +391,6 @@ class ReportPart(WorkspacePart):
             return
 
         def reopen_now(reason: TypedText) -> None:
-            from kvtui.store.signoff import reopen
-
             try:
                 with as_typed(reason.not_ids), self.store.session() as session:
                     done = reopen(session, self.review_id, reason.text)

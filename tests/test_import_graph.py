@@ -50,6 +50,15 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.report.signature", "cryptography"): "only when a certificate is read",
     ("kvtui.report.signature", "asn1crypto"): "only when a certificate is read",
     ("kvtui.report.signature", "asyncio"): "only when signing from inside an event loop",
+    # The app draws its first frame before SQLModel or a screen beyond the review list loads
+    # (tests/cli/test_app_start.py): each screen, the palette and the store's modules load
+    # when first used.
+    ("kvtui.tui.app", "kvtui.tui"): "each screen and the palette load when first opened",
+    ("kvtui.tui.app", "kvtui.store"): "the store loads SQLModel, after the first frame",
+    ("kvtui.tui.dialogs.unsaved", "kvtui.store.drafts"): "a close on SIGHUP with no dialog "
+                                                         "open does not load SQLModel",
+    ("kvtui.tui.widgets.report_part", "kvtui.report.document"): "ReportLab loads in the "
+                                                                "export worker",
     # The command line answers ``kvtui --help`` and a mistyped command before SQLModel,
     # ReportLab or Textual load (tests/cli/test_app_start.py): each command imports the store,
     # the report and the release flow it uses inside itself.

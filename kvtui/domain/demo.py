@@ -17,7 +17,6 @@ from kvtui.domain.templates import Criterion, add_months
 from kvtui.domain.vocabulary import AnswerValue
 
 DEMO_TEMPLATE = "familjevard"
-DEMO_CASE_FILES = 44
 DEMO_SAMPLE_SEED = "20261101"
 DEMO_SAMPLE_FRACTION = 0.3
 DEMO_STRATIFY_BY = "Placeringsform"

@@ -6,8 +6,7 @@ it. No I/O: the store builds these views, the screens show them.
 Choices made here, so the screens and the report agree:
 
 - **Rating keys** (``RATING_KEYS``): ``g`` Grön, ``u`` Gul (the second letter, since ``g`` is
-  taken), ``r`` Röd, ``0`` no rating. ``y`` (yellow) is accepted as well by
-  ``rating_for_key`` for those used to English keyboards' habits.
+  taken), ``r`` Röd, ``0`` no rating.
 - **Levels**: a section's level follows its number, as in the template: "4" is 1, "4.1" is 2,
   an unnumbered section (Referenser) is 0.
 - **Dimension**: a template names the quality dimension on its chapters (4, 5, 6) and
@@ -40,7 +39,6 @@ RATINGS: dict[str, str] = {Rating.GREEN: "Grön", Rating.YELLOW: "Gul", Rating.R
 # One key per rating, for the Bedömningar screen's bindings.
 RATING_KEYS: dict[str, str] = {"g": Rating.GREEN, "u": Rating.YELLOW, "r": Rating.RED,
                                "0": Rating.NONE}
-_RATING_KEY_ALIASES: dict[str, str] = {"y": Rating.YELLOW}
 
 # The legend under the summary table, worded as in the published reports.
 LEVEL_DEFINITIONS: dict[str, str] = {
@@ -71,14 +69,6 @@ DEFAULT_DOCUMENT_KINDS: tuple[str, ...] = ("styrdokument", "rutin", "enhetsplan"
 def rating_label(rating: str) -> str:
     """The Swedish name of a rating: Grön, Gul, Röd or Ingen."""
     return RATINGS.get(rating, rating)
-
-
-def rating_for_key(key: str) -> str | None:
-    """The rating a key sets (``g``, ``u`` or ``y``, ``r``, ``0``), None for any other key."""
-    key = key.lower()
-    if key in RATING_KEYS:
-        return RATING_KEYS[key]
-    return _RATING_KEY_ALIASES.get(key)
 
 
 def rating_problem(rating: str) -> str | None:

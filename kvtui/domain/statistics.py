@@ -32,7 +32,7 @@ population is unknown. It is estimated as round(N × applicable / answered), rou
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -61,18 +61,6 @@ class CriterionCounts:
     def __post_init__(self) -> None:
         if min(self.ja, self.delvis, self.nej, self.ej_aktuellt) < 0:
             raise StatisticsError("Antalet svar kan inte vara negativt.")
-
-    @classmethod
-    def from_answers(cls, answers: Iterable[str | None]) -> CriterionCounts:
-        """Counts of answer codes ("ja", "delvis", "nej", "ej_aktuellt"); blanks are skipped."""
-        tally = dict.fromkeys(("ja", "delvis", "nej", "ej_aktuellt"), 0)
-        for answer in answers:
-            if not answer:
-                continue
-            if answer not in tally:
-                raise StatisticsError(f"Okänt svar '{answer}'.")
-            tally[answer] += 1
-        return cls(**tally)
 
     @property
     def n(self) -> int:

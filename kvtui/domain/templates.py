@@ -253,10 +253,6 @@ class Template:
                 return section
         raise KeyError(number)
 
-    def unreferenced(self, start: date | None, end: date | None) -> tuple[Criterion, ...]:
-        """Criteria with no reference in force during the period, for the auditor to fill in."""
-        return tuple(c for c in self.criteria if c.reference_for(start, end) is None)
-
 
 @dataclass(frozen=True)
 class TemplateProblem:

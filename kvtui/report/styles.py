@@ -42,12 +42,6 @@ LEVEL_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
     Rating.RED: (colors.HexColor("#C62828"), colors.white),
 }
 
-# Bar colours for strata in the appendix chart, distinguishable in greyscale too.
-STRATUM_COLOURS = (
-    colors.HexColor("#1F3A5F"), colors.HexColor("#6F9BD1"), colors.HexColor("#B9CBE4"),
-    colors.HexColor("#4C7A4C"), colors.HexColor("#A8C8A0"), colors.HexColor("#8A6D3B"),
-)
-
 
 @dataclass(frozen=True)
 class Styles:

@@ -490,25 +490,6 @@ def link_evidence(
     return EvidenceView(kind, target_id, label)
 
 
-def unlink_evidence(
-    session: Session, review_id: str, assessment_id: str, kind: str, target_id: str
-) -> None:
-    """Stop a statement citing a piece of evidence."""
-    writable_review(session, review_id, "bedömningarna")
-    row, section = _assessment_row(session, review_id, assessment_id)
-    kind = _checked_kind(kind)
-    link = _existing_link(session, row.id, kind, target_id)
-    if link is None:
-        raise NotFound("Bedömningen hänvisar inte till det underlaget.")
-    link_id = link.id
-    session.delete(link)
-    changelog.append(session, review_id=review_id, entity="evidence_link", entity_id=link_id,
-                     action="delete",
-                     changes={"section": _heading(section), "assessment_id": row.id,
-                              "kind": kind, "target_id": target_id})
-    session.commit()
-
-
 def set_evidence(
     session: Session,
     review_id: str,

@@ -6,22 +6,37 @@ yet, so everything the keys do is here too, in the same Swedish words.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.screen import ModalScreen
 
+from kvtui.store.database import Store
 from kvtui.store.review_detail import list_reviews
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
 
 if TYPE_CHECKING:
-    from kvtui.tui.app import KvtuiApp
     from kvtui.tui.screens.workspace import WorkspaceScreen
+
+
+class PaletteApp(Protocol):
+    """What the palette needs of the app (``KvtuiApp`` has it): its store and the actions
+    offered everywhere. The app loads this module, so the module names no app class."""
+
+    store: Store
+
+    def action_help(self) -> None: ...
+    async def action_quit(self) -> None: ...
+    def action_new_review(self) -> None: ...
+    def open_review(self, review_id: str) -> None: ...
+    def action_search(self) -> None: ...
+    def action_backup_now(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,16 @@ def _workspace_commands(screen: WorkspaceScreen) -> list[Command]:
     return commands
 
 
-def palette_commands(app: KvtuiApp, screen: object) -> list[Command]:
+def _workspace_on_show(screen: object) -> WorkspaceScreen | None:
+    """``screen`` when it is a review's workspace. Its module is looked up, not imported: if it
+    was never loaded no review is open, and loading it would hold up the palette's opening."""
+    workspace = sys.modules.get("kvtui.tui.screens.workspace")
+    if workspace is not None and isinstance(screen, workspace.WorkspaceScreen):
+        return screen
+    return None
+
+
+def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
     """The commands that make sense on ``screen``, the screen the palette was opened from.
 
     Over a form or a dialog only Hjälp and Avsluta are offered, so that choosing a command
@@ -72,10 +96,9 @@ def palette_commands(app: KvtuiApp, screen: object) -> list[Command]:
         )
         for review in reviews
     ]
-    from kvtui.tui.screens.workspace import WorkspaceScreen
-
-    if isinstance(screen, WorkspaceScreen):
-        commands += _workspace_commands(screen)
+    workspace = _workspace_on_show(screen)
+    if workspace is not None:
+        commands += _workspace_commands(workspace)
         commands.append(Command("Sök i granskningen",
                                 "Sök i anteckningar, iakttagelser, dokument, texter och "
                                 "bedömningar (Ctrl+F)", app.action_search))
@@ -93,7 +116,7 @@ class KvtuiCommands(Provider):
 
     async def startup(self) -> None:
         """Read the commands once per opening of the palette, while it is drawn."""
-        self._commands = palette_commands(cast("KvtuiApp", self.app), self.screen)
+        self._commands = palette_commands(cast(PaletteApp, self.app), self.screen)
 
     async def discover(self) -> Hits:
         """All commands, in a sensible order, before anything is typed."""

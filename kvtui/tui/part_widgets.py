@@ -10,10 +10,11 @@ from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.casefiles_part import CaseFilesPart
 from kvtui.tui.widgets.documents_part import DocumentsPart
 from kvtui.tui.widgets.factcheck_part import FactCheckPart
+from kvtui.tui.widgets.filereview_akt import AktView
+from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from kvtui.tui.widgets.part_base import WorkspacePart
-from kvtui.tui.widgets.part_note import PartNote
 from kvtui.tui.widgets.report_part import ReportPart
 
 _WORKING: dict[str, type[WorkspacePart]] = {
@@ -27,24 +28,13 @@ _WORKING: dict[str, type[WorkspacePart]] = {
 }
 
 
-def part_widget(part: Part, store: Store, review_id: str) -> Widget:
-    """The widget for a part: a working part, or a note on what the part will hold."""
-    factory = _WORKING.get(part.id)
-    if factory is None:
-        return PartNote(part)
-    return factory(store, review_id, id=part.widget_id)
+def part_widget(part: Part, store: Store, review_id: str) -> WorkspacePart:
+    """The widget for a part that reads and writes the store (every part but Översikt)."""
+    return _WORKING[part.id](store, review_id, id=part.widget_id)
 
 
-def _key_sources() -> dict[str, tuple[type[Widget], ...]]:
-    """The widgets whose keys each part offers, for the help screen."""
-    from kvtui.tui.widgets.filereview_akt import AktView
-    from kvtui.tui.widgets.filereview_list import CriteriaList
-
-    sources: dict[str, tuple[type[Widget], ...]] = {
-        part_id: (factory,) for part_id, factory in _WORKING.items()
-    }
-    sources["filereview"] = (FileReviewPart, AktView, CriteriaList)
-    return sources
-
-
-PART_KEY_SOURCES = _key_sources()
+# The widgets whose keys each part offers, for the help screen.
+PART_KEY_SOURCES: dict[str, tuple[type[Widget], ...]] = {
+    **{part_id: (factory,) for part_id, factory in _WORKING.items()},
+    "filereview": (FileReviewPart, AktView, CriteriaList),
+}

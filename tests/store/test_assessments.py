@@ -24,7 +24,6 @@ from kvtui.store.assessments import (
     set_in_summary,
     set_rating,
     set_section_text,
-    unlink_evidence,
     update_assessment,
 )
 from kvtui.store.changelog import count_entries
@@ -164,10 +163,9 @@ def test_evidence_links_and_citing(review, evidence) -> None:
         cited = citing(session, "observation", evidence["observation"])
         assert [(a.id, a.section_number) for a in cited] == [(red.id, "5.4")]
         assert [a.id for a in citing(session, "criterion", evidence["criterion"])] == [red.id]
-        unlink_evidence(session, review_id, red.id, "document", evidence["document"])
+        set_evidence(session, review_id, red.id, [("criterion", evidence["criterion"]),
+                                                  ("observation", evidence["observation"])])
         assert [a.id for a in citing(session, "document", evidence["document"])] == [other.id]
-        with pytest.raises(NotFound):
-            unlink_evidence(session, review_id, red.id, "document", evidence["document"])
         updated = set_evidence(session, review_id, red.id, [("document", evidence["document"])])
         assert [(e.kind, e.target_id) for e in updated.evidence] == [
             ("document", evidence["document"])]

@@ -44,7 +44,7 @@ async def _open_section(app: KvtuiApp, pilot: Pilot[None], number: str) -> Asses
     await pilot.press("6")
     await pilot.pause()
     part = app.screen.query_one(AssessmentsPart)
-    assert app.screen.focused is part.tree
+    assert app.screen.focused is part.section_list
     while part.current_section is not None and part.current_section.number != number:
         await pilot.press("down")
     return part

@@ -6,12 +6,12 @@ from textual.widgets import OptionList, Static
 
 from kvtui.store.database import Store
 from kvtui.tui.app import make_app
-from kvtui.tui.parts import PARTS
+from kvtui.tui.messages import JumpTarget, JumpTo
+from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from kvtui.tui.widgets.overview import facts_rows, progress_rows
 from kvtui.tui.widgets.part_base import WorkspacePart
-from kvtui.tui.widgets.part_note import PartNote
 
 SIZE = (80, 24)
 
@@ -47,10 +47,31 @@ async def test_every_part_is_built(store: Store, review_id: str) -> None:
         await pilot.pause()
         workspace = app.screen
         assert isinstance(workspace, WorkspaceScreen)
-        # No part is a note saying it comes later any more.
-        assert not workspace.query(PartNote)
         for part in PARTS[1:]:
             assert isinstance(workspace.query_one(f"#{part.widget_id}"), WorkspacePart)
+
+
+async def test_a_jump_posted_inside_a_part_is_taken_by_the_workspace(
+    store: Store, review_id: str
+) -> None:
+    """Messages up: a widget deep in one part says where to go (``JumpTo``); the workspace
+    brings that part to the front with the keyboard in it, also a part with no records."""
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = app.screen
+        assert isinstance(workspace, WorkspaceScreen)
+        await pilot.press("5")  # Dokument: the keyboard in its table
+        source = workspace.focused
+        assert source is not None and source is not workspace.query_one("#part-list")
+        for part_id in ("casefiles", "report", "interviews", "overview"):
+            source.post_message(JumpTo(JumpTarget(part_id)))
+            await pilot.pause()
+            assert workspace.current_part == part_id
+            focused = workspace.focused
+            assert focused is not None
+            part = workspace.query_one(f"#{part_by_id(part_id).widget_id}")
+            assert part in (focused, *focused.ancestors), (part_id, focused)
 
 
 async def test_overview_shows_the_facts(store: Store, review_id: str) -> None:

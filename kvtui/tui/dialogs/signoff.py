@@ -54,7 +54,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
     def __init__(self, version: int, name: str = "", comments: int = 0) -> None:
         super().__init__(classes="dialog")
         self._version = version
-        self._name = name
+        self._signer_name = name
         self._comments = comments
 
     def draft_subject(self) -> str:
@@ -66,7 +66,7 @@ class SignOffDialog(FormDialog[SignOffRequest]):
             yield Static(f"Signera rapporten, version {self._version}", classes="box-title",
                          markup=False)
             for field, label, value, hint in (
-                ("signoff-name", "Namn", self._name, "den som signerar"),
+                ("signoff-name", "Namn", self._signer_name, "den som signerar"),
                 ("signoff-role", "Roll", "Granskare", "t.ex. Granskare"),
                 ("signoff-approver", "Godkänns av", "", "valfritt, en annan person"),
                 ("signoff-approver-role", "Dennes roll", "", "t.ex. Verksamhetschef"),

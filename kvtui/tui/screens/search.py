@@ -30,7 +30,8 @@ from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import list_interviews
 from kvtui.store.search import SearchHit, search
-from kvtui.tui.widgets.judgement_jump import JumpTarget, jump
+from kvtui.tui.messages import JumpTarget, JumpTo
+from kvtui.tui.screens.workspace import WorkspaceScreen
 
 # Marks the store puts around matched words; private-use characters never typed by anyone.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -224,9 +225,7 @@ class SearchScreen(ModalScreen[JumpTarget | None]):
 
 
 def open_search(app: App[Any], store: Store) -> None:
-    """Open the search over the review workspace on show; jump to the hit chosen."""
-    from kvtui.tui.screens.workspace import WorkspaceScreen
-
+    """Open the search over the review workspace on show; the workspace shows the hit chosen."""
     # From the command palette, the palette may still be on top of the workspace.
     workspace = next((screen for screen in reversed(app.screen_stack)
                       if isinstance(screen, WorkspaceScreen)), None)
@@ -237,6 +236,6 @@ def open_search(app: App[Any], store: Store) -> None:
 
     def chosen(target: JumpTarget | None) -> None:
         if target is not None:
-            jump(workspace, target)
+            workspace.post_message(JumpTo(target))
 
     app.push_screen(SearchScreen(store, workspace.review_id), chosen)

@@ -17,6 +17,7 @@ from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.review_detail import review_detail
 from kvtui.tui.key_guard import GuardedScreen, KeyGuard
+from kvtui.tui.messages import JumpTo
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
@@ -202,6 +203,20 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
         shown = switcher.get_child_by_id(switcher.current) if switcher.current else None
         if isinstance(shown, WorkspacePart) and shown is not event.part:
             shown.reload()
+
+    @on(JumpTo)
+    def _jump_to(self, message: JumpTo) -> None:
+        """A search hit, or a statement chosen under Citeras av: its part comes to the front (as
+        its key would) and shows the record; a part without records just takes the keyboard."""
+        message.stop()
+        target = message.target
+        self.show_part(target.part)
+        switcher = self.query_one("#part-content", ContentSwitcher)
+        part = switcher.get_child_by_id(part_by_id(target.part).widget_id)
+        if isinstance(part, WorkspacePart):
+            part.show_target(target)
+        else:
+            part.focus()
 
     @on(OptionList.OptionHighlighted, "#part-list")
     def _part_highlighted(self, event: OptionList.OptionHighlighted) -> None:

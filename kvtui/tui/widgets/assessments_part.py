@@ -52,14 +52,14 @@ from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
+from kvtui.tui.messages import JumpTarget
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import (
     section_prompt,
     statement_prompt,
     with_dividers,
 )
-from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart
+from kvtui.tui.widgets.part_base import WorkspacePart, takes_focus
 
 TREE_WIDTH = 21  # the tree's 24 columns less its border and scrollbar
 TEXT_TITLE = "Text"
@@ -68,21 +68,6 @@ NO_STATEMENTS = "Inga bedömningar i avsnittet. Tryck a för att skriva en."
 _LEVEL_KEYS = Binding.Group("Nivå", compact=True)
 _MOVE_KEYS = Binding.Group("Flytta", compact=True)
 STATEMENT_ACTIONS = frozenset({"edit", "remove", "rate", "toggle_summary", "link", "move"})
-
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("↑ ↓ (till vänster)", "Välj avsnitt; Enter går till avsnittets text"),
-    ("Tab", "Avsnittets text (sparas medan du skriver), sedan bedömningarna"),
-    ("Esc", "Lämna texten"),
-    ("A", "Ny bedömning i avsnittet"),
-    ("E / Enter", "Ändra bedömningen"),
-    ("G / U / R / 0", "Kvalitetsnivå Grön / Gul / Röd / ingen"),
-    ("S", "I sammanfattningen eller inte"),
-    ("L / B", "Länka underlag: kriterier, iakttagelser, dokument"),
-    ("Ctrl+↑ / Ctrl+↓, [ / ]", "Flytta bedömningen"),
-    ("X / Delete", "Ta bort bedömningen"),
-    ("Ctrl+K", "Maskera personnummer i texten"),
-    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
-)
 
 
 def evidence_line(assessment: AssessmentView) -> str:
@@ -137,13 +122,13 @@ class AssessmentsPart(WorkspacePart):
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Entering the part puts the cursor in the tree of sections."""
-        self.tree.focus(scroll_visible)
+        self.section_list.focus(scroll_visible)
         return self
 
     # --- what is on show -----------------------------------------------------------------------
 
     @property
-    def tree(self) -> OptionList:
+    def section_list(self) -> OptionList:
         """The report's sections."""
         return self.query_one("#assessments-sections", OptionList)
 
@@ -165,7 +150,7 @@ class AssessmentsPart(WorkspacePart):
     @property
     def current_section(self) -> SectionView | None:
         """The section highlighted in the tree."""
-        option = self.tree.highlighted_option
+        option = self.section_list.highlighted_option
         if option is None:
             return None
         return next((s for s in self._sections if s.id == option.id), None)
@@ -190,7 +175,7 @@ class AssessmentsPart(WorkspacePart):
             self.notify(str(error), severity="error", markup=False)
             return
         self._shares = None  # read again when the evidence dialog opens
-        tree = self.tree
+        tree = self.section_list
         current = self.current_section
         keep = section or (current.id if current else None)
         if keep is None:
@@ -323,7 +308,7 @@ class AssessmentsPart(WorkspacePart):
     @on(EditorArea.Leave)
     def _leave_text(self, event: EditorArea.Leave) -> None:
         event.stop()
-        self.tree.focus()
+        self.section_list.focus()
 
     def show_target(self, target: JumpTarget) -> None:
         """Show a section (and statement), from a search hit or "Citeras av"."""
@@ -335,13 +320,13 @@ class AssessmentsPart(WorkspacePart):
         elif section is not None and written(section.kind) and target.section_id:
             self.text_editor.focus()
         else:
-            self.tree.focus()
+            self.section_list.focus()
 
     # --- which keys apply -------------------------------------------------------------------
 
     def _zone(self) -> str:
         focused: Widget | None = self.screen.focused
-        if focused is self.tree:
+        if focused is self.section_list:
             return "tree"
         if focused is self.statement_list:
             return "statements"

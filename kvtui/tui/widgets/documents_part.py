@@ -23,18 +23,11 @@ from kvtui.store.documents import delete_document, list_documents, suggested_kin
 from kvtui.store.errors import NotFound
 from kvtui.tui.dialogs.document_edit import DocumentDialog
 from kvtui.tui.format import DASH, shorten
-from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
+from kvtui.tui.messages import JumpTarget
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
 
 NO_DOCUMENTS = "Inga dokument ännu. Tryck a för att föra in ett dokument du har läst."
 TITLE_WIDTH = 34
-
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("A", "Nytt dokument"),
-    ("E / Enter", "Ändra dokumentet"),
-    ("X / Delete", "Ta bort dokumentet"),
-    ("C", "Citeras av: bedömningar som hänvisar till dokumentet"),
-)
 
 
 class DocumentsPart(WorkspacePart):

@@ -30,6 +30,7 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import noun, plural
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
+from kvtui.release.flow import send_draft
 from kvtui.store.assessments import review_sections
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
@@ -40,8 +41,7 @@ from kvtui.tui.dialogs.factcheck_changes import ChangesScreen, round_label
 from kvtui.tui.dialogs.factcheck_comment import CommentDefaults, CommentDialog
 from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.format import DASH, shorten
-from kvtui.tui.widgets.judgement_jump import takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
 
 SEND_GROUP = "factcheck-send"
 BUSY = "Ett utkast skickas redan; vänta tills det är klart."
@@ -312,8 +312,6 @@ class FactCheckPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=SEND_GROUP)
     def _send(self) -> None:
         """In a thread: render the draft, write it, freeze the content (``send_draft``)."""
-        from kvtui.release.flow import send_draft
-
         def progress(share: float, what: str) -> None:
             self.app.call_from_thread(self._progress, share, what)
 

@@ -24,6 +24,7 @@ from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.matrix import answered_per_akt
 from kvtui.store.sampling import current_sample
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
+from kvtui.tui.messages import JumpTarget
 from kvtui.tui.widgets.filereview_akt import AktView
 from kvtui.tui.widgets.idnumber_guard import TypedText
 from kvtui.tui.widgets.matrix import MatrixView
@@ -159,6 +160,13 @@ class FileReviewPart(WorkspacePart):
             self.results_view.focus_table()
         return self
 
+    def show_target(self, target: JumpTarget) -> None:
+        """An answer's comment, from a search hit: its akt and criterion, read afresh."""
+        if target.case_file_id:
+            self.reload()
+            self.akt_view.jump_to(target.case_file_id, target.criterion_id or None)
+        self.focus()
+
     # --- switching views -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -195,7 +203,7 @@ class FileReviewPart(WorkspacePart):
 
     @on(MatrixView.Closed)
     @on(ResultsView.Closed)
-    def _closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
+    def _view_closed(self, event: MatrixView.Closed | ResultsView.Closed) -> None:
         event.stop()
         self._show("akt")
 

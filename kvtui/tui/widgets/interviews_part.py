@@ -38,10 +38,10 @@ from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
+from kvtui.tui.messages import JumpTarget
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import with_dividers
-from kvtui.tui.widgets.judgement_jump import JumpTarget, takes_focus
-from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
+from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
 
 NO_INTERVIEWS = "Inga intervjuer ännu. Tryck a för att lägga till en intervju."
 NOTES_TITLE = "Anteckningar"
@@ -51,20 +51,6 @@ ROLES_WIDTH = 34
 TABLE_ACTIONS = frozenset({"edit_interview", "remove_interview"})
 OBSERVATION_ACTIONS = frozenset({"edit_observation", "remove_observation", "citing",
                                  "move_observation"})
-
-# For the help screen (F1): key and what it does in this part.
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("A", "Ny intervju"),
-    ("E / Enter", "Ändra intervjun eller iakttagelsen"),
-    ("X / Delete", "Ta bort intervjun eller iakttagelsen"),
-    ("O", "Ny iakttagelse i intervjun"),
-    ("C", "Citeras av: bedömningar som hänvisar till iakttagelsen"),
-    ("Ctrl+↑ / Ctrl+↓", "Flytta iakttagelsen"),
-    ("Tab", "Anteckningarna (sparas medan du skriver), sedan iakttagelserna"),
-    ("Esc", "Lämna anteckningarna"),
-    ("Ctrl+K", "Maskera personnummer i texten"),
-    ("Ctrl+G", "Inget personnummer: spara numret som det är skrivet"),
-)
 
 
 def interview_row(interview: InterviewView) -> tuple[str, str, str, str]:

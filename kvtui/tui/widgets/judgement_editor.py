@@ -121,11 +121,6 @@ class AutoSaveEditor(Vertical):
         """The text as last saved (or loaded)."""
         return self._saved
 
-    @property
-    def pending(self) -> bool:
-        """Whether typed text is not saved yet."""
-        return self._saver is not None and self.area.text != self._saved
-
     def load(self, text: str, saver: Saver | None, *, title: str | None = None) -> None:
         """Show a record's text, saving what was typed for the previous record first.
 
@@ -145,10 +140,6 @@ class AutoSaveEditor(Vertical):
             area.open_for_reading()
         area.border_subtitle = ""
         self._show_warning(area.warning if area.text == text else "")
-
-    def set_title(self, title: str) -> None:
-        """Change the frame's title."""
-        self.area.border_title = title
 
     def focus(self, scroll_visible: bool = True) -> AutoSaveEditor:
         """Put the keyboard in the text."""

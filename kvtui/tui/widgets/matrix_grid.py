@@ -120,11 +120,6 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         """How many akter the grid has."""
         return self._rows
 
-    @property
-    def pages_read(self) -> list[int]:
-        """The pages held now, oldest first (for tests and benchmarks)."""
-        return list(self._pages)
-
     def reset(self, codes: list[str], rows: int, page_size: int, row: int, column: int) -> None:
         """New content: the criteria codes, how many akter, and where the cursor starts."""
         self._codes = list(codes)

@@ -4,7 +4,7 @@ The workspace calls ``reload`` each time a part comes to the front, so a part al
 what the store holds now (a sample drawn in Akter & urval appears in Aktgranskning). Writes go
 through ``writable`` and ``remove_after_asking`` so that every part refuses and reports them
 the same way. ``cursor_key`` and ``move_cursor_to`` keep a part's table on the same row across
-a reload.
+a reload. ``show_target`` selects a record the workspace was asked to show (``JumpTo``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from contextlib import suppress
 from sqlmodel import Session
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -26,7 +27,7 @@ from kvtui.store.reviews import get_review
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.key_guard import refuse
-from kvtui.tui.widgets.judgement_jump import JumpTarget, jump
+from kvtui.tui.messages import JumpTarget, JumpTo
 
 READ_ONLY = "Databasen är öppnad skrivskyddad; inget kan ändras."
 
@@ -47,6 +48,21 @@ def move_cursor_to(table: DataTable, key: str | None) -> None:
     if key is not None:
         with suppress(RowDoesNotExist):
             table.move_cursor(row=table.get_row_index(key))
+
+
+def takes_focus(part: Widget) -> bool:
+    """Whether a part just brought to the front should take the keyboard.
+
+    A part key pressed inside another part leaves the keyboard on a widget about to be hidden
+    (and then nowhere): the new part takes it, so its keys work at once. From the workspace's
+    list of parts the list keeps it (Enter or Tab moves into the part), as in every part.
+    """
+    focused = part.screen.focused
+    if focused is None:
+        return True
+    if focused.id == "part-list":
+        return False
+    return part not in focused.ancestors
 
 
 class WorkspacePart(Vertical):
@@ -77,6 +93,11 @@ class WorkspacePart(Vertical):
 
     def reload(self) -> None:
         """Read the part's data from the store again and show it."""
+
+    def show_target(self, target: JumpTarget) -> None:
+        """Select the record ``target`` names and put the keyboard on it; a part that shows
+        no single records just takes the keyboard."""
+        self.focus()
 
     def read_status(self, session: Session) -> str:
         """The review's status, read in ``session``; a signed review, or a read-only store,
@@ -123,7 +144,8 @@ class WorkspacePart(Vertical):
 
         def chosen(assessment: AssessmentView | None) -> None:
             if assessment is not None:
-                jump(self.screen, JumpTarget("assessments", section_id=assessment.section_id,
-                                             assessment_id=assessment.id))
+                self.post_message(JumpTo(JumpTarget("assessments",
+                                                    section_id=assessment.section_id,
+                                                    assessment_id=assessment.id)))
 
         self.app.push_screen(CitingDialog(what, statements, headings), chosen)

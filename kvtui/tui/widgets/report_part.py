@@ -39,10 +39,14 @@ from kvtui.domain.judgement import SectionView, still_missing
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
 from kvtui.domain.vocabulary import Rating
+from kvtui.release.flow import export_final, sign_and_export
+from kvtui.report.signature import SigningError
 from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.exports import data_file_name, export_answers, report_file_name, write_to_default
 from kvtui.store.idnumber_rule import as_typed
 from kvtui.store.report_data import load_report_data
+from kvtui.store.signoff import reopen
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.export_method import MethodTextDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
@@ -57,16 +61,6 @@ READ_ONLY = "Databasen är öppnad skrivskyddad; Metod kan inte ändras."
 READ_ONLY_STORE = "Databasen är öppnad skrivskyddad; inget kan ändras."
 APPENDIX = "Bilaga 1 Aktgranskningens resultat"
 LABEL_WIDTH = 20  # at 80×24 the part is 57 wide: the counts must fit beside the label
-
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("U", "Exportera utkast (PDF)"),
-    ("S", "Signera och exportera slutlig version (PDF)"),
-    ("F", "Exportera slutlig version (PDF): den signerade filen när granskningen är signerad"),
-    ("O", "Öppna en signerad granskning igen som ny version"),
-    ("M", "Redigera Metod (skriven av kvtui från uppgifterna)"),
-    ("C", "Exportera aktgranskningens svar som CSV"),
-    ("X", "Exportera aktgranskningens svar som Excel"),
-)
 
 
 @dataclass(frozen=True)
@@ -308,14 +302,6 @@ class ReportPart(WorkspacePart):
     @work(thread=True, exclusive=True, exit_on_error=False, group=EXPORT_GROUP)
     def _run_export(self, kind: str, request: SignOffRequest | None = None) -> None:
         """In a thread: read the review, build the file, write it where nothing is lost."""
-        from kvtui.release.flow import export_final, sign_and_export
-        from kvtui.store.exports import (
-            data_file_name,
-            export_answers,
-            report_file_name,
-            write_to_default,
-        )
-
         def progress(share: float, what: str) -> None:
             self.app.call_from_thread(self._progress, share, what)
 
@@ -379,8 +365,6 @@ class ReportPart(WorkspacePart):
             self.query_one("#report-progress").display = False
             error = event.worker.error
             assert error is not None  # a worker in the ERROR state holds its error
-            from kvtui.report.signature import SigningError  # light: no pyHanko until used
-
             if isinstance(error, InvalidInput | NotFound | SigningError):
                 message = str(error)
             elif isinstance(error, OSError):
@@ -433,8 +417,6 @@ class ReportPart(WorkspacePart):
             return
 
         def reopen_now(reason: TypedText) -> None:
-            from kvtui.store.signoff import reopen
-
             try:
                 with as_typed(reason.not_ids), self.store.session() as session:
                     done = reopen(session, self.review_id, reason.text)

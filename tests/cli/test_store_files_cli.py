@@ -552,14 +552,18 @@ def _in_a_terminal(db: Path, key: bytes, before_key: Callable[[], None]) -> tupl
     written = b""
 
     def read_until(done: Callable[[], bool], seconds: float) -> None:
+        """Read what the app writes until ``done()``, the terminal closes, or ``seconds``."""
         nonlocal written
         deadline = time.monotonic() + seconds
         while not done() and time.monotonic() < deadline:
             if select.select([master], [], [], 0.2)[0]:
                 try:
-                    written += os.read(master, 65536)
+                    chunk = os.read(master, 65536)
                 except OSError:  # the terminal closed with the process
                     return
+                if not chunk:
+                    return
+                written += chunk
 
     try:
         read_until(lambda: b"Granskningar" in written, 60)
@@ -567,7 +571,7 @@ def _in_a_terminal(db: Path, key: bytes, before_key: Callable[[], None]) -> tupl
         before_key()
         os.write(master, key)
         read_until(lambda: process.poll() is not None, 60)
-        read_until(lambda: False, 0.5)  # what it wrote last
+        read_until(lambda: False, 10)  # what it wrote last, until the terminal closes
         code = process.wait(timeout=60)
     finally:
         if process.poll() is None:

@@ -24,6 +24,7 @@ from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from tests.tui.screen_text import screen_lines
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -46,16 +47,14 @@ async def _palette_prompts(
     if query:
         await pilot.press(*query)
     results = app.screen.query_one(OptionList)
-    prompts: list[str] = []
-    for _ in range(40):  # the palette gathers hits in the background
-        await pilot.pause(0.05)
-        prompts = [
-            str(results.get_option_at_index(i).prompt).splitlines()[0]
-            for i in range(results.option_count)
-        ]
-        if expect in prompts:
-            break
-    return prompts
+
+    def prompts() -> list[str]:
+        return [str(results.get_option_at_index(i).prompt).splitlines()[0]
+                for i in range(results.option_count)]
+
+    # The palette gathers hits in the background.
+    await pilot_until(pilot, lambda: expect in prompts(), what=f"{expect!r} in the palette")
+    return prompts()
 
 
 async def test_starts_on_granskningar(store: Store) -> None:

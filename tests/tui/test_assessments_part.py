@@ -22,8 +22,8 @@ from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
-from kvtui.tui.widgets.judgement_editor import SAVE_DELAY
 from kvtui.tui.widgets.readiness import Readiness
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -164,10 +164,13 @@ async def test_section_text_is_saved_after_typing(store: Store) -> None:
         await pilot.press("enter")  # Enter on a section: into its text
         assert app.screen.focused is part.text_editor.area
         await pilot.press("ctrl+end", *" Ny mening.")  # a long text opens at its start
-        await pilot.pause(SAVE_DELAY + 0.4)
-        with store.session() as session:
-            assert get_section(session, review_id, section.id).text == (
-                section.text + " Ny mening.")
+
+        def saved() -> str:
+            with store.session() as session:
+                return get_section(session, review_id, section.id).text
+
+        await pilot_until(pilot, lambda: saved() == section.text + " Ny mening.",
+                          what="the text saved without a save key")
         # Another section shows its own text; the first stays saved.
         await pilot.press("escape", "down")
         await pilot.pause()

@@ -22,6 +22,7 @@ from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.widgets.filereview_akt import AktView
 from kvtui.tui.widgets.filereview_part import NO_SAMPLE, FileReviewPart
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -232,7 +233,12 @@ async def test_keys_typed_in_a_burst_answer_in_order(store: Store, sampled) -> N
         criteria = [view_.id for view_ in view._criteria]
         for key in ("down", "down", "j", "full_stop", "n"):  # posted at once, no waiting
             app.post_message(events.Key(key, None))
-        await pilot.pause(0.5)
+
+        def second_answered() -> bool:
+            with store.session() as session:
+                return bool(answers_for(session, akter[1]))
+
+        await pilot_until(pilot, second_answered, what="the last key's answer")
         assert view.akt_index == 1
     with store.session() as session:
         first, second = answers_for(session, akter[0]), answers_for(session, akter[1])

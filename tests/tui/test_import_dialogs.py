@@ -28,6 +28,7 @@ from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.user_settings import last_import_folder, remember_import_folder
 from tests.sandbox import ROOT
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 ODD_FOLDER = "Akter #1 ?% åäö 100%"
@@ -97,11 +98,7 @@ async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
 
 async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     """Pause until ``condition`` holds (the tree lists a folder in a thread of its own)."""
-    for _ in range(1000):  # ten seconds at most, for a machine under load
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("never happened")
+    await pilot_until(pilot, condition, what="the folder listed")
 
 
 def _listed(app: KvtuiApp) -> list[str]:
@@ -332,6 +329,7 @@ from textual.widgets import Static
 from kvtui.store.database import open_store
 from kvtui.tui.app import make_app
 from tests.tui.conftest import _add_review
+from tests.waiting import pilot_until
 
 
 async def main(folder: Path) -> None:
@@ -341,21 +339,16 @@ async def main(folder: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("2", "i", "ctrl+o")
-        for _ in range(1000):
-            await pilot.pause(0.01)
-            if app.screen.query("#file-picker-tree") and app.screen.query_one(
-                    "#file-picker-tree").root.children:
-                break
+        await pilot_until(pilot, lambda: app.screen.query("#file-picker-tree")
+                          and app.screen.query_one("#file-picker-tree").root.children)
         await pilot.press("enter")  # open the locked folder
-        for _ in range(1000):
-            await pilot.pause(0.01)
-            problem = app.screen.query_one("#file-picker-problem", Static)
-            if problem.display:
-                break
+        await pilot_until(pilot, lambda: app.screen.query_one("#file-picker-problem").display)
+        problem = app.screen.query_one("#file-picker-problem", Static)
         seen["problem"] = str(problem.content)
         await pilot.press("backspace")  # and the picker still works
-        await pilot.pause(0.3)
-        seen["folder"] = str(app.screen.query_one("#file-picker-folder", Static).content)
+        shown = app.screen.query_one("#file-picker-folder", Static)
+        await pilot_until(pilot, lambda: str(shown.content) == f"Mapp: {folder}")
+        seen["folder"] = str(shown.content)
         seen["screen"] = type(app.screen).__name__
     store.close()
     print(json.dumps(seen))

@@ -23,6 +23,7 @@ from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.idnumber_guard import IdNumberWarning
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from tests.testdata import PERSONNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -118,7 +119,8 @@ async def test_notes_are_saved_after_typing_without_a_save_key(
         await pilot.press(*"Möte varje vecka.")
         await pilot.pause()
         assert _interviews(store, review_id)[0].notes == ""  # not yet: still typing
-        await pilot.pause(delay + 0.4)
+        await pilot_until(pilot, lambda: _interviews(store, review_id)[0].notes != "",
+                          what="the notes saved without a save key")
         assert _interviews(store, review_id)[0].notes == "Möte varje vecka."
         with store.session() as session:
             assert count_entries(session) == before + 1  # one save, one change-log entry

@@ -25,7 +25,6 @@ from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
-from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL
 from kvtui.tui.key_guard import HOLD_SECONDS
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.workspace import WorkspaceScreen
@@ -33,6 +32,7 @@ from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from tests.signing import sign_review
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 PARAGRAPH = ("Rutinen för uppföljning saknas, dokumentationen är ofullständig och arbetet "
@@ -74,8 +74,15 @@ async def _type_at_once(app: KvtuiApp, pilot: Pilot[None], text: str, *, enter: 
     await pilot.pause()
 
 
-async def _wait_out_hold(pilot: Pilot[None]) -> None:
-    await pilot.pause(HOLD_SECONDS + 0.2)
+async def _wait_out_hold(pilot: Pilot[None], notes: list[str], held: str) -> None:
+    """Until the hold is over: as it ends, a message names the keys ``held``."""
+    await pilot_until(pilot, lambda: any(held in note for note in notes),
+                      what=f"the message naming {held}")
+
+
+def _drafts(store: Store) -> list[dict[str, str]]:
+    with store.session() as session:
+        return [draft.fields for draft in list_drafts(session)]
 
 
 async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothing(
@@ -118,7 +125,8 @@ async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         await pilot.press("3")
         await pilot.pause()
         await _type_at_once(app, pilot, "kjournal saknas")
-        await pilot.pause(DRAFT_INTERVAL * 3)
+        await pilot_until(pilot, lambda: _drafts(store) == [{"answer-text": "journal saknas"}],
+                          what="the draft kept")
         dialog = app.screen
         assert isinstance(dialog, AnswerTextDialog)
         dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
@@ -154,7 +162,9 @@ async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> N
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_dates(app, pilot)
         await pilot.press(*"2025-03-01")
-        await pilot.pause(DRAFT_INTERVAL * 3)
+        await pilot_until(pilot, lambda: any("2025-03-01" in fields.values()
+                                             for fields in _drafts(store)),
+                          what="the draft kept")
         typed = dialog.typed_fields()
         assert "2025-03-01" in typed.values()
         dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
@@ -177,7 +187,7 @@ async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, samp
         view = app.screen.query_one(FileReviewPart).akt_view
         assert view.current_criterion.criterion.kind == "judgement"
         await _type_at_once(app, pilot, "tjournal saknas")
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”journal saknas”")
         assert any("ingen tidsfrist" in note for note in notes)
         assert any("”journal saknas”" in note for note in notes)
         # The hold is over: the next key is a command again.
@@ -208,7 +218,7 @@ async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Stor
         await _type_at_once(app, pilot, PARAGRAPH, enter=True)
         assert isinstance(app.screen, WorkspaceScreen)  # no dialog opened
         assert app.screen.current_part == "assessments"
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, PARAGRAPH[:40])
     with store.session() as session:
         assert review_sections(session, review_id) == before
     assert _log_size(store) == logged
@@ -235,7 +245,7 @@ async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -
         assert isinstance(workspace, WorkspaceScreen)
         assert workspace.current_part == "interviews"
         assert workspace.focused is part.table
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”2025-03-14”")
         # Afterwards a part key chooses its part again.
         await pilot.press("2")
         await pilot.pause()
@@ -256,7 +266,7 @@ async def test_a_refusal_in_the_interviews_holds_what_follows(store: Store, revi
         await pilot.pause()
         await _type_at_once(app, pilot, "oenhetschef anser att")
         assert isinstance(app.screen, WorkspaceScreen)
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”enhetschef anser att”")
     assert "Lägg till en intervju först (a)." in notes
     assert any("”enhetschef anser att”" in note for note in notes)
 

@@ -38,9 +38,10 @@ from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.dialogs.signoff import SignOffDialog
-from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL, TextDialog, UnsavedQuestion
+from kvtui.tui.dialogs.unsaved import TextDialog, UnsavedQuestion
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from tests.testdata import PERSONNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (100, 40)
 
@@ -155,6 +156,11 @@ async def _type(pilot: Pilot[None], dialog: Screen[object], field: str, text: st
     await pilot.pause()
 
 
+def _draft_fields(store: Store) -> list[dict[str, str]]:
+    with store.session() as session:
+        return [draft.fields for draft in list_drafts(session)]
+
+
 def _value(dialog: Screen[object], field: str) -> str:
     widget = dialog.query_one(f"#{field}")
     return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
@@ -187,13 +193,16 @@ async def test_escape_asks_and_each_answer_does_what_it_says(
         await pilot.pause()
         assert app.screen is dialog and _value(dialog, case.field) == typed
         # Kept as a draft meanwhile.
-        await pilot.pause(DRAFT_INTERVAL * 2)
-        with store.session() as session:
-            draft = load_draft(session, dialog.draft_key())
+        def kept() -> str | None:
+            with store.session() as session:
+                draft = load_draft(session, dialog.draft_key())
+            return None if draft is None else draft.fields[case.field]
+
         if dialog.keeps_drafts():
-            assert draft is not None and draft.fields[case.field] == typed
+            await pilot_until(pilot, lambda: kept() == typed, what="the draft kept")
         else:
-            assert draft is None
+            assert dialog._draft_timer is None  # nothing that could keep one runs
+            assert kept() is None
         # Släng closes without saving, and the draft goes with it.
         await pilot.press("escape")
         await pilot.pause()
@@ -247,7 +256,9 @@ async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
         dialog = CommentDialog(store, demo_id, None, sections)
         await _open(app, pilot, dialog, [])
         await _type(pilot, dialog, "comment-text", "Tre gruppledare")
-        await pilot.pause(DRAFT_INTERVAL * 2)
+        await pilot_until(pilot, lambda: [fields.get("comment-text") for fields in
+                                          _draft_fields(store)] == ["Tre gruppledare"],
+                          what="the draft kept")
         # The app goes without a word (as a killed terminal would take it): the draft stays.
         dialog._draft_timer.stop()  # type: ignore[union-attr]
     with store.session() as session:
@@ -322,9 +333,7 @@ async def test_ctrl_q_slang_discards_the_draft(store: Store, demo_id: str) -> No
         dialog = DocumentDialog(store, demo_id, None, [])
         await _open(app, pilot, dialog, [])
         await _type(pilot, dialog, "document-title", "Rutin")
-        await pilot.pause(DRAFT_INTERVAL * 2)
-        with store.session() as session:
-            assert len(list_drafts(session)) == 1
+        await pilot_until(pilot, lambda: len(_draft_fields(store)) == 1, what="the draft kept")
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("l")

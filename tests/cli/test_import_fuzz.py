@@ -35,6 +35,10 @@ ACCEPTED = {"sista-raden.xlsx", "stor-dimension.xlsx", "utf16-blad.xlsx",
             "escape-kod-delad.xlsx", "styrtecken-bladnamn.xlsx", "vagnretur-mitt-i.csv"}
 
 
+# Every file through both ways in, once for the module: long.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def fuzz(tmp_path_factory: pytest.TempPathFactory) -> FuzzRun:
     return FuzzRun(tmp_path_factory.mktemp("fuzz"), in_process=True)

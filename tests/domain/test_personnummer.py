@@ -190,6 +190,7 @@ def test_impossible_dates_are_refused(test_numbers: list[tuple[str, str]]) -> No
 # --- Recall over all test numbers ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_recall_over_all_test_numbers_in_every_form(test_numbers: list[tuple[str, str]]) -> None:
     total = parsed = found_in_text = 0
     misses: list[str] = []
@@ -222,6 +223,7 @@ def test_recall_over_all_test_numbers_in_every_form(test_numbers: list[tuple[str
     assert parsed == found_in_text == total
 
 
+@pytest.mark.slow
 def test_recall_over_all_test_numbers_in_every_pasted_form(
     test_numbers: list[tuple[str, str]],
 ) -> None:
@@ -246,6 +248,7 @@ def test_recall_over_all_test_numbers_in_every_pasted_form(
     assert {name: len(found) for name, found in misses.items()} == {}
 
 
+@pytest.mark.slow
 def test_recall_with_other_numbers_beside_the_number(
     test_numbers: list[tuple[str, str]],
 ) -> None:

@@ -49,6 +49,7 @@ def brute_force_intervals(N: int, n: int, half_alpha: Fraction) -> list[tuple[in
     return intervals
 
 
+@pytest.mark.slow
 def test_matches_brute_force_for_every_small_case() -> None:
     """The real correctness test: every N <= 30, every n, every x, at 95 %."""
     for N in range(1, 31):

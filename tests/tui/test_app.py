@@ -107,6 +107,7 @@ async def test_f1_shows_help(store: Store) -> None:
         assert isinstance(app.screen, ReviewsScreen)
 
 
+@pytest.mark.slow
 async def test_f1_works_over_a_form(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -216,6 +217,7 @@ async def test_palette_search_and_run(store: Store) -> None:
         assert isinstance(app.screen, ReviewFormScreen)
 
 
+@pytest.mark.slow
 async def test_palette_in_workspace_has_the_parts(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -227,6 +229,7 @@ async def test_palette_in_workspace_has_the_parts(store: Store, review_id: str) 
         assert "Redigera uppgifter" in prompts
 
 
+@pytest.mark.slow
 async def test_palette_switches_part(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:

@@ -54,6 +54,7 @@ def _preview_cells(dialog: ImportMappingDialog) -> list[str]:
     return cells
 
 
+@pytest.mark.slow
 async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -131,6 +132,7 @@ def _person() -> str:
     return PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[99]
 
 
+@pytest.mark.slow
 async def test_a_file_in_an_awkward_folder_is_chosen_by_keys_and_its_folder_remembered(
     store: Store, review_id: str
 ) -> None:
@@ -160,6 +162,7 @@ async def test_a_file_in_an_awkward_folder_is_chosen_by_keys_and_its_folder_reme
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow
 async def test_the_picker_opens_in_the_last_folder_and_escape_keeps_what_was_typed(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -223,6 +226,7 @@ def _note(dialog: DrawSampleDialog) -> str:
     return str(dialog.query_one("#sample-allocation", Static).content)
 
 
+@pytest.mark.slow
 async def test_the_draw_dialog_shows_each_strata_share_as_the_size_is_typed(
     store: Store, review_id: str
 ) -> None:
@@ -250,6 +254,7 @@ async def test_the_draw_dialog_shows_each_strata_share_as_the_size_is_typed(
     assert allocation_parts(shares) == ["HVB 2 av 8", "familjehem 17 av 55", "jourhem 3 av 10"]
 
 
+@pytest.mark.slow
 async def test_the_draw_dialog_says_when_akter_lack_the_attribute(
     store: Store, review_id: str
 ) -> None:
@@ -265,6 +270,7 @@ async def test_the_draw_dialog_says_when_akter_lack_the_attribute(
         assert _note(dialog).startswith("1 av 6 akter saknar uppgiften 'placering'.")
 
 
+@pytest.mark.slow
 async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
     store: Store, review_id: str
 ) -> None:
@@ -292,6 +298,7 @@ async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
         assert "Per placering" not in summary
 
 
+@pytest.mark.slow
 async def test_an_old_excel_file_is_listed_and_chosen_gets_the_imports_own_message(
     store: Store, review_id: str
 ) -> None:
@@ -358,6 +365,7 @@ asyncio.run(main(Path(sys.argv[1])))
 """
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_read_says_so_in_swedish(tmp_path: Path) -> None:
     home = tmp_path / "hem"
     locked = home / "Låst mapp #2 ?%"

@@ -47,6 +47,7 @@ async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> InterviewsPart:
     return app.screen.query_one(InterviewsPart)
 
 
+@pytest.mark.slow
 async def test_add_edit_and_remove_an_interview_by_role(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -85,6 +86,7 @@ async def test_add_edit_and_remove_an_interview_by_role(store: Store, review_id:
         assert _interviews(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_bad_input_is_shown_in_the_dialog_and_nothing_is_saved(
     store: Store, review_id: str
 ) -> None:
@@ -100,6 +102,7 @@ async def test_bad_input_is_shown_in_the_dialog_and_nothing_is_saved(
     assert _interviews(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_notes_are_saved_after_typing_without_a_save_key(
     store: Store, review_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,6 +139,7 @@ async def test_notes_are_saved_after_typing_without_a_save_key(
     assert saved.id == interview.id and saved.notes == "Möte varje vecka. Bra. Slut."
 
 
+@pytest.mark.slow
 async def test_personnummer_in_notes_is_marked_and_masked_on_ctrl_k(
     store: Store, review_id: str
 ) -> None:
@@ -159,6 +163,7 @@ async def test_personnummer_in_notes_is_marked_and_masked_on_ctrl_k(
         assert _interviews(store, review_id)[0].notes == masked
 
 
+@pytest.mark.slow
 async def test_observation_with_sections_and_citing(store: Store) -> None:
     with store.session() as session:
         review_id = create_demo(session, file_review=False, judgement=True)

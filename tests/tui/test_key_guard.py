@@ -376,6 +376,7 @@ def _acted(app: KvtuiApp) -> bool:
     return screen.query_one(FileReviewPart).current_view == "matrix"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", PARTS, ids=[part.id for part in PARTS])
 @pytest.mark.parametrize("start", ["list", "other part"])
 async def test_a_part_key_then_its_first_key_acts(demo_store: Store, demo_id: str,
@@ -401,6 +402,7 @@ async def test_a_part_key_then_its_first_key_acts(demo_store: Store, demo_id: st
         assert _acted(app), (part.id, key)
 
 
+@pytest.mark.slow
 async def test_walking_the_list_of_parts_keeps_the_keyboard_in_the_list(
         store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)

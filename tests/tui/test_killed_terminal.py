@@ -26,7 +26,10 @@ from kvtui.store.database import open_store
 from kvtui.store.drafts import list_drafts
 from tests.waiting import wait_until
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    pytest.mark.slow,
+]
 
 TYPED = "Osparad titel 42"
 

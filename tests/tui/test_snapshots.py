@@ -29,6 +29,9 @@ from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 
+# Ten runs of the app on the demo review: left out of the inner loop (-m "not slow").
+pytestmark = pytest.mark.slow
+
 SIZE = (80, 24)
 #: The moment every picture is taken at: a weekday in the demo review's period.
 MOMENT = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)

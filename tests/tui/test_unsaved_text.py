@@ -166,6 +166,7 @@ def _value(dialog: Screen[object], field: str) -> str:
     return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_escape_asks_and_each_answer_does_what_it_says(
         store: Store, demo_id: str, case: Case) -> None:
@@ -224,6 +225,7 @@ def _again(dialog: TextDialog[object]) -> tuple[object, ...]:
 SAVING = [case for case in CASES if case.saves]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", SAVING, ids=[case.name for case in SAVING])
 async def test_spara_in_the_question_saves(store: Store, demo_id: str, case: Case) -> None:
     dialog = case.make(store, demo_id)
@@ -243,6 +245,7 @@ async def test_spara_in_the_question_saves(store: Store, demo_id: str, case: Cas
             assert load_draft(session, dialog.draft_key()) is None
 
 
+@pytest.mark.slow
 async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
         store: Store, demo_id: str) -> None:
     _sent(store, demo_id)
@@ -307,6 +310,7 @@ async def test_a_draft_is_masked_like_every_text(store: Store, demo_id: str) -> 
     assert digits[8:] not in stored and f"Barnet {digits[2:8]}-XXXX har flyttat" in stored
 
 
+@pytest.mark.slow
 async def test_ctrl_q_asks_for_an_open_dialog_and_spara_saves_before_quitting(
         store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
@@ -327,6 +331,7 @@ async def test_ctrl_q_asks_for_an_open_dialog_and_spara_saves_before_quitting(
         assert list_drafts(session) == []
 
 
+@pytest.mark.slow
 async def test_ctrl_q_slang_discards_the_draft(store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:

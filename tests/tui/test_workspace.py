@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from kvtui.store.database import Store
@@ -16,6 +17,7 @@ from kvtui.tui.widgets.part_note import PartNote
 SIZE = (80, 24)
 
 
+@pytest.mark.slow
 async def test_keys_1_to_8_switch_parts(store: Store, review_id: str) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -53,6 +55,7 @@ async def test_every_part_is_built(store: Store, review_id: str) -> None:
             assert isinstance(workspace.query_one(f"#{part.widget_id}"), WorkspacePart)
 
 
+@pytest.mark.slow
 async def test_overview_shows_the_facts(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id[:8])  # the short id, as the CLI passes it
     async with app.run_test(size=SIZE) as pilot:

@@ -51,6 +51,7 @@ def _files(root: Path) -> set[Path]:
     return set(root.rglob("*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ODD_NAMES)
 def test_every_command_in_an_oddly_named_folder(tmp_path: Path, name: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +158,7 @@ def test_backup_says_which_old_backups_it_could_not_delete(tmp_path: Path) -> No
     assert hourly[0].exists() and not hourly[1].exists()
 
 
+@pytest.mark.slow
 def test_truncated_store_is_set_aside_and_never_replaced_silently(tmp_path: Path) -> None:
     db = tmp_path / "db" / "kvtui.db"
     _demo_at(db)
@@ -273,6 +275,7 @@ def _kvtui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
                           env={**environment, **(env or {})}, check=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
 def test_folder_fifo_or_device_at_db_is_refused(tmp_path: Path, kind: str) -> None:
     if kind == "folder":
@@ -296,6 +299,7 @@ def test_folder_fifo_or_device_at_db_is_refused(tmp_path: Path, kind: str) -> No
     assert not list(tmp_path.glob("*.skadad-*"))
 
 
+@pytest.mark.slow
 def test_app_and_reading_commands_view_a_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "usb"
     db = folder / "kvtui.db"
@@ -353,6 +357,7 @@ def test_full_disk_refuses_changes_in_swedish_and_still_shows(tmp_path: Path) ->
     assert code_list == 0 and len(json.loads(out_list)) == 1  # nothing was added
 
 
+@pytest.mark.slow
 def test_reading_after_a_kill_then_the_writer_says_what_it_recovered(tmp_path: Path) -> None:
     db = tmp_path / "db" / "kvtui.db"
     run("list", "--db", str(db))  # creates the store

@@ -115,6 +115,7 @@ async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothin
         assert early_comments(session, akter[0]) == {}
 
 
+@pytest.mark.slow
 async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """The comment typed but not saved when kvtui goes without a word is kept as a draft and
@@ -143,6 +144,7 @@ async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         assert app.screen.typed_fields() == {"answer-text": "journal saknas"}
 
 
+@pytest.mark.slow
 async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """A date typed in a deadline's dialog is kept as a draft of that akt and criterion."""
     review_id, _akter = sampled
@@ -225,6 +227,7 @@ async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Stor
     assert any(PARAGRAPH[:40] in note for note in notes)
 
 
+@pytest.mark.slow
 async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -> None:
     """Intervjuer: "2025-03-14" typed into the list. Its 2 would choose Akter & urval and its
     0, 3, 1 and 4 more parts; the workspace stays on Intervjuer and nothing changes."""

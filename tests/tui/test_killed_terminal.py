@@ -24,7 +24,7 @@ import pytest
 
 from kvtui.store.database import open_store
 from kvtui.store.drafts import list_drafts
-from tests.waiting import wait_until
+from tests.waiting import TIMEOUT, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
@@ -61,7 +61,7 @@ class Terminal:
         """What the terminal shows; ``styled``: with its colours (where the focus is)."""
         return self.tmux("capture-pane", "-p", *(["-e"] if styled else []), "-t", name)
 
-    def wait_for(self, name: str, text: str, timeout: float = 8.0) -> str:
+    def wait_for(self, name: str, text: str, timeout: float = TIMEOUT) -> str:
         """Wait until the terminal shows ``text``; what it shows."""
         end = time.monotonic() + timeout
         shown = ""
@@ -72,7 +72,7 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} not shown; the terminal shows:\n{shown}")
 
-    def settle(self, name: str, quiet: float = 0.5, timeout: float = 8.0) -> None:
+    def settle(self, name: str, quiet: float = 0.5, timeout: float = TIMEOUT) -> None:
         """Wait until the terminal has shown the same for ``quiet`` seconds: drawn and ready
         for keys."""
         end = time.monotonic() + timeout

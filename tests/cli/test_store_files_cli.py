@@ -235,6 +235,7 @@ def _answering(db: Path, *answers: str) -> tuple[int, str]:
     return code, written.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("answers", "after"), [
     (("j",), "restored"), (("n", "j"), "new"), (("n", "n"), "nothing")])
 def test_missing_store_beside_backups_is_restored_or_begun_anew_as_asked(
@@ -329,6 +330,7 @@ def test_app_and_reading_commands_view_a_read_only_folder(tmp_path: Path) -> Non
     assert sorted(p.name for p in folder.iterdir()) == ["kvtui.db"]
 
 
+@pytest.mark.slow
 def test_full_disk_refuses_changes_in_swedish_and_still_shows(tmp_path: Path) -> None:
     source = tmp_path / "källa.db"
     _demo_at(source)
@@ -420,6 +422,7 @@ MODES = textwrap.dedent("""
     """)
 
 
+@pytest.mark.slow
 def test_every_file_is_private_from_the_first_byte(tmp_path: Path) -> None:
     base = tmp_path / "hem"
     base.mkdir(mode=0o755)

@@ -321,6 +321,7 @@ async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_pa
     assert running_marker(path).exists()
 
 
+@pytest.mark.slow
 async def test_start_backup_failing_in_any_way_leaves_the_app_read_only(tmp_path) -> None:
     """Not only a ``BackupError``: here SQLite's "database is locked", from another program
     holding a write transaction on the store while the app starts."""

@@ -85,6 +85,7 @@ def _drafts(store: Store) -> list[dict[str, str]]:
         return [draft.fields for draft in list_drafts(session)]
 
 
+@pytest.mark.slow
 async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothing(
         store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """k, then "journal saknas" at typing speed: every letter goes into the comment (before,
@@ -176,6 +177,7 @@ async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> N
         assert dialog.typed_fields() == typed
 
 
+@pytest.mark.slow
 async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """t (dates) on a yes/no criterion is refused; "journal saknas" typed after it answers
     nothing (j, n, e, a … would each have been an answer), and she is told what was held."""
@@ -200,6 +202,7 @@ async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, samp
     assert _log_size(store) == logged + 1
 
 
+@pytest.mark.slow
 async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Store) -> None:
     """The statements list of Bedömningar: a paragraph with a, g, r, s, e, 0 and l in it sets
     no level, opens no dialog, changes no statement."""
@@ -259,6 +262,7 @@ async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -
     assert any("”2025-03-14”" in note for note in notes)
 
 
+@pytest.mark.slow
 async def test_a_refusal_in_the_interviews_holds_what_follows(store: Store, review_id: str) -> None:
     """No interview yet: o (Ny iakttagelse) is refused, and the "a" in the words typed after
     it does not open Ny intervju."""
@@ -282,6 +286,7 @@ def _values(store: Store, case_file_id: str) -> dict[str, str]:
         return {cid: a.value for cid, a in answers_for(session, case_file_id).items()}
 
 
+@pytest.mark.slow
 async def test_ctrl_z_undoes_answers_one_by_one(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     with store.session() as session:
@@ -323,6 +328,7 @@ async def test_ctrl_z_undoes_answers_one_by_one(store: Store, sampled) -> None: 
         assert changelog.verify_chain(session).ok
 
 
+@pytest.mark.slow
 async def test_ctrl_z_goes_back_to_an_earlier_akt(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """The last answer of an akt moves on to the next one; Ctrl+Z brings the akt back."""
     review_id, akter = sampled
@@ -341,6 +347,7 @@ async def test_ctrl_z_goes_back_to_an_earlier_akt(store: Store, sampled) -> None
     assert _values(store, akter[0]) == {}
 
 
+@pytest.mark.slow
 async def test_ctrl_z_is_refused_once_the_review_is_signed(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     app = make_app(store, open_review=review_id)

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.cli.import_fuzz import PREVIEW, FuzzRun, Outcome  # noqa: E402
+from tests.cli.import_fuzz import PREVIEW, SLOW_SECONDS, FuzzRun, Outcome  # noqa: E402
 from tests.hostile_files import (  # noqa: E402
     good_csv,
     good_xlsx,
@@ -73,7 +73,7 @@ def run_worker(run: FuzzRun, files: Iterator[tuple[str, bytes]], lock: threading
 
 def baseline(folder: Path) -> Outcome:
     """A valid 12-row list, imported the same way: the memory and time of a normal import."""
-    run = FuzzRun(folder / "baslinje")
+    run = FuzzRun(folder / "baslinje", slow_seconds=SLOW_SECONDS)
     outcomes = [run.run("akter.csv", good_csv()), run.run("akter.xlsx", good_xlsx())]
     return max(outcomes, key=lambda outcome: outcome.peak_kb)
 
@@ -125,7 +125,8 @@ def main() -> int:
     files = all_files(arguments.files, arguments.seed)
     lock = threading.Lock()
     outcomes: list[Outcome] = []
-    runs = [FuzzRun(folder / f"arbetare-{number}") for number in range(arguments.workers)]
+    runs = [FuzzRun(folder / f"arbetare-{number}", slow_seconds=SLOW_SECONDS)
+            for number in range(arguments.workers)]
     began = time.perf_counter()
     threads = [threading.Thread(target=run_worker,
                                 args=(run, files, lock, outcomes))

@@ -11,11 +11,9 @@ TEST_NUMBERS_DIR = Path(__file__).resolve().parent / "data" / "testpersonnummer"
 PERSONNUMMER_FILE = TEST_NUMBERS_DIR / "personnummer.txt"
 SAMORDNINGSNUMMER_FILE = TEST_NUMBERS_DIR / "samordningsnummer.txt"
 
-#: Skatteverket's table of numbers in every written form with verdicts. It holds a few numbers
-#: outside the published lists, so it is read from the shared data folder, not kept here.
-CASES_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "testpersonnummer" / (
-    "cases.json"
-)
+#: Skatteverket's table of numbers in every written form with verdicts (a few of them outside
+#: the published lists: invalid ones, and one never issued).
+CASES_FILE = TEST_NUMBERS_DIR / "cases.json"
 
 #: Published Swedish quality reports (real text without personnummer), for measuring false
 #: alarms (see the README beside them).

@@ -7,8 +7,8 @@ in this process) and ``bench/fuzz_import.py`` (hundreds, each in a process of it
 memory is measured). A run fails a file when the output holds a traceback or kvtui's message for
 an unexpected error, when the exit code is neither 0 nor 1, when a refused file changed the
 store, when a refusal does not name the file, when the output holds a character that must never
-reach a terminal raw (``kvtui.domain.safe_text``), or when a small file keeps kvtui busy for
-longer than ``SLOW_SECONDS``.
+reach a terminal raw (``kvtui.domain.safe_text``), or, where the run is given ``slow_seconds``
+(the bench, not the suite, which judges no time), when a small file keeps kvtui busy longer.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ _PROJECT = Path(__file__).resolve().parent.parent.parent  # so that a child find
 ID_COLUMN = "Referens"
 TIMEOUT = 180.0
 # A file under SMALL_BYTES has nothing in it that takes long to read: taking more than
-# SLOW_SECONDS means the work grows faster than the file. Larger files have the TIMEOUT.
+# SLOW_SECONDS (judged by the bench) means the work grows faster than the file. Larger files
+# have the TIMEOUT.
 SMALL_BYTES = 1024 * 1024
 SLOW_SECONDS = 15.0
 PREVIEW = "importdialogen"
@@ -128,8 +129,10 @@ class FuzzRun:
     imported once does not make the next file's refusal a matter of duplicates.
     """
 
-    def __init__(self, folder: Path, *, in_process: bool = False) -> None:
+    def __init__(self, folder: Path, *, in_process: bool = False,
+                 slow_seconds: float | None = None) -> None:
         self.folder = folder
+        self.slow_seconds = slow_seconds
         self.files = folder / "filer"
         self.files.mkdir(parents=True, exist_ok=True)
         self.db = folder / "db" / "kvtui.db"
@@ -246,5 +249,6 @@ class FuzzRun:
             outcome.faults.append("databasen ändrades fast filen vägrades")
         if outcome.exit_code == 1 and printable(outcome.name) not in output:
             outcome.faults.append("meddelandet nämner inte filen")
-        if size < SMALL_BYTES and outcome.seconds > SLOW_SECONDS:
+        if (self.slow_seconds is not None and size < SMALL_BYTES
+                and outcome.seconds > self.slow_seconds):
             outcome.faults.append(f"tog {outcome.seconds:.0f} s för en fil på {size} byte")

@@ -87,6 +87,7 @@ FIRST_FRAME = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_first_frame_is_drawn_before_the_orm_loads(demo_store: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME.format(path=str(demo_store))],

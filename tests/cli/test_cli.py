@@ -28,6 +28,7 @@ def db(tmp_path: Path) -> str:
     return str(tmp_path / "db" / "kvtui.db")
 
 
+@pytest.mark.slow
 def test_demo_no_open_prints_id_and_list_shows_it(db: str) -> None:
     result = run("demo", "--no-open", "--db", db)
     assert result.exit_code == 0, result.output
@@ -139,6 +140,7 @@ def test_templates_commands(db: str, tmp_path: Path) -> None:
     assert run("templates", "show", "finns-inte", "--db", db).exit_code == 1
 
 
+@pytest.mark.slow
 def test_usage_errors_are_swedish_and_exit_1(tmp_path: Path) -> None:
     env = {**os.environ, "KVTUI_DB": str(tmp_path / "k.db")}
     for args, message in ((["new", "--title", "x"], "--template saknas"),
@@ -155,6 +157,7 @@ def test_usage_errors_are_swedish_and_exit_1(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_env_variable_and_option_choose_the_store(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     env_db = tmp_path / "env" / "kvtui.db"

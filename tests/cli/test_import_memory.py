@@ -25,6 +25,7 @@ def test_the_heaviest_accepted_lists_stay_under_500_mb(tmp_path: Path, name: str
     assert 0 < outcome.peak_kb < LIMIT_KB, outcome.peak_kb
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_that_lies_about_its_size_costs_nothing(tmp_path: Path) -> None:
     run = FuzzRun(tmp_path)
     baseline = run.run("akter.xlsx", LARGE_FILES["manga-delar-max.xlsx"]())

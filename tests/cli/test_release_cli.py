@@ -71,6 +71,7 @@ def test_signed_pdf_verifies_against_the_store_and_the_trusted_ca(
     assert any(a.get_object().get("/FT") == "/Sig" for a in last.get("/Annots", []))
 
 
+@pytest.mark.slow
 def test_verify_prints_nothing_in_english_from_the_libraries(
         signed_file: tuple[str, Path], identity: SigningIdentity) -> None:
     """pyHanko loads cryptography's DSA support, which warns on stderr on every load."""
@@ -133,6 +134,7 @@ def test_not_a_pdf_and_a_missing_file(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "kunde inte läsas" in missing.output
 
 
+@pytest.mark.slow
 def test_sign_without_certificate_then_reopen_gives_version_2(demo: tuple[str, str],
                                                               tmp_path: Path) -> None:
     db, review = demo

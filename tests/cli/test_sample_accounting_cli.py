@@ -47,6 +47,7 @@ def _sign(db: str, review: str, output: Path):
                str(output), "--db", db)
 
 
+@pytest.mark.slow
 def test_sign_names_the_akter_not_reviewed_until_each_is_accounted_for(
         half_done: tuple[str, str, list[str]], tmp_path: Path) -> None:
     db, review, (first, second, third) = half_done

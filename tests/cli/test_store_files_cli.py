@@ -51,6 +51,7 @@ def _files(root: Path) -> set[Path]:
     return set(root.rglob("*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ODD_NAMES)
 def test_every_command_in_an_oddly_named_folder(tmp_path: Path, name: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +158,7 @@ def test_backup_says_which_old_backups_it_could_not_delete(tmp_path: Path) -> No
     assert hourly[0].exists() and not hourly[1].exists()
 
 
+@pytest.mark.slow
 def test_truncated_store_is_set_aside_and_never_replaced_silently(tmp_path: Path) -> None:
     db = tmp_path / "db" / "kvtui.db"
     _demo_at(db)
@@ -233,6 +235,7 @@ def _answering(db: Path, *answers: str) -> tuple[int, str]:
     return code, written.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("answers", "after"), [
     (("j",), "restored"), (("n", "j"), "new"), (("n", "n"), "nothing")])
 def test_missing_store_beside_backups_is_restored_or_begun_anew_as_asked(
@@ -273,6 +276,7 @@ def _kvtui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
                           env={**environment, **(env or {})}, check=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
 def test_folder_fifo_or_device_at_db_is_refused(tmp_path: Path, kind: str) -> None:
     if kind == "folder":
@@ -296,6 +300,7 @@ def test_folder_fifo_or_device_at_db_is_refused(tmp_path: Path, kind: str) -> No
     assert not list(tmp_path.glob("*.skadad-*"))
 
 
+@pytest.mark.slow
 def test_app_and_reading_commands_view_a_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "usb"
     db = folder / "kvtui.db"
@@ -325,6 +330,7 @@ def test_app_and_reading_commands_view_a_read_only_folder(tmp_path: Path) -> Non
     assert sorted(p.name for p in folder.iterdir()) == ["kvtui.db"]
 
 
+@pytest.mark.slow
 def test_full_disk_refuses_changes_in_swedish_and_still_shows(tmp_path: Path) -> None:
     source = tmp_path / "källa.db"
     _demo_at(source)
@@ -353,6 +359,7 @@ def test_full_disk_refuses_changes_in_swedish_and_still_shows(tmp_path: Path) ->
     assert code_list == 0 and len(json.loads(out_list)) == 1  # nothing was added
 
 
+@pytest.mark.slow
 def test_reading_after_a_kill_then_the_writer_says_what_it_recovered(tmp_path: Path) -> None:
     db = tmp_path / "db" / "kvtui.db"
     run("list", "--db", str(db))  # creates the store
@@ -415,6 +422,7 @@ MODES = textwrap.dedent("""
     """)
 
 
+@pytest.mark.slow
 def test_every_file_is_private_from_the_first_byte(tmp_path: Path) -> None:
     base = tmp_path / "hem"
     base.mkdir(mode=0o755)
@@ -552,14 +560,18 @@ def _in_a_terminal(db: Path, key: bytes, before_key: Callable[[], None]) -> tupl
     written = b""
 
     def read_until(done: Callable[[], bool], seconds: float) -> None:
+        """Read what the app writes until ``done()``, the terminal closes, or ``seconds``."""
         nonlocal written
         deadline = time.monotonic() + seconds
         while not done() and time.monotonic() < deadline:
             if select.select([master], [], [], 0.2)[0]:
                 try:
-                    written += os.read(master, 65536)
+                    chunk = os.read(master, 65536)
                 except OSError:  # the terminal closed with the process
                     return
+                if not chunk:
+                    return
+                written += chunk
 
     try:
         read_until(lambda: b"Granskningar" in written, 60)
@@ -567,7 +579,7 @@ def _in_a_terminal(db: Path, key: bytes, before_key: Callable[[], None]) -> tupl
         before_key()
         os.write(master, key)
         read_until(lambda: process.poll() is not None, 60)
-        read_until(lambda: False, 0.5)  # what it wrote last
+        read_until(lambda: False, 10)  # what it wrote last, until the terminal closes
         code = process.wait(timeout=60)
     finally:
         if process.poll() is None:

@@ -108,8 +108,6 @@ def digits_only(text: str) -> str:
 def test_numbers(kind: str = "personnummer") -> list[str]:
     path = TESTDATA / ("samordningsnummer.txt" if kind == "samordningsnummer"
                        else "personnummer.txt")
-    if not path.is_file():
-        pytest.skip(f"Skatteverkets testpersonnummer saknas: {path} finns inte")
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()[::997]]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,6 +61,7 @@ def test_characters_are_described_in_swedish() -> None:
     assert describe_char("\u2028") == "radbrytningstecknet \\u2028"
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_printable_output_never_holds_a_dangerous_character(text: str) -> None:
     shown = printable(text)

@@ -4,7 +4,6 @@ the Swedish formatting of shares."""
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 
 import pytest
@@ -50,6 +49,7 @@ def brute_force_intervals(N: int, n: int, half_alpha: Fraction) -> list[tuple[in
     return intervals
 
 
+@pytest.mark.slow
 def test_matches_brute_force_for_every_small_case() -> None:
     """The real correctness test: every N <= 30, every n, every x, at 95 %."""
     for N in range(1, 31):
@@ -122,14 +122,8 @@ def test_refusals() -> None:
     assert issubclass(StatisticsError, ValueError)
 
 
-def test_fast_enough() -> None:
-    """The brief: well under 50 ms for N = 3000, n = 900 (typically 2–3 ms)."""
-    best = math.inf
-    for _ in range(3):
-        started = time.perf_counter()
-        hypergeometric_interval(270, 900, 3000)
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.05
+def test_a_large_population() -> None:
+    """N = 3000, n = 900, the largest the brief names (how soon: ``bench/refusals.py``)."""
     assert hypergeometric_interval(270, 900, 3000) == (825 / 3000, 978 / 3000)
 
 

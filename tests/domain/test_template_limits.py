@@ -3,8 +3,6 @@ can make tomllib recurse, take minutes, or put a control character on the screen
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,11 +61,10 @@ def test_nesting_made_of_table_headers_is_refused_too() -> None:
     assert "nästlade djupare än" in problem.message
 
 
-def test_a_key_of_many_parts_is_refused_at_once() -> None:
+def test_a_key_of_many_parts_is_refused() -> None:
+    """Refused from the key alone (how soon: ``bench/refusals.py``)."""
     for parts in (MAX_KEY_DOTS + 2, 20_000):
-        started = time.perf_counter()
         problem = refusal(HEADER + EMPTY + ".".join(["a"] * parts) + " = 1\n")
-        assert time.perf_counter() - started < 1
         assert problem.line == 7
         assert f"en nyckel får ha högst {MAX_KEY_DOTS} delar" in problem.message
     header = refusal(HEADER + EMPTY + "[" + ".".join(["a"] * 60_000) + "]\n")

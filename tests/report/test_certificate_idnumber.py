@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kvtui.release.flow import certificate_warning, sign_and_export
 from kvtui.report.signature import verify_pdf
 from kvtui.store.database import open_store
@@ -15,6 +17,7 @@ from tests.report.pki import PASSPHRASE, make_identity
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
 
 
+@pytest.mark.slow
 def test_a_certificate_with_a_personnummer_is_warned_about(tmp_path: Path) -> None:
     number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[9000]
     (tmp_path / "vanlig").mkdir()

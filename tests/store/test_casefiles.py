@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -209,15 +208,14 @@ def test_preview_passes_over_an_empty_first_sheet(tmp_path: Path) -> None:
 @pytest.mark.timeout(60)
 def test_preview_of_many_sheets_opens_the_workbook_once(tmp_path: Path) -> None:
     """Hundreds of sheets cost one check and one opening of the workbook, not one a sheet:
-    read sheet by sheet, 400 empty sheets took half a minute."""
+    read sheet by sheet, 400 empty sheets took half a minute (measured by
+    ``bench/refusals.py``)."""
     from tests.hostile_files import many_sheets
 
     empty = tmp_path / "tomma.xlsx"
     empty.write_bytes(many_sheets(400))
-    began = time.perf_counter()
     with pytest.raises(ImportFailure, match="De 20 första av arbetsbokens 400 blad är tomma"):
         preview_file(empty)
-    assert time.perf_counter() - began < 5
     second = tmp_path / "blad.xlsx"
     second.write_bytes(many_sheets(400, list_on=2))
     preview = preview_file(second)

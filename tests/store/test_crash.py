@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from .crash_writer import CrashRun
 
 KILLS = 5
 SEED = int(os.environ.get("KVTUI_CRASH_SEED", "20260417"))
 
 
+@pytest.mark.slow
 def test_killed_writer_loses_no_acknowledged_answer(tmp_path: Path) -> None:
     run = CrashRun(tmp_path / "kvtui.db", seed=SEED)
     acknowledged = 0

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from kvtui.paths import running_marker
 from kvtui.store.database import open_store
 from kvtui.store.demo import create_demo
@@ -55,6 +57,7 @@ def _run(path: Path) -> dict[str, object]:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_open_and_list_without_the_orm_then_prepare_it(store_path: Path) -> None:
     with open_store(store_path) as store, store.session() as session:
         create_demo(session)

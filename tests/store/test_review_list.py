@@ -15,6 +15,7 @@ from kvtui.store.review_list import review_summaries
 from kvtui.store.reviews import create_review
 from kvtui.store.sampling import current_sample, replace_akt
 from kvtui.store.template_library import load_template
+from tests.waiting import wait_until
 
 
 def _both(store: Store) -> tuple[list[ReviewSummary], list[ReviewSummary]]:
@@ -89,6 +90,12 @@ def test_read_only_store_beside_the_writer(store_path: Path) -> None:
         writer.close()
 
 
+def _next_second() -> None:
+    """Until the clock has reached the next whole second."""
+    now = int(time.time())
+    wait_until(lambda: int(time.time()) > now, what="the next second")
+
+
 def test_changed_follows_an_answer_in_both_readings(store: Store) -> None:
     """An answer writes no review row, but the change log: Ändrad and the order follow it."""
     from kvtui.store.answers import review_criteria, save_answer
@@ -96,13 +103,13 @@ def test_changed_follows_an_answer_in_both_readings(store: Store) -> None:
 
     with store.session() as session:
         demo = create_demo(session)
-    time.sleep(1.1)  # the store keeps times to the second
+    _next_second()  # the store keeps times to the second
     other = _add_review(store, "Skapad efter demon")
     plain, _orm = _both(store)
     assert [s.id for s in plain] == [other, demo]
     with store.session() as session:
         akt = extend_sample(session, demo, 1).items[-1]
-    time.sleep(1.1)  # the store keeps times to the second
+    _next_second()  # the store keeps times to the second
     with store.session() as session:
         criterion = review_criteria(session, demo)[0]
         before = {s.id: s.updated for s in list_reviews(session)}

@@ -28,6 +28,7 @@ COMMANDS = textwrap.dedent("""
     """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("files", [2, 3, 4, 5])
 def test_new_store_on_a_disk_with_no_room_for_its_files(tmp_path: Path, files: int) -> None:
     """Room for the lock file only (2), also for the store but not its log (3, 4), or for all

@@ -385,6 +385,7 @@ _LATER_KVTUI = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_migration_0008_works_with_the_models_of_a_later_kvtui(old_store: OldStore) -> None:
     old = old_store
     later = subprocess.run([sys.executable, "-c", _LATER_KVTUI, str(old.path)],

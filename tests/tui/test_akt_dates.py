@@ -61,6 +61,7 @@ def _detail(view) -> str:  # type: ignore[no-untyped-def]
     return " ".join(detail.render_line(y).text.strip() for y in range(detail.size.height))
 
 
+@pytest.mark.slow
 async def test_a_date_of_the_akt_is_typed_once(store: Store, bvu) -> None:  # type: ignore[no-untyped-def]
     review_id, akt = bvu
     app = make_app(store, open_review=review_id)
@@ -119,6 +120,7 @@ async def test_a_date_of_the_akt_is_typed_once(store: Store, bvu) -> None:  # ty
     assert answers["U1"].value == "nej"  # 2025-08-25 to 2025-09-02 is over the one day
 
 
+@pytest.mark.slow
 async def test_both_dates_known_are_not_asked_again(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A template where two deadlines share both dates: the second is computed at once."""
     source = load_template("barnavardsutredning", None)[1]
@@ -147,6 +149,7 @@ async def test_both_dates_known_are_not_asked_again(store: Store, tmp_path) -> N
     assert answers["U2"].value == "ja"
 
 
+@pytest.mark.slow
 async def test_a_pasted_date_and_an_immediate_tab_land_in_their_fields(
         store: Store, bvu) -> None:  # type: ignore[no-untyped-def]
     review_id, akt = bvu
@@ -172,6 +175,7 @@ async def test_a_pasted_date_and_an_immediate_tab_land_in_their_fields(
                                                                    date(2025, 9, 2))
 
 
+@pytest.mark.slow
 async def test_l_adds_a_reference_and_the_missing_line_goes(store: Store) -> None:
     review_id, _akt = _review(store, "familjevard", date(2026, 1, 1), date(2026, 12, 31))
     with store.session() as session:
@@ -219,6 +223,7 @@ async def test_l_adds_a_reference_and_the_missing_line_goes(store: Store) -> Non
     assert refs["F2"] == "9 kap. 12 § SoL (2025:400)"
 
 
+@pytest.mark.slow
 async def test_a_date_in_the_akts_list_is_not_typed_again(store: Store) -> None:
     loaded, text = load_template("familjevard", None)
     with store.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from typing import Any
 
@@ -16,11 +17,14 @@ from kvtui.store.backup import BackupError
 from kvtui.store.database import Store, open_store, unclean_notice
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
+from kvtui.tui.part_widgets import PART_KEY_SOURCES
 from kvtui.tui.parts import PARTS
-from kvtui.tui.screens.help import HelpScreen, help_text
+from kvtui.tui.screens.help import HelpScreen, help_text, key_label
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
+from tests.tui.screen_text import screen_lines
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -43,16 +47,14 @@ async def _palette_prompts(
     if query:
         await pilot.press(*query)
     results = app.screen.query_one(OptionList)
-    prompts: list[str] = []
-    for _ in range(40):  # the palette gathers hits in the background
-        await pilot.pause(0.05)
-        prompts = [
-            str(results.get_option_at_index(i).prompt).splitlines()[0]
-            for i in range(results.option_count)
-        ]
-        if expect in prompts:
-            break
-    return prompts
+
+    def prompts() -> list[str]:
+        return [str(results.get_option_at_index(i).prompt).splitlines()[0]
+                for i in range(results.option_count)]
+
+    # The palette gathers hits in the background.
+    await pilot_until(pilot, lambda: expect in prompts(), what=f"{expect!r} in the palette")
+    return prompts()
 
 
 async def test_starts_on_granskningar(store: Store) -> None:
@@ -97,11 +99,15 @@ async def test_f1_shows_help(store: Store) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        lines = screen_lines(app)
+        for key, text in (("F1", "Hjälp: den här sidan"), ("Ctrl+Q", "Avsluta kvtui")):
+            assert any(key in line and text in line for line in lines), (key, lines)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewsScreen)
 
 
+@pytest.mark.slow
 async def test_f1_works_over_a_form(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -115,14 +121,79 @@ async def test_f1_works_over_a_form(store: Store) -> None:
         assert isinstance(app.screen, ReviewFormScreen)
 
 
-@pytest.mark.parametrize(
-    "screen_class", [ReviewsScreen, WorkspaceScreen, ReviewFormScreen, ConfirmDialog, HelpScreen]
-)
-def test_help_lists_every_key(screen_class: type) -> None:
-    text = help_text()
-    for binding in screen_class.BINDINGS:
-        assert isinstance(binding, Binding)
-        assert binding.description.split()[0] in text, binding
+def _help_rows() -> dict[str, list[tuple[set[str], str]]]:
+    """Help's rows by section: the keys a row names (each alternative on its own) and the
+    text beside them on the same line."""
+    sections: dict[str, list[tuple[set[str], str]]] = {}
+    rows: list[tuple[set[str], str]] = []
+    for line in help_text().splitlines():
+        if not line.startswith("  "):
+            rows = sections.setdefault(line, [])
+            continue
+        keys, _, text = line.strip().partition(": ")
+        rows.append((set(re.split(r" / |(?<=\S), | eller ", keys)), text))
+    return sections
+
+
+def _says(text: str, description: str) -> bool:
+    """Whether a help row's text begins with the key's own description, as whole words."""
+    return text == description or text.startswith((f"{description} ", f"{description}:"))
+
+
+def _missing_rows(
+    bindings: list[Any], rows: list[tuple[set[str], str]], *, tooltip: bool = False,
+) -> list[tuple[str, str]]:
+    """Each key of each binding without a row that names it with its description."""
+    missing = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        description = (binding.tooltip if tooltip else "") or binding.description
+        for key in binding.key.split(","):
+            label = key_label(key)
+            if not any(label in keys and _says(text, description) for keys, text in rows):
+                missing.append((label, description))
+    return missing
+
+
+# Where help lists each screen's keys: its own section, and the keys that work everywhere.
+_SCREEN_SECTIONS = {
+    ReviewsScreen: "Granskningar",
+    WorkspaceScreen: "Granskningens arbetsyta",
+    ReviewFormScreen: "Formuläret Ny granskning / Redigera uppgifter",
+    ConfirmDialog: "Frågor (Ja/Nej)",
+    HelpScreen: "Hjälp",
+}
+
+
+@pytest.mark.parametrize("screen_class", list(_SCREEN_SECTIONS), ids=lambda c: c.__name__)
+def test_help_lists_every_key_with_its_description(screen_class: type) -> None:
+    """Each key of the screen is on one line of help together with what it does, in the
+    screen's own section (or among the keys that work everywhere)."""
+    sections = _help_rows()
+    rows = sections[_SCREEN_SECTIONS[screen_class]] + sections["Överallt"]
+    assert _missing_rows(screen_class.BINDINGS, rows) == []
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda part: part.id)
+def test_help_lists_every_part_key_in_its_section(part: Any) -> None:
+    """A part's keys are listed under that part, each on one line with what it does."""
+    bindings = [binding for widget_class in PART_KEY_SOURCES.get(part.id, ())
+                for binding in widget_class.BINDINGS]
+    rows = _help_rows().get(f"{part.key} {part.title}", [])
+    assert _missing_rows(bindings, rows, tooltip=True) == []
+
+
+def test_help_rows_do_not_match_a_key_with_another_description() -> None:
+    """The checks above catch a key listed with another key's text, or only elsewhere."""
+    sections = _help_rows()
+    questions = sections["Frågor (Ja/Nej)"]
+    assert _missing_rows([Binding("j", "noop", "Nej")], questions) == [("J", "Nej")]
+    assert _missing_rows([Binding("n", "noop", "Ny")], questions) == [("N", "Ny")]
+    # "Ny granskning" is listed, but under Granskningar, not among the questions.
+    assert _missing_rows([Binding("n", "noop", "Ny granskning")], questions) == [
+        ("N", "Ny granskning")]
+    assert _missing_rows([Binding("n", "noop", "Ny granskning")], sections["Granskningar"]) == []
 
 
 async def test_palette_lists_actions(store: Store, review_id: str) -> None:
@@ -146,6 +217,7 @@ async def test_palette_search_and_run(store: Store) -> None:
         assert isinstance(app.screen, ReviewFormScreen)
 
 
+@pytest.mark.slow
 async def test_palette_in_workspace_has_the_parts(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -157,6 +229,7 @@ async def test_palette_in_workspace_has_the_parts(store: Store, review_id: str) 
         assert "Redigera uppgifter" in prompts
 
 
+@pytest.mark.slow
 async def test_palette_switches_part(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -248,6 +321,7 @@ async def test_start_backup_that_fails_its_check_leaves_the_app_read_only(tmp_pa
     assert running_marker(path).exists()
 
 
+@pytest.mark.slow
 async def test_start_backup_failing_in_any_way_leaves_the_app_read_only(tmp_path) -> None:
     """Not only a ``BackupError``: here SQLite's "database is locked", from another program
     holding a write transaction on the store while the app starts."""

@@ -3,6 +3,7 @@ texts saved as typed; and the readiness widget for Översikt."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
@@ -22,8 +23,8 @@ from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_citing import CitingDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
-from kvtui.tui.widgets.judgement_editor import SAVE_DELAY
 from kvtui.tui.widgets.readiness import Readiness
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -50,6 +51,7 @@ async def _open_section(app: KvtuiApp, pilot: Pilot[None], number: str) -> Asses
     return part
 
 
+@pytest.mark.slow
 async def test_rating_summary_and_order_by_keys(store: Store) -> None:
     review_id = _demo(store)
     section = _section(store, review_id, "5.4")
@@ -86,6 +88,7 @@ async def test_rating_summary_and_order_by_keys(store: Store) -> None:
             first.id, second.id]
 
 
+@pytest.mark.slow
 async def test_add_and_remove_a_statement(store: Store) -> None:
     review_id = _demo(store)
     app = make_app(store, open_review=review_id)
@@ -108,6 +111,7 @@ async def test_add_and_remove_a_statement(store: Store) -> None:
         assert _section(store, review_id, "5.1").assessments == ()
 
 
+@pytest.mark.slow
 async def test_linking_evidence_by_keys(store: Store) -> None:
     review_id = _demo(store)
     statement = _section(store, review_id, "4.3").assessments[0]
@@ -155,6 +159,7 @@ async def test_linking_evidence_by_keys(store: Store) -> None:
         assert statement.id in [a.id for a in expected]
 
 
+@pytest.mark.slow
 async def test_section_text_is_saved_after_typing(store: Store) -> None:
     review_id = _demo(store)
     section = _section(store, review_id, "5.1")
@@ -164,10 +169,13 @@ async def test_section_text_is_saved_after_typing(store: Store) -> None:
         await pilot.press("enter")  # Enter on a section: into its text
         assert app.screen.focused is part.text_editor.area
         await pilot.press("ctrl+end", *" Ny mening.")  # a long text opens at its start
-        await pilot.pause(SAVE_DELAY + 0.4)
-        with store.session() as session:
-            assert get_section(session, review_id, section.id).text == (
-                section.text + " Ny mening.")
+
+        def saved() -> str:
+            with store.session() as session:
+                return get_section(session, review_id, section.id).text
+
+        await pilot_until(pilot, lambda: saved() == section.text + " Ny mening.",
+                          what="the text saved without a save key")
         # Another section shows its own text; the first stays saved.
         await pilot.press("escape", "down")
         await pilot.pause()
@@ -200,6 +208,7 @@ async def test_readiness_counts_and_missing(store: Store, review_id: str) -> Non
         assert "Saknas före rapport" in shown
 
 
+@pytest.mark.slow
 async def test_keys_never_reach_a_hidden_part(store: Store) -> None:
     """From the statements, 8 shows Rapport: its u (export) must not rate the statement Gul."""
     from kvtui.tui.widgets.report_part import ReportPart

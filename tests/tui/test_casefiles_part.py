@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -57,6 +58,7 @@ def _notes(app: KvtuiApp) -> list[str]:
     return notes
 
 
+@pytest.mark.slow
 async def test_import_cp1252_csv_by_keys(store: Store, review_id: str, tmp_path: Path) -> None:
     path = tmp_path / "akter.csv"
     path.write_bytes(
@@ -80,6 +82,7 @@ async def test_import_cp1252_csv_by_keys(store: Store, review_id: str, tmp_path:
     assert "Läste 2 akter från akter.csv (Windows-1252, semikolon)." in notes
 
 
+@pytest.mark.slow
 async def test_bad_file_shows_every_problem_and_writes_nothing(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -100,6 +103,7 @@ async def test_bad_file_shows_every_problem_and_writes_nothing(
     assert _rows(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_add_edit_and_remove_by_hand(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -121,6 +125,7 @@ async def test_add_edit_and_remove_by_hand(store: Store, review_id: str) -> None
     assert _rows(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_personnummer_reference_is_refused(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -135,6 +140,7 @@ async def test_personnummer_reference_is_refused(store: Store, review_id: str) -
     assert _rows(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_stratified_sample_by_keys_is_the_domains(store: Store, review_id: str) -> None:
     _add_population(store, review_id)
     app = make_app(store, open_review=review_id)
@@ -161,6 +167,7 @@ async def test_stratified_sample_by_keys_is_the_domains(store: Store, review_id:
     assert tuple(item.reference for item in sample.items) == expected.keys
 
 
+@pytest.mark.slow
 async def test_replace_akt_with_reason(store: Store, review_id: str) -> None:
     _add_population(store, review_id)
     with store.session() as session:
@@ -180,6 +187,7 @@ async def test_replace_akt_with_reason(store: Store, review_id: str) -> None:
 
 
 
+@pytest.mark.slow
 async def test_exclude_akt_with_reason_and_the_sample_says_so(
         store: Store, review_id: str) -> None:
     _add_population(store, review_id)
@@ -208,6 +216,7 @@ async def test_exclude_akt_with_reason_and_the_sample_says_so(
     assert len(sample.items) == 5 and len(sample.active) == 4  # no replacement
 
 
+@pytest.mark.slow
 async def test_file_text_reaches_the_screen_escaped(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -245,6 +254,7 @@ async def test_file_text_reaches_the_screen_escaped(
     assert len(_rows(store, review_id)) == 12
 
 
+@pytest.mark.slow
 async def test_a_paste_with_control_characters_is_stored_without_them(
     store: Store, review_id: str
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.pilot import Pilot
 
 from kvtui.domain.judgement import DocumentView
@@ -32,6 +33,7 @@ async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> DocumentsPart:
     return app.screen.query_one(DocumentsPart)
 
 
+@pytest.mark.slow
 async def test_register_add_edit_and_remove(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -73,6 +75,7 @@ async def test_register_add_edit_and_remove(store: Store, review_id: str) -> Non
         assert [d.title for d in _documents(store, review_id)] == ["Rutin för barnsamtal"]
 
 
+@pytest.mark.slow
 async def test_citing_lists_the_statements_that_cite_a_document(store: Store) -> None:
     with store.session() as session:
         review_id = create_demo(session, file_review=False, judgement=True)
@@ -105,6 +108,7 @@ async def test_citing_lists_the_statements_that_cite_a_document(store: Store) ->
                 app.screen.query_one("#citing-summary").render())
 
 
+@pytest.mark.slow
 async def test_a_burst_of_keys_then_ctrl_s_saves_every_character(store: Store,
                                                                   review_id: str) -> None:
     """Keys that arrive faster than they are handled (a fast typist, a paste through the

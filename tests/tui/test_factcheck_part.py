@@ -68,6 +68,7 @@ def _send_and_comment(store: Store, review_id: str) -> str:
     return comment.id
 
 
+@pytest.mark.slow
 async def test_send_draft_by_keys(store: Store, demo_id: str, exports: Path) -> None:
     app = make_app(store, open_review=demo_id)
     notes = _notes(app)
@@ -111,6 +112,7 @@ async def test_send_draft_by_keys(store: Store, demo_id: str, exports: Path) -> 
         assert "Faktagranskning" in str(app.screen.query_one("#review-bar", Static).content)
 
 
+@pytest.mark.slow
 async def test_add_and_edit_a_comment_by_keys(store: Store, demo_id: str) -> None:
     with store.session() as session:
         send_for_factcheck(session, demo_id, current_content(session, demo_id))
@@ -160,6 +162,7 @@ async def test_add_and_edit_a_comment_by_keys(store: Store, demo_id: str) -> Non
         assert _comments(store, demo_id) == []
 
 
+@pytest.mark.slow
 async def test_not_changed_needs_a_reason(store: Store, demo_id: str) -> None:
     comment_id = _send_and_comment(store, demo_id)
     app = make_app(store, open_review=demo_id)
@@ -185,6 +188,7 @@ async def test_not_changed_needs_a_reason(store: Store, demo_id: str) -> None:
         assert "alla besvarade" in _status(app.screen.query_one(FactCheckPart))
 
 
+@pytest.mark.slow
 async def test_compare_shows_what_changed_since_the_draft(store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
     notes = _notes(app)
@@ -219,6 +223,7 @@ async def test_compare_shows_what_changed_since_the_draft(store: Store, demo_id:
         assert not isinstance(app.screen, ChangesScreen)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("short_key_hold")
 async def test_signed_review_is_shown_but_refuses_changes(
         store: Store, demo_id: str, exports: Path) -> None:
@@ -242,6 +247,7 @@ async def test_signed_review_is_shown_but_refuses_changes(
         assert isinstance(app.screen, ChangesScreen)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("short_key_hold")
 async def test_read_only_store_refuses_changes(store: Store, demo_id: str) -> None:
     _send_and_comment(store, demo_id)
@@ -260,6 +266,7 @@ async def test_read_only_store_refuses_changes(store: Store, demo_id: str) -> No
     assert notes.count(READ_ONLY) == 2
 
 
+@pytest.mark.slow
 async def test_layout_at_80_by_24(store: Store, demo_id: str) -> None:
     _send_and_comment(store, demo_id)
     app = make_app(store, open_review=demo_id)

@@ -22,6 +22,7 @@ from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.widgets.filereview_akt import AktView
 from kvtui.tui.widgets.filereview_part import NO_SAMPLE, FileReviewPart
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -43,6 +44,7 @@ async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*text)
 
 
+@pytest.mark.slow
 async def test_without_a_sample_it_says_where_to_draw_one(store: Store) -> None:
     with store.session() as session:
         review_id = create_demo(session, file_review=False)
@@ -58,6 +60,7 @@ async def test_without_a_sample_it_says_where_to_draw_one(store: Store) -> None:
         assert part.current_view == ""
 
 
+@pytest.mark.slow
 async def test_a_whole_akt_answered_by_keys(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     with store.session() as session:
@@ -139,6 +142,7 @@ async def test_a_whole_akt_answered_by_keys(store: Store, sampled) -> None:  # t
         assert saved[criterion_id].comment == reason
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("short_key_hold")
 async def test_moving_between_akter_and_criteria(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
@@ -171,6 +175,7 @@ async def test_moving_between_akter_and_criteria(store: Store, sampled) -> None:
         assert title.startswith("Akt 1 av 3")
 
 
+@pytest.mark.slow
 async def test_override_needs_a_reason_and_comment_is_saved(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     with store.session() as session:
@@ -220,6 +225,7 @@ async def test_override_needs_a_reason_and_comment_is_saved(store: Store, sample
     assert sample is not None and len(sample.active) == 3
 
 
+@pytest.mark.slow
 async def test_keys_typed_in_a_burst_answer_in_order(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """Keys that arrive faster than they are handled still act in the order typed: ↓ ↓ j
     answers the third criterion, and j after . belongs to the next akt."""
@@ -232,7 +238,12 @@ async def test_keys_typed_in_a_burst_answer_in_order(store: Store, sampled) -> N
         criteria = [view_.id for view_ in view._criteria]
         for key in ("down", "down", "j", "full_stop", "n"):  # posted at once, no waiting
             app.post_message(events.Key(key, None))
-        await pilot.pause(0.5)
+
+        def second_answered() -> bool:
+            with store.session() as session:
+                return bool(answers_for(session, akter[1]))
+
+        await pilot_until(pilot, second_answered, what="the last key's answer")
         assert view.akt_index == 1
     with store.session() as session:
         first, second = answers_for(session, akter[0]), answers_for(session, akter[1])

@@ -68,6 +68,7 @@ def _contrast(one: Input, other: Input) -> int:
     return abs(a.r - b.r) + abs(a.g - b.g) + abs(a.b - b.b)
 
 
+@pytest.mark.slow
 async def test_evidence_search_has_the_keyboard_and_keeps_the_first_letter(
         store: Store, demo_id: str) -> None:
     with store.session() as session:
@@ -94,6 +95,7 @@ async def test_evidence_search_has_the_keyboard_and_keeps_the_first_letter(
         assert dialog.focused is search and search.value == "int"
 
 
+@pytest.mark.slow
 async def test_ctrl_a_selects_the_whole_text(store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -121,6 +123,7 @@ def _observation(store: Store, review_id: str, text: str) -> ObservationDialog:
     return ObservationDialog(store, review_id, interview.id, observation, sections)
 
 
+@pytest.mark.slow
 async def test_a_long_text_opens_at_its_start(store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -143,6 +146,7 @@ async def test_a_long_text_opens_at_its_start(store: Store, demo_id: str) -> Non
         assert editor.area.cursor_location == (0, 0) and editor.area.scroll_y == 0
 
 
+@pytest.mark.slow
 async def test_andrat_where_nothing_changed_is_asked_about(store: Store, demo_id: str) -> None:
     with store.session() as session:
         send_for_factcheck(session, demo_id, current_content(session, demo_id),
@@ -173,6 +177,7 @@ async def test_andrat_where_nothing_changed_is_asked_about(store: Store, demo_id
             assert list_comments(session, demo_id)[0].response == "changed"
 
 
+@pytest.mark.slow
 async def test_andrat_after_a_change_is_not_asked_about(store: Store, demo_id: str) -> None:
     with store.session() as session:
         send_for_factcheck(session, demo_id, current_content(session, demo_id),

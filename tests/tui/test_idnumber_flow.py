@@ -113,6 +113,7 @@ async def _open_notes(app: KvtuiApp, pilot: Pilot[None]) -> InterviewsPart:
     return part
 
 
+@pytest.mark.slow
 async def test_notes_saved_as_typed_never_hold_the_number_until_the_auditor_says(
     store: Store, review_id: str,
 ) -> None:
@@ -154,6 +155,7 @@ async def test_notes_saved_as_typed_never_hold_the_number_until_the_auditor_says
     assert spelt_anyhow(numbers[2]).search(texts)
 
 
+@pytest.mark.slow
 async def test_a_statement_is_masked_on_save_and_kept_on_ctrl_g(store: Store) -> None:
     numbers = _numbers()
     with store.session() as session:
@@ -190,6 +192,7 @@ async def test_a_statement_is_masked_on_save_and_kept_on_ctrl_g(store: Store) ->
     assert _alarms(store) == [numbers[3][2:]]
 
 
+@pytest.mark.slow
 async def test_the_review_form_masks_a_field_and_saves_it_masked(store: Store) -> None:
     numbers = _numbers()
     app = make_app(store)
@@ -235,6 +238,7 @@ class DialogApp(App[None]):
     lambda: AnswerTextDialog("Kommentar", "Skriv en kommentar"),
     lambda: ReopenDialog(1),
 ], ids=["kommentar", "öppna igen"])
+@pytest.mark.slow
 async def test_one_line_dialogs_accept_only_a_number_masked_and_shown(make) -> None:
     """Ctrl+G before the first Enter has shown nothing: it asks nothing and takes nothing. The
     number masked by Enter is asked about, and taken on yes; a field edited since it was

@@ -28,6 +28,7 @@ from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.user_settings import last_import_folder, remember_import_folder
 from tests.sandbox import ROOT
 from tests.testdata import PERSONNUMMER_FILE, SAMORDNINGSNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 ODD_FOLDER = "Akter #1 ?% åäö 100%"
@@ -53,6 +54,7 @@ def _preview_cells(dialog: ImportMappingDialog) -> list[str]:
     return cells
 
 
+@pytest.mark.slow
 async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -97,11 +99,7 @@ async def test_the_preview_masks_a_personnummer_as_the_error_list_does(
 
 async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     """Pause until ``condition`` holds (the tree lists a folder in a thread of its own)."""
-    for _ in range(1000):  # ten seconds at most, for a machine under load
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("never happened")
+    await pilot_until(pilot, condition, what="the folder listed")
 
 
 def _listed(app: KvtuiApp) -> list[str]:
@@ -134,6 +132,7 @@ def _person() -> str:
     return PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[99]
 
 
+@pytest.mark.slow
 async def test_a_file_in_an_awkward_folder_is_chosen_by_keys_and_its_folder_remembered(
     store: Store, review_id: str
 ) -> None:
@@ -163,6 +162,7 @@ async def test_a_file_in_an_awkward_folder_is_chosen_by_keys_and_its_folder_reme
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow
 async def test_the_picker_opens_in_the_last_folder_and_escape_keeps_what_was_typed(
     store: Store, review_id: str, tmp_path: Path
 ) -> None:
@@ -226,6 +226,7 @@ def _note(dialog: DrawSampleDialog) -> str:
     return str(dialog.query_one("#sample-allocation", Static).content)
 
 
+@pytest.mark.slow
 async def test_the_draw_dialog_shows_each_strata_share_as_the_size_is_typed(
     store: Store, review_id: str
 ) -> None:
@@ -253,6 +254,7 @@ async def test_the_draw_dialog_shows_each_strata_share_as_the_size_is_typed(
     assert allocation_parts(shares) == ["HVB 2 av 8", "familjehem 17 av 55", "jourhem 3 av 10"]
 
 
+@pytest.mark.slow
 async def test_the_draw_dialog_says_when_akter_lack_the_attribute(
     store: Store, review_id: str
 ) -> None:
@@ -268,6 +270,7 @@ async def test_the_draw_dialog_says_when_akter_lack_the_attribute(
         assert _note(dialog).startswith("1 av 6 akter saknar uppgiften 'placering'.")
 
 
+@pytest.mark.slow
 async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
     store: Store, review_id: str
 ) -> None:
@@ -295,6 +298,7 @@ async def test_the_sample_list_counts_what_is_reviewed_after_a_replacement(
         assert "Per placering" not in summary
 
 
+@pytest.mark.slow
 async def test_an_old_excel_file_is_listed_and_chosen_gets_the_imports_own_message(
     store: Store, review_id: str
 ) -> None:
@@ -332,6 +336,7 @@ from textual.widgets import Static
 from kvtui.store.database import open_store
 from kvtui.tui.app import make_app
 from tests.tui.conftest import _add_review
+from tests.waiting import pilot_until
 
 
 async def main(folder: Path) -> None:
@@ -341,21 +346,16 @@ async def main(folder: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("2", "i", "ctrl+o")
-        for _ in range(1000):
-            await pilot.pause(0.01)
-            if app.screen.query("#file-picker-tree") and app.screen.query_one(
-                    "#file-picker-tree").root.children:
-                break
+        await pilot_until(pilot, lambda: app.screen.query("#file-picker-tree")
+                          and app.screen.query_one("#file-picker-tree").root.children)
         await pilot.press("enter")  # open the locked folder
-        for _ in range(1000):
-            await pilot.pause(0.01)
-            problem = app.screen.query_one("#file-picker-problem", Static)
-            if problem.display:
-                break
+        await pilot_until(pilot, lambda: app.screen.query_one("#file-picker-problem").display)
+        problem = app.screen.query_one("#file-picker-problem", Static)
         seen["problem"] = str(problem.content)
         await pilot.press("backspace")  # and the picker still works
-        await pilot.pause(0.3)
-        seen["folder"] = str(app.screen.query_one("#file-picker-folder", Static).content)
+        shown = app.screen.query_one("#file-picker-folder", Static)
+        await pilot_until(pilot, lambda: str(shown.content) == f"Mapp: {folder}")
+        seen["folder"] = str(shown.content)
         seen["screen"] = type(app.screen).__name__
     store.close()
     print(json.dumps(seen))
@@ -365,6 +365,7 @@ asyncio.run(main(Path(sys.argv[1])))
 """
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_read_says_so_in_swedish(tmp_path: Path) -> None:
     home = tmp_path / "hem"
     locked = home / "Låst mapp #2 ?%"

@@ -23,6 +23,7 @@ from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.idnumber_guard import IdNumberWarning
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from tests.testdata import PERSONNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
@@ -46,6 +47,7 @@ async def _open_part(app: KvtuiApp, pilot: Pilot[None]) -> InterviewsPart:
     return app.screen.query_one(InterviewsPart)
 
 
+@pytest.mark.slow
 async def test_add_edit_and_remove_an_interview_by_role(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -84,6 +86,7 @@ async def test_add_edit_and_remove_an_interview_by_role(store: Store, review_id:
         assert _interviews(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_bad_input_is_shown_in_the_dialog_and_nothing_is_saved(
     store: Store, review_id: str
 ) -> None:
@@ -99,6 +102,7 @@ async def test_bad_input_is_shown_in_the_dialog_and_nothing_is_saved(
     assert _interviews(store, review_id) == []
 
 
+@pytest.mark.slow
 async def test_notes_are_saved_after_typing_without_a_save_key(
     store: Store, review_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,7 +122,8 @@ async def test_notes_are_saved_after_typing_without_a_save_key(
         await pilot.press(*"Möte varje vecka.")
         await pilot.pause()
         assert _interviews(store, review_id)[0].notes == ""  # not yet: still typing
-        await pilot.pause(delay + 0.4)
+        await pilot_until(pilot, lambda: _interviews(store, review_id)[0].notes != "",
+                          what="the notes saved without a save key")
         assert _interviews(store, review_id)[0].notes == "Möte varje vecka."
         with store.session() as session:
             assert count_entries(session) == before + 1  # one save, one change-log entry
@@ -134,6 +139,7 @@ async def test_notes_are_saved_after_typing_without_a_save_key(
     assert saved.id == interview.id and saved.notes == "Möte varje vecka. Bra. Slut."
 
 
+@pytest.mark.slow
 async def test_personnummer_in_notes_is_marked_and_masked_on_ctrl_k(
     store: Store, review_id: str
 ) -> None:
@@ -157,6 +163,7 @@ async def test_personnummer_in_notes_is_marked_and_masked_on_ctrl_k(
         assert _interviews(store, review_id)[0].notes == masked
 
 
+@pytest.mark.slow
 async def test_observation_with_sections_and_citing(store: Store) -> None:
     with store.session() as session:
         review_id = create_demo(session, file_review=False, judgement=True)

@@ -25,7 +25,6 @@ from kvtui.store.sampling import draw_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.answer_deadline import AnswerDeadlineDialog
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
-from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL
 from kvtui.tui.key_guard import HOLD_SECONDS
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.workspace import WorkspaceScreen
@@ -33,6 +32,7 @@ from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
 from tests.signing import sign_review
+from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 PARAGRAPH = ("Rutinen för uppföljning saknas, dokumentationen är ofullständig och arbetet "
@@ -74,10 +74,18 @@ async def _type_at_once(app: KvtuiApp, pilot: Pilot[None], text: str, *, enter: 
     await pilot.pause()
 
 
-async def _wait_out_hold(pilot: Pilot[None]) -> None:
-    await pilot.pause(HOLD_SECONDS + 0.2)
+async def _wait_out_hold(pilot: Pilot[None], notes: list[str], held: str) -> None:
+    """Until the hold is over: as it ends, a message names the keys ``held``."""
+    await pilot_until(pilot, lambda: any(held in note for note in notes),
+                      what=f"the message naming {held}")
 
 
+def _drafts(store: Store) -> list[dict[str, str]]:
+    with store.session() as session:
+        return [draft.fields for draft in list_drafts(session)]
+
+
+@pytest.mark.slow
 async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothing(
         store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """k, then "journal saknas" at typing speed: every letter goes into the comment (before,
@@ -108,6 +116,7 @@ async def test_k_on_an_unanswered_criterion_takes_the_comment_and_answers_nothin
         assert early_comments(session, akter[0]) == {}
 
 
+@pytest.mark.slow
 async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """The comment typed but not saved when kvtui goes without a word is kept as a draft and
@@ -118,7 +127,8 @@ async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         await pilot.press("3")
         await pilot.pause()
         await _type_at_once(app, pilot, "kjournal saknas")
-        await pilot.pause(DRAFT_INTERVAL * 3)
+        await pilot_until(pilot, lambda: _drafts(store) == [{"answer-text": "journal saknas"}],
+                          what="the draft kept")
         dialog = app.screen
         assert isinstance(dialog, AnswerTextDialog)
         dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
@@ -135,6 +145,7 @@ async def test_a_comment_before_the_answer_outlives_a_killed_terminal(
         assert app.screen.typed_fields() == {"answer-text": "journal saknas"}
 
 
+@pytest.mark.slow
 async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """A date typed in a deadline's dialog is kept as a draft of that akt and criterion."""
     review_id, _akter = sampled
@@ -154,7 +165,9 @@ async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> N
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_dates(app, pilot)
         await pilot.press(*"2025-03-01")
-        await pilot.pause(DRAFT_INTERVAL * 3)
+        await pilot_until(pilot, lambda: any("2025-03-01" in fields.values()
+                                             for fields in _drafts(store)),
+                          what="the draft kept")
         typed = dialog.typed_fields()
         assert "2025-03-01" in typed.values()
         dialog._draft_timer.stop()  # type: ignore[union-attr]  # as a killed terminal would
@@ -164,6 +177,7 @@ async def test_dates_typed_outlive_a_killed_terminal(store: Store, sampled) -> N
         assert dialog.typed_fields() == typed
 
 
+@pytest.mark.slow
 async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """t (dates) on a yes/no criterion is refused; "journal saknas" typed after it answers
     nothing (j, n, e, a … would each have been an answer), and she is told what was held."""
@@ -177,7 +191,7 @@ async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, samp
         view = app.screen.query_one(FileReviewPart).akt_view
         assert view.current_criterion.criterion.kind == "judgement"
         await _type_at_once(app, pilot, "tjournal saknas")
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”journal saknas”")
         assert any("ingen tidsfrist" in note for note in notes)
         assert any("”journal saknas”" in note for note in notes)
         # The hold is over: the next key is a command again.
@@ -188,6 +202,7 @@ async def test_a_refused_key_holds_the_comment_typed_after_it(store: Store, samp
     assert _log_size(store) == logged + 1
 
 
+@pytest.mark.slow
 async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Store) -> None:
     """The statements list of Bedömningar: a paragraph with a, g, r, s, e, 0 and l in it sets
     no level, opens no dialog, changes no statement."""
@@ -208,13 +223,14 @@ async def test_a_paragraph_typed_into_the_statements_changes_nothing(store: Stor
         await _type_at_once(app, pilot, PARAGRAPH, enter=True)
         assert isinstance(app.screen, WorkspaceScreen)  # no dialog opened
         assert app.screen.current_part == "assessments"
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, PARAGRAPH[:40])
     with store.session() as session:
         assert review_sections(session, review_id) == before
     assert _log_size(store) == logged
     assert any(PARAGRAPH[:40] in note for note in notes)
 
 
+@pytest.mark.slow
 async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -> None:
     """Intervjuer: "2025-03-14" typed into the list. Its 2 would choose Akter & urval and its
     0, 3, 1 and 4 more parts; the workspace stays on Intervjuer and nothing changes."""
@@ -235,7 +251,7 @@ async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -
         assert isinstance(workspace, WorkspaceScreen)
         assert workspace.current_part == "interviews"
         assert workspace.focused is part.table
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”2025-03-14”")
         # Afterwards a part key chooses its part again.
         await pilot.press("2")
         await pilot.pause()
@@ -246,6 +262,7 @@ async def test_a_date_typed_into_the_interviews_switches_no_part(store: Store) -
     assert any("”2025-03-14”" in note for note in notes)
 
 
+@pytest.mark.slow
 async def test_a_refusal_in_the_interviews_holds_what_follows(store: Store, review_id: str) -> None:
     """No interview yet: o (Ny iakttagelse) is refused, and the "a" in the words typed after
     it does not open Ny intervju."""
@@ -256,7 +273,7 @@ async def test_a_refusal_in_the_interviews_holds_what_follows(store: Store, revi
         await pilot.pause()
         await _type_at_once(app, pilot, "oenhetschef anser att")
         assert isinstance(app.screen, WorkspaceScreen)
-        await _wait_out_hold(pilot)
+        await _wait_out_hold(pilot, notes, "”enhetschef anser att”")
     assert "Lägg till en intervju först (a)." in notes
     assert any("”enhetschef anser att”" in note for note in notes)
 
@@ -269,6 +286,7 @@ def _values(store: Store, case_file_id: str) -> dict[str, str]:
         return {cid: a.value for cid, a in answers_for(session, case_file_id).items()}
 
 
+@pytest.mark.slow
 async def test_ctrl_z_undoes_answers_one_by_one(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     with store.session() as session:
@@ -310,6 +328,7 @@ async def test_ctrl_z_undoes_answers_one_by_one(store: Store, sampled) -> None: 
         assert changelog.verify_chain(session).ok
 
 
+@pytest.mark.slow
 async def test_ctrl_z_goes_back_to_an_earlier_akt(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     """The last answer of an akt moves on to the next one; Ctrl+Z brings the akt back."""
     review_id, akter = sampled
@@ -328,6 +347,7 @@ async def test_ctrl_z_goes_back_to_an_earlier_akt(store: Store, sampled) -> None
     assert _values(store, akter[0]) == {}
 
 
+@pytest.mark.slow
 async def test_ctrl_z_is_refused_once_the_review_is_signed(store: Store, sampled) -> None:  # type: ignore[no-untyped-def]
     review_id, akter = sampled
     app = make_app(store, open_review=review_id)
@@ -366,6 +386,7 @@ def _acted(app: KvtuiApp) -> bool:
     return screen.query_one(FileReviewPart).current_view == "matrix"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", PARTS, ids=[part.id for part in PARTS])
 @pytest.mark.parametrize("start", ["list", "other part"])
 async def test_a_part_key_then_its_first_key_acts(demo_store: Store, demo_id: str,
@@ -391,6 +412,7 @@ async def test_a_part_key_then_its_first_key_acts(demo_store: Store, demo_id: st
         assert _acted(app), (part.id, key)
 
 
+@pytest.mark.slow
 async def test_walking_the_list_of_parts_keeps_the_keyboard_in_the_list(
         store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)

@@ -19,6 +19,7 @@ from kvtui.tui.widgets.results import ResultsSummary
 SIZE = (80, 24)
 
 
+@pytest.mark.slow
 async def test_matrix_pages_and_jumps_and_results(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

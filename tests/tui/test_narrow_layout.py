@@ -4,6 +4,7 @@ instead of losing its end."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
 from textual.widgets import OptionList
 
@@ -49,6 +50,7 @@ def _footer_keys(workspace: WorkspaceScreen) -> list[str]:
     return ["".join(key.split()) for key in wanted]
 
 
+@pytest.mark.slow
 async def test_every_footer_key_is_shown_whole_in_every_part(
         demo_store: Store, demo_id: str) -> None:
     app = make_app(demo_store, open_review=demo_id)
@@ -69,6 +71,7 @@ async def test_every_footer_key_is_shown_whole_in_every_part(
             assert footer.region.y >= SIZE[1] - 3
 
 
+@pytest.mark.slow
 async def test_part_list_shrinks_to_its_keys_below_100_columns(
         demo_store: Store, demo_id: str) -> None:
     app = make_app(demo_store, open_review=demo_id)
@@ -90,6 +93,7 @@ async def test_part_list_shrinks_to_its_keys_below_100_columns(
         assert all(part.title in "\n".join(screen_lines(app)) for part in PARTS)
 
 
+@pytest.mark.slow
 async def test_akt_header_wraps_where_one_line_is_too_narrow(
         demo_store: Store, demo_id: str) -> None:
     app = make_app(demo_store, open_review=demo_id)
@@ -109,6 +113,7 @@ async def test_akt_header_wraps_where_one_line_is_too_narrow(
         assert len(header) == 1 and "Alla: 247/247 (100 %)" in header[0]
 
 
+@pytest.mark.slow
 async def test_under_a_dialog_only_the_dialogs_keys_show(
         demo_store: Store, demo_id: str) -> None:
     """The workspace's footer takes two rows at 80 columns; under a dialog it keeps to the

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from sqlmodel import Session
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -62,6 +63,7 @@ def _text_section(session: Session, review_id: str) -> SectionView:
                 if s.kind == "text" and s.number == "4.1")
 
 
+@pytest.mark.slow
 async def test_texts_ratings_observations_and_documents_show_at_once(
         store: Store, review_id: str) -> None:
     with store.session() as session:
@@ -109,6 +111,7 @@ async def test_texts_ratings_observations_and_documents_show_at_once(
         assert "saknar underlag" not in _missing(app)
 
 
+@pytest.mark.slow
 async def test_answers_show_at_once_and_r_reads_again(demo_store: Store, demo_id: str) -> None:
     app = make_app(demo_store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:

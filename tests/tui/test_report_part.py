@@ -52,6 +52,7 @@ async def _settle(app: KvtuiApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_part_shows_the_report_and_exports_in_a_worker(
         store: Store, demo_id: str, exports: Path) -> None:
     app = make_app(store, open_review=demo_id)
@@ -123,6 +124,7 @@ def test_warnings_name_empty_sections_and_unanswered(tmp_path: Path) -> None:
     assert any("Inget urval" in w for w in warnings)
 
 
+@pytest.mark.slow
 async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
                                              exports: Path) -> None:
     app = make_app(store, open_review=demo_id)
@@ -149,6 +151,7 @@ async def test_method_edited_saved_and_reset(store: Store, demo_id: str,
         assert not data.method_edited
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("short_key_hold")
 async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         store: Store, demo_id: str, exports: Path) -> None:
@@ -214,6 +217,7 @@ async def test_sign_off_by_keys_locks_the_review_and_reopen_starts_version_2(
         assert "version 2" in str(part.query_one("#report-summary", Static).content)
 
 
+@pytest.mark.slow
 async def test_sign_off_with_a_wrong_passphrase_says_so_and_locks_nothing(
         store: Store, demo_id: str, exports: Path, tmp_path: Path) -> None:
     from tests.report.pki import make_identity
@@ -249,6 +253,7 @@ async def test_sign_off_with_a_wrong_passphrase_says_so_and_locks_nothing(
     assert not list(exports.glob("*.pdf"))
 
 
+@pytest.mark.slow
 async def test_sign_off_with_a_personnummer_in_the_certificate_warns(
         store: Store, demo_id: str, exports: Path, tmp_path: Path) -> None:
     from tests.report.pki import PASSPHRASE, make_identity
@@ -281,6 +286,7 @@ async def test_sign_off_with_a_personnummer_in_the_certificate_warns(
         assert load_report_data(session, demo_id).signed
 
 
+@pytest.mark.slow
 async def test_part_on_show_follows_a_change_made_by_another_part(
         store: Store, demo_id: str) -> None:
     """A draft sent in the background by Faktagranskning while Rapport is on show: Rapport
@@ -302,6 +308,7 @@ async def test_part_on_show_follows_a_change_made_by_another_part(
         assert "1 utkast skickat" in str(summary.content)
 
 
+@pytest.mark.slow
 async def test_sign_off_is_refused_while_akter_are_unreviewed_and_names_them(
         store: Store, demo_id: str, exports: Path) -> None:
     from kvtui.store.sampling import extend_sample

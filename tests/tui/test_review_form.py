@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
@@ -46,6 +47,7 @@ def _errors(screen: ReviewFormScreen) -> str:
     return str(errors.content) if errors.display else ""
 
 
+@pytest.mark.slow
 async def test_create_review_by_keys(
     store: Store, stored_reviews: Callable[[], list[ReviewSummary]]
 ) -> None:
@@ -107,6 +109,7 @@ async def test_bad_input_shows_message_and_saves_nothing(
     assert stored_reviews() == []
 
 
+@pytest.mark.slow
 async def test_problems_are_all_listed_and_cleared_after_a_fix(
     store: Store, stored_reviews: Callable[[], list[ReviewSummary]]
 ) -> None:
@@ -129,6 +132,7 @@ async def test_problems_are_all_listed_and_cleared_after_a_fix(
     assert [r.title for r in stored_reviews()] == ["Granskning av LSS"]
 
 
+@pytest.mark.slow
 async def test_escape_on_untouched_form_closes_it(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,6 +142,7 @@ async def test_escape_on_untouched_form_closes_it(store: Store) -> None:
         assert isinstance(app.screen, ReviewsScreen)
 
 
+@pytest.mark.slow
 async def test_escape_after_typing_asks_first(
     store: Store, stored_reviews: Callable[[], list[ReviewSummary]]
 ) -> None:
@@ -160,6 +165,7 @@ async def test_escape_after_typing_asks_first(
     assert stored_reviews() == []
 
 
+@pytest.mark.slow
 async def test_edit_review_saves_through_update(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -189,6 +195,7 @@ async def test_edit_review_saves_through_update(store: Store, review_id: str) ->
     assert fields.period_end == date(2026, 11, 30)
 
 
+@pytest.mark.slow
 async def test_edit_rejects_impossible_period(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -206,6 +213,7 @@ async def test_edit_rejects_impossible_period(store: Store, review_id: str) -> N
         assert review_detail(session, review_id).fields.period_end == date(2026, 11, 30)
 
 
+@pytest.mark.slow
 async def test_quit_with_unsaved_form_asks_first(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:

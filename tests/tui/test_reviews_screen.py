@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from kvtui.store.database import Store
@@ -52,6 +53,7 @@ async def test_list_shows_reviews_and_fits_80_columns(
         assert screen.reviews[0].title in detail  # the full title, however narrow the column
 
 
+@pytest.mark.slow
 async def test_enter_opens_the_highlighted_review(
     store: Store, add_review: Callable[..., str]
 ) -> None:

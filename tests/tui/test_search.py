@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 
 from kvtui.store.answers import answer_rows
@@ -36,6 +37,7 @@ async def _search(app: KvtuiApp, pilot: Pilot[None], query: str) -> SearchScreen
     return screen
 
 
+@pytest.mark.slow
 async def test_search_finds_a_document_and_jumps_to_it(store: Store) -> None:
     review_id = _demo(store)
     app = make_app(store, open_review=review_id)
@@ -58,6 +60,7 @@ async def test_search_finds_a_document_and_jumps_to_it(store: Store) -> None:
         assert workspace.focused is part.table
 
 
+@pytest.mark.slow
 async def test_search_jumps_to_a_statement_and_an_observation(store: Store) -> None:
     review_id = _demo(store)
     app = make_app(store, open_review=review_id)
@@ -86,6 +89,7 @@ async def test_search_jumps_to_a_statement_and_an_observation(store: Store) -> N
         assert interviews.current_observation.id == screen.hits[0].record_id
 
 
+@pytest.mark.slow
 async def test_search_is_only_offered_in_a_workspace(store: Store) -> None:
     review_id = _demo(store)
     app = make_app(store)
@@ -113,6 +117,7 @@ async def test_search_is_only_offered_in_a_workspace(store: Store) -> None:
         assert isinstance(app.screen, WorkspaceScreen)
 
 
+@pytest.mark.slow
 async def test_search_jumps_to_a_comment_in_the_file_review(store: Store) -> None:
     with store.session() as session:
         review_id = create_demo(session)  # with the file review and its comments
@@ -136,6 +141,7 @@ async def test_search_jumps_to_a_comment_in_the_file_review(store: Store) -> Non
         assert akt_view.current_criterion.id == answer.criterion_id
 
 
+@pytest.mark.slow
 async def test_a_search_that_fails_says_so_in_swedish(store: Store, monkeypatch) -> None:
     """A fault in the search is said in the search window, never a silent empty list; the
     error's own words (which may quote what was typed) stay in the crash log."""

@@ -99,6 +99,7 @@ async def test_the_store_taken_away_while_the_list_is_shown(
     assert crash_log() == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["moved", "deleted"])
 async def test_the_store_taken_away_while_a_review_is_open(
     store: Store, tmp_path: Path, crash_log: Callable[[], str], how: str,
@@ -125,6 +126,7 @@ async def test_the_store_taken_away_while_a_review_is_open(
     assert crash_log() == ""
 
 
+@pytest.mark.slow
 async def test_an_export_in_a_worker_meets_a_deleted_store(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import Input, OptionList, Select
 
 from kvtui.domain.demo import demo_case_files
@@ -31,6 +32,7 @@ def _english(text: str) -> list[str]:
     return ENGLISH.findall(text)
 
 
+@pytest.mark.slow
 async def test_every_part_and_its_keys_are_swedish(demo_store: Store, demo_id: str) -> None:
     app = make_app(demo_store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -56,6 +58,7 @@ async def test_every_part_and_its_keys_are_swedish(demo_store: Store, demo_id: s
         assert _english(palette) == []
 
 
+@pytest.mark.slow
 async def test_an_open_select_says_its_key_in_swedish(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -76,6 +79,7 @@ async def test_an_open_select_says_its_key_in_swedish(store: Store) -> None:
         assert app.screen.query_one("#template", Select) is template  # the form is still open
 
 
+@pytest.mark.slow
 async def test_document_form_names_the_document_type(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -90,6 +94,7 @@ async def test_document_form_names_the_document_type(store: Store, review_id: st
         assert _english(text) == []
 
 
+@pytest.mark.slow
 async def test_the_mark_after_a_criterion_code_is_explained(store: Store, review_id: str) -> None:
     """The template gives F15 no reference: in a review of its own its code is marked "!",
     and the detail under the criteria says what the mark means on every row."""

@@ -62,6 +62,7 @@ async def _read_path(app: KvtuiApp, pilot: Any, dialog: ImportFileDialog, path: 
     return str(dialog.query_one("#import-file-problem", Static).content)
 
 
+@pytest.mark.slow
 async def test_reading_fails_unexpectedly(
     store: Store, review_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     crash_log: Callable[[], str],
@@ -89,6 +90,7 @@ async def test_reading_fails_unexpectedly(
     assert number not in written and "disken" not in written
 
 
+@pytest.mark.slow
 async def test_a_pasted_path_with_a_nul_is_refused_in_swedish(
     store: Store, review_id: str, tmp_path: Path,
 ) -> None:
@@ -142,6 +144,7 @@ def _told_and_logged(shown: list[str], sentence: str, number: str, logged: str,
     assert kind in logged and number not in logged and "gäller" not in logged
 
 
+@pytest.mark.slow
 async def test_import_fails_unexpectedly_in_the_store(
     store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
 ) -> None:
@@ -217,6 +220,7 @@ async def test_a_store_error_in_a_backup_is_said_not_logged_as_a_fault(
     assert not any("oväntat" in m for m, _o in failures) and crash_log() == ""
 
 
+@pytest.mark.slow
 async def test_sending_a_draft_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:
@@ -231,6 +235,7 @@ async def test_sending_a_draft_fails_unexpectedly(
                      "sqlalchemy.exc.IntegrityError")
 
 
+@pytest.mark.slow
 async def test_signing_fails_unexpectedly(
     demo_store: Store, demo_id: str, exports: Path, crash_log: Callable[[], str],
 ) -> None:
@@ -253,6 +258,7 @@ async def test_signing_fails_unexpectedly(
                      "sqlalchemy.exc.IntegrityError")
 
 
+@pytest.mark.slow
 async def test_the_store_gone_during_an_import_is_not_called_a_fault(
     store: Store, review_id: str, tmp_path: Path, crash_log: Callable[[], str],
 ) -> None:

@@ -39,9 +39,10 @@ from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
 from kvtui.tui.dialogs.signoff import SignOffDialog
-from kvtui.tui.dialogs.unsaved import DRAFT_INTERVAL, TextDialog, UnsavedQuestion
+from kvtui.tui.dialogs.unsaved import TextDialog, UnsavedQuestion
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from tests.testdata import PERSONNUMMER_FILE
+from tests.waiting import pilot_until
 
 SIZE = (100, 40)
 
@@ -158,11 +159,17 @@ async def _type(pilot: Pilot[None], dialog: Screen[object], field: str, text: st
     await pilot.pause()
 
 
+def _draft_fields(store: Store) -> list[dict[str, str]]:
+    with store.session() as session:
+        return [draft.fields for draft in list_drafts(session)]
+
+
 def _value(dialog: Screen[object], field: str) -> str:
     widget = dialog.query_one(f"#{field}")
     return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_escape_asks_and_each_answer_does_what_it_says(
         store: Store, demo_id: str, case: Case) -> None:
@@ -190,13 +197,16 @@ async def test_escape_asks_and_each_answer_does_what_it_says(
         await pilot.pause()
         assert app.screen is dialog and _value(dialog, case.field) == typed
         # Kept as a draft meanwhile.
-        await pilot.pause(DRAFT_INTERVAL * 2)
-        with store.session() as session:
-            draft = load_draft(session, dialog.draft_key())
+        def kept() -> str | None:
+            with store.session() as session:
+                draft = load_draft(session, dialog.draft_key())
+            return None if draft is None else draft.fields[case.field]
+
         if dialog.keeps_drafts():
-            assert draft is not None and draft.fields[case.field] == typed
+            await pilot_until(pilot, lambda: kept() == typed, what="the draft kept")
         else:
-            assert draft is None
+            assert dialog._draft_timer is None  # nothing that could keep one runs
+            assert kept() is None
         # Släng closes without saving, and the draft goes with it.
         await pilot.press("escape")
         await pilot.pause()
@@ -218,6 +228,7 @@ def _again(dialog: TextDialog[object]) -> tuple[object, ...]:
 SAVING = [case for case in CASES if case.saves]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", SAVING, ids=[case.name for case in SAVING])
 async def test_spara_in_the_question_saves(store: Store, demo_id: str, case: Case) -> None:
     dialog = case.make(store, demo_id)
@@ -237,6 +248,7 @@ async def test_spara_in_the_question_saves(store: Store, demo_id: str, case: Cas
             assert load_draft(session, dialog.draft_key()) is None
 
 
+@pytest.mark.slow
 async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
         store: Store, demo_id: str) -> None:
     _sent(store, demo_id)
@@ -250,7 +262,9 @@ async def test_a_draft_comes_back_when_the_dialog_is_opened_again(
         dialog = CommentDialog(store, demo_id, None, sections)
         await _open(app, pilot, dialog, [])
         await _type(pilot, dialog, "comment-text", "Tre gruppledare")
-        await pilot.pause(DRAFT_INTERVAL * 2)
+        await pilot_until(pilot, lambda: [fields.get("comment-text") for fields in
+                                          _draft_fields(store)] == ["Tre gruppledare"],
+                          what="the draft kept")
         # The app goes without a word (as a killed terminal would take it): the draft stays.
         dialog._draft_timer.stop()  # type: ignore[union-attr]
     with store.session() as session:
@@ -299,6 +313,7 @@ async def test_a_draft_is_masked_like_every_text(store: Store, demo_id: str) -> 
     assert digits[8:] not in stored and f"Barnet {digits[2:8]}-XXXX har flyttat" in stored
 
 
+@pytest.mark.slow
 async def test_ctrl_q_asks_for_an_open_dialog_and_spara_saves_before_quitting(
         store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
@@ -319,15 +334,14 @@ async def test_ctrl_q_asks_for_an_open_dialog_and_spara_saves_before_quitting(
         assert list_drafts(session) == []
 
 
+@pytest.mark.slow
 async def test_ctrl_q_slang_discards_the_draft(store: Store, demo_id: str) -> None:
     app = make_app(store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
         dialog = DocumentDialog(store, demo_id, None, [])
         await _open(app, pilot, dialog, [])
         await _type(pilot, dialog, "document-title", "Rutin")
-        await pilot.pause(DRAFT_INTERVAL * 2)
-        with store.session() as session:
-            assert len(list_drafts(session)) == 1
+        await pilot_until(pilot, lambda: len(_draft_fields(store)) == 1, what="the draft kept")
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("l")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from kvtui.store.database import Store
@@ -16,6 +17,7 @@ from kvtui.tui.widgets.part_base import WorkspacePart
 SIZE = (80, 24)
 
 
+@pytest.mark.slow
 async def test_keys_1_to_8_switch_parts(store: Store, review_id: str) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -74,6 +76,7 @@ async def test_a_jump_posted_inside_a_part_is_taken_by_the_workspace(
             assert part in (focused, *focused.ancestors), (part_id, focused)
 
 
+@pytest.mark.slow
 async def test_overview_shows_the_facts(store: Store, review_id: str) -> None:
     app = make_app(store, open_review=review_id[:8])  # the short id, as the CLI passes it
     async with app.run_test(size=SIZE) as pilot:

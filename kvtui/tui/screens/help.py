@@ -87,6 +87,8 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Esc", "Avbryt (frågar Spara / Släng / Fortsätt om du har ändrat något)"),
             ("Enter, ↓", "Öppna listan med mallar (i fältet Mall)"),
             ("Tab", "Nästa fält, även från textrutorna Syfte och Omfattning"),
+            ("Ctrl+G", "Inte personnummer: spara det som liknar ett personnummer som det är "
+                       "skrivet"),
         ),
     ),
     (
@@ -97,13 +99,16 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("S / L / F", "I frågan: Spara, Släng eller Fortsätt skriva (Esc)"),
             ("Ctrl+A", "Markera hela texten"),
             ("Ctrl+Home / Ctrl+End", "Till textens början / slut"),
+            ("Ctrl+G", "Inte personnummer: spara det som liknar ett personnummer som det är "
+                       "skrivet"),
         ),
     ),
     (
         "Frågor (Ja/Nej)",
         (
             ("J", "Ja"),
-            ("N / Esc", "Nej"),
+            ("N", "Nej"),
+            ("Esc", "Avbryt (som Nej)"),
         ),
     ),
     (

@@ -39,7 +39,7 @@ from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Review, ReviewTemplate, SignOff, utcnow
 from kvtui.store.results import review_results
 from kvtui.store.review_detail import unanswered_criteria
-from kvtui.store.reviews import get_review
+from kvtui.store.reviews import get_review, review_fields
 from kvtui.store.sampling import current_sample, sample_allocation, unreviewed_akter
 from kvtui.store.signoff import current_sign_off, reopenings, sign_offs
 
@@ -129,16 +129,7 @@ def load_report_data(
     reopened = {r.to_version: r for r in reopenings(session, review_id)}
     return ReportData(
         review_id=review.id,
-        title=review.title,
-        unit=review.unit,
-        municipality=review.municipality,
-        committee=review.committee,
-        diary_number=review.diary_number,
-        auditors=tuple(json.loads(review.auditors_json)),
-        period_start=review.period_start,
-        period_end=review.period_end,
-        purpose=review.purpose,
-        scope=review.scope,
+        **vars(review_fields(review)),
         status=review.status,
         version=review.version,
         report_date=today or date.today(),

@@ -6,14 +6,13 @@ without building a whole summary.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import literal_column
 from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import ACTIVE
-from kvtui.domain.reviews import ReviewDetail, ReviewFields, ReviewSummary, SectionInfo
+from kvtui.domain.reviews import ReviewDetail, ReviewSummary, SectionInfo
 from kvtui.store.models import (
     Answer,
     CaseFile,
@@ -25,22 +24,7 @@ from kvtui.store.models import (
     Sample,
     SampleItem,
 )
-from kvtui.store.reviews import get_review
-
-
-def _fields_of(review: Review) -> ReviewFields:
-    return ReviewFields(
-        title=review.title,
-        unit=review.unit,
-        municipality=review.municipality,
-        committee=review.committee,
-        diary_number=review.diary_number,
-        auditors=tuple(json.loads(review.auditors_json)),
-        period_start=review.period_start,
-        period_end=review.period_end,
-        purpose=review.purpose,
-        scope=review.scope,
-    )
+from kvtui.store.reviews import get_review, review_fields
 
 
 def _latest_sample(session: Session, review_id: str) -> Sample | None:
@@ -146,7 +130,7 @@ def review_detail(session: Session, review_id: str) -> ReviewDetail:
     ).all()
     return ReviewDetail(
         summary=_summary(session, review, template.title),
-        fields=_fields_of(review),
+        fields=review_fields(review),
         template_name=template.name,
         template_version=template.version,
         sections=tuple(

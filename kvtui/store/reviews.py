@@ -158,6 +158,22 @@ def update_review(session: Session, review_id: str, fields: ReviewFields) -> Non
     session.commit()
 
 
+def review_fields(review: Review) -> ReviewFields:
+    """The fields the auditor filled in, as the domain holds them."""
+    return ReviewFields(
+        title=review.title,
+        unit=review.unit,
+        municipality=review.municipality,
+        committee=review.committee,
+        diary_number=review.diary_number,
+        auditors=tuple(json.loads(review.auditors_json)),
+        period_start=review.period_start,
+        period_end=review.period_end,
+        purpose=review.purpose,
+        scope=review.scope,
+    )
+
+
 def get_review(session: Session, review_id: str) -> Review:
     """The review row with this full id."""
     review = session.get(Review, review_id)

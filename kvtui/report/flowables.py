@@ -230,6 +230,30 @@ def heading_guard(height: float) -> CondPageBreak:
     return CondPageBreak(height)
 
 
+class ChapterBreak(CondPageBreak):
+    """Start a new page, unless all this page holds is the short tail of the previous part.
+
+    A part that spills a paragraph or two over a page would otherwise leave a page of a few
+    lines and white space before the chapter; the chapter then follows on under the tail, as
+    the other chapters do. ``page_height`` is the height the frame offers on an empty page,
+    ``short`` how much of it a tail may take and still be followed on.
+    """
+
+    def __init__(self, page_height: float, short: float, space: float) -> None:
+        super().__init__(page_height)
+        self.short = short
+        self.space = space
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Break when the page is used beyond a short tail; else take ``space`` only."""
+        used = self.height - availHeight
+        if used <= 1:
+            return 0, 0  # already at the top of a page
+        if used > self.short:
+            return super().wrap(availWidth, 0)
+        return 0, min(self.space, availHeight)
+
+
 def text_flowables(text: str, body: Any, bullet: Any) -> list[Flowable]:
     """Plain text as paragraphs and bullet lists (see ``kvtui.domain.method_text``)."""
     flowables: list[Flowable] = []

@@ -20,8 +20,10 @@ Choices recorded here:
 - A statement longer than 700 characters is cut in the summary table (with "se avsnitt …");
   it stands whole under its chapter's Bedömning. A criterion's question longer than 1,200
   characters is cut in the appendix, whose lines are never split across pages.
-- Only the first chapter starts a new page; the others follow on, as in the published
-  reports. The summary, Syfte and the appendix start new pages.
+- Only the first chapter starts a new page, and not even it when the page so far holds only
+  the short tail of the part before it (a paragraph that spilled over): no page of a few
+  lines and white space. The other chapters follow on, as in the published reports. The
+  summary, Syfte and the appendix start new pages.
 - A final export of a review that is not signed says "Slutlig version – ej signerad" on the
   cover, with the review's status as stored (pågående, faktagranskning …); a signed review's
   final says "Slutlig version, signerad". A version after a reopening says on the cover which
@@ -93,6 +95,7 @@ from kvtui.report.charts import (
     strata_height,
 )
 from kvtui.report.flowables import (
+    ChapterBreak,
     Heading,
     NotedBlock,
     RatedStatement,
@@ -142,6 +145,7 @@ MISSING_TEXT = "Avsnittet saknar text."
 NO_STATEMENTS = "Inga bedömningar har gjorts i avsnittet."
 NO_SUMMARY = "Inga bedömningar med kvalitetsnivå har valts till sammanfattningen."
 MAX_QUESTION = 1200
+SHORT_TAIL = FRAME_HEIGHT / 3  # a page holding no more than this is followed on, not left
 MAX_SUMMARY = 700  # a summary cell; the whole statement stands under its chapter's Bedömning
 
 
@@ -516,8 +520,10 @@ class _Builder:
     def chapter(self, chapter: SectionView, below: list[SectionView], *, new_page: bool
                 ) -> list[Flowable]:
         """A chapter: its text, its subsections, then its Bedömning. The first chapter starts
-        a new page; the others follow on, as in the published reports."""
-        story: list[Flowable] = [PageBreak()] if new_page else [Spacer(1, 10)]
+        a new page unless the page holds only a short tail; the others follow on, as in the
+        published reports."""
+        story: list[Flowable] = ([ChapterBreak(FRAME_HEIGHT - 12, SHORT_TAIL, 10)] if new_page
+                                 else [Spacer(1, 10)])
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)
         if chapter.text.strip():

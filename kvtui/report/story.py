@@ -18,8 +18,9 @@ Choices recorded here:
 - In a draft, an empty section says so in grey italics, so the unit sees what is missing;
   a final prints the heading alone.
 - A statement longer than 700 characters is cut in the summary table (with "se avsnitt …");
-  it stands whole under its chapter's Bedömning. A criterion's question longer than 1,200
-  characters is cut in the appendix, whose lines are never split across pages.
+  it stands whole under its chapter's Bedömning, which is the section the summary's Avsnitt
+  column and "se avsnitt" name. A criterion's question longer than 1,200 characters is cut
+  in the appendix, whose lines are never split across pages.
 - Only the first chapter starts a new page, and not even it when the page so far holds only
   the short tail of the part before it (a paragraph that spilled over): no page of a few
   lines and white space. The other chapters follow on, as in the published reports. The
@@ -247,13 +248,40 @@ def _number_after(chapter: SectionView, sections: list[SectionView]) -> str:
     return f"{chapter.number}.{last + 1}"
 
 
-def _summary_text(statement: str, where: SectionView) -> str:
+def _assessment_title(chapter: SectionView) -> str:
+    """The title of a chapter's Bedömning, without its number."""
+    return f"Bedömning av {lower_first(chapter.title)}"
+
+
+def assessment_homes(sections: Sequence[SectionView]) -> dict[str, str]:
+    """Where each section's statements are printed, by section id: the number of its
+    chapter's Bedömning ("4.4"), or that Bedömning's title when the chapter has no number.
+    The summary points there, since that is where the reader finds the statement; the
+    sections are grouped into chapters as ``_Builder.body`` groups them."""
+    homes: dict[str, str] = {}
+    index = 0
+    while index < len(sections):
+        chapter = sections[index]
+        index += 1
+        if not (written(chapter.kind) and chapter.level <= 1):
+            continue
+        group = [chapter]
+        while (index < len(sections) and written(sections[index].kind)
+               and sections[index].level > max(chapter.level, 1)):
+            group.append(sections[index])
+            index += 1
+        home = _number_after(chapter, group) or _assessment_title(chapter)
+        homes.update((section.id, home) for section in group)
+    return homes
+
+
+def _summary_text(statement: str, where: str) -> str:
     """A statement as the summary table shows it: whole, or cut at a word when longer than a
-    table row should be, with where to read the rest."""
+    table row should be, with the section (``where``) to read the rest in."""
     if len(statement) <= MAX_SUMMARY:
         return statement
     cut = statement[:MAX_SUMMARY].rsplit(" ", 1)[0].rstrip(" ,.;:")
-    return f"{cut} … (se avsnitt {where.number or where.title})"
+    return f"{cut} … (se avsnitt {where})"
 
 
 def _natural_key(text: str) -> tuple[Any, ...]:
@@ -420,10 +448,11 @@ class _Builder:
                 "med färg och med namn; nivåerna förklaras under tabellen.", s.body))
             data: list[list[Any]] = [["Kvalitetsnivå", "Bedömning", "Avsnitt"]]
             commands: list[tuple[Any, ...]] = []
+            homes = assessment_homes(self.data.sections)
             for index, (where, assessment) in enumerate(rows, start=1):
-                where_text = where.number or where.title
+                where_text = homes.get(where.id, where.number or where.title)
                 data.append([RATINGS[assessment.rating],
-                             Paragraph(markup(_summary_text(assessment.statement, where)),
+                             Paragraph(markup(_summary_text(assessment.statement, where_text)),
                                        s.cell),
                              where_text if len(where_text) <= 8
                              else Paragraph(markup(where_text), s.cell)])
@@ -511,7 +540,7 @@ class _Builder:
         """The chapter's "Bedömning": all statements of the chapter and its subsections."""
         statements = [a for section in sections for a in section.assessments]
         number = _number_after(chapter, sections)
-        title = f"Bedömning av {lower_first(chapter.title)}"
+        title = _assessment_title(chapter)
         story = self.heading(f"{number} {title}" if number else title, 1)
         if not statements:
             return [*story, Paragraph(NO_STATEMENTS, self.styles.body_muted)]

@@ -8,8 +8,11 @@ a table and as a chart (per stratum when the sample is stratified).
 
 Legal references become footnotes, numbered through the document: a statement that cites
 criteria of the file review gets a note with the references those criteria have for the
-review's period (``kvtui.store.answers.review_criteria``). The appendix names each
-criterion's reference under its question.
+review's period (``kvtui.store.answers.review_criteria``); the first note to use a law's short
+name writes the law out in full (``kvtui.domain.legal_names``). Referenser lists each law by
+its SFS title with the paragraphs cited, then Socialstyrelsen's föreskrifter, and apart from
+them the sources that are not provisions. The appendix names each criterion's reference
+under its question.
 
 Choices recorded here:
 
@@ -45,7 +48,6 @@ Choices recorded here:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -71,6 +73,14 @@ from kvtui.domain.judgement import (
     AssessmentView,
     SectionView,
     swedish_sort_key,
+)
+from kvtui.domain.legal_names import (
+    Law,
+    introduce,
+    is_provision,
+    paragraph_key,
+    paragraphs_of,
+    reference_key,
 )
 from kvtui.domain.method_text import (
     join_words,
@@ -284,18 +294,6 @@ def _summary_text(statement: str, where: str) -> str:
     return f"{cut} … (se avsnitt {where})"
 
 
-def _natural_key(text: str) -> tuple[Any, ...]:
-    """Sorts "6 kap. 8 §" before "11 kap. 3 §" and "11 kap. 3 §" before "11 kap. 10 §":
-    by the law's name (the last word) first, then by the numbers in order."""
-    words = text.split()
-    law = ""
-    if words:
-        law = words[-1] if words[-1].isalpha() else words[0]
-    parts = tuple((0, int(token), "") if token.isdigit() else (1, 0, swedish_sort_key(token))
-                  for token in re.split(r"(\d+)", text) if token.strip())
-    return (swedish_sort_key(law), parts)
-
-
 def _most_rows(fits: Any, limit: int = 200) -> int:
     """The largest number of rows (at least 1) for which ``fits(rows)`` holds."""
     best = 1
@@ -321,6 +319,7 @@ class _Builder:
         self.draft = draft
         self.toc: list[TocItem] = []
         self.footnotes = 0
+        self.introduced: set[str] = set()  # laws whose short name has been written out
         self.width = FRAME_WIDTH
         # Appendices are numbered in the order they come; the Metod needs the fact-check's
         # number before the appendices are laid out.
@@ -379,7 +378,8 @@ class _Builder:
         results = self.data.results
         where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
                  "bilaga 1)" if results and results.rows else f" ({which})")
-        return self.footnotes, "; ".join(references) + where + "."
+        text = "; ".join(introduce(reference, self.introduced) for reference in references)
+        return self.footnotes, text + where + "."
 
     # --- the parts -----------------------------------------------------------------------------
 
@@ -595,19 +595,42 @@ class _Builder:
                 roles = join_words(list(interview.roles)) or "roll ej angiven"
                 story.append(Paragraph(markup(f"{when} – {roles} ({form}{people})"), s.bullet,
                                        bulletText="•"))
-        laws = self.legal_references()
-        if laws:
+        provisions, others = self.legal_references()
+        if provisions:
             story += self.heading("Lagar, föreskrifter och allmänna råd", 2, toc=False)
-            story += [Paragraph(markup(law), s.bullet, bulletText="•") for law in laws]
+            story += [Paragraph(markup(line), s.bullet, bulletText="•") for line in provisions]
+        if others:
+            story += self.heading("Övriga källor", 2, toc=False)
+            story += [Paragraph(markup(line), s.bullet, bulletText="•") for line in others]
         return story
 
-    def legal_references(self) -> list[str]:
-        """Every legal reference the review's criteria cite for its period, each once."""
-        found: dict[str, None] = {}
-        for criterion in self.data.criteria:
-            for part in split_notes(criterion.reference or ""):
-                found.setdefault(part, None)
-        return sorted(found, key=_natural_key)
+    def legal_references(self) -> tuple[list[str], list[str]]:
+        """What the review's criteria cite for its period, each once: the provisions (each
+        law by its SFS title and short name with the paragraphs cited, then Socialstyrelsen's
+        föreskrifter and citations of more than one law), and the sources that are not
+        provisions (a recommendation is no lagrum)."""
+        found = dict.fromkeys(part for criterion in self.data.criteria
+                              for part in split_notes(criterion.reference or ""))
+        by_law: dict[Law, list[str]] = {}
+        provisions: list[str] = []
+        others: list[str] = []
+        for reference in found:
+            cited = paragraphs_of(reference)
+            if cited is not None:
+                paragraphs = by_law.setdefault(cited[0], [])
+                if cited[1] not in paragraphs:
+                    paragraphs.append(cited[1])
+            elif is_provision(reference):
+                provisions.append(reference)
+            else:
+                others.append(reference)
+        laws = sorted(by_law, key=lambda law: swedish_sort_key(law.title))
+        known = {law.title for law in laws}
+        lines = [f"{law.title}, {law.short}: "
+                 + "; ".join(sorted(by_law[law], key=paragraph_key)) for law in laws]
+        lines += [introduce(reference, known)
+                  for reference in sorted(provisions, key=reference_key)]
+        return lines, sorted(others, key=swedish_sort_key)
 
     # --- the appendix ------------------------------------------------------------------------
 

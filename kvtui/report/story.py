@@ -131,7 +131,7 @@ from kvtui.report.styles import (
     ZEBRA,
     Styles,
 )
-from kvtui.report.tables import ResultLine
+from kvtui.report.tables import ResultLine, TableWithTail
 from kvtui.report.tables import groups as result_groups
 
 APPENDIX_TITLE = "Aktgranskningens resultat"
@@ -474,12 +474,13 @@ class _Builder:
                 ("LEFTPADDING", (1, 0), (-1, -1), 7),
                 *commands,
             ]))
-            story.append(table)
+        # The legend goes with the table (or the note that it is empty): never a page alone.
+        legend: list[Flowable] = [Spacer(1, 8 * mm),
+                                  Heading("Kvalitetsnivåer", s.h3), self.legend()]
+        if rows:
+            story.append(TableWithTail(table, legend))
         else:
-            story.append(Paragraph(NO_SUMMARY, s.body_muted))
-        story.append(Spacer(1, 8 * mm))
-        story.append(KeepTogether([*self.heading("Kvalitetsnivåer", 2, toc=False),
-                                   self.legend()]))
+            story.append(KeepTogether([Paragraph(NO_SUMMARY, s.body_muted), *legend]))
         return story
 
     def legend(self) -> Table:
@@ -544,14 +545,20 @@ class _Builder:
         story = self.heading(f"{number} {title}" if number else title, 1)
         if not statements:
             return [*story, Paragraph(NO_STATEMENTS, self.styles.body_muted)]
-        return story + [self.statement(a) for a in statements]
+        # No statement alone at the top of a page: the first stays with the heading, the
+        # last with the one before it.
+        printed = [self.statement(a) for a in statements]
+        first = KeepTogether([*story[1:], printed[0]])
+        if len(printed) <= 2:
+            return [story[0], KeepTogether([*story[1:], *printed])]
+        return [story[0], first, *printed[1:-2], KeepTogether(printed[-2:])]
 
     def chapter(self, chapter: SectionView, below: list[SectionView], *, new_page: bool
                 ) -> list[Flowable]:
         """A chapter: its text, its subsections, then its Bedömning. The first chapter starts
         a new page unless the page holds only a short tail; the others follow on, as in the
         published reports."""
-        story: list[Flowable] = ([ChapterBreak(FRAME_HEIGHT - 12, SHORT_TAIL, 10)] if new_page
+        story: list[Flowable] = ([ChapterBreak(FRAME_HEIGHT, SHORT_TAIL, 10)] if new_page
                                  else [Spacer(1, 10)])
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)

@@ -1,50 +1,21 @@
 """No page of a few lines and white space: the demo's draft, final and signed final.
 
-The signed final is made as the auditor makes it: a draft goes to the unit (so the Metod
-ends with the fact-check paragraph, which is what spilled over a page), then the review is
-signed and exported. Lines are counted from the text's positions inside the frame, so the
+The signed final (``signed_final`` in conftest) is made as the auditor makes it: a draft goes
+to the unit, so the Metod ends with the fact-check paragraph, which is what spilled over a
+page. Lines are counted from the text's positions inside the frame, so the
 running head and the footer do not count.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
-
-import pytest
-
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import section_kind
-from kvtui.release.flow import sign_and_export
-from kvtui.report.document import RenderedReport
 from kvtui.report.flowables import ChapterBreak
 from kvtui.report.story import APPENDIX_TITLE, FACTCHECK_TITLE, SIGNOFF_TITLE
 from kvtui.report.styles import BOTTOM_MARGIN, FRAME_HEIGHT, PAGE_HEIGHT, TOP_MARGIN
-from kvtui.store.database import open_store
-from kvtui.store.factcheck import send_for_factcheck
-from kvtui.store.report_data import current_content
-from tests.report.conftest import Pdf, read_pdf
-from tests.report.demo_file import demo_copy
+from tests.report.conftest import Pdf
 
 MIN_LINES = 8
-
-
-@pytest.fixture(scope="module")
-def signed_final(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pdf]:
-    """The demo sent for fact-check with its own Metod, then signed."""
-    folder = tmp_path_factory.mktemp("signed-demo")
-    path, review_id = demo_copy(folder / "store")
-    store = open_store(path, backup=False)
-    try:
-        with store.session() as session:
-            send_for_factcheck(session, review_id, current_content(session, review_id),
-                               sent_on=date(2026, 11, 10))
-            released = sign_and_export(session, review_id, folder / "exports",
-                                       name="Karin Ekdahl", role="Kvalitetscontroller")
-        data = released.path.read_bytes()
-        yield read_pdf(RenderedReport(data, 0))
-    finally:
-        store.close()
 
 
 def frame_lines(pdf: Pdf, page: int) -> list[tuple[float, str]]:
@@ -92,6 +63,6 @@ def test_no_page_holds_only_a_few_lines(draft_pdf: Pdf, final_pdf: Pdf, signed_f
 
 
 def test_the_first_chapter_follows_a_short_tail_and_breaks_after_a_long_one() -> None:
-    chapter_break = ChapterBreak(FRAME_HEIGHT - 12, FRAME_HEIGHT / 3, 10)
-    assert chapter_break.wrap(400, FRAME_HEIGHT - 12) == (0, 0)  # top of a page
+    chapter_break = ChapterBreak(FRAME_HEIGHT, FRAME_HEIGHT / 3, 10)
+    assert chapter_break.wrap(400, FRAME_HEIGHT) == (0, 0)  # top of a page
     assert chapter_break.wrap(400, FRAME_HEIGHT - 60) == (0, 10)  # a two-line tail

@@ -17,13 +17,14 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.flowables import CondPageBreak
 
-from kvtui.domain.method_text import text_blocks
+from kvtui.domain.method_text import text_blocks, unbroken_dates
 from kvtui.report.fonts import BOLD
 
 
 def markup(text: str) -> str:
-    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept, dates
+    kept on one line."""
+    return escape(unbroken_dates(text)).replace("\n", "<br/>")
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
 
 
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
+    from kvtui.look import look_warnings, with_look  # svglib when a logo is an SVG
     from kvtui.release.flow import check_target, export_final  # SQLModel
     from kvtui.report.document import render_report  # ReportLab
     from kvtui.store.exports import report_file_name, write_export  # SQLModel
@@ -94,6 +95,9 @@ def _export_report(store: Store, review_id: str, *, draft: bool, output: str | N
             for line in data.warnings:
                 typer.echo(f"Obs: {line}", err=True)
         if draft:
+            data = with_look(data)
+            for warning in look_warnings(data):
+                typer.echo(f"Varning: {warning}", err=True)
             rendered = render_report(data, draft=True)
             name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
                                     version=data.version)
@@ -104,5 +108,7 @@ def _export_report(store: Store, review_id: str, *, draft: bool, output: str | N
             typer.echo("Obs: granskningen är inte signerad; omslaget säger "
                        "”Slutlig version – ej signerad”. Signera med `kvtui sign`.", err=True)
         done = export_final(session, review_id, paths.exports_dir(store.path), output=output)
+    for warning in done.warnings:
+        typer.echo(f"Varning: {warning}", err=True)
     what = "Den signerade rapporten" if data.signed else "Rapporten"
     typer.echo(f"{what} ({done.pages} sidor) är exporterad till {done.path}")

@@ -105,6 +105,7 @@ from kvtui.report.flowables import (
     text_flowables,
 )
 from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.logo import logo_flowable
 from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
@@ -355,11 +356,19 @@ class _Builder:
         """The cover page, shrunk to one page whatever the lengths of its texts."""
         data, s = self.data, self.styles
         content: list[Flowable] = []
+        # The installation's look (kvtui.look): its logo first, its committee as the sender;
+        # the review's own Nämnd stays in the facts below.
+        committee = (data.look.committee if data.look else "") or data.committee
+        logo = logo_flowable(data.look)
+        gap = 62 * mm
+        if logo is not None:
+            content += [logo, Spacer(1, 6 * mm)]
+            gap -= logo.wrap(self.width, FRAME_HEIGHT)[1] + 6 * mm
         if data.municipality:
             content.append(Paragraph(markup(data.municipality), s.cover_org))
-        if data.committee:
-            content.append(Paragraph(markup(data.committee), s.cover_committee))
-        content.append(Spacer(1, 62 * mm))
+        if committee:
+            content.append(Paragraph(markup(committee), s.cover_committee))
+        content.append(Spacer(1, gap))
         content.append(Paragraph("KVALITETSGRANSKNING", s.cover_kicker))
         content.append(Paragraph(markup(data.title), s.cover_title))
         if data.unit:
@@ -371,7 +380,7 @@ class _Builder:
         facts = [
             ("Enhet", data.unit),
             ("Kommun", data.municipality),
-            ("Nämnd", data.committee),
+            ("Nämnd", data.committee or committee),
             ("Diarienummer", data.diary_number),
             ("Datum", swedish_date(data.report_date)),
             ("Granskningsperiod", period),

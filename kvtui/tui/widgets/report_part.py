@@ -39,6 +39,7 @@ from kvtui.domain.judgement import SectionView, still_missing
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
 from kvtui.domain.vocabulary import Rating
+from kvtui.look import look_warnings, with_look
 from kvtui.release.flow import export_final, sign_and_export
 from kvtui.report.signature import SigningError
 from kvtui.store.database import Store, StoreError
@@ -315,13 +316,12 @@ class ReportPart(WorkspacePart):
                     p12=request.p12, passphrase=request.passphrase,
                     factcheck_appendix=request.factcheck_appendix, progress=progress)
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
-                for warning in done.warnings:
-                    self.app.call_from_thread(self.notify, warning, title="Obs",
-                                              severity="warning", timeout=30, markup=False)
+                self._warn(done.warnings)
                 return
             if kind == "final":
                 done = export_final(session, self.review_id, folder, progress=progress)
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
+                self._warn(done.warnings)
                 return
             data = load_report_data(session, self.review_id)
             answers = export_answers(session, self.review_id, kind) if kind in (
@@ -333,12 +333,20 @@ class ReportPart(WorkspacePart):
             return
         from kvtui.report.document import render_report
 
+        data = with_look(data)
         rendered = render_report(data, draft=True, progress=progress)
         progress(1.0, "Skriver filen")
         name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
                                 version=data.version)
         path = write_to_default(folder, name, rendered.pdf)
         self.app.call_from_thread(self._done, kind, path, rendered.pages)
+        self._warn(look_warnings(data))
+
+    def _warn(self, warnings: tuple[str, ...]) -> None:
+        """From the export's thread: what the auditor should know about the file made."""
+        for warning in warnings:
+            self.app.call_from_thread(self.notify, warning, title="Obs", severity="warning",
+                                      timeout=30, markup=False)
 
     def _progress(self, share: float, what: str) -> None:
         self.query_one("#report-progress-bar", ProgressBar).update(progress=round(share * 100))

@@ -6,7 +6,7 @@ graphics (svglib). Whatever its pixels, the logo is scaled to fill ``LOGO_BOX`` 
 proportions allow: resolution metadata in logos is too often wrong to be trusted for size.
 
 Each logo flowable carries ``alt_text``, its text alternative ("Logotyp: Exempelkommun"),
-for whoever marks the PDF's structure.
+for whoever marks the PDF's structure. Text in an SVG is set in the report's embedded font.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import io
 from typing import Any
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image
 from svglib.svglib import svg2rlg
 
 from kvtui.domain.look import SVG, CoverLook
+from kvtui.report.fonts import BOLD, REGULAR
 
 #: The largest the logo is drawn: (width, height) in points.
 LOGO_BOX = (70 * mm, 26 * mm)
@@ -64,6 +65,16 @@ class LogoDrawing(Flowable):
         canvas.restoreState()
 
 
+def _embedded_fonts(group: Group) -> None:
+    """Text in an SVG names fonts the PDF would not embed (svglib falls back to Helvetica);
+    DejaVu Sans, which the report embeds, stands in for all of them."""
+    for shape in group.contents:
+        if isinstance(shape, Group):
+            _embedded_fonts(shape)
+        elif isinstance(shape, String):
+            shape.fontName = BOLD if "bold" in str(shape.fontName).lower() else REGULAR
+
+
 def logo_flowable(look: CoverLook | None) -> Flowable | None:
     """The cover's logo, or None when the look has none."""
     if look is None or look.logo is None:
@@ -72,6 +83,7 @@ def logo_flowable(look: CoverLook | None) -> Flowable | None:
         drawing = svg2rlg(io.BytesIO(look.logo))
         if drawing is None:
             return None
+        _embedded_fonts(drawing)
         width, _height = fitted(float(drawing.width), float(drawing.height))
         return LogoDrawing(drawing, width / float(drawing.width), look.logo_alt)
     width, height = fitted(*ImageReader(io.BytesIO(look.logo)).getSize())

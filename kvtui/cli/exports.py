@@ -25,6 +25,7 @@ from kvtui.cli.shared import (
 )
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.look import look_warnings, with_look
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 
@@ -82,7 +83,6 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
 
 
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
-    from kvtui.look import look_warnings, with_look  # svglib when a logo is an SVG
     from kvtui.release.flow import check_target, export_final  # SQLModel
     from kvtui.report.document import render_report  # ReportLab
     from kvtui.store.exports import report_file_name, write_export  # SQLModel

@@ -66,6 +66,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
             ("R", "Uppdatera listan"),
+            ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
         ),
     ),
     (
@@ -101,6 +102,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Ctrl+Home / Ctrl+End", "Till textens början / slut"),
             ("Ctrl+G", "Inte personnummer: spara det som liknar ett personnummer som det är "
                        "skrivet"),
+            ("Ctrl+O", "Välj fil (Importera akter, logotypen i Inställningar)"),
         ),
     ),
     (

@@ -49,6 +49,11 @@ class LookDialog(TextDialog[LookSettings]):
         """The installation's settings: one of them."""
         return "installation"
 
+    def _draft_review(self) -> None:
+        """Whatever review is open beneath, the settings belong to none of them: a draft
+        comes back wherever the dialog is opened."""
+        return None
+
     def compose(self) -> ComposeResult:
         settings = self._settings
         with Vertical(id="look-box", classes="dialog-box"):

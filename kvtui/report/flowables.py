@@ -114,16 +114,6 @@ class TocEntry(Flowable):
                            thickness=0)
 
 
-def split_notes(text: str) -> list[str]:
-    """Reference texts split on "; " and stripped, each once, in order."""
-    seen: dict[str, None] = {}
-    for part in text.split(";"):
-        part = part.strip()
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
-
-
 class NotedBlock(Flowable):
     """A flowable whose footnotes go to the foot of the page it ends on.
 

@@ -9,8 +9,10 @@ statement, statements without a colour, unanswered criteria. ``u`` exports a dra
 and an optional certificate, then a question, because the review is locked afterwards. ``f``
 exports the final: the very file that was signed once signed, otherwise (after a question) a
 final whose cover says "Slutlig version – ej signerad". ``o`` reopens a signed review as the
-next version, with a reason. ``m`` edits the Metod. ``c`` and ``x`` export the file review's
-answers and comments as CSV or Excel for the unit's own follow-up.
+next version, with a reason. ``m`` edits the Metod. ``w`` exports the report as a Word
+working copy for fact-check or editing (``kvtui.release.word_copy``; never the signed report).
+``c`` and ``x`` export the file review's answers and comments as CSV or Excel for the unit's
+own follow-up.
 
 Exports run in a thread worker with a progress bar; the PDF is built by ``kvtui.report``
 (imported only then) and written under ``exports/`` with a name from the diary number, the
@@ -192,6 +194,8 @@ class ReportPart(WorkspacePart):
         Binding("o", "reopen", "Öppna igen", tooltip="Öppna en signerad granskning igen",
                 id="report.reopen"),
         Binding("m", "edit_method", "Metod", tooltip="Redigera Metod", id="report.method"),
+        Binding("w", "export('docx')", "Word", tooltip="Exportera en arbetskopia i Word",
+                id="report.export_docx"),
         Binding("c", "export('csv')", "Svar som CSV", id="report.export_csv"),
         Binding("x", "export('xlsx')", "Svar som Excel", id="report.export_xlsx"),
     ]
@@ -275,7 +279,7 @@ class ReportPart(WorkspacePart):
     # --- exporting -------------------------------------------------------------------------------
 
     def action_export(self, kind: str) -> None:
-        """Export a draft or final PDF, or the answers as CSV or Excel."""
+        """Export a draft or final PDF, a Word working copy, or the answers as CSV or Excel."""
         if self.exporting:
             self.notify(BUSY, severity="warning")
             return
@@ -323,6 +327,13 @@ class ReportPart(WorkspacePart):
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
                 self._warn(done.warnings)
                 return
+            if kind == "docx":
+                from kvtui.release.word_copy import export_word  # python-docx
+
+                progress(0.2, "Skriver Word-kopian")
+                copy = export_word(session, self.review_id, folder)
+                self.app.call_from_thread(self._done, kind, copy.path, 0)
+                return
             data = load_report_data(session, self.review_id)
             answers = export_answers(session, self.review_id, kind) if kind in (
                 "csv", "xlsx") else None
@@ -357,6 +368,7 @@ class ReportPart(WorkspacePart):
         self.query_one("#report-progress").display = False
         what = {"draft": "Utkastet", "final": "Den slutliga rapporten", "csv": "Svaren (CSV)",
                 "xlsx": "Svaren (Excel)",
+                "docx": "Arbetskopian i Word (inte den signerade rapporten)",
                 "sign": "Granskningen är signerad och låst. Den slutliga rapporten"}[kind]
         size = f" ({pages} sidor)" if pages else ""
         self.notify(f"{what}{size} är exporterad till {path}", title="Exporterad",

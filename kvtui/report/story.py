@@ -80,6 +80,15 @@ from kvtui.domain.method_text import (
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.sampling import allocation_parts
 from kvtui.domain.section_kinds import SectionKind, section_kind, written
+from kvtui.domain.section_text import Paragraph as TextParagraph
+from kvtui.domain.section_text import (
+    Subheading,
+    has_subsections,
+    parse_section_text,
+    quotable,
+    subheading_numbers,
+    subheadings,
+)
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.domain.vocabulary import Rating
@@ -100,6 +109,7 @@ from kvtui.report.flowables import (
     TocEntry,
     TocItem,
     heading_guard,
+    inline_markup,
     markup,
     split_notes,
     text_flowables,
@@ -231,11 +241,12 @@ def report_status(data: ReportData, draft: bool) -> str:
     return "Slutlig version, signerad" if data.signed else UNSIGNED_FINAL
 
 
-def _number_after(chapter: SectionView, sections: list[SectionView]) -> str:
-    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"."""
+def _number_after(chapter: SectionView, sections: list[SectionView], own: int = 0) -> str:
+    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"; after
+    ``own`` numbered sub-headings of the chapter's own text when it has no subsections."""
     if not chapter.number:
         return ""
-    last = 0
+    last = own
     for section in sections:
         parent, _dot, tail = section.number.rpartition(".")
         if parent == chapter.number and tail.isdigit():
@@ -289,6 +300,8 @@ class _Builder:
         self.draft = draft
         self.toc: list[TocItem] = []
         self.footnotes = 0
+        self.quotes = quotable(data.interviews)
+        self.numbered_subheadings: dict[str, int] = {}  # section id → its numbered sub-headings
         self.width = FRAME_WIDTH
         # Appendices are numbered in the order they come; the Metod needs the fact-check's
         # number before the appendices are laid out.
@@ -307,11 +320,40 @@ class _Builder:
             item = TocItem(f"h{len(self.toc) + 1}", text, level)
             self.toc.append(item)
         guard = (110.0, 90.0, 70.0)[min(level, 2)]
-        return [heading_guard(guard), Heading(markup(text), style, item=item)]
+        return [heading_guard(guard), Heading(markup(text), style, item=item, level=level)]
 
     def text(self, text: str) -> list[Flowable]:
         """Plain text as paragraphs and bullet lists."""
         return text_flowables(text, self.styles.body, self.styles.bullet)
+
+    def section_text(self, section: SectionView, level: int) -> list[Flowable]:
+        """The auditor's text of a written section (``kvtui.domain.section_text``): her
+        sub-headings one level below the section's heading ``level``, numbered under the
+        section's number; paragraphs and lists with her footnotes numbered together with the
+        legal references' notes; quoted observations by role and date."""
+        s = self.styles
+        blocks = parse_section_text(section.text)
+        below = has_subsections(section, self.data.sections)
+        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
+                                     has_subsections=below)
+        if any(numbers):
+            self.numbered_subheadings[section.id] = len(numbers)
+        story: list[Flowable] = []
+        headings = iter(numbers)
+        for block in blocks:
+            if isinstance(block, Subheading):
+                number = next(headings)
+                story += self.heading(f"{number} {block.text}" if number else block.text,
+                                      level + 1)
+                continue
+            lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
+            for parts in lines:
+                text, notes = inline_markup(parts, self.footnotes + 1, self.quotes)
+                self.footnotes += len(notes)
+                paragraph = (Paragraph(text, s.body) if isinstance(block, TextParagraph)
+                             else Paragraph(text, s.bullet, bulletText="•"))
+                story.append(NotedBlock(paragraph, notes, s.footnote) if notes else paragraph)
+        return story
 
     def missing(self, what: str = MISSING_TEXT) -> list[Flowable]:
         """A grey note in drafts where content is missing; nothing in a final."""
@@ -506,7 +548,8 @@ class _Builder:
                          ) -> list[Flowable]:
         """The chapter's "Bedömning": all statements of the chapter and its subsections."""
         statements = [a for section in sections for a in section.assessments]
-        number = _number_after(chapter, sections)
+        number = _number_after(chapter, sections,
+                               self.numbered_subheadings.get(chapter.id, 0))
         title = f"Bedömning av {lower_first(chapter.title)}"
         story = self.heading(f"{number} {title}" if number else title, 1)
         if not statements:
@@ -521,18 +564,20 @@ class _Builder:
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)
         if chapter.text.strip():
-            story += self.text(chapter.text)
+            story += self.section_text(chapter, 0)
         elif not below or not has_text_below:
             story += self.missing()
         for section in below:
-            story += self.heading(section.heading, 1 if section.level == 2 else 2)
-            story += self.text(section.text) if section.text.strip() else self.missing()
+            level = 1 if section.level == 2 else 2
+            story += self.heading(section.heading, level)
+            story += (self.section_text(section, level) if section.text.strip()
+                      else self.missing())
         story += self.assessment_block(chapter, [chapter, *below])
         return story
 
     def loose_section(self, section: SectionView) -> list[Flowable]:
         """A written section outside any chapter: its heading and text."""
-        text = self.text(section.text) if section.text.strip() else self.missing()
+        text = self.section_text(section, 1) if section.text.strip() else self.missing()
         return [*self.heading(section.heading, 1), *text]
 
     def references(self, section: SectionView) -> list[Flowable]:

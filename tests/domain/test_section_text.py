@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from hypothesis import given, settings
@@ -165,8 +166,9 @@ def test_joining_never_loses_or_reorders_words(lines: list[str], sep: str) -> No
             printed.extend(part.text.split())
     expected = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        words = line.split()
-        if words and words[0] in ("#", "##", "###", "•", "-", "*"):
+        words, stripped = line.split(), line.strip()
+        if (stripped == "•" or stripped[:2] in ("• ", "- ", "* ")
+                or re.match(r"#{1,3}\s+\S", stripped)):
             words = words[1:]  # the markers themselves are not printed
         expected.extend(words)
     assert printed == expected

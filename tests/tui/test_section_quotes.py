@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from kvtui.domain.judgement import SectionView
 from kvtui.domain.section_text import quote_markup
@@ -14,10 +14,13 @@ from kvtui.store.database import Store
 from kvtui.store.demo import create_demo
 from kvtui.store.interviews import delete_observation, list_interviews
 from kvtui.store.report_data import load_report_data
+from kvtui.store.review_detail import list_reviews
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.quote_pick import QuoteDialog
+from kvtui.tui.dialogs.signoff import SignOffDialog
 from kvtui.tui.dialogs.text_preview import TextPreviewDialog
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
+from kvtui.tui.widgets.report_part import ReportPart
 from tests.waiting import pilot_until
 
 SIZE = (80, 24)
@@ -131,3 +134,27 @@ async def test_deleted_observation_is_a_warning_before_export(store: Store) -> N
             "bort") in warnings
     assert any(w.startswith("Avsnitt 5.1 Placeringar: en fotnot saknar avslutande ]")
                for w in warnings)
+
+
+@pytest.mark.slow
+async def test_rapport_warns_and_refuses_signing_broken_markup(demo_store: Store) -> None:
+    with demo_store.session() as session:
+        review_id = list_reviews(session)[0].id
+        section = next(s for s in review_sections(session, review_id) if s.number == "4.1")
+        set_section_text(session, review_id, section.id,
+                         section.text + " [citat: inte ett id]")
+    app = make_app(demo_store, open_review=review_id)
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("8")
+        await pilot.pause()
+        part = app.screen.query_one(ReportPart)
+        warnings = str(part.query_one("#report-warnings", Static).content)
+        assert "Avsnitt 4.1 Uppdrag: citatet ”[citat: inte ett id]”" in warnings
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SignOffDialog)  # refused before names are typed
+        assert any(note.startswith("Rapporten kan inte signeras förrän märkningen")
+                   for note in notes)

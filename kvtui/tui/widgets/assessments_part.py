@@ -121,11 +121,17 @@ class AssessmentsPart(WorkspacePart):
                 show=False, id="assessments.move_up"),
         Binding("ctrl+down,right_square_bracket", "move(1)", "Ned", group=_MOVE_KEYS,
                 show=False, id="assessments.move_down"),
-        # Ctrl keys, so that they work inside the text and never take a letter from it.
-        Binding("ctrl+o", "insert_quote", "Citat", tooltip="Citera en iakttagelse i texten",
-                id="assessments.quote"),
-        Binding("ctrl+t", "preview", "Förhandsvisa",
+        # Ctrl keys, so that they work inside the text and never take a letter from it. Each
+        # twice: shown in the footer while the text has the keyboard, hidden elsewhere (where
+        # Ctrl+O says to go into the text), so that the list's footer keeps its keys.
+        Binding("ctrl+o", "insert_quote(True)", "Citat", tooltip="Citera en iakttagelse i "
+                "texten", id="assessments.quote"),
+        Binding("ctrl+o", "insert_quote(False)", "Citat", show=False,
+                id="assessments.quote_outside"),
+        Binding("ctrl+t", "preview(True)", "Förhandsvisa",
                 tooltip="Visa texten som rapporten skriver den", id="assessments.preview"),
+        Binding("ctrl+t", "preview(False)", "Förhandsvisa", show=False,
+                id="assessments.preview_outside"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -367,6 +373,8 @@ class AssessmentsPart(WorkspacePart):
         applies but has nothing to act on says so itself, so that its key never falls
         through to the workspace's key of the same letter (r, e)."""
         zone = self._zone()
+        if action in ("insert_quote", "preview"):
+            return parameters[:1] == (zone == "text",)
         if action in STATEMENT_ACTIONS:
             return zone == "statements"
         if action == "add":
@@ -384,7 +392,7 @@ class AssessmentsPart(WorkspacePart):
             self.notify(str(error), severity="error", markup=False)
             return None
 
-    def action_insert_quote(self) -> None:
+    def action_insert_quote(self, _in_text: bool = True) -> None:
         """Ctrl+O in the text: choose an interview observation; its reference goes in where
         the cursor is (the report writes it out by role and date)."""
         section = self.current_section
@@ -419,7 +427,7 @@ class AssessmentsPart(WorkspacePart):
 
         self.app.push_screen(QuoteDialog(observations), chosen)
 
-    def action_preview(self) -> None:
+    def action_preview(self, _in_text: bool = True) -> None:
         """Ctrl+T: the section's text as the report will read it, with what is wrong."""
         section = self.current_section
         if section is None or not written(section.kind):

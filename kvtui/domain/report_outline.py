@@ -148,11 +148,12 @@ def outline(sections: Sequence[SectionView]) -> Iterator[Part]:
             yield Part(section)
 
 
-def number_after(chapter: SectionView, sections: Sequence[SectionView]) -> str:
-    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"."""
+def number_after(chapter: SectionView, sections: Sequence[SectionView], own: int = 0) -> str:
+    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"; after
+    ``own`` numbered sub-headings of the chapter's own text when it has no subsections."""
     if not chapter.number:
         return ""
-    last = 0
+    last = own
     for section in sections:
         parent, _dot, tail = section.number.rpartition(".")
         if parent == chapter.number and tail.isdigit():
@@ -160,9 +161,11 @@ def number_after(chapter: SectionView, sections: Sequence[SectionView]) -> str:
     return f"{chapter.number}.{last + 1}"
 
 
-def assessment_heading(chapter: SectionView, sections: Sequence[SectionView]) -> str:
-    """The heading of a chapter's Bedömning: "4.4 Bedömning av organisation och ledning"."""
-    number = number_after(chapter, sections)
+def assessment_heading(chapter: SectionView, sections: Sequence[SectionView],
+                       own: int = 0) -> str:
+    """The heading of a chapter's Bedömning: "4.4 Bedömning av organisation och ledning";
+    ``own`` counts the numbered sub-headings the auditor wrote in the chapter's text."""
+    number = number_after(chapter, sections, own)
     title = f"Bedömning av {lower_first(chapter.title)}"
     return f"{number} {title}" if number else title
 

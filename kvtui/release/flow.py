@@ -36,10 +36,12 @@ from kvtui.domain.personnummer import find_ids
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.reviews import SIGNED
+from kvtui.domain.section_text import section_problems, signoff_refusal
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
 from kvtui.look import look_warnings, with_look
 from kvtui.report.document import render_report
 from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
+from kvtui.store.errors import InvalidInput
 from kvtui.store.exports import report_file_name, target_path, write_export
 from kvtui.store.factcheck import send_for_factcheck
 from kvtui.store.guards import writable_review
@@ -119,10 +121,14 @@ def sign_and_export(
     """Sign the review off and export the final, signed PDF. Commits; locks the review.
 
     Raises ``InvalidInput`` for a rule broken (names, a review signed already or changed
-    meanwhile), ``SigningError`` for a certificate problem, ``ExportExists`` for a taken file;
-    in every case nothing is stored and no file is left behind.
+    meanwhile, a section text whose footnote or quote markup is broken), ``SigningError``
+    for a certificate problem, ``ExportExists`` for a taken file; in every case
+    nothing is stored and no file is left behind.
     """
     data = with_look(load_report_data(session, review_id))
+    problems = section_problems(data.sections, data.interviews)
+    if problems:
+        raise InvalidInput(signoff_refusal(problems))
     plan = plan_signoff(session, review_id, ReportContent.of(data), name=name, role=role,
                         approver_name=approver_name, approver_role=approver_role)
     check_target(output, folder, data, draft=False)

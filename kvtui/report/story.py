@@ -101,6 +101,15 @@ from kvtui.domain.report_outline import (
     unanswered_line,
 )
 from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_text import Paragraph as TextParagraph
+from kvtui.domain.section_text import (
+    Subheading,
+    has_subsections,
+    parse_section_text,
+    quotable,
+    subheading_numbers,
+    subheadings,
+)
 from kvtui.domain.signoff import short_hash
 from kvtui.domain.vocabulary import Rating
 from kvtui.report.charts import (
@@ -120,6 +129,7 @@ from kvtui.report.flowables import (
     TocEntry,
     TocItem,
     heading_guard,
+    inline_markup,
     markup,
     text_flowables,
 )
@@ -209,6 +219,8 @@ class _Builder:
         self.draft = draft
         self.toc: list[TocItem] = []
         self.footnotes = 0
+        self.quotes = quotable(data.interviews)
+        self.numbered_subheadings: dict[str, int] = {}  # section id → its numbered sub-headings
         self.width = FRAME_WIDTH
         # Appendices are numbered in the order they come; the Metod needs the fact-check's
         # number before the appendices are laid out.
@@ -224,11 +236,40 @@ class _Builder:
             item = TocItem(f"h{len(self.toc) + 1}", text, level)
             self.toc.append(item)
         guard = (110.0, 90.0, 70.0)[min(level, 2)]
-        return [heading_guard(guard), Heading(markup(text), style, item=item)]
+        return [heading_guard(guard), Heading(markup(text), style, item=item, level=level)]
 
     def text(self, text: str) -> list[Flowable]:
         """Plain text as paragraphs and bullet lists."""
         return text_flowables(text, self.styles.body, self.styles.bullet)
+
+    def section_text(self, section: SectionView, level: int) -> list[Flowable]:
+        """The auditor's text of a written section (``kvtui.domain.section_text``): her
+        sub-headings one level below the section's heading ``level``, numbered under the
+        section's number; paragraphs and lists with her footnotes numbered together with the
+        legal references' notes; quoted observations by role and date."""
+        s = self.styles
+        blocks = parse_section_text(section.text)
+        below = has_subsections(section, self.data.sections)
+        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
+                                     has_subsections=below)
+        if any(numbers):
+            self.numbered_subheadings[section.id] = len(numbers)
+        story: list[Flowable] = []
+        headings = iter(numbers)
+        for block in blocks:
+            if isinstance(block, Subheading):
+                number = next(headings)
+                story += self.heading(f"{number} {block.text}" if number else block.text,
+                                      level + 1)
+                continue
+            lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
+            for parts in lines:
+                text, notes = inline_markup(parts, self.footnotes + 1, self.quotes)
+                self.footnotes += len(notes)
+                paragraph = (Paragraph(text, s.body) if isinstance(block, TextParagraph)
+                             else Paragraph(text, s.bullet, bulletText="•"))
+                story.append(NotedBlock(paragraph, notes, s.footnote) if notes else paragraph)
+        return story
 
     def missing(self, what: str = MISSING_TEXT) -> list[Flowable]:
         """A grey note in drafts where content is missing; nothing in a final."""
@@ -401,7 +442,8 @@ class _Builder:
                          ) -> list[Flowable]:
         """The chapter's "Bedömning": all statements of the chapter and its subsections."""
         statements = chapter_statements(chapter, sections[1:])
-        story = self.heading(assessment_heading(chapter, sections), 1)
+        own = self.numbered_subheadings.get(chapter.id, 0)
+        story = self.heading(assessment_heading(chapter, sections, own), 1)
         if not statements:
             return [*story, Paragraph(NO_STATEMENTS, self.styles.body_muted)]
         return story + [self.statement(a) for a in statements]
@@ -414,18 +456,20 @@ class _Builder:
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)
         if chapter.text.strip():
-            story += self.text(chapter.text)
+            story += self.section_text(chapter, 0)
         elif not below or not has_text_below:
             story += self.missing()
         for section in below:
-            story += self.heading(section.heading, subsection_level(section))
-            story += self.text(section.text) if section.text.strip() else self.missing()
+            level = subsection_level(section)
+            story += self.heading(section.heading, level)
+            story += (self.section_text(section, level) if section.text.strip()
+                      else self.missing())
         story += self.assessment_block(chapter, [chapter, *below])
         return story
 
     def loose_section(self, section: SectionView) -> list[Flowable]:
         """A written section outside any chapter: its heading and text."""
-        text = self.text(section.text) if section.text.strip() else self.missing()
+        text = self.section_text(section, 1) if section.text.strip() else self.missing()
         return [*self.heading(section.heading, 1), *text]
 
     def references(self, section: SectionView) -> list[Flowable]:

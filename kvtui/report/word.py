@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -84,6 +84,19 @@ from kvtui.domain.report_outline import (
     unanswered_line,
 )
 from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_text import (
+    MISSING_QUOTE,
+    Footnote,
+    Inline,
+    Subheading,
+    Text,
+    has_subsections,
+    parse_section_text,
+    quotable,
+    subheading_numbers,
+    subheadings,
+)
+from kvtui.domain.section_text import Paragraph as TextParagraph
 
 WORD_COPY_NOTICE = ("Arbetskopia i Word – för faktagranskning eller redigering. "
                     "Inte den signerade rapporten.")
@@ -126,6 +139,7 @@ class _Writer:
         self.headings: list[tuple[int, str]] = []
         self.notes: list[str] = []
         self.factcheck_number = factcheck_number(data)
+        self.quotes = quotable(data.interviews)
 
     # --- set-up --------------------------------------------------------------------------------
 
@@ -200,6 +214,41 @@ class _Writer:
                 self.doc.add_paragraph(lines[0])
                 count += 1
         return count
+
+    def section_text(self, section: SectionView, level: int) -> int:
+        """The auditor's text of a written section as the PDF prints it
+        (``kvtui.domain.section_text``): her sub-headings one level below ``level`` and
+        numbered under the section, her footnotes as Word footnotes numbered with the legal
+        references' notes, quoted observations by role and date. Returns how many sub-headings
+        were numbered, which the chapter's Bedömning number follows."""
+        blocks = parse_section_text(section.text)
+        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
+                                     has_subsections=has_subsections(section,
+                                                                     self.data.sections))
+        headings = iter(numbers)
+        for block in blocks:
+            if isinstance(block, Subheading):
+                number = next(headings)
+                self.heading(f"{number} {block.text}" if number else block.text, level + 1)
+                continue
+            style = None if isinstance(block, TextParagraph) else "List Bullet"
+            lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
+            for parts in lines:
+                self.inline(self.doc.add_paragraph(style=style), parts)
+        return len([number for number in numbers if number])
+
+    def inline(self, paragraph: Paragraph, parts: Sequence[Inline]) -> None:
+        """A paragraph's text with its footnote marks and its quotes written out."""
+        for part in parts:
+            if isinstance(part, Text):
+                paragraph.add_run(xml_text(part.text))
+            elif isinstance(part, Footnote):
+                self.notes.append(part.text)
+                _footnote_reference(paragraph, len(self.notes))
+            else:
+                quoted = self.quotes.get(part.observation_id)
+                paragraph.add_run(xml_text(quoted.sentence if quoted is not None
+                                           else MISSING_QUOTE))
 
     def muted(self, text: str) -> None:
         """A grey, italic note where content is missing (the copy is for editing)."""
@@ -336,17 +385,19 @@ class _Writer:
         """A chapter: text, subsections, then its Bedömning with every statement."""
         self.heading(chapter.heading, 0, new_page=new_page)
         has_text_below = any(section.text.strip() for section in below)
+        own = 0
         if chapter.text.strip():
-            self.text(chapter.text)
+            own = self.section_text(chapter, 0)
         elif not below or not has_text_below:
             self.muted(MISSING_TEXT)
         for section in below:
-            self.heading(section.heading, subsection_level(section))
+            level = subsection_level(section)
+            self.heading(section.heading, level)
             if section.text.strip():
-                self.text(section.text)
+                self.section_text(section, level)
             else:
                 self.muted(MISSING_TEXT)
-        self.heading(assessment_heading(chapter, [chapter, *below]), 1)
+        self.heading(assessment_heading(chapter, [chapter, *below], own), 1)
         statements = chapter_statements(chapter, below)
         if not statements:
             self.muted(NO_STATEMENTS)
@@ -356,8 +407,10 @@ class _Writer:
     def loose_section(self, section: SectionView, new_page: bool) -> None:
         """A written section outside any chapter."""
         self.heading(section.heading, 1, new_page=new_page)
-        if not section.text.strip() or not self.text(section.text):
+        if not parse_section_text(section.text):
             self.muted(MISSING_TEXT)
+        else:
+            self.section_text(section, 1)
 
     def references(self, section: SectionView, new_page: bool) -> None:
         """Referenser: documents, interviews by role, the legal references."""

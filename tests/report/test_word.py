@@ -28,6 +28,7 @@ from kvtui.domain.report_outline import (
     summary_rows,
 )
 from kvtui.domain.reviews import SIGNED
+from kvtui.domain.section_text import quote_markup
 from kvtui.domain.signoff import SignOffView
 from kvtui.report.word import COVER_NOTICE, WORD_COPY_NOTICE, word_report, xml_text
 from tests.report.conftest import Pdf
@@ -250,3 +251,32 @@ def test_characters_xml_cannot_hold_are_left_out(demo_data: ReportData) -> None:
     doc = opened(word_report(dataclasses.replace(demo_data, title=title)))
     assert doc.core_properties.title == "Granskning av familjevården"
     assert xml_text("a\x00b\tc\nd") == "ab\tc\nd"
+
+
+def test_the_auditors_structure_as_in_the_pdf(demo_data: ReportData) -> None:
+    """Sub-headings, her footnotes and quoted observations come out of the same parser as the
+    PDF's: numbered headings one level below the section, real footnotes numbered in order
+    with the legal references', the quote by role and date."""
+    interview = next(i for i in demo_data.interviews if i.roles == ("gruppledare",))
+    observation = interview.observations[0]
+    texts = {
+        "4": "Stycke som\nklistrats in.[fotnot: Förklaring i kapitlet.]",
+        "4.1": f"# Uppdragets omfattning\nText. {quote_markup(observation.id)}\n\n"
+               "# Ansvar\n- punkt[fotnot: Andra noten.]",
+    }
+    sections = tuple(dataclasses.replace(s, text=texts[s.number]) if s.number in texts else s
+                     for s in demo_data.sections)
+    data = dataclasses.replace(demo_data, sections=sections)
+    doc = opened(word_report(data))
+    found = headings(doc)
+    assert ("Heading 3", "4.1.1 Uppdragets omfattning") in found
+    assert ("Heading 3", "4.1.2 Ansvar") in found
+    body = all_text(doc)
+    assert "Stycke som klistrats in." in body
+    assert "Gruppledaren uppger" in body and observation.text in " ".join(body.split())
+    notes = ["".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
+             for n in footnotes_root(doc).findall(qn("w:footnote"))[2:]]
+    assert notes[0] == "Förklaring i kapitlet."
+    assert notes[1] == "Andra noten."  # before the Bedömning's legal references
+    references = [r.get(qn("w:id")) for r in doc.element.body.iter(qn("w:footnoteReference"))]
+    assert references == [str(i) for i in range(1, len(notes) + 1)]

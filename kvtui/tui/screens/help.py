@@ -82,6 +82,17 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
     ),
     *part_key_sections(),
     (
+        "Texter i Bedömningar (rubriker, fotnoter, citat)",
+        (
+            ("Tom rad", "Nytt stycke; rader utan tom rad emellan blir ett stycke"),
+            ("# Rubrik", "En rad som börjar med # och mellanslag blir en numrerad underrubrik"),
+            ("[fotnot: text]", "En fotnot; numreras med lagrumsnoterna genom rapporten"),
+            ("• / - / *", "Först på raden: en punkt i en punktlista"),
+            ("Ctrl+O", "Citera en iakttagelse (väljs i en lista; skrivs med roll och datum)"),
+            ("Ctrl+T", "Förhandsvisa texten som rapporten skriver den"),
+        ),
+    ),
+    (
         "Formuläret Ny granskning / Redigera uppgifter",
         (
             ("Ctrl+S", "Spara"),

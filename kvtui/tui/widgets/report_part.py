@@ -40,6 +40,7 @@ from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import SectionView, still_missing
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
+from kvtui.domain.section_text import section_problems, signoff_refusal
 from kvtui.domain.vocabulary import Rating
 from kvtui.look import look_warnings, with_look
 from kvtui.release.flow import export_final, sign_and_export
@@ -411,6 +412,11 @@ class ReportPart(WorkspacePart):
             self.notify(unreviewed_refusal(data.unreviewed, data.to_review),
                         title="Kan inte signeras", severity="error", timeout=15,
                         markup=False)
+            return
+        problems = section_problems(data.sections, data.interviews)
+        if problems:  # the release refuses too; said here before names are typed
+            self.notify(signoff_refusal(problems), title="Kan inte signeras", severity="error",
+                        timeout=15, markup=False)
             return
 
         def collected(request: SignOffRequest | None) -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from kvtui.domain.report_data import ReportData
-from kvtui.report.story import assessment_homes
+from kvtui.domain.report_outline import assessment_homes
 from kvtui.report.styles import PAGE_WIDTH, RIGHT_MARGIN
 from tests.report.conftest import Pdf, render
 from tests.report.test_variants import _statement, _with_sections, _words

@@ -101,7 +101,7 @@ def _export_word(store: Store, review_id: str, docx_file: str) -> None:
 
     with store.session() as session:
         done = export_word(session, review_id, paths.exports_dir(store.path), output=docx_file)
-    for line in done.data.warnings:
+    for line in (*done.data.warnings, *look_warnings(done.data)):
         typer.echo(f"Obs: {line}", err=True)
     typer.echo(f"Word-kopian är exporterad till {done.path}. Den är en arbetskopia för "
                "faktagranskning eller redigering, inte den signerade rapporten.")

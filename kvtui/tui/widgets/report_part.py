@@ -334,6 +334,7 @@ class ReportPart(WorkspacePart):
                 progress(0.2, "Skriver Word-kopian")
                 copy = export_word(session, self.review_id, folder)
                 self.app.call_from_thread(self._done, kind, copy.path, 0)
+                self._warn(look_warnings(copy.data))
                 return
             data = load_report_data(session, self.review_id)
             answers = export_answers(session, self.review_id, kind) if kind in (

@@ -49,7 +49,8 @@ class Bar:
     share: float | None
     low: float | None
     high: float | None
-    n: int | None = None  # the akter where the criterion applies, for the alternative text
+    ja: int | None = None  # Ja and the akter where the criterion applies, for the
+    applicable: int | None = None  # alternative text
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,16 @@ class ChartRow:
 
 
 def _spoken(rows: Sequence[ChartRow]) -> str:
-    """The rows as the alternative text reads them: "1.1: 85 % (n = 13, 95 % KI 58–97 %)"."""
+    """The rows as the alternative text reads them:
+    "F1: 84,6 % (11 av 13 aktuella akter, 95 % KI 59,1–95,5 %)"."""
     parts = []
     for row in rows:
         bar = row.bar
         if bar.share is None:
             parts.append(f"{row.label}: inga aktuella akter")
             continue
-        details = [f"n = {bar.n}"] if bar.n is not None else []
+        details = ([f"{bar.ja} av {bar.applicable} aktuella akter"]
+                   if bar.ja is not None and bar.applicable is not None else [])
         if bar.low is not None and bar.high is not None:
             details.append(f"95 % KI {format_interval(bar.low, bar.high)}")
         extra = f" ({', '.join(details)})" if details else ""

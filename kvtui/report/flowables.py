@@ -82,6 +82,7 @@ class TocEntry(Flowable):
     """
 
     NUMBER_WIDTH = 30.0
+    kv_role = "TOCI"
 
     def __init__(self, item: TocItem, style: Any) -> None:
         super().__init__()

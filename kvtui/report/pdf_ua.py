@@ -57,7 +57,7 @@ class _TreeWriter:
         self.tagger = tagger
         self.pages = [page.obj for page in doc.pages]
         self.made: dict[int, pikepdf.Dictionary] = {}
-        self.annotation_keys: list[tuple[int, pikepdf.Dictionary]] = []
+        self.ids: dict[str, pikepdf.Dictionary] = {}  # element identifiers (a Note's ID)
 
     def write(self) -> pikepdf.Dictionary:
         import pikepdf
@@ -83,6 +83,10 @@ class _TreeWriter:
                 key += 1
         root.ParentTree = self.doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
         root.ParentTreeNextKey = key
+        if self.ids:
+            root.IDTree = self.doc.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(
+                [item for name in sorted(self.ids) for item in
+                 (pikepdf.String(name), self.ids[name])])))
         return root
 
     def _element(self, element: Element, parent: pikepdf.Dictionary) -> pikepdf.Dictionary:
@@ -93,6 +97,8 @@ class _TreeWriter:
         self.made[id(element)] = made
         for key, value in element.entries.items():
             made[f"/{key}"] = pikepdf.String(value)
+        if "ID" in element.entries:
+            self.ids[element.entries["ID"]] = made
         if element.attributes:
             made.A = pikepdf.Dictionary({f"/{k}": _value(v)
                                          for k, v in element.attributes.items()})

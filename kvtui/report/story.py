@@ -691,7 +691,8 @@ class _Builder:
         max_height = FRAME_HEIGHT - 50
         story: list[Flowable] = []
         overall = [ChartRow(row.code, Bar(row.result.share, row.result.low, row.result.high,
-                                          row.result.counts.n)) for row in results.rows]
+                                          row.result.counts.ja, row.result.counts.applicable))
+                   for row in results.rows]
         per = _most_rows(lambda n: results_height(n) <= max_height)
         title = "Figur 1. Andel Ja per kriterium med 95 % konfidensintervall, samtliga akter"
         for number, part in enumerate(chunks(len(overall), per)):
@@ -718,7 +719,8 @@ class _Builder:
                 for i in part:
                     row = results.rows[i]
                     result = row.strata.strata.get(name) if row.strata else None
-                    bar = (Bar(result.share, result.low, result.high, result.counts.n)
+                    bar = (Bar(result.share, result.low, result.high, result.counts.ja,
+                               result.counts.applicable)
                            if result is not None
                            else Bar(None, None, None))
                     rows.append(ChartRow(row.code, bar))

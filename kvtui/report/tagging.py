@@ -123,7 +123,7 @@ class Tagger:
         self.notes: dict[int, Element] = {}  # footnote number → element that cites it
         self.last: Element | None = None  # the last block element drawn
         self._group: Element | None = None  # an open L or TOC
-        self._heading = 0
+        self._headings: list[tuple[int, int]] = []  # open headings: style level, tagged
         self._link: Element | None = None
         self._switch: Callable[[], None] | None = None
         self._table: Element | None = None  # the last Table, which later parts continue
@@ -181,10 +181,13 @@ class Tagger:
         return element
 
     def heading(self, level: int, text: str) -> Element:
-        """A heading, at most one level below the one before it."""
-        level = max(1, min(level, self._heading + 1, 6))
-        self._heading = level
-        return self.block(f"H{level}", T=text)
+        """A heading one level below the nearest heading before it of a higher style level,
+        so that the tagged levels follow the real nesting and never skip one."""
+        while self._headings and self._headings[-1][0] >= level:
+            self._headings.pop()
+        tagged = min(6, self._headings[-1][1] + 1 if self._headings else 1)
+        self._headings.append((level, tagged))
+        return self.block(f"H{tagged}", T=text)
 
     def table(self, *, new: bool) -> Element:
         """A new Table element, or the one the previous part of the same table opened."""

@@ -29,8 +29,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -124,13 +126,14 @@ class ReportCanvas(Canvas):
         self._place_form("kvdraft")
         self.restoreState()
 
-    def linkRect(self, contents: str, destinationname: str, Rect: Any = None,
-                 addtopage: int = 1, name: str | None = None, relative: int = 1,
-                 *args: Any, **kwargs: Any) -> None:
+    def linkRect(self, contents: Any, destinationname: Any, Rect: Any = None,
+                 addtopage: bool | Literal[0, 1] = 1, name: Any = None,
+                 relative: bool | Literal[0, 1] = 1, thickness: int = 0,
+                 color: Any = None, dashArray: Any = None, **kw: Any) -> None:
         """A link to a place in the report: recorded for the structure tree, then made."""
-        self.kv_tags.annotation(destinationname, contents)
+        self.kv_tags.annotation(str(destinationname), str(contents or ""))
         super().linkRect(contents, destinationname, Rect, addtopage, name, relative,
-                         *args, **kwargs)
+                         thickness, color, dashArray, **kw)
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> None:
         """A link to a web address: recorded for the structure tree, then made."""
@@ -213,8 +216,6 @@ class ReportCanvas(Canvas):
 @cache
 def _bold_glyphs() -> tuple[Any, dict[int, str], float]:
     """DejaVu Sans Bold's glyph set, character map and units per em (loaded once)."""
-    from fontTools.ttLib import TTFont
-
     font = TTFont(str(FONT_DIR / "DejaVuSans-Bold.ttf"), lazy=True)
     return font.getGlyphSet(), font.getBestCmap(), float(font["head"].unitsPerEm)
 
@@ -222,12 +223,10 @@ def _bold_glyphs() -> tuple[Any, dict[int, str], float]:
 def _outline(path: Any, text: str, size: float, x: float, y: float) -> None:
     """Add ``text`` in DejaVu Sans Bold at ``size`` to ``path`` as glyph outlines, its
     baseline starting at (x, y)."""
-    from fontTools.pens.basePen import BasePen
-
     glyphs, cmap, units = _bold_glyphs()
     scale = size / units
 
-    class Pen(BasePen):  # type: ignore[misc]
+    class Pen(BasePen):
         def __init__(self, origin: float) -> None:
             super().__init__(glyphs)
             self.origin = origin

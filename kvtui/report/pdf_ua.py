@@ -8,28 +8,25 @@ to show the title rather than the file name, orders each page's tab stops by its
 and adds the XMP metadata packet that declares PDF/UA-1 (``pdfuaid:part``) with the title,
 authors and language. It runs once, before signing: a signature covers the tagged file.
 
-pikepdf (with qpdf) costs about a tenth of a second to import, so it is imported inside
-``tag_pdf``: the command line's ``--help`` and the app's first frame never load it.
+pikepdf is imported with this module, which only ``kvtui.report.document`` imports: the
+command line's ``--help`` and the app's first frame never load it.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
-from kvtui.report.tagging import Annotation, Content, Element, Tagger
+import pikepdf
 
-if TYPE_CHECKING:
-    import pikepdf
+from kvtui.report.tagging import Annotation, Content, Element, Tagger
 
 LANGUAGE = "sv-SE"
 
 
 def tag_pdf(pdf: bytes, tagger: Tagger, *, language: str = LANGUAGE) -> bytes:
     """``pdf`` (as ReportLab saved it) with the structure ``tagger`` recorded."""
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         writer = _TreeWriter(doc, tagger)
         root = doc.Root
@@ -60,8 +57,6 @@ class _TreeWriter:
         self.ids: dict[str, pikepdf.Dictionary] = {}  # element identifiers (a Note's ID)
 
     def write(self) -> pikepdf.Dictionary:
-        import pikepdf
-
         root = self.doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
         root.K = self._element(self.tagger.document, root)
         nums: list[Any] = []
@@ -90,8 +85,6 @@ class _TreeWriter:
         return root
 
     def _element(self, element: Element, parent: pikepdf.Dictionary) -> pikepdf.Dictionary:
-        import pikepdf
-
         made = self.doc.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + element.role), P=parent))
         self.made[id(element)] = made
@@ -124,8 +117,6 @@ class _TreeWriter:
 
 def _value(value: Any) -> Any:
     """An attribute's value as a PDF object: names for words, arrays for lists."""
-    import pikepdf
-
     if isinstance(value, str):
         return pikepdf.Name("/" + value)
     if isinstance(value, (list, tuple)):

@@ -119,8 +119,8 @@ from kvtui.report.styles import (
     Styles,
 )
 from kvtui.report.tables import ResultLine
-from kvtui.report.tagging import table_headers
 from kvtui.report.tables import groups as result_groups
+from kvtui.report.tagging import table_headers
 
 APPENDIX_TITLE = "Aktgranskningens resultat"
 FACTCHECK_TITLE = "Faktagranskningens synpunkter"

@@ -14,6 +14,7 @@ import io
 import shutil
 import subprocess
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -122,7 +123,7 @@ def test_headings_follow_the_chapters_and_sections(final_pdf: Pdf,
     assert headings[0] == (1, demo_data.title)
     assert headings[1] == (1, "Innehåll")
     levels = [level for level, _text in headings]
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))  # no skip
+    assert all(b <= a + 1 for a, b in pairwise(levels))  # no level skipped
     # Every chapter is an H1 and every numbered section under it an H2, in the report's
     # order; the summary's legend and the references' parts are H2 under their chapter.
     written = [(1 if "." not in s.number else 2, s.heading)
@@ -214,7 +215,7 @@ def test_links_are_in_the_tree_with_a_description(any_pdf: bytes) -> None:
                 assert str(annot.get("/Contents", "")).strip()
                 element = parents[int(annot.StructParent)]
                 expected = "/Form" if annot.get("/Subtype") == "/Widget" else "/Link"
-                assert element.S == expected
+                assert expected == element.S
                 kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
                 assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
                            and k.Obj.objgen == annot.objgen for k in kids)

@@ -26,102 +26,185 @@ LANGUAGE = "sv-SE"
 
 
 def tag_pdf(pdf: bytes, tagger: Tagger, *, language: str = LANGUAGE) -> bytes:
-    """``pdf`` (as ReportLab saved it) with the structure ``tagger`` recorded."""
+    """``pdf`` (as ReportLab saved it) with the structure ``tagger`` recorded.
+
+    pikepdf reads the file's object numbers and the dictionaries that gain entries (the
+    catalog, the pages, the link annotations); the structure tree itself, a thousand small
+    dictionaries, is written as PDF text in one incremental update after ReportLab's bytes.
+    Building it as pikepdf objects cost a quarter of the report's own time.
+    """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        writer = _TreeWriter(doc, tagger)
+        writer = _TreeWriter(doc, tagger, int(doc.trailer.Size))
+        tree = writer.write()
         root = doc.Root
-        root.StructTreeRoot = writer.write()
-        root.MarkInfo = pikepdf.Dictionary(Marked=True)
-        root.Lang = pikepdf.String(language)
-        preferences = root.get("/ViewerPreferences", pikepdf.Dictionary())
-        preferences.DisplayDocTitle = True
-        root.ViewerPreferences = preferences
-        metadata = pikepdf.Stream(doc, _xmp(doc.docinfo, language).encode("utf-8"))
-        metadata.Type = pikepdf.Name.Metadata
-        metadata.Subtype = pikepdf.Name.XML
-        root.Metadata = doc.make_indirect(metadata)
-        out = io.BytesIO()
-        doc.save(out, compress_streams=True, fix_metadata_version=False,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
+        for key in ("/Lang", "/MarkInfo", "/StructTreeRoot", "/Metadata"):
+            if key in root:
+                del root[key]
+        preferences = root.get("/ViewerPreferences")
+        preferences_text = "<< /DisplayDocTitle true >>"
+        if preferences is not None:
+            preferences.DisplayDocTitle = True
+            preferences_text = _dictionary(preferences) if preferences.is_indirect else _text(
+                preferences)
+            del root["/ViewerPreferences"]
+        metadata = writer.number()
+        writer.replace(root, f"/StructTreeRoot {tree} 0 R /MarkInfo << /Marked true >> "
+                             f"/Lang {_string(language)} /ViewerPreferences {preferences_text} "
+                             f"/Metadata {metadata} 0 R")
+        xmp = _xmp(doc.docinfo, language).encode("utf-8")
+        writer.objects.append((metadata, b"<< /Type /Metadata /Subtype /XML /Length %d >>\n"
+                               b"stream\n%s\nendstream" % (len(xmp), xmp)))
+        trailer = (f"/Root {root.objgen[0]} 0 R /Info {doc.trailer.Info.objgen[0]} 0 R "
+                   f"/ID {_text(doc.trailer.ID)}")
+    return _append(pdf, writer.objects, writer.next, trailer)
 
 
 class _TreeWriter:
-    """Turns the recorded elements into PDF objects, and the parent tree with them."""
+    """The recorded elements as numbered PDF objects (text), and the parent tree with them."""
 
-    def __init__(self, doc: pikepdf.Pdf, tagger: Tagger) -> None:
-        self.doc = doc
+    def __init__(self, doc: pikepdf.Pdf, tagger: Tagger, first: int) -> None:
         self.tagger = tagger
-        self.pages = [page.obj for page in doc.pages]
-        self.made: dict[int, pikepdf.Dictionary] = {}
-        self.ids: dict[str, pikepdf.Dictionary] = {}  # element identifiers (a Note's ID)
+        self.next = first
+        self.objects: list[tuple[int, bytes]] = []
+        self.page_objects = [page.obj for page in doc.pages]
+        self.pages = [page.objgen[0] for page in self.page_objects]
+        self.annots: list[list[pikepdf.Object]] = [
+            list(page.get("/Annots", [])) for page in self.page_objects]
+        self.numbers: dict[int, int] = {}  # id(element) → its object number
+        self.ids: dict[str, int] = {}  # element identifiers (a Note's ID)
 
-    def write(self) -> pikepdf.Dictionary:
-        root = self.doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
-        root.K = self._element(self.tagger.document, root)
-        nums: list[Any] = []
-        for index, page in enumerate(self.pages):
-            page.StructParents = index
-            page.Tabs = pikepdf.Name.S
+    def number(self) -> int:
+        """A new object number."""
+        self.next += 1
+        return self.next - 1
+
+    def replace(self, obj: pikepdf.Object, extra: str) -> None:
+        """A new version of an existing dictionary with ``extra`` entries."""
+        text = _dictionary(obj).rstrip()
+        assert text.endswith(">>")
+        self.objects.append((obj.objgen[0], f"{text[:-2]} {extra} >>".encode("latin-1")))
+
+    def write(self) -> int:
+        """Every object of the tree; the tree root's number."""
+        root = self.number()
+        self._number(self.tagger.document)
+        document = self._element(self.tagger.document, root)
+        nums: list[str] = []
+        for index, page in enumerate(self.page_objects):
             items = self.tagger.pages.get(index, [])
-            nums += [index, self.doc.make_indirect(
-                pikepdf.Array([self.made[id(element)] for element in items]))]
+            array = self.number()
+            self.objects.append((array, ("[" + " ".join(
+                f"{self.numbers[id(element)]} 0 R" for element in items) + "]").encode()))
+            nums.append(f"{index} {array} 0 R")
+            if "/StructParents" in page:
+                del page["/StructParents"]
+            self.replace(page, f"/StructParents {index} /Tabs /S")
         key = len(self.pages)
         for page_index, entries in sorted(self.tagger.annotations.items()):
-            annots = self.pages[page_index].get("/Annots")
-            if annots is None:
-                continue
-            for (element, record), annot in zip(entries, annots, strict=False):
-                annot.StructParent = key
-                annot.Contents = pikepdf.String(record.contents)
-                nums += [key, self.made[id(element)]]
+            for (element, record), annot in zip(entries, self.annots[page_index],
+                                                strict=False):
+                for name in ("/StructParent", "/Contents"):
+                    if name in annot:
+                        del annot[name]
+                self.replace(annot, f"/StructParent {key} /Contents {_string(record.contents)}")
+                nums.append(f"{key} {self.numbers[id(element)]} 0 R")
                 key += 1
-        root.ParentTree = self.doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
-        root.ParentTreeNextKey = key
+        parent_tree = self.number()
+        self.objects.append((parent_tree, f"<< /Nums [{' '.join(nums)}] >>".encode()))
+        entries = f"/ParentTree {parent_tree} 0 R /ParentTreeNextKey {key}"
         if self.ids:
-            root.IDTree = self.doc.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(
-                [item for name in sorted(self.ids) for item in
-                 (pikepdf.String(name), self.ids[name])])))
+            id_tree = self.number()
+            names = " ".join(f"{_string(name)} {self.ids[name]} 0 R"
+                             for name in sorted(self.ids))
+            self.objects.append((id_tree, f"<< /Names [{names}] >>".encode()))
+            entries += f" /IDTree {id_tree} 0 R"
+        self.objects.append((root, f"<< /Type /StructTreeRoot /K {document} 0 R {entries} >>"
+                             .encode()))
         return root
 
-    def _element(self, element: Element, parent: pikepdf.Dictionary) -> pikepdf.Dictionary:
-        made = self.doc.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + element.role), P=parent))
-        self.made[id(element)] = made
-        for key, value in element.entries.items():
-            made[f"/{key}"] = pikepdf.String(value)
-        if "ID" in element.entries:
-            self.ids[element.entries["ID"]] = made
-        if element.attributes:
-            made.A = pikepdf.Dictionary({f"/{k}": _value(v)
-                                         for k, v in element.attributes.items()})
-        page = next((kid.page for kid in element.kids if isinstance(kid, Content)), None)
-        if page is not None:
-            made.Pg = self.pages[page]
-        kids: list[Any] = []
+    def _number(self, element: Element) -> None:
+        """Number every element first: children and parents refer to each other."""
+        self.numbers[id(element)] = self.number()
         for kid in element.kids:
             if isinstance(kid, Element):
-                kids.append(self._element(kid, made))
+                self._number(kid)
+
+    def _element(self, element: Element, parent: int) -> int:
+        number = self.numbers[id(element)]
+        parts = [f"<< /Type /StructElem /S /{element.role} /P {parent} 0 R"]
+        for key, value in element.entries.items():
+            parts.append(f"/{key} {_string(value)}")
+            if key == "ID":
+                self.ids[value] = number
+        if element.attributes:
+            parts.append("/A <<" + " ".join(f"/{k} {_value(v)}"
+                                            for k, v in element.attributes.items()) + ">>")
+        page = next((kid.page for kid in element.kids if isinstance(kid, Content)), None)
+        if page is not None:
+            parts.append(f"/Pg {self.pages[page]} 0 R")
+        kids: list[str] = []
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                kids.append(f"{self._element(kid, number)} 0 R")
             elif isinstance(kid, Content):
-                kids.append(kid.mcid if kid.page == page else pikepdf.Dictionary(
-                    Type=pikepdf.Name.MCR, Pg=self.pages[kid.page], MCID=kid.mcid))
+                kids.append(str(kid.mcid) if kid.page == page else
+                            f"<< /Type /MCR /Pg {self.pages[kid.page]} 0 R /MCID {kid.mcid} >>")
             elif isinstance(kid, Annotation):
-                annots = self.pages[kid.page].get("/Annots")
-                if annots is not None and kid.index < len(annots):
-                    kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR,
-                                                   Obj=annots[kid.index],
-                                                   Pg=self.pages[kid.page]))
-        made.K = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else pikepdf.Array(kids)
-        return made
+                annots = self.annots[kid.page]
+                if kid.index < len(annots):
+                    kids.append(f"<< /Type /OBJR /Obj {annots[kid.index].objgen[0]} 0 R "
+                                f"/Pg {self.pages[kid.page]} 0 R >>")
+        parts.append(f"/K {kids[0]}" if len(kids) == 1 and kids[0].isdigit()
+                     else f"/K [{' '.join(kids)}]")
+        self.objects.append((number, (" ".join(parts) + " >>").encode("latin-1")))
+        return number
 
 
-def _value(value: Any) -> Any:
-    """An attribute's value as a PDF object: names for words, arrays for lists."""
+def _text(obj: Any) -> str:
+    """An object as PDF text; a dictionary's own entries, other objects by reference."""
+    if isinstance(obj, bool):
+        return "true" if obj else "false"
+    if not isinstance(obj, pikepdf.Object):
+        return str(obj)
+    return bytes(obj.unparse()).decode("latin-1")
+
+
+def _dictionary(obj: pikepdf.Dictionary) -> str:
+    """An indirect dictionary's own entries as PDF text, its values by reference."""
+    return "<< " + " ".join(f"{key} {_text(obj.get(key))}" for key in obj.keys()) + " >>"
+
+
+def _string(text: str) -> str:
+    """A PDF text string: ASCII as it is, anything else UTF-16BE in hex."""
+    if text.isascii() and text.isprintable():
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _value(value: Any) -> str:
+    """An attribute's value as PDF text: names for words, arrays for lists."""
     if isinstance(value, str):
-        return pikepdf.Name("/" + value)
+        return "/" + value
     if isinstance(value, (list, tuple)):
-        return pikepdf.Array([float(v) for v in value])
-    return value
+        return "[" + " ".join(f"{float(v):.3f}" for v in value) + "]"
+    return str(value)
+
+
+def _append(pdf: bytes, objects: list[tuple[int, bytes]], size: int, trailer: str) -> bytes:
+    """``pdf`` with ``objects`` appended as an incremental update (PDF 7.5.6)."""
+    previous = int(pdf[pdf.rindex(b"startxref") + 9:].split()[0])
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets: dict[int, int] = {}
+    for number, body in objects:
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    for number in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+    out += (f"trailer\n<< /Size {size} {trailer} /Prev {previous} >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode("latin-1")
+    return bytes(out)
 
 
 def _xmp(info: pikepdf.Dictionary, language: str) -> str:

@@ -4,7 +4,7 @@ kvtui's side is ``render_report`` on the demo review's ``ReportData`` (read from
 once, beforehand; the read is timed separately): cover, contents, summary table, Metod, the
 chapters with footnotes, Referenser, the appendix table with strata and two charts, header,
 footer "Sida X (Y)", bookmarks, the draft mark when ``--draft``, and the tagging for PDF/UA-1
-(marked content while drawing, the structure tree written with pikepdf). The baseline is the plainest
+(marked content while drawing, then the structure tree). The baseline is the plainest
 document ReportLab makes: ``SimpleDocTemplate.build`` of paragraphs and tables, no page
 furniture, no contents, in the same embedded font (DejaVu Sans, as the report must embed its
 font), grown until it has exactly as many pages as the report.

@@ -111,14 +111,14 @@ class _TreeWriter:
                 key += 1
         parent_tree = self.number()
         self.objects.append((parent_tree, f"<< /Nums [{' '.join(nums)}] >>".encode()))
-        entries = f"/ParentTree {parent_tree} 0 R /ParentTreeNextKey {key}"
+        tree = f"/ParentTree {parent_tree} 0 R /ParentTreeNextKey {key}"
         if self.ids:
             id_tree = self.number()
             names = " ".join(f"{_string(name)} {self.ids[name]} 0 R"
                              for name in sorted(self.ids))
             self.objects.append((id_tree, f"<< /Names [{names}] >>".encode()))
-            entries += f" /IDTree {id_tree} 0 R"
-        self.objects.append((root, f"<< /Type /StructTreeRoot /K {document} 0 R {entries} >>"
+            tree += f" /IDTree {id_tree} 0 R"
+        self.objects.append((root, f"<< /Type /StructTreeRoot /K {document} 0 R {tree} >>"
                              .encode()))
         return root
 
@@ -169,9 +169,9 @@ def _text(obj: Any) -> str:
     return bytes(obj.unparse()).decode("latin-1")
 
 
-def _dictionary(obj: pikepdf.Dictionary) -> str:
+def _dictionary(obj: pikepdf.Object) -> str:
     """An indirect dictionary's own entries as PDF text, its values by reference."""
-    return "<< " + " ".join(f"{key} {_text(obj.get(key))}" for key in obj.keys()) + " >>"
+    return "<< " + " ".join(f"{key} {_text(obj.get(key))}" for key in obj.keys()) + " >>"  # noqa: SIM118
 
 
 def _string(text: str) -> str:

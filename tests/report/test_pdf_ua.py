@@ -21,12 +21,15 @@ import pikepdf
 import pytest
 from pdfua import Severity, validate
 
+from dataclasses import replace
+
+from kvtui.domain.judgement import AssessmentView
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.statistics import format_share
 from kvtui.release.flow import sign_and_export
 from kvtui.report.signature import verify_pdf
 from kvtui.store.database import open_store
-from tests.report.conftest import Pdf
+from tests.report.conftest import Pdf, render
 from tests.report.demo_file import demo_copy
 from tests.report.pki import PASSPHRASE, make_identity
 
@@ -327,3 +330,33 @@ def test_signed_final_passes_kvtui_verify_and_pdfsig(signed_final: bytes,
     assert result.returncode == 0, result.stderr
     assert "Signature Validation: Signature is Valid." in result.stdout
     assert "Total document signed" in result.stdout
+
+
+def test_split_tables_and_statements_stay_tagged(demo_data: ReportData, pdf_dir: Path) -> None:
+    # 45 rated statements in the summary: its table runs over pages with its header repeated;
+    # one statement longer than a page splits; all of it stays one tree that pdfua accepts.
+    words = " ".join(["verksamheten dokumenterar överväganden och uppföljning"] * 180)
+    many = tuple(AssessmentView(id=f"a{i}", statement=f"Bedömning nummer {i}: {words[:240]}",
+                                rating=("gron", "gul", "rod")[i % 3], in_summary=True,
+                                position=i, evidence=()) for i in range(45))
+    long = AssessmentView(id="long", statement=words, rating="rod", in_summary=False,
+                          position=99, evidence=())
+    data = replace(demo_data, sections=tuple(
+        replace(s, assessments=(*many, long)) if s.number == "5.4" else s
+        for s in demo_data.sections))
+    pdf = render(data, draft=True).rendered.pdf
+    target = pdf_dir / "ua-split.pdf"
+    target.write_bytes(pdf)
+    report = validate(str(target))
+    assert [f.rule_id for f in report.findings
+            if f.severity in (Severity.ERROR, Severity.WARNING)] == []
+    test_all_text_is_tagged_or_an_artifact_and_every_mcid_in_the_tree(pdf)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        tables = [e for e in _tree(doc) if e.S == "/Table"]
+        summary = tables[1]  # after the cover's facts
+        rows = _children(summary, "/TR")
+        # the header once, though repeated on every page the table covers
+        assert len(rows) == 1 + len(data.summary_rows())
+        assert len(_children(rows[0], "/TH")) == 3
+        pages = {cell.Pg.objgen for row in rows[1:] for cell in _children(row, "/TD")}
+        assert len(pages) >= 2  # the table did run over pages

@@ -14,14 +14,13 @@ import io
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
 import pytest
 from pdfua import Severity, validate
-
-from dataclasses import replace
 
 from kvtui.domain.judgement import AssessmentView
 from kvtui.domain.report_data import ReportData

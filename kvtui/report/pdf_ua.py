@@ -74,9 +74,9 @@ class _TreeWriter:
         self.objects: list[tuple[int, bytes]] = []
         self.page_objects = [page.obj for page in doc.pages]
         self.pages = [page.objgen[0] for page in self.page_objects]
-        self.annots: list[list[pikepdf.Object]] = [
-            list(page.get("/Annots", [])) for page in self.page_objects]
-        self.numbers: dict[int, int] = {}  # id(element) → its object number
+        self.annots: dict[int, list[pikepdf.Object]] = {
+            index: list(self.page_objects[index].get("/Annots", []))
+            for index in tagger.annotations}
         self.ids: dict[str, int] = {}  # element identifiers (a Note's ID)
 
     def number(self) -> int:
@@ -93,14 +93,13 @@ class _TreeWriter:
     def write(self) -> int:
         """Every object of the tree; the tree root's number."""
         root = self.number()
-        self._number(self.tagger.document)
         document = self._element(self.tagger.document, root)
         nums: list[str] = []
         for index, page in enumerate(self.page_objects):
             items = self.tagger.pages.get(index, [])
             array = self.number()
             self.objects.append((array, ("[" + " ".join(
-                f"{self.numbers[id(element)]} 0 R" for element in items) + "]").encode()))
+                f"{element.number} 0 R" for element in items) + "]").encode()))
             nums.append(f"{index} {array} 0 R")
             if "/StructParents" in page:
                 del page["/StructParents"]
@@ -113,7 +112,7 @@ class _TreeWriter:
                     if name in annot:
                         del annot[name]
                 self.replace(annot, f"/StructParent {key} /Contents {_string(record.contents)}")
-                nums.append(f"{key} {self.numbers[id(element)]} 0 R")
+                nums.append(f"{key} {element.number} 0 R")
                 key += 1
         parent_tree = self.number()
         self.objects.append((parent_tree, f"<< /Nums [{' '.join(nums)}] >>".encode()))
@@ -128,15 +127,9 @@ class _TreeWriter:
                              .encode()))
         return root
 
-    def _number(self, element: Element) -> None:
-        """Number every element first: children and parents refer to each other."""
-        self.numbers[id(element)] = self.number()
-        for kid in element.kids:
-            if isinstance(kid, Element):
-                self._number(kid)
-
     def _element(self, element: Element, parent: int) -> int:
-        number = self.numbers[id(element)]
+        """The element and everything under it (numbered in reading order); its number."""
+        number = element.number = self.number()
         parts = [f"<< /Type /StructElem /S /{element.role} /P {parent} 0 R"]
         for key, value in element.entries.items():
             parts.append(f"/{key} {_string(value)}")
@@ -145,14 +138,15 @@ class _TreeWriter:
         if element.attributes:
             parts.append("/A <<" + " ".join(f"/{k} {_value(v)}"
                                             for k, v in element.attributes.items()) + ">>")
-        page = next((kid.page for kid in element.kids if isinstance(kid, Content)), None)
-        if page is not None:
-            parts.append(f"/Pg {self.pages[page]} 0 R")
+        page = -1
         kids: list[str] = []
         for kid in element.kids:
             if isinstance(kid, Element):
                 kids.append(f"{self._element(kid, number)} 0 R")
             elif isinstance(kid, Content):
+                if page < 0:
+                    page = kid.page
+                    parts.append(f"/Pg {self.pages[page]} 0 R")
                 kids.append(str(kid.mcid) if kid.page == page else
                             f"<< /Type /MCR /Pg {self.pages[kid.page]} 0 R /MCID {kid.mcid} >>")
             elif isinstance(kid, Annotation):
@@ -199,18 +193,21 @@ def _value(value: Any) -> str:
 def _append(pdf: bytes, objects: list[tuple[int, bytes]], size: int, trailer: str) -> bytes:
     """``pdf`` with ``objects`` appended as an incremental update (PDF 7.5.6)."""
     previous = int(pdf[pdf.rindex(b"startxref") + 9:].split()[0])
-    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    chunks = [pdf if pdf.endswith(b"\n") else pdf + b"\n"]
+    position = len(chunks[0])
     offsets: dict[int, int] = {}
     for number, body in objects:
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 1\n0000000000 65535 f \n"
-    for number in sorted(offsets):
-        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
-    out += (f"trailer\n<< /Size {size} {trailer} /Prev {previous} >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode("latin-1")
-    return bytes(out)
+        offsets[number] = position
+        chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        chunks.append(chunk)
+        position += len(chunk)
+    xref = position
+    chunks.append(b"xref\n0 1\n0000000000 65535 f \n")
+    chunks += [b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+               for number in sorted(offsets)]
+    chunks.append((f"trailer\n<< /Size {size} {trailer} /Prev {previous} >>\n"
+                   f"startxref\n{xref}\n%%EOF\n").encode("latin-1"))
+    return b"".join(chunks)
 
 
 def _xmp(info: pikepdf.Dictionary, language: str) -> str:

@@ -67,6 +67,7 @@ class Element:
     kids: list[Element | Content | Annotation] = field(default_factory=list)
     entries: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
+    number: int = 0  # its object number, once written (``kvtui.report.pdf_ua``)
 
     def add(self, role: str, **entries: str) -> Element:
         """A new child element at the end."""

@@ -207,7 +207,7 @@ class Tagger:
         link = self._link
         if link is None:
             parent = self.last or self.document
-            if destination.startswith("kvnote"):
+            if destination.startswith("kvnote"):  # a footnote's marker (``note_marker``)
                 parent = parent.add("Reference")
             link = parent.add("Link")
         link.kids.append(record)
@@ -217,7 +217,10 @@ class Tagger:
     # --- drawing ------------------------------------------------------------------------------
 
     def framed(self, flowable: Any, add: Callable[[], Any]) -> Any:
-        """Run ``add`` (a frame adding ``flowable``), tagging the flowable if it is drawn."""
+        """Run ``add`` (a frame adding ``flowable``), tagging the flowable if it is drawn.
+
+        The frame decides only after wrapping whether the flowable fits; so the flowable's
+        ``drawOn`` is wrapped for the duration, and only a flowable really drawn gets tags."""
         had = "drawOn" in vars(flowable)
         original = flowable.drawOn
 

@@ -55,9 +55,19 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
 
 def save_setting(key: str, value: str, path: Path | None = None) -> bool:
     """Save one preference beside the others; whether it was saved."""
+    return save_settings({key: value}, path)
+
+
+def save_settings(changes: dict[str, str | None], path: Path | None = None) -> bool:
+    """Save several preferences at once (``None`` removes one), so that settings that belong
+    together are never half changed; whether they were saved."""
     path = path or settings_path()
     settings = load_settings(path)
-    settings[key] = value
+    for key, value in changes.items():
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
              | getattr(os, "O_BINARY", 0))

@@ -37,6 +37,11 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.store.database", "kvtui.store.stored_idnumbers"): "``kvtui check`` only; the ORM",
     ("kvtui.store.engine", "sqlalchemy"): "the engine is made on first use, after the frame",
     ("kvtui.store.migrate", "alembic"): "only a store below the current schema needs it",
+    # An image is decoded only when a logo is set or a report is made (``kvtui.look``):
+    # ``kvtui settings`` and the app's first frame show the settings without them.
+    ("kvtui.look", "PIL"): "only when a logo is checked",
+    ("kvtui.look", "reportlab"): "only when a logo is checked",
+    ("kvtui.look", "svglib"): "only when an SVG logo is checked",
     # A default folder is looked up only when no folder is given.
     ("kvtui.paths", "platformdirs"): "read before the first frame; rarely needed",
     # Heavy libraries the app and the command line load only for the work that needs them.
@@ -59,6 +64,8 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
                                                          "open does not load SQLModel",
     ("kvtui.tui.widgets.report_part", "kvtui.report.document"): "ReportLab loads in the "
                                                                 "export worker",
+    ("kvtui.tui.widgets.report_part", "kvtui.release.word_copy"): "python-docx loads in the "
+                                                                  "export worker",
     # The command line answers ``kvtui --help`` and a mistyped command before SQLModel,
     # ReportLab or Textual load (tests/cli/test_app_start.py): each command imports the store,
     # the report and the release flow it uses inside itself.

@@ -1,9 +1,9 @@
-"""The export command: the report as PDF (draft or final), or the file review's answers as CSV
-or Excel.
+"""The export command: the report as PDF (draft or final) or as a Word working copy, or the
+file review's answers as CSV or Excel.
 
 It only parses and calls the store and the report. The store's modules load SQLModel and the
-report ReportLab (and openpyxl or xlsxwriter for the answers), so each is imported where it is
-used: ``kvtui --help`` and a mistyped command answer without them.
+report ReportLab or python-docx (and openpyxl or xlsxwriter for the answers), so each is
+imported where it is used: ``kvtui --help`` and a mistyped command answer without them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from kvtui.cli.shared import (
 )
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.look import look_warnings, with_look
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 
@@ -49,16 +50,30 @@ def export(
         typer.Option("--xlsx", help="Skriv aktgranskningens svar och kommentarer som Excel-fil "
                      "(.xlsx) till denna fil i stället för rapporten."),
     ] = None,
+    docx_file: Annotated[
+        str | None,
+        typer.Option("--docx", metavar="FIL",
+                     help="Skriv rapporten som Word-fil (.docx) till denna fil eller mapp: en "
+                     "arbetskopia för faktagranskning eller redigering, aldrig den signerade "
+                     "rapporten."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Exporterar rapporten som PDF (utkast eller slutlig), eller aktgranskningens svar som
-    CSV eller Excel för verksamhetens egen uppföljning."""
+    """Exporterar rapporten som PDF (utkast eller slutlig) eller som arbetskopia i Word, eller
+    aktgranskningens svar som CSV eller Excel för verksamhetens egen uppföljning."""
     if (csv_file or xlsx_file) and (draft or output):
         fail("--csv och --xlsx skriver bara svaren; ange inte --draft eller -o samtidigt.")
+    if docx_file is not None and (draft or output or csv_file or xlsx_file):
+        fail("--docx skriver Word-kopian till filen du anger; ange inte --draft, -o, --csv "
+             "eller --xlsx samtidigt.")
+    if docx_file is not None and not docx_file.strip():
+        fail("Ange en fil eller mapp efter --docx.")
     with opened_store(chosen_db(ctx, db), read_only=True) as store:
         review_id = resolve_review(store, review)
         try:
-            if csv_file or xlsx_file:
+            if docx_file is not None:
+                _export_word(store, review_id, docx_file)
+            elif csv_file or xlsx_file:
                 _export_answers(store, review_id, csv_file, xlsx_file)
             else:
                 _export_report(store, review_id, draft=draft, output=output)
@@ -81,6 +96,17 @@ def _export_answers(store: Store, review_id: str, csv_file: str | None,
         typer.echo(f"Svaren är exporterade till {path}")
 
 
+def _export_word(store: Store, review_id: str, docx_file: str) -> None:
+    from kvtui.release.word_copy import export_word  # python-docx and SQLModel
+
+    with store.session() as session:
+        done = export_word(session, review_id, paths.exports_dir(store.path), output=docx_file)
+    for line in done.data.warnings:
+        typer.echo(f"Obs: {line}", err=True)
+    typer.echo(f"Word-kopian är exporterad till {done.path}. Den är en arbetskopia för "
+               "faktagranskning eller redigering, inte den signerade rapporten.")
+
+
 def _export_report(store: Store, review_id: str, *, draft: bool, output: str | None) -> None:
     from kvtui.release.flow import check_target, export_final  # SQLModel
     from kvtui.report.document import render_report  # ReportLab
@@ -94,6 +120,9 @@ def _export_report(store: Store, review_id: str, *, draft: bool, output: str | N
             for line in data.warnings:
                 typer.echo(f"Obs: {line}", err=True)
         if draft:
+            data = with_look(data)
+            for warning in look_warnings(data):
+                typer.echo(f"Varning: {warning}", err=True)
             rendered = render_report(data, draft=True)
             name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
                                     version=data.version)
@@ -104,5 +133,7 @@ def _export_report(store: Store, review_id: str, *, draft: bool, output: str | N
             typer.echo("Obs: granskningen är inte signerad; omslaget säger "
                        "”Slutlig version – ej signerad”. Signera med `kvtui sign`.", err=True)
         done = export_final(session, review_id, paths.exports_dir(store.path), output=output)
+    for warning in done.warnings:
+        typer.echo(f"Varning: {warning}", err=True)
     what = "Den signerade rapporten" if data.signed else "Rapporten"
     typer.echo(f"{what} ({done.pages} sidor) är exporterad till {done.path}")

@@ -78,6 +78,8 @@ def factcheck(ctx: typer.Context, review: ReviewArg, output: OutputOption = None
     round_ = sent.factcheck
     assert round_ is not None
     typer.echo(f"Utkastet ({sent.pages} sidor) är exporterat till {sent.path}")
+    for warning in sent.warnings:
+        typer.echo(f"Varning: {warning}", err=True)
     typer.echo(f"Utkast {round_.number} för faktagranskning, skickat {round_.sent_on}. "
                f"Innehållets kontrollsumma (SHA-256): {round_.content_sha256}")
 

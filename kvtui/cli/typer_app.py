@@ -19,6 +19,7 @@ from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
 from kvtui.cli.release import commands as release_commands
 from kvtui.cli.reviews import commands as review_commands
+from kvtui.cli.settings import commands as settings_commands
 from kvtui.cli.shared import DbOption, run_app
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.cli.templates import commands as template_commands
@@ -55,5 +56,5 @@ def main_callback(
 
 
 for commands in (review_commands, case_file_commands, export_commands, maintenance_commands,
-                 release_commands, template_commands, not_id_commands):
+                 release_commands, template_commands, settings_commands, not_id_commands):
     app.add_typer(commands)

@@ -19,6 +19,7 @@ from kvtui.domain.judgement import (
     SectionView,
     summary_assessments,
 )
+from kvtui.domain.look import CoverLook
 from kvtui.domain.results import ReviewResults
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.sampling import StratumShare
@@ -112,6 +113,9 @@ class ReportData:
     #: Whether the report ends with a Bilaga listing the unit's comments and the responses
     #: (the auditor's choice when exporting; never set by ``load_report_data``).
     factcheck_appendix: bool = False
+    #: The installation's look on the cover (committee's name, logo), added by whoever makes
+    #: the PDF (``kvtui.look.cover_look``); never part of the content a sign-off signs.
+    look: CoverLook | None = None
 
     @property
     def status_label(self) -> str:

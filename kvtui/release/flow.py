@@ -13,6 +13,9 @@ The command line and the app do these the same way, so the steps live here once:
 - ``final_pdf``: a signed review's final is the very file that was signed, from the store, so
   that its hash matches the sign-off; an unsigned review's final is rendered afresh.
 
+Every PDF rendered here carries the installation's look on its cover (``kvtui.look``); a logo
+that can no longer be read leaves the cover without it, and ``Released.warnings`` says so.
+
 A Swedish e-ID certificate (BankID) carries its holder's personnummer in its subject's serial
 number, and a PAdES signature embeds the certificate in the file. The signed file is kept as
 it was signed (masking the number would break the signature), in the export and in the store,
@@ -33,9 +36,12 @@ from kvtui.domain.personnummer import find_ids
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.reviews import SIGNED
+from kvtui.domain.section_text import section_problems, signoff_refusal
 from kvtui.domain.signoff import FactCheckRoundView, SignOffView, sha256_hex
+from kvtui.look import look_warnings, with_look
 from kvtui.report.document import render_report
 from kvtui.report.signature import SigningError, sign_pdf, verify_pdf
+from kvtui.store.errors import InvalidInput
 from kvtui.store.exports import report_file_name, target_path, write_export
 from kvtui.store.factcheck import send_for_factcheck
 from kvtui.store.guards import writable_review
@@ -91,7 +97,7 @@ def send_draft(session: Session, review_id: str, folder: Path, *,
                output: str | Path | None = None, progress: Progress | None = None) -> Released:
     """Export the draft for the unit's fact-check and freeze what it shows. Commits."""
     writable_review(session, review_id, "rapporten")
-    data = load_report_data(session, review_id)
+    data = with_look(load_report_data(session, review_id))
     check_target(output, folder, data, draft=True)
     rendered = render_report(data, draft=True, progress=progress)
     path = _write(output, folder, data, rendered.pdf, draft=True)
@@ -102,7 +108,8 @@ def send_draft(session: Session, review_id: str, folder: Path, *,
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return Released(path, rendered.pages, digest, factcheck=sent)
+    return Released(path, rendered.pages, digest, factcheck=sent,
+                    warnings=look_warnings(data))
 
 
 def sign_and_export(
@@ -114,10 +121,14 @@ def sign_and_export(
     """Sign the review off and export the final, signed PDF. Commits; locks the review.
 
     Raises ``InvalidInput`` for a rule broken (names, a review signed already or changed
-    meanwhile), ``SigningError`` for a certificate problem, ``ExportExists`` for a taken file;
-    in every case nothing is stored and no file is left behind.
+    meanwhile, a section text whose footnote or quote markup is broken), ``SigningError``
+    for a certificate problem, ``ExportExists`` for a taken file; in every case
+    nothing is stored and no file is left behind.
     """
-    data = load_report_data(session, review_id)
+    data = with_look(load_report_data(session, review_id))
+    problems = section_problems(data.sections, data.interviews)
+    if problems:
+        raise InvalidInput(signoff_refusal(problems))
     plan = plan_signoff(session, review_id, ReportContent.of(data), name=name, role=role,
                         approver_name=approver_name, approver_role=approver_role)
     check_target(output, folder, data, draft=False)
@@ -125,7 +136,7 @@ def sign_and_export(
                                       factcheck_appendix=factcheck_appendix)
     rendered = render_report(signed_data, draft=False, progress=progress)
     pdf, certificate, fingerprint = rendered.pdf, "", ""
-    warnings: tuple[str, ...] = ()
+    warnings = look_warnings(data)
     if p12 is not None:
         if progress is not None:
             progress(0.95, "Signerar PDF-filen")
@@ -137,7 +148,7 @@ def sign_and_export(
                                + " ".join(verdict.problems))
         certificate, fingerprint = verdict.signer, verdict.certificate_sha256
         warning = certificate_warning(verdict.subject)
-        warnings = (warning,) if warning else ()
+        warnings += (warning,) if warning else ()
     path = _write(output, folder, data, pdf, draft=False)
     try:
         recorded = record_signoff(session, plan, current_content(session, review_id), pdf,
@@ -173,7 +184,10 @@ def export_final(session: Session, review_id: str, folder: Path, *,
                  progress: Progress | None = None) -> Released:
     """Write the final report: the signed file of a signed review, or a fresh unsigned one."""
     data = load_report_data(session, review_id)
+    if not data.signed:  # a signed review's file is the one signed, with the look it had
+        data = with_look(data)
     check_target(output, folder, data, draft=False)
     pdf, pages = final_pdf(session, data, progress, factcheck_appendix)
     path = _write(output, folder, data, pdf, draft=False)
-    return Released(path, pages, sha256_hex(pdf), sign_off=data.sign_off)
+    return Released(path, pages, sha256_hex(pdf), sign_off=data.sign_off,
+                    warnings=look_warnings(data))

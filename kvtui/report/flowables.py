@@ -15,6 +15,7 @@ that reads its level first ("Grön: Verksamheten har …").
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,6 +24,13 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.flowables import CondPageBreak
 
 from kvtui.domain.method_text import text_blocks
+from kvtui.domain.section_text import (
+    MISSING_QUOTE,
+    Footnote,
+    Inline,
+    QuotedObservation,
+    Text,
+)
 from kvtui.report.fonts import BOLD
 from kvtui.report.tagging import tagger_of
 
@@ -49,12 +57,15 @@ class TocItem:
 class Heading(Paragraph):
     """A heading that tells the canvas where it stands: for the bookmarks (outline) and the
     contents' page numbers. Level 0 is a chapter, 1 a section; deeper levels are not listed.
+    ``level`` is the heading's depth in the document's structure (0 chapter, 1 section,
+    2 below a section, 3 an auditor's sub-heading inside such a one).
     """
 
     def __init__(self, text: str, style: Any, *args: Any, item: TocItem | None = None,
-                 **kwargs: Any) -> None:
+                 level: int = 0, **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)
         self.item = item
+        self.level = level
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """A heading taller than the rest of the page: its first part keeps the anchor."""
@@ -62,6 +73,7 @@ class Heading(Paragraph):
         for index, part in enumerate(parts):
             if isinstance(part, Heading):  # Paragraph.split makes its parts of our class
                 part.item = self.item if index == 0 else None
+                part.level = self.level
         return parts
 
     def draw(self) -> None:
@@ -124,16 +136,6 @@ class TocEntry(Flowable):
         record(self.item, x0, x1, y0, self.style.fontName, self.style.fontSize)
         self.canv.linkRect(self.item.text, self.item.key, (0, 0, self._width, self._height),
                            relative=1, thickness=0)
-
-
-def split_notes(text: str) -> list[str]:
-    """Reference texts split on "; " and stripped, each once, in order."""
-    seen: dict[str, None] = {}
-    for part in text.split(";"):
-        part = part.strip()
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
 
 
 class NotedBlock(Flowable):
@@ -254,6 +256,26 @@ class RatedStatement(Paragraph):
 def heading_guard(height: float) -> CondPageBreak:
     """Start a new page unless ``height`` is left: no heading alone at the foot of a page."""
     return CondPageBreak(height)
+
+
+def inline_markup(parts: Sequence[Inline], first_note: int,
+                  quotes: Mapping[str, QuotedObservation]) -> tuple[str, list[tuple[int, str]]]:
+    """A paragraph's parts (``kvtui.domain.section_text``) as Paragraph markup, and its
+    footnotes numbered from ``first_note``: a superscript number where each note was typed,
+    each quoted observation written out by role and date."""
+    text = ""
+    notes: list[tuple[int, str]] = []
+    for part in parts:
+        if isinstance(part, Text):
+            text += markup(part.text)
+        elif isinstance(part, Footnote):
+            number = first_note + len(notes)
+            notes.append((number, part.text))
+            text += note_marker(number)
+        else:
+            quoted = quotes.get(part.observation_id)
+            text += markup(quoted.sentence if quoted is not None else MISSING_QUOTE)
+    return text, notes
 
 
 def text_flowables(text: str, body: Any, bullet: Any) -> list[Flowable]:

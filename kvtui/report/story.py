@@ -42,9 +42,8 @@ Choices recorded here:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, tzinfo
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 from typing import Any
 
 from reportlab.lib import colors
@@ -61,27 +60,57 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from kvtui.domain.filereview import METHODS, REPLACED, akter_count
 from kvtui.domain.judgement import (
     LEVEL_DEFINITIONS,
     RATINGS,
     AssessmentView,
     SectionView,
-    swedish_sort_key,
 )
-from kvtui.domain.method_text import (
-    join_words,
-    lower_first,
-    number_word,
-    percent_whole,
-    period_phrase,
-    swedish_date,
-)
+from kvtui.domain.method_text import lower_first, swedish_date
 from kvtui.domain.report_data import ReportData
-from kvtui.domain.sampling import allocation_parts
-from kvtui.domain.section_kinds import SectionKind, section_kind, written
-from kvtui.domain.signoff import CommentView, FactCheckRoundView, short_hash
-from kvtui.domain.statistics import format_interval, format_share
+from kvtui.domain.report_outline import (
+    APPENDIX_TITLE,
+    FACTCHECK_TITLE,
+    RESULTS_CAPTION,
+    SET_ASIDE_TITLE,
+    SUMMARY_COLUMNS,
+    SUMMARY_INTRO,
+    UNSIGNED_FINAL,
+    appendix_basis,
+    assessment_heading,
+    chapter_statements,
+    comment_facts,
+    cover_facts,
+    document_line,
+    factcheck_intro,
+    factcheck_number,
+    factcheck_sentence,
+    interview_line,
+    legal_references,
+    local_time,
+    outline,
+    report_status,
+    result_lines,
+    set_aside_lines,
+    short_question,
+    signed_day,
+    statement_note,
+    strata_intro,
+    subsection_level,
+    summary_rows,
+    unanswered_line,
+)
+from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_text import Paragraph as TextParagraph
+from kvtui.domain.section_text import (
+    Subheading,
+    has_subsections,
+    parse_section_text,
+    quotable,
+    subheading_numbers,
+    subheadings,
+)
+from kvtui.domain.signoff import short_hash
 from kvtui.domain.vocabulary import Rating
 from kvtui.report.charts import (
     Bar,
@@ -100,12 +129,13 @@ from kvtui.report.flowables import (
     TocEntry,
     TocItem,
     heading_guard,
+    inline_markup,
     markup,
     note_marker,
-    split_notes,
     text_flowables,
 )
 from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.logo import logo_flowable
 from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
@@ -122,8 +152,6 @@ from kvtui.report.tables import ResultLine
 from kvtui.report.tables import groups as result_groups
 from kvtui.report.tagging import table_headers
 
-APPENDIX_TITLE = "Aktgranskningens resultat"
-FACTCHECK_TITLE = "Faktagranskningens synpunkter"
 SIGNOFF_TITLE = "Signering"
 SIGNATURE_CAPTION = ("Digital signatur: när rapporten är signerad digitalt (PAdES) visas "
                      "signaturen i rutan nedan. Den kan kontrolleras i en PDF-läsare eller med "
@@ -139,20 +167,9 @@ HASH_EXPLAINED = (
     "ändrats eller återställts från en äldre kopia stämmer inte längre med den.")
 DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktauppgifterna; "
                 "rapporten är inte färdigställd.")
-UNSIGNED_FINAL = "Slutlig version – ej signerad"
 MISSING_TEXT = "Avsnittet saknar text."
 NO_STATEMENTS = "Inga bedömningar har gjorts i avsnittet."
 NO_SUMMARY = "Inga bedömningar med kvalitetsnivå har valts till sammanfattningen."
-MAX_QUESTION = 1200
-MAX_SUMMARY = 700  # a summary cell; the whole statement stands under its chapter's Bedömning
-
-
-def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:
-    """A stored moment in the laptop's time zone (or ``tz``). The store keeps UTC and SQLite
-    gives it back without a zone, so a naive moment is read as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz)
 
 
 def utc_offset(moment: datetime) -> str:
@@ -173,97 +190,10 @@ def signed_time(moment: datetime, tz: tzinfo | None = None) -> str:
     return f"{swedish_date(local.date())} kl. {local:%H.%M} ({utc_offset(local)})"
 
 
-def signed_day(moment: datetime, tz: tzinfo | None = None) -> str:
-    """The local day a version was signed: "20 november 2026"."""
-    return swedish_date(local_time(moment, tz).date())
-
-
-def version_text(data: ReportData) -> str:
-    """The cover's version: "1", or "2 – ersätter version 1 (signerad 20 november 2026)"."""
-    replaced = data.replaces
-    if data.version <= 1 or replaced is None:
-        return str(data.version)
-    return (f"{data.version} – ersätter version {replaced.version} "
-            f"(signerad {signed_day(replaced.signed_at)})")
-
-
-def factcheck_sentence(rounds: Sequence[FactCheckRoundView], comments: Sequence[CommentView],
-                       appendix: int | None = None) -> str:
-    """The Metod's last paragraph once a draft has gone to the unit; "" before that.
-
-    "Verksamheten har getts möjlighet att faktagranska rapporten. Ett utkast skickades den
-    10 november 2026 och verksamheten lämnade tre synpunkter, som har besvarats; de redovisas
-    i bilaga 2." Counts in words up to twelve, as the rest of the Metod writes them.
-    """
-    if not rounds:
-        return ""
-    days = [f"den {swedish_date(r.sent_on)}" for r in sorted(rounds, key=lambda r: r.sent_on)]
-    text = "Verksamheten har getts möjlighet att faktagranska rapporten. "
-    if len(days) == 1:
-        text += f"Ett utkast skickades {days[0]} och verksamheten lämnade "
-    else:
-        text += (f"Utkast skickades i {number_word(len(days))} omgångar, {join_words(days)}. "
-                 "Verksamheten lämnade ")
-    count = len(comments)
-    if count == 0:
-        return text + "inga synpunkter."
-    open_count = sum(1 for comment in comments if not comment.response)
-    text += "en synpunkt" if count == 1 else f"{number_word(count)} synpunkter"
-    if open_count == 0:
-        text += ", som har besvarats"
-    elif open_count == count:
-        text += ", som ännu inte har besvarats"
-    else:
-        text += f", varav {number_word(open_count)} ännu inte har besvarats"
-    if appendix is not None:
-        text += f"; {'den' if count == 1 else 'de'} redovisas i bilaga {appendix}"
-    return text + "."
-
-
 def grouped_hash(digest: str) -> str:
     """A SHA-256 as paragraph markup: groups of four, eight groups a line."""
     groups = short_hash(digest).split(" ")
     return "<br/>".join(" ".join(groups[i:i + 8]) for i in range(0, len(groups), 8))
-
-
-def report_status(data: ReportData, draft: bool) -> str:
-    """What the cover says about the version: draft, final, or final not yet signed."""
-    if draft:
-        return "Utkast för faktagranskning"
-    return "Slutlig version, signerad" if data.signed else UNSIGNED_FINAL
-
-
-def _number_after(chapter: SectionView, sections: list[SectionView]) -> str:
-    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"."""
-    if not chapter.number:
-        return ""
-    last = 0
-    for section in sections:
-        parent, _dot, tail = section.number.rpartition(".")
-        if parent == chapter.number and tail.isdigit():
-            last = max(last, int(tail))
-    return f"{chapter.number}.{last + 1}"
-
-
-def _summary_text(statement: str, where: SectionView) -> str:
-    """A statement as the summary table shows it: whole, or cut at a word when longer than a
-    table row should be, with where to read the rest."""
-    if len(statement) <= MAX_SUMMARY:
-        return statement
-    cut = statement[:MAX_SUMMARY].rsplit(" ", 1)[0].rstrip(" ,.;:")
-    return f"{cut} … (se avsnitt {where.number or where.title})"
-
-
-def _natural_key(text: str) -> tuple[Any, ...]:
-    """Sorts "6 kap. 8 §" before "11 kap. 3 §" and "11 kap. 3 §" before "11 kap. 10 §":
-    by the law's name (the last word) first, then by the numbers in order."""
-    words = text.split()
-    law = ""
-    if words:
-        law = words[-1] if words[-1].isalpha() else words[0]
-    parts = tuple((0, int(token), "") if token.isdigit() else (1, 0, swedish_sort_key(token))
-                  for token in re.split(r"(\d+)", text) if token.strip())
-    return (swedish_sort_key(law), parts)
 
 
 def _most_rows(fits: Any, limit: int = 200) -> int:
@@ -291,13 +221,12 @@ class _Builder:
         self.draft = draft
         self.toc: list[TocItem] = []
         self.footnotes = 0
+        self.quotes = quotable(data.interviews)
+        self.numbered_subheadings: dict[str, int] = {}  # section id → its numbered sub-headings
         self.width = FRAME_WIDTH
         # Appendices are numbered in the order they come; the Metod needs the fact-check's
         # number before the appendices are laid out.
-        has_results = data.results is not None and bool(data.results.rows)
-        self.factcheck_number: int | None = None
-        if data.factcheck_appendix and data.factcheck_comments:
-            self.factcheck_number = 2 if has_results else 1
+        self.factcheck_number = factcheck_number(data)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -309,11 +238,40 @@ class _Builder:
             item = TocItem(f"h{len(self.toc) + 1}", text, level)
             self.toc.append(item)
         guard = (110.0, 90.0, 70.0)[min(level, 2)]
-        return [heading_guard(guard), Heading(markup(text), style, item=item)]
+        return [heading_guard(guard), Heading(markup(text), style, item=item, level=level)]
 
     def text(self, text: str) -> list[Flowable]:
         """Plain text as paragraphs and bullet lists."""
         return text_flowables(text, self.styles.body, self.styles.bullet)
+
+    def section_text(self, section: SectionView, level: int) -> list[Flowable]:
+        """The auditor's text of a written section (``kvtui.domain.section_text``): her
+        sub-headings one level below the section's heading ``level``, numbered under the
+        section's number; paragraphs and lists with her footnotes numbered together with the
+        legal references' notes; quoted observations by role and date."""
+        s = self.styles
+        blocks = parse_section_text(section.text)
+        below = has_subsections(section, self.data.sections)
+        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
+                                     has_subsections=below)
+        if any(numbers):
+            self.numbered_subheadings[section.id] = len(numbers)
+        story: list[Flowable] = []
+        headings = iter(numbers)
+        for block in blocks:
+            if isinstance(block, Subheading):
+                number = next(headings)
+                story += self.heading(f"{number} {block.text}" if number else block.text,
+                                      level + 1)
+                continue
+            lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
+            for parts in lines:
+                text, notes = inline_markup(parts, self.footnotes + 1, self.quotes)
+                self.footnotes += len(notes)
+                paragraph = (Paragraph(text, s.body) if isinstance(block, TextParagraph)
+                             else Paragraph(text, s.bullet, bulletText="•"))
+                story.append(NotedBlock(paragraph, notes, s.footnote) if notes else paragraph)
+        return story
 
     def missing(self, what: str = MISSING_TEXT) -> list[Flowable]:
         """A grey note in drafts where content is missing; nothing in a final."""
@@ -331,25 +289,11 @@ class _Builder:
 
     def note_for(self, assessment: AssessmentView) -> tuple[int, str] | None:
         """The footnote with the legal references of the criteria a statement cites."""
-        references: list[str] = []
-        codes: list[str] = []
-        cited = {e.target_id for e in assessment.evidence if e.kind == "criterion"}
-        for criterion in self.data.criteria:  # in the template's order
-            if criterion.id not in cited:
-                continue
-            codes.append(criterion.code)
-            for part in split_notes(criterion.reference or ""):
-                if part not in references:
-                    references.append(part)
-        if not references:
+        text = statement_note(self.data, assessment)
+        if text is None:
             return None
         self.footnotes += 1
-        which = (f"kriterium {codes[0]}" if len(codes) == 1
-                 else f"kriterierna {join_words(codes)}")
-        results = self.data.results
-        where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
-                 "bilaga 1)" if results and results.rows else f" ({which})")
-        return self.footnotes, "; ".join(references) + where + "."
+        return self.footnotes, text
 
     # --- the parts -----------------------------------------------------------------------------
 
@@ -357,11 +301,19 @@ class _Builder:
         """The cover page, shrunk to one page whatever the lengths of its texts."""
         data, s = self.data, self.styles
         content: list[Flowable] = []
+        # The installation's look (kvtui.look): its logo first, its committee as the sender;
+        # the review's own Nämnd stays in the facts below.
+        committee = (data.look.committee if data.look else "") or data.committee
+        logo = logo_flowable(data.look)
+        gap = 62 * mm
+        if logo is not None:
+            content += [logo, Spacer(1, 6 * mm)]
+            gap -= logo.wrap(self.width, FRAME_HEIGHT)[1] + 6 * mm
         if data.municipality:
             content.append(Paragraph(markup(data.municipality), s.cover_org))
-        if data.committee:
-            content.append(Paragraph(markup(data.committee), s.cover_committee))
-        content.append(Spacer(1, 62 * mm))
+        if committee:
+            content.append(Paragraph(markup(committee), s.cover_committee))
+        content.append(Spacer(1, gap))
         content.append(Paragraph("KVALITETSGRANSKNING", s.cover_kicker))
         content.append(Paragraph(markup(data.title), s.cover_title))
         if data.unit:
@@ -369,18 +321,7 @@ class _Builder:
         content.append(Spacer(1, 8 * mm))
         content.append(HRFlowable(width="100%", thickness=1.2, color=PRIMARY,
                                   spaceBefore=0, spaceAfter=8))
-        period = period_phrase(data.period_start, data.period_end)
-        facts = [
-            ("Enhet", data.unit),
-            ("Kommun", data.municipality),
-            ("Nämnd", data.committee),
-            ("Diarienummer", data.diary_number),
-            ("Datum", swedish_date(data.report_date)),
-            ("Granskningsperiod", period),
-            ("Granskare", ", ".join(data.auditors)),
-            ("Version", version_text(data)),
-            ("Status", report_status(data, self.draft)),
-        ]
+        facts = cover_facts(data, report_status(data, self.draft))
         rows = [[Paragraph(label, s.cover_label), Paragraph(markup(value or "–"), s.cover_value)]
                 for label, value in facts]
         table = table_headers(Table(rows, colWidths=[38 * mm, self.width - 38 * mm],
@@ -412,21 +353,16 @@ class _Builder:
         """Sammanfattning: the rated statements with coloured, named level cells; the legend."""
         s = self.styles
         story = self.heading(section.heading, 0)
-        rows = self.data.summary_rows()
+        rows = summary_rows(self.data)
         if rows:
-            story.append(Paragraph(
-                "Tabellen sammanfattar granskningens bedömningar. Kvalitetsnivån anges både "
-                "med färg och med namn; nivåerna förklaras under tabellen.", s.body))
-            data: list[list[Any]] = [["Kvalitetsnivå", "Bedömning", "Avsnitt"]]
+            story.append(Paragraph(SUMMARY_INTRO, s.body))
+            data: list[list[Any]] = [list(SUMMARY_COLUMNS)]
             commands: list[tuple[Any, ...]] = []
-            for index, (where, assessment) in enumerate(rows, start=1):
-                where_text = where.number or where.title
-                data.append([RATINGS[assessment.rating],
-                             Paragraph(markup(_summary_text(assessment.statement, where)),
-                                       s.cell),
-                             where_text if len(where_text) <= 8
-                             else Paragraph(markup(where_text), s.cell)])
-                commands += self.level_commands(assessment.rating, index)
+            for index, row in enumerate(rows, start=1):
+                data.append([row.level, Paragraph(markup(row.text), s.cell),
+                             row.where if len(row.where) <= 8
+                             else Paragraph(markup(row.where), s.cell)])
+                commands += self.level_commands(row.rating, index)
             table = Table(data, colWidths=[28 * mm, self.width - 28 * mm - 20 * mm, 20 * mm],
                           repeatRows=1, hAlign="LEFT")
             table.setStyle(_style([
@@ -509,10 +445,9 @@ class _Builder:
     def assessment_block(self, chapter: SectionView, sections: list[SectionView]
                          ) -> list[Flowable]:
         """The chapter's "Bedömning": all statements of the chapter and its subsections."""
-        statements = [a for section in sections for a in section.assessments]
-        number = _number_after(chapter, sections)
-        title = f"Bedömning av {lower_first(chapter.title)}"
-        story = self.heading(f"{number} {title}" if number else title, 1)
+        statements = chapter_statements(chapter, sections[1:])
+        own = self.numbered_subheadings.get(chapter.id, 0)
+        story = self.heading(assessment_heading(chapter, sections, own), 1)
         if not statements:
             return [*story, Paragraph(NO_STATEMENTS, self.styles.body_muted)]
         return story + [self.statement(a) for a in statements]
@@ -525,18 +460,20 @@ class _Builder:
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)
         if chapter.text.strip():
-            story += self.text(chapter.text)
+            story += self.section_text(chapter, 0)
         elif not below or not has_text_below:
             story += self.missing()
         for section in below:
-            story += self.heading(section.heading, 1 if section.level == 2 else 2)
-            story += self.text(section.text) if section.text.strip() else self.missing()
+            level = subsection_level(section)
+            story += self.heading(section.heading, level)
+            story += (self.section_text(section, level) if section.text.strip()
+                      else self.missing())
         story += self.assessment_block(chapter, [chapter, *below])
         return story
 
     def loose_section(self, section: SectionView) -> list[Flowable]:
         """A written section outside any chapter: its heading and text."""
-        text = self.text(section.text) if section.text.strip() else self.missing()
+        text = self.section_text(section, 1) if section.text.strip() else self.missing()
         return [*self.heading(section.heading, 1), *text]
 
     def references(self, section: SectionView) -> list[Flowable]:
@@ -547,22 +484,15 @@ class _Builder:
         story += self.heading("Dokument", 2, toc=False)
         if documents:
             for document in documents:
-                details = ", ".join(part for part in (
-                    document.kind, document.dated.isoformat() if document.dated else "",
-                    document.provided_by) if part)
-                line = f"{markup(document.title)}" + (f" ({markup(details)})" if details else "")
+                title, details = document_line(document)
+                line = f"{markup(title)}" + (f" ({markup(details)})" if details else "")
                 story.append(Paragraph(line, s.bullet, bulletText="•"))
         else:
             story.append(Paragraph("Inga dokument har förtecknats.", s.body_muted))
         if self.data.interviews:
             story += self.heading("Intervjuer", 2, toc=False)
             for interview in self.data.interviews:
-                form = "gruppintervju" if interview.form == "group" else "enskild intervju"
-                people = (f", {interview.participants} personer"
-                          if interview.participants > 1 else "")
-                when = interview.held_on.isoformat() if interview.held_on else "utan datum"
-                roles = join_words(list(interview.roles)) or "roll ej angiven"
-                story.append(Paragraph(markup(f"{when} – {roles} ({form}{people})"), s.bullet,
+                story.append(Paragraph(markup(interview_line(interview)), s.bullet,
                                        bulletText="•"))
         laws = self.legal_references()
         if laws:
@@ -572,11 +502,7 @@ class _Builder:
 
     def legal_references(self) -> list[str]:
         """Every legal reference the review's criteria cite for its period, each once."""
-        found: dict[str, None] = {}
-        for criterion in self.data.criteria:
-            for part in split_notes(criterion.reference or ""):
-                found.setdefault(part, None)
-        return sorted(found, key=_natural_key)
+        return legal_references(self.data.criteria)
 
     # --- the appendix ------------------------------------------------------------------------
 
@@ -587,48 +513,16 @@ class _Builder:
             return []
         s = self.styles
         story: list[Flowable] = [PageBreak(), *self.heading(f"Bilaga 1 {APPENDIX_TITLE}", 0)]
-        sample = self.data.sample
-        method = ""
-        if sample is not None:
-            method = METHODS.get(sample.method, sample.method)
-            if sample.stratify_by:
-                method = (f"stratifierat urval efter {lower_first(sample.stratify_by)} med "
-                          "proportionell fördelning")
-        basis = (f"Urvalet omfattar {results.sample_size} av {results.population_size} akter "
-                 f"({percent_whole(results.sample_size, results.population_size)} procent), "
-                 f"{method}, slumpfrö {results.seed}." if results.population_size else "")
-        if sample is not None and sample.set_aside and results.population_size:
-            told = [f"{akter_count(sample.replaced)} ersattes med nästa akt i "
-                    "dragningsordningen" if sample.replaced else "",
-                    f"{akter_count(sample.excluded)} uteslöts utan ersättning"
-                    if sample.excluded else ""]
-            basis = (f"{sample.drawn} av {results.population_size} akter drogs som {method}, "
-                     f"slumpfrö {results.seed}. {join_words(told)}; därmed granskades "
-                     f"{akter_count(results.sample_size)} ("
-                     f"{percent_whole(results.sample_size, results.population_size)} procent "
-                     "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
-                     "akter förtecknas sist i bilagan.")
-        if sample is not None and sample.allocation:
-            basis += (f" Per {lower_first(sample.stratify_by)}: "
-                      f"{join_words(allocation_parts(sample.allocation, akter=True))}.")
-        story.append(Paragraph(markup(basis + " Andel Ja räknas av de akter där kriteriet är "
-                                      "aktuellt (Ja, Delvis och Nej); Ej aktuellt ingår inte. "
-                                      "95 % KI är ett exakt konfidensintervall för andelen i "
-                                      "hela populationen, för ett urval utan återläggning "
-                                      "(hypergeometrisk fördelning)."), s.body))
-        stratified = any(row.strata for row in results.rows)
+        story.append(Paragraph(markup(appendix_basis(self.data)), s.body))
+        stratified = strata_intro(self.data)
         if stratified:
-            story.append(Paragraph(markup(
-                f"Under varje kriterium redovisas resultatet per "
-                f"{lower_first(results.stratify_by) or 'stratum'}, med antalet akter i "
-                "populationen inom parentes."), s.body))
+            story.append(Paragraph(markup(stratified), s.body))
         story.append(heading_guard(130))
-        story.append(Paragraph("Tabell 1. Resultat per kriterium", s.caption))
+        story.append(Paragraph(RESULTS_CAPTION, s.caption))
         story += self.results_table()
-        unanswered = [f"{row.code} ({row.unanswered})" for row in results.rows if row.unanswered]
+        unanswered = unanswered_line(self.data)
         if unanswered:
-            story.append(Paragraph(markup("Obesvarade akter: " + ", ".join(unanswered) + "."),
-                                   s.note))
+            story.append(Paragraph(markup(unanswered), s.note))
         story += self.charts()
         story += self.set_aside_list()
         return story
@@ -639,16 +533,9 @@ class _Builder:
         if sample is None or not sample.set_aside:
             return []
         s = self.styles
-        story: list[Flowable] = [heading_guard(90), Paragraph(
-            "Ersatta och uteslutna akter", s.caption)]
-        for akt in sample.set_aside:
-            if akt.status == REPLACED:
-                what = (f"Akt {akt.reference} ersattes av {akt.replaced_by}, nästa akt i "
-                        "dragningsordningen")
-            else:
-                what = f"Akt {akt.reference} uteslöts utan ersättning"
-            story.append(Paragraph(markup(f"{what}. Skäl: {akt.replaced_reason}"), s.bullet,
-                                   bulletText="•"))
+        story: list[Flowable] = [heading_guard(90), Paragraph(SET_ASIDE_TITLE, s.caption)]
+        story += [Paragraph(markup(line), s.bullet, bulletText="•")
+                  for line in set_aside_lines(self.data)]
         return story
 
     def results_table(self) -> list[Flowable]:
@@ -661,25 +548,15 @@ class _Builder:
         widths = [self.width - sum(numbers), *numbers]
         rows: list[list[ResultLine]] = []
         for row in results.rows:
-            c = row.result.counts
-            question = row.question if len(row.question) <= MAX_QUESTION else (
-                row.question[:MAX_QUESTION].rstrip() + " …")
-            label = f"<b>{markup(row.code)}</b> {markup(question)}"
+            label = f"<b>{markup(row.code)}</b> {markup(short_question(row))}"
             if row.reference:
                 label += (f"<br/><font size=\"7.2\" color=\"#5A6472\">"
                           f"{markup(row.reference)}</font>")
-            lines = [ResultLine(Paragraph(label, s.cell), (
-                str(c.n), str(c.ja), str(c.delvis), str(c.nej), str(c.ej_aktuellt),
-                format_share(row.result.share), format_interval(row.result.low, row.result.high)))]
-            if row.strata:
-                for name, result in row.strata.strata.items():
-                    sc = result.counts
-                    stratum = f"{name or 'uppgift saknas'} ({result.population_size} akter)"
-                    lines.append(ResultLine(
-                        Paragraph(markup(stratum), s.cell_sub) if len(stratum) > 34 else stratum,
-                        (str(sc.n), str(sc.ja), str(sc.delvis), str(sc.nej), str(sc.ej_aktuellt),
-                         format_share(result.share), format_interval(result.low, result.high)),
-                        sub=True))
+            first, *strata = result_lines(row)
+            lines = [ResultLine(Paragraph(label, s.cell), first.figures)]
+            lines += [ResultLine(Paragraph(markup(line.label), s.cell_sub)
+                                 if len(line.label) > 34 else line.label,
+                                 line.figures, sub=True) for line in strata]
             rows.append(lines)
         return result_groups(rows, widths)
 
@@ -777,26 +654,11 @@ class _Builder:
         s = self.styles
         story: list[Flowable] = [PageBreak(),
                                  *self.heading(f"Bilaga {number} {FACTCHECK_TITLE}", 0)]
-        rounds = sorted(self.data.factcheck_rounds, key=lambda r: r.sent_on)
-        sent = ""
-        if rounds:
-            days = join_words([f"den {swedish_date(r.sent_on)}" for r in rounds])
-            drafts = "utkastet" if len(rounds) == 1 else "utkast"
-            sent = f"Verksamheten fick {drafts} för faktagranskning {days}. "
-        story.append(Paragraph(markup(
-            sent + "Här redovisas varje synpunkt som verksamheten lämnade, i rapportens ordning, "
-            "och hur den har hanterats: Ändrat när rapporten har ändrats efter synpunkten, Ej "
-            "ändrat med granskarens motivering. Den som lämnat en synpunkt anges med sin roll."),
-            s.body))
+        story.append(Paragraph(markup(factcheck_intro(self.data.factcheck_rounds)), s.body))
         for index, comment in enumerate(comments, start=1):
             rows: list[tuple[str, Any]] = [
-                ("Avsnitt", comment.section_label),
-                ("Roll", comment.role),
-                ("Datum", swedish_date(comment.received_on) if comment.received_on else ""),
-                ("Synpunkt", comment.text),
-                ("Svar", Paragraph(f"<b>{markup(comment.response_label)}</b>", s.fact_value)),
-                ("Motivering", comment.response_reason),
-            ]
+                (label, Paragraph(f"<b>{markup(value)}</b>", s.fact_value)
+                 if label == "Svar" else value) for label, value in comment_facts(comment)]
             story.append(heading_guard(140))
             story.append(self.fact_table(rows, title=f"Synpunkt {index}", label_width=30 * mm))
             story.append(Spacer(1, 9))
@@ -863,30 +725,21 @@ class _Builder:
 
     def body(self) -> list[Flowable]:
         """Every section in template order, then the appendix."""
-        sections = list(self.data.sections)
         story: list[Flowable] = []
-        index = 0
         chapters = 0
         first_part = True
-        while index < len(sections):
-            section = sections[index]
-            if written(section.kind) and section.level <= 1:
-                below = []
-                index += 1
-                while (index < len(sections) and written(sections[index].kind)
-                       and sections[index].level > max(section.level, 1)):
-                    below.append(sections[index])
-                    index += 1
-                story += self.chapter(section, below, new_page=not chapters)
+        for part in outline(self.data.sections):
+            section = part.section
+            if part.chapter:
+                story += self.chapter(section, list(part.below), new_page=not chapters)
                 chapters += 1
                 first_part = False
                 continue
-            index += 1
             build = SECTION_PARTS.get(section.kind)
             if build is not None:
-                part = build(self, section)
+                built = build(self, section)
                 own_page = section_kind(section.kind).own_page
-                story += [PageBreak(), *part] if own_page and not first_part else part
+                story += [PageBreak(), *built] if own_page and not first_part else built
             first_part = False
         story += self.appendix()
         story += self.factcheck_appendix()

@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from kvtui.domain.vocabulary import Rating
+from kvtui.domain.report_outline import LEVEL_HEX
 from kvtui.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -35,11 +35,10 @@ SUBROW_TEXT = colors.HexColor("#4A5260")
 BAR = colors.HexColor("#4A6FA5")
 DRAFT_MARK = colors.HexColor("#C62828")
 
-# Fill and text colour of each quality level.
+# Fill and text colour of each quality level (the Word copy shades its cells the same).
 LEVEL_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
-    Rating.GREEN: (colors.HexColor("#2E7D32"), colors.white),
-    Rating.YELLOW: (colors.HexColor("#F2C230"), colors.black),
-    Rating.RED: (colors.HexColor("#C62828"), colors.white),
+    rating: (colors.HexColor(f"#{fill}"), colors.HexColor(f"#{text}"))
+    for rating, (fill, text) in LEVEL_HEX.items()
 }
 
 

@@ -68,6 +68,16 @@ def report_file_name(diary_number: str, unit: str, day: date, *, draft: bool,
     return "_".join(part for part in parts if part) + suffix
 
 
+def word_file_name(diary_number: str, unit: str, day: date, version: int = 1) -> str:
+    """"SN-2026-0147_Familjevardsenheten_2026-11-23_arbetskopia.docx": the Word copy is named
+    for what it is, never "slutlig"."""
+    parts = [safe_part(diary_number), safe_part(unit.split(",")[0]), day.isoformat()]
+    if version > 1:
+        parts.append(f"v{version}")
+    parts.append("arbetskopia")
+    return "_".join(part for part in parts if part) + ".docx"
+
+
 def data_file_name(diary_number: str, unit: str, day: date, suffix: str) -> str:
     """"SN-2026-0147_Familjevardsenheten_2026-11-23_aktgranskning.csv"."""
     parts = [safe_part(diary_number), safe_part(unit.split(",")[0]), day.isoformat(),
@@ -134,6 +144,12 @@ def target_path(option: str | os.PathLike[str] | None, default_folder: Path, nam
         if path.exists():
             raise ExportExists(f"Filen {path} finns redan. kvtui skriver aldrig över en fil; "
                                "välj ett annat namn.")
+        for folder in path.parents:  # a missing folder is made; a file in the way is not
+            if folder.exists():
+                if not folder.is_dir():
+                    raise InvalidInput(f"{folder} är en fil, inte en mapp; välj en annan "
+                                       "plats för filen.")
+                break
         return path, True
     return free_path(default_folder, name), False
 

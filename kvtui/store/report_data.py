@@ -29,6 +29,7 @@ from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
 from kvtui.domain.reviews import SIGNED
 from kvtui.domain.section_kinds import written
+from kvtui.domain.section_text import section_problems
 from kvtui.store import changelog
 from kvtui.store.answers import review_criteria
 from kvtui.store.assessments import review_sections
@@ -125,6 +126,7 @@ def load_report_data(
     warnings = missing_before_report(sections, interviews, unanswered,
                                      (len(unreviewed), to_review),
                                      [c.code for c in criteria if c.reference is None])
+    warnings += section_problems(sections, interviews)
     earlier = {s.version: s for s in sign_offs(session, review_id)}
     reopened = {r.to_version: r for r in reopenings(session, review_id)}
     return ReportData(

@@ -263,6 +263,17 @@ class KvtuiApp(App[None]):
 
         self.push_screen(ReviewFormScreen(self.store), created)
 
+    def action_settings(self) -> None:
+        """Inställningar: the committee's name and the logo on the report's cover."""
+        from kvtui.tui.dialogs.look import LookDialog
+
+        def saved(settings: object) -> None:
+            if settings is not None:
+                self.notify("Inställningarna är sparade. De gäller nästa rapport som "
+                            "exporteras.", timeout=4)
+
+        self.push_screen(LookDialog(), saved)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Sök only in a review's workspace (without loading the workspace module early)."""
         if action == "search":

@@ -37,6 +37,7 @@ class PaletteApp(Protocol):
     def open_review(self, review_id: str) -> None: ...
     def action_search(self) -> None: ...
     def action_backup_now(self) -> None: ...
+    def action_settings(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
     if isinstance(screen, ReviewsScreen):
         commands.append(Command("Uppdatera listan", "Läs granskningarna på nytt (r)",
                                 screen.action_refresh))
+    commands.append(Command("Inställningar", "Nämndens namn och logotyp på rapportens omslag "
+                            "(i i Granskningar)", app.action_settings))
     commands.append(Command("Säkerhetskopiera nu",
                             "Gör en kontrollerad säkerhetskopia av databasen",
                             app.action_backup_now))

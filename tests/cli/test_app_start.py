@@ -60,7 +60,7 @@ FIRST_FRAME = textwrap.dedent(
     from kvtui.tui.screens.reviews import ReviewsScreen
 
     HEAVY = ("alembic", "sqlalchemy", "sqlmodel", "kvtui.store.models", "typer._adapters",
-             "reportlab", "pyhanko", "openpyxl")
+             "reportlab", "pyhanko", "openpyxl", "docx")
     seen = []
     fill = ReviewsScreen._fill_table
 
@@ -100,7 +100,7 @@ def test_first_frame_is_drawn_before_the_orm_loads(demo_store: Path) -> None:
     # After the first frame: the ORM is loaded in the background and the start backup made.
     assert {"sqlalchemy", "sqlmodel", "kvtui.store.models"} <= set(found["after"])
     # The PDF, signing and Excel libraries load only when a report or file is made.
-    assert not {"reportlab", "pyhanko", "openpyxl"} & set(found["after"])
+    assert not {"reportlab", "pyhanko", "openpyxl", "docx"} & set(found["after"])
     assert len(list_backups(demo_store)) == 1  # the fixture's first open made none
     assert not running_marker(demo_store).exists()
 

@@ -11,6 +11,11 @@ from typer.testing import CliRunner
 
 from kvtui.cli.typer_app import app
 from kvtui.domain.reviews import short_id
+from kvtui.domain.section_text import MISSING_QUOTE, quote_markup
+from kvtui.store.assessments import review_sections, set_section_text
+from kvtui.store.database import open_store
+from kvtui.store.interviews import delete_observation, list_interviews
+from kvtui.store.review_detail import list_reviews
 from tests.report.demo_file import demo_copy
 
 runner = CliRunner()
@@ -86,3 +91,43 @@ def test_export_errors_are_swedish(demo: tuple[str, str], tmp_path: Path) -> Non
     assert unknown.exit_code == 1 and "Ingen granskning har id" in unknown.output
     help_text = run("export", "--help")
     assert help_text.exit_code == 0 and "--draft" in help_text.output
+
+
+def _break_markup(db: str) -> None:
+    """Section 4.1 quotes an observation that is then deleted, and leaves a footnote open."""
+    store = open_store(Path(db), backup=False)
+    try:
+        with store.session() as session:
+            review_id = list_reviews(session)[0].id
+            observation = list_interviews(session, review_id)[0].observations[0]
+            section = next(s for s in review_sections(session, review_id) if s.number == "4.1")
+            set_section_text(session, review_id, section.id,
+                             f"Citerat: {quote_markup(observation.id)}\n\n"
+                             "Stycke med [fotnot: en not som aldrig stängs")
+            delete_observation(session, review_id, observation.id)
+    finally:
+        store.close()
+
+
+def test_broken_markup_exports_whole_with_warnings_and_refuses_signing(
+        demo: tuple[str, str], exports: Path, tmp_path: Path) -> None:
+    db, review = demo
+    _break_markup(db)
+    result = run("export", review, "--draft", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert ("Obs: Avsnitt 4.1 Uppdrag: ett citat hänvisar till en iakttagelse som har tagits "
+            "bort") in result.output
+    assert "Obs: Avsnitt 4.1 Uppdrag: en fotnot saknar avslutande ]" in result.output
+    (pdf,) = exports.glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in
+                             PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
+    assert MISSING_QUOTE in text and "Stycke med [fotnot: en not som aldrig stängs" in text
+    target = tmp_path / "signerad.pdf"
+    signed = run("sign", review, "--name", "Karin Ekdahl", "--role", "Granskare",
+                 "-o", str(target), "--db", db)
+    assert signed.exit_code == 1
+    assert "Rapporten kan inte signeras förrän märkningen i texterna är rättad" in signed.output
+    assert "ett citat hänvisar till en iakttagelse som har tagits bort" in signed.output
+    assert not target.exists()
+    shown = run("show", review, "--db", db)
+    assert "Signerad" not in shown.output

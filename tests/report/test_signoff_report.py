@@ -23,6 +23,7 @@ import pytest
 from pypdf import PdfReader
 
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.report_outline import version_text
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView, short_hash
 from kvtui.release.flow import sign_and_export
 from kvtui.report.document import RenderedReport, render_report
@@ -35,7 +36,6 @@ from kvtui.report.story import (
     signed_day,
     signed_time,
     utc_offset,
-    version_text,
 )
 from kvtui.report.styles import BOTTOM_MARGIN
 from kvtui.store.database import open_store

@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -86,6 +87,14 @@ async def test_part_shows_the_report_and_exports_in_a_worker(
         await _settle(app, pilot)
         assert part.last_path is not None and part.last_path.suffix == ".csv"
         assert part.last_path.read_bytes().startswith(b"\xef\xbb\xbfAkt;")
+        # The Word working copy, also in the worker, into exports/.
+        await pilot.press("w")
+        await _settle(app, pilot)
+        word = part.last_path
+        assert word is not None and word.parent == exports
+        assert word.name.endswith("_arbetskopia.docx")
+        assert any(str(word) in note and "inte den signerade" in note for note in notes)
+        assert Document(str(word)).paragraphs[0].text == "Sjövik kommun"
         # A final of a review that is not signed: asked first, and the cover says so.
         csv_path = part.last_path
         await pilot.press("f")

@@ -35,6 +35,7 @@ from kvtui.tui.dialogs.factcheck_comment import CommentDialog
 from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
+from kvtui.tui.dialogs.look import LookDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
@@ -136,6 +137,8 @@ CASES = [
          saves=False),
     Case("signoff", lambda s, r: SignOffDialog(1), "signoff-name", typed="Karin Ekdahl",
          saves=False),
+    Case("look", lambda s, r: LookDialog(), "look-committee", typed="Socialnämnden",
+         saves=False),  # saved in a thread: tests/tui/test_look_dialog.py
 ]
 
 

@@ -3,7 +3,8 @@
 Importera akter opens it (Ctrl+O) in the folder the path field names, else in the folder the
 last list came from, else in the home folder. ↑ ↓ move, Enter opens a folder or chooses the
 file, Backspace goes up one folder, Escape goes back to the path field as it was. Only folders
-and CSV and Excel files are listed (hidden ones are not). A folder that cannot be read says
+and CSV and Excel files are listed (hidden ones are not), or the kinds of file another dialog
+asks for (Inställningar: images). A folder that cannot be read says
 why in Swedish; Textual's tree would show it empty without a word.
 """
 
@@ -50,13 +51,15 @@ def unreadable_reason(folder: Path) -> str | None:
 
 
 class ImportFileTree(DirectoryTree):
-    """Folders and the files the import can read; names shown as the import shows a file's
-    text (a personnummer masked, nothing that acts on the terminal)."""
+    """Folders and the files the import can read (or ``suffixes``); names shown as the import
+    shows a file's text (a personnummer masked, nothing that acts on the terminal)."""
+
+    suffixes: frozenset[str] = LISTED_SUFFIXES
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        """Folders and CSV and Excel files that are not hidden."""
+        """Folders and the files listed (CSV and Excel) that are not hidden."""
         return [path for path in paths if not path.name.startswith(".")
-                and (path.suffix.lower() in LISTED_SUFFIXES or is_folder(path))]
+                and (path.suffix.lower() in self.suffixes or is_folder(path))]
 
     def process_label(self, label: str | Text) -> Text:
         """The name on one line, made safe to show."""
@@ -72,9 +75,10 @@ class FilePickerDialog(ModalScreen[Path | None]):
         Binding("backspace", "up", "Upp en mapp", id="file_picker.up"),
     ]
 
-    def __init__(self, start: Path) -> None:
+    def __init__(self, start: Path, suffixes: frozenset[str] = LISTED_SUFFIXES) -> None:
         super().__init__(classes="dialog")
         self._start = start
+        self._suffixes = suffixes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="file-picker-box", classes="dialog-box"):
@@ -82,7 +86,9 @@ class FilePickerDialog(ModalScreen[Path | None]):
             yield Static("↑ ↓ flyttar, Enter öppnar mappen eller väljer filen, Backspace går "
                          "upp en mapp, Esc tillbaka.", classes="dialog-note")
             yield Static("", id="file-picker-folder", markup=False)
-            yield ImportFileTree(self._start, id="file-picker-tree")
+            tree = ImportFileTree(self._start, id="file-picker-tree")
+            tree.suffixes = self._suffixes
+            yield tree
             yield Static("", id="file-picker-problem", classes="dialog-problems", markup=False)
         yield Footer()
 

@@ -66,6 +66,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
             ("R", "Uppdatera listan"),
+            ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
         ),
     ),
     (
@@ -80,6 +81,17 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
         ),
     ),
     *part_key_sections(),
+    (
+        "Texter i Bedömningar (rubriker, fotnoter, citat)",
+        (
+            ("Tom rad", "Nytt stycke; rader utan tom rad emellan blir ett stycke"),
+            ("# Rubrik", "En rad som börjar med # och mellanslag blir en numrerad underrubrik"),
+            ("[fotnot: text]", "En fotnot; numreras med lagrumsnoterna genom rapporten"),
+            ("• / - / *", "Först på raden: en punkt i en punktlista"),
+            ("Ctrl+O", "Citera en iakttagelse (väljs i en lista; skrivs med roll och datum)"),
+            ("Ctrl+T", "Förhandsvisa texten som rapporten skriver den"),
+        ),
+    ),
     (
         "Formuläret Ny granskning / Redigera uppgifter",
         (
@@ -101,6 +113,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Ctrl+Home / Ctrl+End", "Till textens början / slut"),
             ("Ctrl+G", "Inte personnummer: spara det som liknar ett personnummer som det är "
                        "skrivet"),
+            ("Ctrl+O", "Välj fil (Importera akter, logotypen i Inställningar)"),
         ),
     ),
     (

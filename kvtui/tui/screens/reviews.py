@@ -48,6 +48,10 @@ class ReviewsScreen(Screen[None]):
         Binding("n", "app.new_review", "Ny granskning", id="reviews.new"),
         Binding("enter", "open", "Öppna", priority=True, id="reviews.open"),
         Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
+        # Set once per installation, so not in the footer's 80 columns: Hjälp (F1) and the
+        # palette (Ctrl+P) name it.
+        Binding("i", "app.settings", "Inställningar", show=False,
+                tooltip="Nämndens namn och logotyp på rapportens omslag", id="reviews.settings"),
         # The app's Ctrl+Q (hidden) works everywhere; this one shows it where the auditor
         # starts and ends. Priority, or the app's hidden binding would take its footer place.
         Binding("ctrl+q", "app.quit", "Avsluta", priority=True, id="reviews.quit"),

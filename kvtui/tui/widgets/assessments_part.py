@@ -7,6 +7,13 @@ statements of judgement. With a statement highlighted one key rates it (g Grön,
 the file review, interview observations, documents). Colour is never the only carrier: the
 level is written as a word on its colour.
 
+The text is plain, with three markups for the auditor's own structure
+(``kvtui.domain.section_text``): a line "# Rubrik" is a sub-heading, "[fotnot: text]" a
+footnote, and Ctrl+O inserts a quoted interview observation chosen from a list
+("[citat: id]"; the report writes it out by role and date). Ctrl+T shows the text as the
+report will read it, with what is wrong in its markup. Both are Ctrl keys, so they work in
+the text and never take a letter typed there.
+
 Sections that kvtui fills in itself (Sammanfattning, Syfte, Metod, Referenser) are shown in the
 tree, dimmed, with a note on where their content comes from.
 """
@@ -29,12 +36,21 @@ from textual.widgets.option_list import Option
 from kvtui.domain.judgement import (
     RATING_KEYS,
     AssessmentView,
+    InterviewView,
     SectionView,
     rating_label,
     short_text,
 )
 from kvtui.domain.plural import noun, plural
 from kvtui.domain.section_kinds import SectionKind, section_kind, written
+from kvtui.domain.section_text import (
+    has_subsections,
+    parse_section_text,
+    plain_lines,
+    quotable,
+    quote_markup,
+    text_problems,
+)
 from kvtui.domain.statistics import format_share
 from kvtui.store.assessments import (
     delete_assessment,
@@ -47,9 +63,12 @@ from kvtui.store.assessments import (
 )
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.interviews import list_interviews
 from kvtui.store.results import review_results
 from kvtui.tui.dialogs.assessment_edit import AssessmentDialog
 from kvtui.tui.dialogs.evidence_link import EvidenceDialog
+from kvtui.tui.dialogs.quote_pick import QuoteDialog
+from kvtui.tui.dialogs.text_preview import TextPreviewDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
 from kvtui.tui.messages import JumpTarget
@@ -63,6 +82,9 @@ from kvtui.tui.widgets.part_base import WorkspacePart, takes_focus
 
 TREE_WIDTH = 21  # the tree's 24 columns less its border and scrollbar
 TEXT_TITLE = "Text"
+TEXT_PLACEHOLDER = ("Avsnittets text. Sparas medan du skriver. Tom rad = nytt stycke. "
+                    "# Rubrik = underrubrik. [fotnot: text] = fotnot. Ctrl+O citerar en "
+                    "iakttagelse, Ctrl+T förhandsvisar.")
 NO_STATEMENTS = "Inga bedömningar i avsnittet. Tryck a för att skriva en."
 
 _LEVEL_KEYS = Binding.Group("Nivå", compact=True)
@@ -99,6 +121,17 @@ class AssessmentsPart(WorkspacePart):
                 show=False, id="assessments.move_up"),
         Binding("ctrl+down,right_square_bracket", "move(1)", "Ned", group=_MOVE_KEYS,
                 show=False, id="assessments.move_down"),
+        # Ctrl keys, so that they work inside the text and never take a letter from it. Each
+        # twice: shown in the footer while the text has the keyboard, hidden elsewhere (where
+        # Ctrl+O says to go into the text), so that the list's footer keeps its keys.
+        Binding("ctrl+o", "insert_quote(True)", "Citat", tooltip="Citera en iakttagelse i "
+                "texten", id="assessments.quote"),
+        Binding("ctrl+o", "insert_quote(False)", "Citat", show=False,
+                id="assessments.quote_outside"),
+        Binding("ctrl+t", "preview(True)", "Förhandsvisa",
+                tooltip="Visa texten som rapporten skriver den", id="assessments.preview"),
+        Binding("ctrl+t", "preview(False)", "Förhandsvisa", show=False,
+                id="assessments.preview_outside"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -114,7 +147,7 @@ class AssessmentsPart(WorkspacePart):
                 yield Static("", id="assessments-heading", markup=False)
                 yield Static("", id="assessments-note", markup=False)
                 yield AutoSaveEditor(TEXT_TITLE, id="section-text",
-                                     placeholder="Avsnittets text. Sparas medan du skriver.")
+                                     placeholder=TEXT_PLACEHOLDER)
                 statements = OptionList(id="assessments-statements")
                 statements.border_title = "Bedömningar"
                 yield statements
@@ -340,12 +373,82 @@ class AssessmentsPart(WorkspacePart):
         applies but has nothing to act on says so itself, so that its key never falls
         through to the workspace's key of the same letter (r, e)."""
         zone = self._zone()
+        if action in ("insert_quote", "preview"):
+            return parameters[:1] == (zone == "text",)
         if action in STATEMENT_ACTIONS:
             return zone == "statements"
         if action == "add":
             return zone in ("tree", "statements")
         return True
 
+
+    # --- the text's quotes and preview ------------------------------------------------------
+
+    def _interviews(self) -> list[InterviewView] | None:
+        try:
+            with self.store.session() as session:
+                return list_interviews(session, self.review_id)
+        except NotFound as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
+
+    def action_insert_quote(self, _in_text: bool = True) -> None:
+        """Ctrl+O in the text: choose an interview observation; its reference goes in where
+        the cursor is (the report writes it out by role and date)."""
+        section = self.current_section
+        if section is None or not written(section.kind):
+            refuse(self, "Citat skrivs i rapportens textavsnitt (4–6); välj ett sådant.")
+            return
+        if self._zone() != "text":
+            refuse(self, "Gå in i texten (Enter) och tryck Ctrl+O där citatet ska stå.")
+            return
+        if not self.writable():
+            return
+        interviews = self._interviews()
+        if interviews is None:
+            return
+        observations = list(quotable(interviews).values())
+        if not observations:
+            refuse(self, "Granskningen har inga iakttagelser att citera ännu. Skriv dem "
+                   "under Intervjuer (5).")
+            return
+        area = self.text_editor.area
+        where = area.cursor_location
+
+        def chosen(observation_id: str | None) -> None:
+            area.focus()
+            if observation_id is None:
+                return
+            area.move_cursor(where)
+            area.insert(quote_markup(observation_id))
+            self.text_editor.flush()
+            self.notify("Citatet är infogat; Ctrl+T visar hur rapporten skriver det.",
+                        timeout=4)
+
+        self.app.push_screen(QuoteDialog(observations), chosen)
+
+    def action_preview(self, _in_text: bool = True) -> None:
+        """Ctrl+T: the section's text as the report will read it, with what is wrong."""
+        section = self.current_section
+        if section is None or not written(section.kind):
+            refuse(self, "Välj ett textavsnitt (4–6) att förhandsvisa.")
+            return
+        interviews = self._interviews()
+        if interviews is None:
+            return
+        text = self.text_editor.text
+        quotes = quotable(interviews)
+        lines = plain_lines(parse_section_text(text), section.number,
+                            has_subsections=has_subsections(section, self._sections),
+                            quotes=quotes)
+        problems = text_problems(text, set(quotes))
+        focused = self.screen.focused
+
+        def closed(_none: None) -> None:
+            if focused is not None and focused.is_attached:
+                focused.focus()
+
+        self.app.push_screen(TextPreviewDialog(section.heading, lines, problems), closed)
 
     def _selected(self) -> AssessmentView | None:
         assessment = self.current_assessment

@@ -320,6 +320,9 @@ class FactCheckPart(WorkspacePart):
             released = send_draft(session, self.review_id, folder, progress=progress)
         number = released.factcheck.number if released.factcheck else 0
         self.app.call_from_thread(self._sent, released.path, released.pages, number)
+        for warning in released.warnings:
+            self.app.call_from_thread(self.notify, warning, title="Obs", severity="warning",
+                                      timeout=30, markup=False)
 
     def _progress(self, share: float, what: str) -> None:
         self.query_one("#factcheck-progress-bar", ProgressBar).update(progress=round(share * 100))

@@ -9,8 +9,10 @@ statement, statements without a colour, unanswered criteria. ``u`` exports a dra
 and an optional certificate, then a question, because the review is locked afterwards. ``f``
 exports the final: the very file that was signed once signed, otherwise (after a question) a
 final whose cover says "Slutlig version – ej signerad". ``o`` reopens a signed review as the
-next version, with a reason. ``m`` edits the Metod. ``c`` and ``x`` export the file review's
-answers and comments as CSV or Excel for the unit's own follow-up.
+next version, with a reason. ``m`` edits the Metod. ``w`` exports the report as a Word
+working copy for fact-check or editing (``kvtui.release.word_copy``; never the signed report).
+``c`` and ``x`` export the file review's answers and comments as CSV or Excel for the unit's
+own follow-up.
 
 Exports run in a thread worker with a progress bar; the PDF is built by ``kvtui.report``
 (imported only then) and written under ``exports/`` with a name from the diary number, the
@@ -38,7 +40,9 @@ from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import SectionView, still_missing
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
+from kvtui.domain.section_text import section_problems, signoff_refusal
 from kvtui.domain.vocabulary import Rating
+from kvtui.look import look_warnings, with_look
 from kvtui.release.flow import export_final, sign_and_export
 from kvtui.report.signature import SigningError
 from kvtui.store.database import Store, StoreError
@@ -191,6 +195,8 @@ class ReportPart(WorkspacePart):
         Binding("o", "reopen", "Öppna igen", tooltip="Öppna en signerad granskning igen",
                 id="report.reopen"),
         Binding("m", "edit_method", "Metod", tooltip="Redigera Metod", id="report.method"),
+        Binding("w", "export('docx')", "Word", tooltip="Exportera en arbetskopia i Word",
+                id="report.export_docx"),
         Binding("c", "export('csv')", "Svar som CSV", id="report.export_csv"),
         Binding("x", "export('xlsx')", "Svar som Excel", id="report.export_xlsx"),
     ]
@@ -274,7 +280,7 @@ class ReportPart(WorkspacePart):
     # --- exporting -------------------------------------------------------------------------------
 
     def action_export(self, kind: str) -> None:
-        """Export a draft or final PDF, or the answers as CSV or Excel."""
+        """Export a draft or final PDF, a Word working copy, or the answers as CSV or Excel."""
         if self.exporting:
             self.notify(BUSY, severity="warning")
             return
@@ -315,13 +321,19 @@ class ReportPart(WorkspacePart):
                     p12=request.p12, passphrase=request.passphrase,
                     factcheck_appendix=request.factcheck_appendix, progress=progress)
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
-                for warning in done.warnings:
-                    self.app.call_from_thread(self.notify, warning, title="Obs",
-                                              severity="warning", timeout=30, markup=False)
+                self._warn(done.warnings)
                 return
             if kind == "final":
                 done = export_final(session, self.review_id, folder, progress=progress)
                 self.app.call_from_thread(self._done, kind, done.path, done.pages)
+                self._warn(done.warnings)
+                return
+            if kind == "docx":
+                from kvtui.release.word_copy import export_word  # python-docx
+
+                progress(0.2, "Skriver Word-kopian")
+                copy = export_word(session, self.review_id, folder)
+                self.app.call_from_thread(self._done, kind, copy.path, 0)
                 return
             data = load_report_data(session, self.review_id)
             answers = export_answers(session, self.review_id, kind) if kind in (
@@ -333,12 +345,20 @@ class ReportPart(WorkspacePart):
             return
         from kvtui.report.document import render_report
 
+        data = with_look(data)
         rendered = render_report(data, draft=True, progress=progress)
         progress(1.0, "Skriver filen")
         name = report_file_name(data.diary_number, data.unit, data.report_date, draft=True,
                                 version=data.version)
         path = write_to_default(folder, name, rendered.pdf)
         self.app.call_from_thread(self._done, kind, path, rendered.pages)
+        self._warn(look_warnings(data))
+
+    def _warn(self, warnings: tuple[str, ...]) -> None:
+        """From the export's thread: what the auditor should know about the file made."""
+        for warning in warnings:
+            self.app.call_from_thread(self.notify, warning, title="Obs", severity="warning",
+                                      timeout=30, markup=False)
 
     def _progress(self, share: float, what: str) -> None:
         self.query_one("#report-progress-bar", ProgressBar).update(progress=round(share * 100))
@@ -349,6 +369,7 @@ class ReportPart(WorkspacePart):
         self.query_one("#report-progress").display = False
         what = {"draft": "Utkastet", "final": "Den slutliga rapporten", "csv": "Svaren (CSV)",
                 "xlsx": "Svaren (Excel)",
+                "docx": "Arbetskopian i Word (inte den signerade rapporten)",
                 "sign": "Granskningen är signerad och låst. Den slutliga rapporten"}[kind]
         size = f" ({pages} sidor)" if pages else ""
         self.notify(f"{what}{size} är exporterad till {path}", title="Exporterad",
@@ -391,6 +412,11 @@ class ReportPart(WorkspacePart):
             self.notify(unreviewed_refusal(data.unreviewed, data.to_review),
                         title="Kan inte signeras", severity="error", timeout=15,
                         markup=False)
+            return
+        problems = section_problems(data.sections, data.interviews)
+        if problems:  # the release refuses too; said here before names are typed
+            self.notify(signoff_refusal(problems), title="Kan inte signeras", severity="error",
+                        timeout=15, markup=False)
             return
 
         def collected(request: SignOffRequest | None) -> None:

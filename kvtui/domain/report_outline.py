@@ -1,0 +1,461 @@
+"""The report's outline and computed texts, shared by every format the report is written in.
+
+The PDF (``kvtui.report.story``) and the Word copy (``kvtui.report.word``) lay the same
+content out with different tools. Everything they compute rather than lay out lives here, so
+the two cannot say different things: which sections form a chapter, the number of a chapter's
+"Bedömning", the cover's facts, the summary table's rows, the footnotes with their legal
+references and their numbers, the Metod's fact-check paragraph, the appendix's figures and
+the lines of Referenser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from kvtui.domain.filereview import METHODS, REPLACED, akter_count
+from kvtui.domain.judgement import (
+    RATINGS,
+    AssessmentView,
+    DocumentView,
+    InterviewView,
+    SectionView,
+    swedish_sort_key,
+)
+from kvtui.domain.method_text import (
+    join_words,
+    lower_first,
+    number_word,
+    percent_whole,
+    period_phrase,
+    swedish_date,
+)
+from kvtui.domain.report_data import CriterionInfo, ReportData
+from kvtui.domain.results import CriterionRow
+from kvtui.domain.sampling import allocation_parts
+from kvtui.domain.section_kinds import written
+from kvtui.domain.signoff import CommentView, FactCheckRoundView
+from kvtui.domain.statistics import format_interval, format_share
+from kvtui.domain.vocabulary import Rating
+
+APPENDIX_TITLE = "Aktgranskningens resultat"
+FACTCHECK_TITLE = "Faktagranskningens synpunkter"
+UNSIGNED_FINAL = "Slutlig version – ej signerad"
+MAX_SUMMARY = 700  # a summary cell; the whole statement stands under its chapter's Bedömning
+MAX_QUESTION = 1200
+
+#: Each level's fill and text colour as hex RGB: the PDF's level cells and the Word copy's
+#: cell shading are the same colours.
+LEVEL_HEX: dict[str, tuple[str, str]] = {
+    Rating.GREEN: ("2E7D32", "FFFFFF"),
+    Rating.YELLOW: ("F2C230", "000000"),
+    Rating.RED: ("C62828", "FFFFFF"),
+}
+LEVELS = (Rating.GREEN, Rating.YELLOW, Rating.RED)
+
+SUMMARY_INTRO = ("Tabellen sammanfattar granskningens bedömningar. Kvalitetsnivån anges både "
+                 "med färg och med namn; nivåerna förklaras under tabellen.")
+SUMMARY_COLUMNS = ("Kvalitetsnivå", "Bedömning", "Avsnitt")
+RESULT_COLUMNS = ("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej aktuellt", "Andel Ja",
+                  "95 % KI")
+RESULTS_CAPTION = "Tabell 1. Resultat per kriterium"
+RESULTS_EXPLAINED = ("Andel Ja räknas av de akter där kriteriet är aktuellt (Ja, Delvis och "
+                     "Nej); Ej aktuellt ingår inte. 95 % KI är ett exakt konfidensintervall för "
+                     "andelen i hela populationen, för ett urval utan återläggning "
+                     "(hypergeometrisk fördelning).")
+SET_ASIDE_TITLE = "Ersatta och uteslutna akter"
+
+
+# --- times and versions ---------------------------------------------------------------------
+
+
+def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:
+    """A stored moment in the laptop's time zone (or ``tz``). The store keeps UTC and SQLite
+    gives it back without a zone, so a naive moment is read as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz)
+
+
+def signed_day(moment: datetime, tz: tzinfo | None = None) -> str:
+    """The local day a version was signed: "20 november 2026"."""
+    return swedish_date(local_time(moment, tz).date())
+
+
+def version_text(data: ReportData) -> str:
+    """The cover's version: "1", or "2 – ersätter version 1 (signerad 20 november 2026)"."""
+    replaced = data.replaces
+    if data.version <= 1 or replaced is None:
+        return str(data.version)
+    return (f"{data.version} – ersätter version {replaced.version} "
+            f"(signerad {signed_day(replaced.signed_at)})")
+
+
+def report_status(data: ReportData, draft: bool) -> str:
+    """What the cover says about the version: draft, final, or final not yet signed."""
+    if draft:
+        return "Utkast för faktagranskning"
+    return "Slutlig version, signerad" if data.signed else UNSIGNED_FINAL
+
+
+def cover_facts(data: ReportData, status: str) -> list[tuple[str, str]]:
+    """The cover's table of facts, label and value, in order; ``status`` is the last row."""
+    return [
+        ("Enhet", data.unit),
+        ("Kommun", data.municipality),
+        ("Nämnd", data.committee or (data.look.committee if data.look else "")),
+        ("Diarienummer", data.diary_number),
+        ("Datum", swedish_date(data.report_date)),
+        ("Granskningsperiod", period_phrase(data.period_start, data.period_end)),
+        ("Granskare", ", ".join(data.auditors)),
+        ("Version", version_text(data)),
+        ("Status", status),
+    ]
+
+
+# --- the outline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the report's body in order: a chapter with the written sections under it
+    (``below``), or a section that stands on its own (summary, purpose, method, references,
+    a loose text section)."""
+
+    section: SectionView
+    below: tuple[SectionView, ...] = ()
+    chapter: bool = False
+
+
+def outline(sections: Sequence[SectionView]) -> Iterator[Part]:
+    """The template's sections as the report's parts: a written section at level 0 or 1 opens
+    a chapter that gathers the written sections below it."""
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        index += 1
+        if written(section.kind) and section.level <= 1:
+            below: list[SectionView] = []
+            while (index < len(sections) and written(sections[index].kind)
+                   and sections[index].level > max(section.level, 1)):
+                below.append(sections[index])
+                index += 1
+            yield Part(section, tuple(below), chapter=True)
+        else:
+            yield Part(section)
+
+
+def number_after(chapter: SectionView, sections: Sequence[SectionView], own: int = 0) -> str:
+    """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"; after
+    ``own`` numbered sub-headings of the chapter's own text when it has no subsections."""
+    if not chapter.number:
+        return ""
+    last = own
+    for section in sections:
+        parent, _dot, tail = section.number.rpartition(".")
+        if parent == chapter.number and tail.isdigit():
+            last = max(last, int(tail))
+    return f"{chapter.number}.{last + 1}"
+
+
+def assessment_heading(chapter: SectionView, sections: Sequence[SectionView],
+                       own: int = 0) -> str:
+    """The heading of a chapter's Bedömning: "4.4 Bedömning av organisation och ledning";
+    ``own`` counts the numbered sub-headings the auditor wrote in the chapter's text."""
+    number = number_after(chapter, sections, own)
+    title = f"Bedömning av {lower_first(chapter.title)}"
+    return f"{number} {title}" if number else title
+
+
+def subsection_level(section: SectionView) -> int:
+    """A section's heading level under its chapter: 1 for x.y, 2 deeper (0 is a chapter)."""
+    return 1 if section.level == 2 else 2
+
+
+def factcheck_number(data: ReportData) -> int | None:
+    """The number of the appendix with the unit's comments, when the report has one."""
+    has_results = data.results is not None and bool(data.results.rows)
+    if data.factcheck_appendix and data.factcheck_comments:
+        return 2 if has_results else 1
+    return None
+
+
+# --- the summary ------------------------------------------------------------------------------
+
+
+def summary_text(statement: str, where: SectionView) -> str:
+    """A statement as the summary table shows it: whole, or cut at a word when longer than a
+    table row should be, with where to read the rest."""
+    if len(statement) <= MAX_SUMMARY:
+        return statement
+    cut = statement[:MAX_SUMMARY].rsplit(" ", 1)[0].rstrip(" ,.;:")
+    return f"{cut} … (se avsnitt {where.number or where.title})"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A row of the summary table: the level (key and Swedish name), the text, where."""
+
+    rating: str
+    level: str
+    text: str
+    where: str
+
+
+def summary_rows(data: ReportData) -> list[SummaryRow]:
+    """The summary table's rows in report order."""
+    return [SummaryRow(a.rating, RATINGS[a.rating], summary_text(a.statement, where),
+                       where.number or where.title)
+            for where, a in data.summary_rows()]
+
+
+# --- footnotes ------------------------------------------------------------------------------
+
+
+def split_notes(text: str) -> list[str]:
+    """Reference texts split on "; " and stripped, each once, in order."""
+    seen: dict[str, None] = {}
+    for part in text.split(";"):
+        part = part.strip()
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+def statement_note(data: ReportData, assessment: AssessmentView) -> str | None:
+    """The footnote of a statement: the legal references of the criteria it cites, or None.
+
+    Both formats number the notes through the document in the order the statements stand.
+    """
+    references: list[str] = []
+    codes: list[str] = []
+    cited = {e.target_id for e in assessment.evidence if e.kind == "criterion"}
+    for criterion in data.criteria:  # in the template's order
+        if criterion.id not in cited:
+            continue
+        codes.append(criterion.code)
+        for part in split_notes(criterion.reference or ""):
+            if part not in references:
+                references.append(part)
+    if not references:
+        return None
+    which = f"kriterium {codes[0]}" if len(codes) == 1 else f"kriterierna {join_words(codes)}"
+    results = data.results
+    where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
+             "bilaga 1)" if results and results.rows else f" ({which})")
+    return "; ".join(references) + where + "."
+
+
+def chapter_statements(chapter: SectionView, below: Sequence[SectionView]
+                       ) -> list[AssessmentView]:
+    """All statements of a chapter and its subsections, as its Bedömning lists them."""
+    return [a for section in (chapter, *below) for a in section.assessments]
+
+
+# --- the Metod ------------------------------------------------------------------------------
+
+
+def factcheck_sentence(rounds: Sequence[FactCheckRoundView], comments: Sequence[CommentView],
+                       appendix: int | None = None) -> str:
+    """The Metod's last paragraph once a draft has gone to the unit; "" before that.
+
+    "Verksamheten har getts möjlighet att faktagranska rapporten. Ett utkast skickades den
+    10 november 2026 och verksamheten lämnade tre synpunkter, som har besvarats; de redovisas
+    i bilaga 2." Counts in words up to twelve, as the rest of the Metod writes them.
+    """
+    if not rounds:
+        return ""
+    days = [f"den {swedish_date(r.sent_on)}" for r in sorted(rounds, key=lambda r: r.sent_on)]
+    text = "Verksamheten har getts möjlighet att faktagranska rapporten. "
+    if len(days) == 1:
+        text += f"Ett utkast skickades {days[0]} och verksamheten lämnade "
+    else:
+        text += (f"Utkast skickades i {number_word(len(days))} omgångar, {join_words(days)}. "
+                 "Verksamheten lämnade ")
+    count = len(comments)
+    if count == 0:
+        return text + "inga synpunkter."
+    open_count = sum(1 for comment in comments if not comment.response)
+    text += "en synpunkt" if count == 1 else f"{number_word(count)} synpunkter"
+    if open_count == 0:
+        text += ", som har besvarats"
+    elif open_count == count:
+        text += ", som ännu inte har besvarats"
+    else:
+        text += f", varav {number_word(open_count)} ännu inte har besvarats"
+    if appendix is not None:
+        text += f"; {'den' if count == 1 else 'de'} redovisas i bilaga {appendix}"
+    return text + "."
+
+
+def factcheck_intro(rounds: Sequence[FactCheckRoundView]) -> str:
+    """The opening paragraph of the appendix with the unit's comments."""
+    ordered = sorted(rounds, key=lambda r: r.sent_on)
+    sent = ""
+    if ordered:
+        days = join_words([f"den {swedish_date(r.sent_on)}" for r in ordered])
+        drafts = "utkastet" if len(ordered) == 1 else "utkast"
+        sent = f"Verksamheten fick {drafts} för faktagranskning {days}. "
+    return (sent + "Här redovisas varje synpunkt som verksamheten lämnade, i rapportens "
+            "ordning, och hur den har hanterats: Ändrat när rapporten har ändrats efter "
+            "synpunkten, Ej ändrat med granskarens motivering. Den som lämnat en synpunkt anges "
+            "med sin roll.")
+
+
+def comment_facts(comment: CommentView) -> list[tuple[str, str]]:
+    """One comment of the unit as its table in the appendix shows it."""
+    return [
+        ("Avsnitt", comment.section_label),
+        ("Roll", comment.role),
+        ("Datum", swedish_date(comment.received_on) if comment.received_on else ""),
+        ("Synpunkt", comment.text),
+        ("Svar", comment.response_label),
+        ("Motivering", comment.response_reason),
+    ]
+
+
+# --- Referenser -------------------------------------------------------------------------------
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sorts "6 kap. 8 §" before "11 kap. 3 §" and "11 kap. 3 §" before "11 kap. 10 §":
+    by the law's name (the last word) first, then by the numbers in order."""
+    words = text.split()
+    law = ""
+    if words:
+        law = words[-1] if words[-1].isalpha() else words[0]
+    parts = tuple((0, int(token), "") if token.isdigit() else (1, 0, swedish_sort_key(token))
+                  for token in re.split(r"(\d+)", text) if token.strip())
+    return (swedish_sort_key(law), parts)
+
+
+def legal_references(criteria: Sequence[CriterionInfo]) -> list[str]:
+    """Every legal reference the review's criteria cite for its period, each once, sorted."""
+    found: dict[str, None] = {}
+    for criterion in criteria:
+        for part in split_notes(criterion.reference or ""):
+            found.setdefault(part, None)
+    return sorted(found, key=natural_key)
+
+
+def document_line(document: DocumentView) -> tuple[str, str]:
+    """A document as Referenser lists it: its title and the details in brackets ("" if none)."""
+    details = ", ".join(part for part in (
+        document.kind, document.dated.isoformat() if document.dated else "",
+        document.provided_by) if part)
+    return document.title, details
+
+
+def interview_line(interview: InterviewView) -> str:
+    """An interview as Referenser lists it: "2026-10-02 – enhetschef (enskild intervju)"."""
+    form = "gruppintervju" if interview.form == "group" else "enskild intervju"
+    people = f", {interview.participants} personer" if interview.participants > 1 else ""
+    when = interview.held_on.isoformat() if interview.held_on else "utan datum"
+    roles = join_words(list(interview.roles)) or "roll ej angiven"
+    return f"{when} – {roles} ({form}{people})"
+
+
+# --- the appendix -----------------------------------------------------------------------------
+
+
+def appendix_basis(data: ReportData) -> str:
+    """The appendix's first paragraph: what the sample is and how the figures are read."""
+    results = data.results
+    if results is None:
+        return ""
+    sample = data.sample
+    method = ""
+    if sample is not None:
+        method = METHODS.get(sample.method, sample.method)
+        if sample.stratify_by:
+            method = (f"stratifierat urval efter {lower_first(sample.stratify_by)} med "
+                      "proportionell fördelning")
+    basis = (f"Urvalet omfattar {results.sample_size} av {results.population_size} akter "
+             f"({percent_whole(results.sample_size, results.population_size)} procent), "
+             f"{method}, slumpfrö {results.seed}." if results.population_size else "")
+    if sample is not None and sample.set_aside and results.population_size:
+        told = [f"{akter_count(sample.replaced)} ersattes med nästa akt i "
+                "dragningsordningen" if sample.replaced else "",
+                f"{akter_count(sample.excluded)} uteslöts utan ersättning"
+                if sample.excluded else ""]
+        basis = (f"{sample.drawn} av {results.population_size} akter drogs som {method}, "
+                 f"slumpfrö {results.seed}. {join_words(told)}; därmed granskades "
+                 f"{akter_count(results.sample_size)} ("
+                 f"{percent_whole(results.sample_size, results.population_size)} procent "
+                 "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
+                 "akter förtecknas sist i bilagan.")
+    if sample is not None and sample.allocation:
+        basis += (f" Per {lower_first(sample.stratify_by)}: "
+                  f"{join_words(allocation_parts(sample.allocation, akter=True))}.")
+    return basis + " " + RESULTS_EXPLAINED
+
+
+def strata_intro(data: ReportData) -> str:
+    """The sentence before a stratified results table; "" when the sample is not stratified."""
+    results = data.results
+    if results is None or not any(row.strata for row in results.rows):
+        return ""
+    return (f"Under varje kriterium redovisas resultatet per "
+            f"{lower_first(results.stratify_by) or 'stratum'}, med antalet akter i "
+            "populationen inom parentes.")
+
+
+def short_question(row: CriterionRow) -> str:
+    """A criterion's question as the appendix prints it (cut when very long)."""
+    if len(row.question) <= MAX_QUESTION:
+        return row.question
+    return row.question[:MAX_QUESTION].rstrip() + " …"
+
+
+@dataclass(frozen=True)
+class ResultFigures:
+    """One line of the results table: its label and its seven figures as printed."""
+
+    label: str
+    figures: tuple[str, ...]
+    stratum: bool = False
+
+
+def result_lines(row: CriterionRow) -> list[ResultFigures]:
+    """A criterion's line of the results table, then one line per stratum."""
+    c = row.result.counts
+    lines = [ResultFigures(row.code, (
+        str(c.n), str(c.ja), str(c.delvis), str(c.nej), str(c.ej_aktuellt),
+        format_share(row.result.share), format_interval(row.result.low, row.result.high)))]
+    if row.strata:
+        for name, result in row.strata.strata.items():
+            sc = result.counts
+            lines.append(ResultFigures(
+                f"{name or 'uppgift saknas'} ({result.population_size} akter)",
+                (str(sc.n), str(sc.ja), str(sc.delvis), str(sc.nej), str(sc.ej_aktuellt),
+                 format_share(result.share), format_interval(result.low, result.high)),
+                stratum=True))
+    return lines
+
+
+def unanswered_line(data: ReportData) -> str:
+    """"Obesvarade akter: K3 (2)." under the results table; "" when all are answered."""
+    if data.results is None:
+        return ""
+    unanswered = [f"{row.code} ({row.unanswered})" for row in data.results.rows
+                  if row.unanswered]
+    return "Obesvarade akter: " + ", ".join(unanswered) + "." if unanswered else ""
+
+
+def set_aside_lines(data: ReportData) -> list[str]:
+    """The akter replaced or excluded, each with its reason, in drawn order."""
+    sample = data.sample
+    if sample is None:
+        return []
+    lines: list[str] = []
+    for akt in sample.set_aside:
+        if akt.status == REPLACED:
+            what = (f"Akt {akt.reference} ersattes av {akt.replaced_by}, nästa akt i "
+                    "dragningsordningen")
+        else:
+            what = f"Akt {akt.reference} uteslöts utan ersättning"
+        lines.append(f"{what}. Skäl: {akt.replaced_reason}")
+    return lines

@@ -284,10 +284,10 @@ class Tagger:
             alt = getattr(target, "kv_alt", None)
             if callable(alt):
                 element.entries["Alt"] = alt()
-            if role == "Figure" and len(args) >= 3:
+            size = _size(target)
+            if role == "Figure" and len(args) >= 3 and size is not None:
                 x0, y0 = self.canvas.absolutePosition(args[1], args[2])
-                x1, y1 = self.canvas.absolutePosition(args[1] + target.width,
-                                                      args[2] + target.height)
+                x1, y1 = self.canvas.absolutePosition(args[1] + size[0], args[2] + size[1])
                 element.attributes = {"O": "Layout", "BBox": [x0, y0, x1, y1]}
             self.begin(element)
             draw()
@@ -366,6 +366,16 @@ class Tagger:
             draw()
         finally:
             table._renderCB = previous
+
+
+def _size(flowable: Any) -> tuple[float, float] | None:
+    """A drawn flowable's width and height (an Image keeps them as drawWidth/drawHeight)."""
+    for names in (("drawWidth", "drawHeight"), ("width", "height")):
+        try:
+            return float(getattr(flowable, names[0])), float(getattr(flowable, names[1]))
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return None
 
 
 class NullTagger(Tagger):

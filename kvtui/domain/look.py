@@ -20,6 +20,9 @@ MAX_LOGO_RATIO = 20.0
 MAX_COMMITTEE = 120
 
 PNG, JPEG, SVG = "png", "jpeg", "svg"
+
+#: The largest the cover's logo is drawn, in every format: (width, height) in millimetres.
+LOGO_BOX_MM = (70.0, 26.0)
 KIND_NAMES = {PNG: "PNG", JPEG: "JPEG", SVG: "SVG"}
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

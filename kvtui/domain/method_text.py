@@ -13,6 +13,7 @@ with "• ". The report renders it as it is, so what the auditor edits is what g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,18 @@ def join_words(items: Sequence[str]) -> str:
 def swedish_date(day: date) -> str:
     """"1 januari 2025"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+NO_BREAK = "\u00a0"
+_DATE_IN_TEXT = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b(?:\s+\d{{4}}\b)?(?:\s+kl\.\s+\d{{1,2}}[.:]\d{{2}}\b)?")
+
+
+def unbroken_dates(text: str) -> str:
+    """The text with the spaces inside each written-out date made non-breaking, so that
+    "6 december 2026" (and "kl. 19.10" after it) never ends one line and starts the next.
+    A printed text only: what is stored and compared keeps its plain spaces."""
+    return _DATE_IN_TEXT.sub(lambda match: re.sub(r"\s+", NO_BREAK, match.group(0)), text)
 
 
 def period_phrase(start: date | None, end: date | None) -> str:

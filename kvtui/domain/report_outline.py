@@ -10,11 +10,9 @@ the lines of Referenser.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any
 
 from kvtui.domain.filereview import METHODS, REPLACED, akter_count
 from kvtui.domain.judgement import (
@@ -24,6 +22,14 @@ from kvtui.domain.judgement import (
     InterviewView,
     SectionView,
     swedish_sort_key,
+)
+from kvtui.domain.legal_names import (
+    Law,
+    introduce,
+    is_provision,
+    paragraph_key,
+    paragraphs_of,
+    reference_key,
 )
 from kvtui.domain.method_text import (
     join_words,
@@ -37,6 +43,12 @@ from kvtui.domain.report_data import CriterionInfo, ReportData
 from kvtui.domain.results import CriterionRow
 from kvtui.domain.sampling import allocation_parts
 from kvtui.domain.section_kinds import written
+from kvtui.domain.section_text import (
+    has_subsections,
+    parse_section_text,
+    subheading_numbers,
+    subheadings,
+)
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
 from kvtui.domain.statistics import format_interval, format_share
 from kvtui.domain.vocabulary import Rating
@@ -48,11 +60,14 @@ MAX_SUMMARY = 700  # a summary cell; the whole statement stands under its chapte
 MAX_QUESTION = 1200
 
 #: Each level's fill and text colour as hex RGB: the PDF's level cells and the Word copy's
-#: cell shading are the same colours.
+#: cell shading are the same colours. The fills differ in lightness as well as in hue
+#: (relative luminances at least 1.5:1 apart, ``kvtui.domain.contrast``), so that a greyscale
+#: print or a reader who does not tell red from green still sees three levels: red darkest,
+#: green between, yellow lightest; each name keeps 4.5:1 on its fill.
 LEVEL_HEX: dict[str, tuple[str, str]] = {
     Rating.GREEN: ("2E7D32", "FFFFFF"),
     Rating.YELLOW: ("F2C230", "000000"),
-    Rating.RED: ("C62828", "FFFFFF"),
+    Rating.RED: ("9B1B1B", "FFFFFF"),
 }
 LEVELS = (Rating.GREEN, Rating.YELLOW, Rating.RED)
 
@@ -186,18 +201,39 @@ def factcheck_number(data: ReportData) -> int | None:
 # --- the summary ------------------------------------------------------------------------------
 
 
-def summary_text(statement: str, where: SectionView) -> str:
+def summary_text(statement: str, where: str) -> str:
     """A statement as the summary table shows it: whole, or cut at a word when longer than a
-    table row should be, with where to read the rest."""
+    table row should be, with the section (``where``) to read the rest in."""
     if len(statement) <= MAX_SUMMARY:
         return statement
     cut = statement[:MAX_SUMMARY].rsplit(" ", 1)[0].rstrip(" ,.;:")
-    return f"{cut} … (se avsnitt {where.number or where.title})"
+    return f"{cut} … (se avsnitt {where})"
+
+
+def assessment_homes(sections: Sequence[SectionView]) -> dict[str, str]:
+    """Where each section's statements are printed, by section id: the number of its
+    chapter's Bedömning ("4.4"), or that Bedömning's title when the chapter has no number.
+    The summary points there, since that is where the reader finds the statement."""
+    homes: dict[str, str] = {}
+    for part in outline(sections):
+        if not part.chapter:
+            continue
+        chapter, group = part.section, [part.section, *part.below]
+        own = 0
+        if not has_subsections(chapter, sections):
+            numbers = subheading_numbers(chapter.number, len(subheadings(
+                parse_section_text(chapter.text))), has_subsections=False)
+            own = len(numbers) if any(numbers) else 0
+        heading = assessment_heading(chapter, group, own)
+        number = number_after(chapter, group, own)
+        homes.update((section.id, number or heading) for section in group)
+    return homes
 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """A row of the summary table: the level (key and Swedish name), the text, where."""
+    """A row of the summary table: the level (key and Swedish name), the text, where it is
+    printed (its chapter's Bedömning)."""
 
     rating: str
     level: str
@@ -207,9 +243,13 @@ class SummaryRow:
 
 def summary_rows(data: ReportData) -> list[SummaryRow]:
     """The summary table's rows in report order."""
-    return [SummaryRow(a.rating, RATINGS[a.rating], summary_text(a.statement, where),
-                       where.number or where.title)
-            for where, a in data.summary_rows()]
+    homes = assessment_homes(data.sections)
+    rows = []
+    for where, a in data.summary_rows():
+        home = homes.get(where.id, where.number or where.title)
+        rows.append(SummaryRow(a.rating, RATINGS[a.rating], summary_text(a.statement, home),
+                               home))
+    return rows
 
 
 # --- footnotes ------------------------------------------------------------------------------
@@ -225,10 +265,13 @@ def split_notes(text: str) -> list[str]:
     return list(seen)
 
 
-def statement_note(data: ReportData, assessment: AssessmentView) -> str | None:
+def statement_note(data: ReportData, assessment: AssessmentView,
+                   introduced: set[str] | None = None) -> str | None:
     """The footnote of a statement: the legal references of the criteria it cites, or None.
 
     Both formats number the notes through the document in the order the statements stand.
+    ``introduced`` holds the laws whose short name an earlier note wrote out in full
+    (``kvtui.domain.legal_names.introduce``); it is updated.
     """
     references: list[str] = []
     codes: list[str] = []
@@ -246,6 +289,8 @@ def statement_note(data: ReportData, assessment: AssessmentView) -> str | None:
     results = data.results
     where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
              "bilaga 1)" if results and results.rows else f" ({which})")
+    if introduced is not None:
+        references = [introduce(reference, introduced) for reference in references]
     return "; ".join(references) + where + "."
 
 
@@ -320,25 +365,32 @@ def comment_facts(comment: CommentView) -> list[tuple[str, str]]:
 # --- Referenser -------------------------------------------------------------------------------
 
 
-def natural_key(text: str) -> tuple[Any, ...]:
-    """Sorts "6 kap. 8 §" before "11 kap. 3 §" and "11 kap. 3 §" before "11 kap. 10 §":
-    by the law's name (the last word) first, then by the numbers in order."""
-    words = text.split()
-    law = ""
-    if words:
-        law = words[-1] if words[-1].isalpha() else words[0]
-    parts = tuple((0, int(token), "") if token.isdigit() else (1, 0, swedish_sort_key(token))
-                  for token in re.split(r"(\d+)", text) if token.strip())
-    return (swedish_sort_key(law), parts)
-
-
-def legal_references(criteria: Sequence[CriterionInfo]) -> list[str]:
-    """Every legal reference the review's criteria cite for its period, each once, sorted."""
-    found: dict[str, None] = {}
-    for criterion in criteria:
-        for part in split_notes(criterion.reference or ""):
-            found.setdefault(part, None)
-    return sorted(found, key=natural_key)
+def legal_references(criteria: Sequence[CriterionInfo]) -> tuple[list[str], list[str]]:
+    """What the review's criteria cite for its period, each once: the provisions (each law
+    by its SFS title and short name with the paragraphs cited, in the code's order, then
+    Socialstyrelsen's föreskrifter and citations of more than one law), and the sources that
+    are not provisions (a recommendation is no lagrum)."""
+    found = dict.fromkeys(part for criterion in criteria
+                          for part in split_notes(criterion.reference or ""))
+    by_law: dict[Law, list[str]] = {}
+    provisions: list[str] = []
+    others: list[str] = []
+    for reference in found:
+        cited = paragraphs_of(reference)
+        if cited is not None:
+            paragraphs = by_law.setdefault(cited[0], [])
+            if cited[1] not in paragraphs:
+                paragraphs.append(cited[1])
+        elif is_provision(reference):
+            provisions.append(reference)
+        else:
+            others.append(reference)
+    laws = sorted(by_law, key=lambda law: swedish_sort_key(law.title))
+    known = {law.title for law in laws}
+    lines = [f"{law.title}, {law.short}: " + "; ".join(sorted(by_law[law], key=paragraph_key))
+             for law in laws]
+    lines += [introduce(reference, known) for reference in sorted(provisions, key=reference_key)]
+    return lines, sorted(others, key=swedish_sort_key)
 
 
 def document_line(document: DocumentView) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kvtui.domain.report_data import ReportData
+from kvtui.look import with_look
 from kvtui.report.word import word_report
 from kvtui.store.errors import InvalidInput
 from kvtui.store.exports import target_path, word_file_name, write_export
@@ -39,7 +40,7 @@ def export_word(session: Session, review_id: str, folder: Path, *,
             Path(output).suffix.lower() != ".docx"):
         raise InvalidInput(f"Word-filens namn ska sluta på .docx ({Path(output).name}), "
                            "eller ange en befintlig mapp.")
-    data = load_report_data(session, review_id)
+    data = with_look(load_report_data(session, review_id))
     name = word_file_name(data.diary_number, data.unit, data.report_date, data.version)
     target_path(output, folder, name)  # a taken file is refused before the work
     blob = word_report(data)

@@ -150,7 +150,12 @@ def _panel(canvas: Any, left: float, top: float, width: float, rows: Sequence[Ch
         x = x_of(step / 100)
         canvas.setLineWidth(0.7 if step == 0 else 0.35)
         canvas.line(x, plot_bottom, x, plot_top)
-        put(x, plot_bottom - 10, f"{step} %", REGULAR, FONT_SIZE - 0.4, MUTED, "middle")
+        label = f"{step} %"
+        # Centred under its line, but inside the panel: "100 %" at a narrow panel's right
+        # edge would reach past it, and past the page's margin in the last panel.
+        half = stringWidth(label, REGULAR, FONT_SIZE - 0.4) / 2
+        put(min(max(x, left + half), left + width - half), plot_bottom - 10, label, REGULAR,
+            FONT_SIZE - 0.4, MUTED, "middle")
     canvas.setFillColor(BAR)
     canvas.setStrokeColor(colors.black)
     canvas.setLineWidth(0.9)

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.flowables import CondPageBreak
 
-from kvtui.domain.method_text import text_blocks
+from kvtui.domain.method_text import text_blocks, unbroken_dates
 from kvtui.domain.section_text import (
     MISSING_QUOTE,
     Footnote,
@@ -36,8 +36,9 @@ from kvtui.report.tagging import tagger_of
 
 
 def markup(text: str) -> str:
-    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept, dates
+    kept on one line."""
+    return escape(unbroken_dates(text)).replace("\n", "<br/>")
 
 
 def note_marker(number: int) -> str:
@@ -256,6 +257,30 @@ class RatedStatement(Paragraph):
 def heading_guard(height: float) -> CondPageBreak:
     """Start a new page unless ``height`` is left: no heading alone at the foot of a page."""
     return CondPageBreak(height)
+
+
+class ChapterBreak(CondPageBreak):
+    """Start a new page, unless all this page holds is the short tail of the previous part.
+
+    A part that spills a paragraph or two over a page would otherwise leave a page of a few
+    lines and white space before the chapter; the chapter then follows on under the tail, as
+    the other chapters do. ``page_height`` is the height the frame offers on an empty page,
+    ``short`` how much of it a tail may take and still be followed on.
+    """
+
+    def __init__(self, page_height: float, short: float, space: float) -> None:
+        super().__init__(page_height)
+        self.short = short
+        self.space = space
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Break when the page is used beyond a short tail; else take ``space`` only."""
+        used = self.height - availHeight
+        if used <= 1:
+            return 0, 0  # already at the top of a page
+        if used > self.short:
+            return super().wrap(availWidth, 0)
+        return 0, min(self.space, availHeight)
 
 
 def inline_markup(parts: Sequence[Inline], first_note: int,

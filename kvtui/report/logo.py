@@ -21,11 +21,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image
 from svglib.svglib import svg2rlg
 
-from kvtui.domain.look import SVG, CoverLook
+from kvtui.domain.look import LOGO_BOX_MM, SVG, CoverLook
 from kvtui.report.fonts import BOLD, REGULAR
 
 #: The largest the logo is drawn: (width, height) in points.
-LOGO_BOX = (70 * mm, 26 * mm)
+LOGO_BOX = (LOGO_BOX_MM[0] * mm, LOGO_BOX_MM[1] * mm)
 
 
 def fitted(width: float, height: float, box: tuple[float, float] = LOGO_BOX

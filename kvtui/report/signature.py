@@ -8,11 +8,12 @@ Why it looks the way it does:
   have one. The signing time is therefore the one the signer's computer claims.
 - The signature is visible: a box on the report's last page (the sign-off page "Signering"),
   in the lower part of the text area, see ``SIGNATURE_BOX``. Whatever draws that page must
-  leave the box free. The stamp is set in Noto Sans, shipped in ``fonts/``: pyHanko's default
-  stamp font is a standard-14 font without å ä ö, and a font with 2048 units per em (DejaVu)
-  comes out letter-spaced in pyHanko's stamps; Noto Sans has 1000. The shipped file is a
-  Latin subset (every European and Vietnamese name; ``fonts/LICENSE-NotoSans.txt`` says how
-  it was made): the full font's Greek and Cyrillic layout tables doubled the signing time.
+  leave the box free. The stamp is set in the report's own font, DejaVu Sans, from a copy in
+  ``fonts/`` made for it: pyHanko's default stamp font is a standard-14 font without å ä ö,
+  and pyHanko spaces the letters of a font with 2048 units per em (as DejaVu Sans is drawn)
+  apart, so the copy is scaled to 1000 units per em. It is a Latin subset (every European
+  and Vietnamese name; ``fonts/LICENSE-DejaVu.txt`` says how it was made): a whole font's
+  Greek and Cyrillic layout tables doubled the signing time.
 - Checking (``verify_pdf``) answers what a reader of the report needs: is it signed, is the
   signed content unchanged, was anything appended after the signature, who signed and when,
   and, when the user names the certificates they trust, whether the signer's certificate
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-STAMP_FONT = FONT_DIR / "NotoSans-Latin.ttf"
+STAMP_FONT = FONT_DIR / "DejaVuSans-Stamp.ttf"
 FIELD_NAME = "Signering"
 
 _MM = 72 / 25.4

@@ -8,8 +8,11 @@ a table and as a chart (per stratum when the sample is stratified).
 
 Legal references become footnotes, numbered through the document: a statement that cites
 criteria of the file review gets a note with the references those criteria have for the
-review's period (``kvtui.store.answers.review_criteria``). The appendix names each
-criterion's reference under its question.
+review's period (``kvtui.store.answers.review_criteria``); the first note to use a law's short
+name writes the law out in full (``kvtui.domain.legal_names``). Referenser lists each law by
+its SFS title with the paragraphs cited, then Socialstyrelsen's föreskrifter, and apart from
+them the sources that are not provisions. The appendix names each criterion's reference
+under its question.
 
 Choices recorded here:
 
@@ -18,10 +21,13 @@ Choices recorded here:
 - In a draft, an empty section says so in grey italics, so the unit sees what is missing;
   a final prints the heading alone.
 - A statement longer than 700 characters is cut in the summary table (with "se avsnitt …");
-  it stands whole under its chapter's Bedömning. A criterion's question longer than 1,200
-  characters is cut in the appendix, whose lines are never split across pages.
-- Only the first chapter starts a new page; the others follow on, as in the published
-  reports. The summary, Syfte and the appendix start new pages.
+  it stands whole under its chapter's Bedömning, which is the section the summary's Avsnitt
+  column and "se avsnitt" name. A criterion's question longer than 1,200 characters is cut
+  in the appendix, whose lines are never split across pages.
+- Only the first chapter starts a new page, and not even it when the page so far holds only
+  the short tail of the part before it (a paragraph that spilled over): no page of a few
+  lines and white space. The other chapters follow on, as in the published reports. The
+  summary, Syfte and the appendix start new pages.
 - A final export of a review that is not signed says "Slutlig version – ej signerad" on the
   cover, with the review's status as stored (pågående, faktagranskning …); a signed review's
   final says "Slutlig version, signerad". A version after a reopening says on the cover which
@@ -122,6 +128,7 @@ from kvtui.report.charts import (
     strata_height,
 )
 from kvtui.report.flowables import (
+    ChapterBreak,
     Heading,
     NotedBlock,
     RatedStatement,
@@ -148,7 +155,7 @@ from kvtui.report.styles import (
     ZEBRA,
     Styles,
 )
-from kvtui.report.tables import ResultLine
+from kvtui.report.tables import ResultLine, TableWithTail
 from kvtui.report.tables import groups as result_groups
 from kvtui.report.tagging import table_headers
 
@@ -170,6 +177,7 @@ DRAFT_NOTICE = ("Utkast för faktagranskning. Verksamheten ombeds granska faktau
 MISSING_TEXT = "Avsnittet saknar text."
 NO_STATEMENTS = "Inga bedömningar har gjorts i avsnittet."
 NO_SUMMARY = "Inga bedömningar med kvalitetsnivå har valts till sammanfattningen."
+SHORT_TAIL = FRAME_HEIGHT / 3  # a page holding no more than this is followed on, not left
 
 
 def utc_offset(moment: datetime) -> str:
@@ -221,6 +229,7 @@ class _Builder:
         self.draft = draft
         self.toc: list[TocItem] = []
         self.footnotes = 0
+        self.introduced: set[str] = set()  # laws whose short name a note has written out
         self.quotes = quotable(data.interviews)
         self.numbered_subheadings: dict[str, int] = {}  # section id → its numbered sub-headings
         self.width = FRAME_WIDTH
@@ -289,7 +298,7 @@ class _Builder:
 
     def note_for(self, assessment: AssessmentView) -> tuple[int, str] | None:
         """The footnote with the legal references of the criteria a statement cites."""
-        text = statement_note(self.data, assessment)
+        text = statement_note(self.data, assessment, self.introduced)
         if text is None:
             return None
         self.footnotes += 1
@@ -380,12 +389,13 @@ class _Builder:
                 ("LEFTPADDING", (1, 0), (-1, -1), 7),
                 *commands,
             ]))
-            story.append(table)
+        # The legend goes with the table (or the note that it is empty): never a page alone.
+        legend: list[Flowable] = [Spacer(1, 8 * mm),
+                                  Heading("Kvalitetsnivåer", s.h3), self.legend()]
+        if rows:
+            story.append(TableWithTail(table, legend))
         else:
-            story.append(Paragraph(NO_SUMMARY, s.body_muted))
-        story.append(Spacer(1, 8 * mm))
-        story.append(KeepTogether([*self.heading("Kvalitetsnivåer", 2, toc=False),
-                                   self.legend()]))
+            story.append(KeepTogether([Paragraph(NO_SUMMARY, s.body_muted), *legend]))
         return story
 
     def legend(self) -> Table:
@@ -450,13 +460,21 @@ class _Builder:
         story = self.heading(assessment_heading(chapter, sections, own), 1)
         if not statements:
             return [*story, Paragraph(NO_STATEMENTS, self.styles.body_muted)]
-        return story + [self.statement(a) for a in statements]
+        # No statement alone at the top of a page: the first stays with the heading, the
+        # last with the one before it.
+        printed = [self.statement(a) for a in statements]
+        if len(printed) <= 2:
+            return [story[0], KeepTogether([*story[1:], *printed])]
+        return [story[0], KeepTogether([*story[1:], printed[0]]), *printed[1:-2],
+                KeepTogether(printed[-2:])]
 
     def chapter(self, chapter: SectionView, below: list[SectionView], *, new_page: bool
                 ) -> list[Flowable]:
         """A chapter: its text, its subsections, then its Bedömning. The first chapter starts
-        a new page; the others follow on, as in the published reports."""
-        story: list[Flowable] = [PageBreak()] if new_page else [Spacer(1, 10)]
+        a new page unless the page holds only a short tail; the others follow on, as in the
+        published reports."""
+        story: list[Flowable] = ([ChapterBreak(FRAME_HEIGHT, SHORT_TAIL, 10)] if new_page
+                                 else [Spacer(1, 10)])
         story += self.heading(chapter.heading, 0)
         has_text_below = any(section.text.strip() for section in below)
         if chapter.text.strip():
@@ -494,15 +512,14 @@ class _Builder:
             for interview in self.data.interviews:
                 story.append(Paragraph(markup(interview_line(interview)), s.bullet,
                                        bulletText="•"))
-        laws = self.legal_references()
-        if laws:
+        provisions, others = legal_references(self.data.criteria)
+        if provisions:
             story += self.heading("Lagar, föreskrifter och allmänna råd", 2, toc=False)
-            story += [Paragraph(markup(law), s.bullet, bulletText="•") for law in laws]
+            story += [Paragraph(markup(line), s.bullet, bulletText="•") for line in provisions]
+        if others:
+            story += self.heading("Övriga källor", 2, toc=False)
+            story += [Paragraph(markup(line), s.bullet, bulletText="•") for line in others]
         return story
-
-    def legal_references(self) -> list[str]:
-        """Every legal reference the review's criteria cite for its period, each once."""
-        return legal_references(self.data.criteria)
 
     # --- the appendix ------------------------------------------------------------------------
 

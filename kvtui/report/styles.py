@@ -81,7 +81,11 @@ def make_styles() -> Styles:
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=14.5, spaceAfter=7,
                           alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
                           bulletFontName=REGULAR)
-    cell = ParagraphStyle("cell", parent=body, fontSize=8.8, leading=11.4, spaceAfter=0)
+    # Table cells are narrow and Swedish compounds long ("familjehemsplaceringsutredningarna"):
+    # cells hyphenate in Swedish (pyphen), also at a word's own hyphens and inside a long
+    # address, rather than letting a word run out of its column.
+    cell = ParagraphStyle("cell", parent=body, fontSize=8.8, leading=11.4, spaceAfter=0,
+                          hyphenationLang="sv_SE", embeddedHyphenation=1, uriWasteReduce=0.3)
     return Styles(
         body=body,
         body_muted=ParagraphStyle("body_muted", parent=body, fontName=ITALIC, textColor=MUTED),
@@ -131,7 +135,7 @@ def make_styles() -> Styles:
         # A hash in groups of four, two lines of eight groups (the font has no monospace cut,
         # but its digits are of one width and the groups line up closely enough).
         digest=ParagraphStyle("digest", parent=cell, fontSize=8.8, leading=12.5,
-                              textColor=PRIMARY),
+                              textColor=PRIMARY, hyphenationLang="", embeddedHyphenation=0),
         small=ParagraphStyle("small", parent=body, fontSize=8.6, leading=12, textColor=MUTED,
                              spaceAfter=5),
     )

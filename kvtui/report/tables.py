@@ -22,7 +22,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.styles import HEADER_FILL, RULE, SUBROW_TEXT, ZEBRA
@@ -209,3 +209,32 @@ def groups(rows: Sequence[Sequence[ResultLine]], widths: Sequence[float]) -> lis
     """One flowable per criterion, shaded every other, the first with the header."""
     return [ResultsGroup(lines, widths, shade=index % 2 == 1, first=index == 0)
             for index, lines in enumerate(rows)]
+
+
+class TableWithTail(KeepTogether):
+    """A table and what must not stand without it, such as the legend under the summary.
+
+    When the tail does not fit under the table's end, the table is cut one row early (or
+    where the page ends) and its last rows go over the page with the tail, under the
+    repeated header: the tail never opens a page on its own.
+    """
+
+    def __init__(self, table: Flowable, tail: Sequence[Flowable]) -> None:
+        super().__init__([table, *tail])
+        self.table = table
+        self.tail = list(tail)
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        """Everything when it fits; else the table's part that fits, then the rest with the
+        tail (again a ``TableWithTail``); nothing when not even a row fits here."""
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if aH >= getattr(self, "_H", aH + 1):
+            return [self.table, *self.tail]
+        _width, table_height = self.table.wrap(aW, aH)
+        parts = self.table.split(aW, min(aH, table_height - 1))
+        if len(parts) < 2:
+            frame = getattr(self, "_frame", None)
+            at_top = frame is not None and getattr(frame, "_atTop", False)
+            return [self.table, *self.tail] if at_top else []
+        return [parts[0], TableWithTail(parts[1], self.tail)]

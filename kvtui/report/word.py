@@ -38,6 +38,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
@@ -45,11 +46,12 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from kvtui.domain.judgement import LEVEL_DEFINITIONS, RATINGS, AssessmentView, SectionView
+from kvtui.domain.look import JPEG, LOGO_BOX_MM, PNG
 from kvtui.domain.method_text import text_blocks
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.report_outline import (
@@ -114,6 +116,8 @@ NO_SUMMARY = "Inga bedömningar med kvalitetsnivå har valts till sammanfattning
 LANGUAGE = "sv-SE"
 HEADER_FILL = "1F3A5F"
 MUTED = RGBColor(0x5A, 0x64, 0x72)
+# The logo kinds Word takes as pictures; an SVG logo is left to the PDF.
+WORD_PICTURES = frozenset({PNG, JPEG})
 FOOTNOTE_TEXT = "FootnoteText"
 FOOTNOTE_REFERENCE = "FootnoteReference"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -138,6 +142,7 @@ class _Writer:
         self.doc: DocxDocument = Document()
         self.headings: list[tuple[int, str]] = []
         self.notes: list[str] = []
+        self.introduced: set[str] = set()  # laws whose short name a note has written out
         self.factcheck_number = factcheck_number(data)
         self.quotes = quotable(data.interviews)
 
@@ -290,7 +295,16 @@ class _Writer:
     def cover(self) -> None:
         """Organisation, title, unit, the facts, and what this file is (and is not)."""
         data, doc = self.data, self.doc
-        for line in (data.municipality, data.committee):
+        look = data.look
+        if look is not None and look.logo is not None and look.logo_kind in WORD_PICTURES:
+            image = DocxImage.from_blob(look.logo)
+            scale = min(LOGO_BOX_MM[0] / image.px_width, LOGO_BOX_MM[1] / image.px_height)
+            doc.add_picture(io.BytesIO(look.logo), width=Mm(image.px_width * scale),
+                            height=Mm(image.px_height * scale))
+            pictures = doc.inline_shapes
+            pictures[len(pictures) - 1]._inline.docPr.set("descr", xml_text(look.logo_alt))
+        committee = (look.committee if look else "") or data.committee
+        for line in (data.municipality, committee):
             if line:
                 doc.add_paragraph(xml_text(line)).runs[0].bold = True
         kicker = doc.add_paragraph().add_run("KVALITETSGRANSKNING")
@@ -375,7 +389,7 @@ class _Writer:
             _run_shade(chip, fill)
             paragraph.add_run(" ")
         paragraph.add_run(xml_text(assessment.statement))
-        note = statement_note(self.data, assessment)
+        note = statement_note(self.data, assessment, self.introduced)
         if note is not None:
             self.notes.append(note)
             _footnote_reference(paragraph, len(self.notes))
@@ -427,11 +441,15 @@ class _Writer:
             self.heading("Intervjuer", 2)
             for interview in data.interviews:
                 self.bullet(interview_line(interview))
-        laws = legal_references(data.criteria)
-        if laws:
+        provisions, others = legal_references(data.criteria)
+        if provisions:
             self.heading("Lagar, föreskrifter och allmänna råd", 2)
-            for law in laws:
-                self.bullet(law)
+            for line in provisions:
+                self.bullet(line)
+        if others:
+            self.heading("Övriga källor", 2)
+            for line in others:
+                self.bullet(line)
 
     def bullet(self, text: str) -> None:
         """One item of a bullet list."""

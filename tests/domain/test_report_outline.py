@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from kvtui.domain.judgement import SectionView
+from kvtui.domain.legal_names import reference_key
 from kvtui.domain.report_outline import (
     MAX_SUMMARY,
     assessment_heading,
-    natural_key,
     number_after,
     outline,
     split_notes,
@@ -53,10 +53,10 @@ def test_bedomning_takes_the_number_after_the_last_subsection() -> None:
 
 
 def test_a_long_statement_is_cut_at_a_word_in_the_summary() -> None:
-    where = section("5.4", "Dokumentation")
+    where = "5.5"  # the chapter's Bedömning, where the statement stands whole
     assert summary_text("Kort.", where) == "Kort."
     cut = summary_text("ord " * 400, where)
-    assert cut.endswith(" … (se avsnitt 5.4)") and len(cut) < MAX_SUMMARY + 30
+    assert cut.endswith(" … (se avsnitt 5.5)") and len(cut) < MAX_SUMMARY + 30
     assert " or …" not in cut
 
 
@@ -64,5 +64,5 @@ def test_references_split_once_and_sort_by_law_then_number() -> None:
     assert split_notes("6 kap. 1 § SoL; 11 § LVU;  6 kap. 1 § SoL ;") == [
         "6 kap. 1 § SoL", "11 § LVU"]
     laws = ["11 kap. 10 § SoL", "6 kap. 8 § SoL", "11 kap. 3 § SoL", "13 § LVU"]
-    assert sorted(laws, key=natural_key) == [
+    assert sorted(laws, key=reference_key) == [
         "13 § LVU", "6 kap. 8 § SoL", "11 kap. 3 § SoL", "11 kap. 10 § SoL"]

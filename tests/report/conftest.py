@@ -18,9 +18,11 @@ import pytest
 from pypdf import PdfReader
 
 from kvtui.domain.report_data import ReportData
+from kvtui.release.flow import sign_and_export
 from kvtui.report.document import RenderedReport, render_report
 from kvtui.store.database import Store, open_store
-from kvtui.store.report_data import load_report_data
+from kvtui.store.factcheck import send_for_factcheck
+from kvtui.store.report_data import current_content, load_report_data
 from tests.report.demo_file import demo_copy
 
 REPORT_DATE = date(2026, 11, 23)
@@ -84,3 +86,22 @@ def final_pdf(demo_data: ReportData) -> Pdf:
 def pdf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where tests that need files (pdffonts, pdftoppm) write them."""
     return tmp_path_factory.mktemp("pdfs")
+
+
+@pytest.fixture(scope="session")
+def signed_final(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pdf]:
+    """The demo's signed final: sent for fact-check on 10 November (so the Metod ends with the
+    fact-check paragraph), then signed and exported, as the auditor does it."""
+    folder = tmp_path_factory.mktemp("signed-demo")
+    path, review_id = demo_copy(folder / "store")
+    store = open_store(path, backup=False)
+    try:
+        with store.session() as session:
+            send_for_factcheck(session, review_id, current_content(session, review_id),
+                               sent_on=date(2026, 11, 10))
+            released = sign_and_export(session, review_id, folder / "exports",
+                                       name="Karin Ekdahl", role="Kvalitetscontroller")
+        data = released.path.read_bytes()
+        yield read_pdf(RenderedReport(data, 0))
+    finally:
+        store.close()

@@ -103,11 +103,20 @@ def test_every_part_of_the_report_is_there(draft_pdf: Pdf, demo_data: ReportData
 
 def test_legal_references_are_footnotes_numbered_through(draft_pdf: Pdf) -> None:
     notes: list[tuple[int, str]] = []
-    for page in draft_pdf.pages:
-        for line in page.splitlines():
+    for page in draft_pdf.pages:  # a note may take more lines (a law written out in full)
+        lines = page.splitlines()
+        for index, line in enumerate(lines):
             match = re.match(r"^\s*(\d+)\s", line)
-            if match and line.endswith("se bilaga 1)."):
-                notes.append((int(match.group(1)), line))
+            if not match:
+                continue
+            note = [line]
+            for more in lines[index + 1:index + 3]:
+                if _squash(" ".join(note)).endswith("se bilaga 1).") or re.match(
+                        r"^\s*\d+\s(?!kap\.)", more):
+                    break
+                note.append(more)
+            if _squash(" ".join(note)).endswith("se bilaga 1)."):
+                notes.append((int(match.group(1)), "\n".join(note)))
     numbers = [number for number, _line in notes]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
     text = _squash(draft_pdf.text)

@@ -88,7 +88,11 @@ def test_her_footnotes_are_numbered_with_the_legal_ones(structured: tuple[Report
     _data, pdf = structured
     notes: dict[int, str] = {}
     for page in pdf.pages:
-        for line in page.splitlines():
+        lines = page.splitlines()
+        for index, line in enumerate(lines):
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if not line.endswith("se bilaga 1).") and not re.match(r"^\s*\d+ ", following):
+                line = f"{line} {following.strip()}"  # a note of two lines (a law in full)
             match = re.match(r"^\s*(\d+) (.*?)\s*$", line)
             if match and (line.endswith("se bilaga 1).") or "förklarande" in line
                           or "Signs of Safety" in line):

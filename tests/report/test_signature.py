@@ -9,22 +9,26 @@ once per module.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from kvtui.report.fonts import register_fonts
+from kvtui.report.fonts import REGULAR, register_fonts
 from kvtui.report.signature import (
     FIELD_NAME,
     SIGNATURE_BOX,
     STAMP_FONT,
+    STAMP_FONT_SIZE,
     PdfVerdict,
     SigningError,
     sign_pdf,
@@ -293,3 +297,36 @@ def test_importing_the_module_loads_neither_pyhanko_nor_cryptography() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_stamp_is_set_in_the_reports_font(signed: bytes) -> None:
+    reader = PdfReader(io.BytesIO(signed))
+    widgets = [annot.get_object() for annot in reader.pages[-1]["/Annots"]]
+    (widget,) = [w for w in widgets if w.get("/FT") == "/Sig"]
+    fonts: list[str] = []
+
+    def walk(xobject: Any) -> None:
+        resources = xobject.get("/Resources", {})
+        fonts.extend(str(font.get_object()["/BaseFont"])
+                     for font in resources.get("/Font", {}).values())
+        for inner in resources.get("/XObject", {}).values():
+            walk(inner.get_object())
+
+    walk(widget["/AP"]["/N"].get_object())
+    assert fonts and all("+DejaVuSans" in font for font in fonts), fonts
+
+
+def test_stamp_letters_are_not_spaced_apart(signed: bytes, tmp_path: Path) -> None:
+    """pyHanko spaces out a font of 2048 units per em: the words would be twice as wide."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "signerad.pdf"
+    path.write_bytes(signed)
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    match = re.search(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">'
+                      r"(Digitalt signerad av [^<]*)<", html)
+    assert match is not None, html
+    drawn = float(match.group(2)) - float(match.group(1))
+    expected = stringWidth(match.group(3), REGULAR, STAMP_FONT_SIZE)
+    assert abs(drawn - expected) < 0.1 * expected, (drawn, expected)

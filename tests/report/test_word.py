@@ -16,6 +16,7 @@ from docx.table import Table
 from lxml import etree
 
 from kvtui.domain.judgement import RATINGS
+from kvtui.domain.look import LOGO_BOX_MM, CoverLook
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.report_outline import (
     LEVEL_HEX,
@@ -31,6 +32,7 @@ from kvtui.domain.reviews import SIGNED
 from kvtui.domain.section_text import quote_markup
 from kvtui.domain.signoff import SignOffView
 from kvtui.report.word import COVER_NOTICE, WORD_COPY_NOTICE, word_report, xml_text
+from tests.cli.test_settings_cli import SVG_LOGO, image_bytes
 from tests.report.conftest import Pdf
 
 DIGEST = "c0ffee12" * 8
@@ -156,9 +158,10 @@ def test_footnotes_are_real_word_footnotes_numbered_as_in_the_pdf(
         assert note.find(f".//{qn('w:footnoteRef')}") is not None
         style = note.find(f".//{qn('w:pStyle')}")
         assert style is not None and style.get(qn("w:val")) == "FootnoteText"
+    introduced: set[str] = set()  # a law's short name is written out in its first note
     expected = [text for part in outline(demo_data.sections) if part.chapter
                 for a in chapter_statements(part.section, part.below)
-                if (text := statement_note(demo_data, a)) is not None]
+                if (text := statement_note(demo_data, a, introduced)) is not None]
     assert texts == expected and len(texts) >= 5
     pdf_text = " ".join(draft_pdf.text.split())
     for number, text in enumerate(texts, start=1):
@@ -280,3 +283,23 @@ def test_the_auditors_structure_as_in_the_pdf(demo_data: ReportData) -> None:
     assert notes[1] == "Andra noten."  # before the Bedömning's legal references
     references = [r.get(qn("w:id")) for r in doc.element.body.iter(qn("w:footnoteReference"))]
     assert references == [str(i) for i in range(1, len(notes) + 1)]
+
+
+@pytest.mark.parametrize("size", [(400, 160), (90, 300)])
+def test_the_installations_look_on_the_cover(demo_data: ReportData,
+                                            size: tuple[int, int]) -> None:
+    """The logo as a picture in the PDF's box with its proportions and its text alternative,
+    the installation's committee under the municipality; an SVG logo is left out."""
+    look = CoverLook(committee="Nämnden för test", logo=image_bytes(size), logo_kind="png",
+                     logo_alt="Logotyp: Testkommun")
+    doc = opened(word_report(dataclasses.replace(demo_data, look=look)))
+    [picture] = doc.inline_shapes
+    width, height = picture.width.mm, picture.height.mm
+    assert width / height == pytest.approx(size[0] / size[1], rel=1e-2)
+    assert width <= LOGO_BOX_MM[0] + 0.1 and height <= LOGO_BOX_MM[1] + 0.1
+    assert max(width / LOGO_BOX_MM[0], height / LOGO_BOX_MM[1]) == pytest.approx(1, rel=1e-2)
+    assert picture._inline.docPr.get("descr") == "Logotyp: Testkommun"
+    cover = [p.text for p in doc.paragraphs[:4]]
+    assert "Nämnden för test" in cover
+    svg = dataclasses.replace(look, logo=SVG_LOGO, logo_kind="svg")
+    assert not opened(word_report(dataclasses.replace(demo_data, look=svg))).inline_shapes

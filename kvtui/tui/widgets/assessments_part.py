@@ -89,6 +89,8 @@ NO_STATEMENTS = "Inga bedömningar i avsnittet. Tryck a för att skriva en."
 
 _LEVEL_KEYS = Binding.Group("Nivå", compact=True)
 _MOVE_KEYS = Binding.Group("Flytta", compact=True)
+_QUOTE_TIP = "Citera en iakttagelse i texten"
+_PREVIEW_TIP = "Visa texten som rapporten skriver den"
 STATEMENT_ACTIONS = frozenset({"edit", "remove", "rate", "toggle_summary", "link", "move"})
 
 
@@ -124,13 +126,13 @@ class AssessmentsPart(WorkspacePart):
         # Ctrl keys, so that they work inside the text and never take a letter from it. Each
         # twice: shown in the footer while the text has the keyboard, hidden elsewhere (where
         # Ctrl+O says to go into the text), so that the list's footer keeps its keys.
-        Binding("ctrl+o", "insert_quote(True)", "Citat", tooltip="Citera en iakttagelse i "
-                "texten", id="assessments.quote"),
-        Binding("ctrl+o", "insert_quote(False)", "Citat", show=False,
+        Binding("ctrl+o", "insert_quote(True)", "Citat", tooltip=_QUOTE_TIP,
+                id="assessments.quote"),
+        Binding("ctrl+o", "insert_quote(False)", "Citat", tooltip=_QUOTE_TIP, show=False,
                 id="assessments.quote_outside"),
-        Binding("ctrl+t", "preview(True)", "Förhandsvisa",
-                tooltip="Visa texten som rapporten skriver den", id="assessments.preview"),
-        Binding("ctrl+t", "preview(False)", "Förhandsvisa", show=False,
+        Binding("ctrl+t", "preview(True)", "Förhandsvisa", tooltip=_PREVIEW_TIP,
+                id="assessments.preview"),
+        Binding("ctrl+t", "preview(False)", "Förhandsvisa", tooltip=_PREVIEW_TIP, show=False,
                 id="assessments.preview_outside"),
     ]
 

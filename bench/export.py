@@ -3,7 +3,8 @@
 kvtui's side is ``render_report`` on the demo review's ``ReportData`` (read from a real store
 once, beforehand; the read is timed separately): cover, contents, summary table, Metod, the
 chapters with footnotes, Referenser, the appendix table with strata and two charts, header,
-footer "Sida X (Y)", bookmarks, the draft mark when ``--draft``. The baseline is the plainest
+footer "Sida X (Y)", bookmarks, the draft mark when ``--draft``, and the tagging for PDF/UA-1
+(marked content while drawing, then the structure tree). The baseline is the plainest
 document ReportLab makes: ``SimpleDocTemplate.build`` of paragraphs and tables, no page
 furniture, no contents, in the same embedded font (DejaVu Sans, as the report must embed its
 font), grown until it has exactly as many pages as the report.
@@ -12,7 +13,9 @@ After one warm-up each (fonts parsed, modules imported) the runs alternate. It p
 median seconds of both, wall clock and process CPU time, and the ratio of the CPU times
 (goal: **≤ 1.5×**; CPU time is what the work costs, wall time also counts whatever else the
 machine is doing), and the time to read the data. Compare ratios from one run, not seconds
-across runs.
+across runs. Last it signs the final (PAdES, with a throwaway test certificate) and prints the
+median time of signing alone and of the tagged, signed export as a whole; signing is not part
+of the ratio, since the baseline has nothing like it.
 
     python bench/export.py [--runs 7] [--draft]
 """
@@ -124,6 +127,32 @@ def main() -> None:
     print(f"ratio: {cpu[0] / cpu[1]:.2f}x CPU, {wall[0] / wall[1]:.2f}x wall (goal <= 1.5x)")
     print(f"reading the review from the store: {read_seconds:.3f} s; "
           f"read + render {read_seconds + wall[0]:.3f} s wall")
+    if not args.draft:
+        _signing(data, args.runs, wall[0])
+
+
+def _signing(data: ReportData, runs: int, render_wall: float) -> None:
+    """Sign the rendered final with a throwaway certificate; print the times."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from kvtui.report.signature import sign_pdf
+    from tests.report.pki import PASSPHRASE, make_identity
+
+    with tempfile.TemporaryDirectory() as folder:
+        identity = make_identity(Path(folder))
+        pdf = render_report(data, draft=False).pdf
+
+        def sign() -> None:
+            sign_pdf(pdf, identity.p12, PASSPHRASE, signer_name="Åsa Öberg",
+                     role="Granskningsledare", reason="Slutlig rapport")
+
+        sign()  # warm-up
+        times = [_timed(sign) for _run in range(runs)]
+    wall = statistics.median(t[0] for t in times)
+    cpu = statistics.median(t[1] for t in times)
+    print(f"signing the tagged final: median {wall:.3f} s wall, {cpu:.3f} s CPU; "
+          f"tagged and signed export {render_wall + wall:.3f} s wall")
 
 
 def _timed(work: Callable[[], object]) -> tuple[float, float]:

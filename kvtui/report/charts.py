@@ -11,6 +11,9 @@ The scale always runs from 0 to 100 %.
 one small panel per stratum side by side (three to a row), the same criteria in the same
 order in each, so strata are compared by position rather than by colour. A long list of
 criteria is cut into charts of equal size that each fit a page (``chunks``).
+
+Each chart is tagged as a Figure whose alternative text (``kv_alt``) says in Swedish what the
+chart shows, number by number, for a reader who cannot see it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from kvtui.domain.statistics import format_share
+from kvtui.domain.statistics import format_interval, format_share
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.styles import BAR, MUTED, PRIMARY, RULE
 
@@ -46,6 +49,8 @@ class Bar:
     share: float | None
     low: float | None
     high: float | None
+    ja: int | None = None  # Ja and the akter where the criterion applies, for the
+    applicable: int | None = None  # alternative text
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,24 @@ class ChartRow:
 
     label: str
     bar: Bar
+
+
+def _spoken(rows: Sequence[ChartRow]) -> str:
+    """The rows as the alternative text reads them:
+    "F1: 84,6 % (11 av 13 aktuella akter, 95 % KI 59,1–95,5 %)"."""
+    parts = []
+    for row in rows:
+        bar = row.bar
+        if bar.share is None:
+            parts.append(f"{row.label}: inga aktuella akter")
+            continue
+        details = ([f"{bar.ja} av {bar.applicable} aktuella akter"]
+                   if bar.ja is not None and bar.applicable is not None else [])
+        if bar.low is not None and bar.high is not None:
+            details.append(f"95 % KI {format_interval(bar.low, bar.high)}")
+        extra = f" ({', '.join(details)})" if details else ""
+        parts.append(f"{row.label}: {format_share(bar.share)}{extra}")
+    return "; ".join(parts) + "."
 
 
 def chunks(count: int, per: int) -> list[range]:
@@ -184,6 +207,8 @@ def _legend(canvas: Any, left: float) -> None:
 class ResultsChart(Flowable):
     """One panel for all akter: bars, interval marks, the share written beside each bar."""
 
+    kv_role = "Figure"
+
     def __init__(self, rows: Sequence[ChartRow], width: float) -> None:
         super().__init__()
         self.rows = list(rows)
@@ -193,6 +218,11 @@ class ResultsChart(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Fixed size."""
         return self.width, self.height
+
+    def kv_alt(self) -> str:
+        """What the chart shows, in words and numbers."""
+        return ("Diagram: Andel Ja per kriterium med 95 % konfidensintervall, samtliga akter. "
+                + _spoken(self.rows))
 
     def draw(self) -> None:
         """The panel and its legend."""
@@ -205,6 +235,8 @@ class ResultsChart(Flowable):
 class StrataChart(Flowable):
     """One small panel per stratum, three to a row, the same criteria in each."""
 
+    kv_role = "Figure"
+
     def __init__(self, panels: Sequence[tuple[str, Sequence[ChartRow]]], width: float) -> None:
         super().__init__()
         self.panels = [(name, list(rows)) for name, rows in panels]
@@ -215,6 +247,11 @@ class StrataChart(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Fixed size."""
         return self.width, self.height
+
+    def kv_alt(self) -> str:
+        """What the panels show, stratum by stratum, in words and numbers."""
+        return ("Diagram: Andel Ja per kriterium och stratum med 95 % konfidensintervall. "
+                + " ".join(f"{name}: {_spoken(rows)}" for name, rows in self.panels))
 
     def draw(self) -> None:
         """The panels and the legend."""

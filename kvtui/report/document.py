@@ -15,6 +15,12 @@ How the pieces fit:
   "UTKAST – för faktagranskning" with the date on every page. A final has no mark.
 - The PDF carries title, author (the auditors), subject, keywords and language sv-SE, and
   opens with its bookmarks shown.
+- The PDF is tagged (PDF/UA-1): the frames (``TaggedFrame``) hand every flowable to the
+  canvas's ``Tagger`` (``kvtui.report.tagging``), the page furniture, page numbers and draft
+  mark are artifacts, each footnote is a Note under the statement that cites it, and
+  ``kvtui.report.pdf_ua`` writes the structure tree into the saved bytes. The draft mark is
+  drawn as glyph outlines, not text: it is on every page and no reader, screen reader or
+  copy and paste should take it for the page's text.
 """
 
 from __future__ import annotations
@@ -22,17 +28,22 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Literal
 
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from kvtui.domain.report_data import ReportData
 from kvtui.report.flowables import TocItem, markup
-from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.fonts import BOLD, FONT_DIR, REGULAR
+from kvtui.report.pdf_ua import tag_pdf
 from kvtui.report.story import build_story
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
@@ -50,6 +61,7 @@ from kvtui.report.styles import (
     Styles,
     make_styles,
 )
+from kvtui.report.tagging import Tagger, tagger_of
 
 Progress = Callable[[float, str], None]
 
@@ -82,6 +94,8 @@ class ReportCanvas(Canvas):
         self.kv_anchor_pages: dict[str, int] = {}
         self.kv_slots: list[tuple[str, TocItem, float, float, float, str, float]] = []
         self.kv_footers: list[tuple[str, int]] = []
+        self.kv_tags = Tagger(self)
+        self.kv_draft: str | None = None  # the draft mark's date once a page has the mark
 
     def kv_anchor(self, item: TocItem, top: float) -> None:
         """A heading is drawn on this page, its top at ``top``: bookmark it."""
@@ -105,6 +119,33 @@ class ReportCanvas(Canvas):
         self.kv_footers.append((name, self.getPageNumber()))
         self._place_form(name)
 
+    def kv_draft_mark(self, day: str) -> None:
+        """The draft mark on this page (one form, defined in ``save``), translucent."""
+        self.kv_draft = day
+        self.saveState()
+        self.setFillAlpha(0.13)  # here: ReportLab gives a form no graphics states of its own
+        self._place_form("kvdraft")
+        self.restoreState()
+
+    def linkRect(self, contents: Any, destinationname: Any, Rect: Any = None,
+                 addtopage: bool | Literal[0, 1] = 1, name: Any = None,
+                 relative: bool | Literal[0, 1] = 1, thickness: int = 0,
+                 color: Any = None, dashArray: Any = None, **kw: Any) -> None:
+        """A link to a place in the report: recorded for the structure tree, then made."""
+        self.kv_tags.annotation(str(destinationname), str(contents or ""))
+        super().linkRect(contents, destinationname, Rect, addtopage, name, relative,
+                         thickness, color, dashArray, **kw)
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> None:
+        """A link to a web address: recorded for the structure tree, then made."""
+        self.kv_tags.annotation(url, url)
+        super().linkURL(url, rect, *args, **kwargs)
+
+    def drawText(self, aTextObject: Any) -> None:
+        """Draw a text object, and tell the tagger (a bullet's label ends with its own)."""
+        super().drawText(aTextObject)
+        self.kv_tags.text_drawn()
+
     def _place_form(self, name: str) -> None:
         """Use form ``name`` in page coordinates, whatever the current transformation."""
         x, y = self.absolutePosition(0, 0)
@@ -123,16 +164,36 @@ class ReportCanvas(Canvas):
         total = self.kv_total
         for name, page in self.kv_footers:
             self.beginForm(name)
+            self.kv_tags.artifact(kind="Footer")
             self.setFont(REGULAR, 8)
             self.setFillColor(PRIMARY)
             self.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, BOTTOM_MARGIN - 28,
                                  f"Sida {page} ({total})")
+            self.kv_tags.end()
+            self.endForm()
+        if self.kv_draft is not None:
+            self.beginForm("kvdraft")
+            self._draw_draft_mark(self.kv_draft)
             self.endForm()
         for name, item, x0, x1, y, font, size in self.kv_slots:
             self.beginForm(name)
             self._draw_toc_number(item, x0, x1, y, font, size)
             self.endForm()
         super().save()
+
+    def _draw_draft_mark(self, day: str) -> None:
+        """"UTKAST – för faktagranskning" and the date, diagonally across the page, in glyph
+        outlines: the mark is an artifact, and as outlines no text extraction returns it."""
+        self.kv_tags.artifact()
+        self.saveState()
+        self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        self.rotate(52)
+        self.setFillColor(DRAFT_MARK)
+        for text, size, y in ((DRAFT_TEXT, 40, 8.0), (day, 22, -26.0)):
+            self.addLiteral(_outline_code(text, size, -stringWidth(text, BOLD, size) / 2, y)
+                              + " f")
+        self.restoreState()
+        self.kv_tags.end()
 
     def _draw_toc_number(self, item: TocItem, x0: float, x1: float, y: float, font: str,
                          size: float) -> None:
@@ -152,6 +213,56 @@ class ReportCanvas(Canvas):
         self.drawRightString(x1, y, number)
 
 
+@cache
+def _bold_glyphs() -> tuple[Any, dict[int, str], float]:
+    """DejaVu Sans Bold's glyph set, character map and units per em (loaded once)."""
+    font = TTFont(str(FONT_DIR / "DejaVuSans-Bold.ttf"), lazy=True)
+    return font.getGlyphSet(), font.getBestCmap(), float(font["head"].unitsPerEm)
+
+
+@lru_cache(maxsize=16)
+def _outline_code(text: str, size: float, x: float, y: float) -> str:
+    """The path operators of ``_outline``, made once a process for each text: building
+    them glyph by glyph cost a tenth of a draft's time."""
+    path = PDFPathObject()
+    _outline(path, text, size, x, y)
+    return str(path.getCode())
+
+
+def _outline(path: Any, text: str, size: float, x: float, y: float) -> None:
+    """Add ``text`` in DejaVu Sans Bold at ``size`` to ``path`` as glyph outlines, its
+    baseline starting at (x, y)."""
+    glyphs, cmap, units = _bold_glyphs()
+    scale = size / units
+
+    class Pen(BasePen):
+        def __init__(self, origin: float) -> None:
+            super().__init__(glyphs)
+            self.origin = origin
+
+        def _point(self, point: tuple[float, float]) -> tuple[float, float]:
+            return self.origin + point[0] * scale, y + point[1] * scale
+
+        def _moveTo(self, pt: tuple[float, float]) -> None:
+            path.moveTo(*self._point(pt))
+
+        def _lineTo(self, pt: tuple[float, float]) -> None:
+            path.lineTo(*self._point(pt))
+
+        def _curveToOne(self, pt1: tuple[float, float], pt2: tuple[float, float],
+                        pt3: tuple[float, float]) -> None:
+            path.curveTo(*self._point(pt1), *self._point(pt2), *self._point(pt3))
+
+        def _closePath(self) -> None:
+            path.close()
+
+    for char in text:
+        name = cmap.get(ord(char), ".notdef")
+        glyph = glyphs[name]
+        glyph.draw(Pen(x))
+        x += stringWidth(char, BOLD, size)
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """The text, cut with an ellipsis to fit ``width``."""
     if stringWidth(text, font, size) <= width:
@@ -159,6 +270,15 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+class TaggedFrame(Frame):
+    """A frame whose flowables are tagged as they are drawn (``Tagger.framed``)."""
+
+    def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> Any:
+        """Add as ReportLab's frame does, the drawing wrapped in the flowable's tags."""
+        tags = tagger_of(canv)
+        return tags.framed(flowable, lambda: Frame.add(self, flowable, canv, trySplit))
 
 
 class ReportDocTemplate(BaseDocTemplate):
@@ -182,9 +302,9 @@ class ReportDocTemplate(BaseDocTemplate):
         self._page_notes: list[tuple[int, str]] = []
         self._note_width = FRAME_WIDTH
         self._body = False
-        cover = Frame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="cover",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        body = Frame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body",
+        cover = TaggedFrame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="cover",
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        body = TaggedFrame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
             PageTemplate("cover", [cover], onPage=self._cover_page, autoNextPageTemplate="body"),
@@ -204,6 +324,8 @@ class ReportDocTemplate(BaseDocTemplate):
         self._body = True
         furniture = self.furniture
         y = PAGE_HEIGHT - TOP_MARGIN + 16
+        tags = tagger_of(canvas)
+        tags.artifact(kind="Header")
         canvas.saveState()
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(MUTED)
@@ -219,6 +341,7 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.setLineWidth(0.6)
         canvas.line(LEFT_MARGIN, y - 5, PAGE_WIDTH - RIGHT_MARGIN, y - 5)
         canvas.restoreState()
+        tags.end()
 
     def beforePage(self) -> None:
         """A new page: no footnotes yet, the frame's full height back."""
@@ -240,6 +363,8 @@ class ReportDocTemplate(BaseDocTemplate):
     def _draw_footer(self) -> None:
         canvas = self.canv
         y = BOTTOM_MARGIN - 28
+        tags = tagger_of(canvas)
+        tags.artifact(kind="Footer")
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
@@ -250,19 +375,13 @@ class ReportDocTemplate(BaseDocTemplate):
                                                FRAME_WIDTH - 80))
         canvas.restoreState()
         canvas.kv_page_number()
+        tags.end()
 
     def _draw_draft_mark(self) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-        canvas.rotate(52)
-        canvas.setFillColor(DRAFT_MARK)
-        canvas.setFillAlpha(0.13)
-        canvas.setFont(BOLD, 40)
-        canvas.drawCentredString(0, 8, DRAFT_TEXT)
-        canvas.setFont(BOLD, 22)
-        canvas.drawCentredString(0, -26, f"{self.furniture.draft_date}")
-        canvas.restoreState()
+        tags = tagger_of(self.canv)
+        tags.artifact()
+        self.canv.kv_draft_mark(self.furniture.draft_date or "")
+        tags.end()
 
     # --- footnotes -----------------------------------------------------------------------------
 
@@ -294,15 +413,23 @@ class ReportDocTemplate(BaseDocTemplate):
                       for paragraph in self._note_paragraphs([note], self._note_width)]
         gap = self.styles.footnote.spaceAfter
         top = BOTTOM_MARGIN + sum(p.height + gap for p in paragraphs)
+        tags = tagger_of(canvas)
+        tags.artifact()
         canvas.saveState()
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.5)
         canvas.line(LEFT_MARGIN, top + 3, LEFT_MARGIN + 45 * mm, top + 3)
         canvas.restoreState()
+        tags.end()
         y = top
-        for paragraph in paragraphs:  # top down, so that the notes read in order
+        for (number, _text), paragraph in zip(self._page_notes, paragraphs, strict=True):
+            # top down, so that the notes read in order; each a Note under what cites it
             y -= paragraph.height + gap
+            canvas.bookmarkHorizontalAbsolute(f"kvnote{number}", y + gap + paragraph.height)
+            note = tags.notes.get(number, tags.document).add("Note", ID=f"kvnote{number}")
+            tags.begin(note)
             paragraph.drawOn(canvas, LEFT_MARGIN, y + gap)
+            tags.end()
 
 
 @dataclass(frozen=True)
@@ -368,6 +495,7 @@ def render_report(data: ReportData, *, draft: bool,
 
     doc.setProgressCallBack(on_progress)
     doc.build(story, canvasmaker=ReportCanvas)
+    tell(0.9, "Märker upp rapporten för skärmläsare")
+    pdf = tag_pdf(buffer.getvalue(), doc.canv.kv_tags)
     tell(1.0, "Rapporten är klar")
-    pdf = buffer.getvalue()
     return RenderedReport(pdf, doc.canv.kv_total)

@@ -6,6 +6,11 @@ statements with their quality level in the margin.
 The first three cooperate with ``kvtui.report.document``: the canvas bookmarks headings and
 fills in the contents' page numbers once every page is laid out (one layout pass), and the
 document template draws each page's footnotes below its text.
+
+Tagging (``kvtui.report.tagging``) knows these by type: a contents line is a TOCI holding a
+Link (its text, its page number and its link annotation), a noted block is tagged as its
+inner flowable with the notes as Note elements under it, and a rated statement is one P
+that reads its level first ("Grön: Verksamheten har …").
 """
 
 from __future__ import annotations
@@ -27,12 +32,18 @@ from kvtui.domain.section_text import (
     Text,
 )
 from kvtui.report.fonts import BOLD
+from kvtui.report.tagging import tagger_of
 
 
 def markup(text: str) -> str:
     """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept, dates
     kept on one line."""
     return escape(unbroken_dates(text)).replace("\n", "<br/>")
+
+
+def note_marker(number: int) -> str:
+    """Paragraph markup for footnote ``number``'s marker: superscript, linked to the note."""
+    return f"<a href=\"#kvnote{number}\"><super>{number}</super></a>"
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class TocEntry(Flowable):
     """
 
     NUMBER_WIDTH = 30.0
+    kv_role = "TOCI"
 
     def __init__(self, item: TocItem, style: Any) -> None:
         super().__init__()
@@ -123,8 +135,8 @@ class TocEntry(Flowable):
         x0, y0 = self.canv.absolutePosition(end_x, baseline)
         x1, _y1 = self.canv.absolutePosition(self._width, baseline)
         record(self.item, x0, x1, y0, self.style.fontName, self.style.fontSize)
-        self.canv.linkRect("", self.item.key, (0, 0, self._width, self._height), relative=1,
-                           thickness=0)
+        self.canv.linkRect(self.item.text, self.item.key, (0, 0, self._width, self._height),
+                           relative=1, thickness=0)
 
 
 class NotedBlock(Flowable):
@@ -176,11 +188,22 @@ class NotedBlock(Flowable):
         """The inner flowable's."""
         return float(self.inner.getSpaceAfter())
 
+    @property
+    def kv_inner(self) -> Flowable:
+        """What the block is tagged as (``kvtui.report.tagging``)."""
+        return self.inner
+
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         """Draw the inner flowable and give the notes to this page."""
+        tags = tagger_of(canvas)
+        for number, _text in self.notes:
+            tags.destinations[f"kvnote{number}"] = f"Fotnot {number}"
         # types-reportlab leaves out drawOn's _sW on purpose (not every flowable takes it);
         # ReportLab's own Flowable.drawOn does, and passes it on for the alignment.
         self.inner.drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]
+        if tags.last is not None:
+            for number, _text in self.notes:
+                tags.notes[number] = tags.last
         doc = getattr(canvas, "_doctemplate", None)
         if doc is not None and hasattr(doc, "add_footnotes"):
             doc.add_footnotes(self.notes)
@@ -210,22 +233,25 @@ class RatedStatement(Paragraph):
         return parts
 
     def draw(self) -> None:
-        """The text, then the level in the margin at the first line."""
+        """The level in the margin at the first line, then the text: drawn in that order so
+        that the level is read first, and tagged to read "Grön: " before the statement."""
+        if self.chip is not None:
+            name, fill, colour = self.chip
+            style = self.style
+            canvas = self.canv
+            top = self.height
+            height = style.fontSize + 5
+            tags = tagger_of(canvas)
+            tags.span(f"{name}: ")
+            canvas.saveState()
+            canvas.setFillColor(fill)
+            canvas.rect(0, top - height + 1.5, self.chip_width, height, stroke=0, fill=1)
+            canvas.setFillColor(colour)
+            canvas.setFont(BOLD, style.fontSize - 1.2)
+            canvas.drawCentredString(self.chip_width / 2, top - height + 4.6, name)
+            canvas.restoreState()
+            tags.end()
         super().draw()
-        if self.chip is None:
-            return
-        name, fill, colour = self.chip
-        style = self.style
-        canvas = self.canv
-        top = self.height
-        height = style.fontSize + 5
-        canvas.saveState()
-        canvas.setFillColor(fill)
-        canvas.rect(0, top - height + 1.5, self.chip_width, height, stroke=0, fill=1)
-        canvas.setFillColor(colour)
-        canvas.setFont(BOLD, style.fontSize - 1.2)
-        canvas.drawCentredString(self.chip_width / 2, top - height + 4.6, name)
-        canvas.restoreState()
 
 
 def heading_guard(height: float) -> CondPageBreak:
@@ -270,7 +296,7 @@ def inline_markup(parts: Sequence[Inline], first_note: int,
         elif isinstance(part, Footnote):
             number = first_note + len(notes)
             notes.append((number, part.text))
-            text += f"<super>{number}</super>"
+            text += note_marker(number)
         else:
             quoted = quotes.get(part.observation_id)
             text += markup(quoted.sentence if quoted is not None else MISSING_QUOTE)

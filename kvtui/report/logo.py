@@ -38,6 +38,12 @@ def fitted(width: float, height: float, box: tuple[float, float] = LOGO_BOX
 class LogoImage(Image):
     """A PNG or JPEG logo, with its text alternative."""
 
+    kv_role = "Figure"  # tagged with its text alternative (``kvtui.report.tagging``)
+
+    def kv_alt(self) -> str:
+        """The logo's text alternative."""
+        return self.alt_text
+
     def __init__(self, data: bytes, width: float, height: float, alt_text: str) -> None:
         super().__init__(io.BytesIO(data), width=width, height=height)
         self.alt_text = alt_text
@@ -46,6 +52,12 @@ class LogoImage(Image):
 
 class LogoDrawing(Flowable):
     """An SVG logo as vector graphics, scaled, with its text alternative."""
+
+    kv_role = "Figure"  # tagged with its text alternative (``kvtui.report.tagging``)
+
+    def kv_alt(self) -> str:
+        """The logo's text alternative."""
+        return self.alt_text
 
     def __init__(self, drawing: Drawing, scale: float, alt_text: str) -> None:
         super().__init__()

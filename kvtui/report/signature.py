@@ -144,6 +144,12 @@ def _sign(pdf: bytes, signer: SimpleSigner, *, signer_name: str, role: str, reas
         raise SigningError("Rapporten kunde inte läsas som PDF och kan inte signeras.") from exc
     if already_signed:
         raise SigningError("PDF-filen är redan signerad. Signera en nyexporterad rapport.")
+    if "/StructTreeRoot" in writer.root:
+        try:
+            _tagged_field(writer)
+        except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SigningError("Rapporten kunde inte läsas som PDF och kan inte "
+                               "signeras.") from exc
 
     lines = ["Digitalt signerad av %(signer)s"]
     if role.strip():
@@ -175,6 +181,53 @@ def _sign(pdf: bytes, signer: SimpleSigner, *, signer_name: str, role: str, reas
         raise SigningError("Signeringen misslyckades: PDF-filen eller certifikatet kunde inte "
                            "användas.") from exc
     return out.getvalue()
+
+
+def _tagged_field(writer: Any) -> None:
+    """In a tagged report, the signature's field before it is signed, in the same update:
+    its widget is a Form element at the end of the structure tree (PDF/UA-1 wants every
+    annotation tagged) and says what it is (``TU``). pyHanko then signs this field."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    append_signature_field(writer, SigFieldSpec(FIELD_NAME, on_page=-1, box=SIGNATURE_BOX))
+    page_ref = writer.find_page_for_modification(-1)[0]
+    page = page_ref.get_object()
+    widget_ref = next(ref for ref in page["/Annots"]
+                      if ref.get_object().get("/FT") == "/Sig"
+                      and ref.get_object().get("/T") == FIELD_NAME)
+    widget = widget_ref.get_object()
+    root = writer.root["/StructTreeRoot"]
+    document_ref = writer.root.raw_get("/StructTreeRoot").get_object().raw_get("/K")
+    document = root["/K"]
+    key = int(root["/ParentTreeNextKey"])
+    description = "Digital signatur"
+    form_ref = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/StructElem"),
+        generic.NameObject("/S"): generic.NameObject("/Form"),
+        generic.NameObject("/P"): document_ref,
+        generic.NameObject("/Pg"): page_ref,
+        generic.NameObject("/Alt"): generic.TextStringObject(description),
+        generic.NameObject("/K"): generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+            generic.NameObject("/Obj"): widget_ref,
+            generic.NameObject("/Pg"): page_ref}),
+    }))
+    kids = document["/K"]
+    if not isinstance(kids, generic.ArrayObject):
+        kids = generic.ArrayObject([kids])
+        document["/K"] = kids
+    kids.append(form_ref)
+    writer.update_container(document)
+    parents = root["/ParentTree"]
+    parents["/Nums"].extend([generic.NumberObject(key), form_ref])
+    writer.update_container(parents)
+    root["/ParentTreeNextKey"] = generic.NumberObject(key + 1)
+    writer.update_container(root)
+    widget["/StructParent"] = generic.NumberObject(key)
+    widget["/TU"] = generic.TextStringObject(description)
+    widget["/Contents"] = generic.TextStringObject(description)
+    writer.update_container(widget)
 
 
 def _one_line(text: str) -> str:

@@ -138,6 +138,7 @@ from kvtui.report.flowables import (
     heading_guard,
     inline_markup,
     markup,
+    note_marker,
     text_flowables,
 )
 from kvtui.report.fonts import BOLD, REGULAR
@@ -156,6 +157,7 @@ from kvtui.report.styles import (
 )
 from kvtui.report.tables import ResultLine, TableWithTail
 from kvtui.report.tables import groups as result_groups
+from kvtui.report.tagging import table_headers
 
 SIGNOFF_TITLE = "Signering"
 SIGNATURE_CAPTION = ("Digital signatur: när rapporten är signerad digitalt (PAdES) visas "
@@ -331,7 +333,8 @@ class _Builder:
         facts = cover_facts(data, report_status(data, self.draft))
         rows = [[Paragraph(label, s.cover_label), Paragraph(markup(value or "–"), s.cover_value)]
                 for label, value in facts]
-        table = Table(rows, colWidths=[38 * mm, self.width - 38 * mm], hAlign="LEFT")
+        table = table_headers(Table(rows, colWidths=[38 * mm, self.width - 38 * mm],
+                                    hAlign="LEFT"), columns=1)
         table.setStyle(_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -401,7 +404,8 @@ class _Builder:
         levels = (Rating.GREEN, Rating.YELLOW, Rating.RED)
         data = [[RATINGS[rating], Paragraph(markup(LEVEL_DEFINITIONS[rating]), s.cell)]
                 for rating in levels]
-        table = Table(data, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
+        table = table_headers(Table(data, colWidths=[28 * mm, self.width - 28 * mm],
+                                    hAlign="LEFT"), columns=1)
         table.setStyle(_style([
             ("FONTSIZE", (0, 0), (-1, -1), 8.8),
             *[command for index, rating in enumerate(levels)
@@ -438,7 +442,7 @@ class _Builder:
         note = self.note_for(assessment)
         text = markup(assessment.statement)
         if note is not None:
-            text += f"<super>{note[0]}</super>"
+            text += note_marker(note[0])
         chip = None
         if assessment.rating in LEVEL_COLOURS:
             fill, colour = LEVEL_COLOURS[assessment.rating]
@@ -580,7 +584,8 @@ class _Builder:
         caption = self.styles.caption
         max_height = FRAME_HEIGHT - 50
         story: list[Flowable] = []
-        overall = [ChartRow(row.code, Bar(row.result.share, row.result.low, row.result.high))
+        overall = [ChartRow(row.code, Bar(row.result.share, row.result.low, row.result.high,
+                                          row.result.counts.ja, row.result.counts.applicable))
                    for row in results.rows]
         per = _most_rows(lambda n: results_height(n) <= max_height)
         title = "Figur 1. Andel Ja per kriterium med 95 % konfidensintervall, samtliga akter"
@@ -608,7 +613,9 @@ class _Builder:
                 for i in part:
                     row = results.rows[i]
                     result = row.strata.strata.get(name) if row.strata else None
-                    bar = (Bar(result.share, result.low, result.high) if result is not None
+                    bar = (Bar(result.share, result.low, result.high, result.counts.ja,
+                               result.counts.applicable)
+                           if result is not None
                            else Bar(None, None, None))
                     rows.append(ChartRow(row.code, bar))
                 panels.append((f"{name or 'uppgift saknas'} ({sizes.get(name, 0)} akter)", rows))
@@ -648,8 +655,9 @@ class _Builder:
         # A value longer than a page (a comment may have 10,000 characters) splits inside its
         # row. No repeated title row: ReportLab may lay out both parts of a split table on the
         # next page, and a repeated title would then stand in the middle of the table.
-        table = Table(data, colWidths=[label_width, self.width - label_width], hAlign="LEFT",
-                      splitInRow=1)
+        table = table_headers(Table(data, colWidths=[label_width, self.width - label_width],
+                                    hAlign="LEFT", splitInRow=1),
+                              rows=1 if title else 0, columns=1)
         table.setStyle(_style(commands))
         return table
 

@@ -7,6 +7,11 @@ it is never split from its strata (unless it is taller than a page), draws its f
 right-aligned strings, and draws the column header above itself when it opens a page, so the
 header is repeated on every page the table covers. The first group always carries the header,
 so a header never stands alone at the foot of a page.
+
+The groups tag themselves (``kvtui.report.tagging``): together they are one Table element,
+each line a TR whose label is a TH for its row and whose figures are TD cells, the first
+group's header a TR of TH cells for their columns; the header repeated on a later page, the
+shading and the rules are artifacts.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.styles import HEADER_FILL, RULE, SUBROW_TEXT, ZEBRA
+from kvtui.report.tagging import SELF, Element, Tagger, tagger_of
 
 HEADINGS = ("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej\nakt.", "Andel Ja", "95 % KI")
 SIZE, LEADING = 8.8, 11.4
@@ -41,6 +47,8 @@ class ResultLine:
 class ResultsGroup(Flowable):
     """A criterion's line and its strata's lines, kept together, with the header above when
     the group is the first of the table or the first on a page."""
+
+    kv_role = SELF
 
     def __init__(self, lines: Sequence[ResultLine], widths: Sequence[float], *, shade: bool,
                  first: bool) -> None:
@@ -111,56 +119,90 @@ class ResultsGroup(Flowable):
         All text of the group goes into one PDF text object: a group has dozens of figures
         and a text object each would cost more than the figures themselves."""
         canvas = self.canv
+        tags = tagger_of(canvas)
+        table = tags.table(new=self.first)
         top = self.height
         text = canvas.beginText()
         if self._with_header:
-            top = self._draw_header(top, text)
+            top = self._draw_header(top, text, tags, table if self.first else None)
         body = sum(self._heights)
         if self.shade:
+            tags.artifact()
             canvas.setFillColor(ZEBRA)
             canvas.rect(0, top - body, self.width, body, stroke=0, fill=1)
+            tags.end()
         for line, height in zip(self.lines, self._heights, strict=True):
-            self._line_text(line, top, text)
+            self._line_text(line, top, text, tags, table.add("TR"))
             top -= height
         canvas.drawText(text)
+        tags.artifact()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(0, top, self.width, top)
+        tags.end()
 
-    def _draw_header(self, top: float, text: Any) -> float:
+    def _draw_header(self, top: float, text: Any, tags: Tagger, table: Element | None
+                     ) -> float:
+        """The column headings: a row of TH cells in the table's first group, an artifact
+        where repeated on a later page (``table`` None)."""
         canvas = self.canv
+        code: list[str] = text._code
         height = self.header_height()
+        tags.artifact()
         canvas.setFillColor(HEADER_FILL)
         canvas.rect(0, top - height, self.width, height, stroke=0, fill=1)
+        tags.end()
+        row = table.add("TR") if table is not None else None
+        if row is None:
+            tags.artifact(code)
         text.setFont(BOLD, SIZE)
         text.setFillColor(colors.white)
         x = 0.0
         for index, (heading, width) in enumerate(zip(HEADINGS, self.widths, strict=True)):
+            if row is not None:
+                cell = row.add("TH")
+                cell.attributes = {"O": "Table", "Scope": "Column"}
+                tags.begin(cell, code)
             for number, part in enumerate(heading.split("\n")):
                 y = top - 3 - SIZE - number * LEADING
                 left = (x + PAD_LEFT if index == 0
                         else x + width - PAD_RIGHT - stringWidth(part, BOLD, SIZE))
                 text.setTextOrigin(left, y)
                 text.textOut(part)
+            if row is not None:
+                tags.end(code)
             x += width
+        if row is None:
+            tags.end(code)
         return top - height
 
-    def _line_text(self, line: ResultLine, top: float, text: Any) -> None:
+    def _line_text(self, line: ResultLine, top: float, text: Any, tags: Tagger,
+                   row: Element) -> None:
+        """A line's label (a TH for the row) and figures (TD cells)."""
+        code: list[str] = text._code
         size, pad = (SUB_SIZE, 1.0) if line.sub else (SIZE, 3.0)
         indent = 8.0 if line.sub else 0.0
         baseline = top - pad - size
         text.setFont(REGULAR, size)
         text.setFillColor(SUBROW_TEXT if line.sub else colors.black)
+        label = row.add("TH")
+        label.attributes = {"O": "Table", "Scope": "Row"}
         if isinstance(line.label, Paragraph):
+            tags.begin(label)
             line.label.drawOn(self.canv, PAD_LEFT + indent, top - pad - line.label.height)
+            tags.end()
         else:
+            tags.begin(label, code)
             text.setTextOrigin(PAD_LEFT + indent, baseline)
             text.textOut(line.label)
+            tags.end(code)
         x = self.widths[0]
         for figure, width in zip(line.figures, self.widths[1:], strict=True):
             x += width
+            tags.begin(row.add("TD"), code)
             text.setTextOrigin(x - PAD_RIGHT - stringWidth(figure, REGULAR, size), baseline)
             text.textOut(figure)
+            tags.end(code)
 
 
 def groups(rows: Sequence[Sequence[ResultLine]], widths: Sequence[float]) -> list[Any]:

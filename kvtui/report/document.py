@@ -300,6 +300,7 @@ class ReportDocTemplate(BaseDocTemplate):
         self.furniture = furniture
         self.styles = styles
         self._page_notes: list[tuple[int, str]] = []
+        self._note_heights: dict[tuple[int, str, float], float] = {}
         self._note_width = FRAME_WIDTH
         self._body = False
         cover = TaggedFrame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="cover",
@@ -396,9 +397,17 @@ class ReportDocTemplate(BaseDocTemplate):
         return found
 
     def footnote_height(self, notes: list[tuple[int, str]], width: float) -> float:
-        """How much of the page these notes take, with the rule when they are the first."""
-        height = sum(p.height + self.styles.footnote.spaceAfter
-                     for note in notes for p in self._note_paragraphs([note], width))
+        """How much of the page these notes take, with the rule when they are the first.
+
+        Each note's height is kept once measured: a block with notes asks at every wrap, and
+        bench/export.py's goal does not leave room for wrapping the notes again each time."""
+        height = 0.0
+        for note in notes:
+            key = (*note, width)
+            if key not in self._note_heights:
+                [paragraph] = self._note_paragraphs([note], width)
+                self._note_heights[key] = paragraph.height + self.styles.footnote.spaceAfter
+            height += self._note_heights[key]
         return height + (FOOTNOTE_RULE_GAP if not self._page_notes else 0.0)
 
     def add_footnotes(self, notes: list[tuple[int, str]]) -> None:

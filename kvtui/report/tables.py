@@ -84,8 +84,13 @@ class ResultsGroup(Flowable):
         return bool(frame is not None and getattr(frame, "_atTop", False))
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        """Height of the lines, plus the header when it is drawn."""
-        self._heights = self._line_heights()
+        """Height of the lines, plus the header when it is drawn.
+
+        The lines' heights depend only on the group's own column widths, so they are measured
+        once; the keep-together rules wrap a group several times, and bench/export.py's goal
+        does not leave room for wrapping its labels again each time."""
+        if not self._heights:
+            self._heights = self._line_heights()
         self._with_header = self.first or self._at_top()
         self.width = sum(self.widths)
         self.height = sum(self._heights) + (self.header_height() if self._with_header else 0)

@@ -7,11 +7,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from kvtui.domain.judgement import SectionView
 from kvtui.domain.section_text import quote_markup
 from kvtui.store.assessments import get_section, review_sections, set_section_text
 from kvtui.store.database import Store
-from kvtui.store.demo import create_demo
 from kvtui.store.interviews import delete_observation, list_interviews
 from kvtui.store.report_data import load_report_data
 from kvtui.store.review_detail import list_reviews
@@ -21,28 +19,15 @@ from kvtui.tui.dialogs.signoff import SignOffDialog
 from kvtui.tui.dialogs.text_preview import TextPreviewDialog
 from kvtui.tui.widgets.assessments_part import AssessmentsPart
 from kvtui.tui.widgets.report_part import ReportPart
+from tests.tui.test_assessments_part import _demo, _open_section, _section
 from tests.waiting import pilot_until
 
 SIZE = (80, 24)
 
 
-def _demo(store: Store) -> str:
-    with store.session() as session:
-        return create_demo(session, file_review=False, judgement=True)
-
-
-def _section(store: Store, review_id: str, number: str) -> SectionView:
-    with store.session() as session:
-        return next(s for s in review_sections(session, review_id) if s.number == number)
-
-
 async def _into_text(app: KvtuiApp, pilot: Pilot[None], number: str) -> AssessmentsPart:
-    await pilot.pause()
-    await pilot.press("6")
-    await pilot.pause()
-    part = app.screen.query_one(AssessmentsPart)
-    while part.current_section is not None and part.current_section.number != number:
-        await pilot.press("down")
+    """Section ``number`` open, the keyboard in its text."""
+    part = await _open_section(app, pilot, number)
     await pilot.press("enter")
     assert app.screen.focused is part.text_editor.area
     return part
@@ -108,12 +93,7 @@ async def test_ctrl_o_outside_the_text_refuses_and_nothing_changes(store: Store)
     notes: list[str] = []
     app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("6")
-        await pilot.pause()
-        part = app.screen.query_one(AssessmentsPart)
-        while part.current_section is not None and part.current_section.number != "5.1":
-            await pilot.press("down")
+        await _open_section(app, pilot, "5.1")
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert not isinstance(app.screen, QuoteDialog)

@@ -163,6 +163,25 @@ def outline(sections: Sequence[SectionView]) -> Iterator[Part]:
             yield Part(section)
 
 
+class HeadingNesting:
+    """Heading levels that follow the real nesting: a heading is one level below the nearest
+    heading before it of a higher rank (a smaller number), so no level is ever skipped
+    (PDF/UA-1 and Word's navigation both need that): the legend under Sammanfattning, ranked
+    as a subsection's sub-heading, is level 2 under its level-1 chapter. The PDF's tags and
+    the Word copy's heading styles both take their levels here."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, int]] = []  # open headings: rank, level
+
+    def level(self, rank: int) -> int:
+        """The level (1 and up) of the next heading, of this rank."""
+        while self._open and self._open[-1][0] >= rank:
+            self._open.pop()
+        level = self._open[-1][1] + 1 if self._open else 1
+        self._open.append((rank, level))
+        return level
+
+
 def number_after(chapter: SectionView, sections: Sequence[SectionView], own: int = 0) -> str:
     """The number after the chapter's last direct subsection: 4.1–4.3 give "4.4"; after
     ``own`` numbered sub-headings of the chapter's own text when it has no subsections."""

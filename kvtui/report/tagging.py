@@ -35,6 +35,8 @@ from reportlab.platypus.flowables import (
     Spacer,
 )
 
+from kvtui.domain.report_outline import HeadingNesting
+
 SELF = "self"  # a flowable's ``kv_role`` when it tags its own parts
 ARTIFACT = "Artifact"
 HEADING_STYLES = {"h1": 1, "h2": 2, "h3": 3, "toc_title": 1, "cover_title": 1}
@@ -124,7 +126,7 @@ class Tagger:
         self.notes: dict[int, Element] = {}  # footnote number → element that cites it
         self.last: Element | None = None  # the last block element drawn
         self._group: Element | None = None  # an open L or TOC
-        self._headings: list[tuple[int, int]] = []  # open headings: style level, tagged
+        self._headings = HeadingNesting()  # the levels of the headings drawn so far
         self._link: Element | None = None
         self._switch: Callable[[], None] | None = None
         self._table: Element | None = None  # the last Table, which later parts continue
@@ -184,11 +186,7 @@ class Tagger:
     def heading(self, level: int, text: str) -> Element:
         """A heading one level below the nearest heading before it of a higher style level,
         so that the tagged levels follow the real nesting and never skip one."""
-        while self._headings and self._headings[-1][0] >= level:
-            self._headings.pop()
-        tagged = min(6, self._headings[-1][1] + 1 if self._headings else 1)
-        self._headings.append((level, tagged))
-        return self.block(f"H{tagged}", T=text)
+        return self.block(f"H{min(6, self._headings.level(level))}", T=text)
 
     def table(self, *, new: bool) -> Element:
         """A new Table element, or the one the previous part of the same table opened."""

@@ -64,6 +64,7 @@ from kvtui.domain.report_outline import (
     SET_ASIDE_TITLE,
     SUMMARY_COLUMNS,
     SUMMARY_INTRO,
+    HeadingNesting,
     appendix_basis,
     assessment_heading,
     chapter_statements,
@@ -141,6 +142,7 @@ class _Writer:
         self.data = data
         self.doc: DocxDocument = Document()
         self.headings: list[tuple[int, str]] = []
+        self.nesting = HeadingNesting()
         self.notes: list[str] = []
         self.introduced: set[str] = set()  # laws whose short name a note has written out
         self.factcheck_number = factcheck_number(data)
@@ -199,8 +201,10 @@ class _Writer:
     # --- helpers -------------------------------------------------------------------------------
 
     def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
-        """A heading in Word's own style: level 0 chapter (Heading 1), 1 section, 2 below."""
-        word_level = min(level, 2) + 1
+        """A heading in Word's own style, nested as the PDF tags it (``HeadingNesting``): a
+        chapter (``level`` 0) is Heading 1, a section under it Heading 2, and so on, never
+        skipping a level."""
+        word_level = self.nesting.level(level)
         paragraph = self.doc.add_heading(xml_text(text), word_level)
         if new_page:
             paragraph.paragraph_format.page_break_before = True

@@ -6,6 +6,7 @@ from kvtui.domain.judgement import SectionView
 from kvtui.domain.legal_names import reference_key
 from kvtui.domain.report_outline import (
     MAX_SUMMARY,
+    HeadingNesting,
     assessment_heading,
     number_after,
     outline,
@@ -66,3 +67,11 @@ def test_references_split_once_and_sort_by_law_then_number() -> None:
     laws = ["11 kap. 10 § SoL", "6 kap. 8 § SoL", "11 kap. 3 § SoL", "13 § LVU"]
     assert sorted(laws, key=reference_key) == [
         "13 § LVU", "6 kap. 8 § SoL", "11 kap. 3 § SoL", "11 kap. 10 § SoL"]
+
+
+def test_heading_levels_follow_the_nesting_and_never_skip() -> None:
+    nesting = HeadingNesting()
+    # chapter, its legend ranked deeper, a section, its sub-heading, the next chapter, a
+    # heading ranked two below a chapter directly
+    ranks = [0, 2, 1, 2, 0, 2, 1, 3]
+    assert [nesting.level(rank) for rank in ranks] == [1, 2, 2, 3, 1, 2, 2, 3]

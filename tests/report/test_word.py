@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import re
 from datetime import datetime
 
+import pikepdf
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -34,6 +36,7 @@ from kvtui.domain.signoff import SignOffView
 from kvtui.report.word import COVER_NOTICE, WORD_COPY_NOTICE, word_report, xml_text
 from tests.cli.test_settings_cli import SVG_LOGO, image_bytes
 from tests.report.conftest import Pdf
+from tests.report.test_pdf_ua import _tree
 
 DIGEST = "c0ffee12" * 8
 
@@ -91,17 +94,26 @@ def footnotes_root(doc: DocxDocument) -> etree._Element:
     return etree.fromstring(parts[0].blob)
 
 
-def test_headings_are_words_own_styles_in_the_pdfs_order(word: DocxDocument,
-                                                         draft_pdf: Pdf) -> None:
-    found = headings(word)
-    assert {style for style, _text in found} == {"Heading 1", "Heading 2", "Heading 3"}
-    listed = [(int(style[-1]) - 1, text) for style, text in found if style != "Heading 3"]
+def pdf_headings(pdf: Pdf) -> list[tuple[int, str]]:
+    """The PDF's heading elements in reading order: (level of H1–H6, text)."""
+    with pikepdf.open(io.BytesIO(pdf.rendered.pdf)) as opened_pdf:
+        return [(int(str(e.S)[2:]), str(e.T)) for e in _tree(opened_pdf)
+                if str(e.S) in ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")]
+
+
+def test_headings_are_words_own_styles_nested_as_the_pdf_tags_them(word: DocxDocument,
+                                                                   draft_pdf: Pdf) -> None:
+    found = [(int(style.removeprefix("Heading ")), text) for style, text in headings(word)]
+    # The PDF's cover title and "Innehåll" are the Word copy's Title and TOC field.
+    assert found == pdf_headings(draft_pdf)[2:]
+    assert found[0] == (1, "1 Sammanfattning")
+    assert found[1] == (2, "Kvalitetsnivåer")  # under its chapter, no level skipped
+    assert all(b <= a + 1 for (a, _x), (b, _y) in itertools.pairwise(found))
+    listed = [(level - 1, text) for level, text in found if level <= 2
+              and text not in ("Kvalitetsnivåer", "Dokument", "Intervjuer",
+                               "Lagar, föreskrifter och allmänna råd", "Övriga källor")]
     assert listed == pdf_outline(draft_pdf)
-    assert listed[0] == (0, "1 Sammanfattning")
-    deeper = [text for style, text in found if style == "Heading 3"]
-    assert deeper[:2] == ["Kvalitetsnivåer", "Dokument"]
-    assert "Lagar, föreskrifter och allmänna råd" in deeper
-    assert not any("Signering" in text for _style, text in found)
+    assert not any("Signering" in text for _level, text in found)
 
 
 def test_contents_is_a_toc_field_over_two_levels_updated_on_opening(word: DocxDocument) -> None:

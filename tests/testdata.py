@@ -12,7 +12,7 @@ PERSONNUMMER_FILE = TEST_NUMBERS_DIR / "personnummer.txt"
 SAMORDNINGSNUMMER_FILE = TEST_NUMBERS_DIR / "samordningsnummer.txt"
 
 #: Skatteverket's table of numbers in every written form with verdicts (a few of them outside
-#: the published lists: invalid ones, and one never issued).
+#: the published lists: invalid ones).
 CASES_FILE = TEST_NUMBERS_DIR / "cases.json"
 
 #: Published Swedish quality reports (real text without personnummer), for measuring false

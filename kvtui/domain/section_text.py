@@ -254,6 +254,24 @@ def subheading_numbers(section_number: str, count: int, *, has_subsections: bool
     return [f"{section_number}.{index}" for index in range(1, count + 1)]
 
 
+def numbered(blocks: Sequence[Block], section_number: str, *, has_subsections: bool
+             ) -> tuple[list[Block], int]:
+    """The blocks with each sub-heading's text led by its number ("4.1.1 Personal"), as every
+    format prints them, and how many sub-headings got a number (the chapter's Bedömning is
+    numbered after them)."""
+    numbers = iter(subheading_numbers(section_number, len(subheadings(blocks)),
+                                      has_subsections=has_subsections))
+    found: list[Block] = []
+    count = 0
+    for block in blocks:
+        if isinstance(block, Subheading):
+            number = next(numbers)
+            count += bool(number)
+            block = Subheading(f"{number} {block.text}" if number else block.text)
+        found.append(block)
+    return found, count
+
+
 # --- Quotes ------------------------------------------------------------------------------------
 
 _DEFINITE_ENDINGS = ("chef", "ent", "ör", "ist", "log", "eut", "ant")
@@ -392,8 +410,6 @@ def plain_lines(blocks: Sequence[Block], section_number: str, *, has_subsections
                 first_note: int = 1) -> list[str]:
     """The blocks as the report will read, in plain lines: numbered sub-headings, joined
     paragraphs, "• " items, quotes written out, footnotes as [1] with the notes at the end."""
-    numbers = iter(subheading_numbers(section_number, len(subheadings(blocks)),
-                                      has_subsections=has_subsections))
     notes: list[str] = []
     lines: list[str] = []
 
@@ -410,10 +426,9 @@ def plain_lines(blocks: Sequence[Block], section_number: str, *, has_subsections
                 out += quoted.sentence if quoted is not None else MISSING_QUOTE
         return out
 
-    for block in blocks:
+    for block in numbered(blocks, section_number, has_subsections=has_subsections)[0]:
         if isinstance(block, Subheading):
-            number = next(numbers)
-            lines.append(f"{number} {block.text}" if number else block.text)
+            lines.append(block.text)
         elif isinstance(block, Paragraph):
             lines.append(flat(block.parts))
         else:

@@ -111,10 +111,9 @@ from kvtui.domain.section_text import Paragraph as TextParagraph
 from kvtui.domain.section_text import (
     Subheading,
     has_subsections,
+    numbered,
     parse_section_text,
     quotable,
-    subheading_numbers,
-    subheadings,
 )
 from kvtui.domain.signoff import short_hash
 from kvtui.domain.vocabulary import Rating
@@ -259,19 +258,14 @@ class _Builder:
         section's number; paragraphs and lists with her footnotes numbered together with the
         legal references' notes; quoted observations by role and date."""
         s = self.styles
-        blocks = parse_section_text(section.text)
-        below = has_subsections(section, self.data.sections)
-        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
-                                     has_subsections=below)
-        if any(numbers):
-            self.numbered_subheadings[section.id] = len(numbers)
+        blocks, count = numbered(parse_section_text(section.text), section.number,
+                                 has_subsections=has_subsections(section, self.data.sections))
+        if count:
+            self.numbered_subheadings[section.id] = count
         story: list[Flowable] = []
-        headings = iter(numbers)
         for block in blocks:
             if isinstance(block, Subheading):
-                number = next(headings)
-                story += self.heading(f"{number} {block.text}" if number else block.text,
-                                      level + 1)
+                story += self.heading(block.text, level + 1)
                 continue
             lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
             for parts in lines:

@@ -94,10 +94,9 @@ from kvtui.domain.section_text import (
     Subheading,
     Text,
     has_subsections,
+    numbered,
     parse_section_text,
     quotable,
-    subheading_numbers,
-    subheadings,
 )
 from kvtui.domain.section_text import Paragraph as TextParagraph
 
@@ -230,21 +229,17 @@ class _Writer:
         numbered under the section, her footnotes as Word footnotes numbered with the legal
         references' notes, quoted observations by role and date. Returns how many sub-headings
         were numbered, which the chapter's Bedömning number follows."""
-        blocks = parse_section_text(section.text)
-        numbers = subheading_numbers(section.number, len(subheadings(blocks)),
-                                     has_subsections=has_subsections(section,
-                                                                     self.data.sections))
-        headings = iter(numbers)
+        blocks, count = numbered(parse_section_text(section.text), section.number,
+                                 has_subsections=has_subsections(section, self.data.sections))
         for block in blocks:
             if isinstance(block, Subheading):
-                number = next(headings)
-                self.heading(f"{number} {block.text}" if number else block.text, level + 1)
+                self.heading(block.text, level + 1)
                 continue
             style = None if isinstance(block, TextParagraph) else "List Bullet"
             lines = [block.parts] if isinstance(block, TextParagraph) else list(block.items)
             for parts in lines:
                 self.inline(self.doc.add_paragraph(style=style), parts)
-        return len([number for number in numbers if number])
+        return count
 
     def inline(self, paragraph: Paragraph, parts: Sequence[Inline]) -> None:
         """A paragraph's text with its footnote marks and its quotes written out."""

@@ -116,12 +116,23 @@ def report_status(data: ReportData, draft: bool) -> str:
     return "Slutlig version, signerad" if data.signed else UNSIGNED_FINAL
 
 
+def installation_committee(data: ReportData) -> str:
+    """The committee set for this installation (``kvtui settings``), "" when none is."""
+    return data.look.committee if data.look else ""
+
+
+def cover_committee(data: ReportData) -> str:
+    """The sender under the municipality on the cover: the installation's committee, else
+    the review's own Nämnd (which the facts below show in any case)."""
+    return installation_committee(data) or data.committee
+
+
 def cover_facts(data: ReportData, status: str) -> list[tuple[str, str]]:
     """The cover's table of facts, label and value, in order; ``status`` is the last row."""
     return [
         ("Enhet", data.unit),
         ("Kommun", data.municipality),
-        ("Nämnd", data.committee or (data.look.committee if data.look else "")),
+        ("Nämnd", data.committee or installation_committee(data)),
         ("Diarienummer", data.diary_number),
         ("Datum", swedish_date(data.report_date)),
         ("Granskningsperiod", period_phrase(data.period_start, data.period_end)),

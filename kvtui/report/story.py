@@ -86,6 +86,7 @@ from kvtui.domain.report_outline import (
     assessment_heading,
     chapter_statements,
     comment_facts,
+    cover_committee,
     cover_facts,
     document_line,
     factcheck_intro,
@@ -306,7 +307,7 @@ class _Builder:
         content: list[Flowable] = []
         # The installation's look (kvtui.look): its logo first, its committee as the sender;
         # the review's own Nämnd stays in the facts below.
-        committee = (data.look.committee if data.look else "") or data.committee
+        committee = cover_committee(data)
         logo = logo_flowable(data.look)
         gap = 62 * mm
         if logo is not None:

@@ -69,6 +69,7 @@ from kvtui.domain.report_outline import (
     assessment_heading,
     chapter_statements,
     comment_facts,
+    cover_committee,
     cover_facts,
     document_line,
     factcheck_intro,
@@ -302,7 +303,7 @@ class _Writer:
                             height=Mm(image.px_height * scale))
             pictures = doc.inline_shapes
             pictures[len(pictures) - 1]._inline.docPr.set("descr", xml_text(look.logo_alt))
-        committee = (look.committee if look else "") or data.committee
+        committee = cover_committee(data)
         for line in (data.municipality, committee):
             if line:
                 doc.add_paragraph(xml_text(line)).runs[0].bold = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kvtui.domain.deviation import DEFAULT_DEVIATION
 from kvtui.domain.statistics import CriterionResult, StratifiedResult
 
 
@@ -17,6 +18,7 @@ class CriterionRow:
     result: CriterionResult
     unanswered: int
     strata: StratifiedResult | None = None
+    deviation: str = DEFAULT_DEVIATION  # a Deviation: the answers counted as a brist
 
 
 @dataclass(frozen=True)

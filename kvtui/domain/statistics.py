@@ -245,6 +245,15 @@ def _percent(share: float, decimals: int) -> str:
     return format_number(Decimal(repr(float(share))).scaleb(2), decimals)
 
 
+def lower_tail_exceeds(x: int, n: int, M: int, N: int, tail: Fraction) -> bool:
+    """Whether P(X <= x | M) > ``tail`` for X ~ hypergeometric(N, M, n), decided exactly.
+
+    The one test both the interval's upper bound and a one-sided bound (``assurance``) invert,
+    so that they agree to the akt.
+    """
+    return _tail_exceeds(x, n, M, N, False, tail)
+
+
 def _check_population(population_size: int, answered: int) -> None:
     if population_size < answered:
         raise StatisticsError(

@@ -16,6 +16,8 @@ The TOML shape::
     document_kinds = ["styrdokument"]   # optional
     akt_dates = ["Anmälan inkom", "Utredning inledd"]  # optional: the akt's dates, typed once
                                         # per akt; every deadline label must be one of them
+    deviation = "nej"                   # optional: the answers that are a deviation (brist),
+                                        # "nej" (the default) or "nej_och_delvis"
 
     [[sections]]
     number = "4"                        # "" for an unnumbered section (Referenser)
@@ -33,6 +35,7 @@ The TOML shape::
     limit_months = 24                   # count only: threshold = 4, unit_label = "samtal"
     applies = { attribute = "Placerad från", min_months = 24, reason = "..." }
     references = [ { text = "11 kap. 3 § SoL", from = 2021-03-01, to = 2025-06-30 } ]
+    deviation = "nej_och_delvis"        # optional: this criterion's own deviation setting
 
 Keys in problems count array entries from 1 (``criteria[3]`` is the third ``[[criteria]]``),
 as an auditor counts them. This module does no file I/O; ``kvtui.store.template_library``
@@ -59,6 +62,7 @@ from pathlib import PurePath
 from typing import Any
 
 from kvtui.domain.criterion_kinds import CRITERION_KINDS, Entry, criterion_kind
+from kvtui.domain.deviation import DEFAULT_DEVIATION, deviation_problem
 from kvtui.domain.import_limits import thousands
 from kvtui.domain.safe_text import describe_char, first_unsafe, printable
 from kvtui.domain.section_kinds import SECTION_KINDS, SectionKind
@@ -176,6 +180,7 @@ class Criterion:
     limit_months: int | None = None
     threshold: int | None = None
     unit_label: str = ""
+    deviation: str = DEFAULT_DEVIATION  # a Deviation: which answers count as a brist
 
     def references_for(self, start: date | None, end: date | None) -> tuple[LegalReference, ...]:
         """The references in force during the review period, in template order; the auditor's
@@ -237,6 +242,7 @@ class Template:
     interview_roles: tuple[str, ...]
     document_kinds: tuple[str, ...]
     akt_dates: tuple[str, ...] = ()
+    deviation: str = DEFAULT_DEVIATION  # the criteria's default; each criterion holds its own
 
     def criterion(self, code: str) -> Criterion:
         """The criterion with this code (case-insensitive); KeyError if there is none."""
@@ -654,6 +660,7 @@ _TOP_KEYS = {
     "interview_roles": (list, False),
     "document_kinds": (list, False),
     "akt_dates": (list, False),
+    "deviation": (str, False),
     "sections": (list, True),
     "criteria": (list, True),
 }
@@ -676,6 +683,7 @@ _CRITERION_KEYS = {
     "limit_months": (int, False),
     "threshold": (int, False),
     "unit_label": (str, False),
+    "deviation": (str, False),
 }
 _REFERENCE_KEYS = {"text": (str, True), "from": (date, False), "to": (date, False)}
 _APPLIES_KEYS = {
@@ -810,8 +818,9 @@ class _Validator:
 
     def template(self, name: str) -> Template:
         top = self.table(self.data, (), _TOP_KEYS)
+        deviation = self.deviation(top, ())
         sections = self.sections(top.get("sections", []))
-        criteria = self.criteria(top.get("criteria", []))
+        criteria = self.criteria(top.get("criteria", []), deviation)
         roles = self.strings(top.get("interview_roles", []), ("interview_roles",))
         kinds = self.strings(top.get("document_kinds", []), ("document_kinds",))
         akt_dates = self.akt_dates(top.get("akt_dates", []), criteria)
@@ -830,6 +839,7 @@ class _Validator:
             interview_roles=roles,
             document_kinds=kinds,
             akt_dates=akt_dates,
+            deviation=deviation,
         )
 
     def akt_dates(self, items: list[Any], criteria: tuple[Criterion, ...]) -> tuple[str, ...]:
@@ -941,7 +951,21 @@ class _Validator:
                 built.append(Section(number, values["title"].strip(), dimension, kind))
         return tuple(built)
 
-    def criteria(self, items: list[Any]) -> tuple[Criterion, ...]:
+    def deviation(self, values: dict[str, Any], path: KeyPath,
+                  default: str = DEFAULT_DEVIATION) -> str:
+        """The deviation setting of the template or a criterion; ``default`` when not given
+        (or wrong: the problem is noted and the template refused)."""
+        if "deviation" not in values:
+            return default
+        value = values["deviation"].strip()
+        problem = deviation_problem(value)
+        if problem is not None:
+            self.problem((*path, "deviation"), problem)
+            return default
+        return str(value)
+
+    def criteria(self, items: list[Any], deviation: str = DEFAULT_DEVIATION
+                 ) -> tuple[Criterion, ...]:
         built: list[Criterion] = []
         seen: dict[str, int] = {}
         for index, item in self.tables(items, ("criteria",)):
@@ -968,6 +992,7 @@ class _Validator:
             if kind is not None and not self.kind_parameters(values, path, kind):
                 ok = False
             references = self.references(values.get("references", []), (*path, "references"))
+            own_deviation = self.deviation(values, path, deviation)
             applies = None
             if "applies" in values:
                 applies = self.applicability(values["applies"], (*path, "applies"))
@@ -987,6 +1012,7 @@ class _Validator:
                         limit_months=values.get("limit_months"),
                         threshold=values.get("threshold"),
                         unit_label=values.get("unit_label", "").strip(),
+                        deviation=own_deviation,
                     )
                 )
         return tuple(built)

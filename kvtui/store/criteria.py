@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kvtui.domain.deviation import DEFAULT_DEVIATION
 from kvtui.domain.safe_text import blank
 from kvtui.domain.templates import Applicability, Criterion, LegalReference
 from kvtui.store import changelog
@@ -67,6 +68,7 @@ def criterion_of(row: ReviewCriterion) -> Criterion:
         limit_months=params.get("limit_months"),
         threshold=params.get("threshold"),
         unit_label=params.get("unit_label", ""),
+        deviation=params.get("deviation", DEFAULT_DEVIATION),
     )
 
 

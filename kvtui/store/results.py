@@ -57,6 +57,7 @@ def review_results(session: Session, review_id: str) -> ReviewResults | None:
                 dict(sorted(strata_sizes.items())),
             )
         rows.append(CriterionRow(view.code, view.criterion.question, view.reference, overall,
-                                 len(active) - len(given), strata))
+                                 len(active) - len(given), strata,
+                                 deviation=view.criterion.deviation))
     return ReviewResults(sample.population_size, len(active), sample.method, sample.seed,
                          sample.stratify_by, tuple(rows))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from kvtui.domain.deviation import DEFAULT_DEVIATION
 from kvtui.domain.reviews import ReviewFields
 from kvtui.domain.templates import Criterion, Template, TemplateError
 from kvtui.store import changelog
@@ -51,6 +52,10 @@ def _criterion_payload(criterion: Criterion) -> dict[str, Any]:
             "limit_months": criterion.limit_months,
             "threshold": criterion.threshold,
             "unit_label": criterion.unit_label,
+            # Written only where it is not the default, so that the copies of criteria that
+            # count Nej alone read the same as those made before the setting existed.
+            **({"deviation": criterion.deviation}
+               if criterion.deviation != DEFAULT_DEVIATION else {}),
         },
     }
 

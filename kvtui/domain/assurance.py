@@ -1,0 +1,291 @@
+"""Assurance statements: how many akter in the whole population can have a deviation at most.
+
+An auditor who finds no deficiency in 13 of 44 akter wants to say what that supports: not that
+the unit has no deficiency, but that it has at most so many. The statement is the exact
+one-sided upper confidence bound for the number M of akter with a deviation in a population of
+N, given d deviations among n akter drawn without replacement:
+
+    M_U = the largest M with P(X <= d | M) > 1 − c,
+
+X hypergeometric (N, M, n), c the confidence (95 %). Every larger M would make so few
+deviations in the sample an event rarer than 1 − c. The tail P(X <= d | M) falls as M grows, so
+M_U is found by bisection over M, and each comparison with 1 − c is decided exactly by the test
+``statistics`` inverts for its intervals (``lower_tail_exceeds``): the result equals a brute-force
+search in rational arithmetic. M_U is never below d, and when every akt is reviewed (n = N) it is
+d itself. At the same level it is the upper bound of the two-sided 1 − 2(1 − c) interval of
+``statistics``: a one-sided 95 % bound is the upper end of a two-sided 90 % interval.
+
+Which answers are deviations is the template's choice (``deviation``): Nej, or Nej and Delvis.
+Ej aktuellt is neither: it is left out of n as it is left out of the share Ja, and N is then
+the number of applicable akter in the population as ``statistics.estimated_applicable``
+estimates it (round(N × applicable / answered)). The bound is exact for that N; the estimate's
+own uncertainty is not in it, which the statement says by calling the population estimated.
+
+The share in the statement is rounded up to a whole percent: "at most" must stay true when it
+is printed, and 7 of 44 (15,9 %) is then "högst 16 %", never "högst 15 %". The count of akter is
+printed beside it, exact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+from kvtui.domain.deviation import DEFAULT_DEVIATION, DEVIATION_NAMES, Deviation, deviations
+from kvtui.domain.import_limits import thousands
+from kvtui.domain.plural import plural
+from kvtui.domain.results import CriterionRow
+from kvtui.domain.statistics import (
+    DEFAULT_CONFIDENCE,
+    CriterionResult,
+    StatisticsError,
+    format_share,
+    lower_tail_exceeds,
+)
+
+
+@dataclass(frozen=True)
+class Assurance:
+    """The upper bound for one criterion (or one stratum of it) and what it rests on.
+
+    ``population`` is the N of the bound: the applicable akter in the population, estimated
+    when some akter were Ej aktuellt (``estimated``); ``population_size`` is every akt.
+    """
+
+    found: int  # d: akter with a deviation in the sample
+    reviewed: int  # n: applicable akter reviewed
+    population: int  # N: applicable akter in the population
+    population_size: int
+    upper: int  # M_U
+    confidence: float
+    answered: int  # every akt answered, Ej aktuellt included
+    deviation: str = DEFAULT_DEVIATION
+
+    @property
+    def estimated(self) -> bool:
+        """Whether N is estimated: some answered akter were Ej aktuellt."""
+        return self.answered > self.reviewed
+
+    @property
+    def census(self) -> bool:
+        """Whether every akt of the population was answered: the bound is then the count."""
+        return self.answered == self.population_size
+
+    @property
+    def upper_share(self) -> Fraction:
+        """M_U / N, exact."""
+        return Fraction(self.upper, self.population)
+
+
+def upper_bound(found: int, reviewed: int, population: int,
+                confidence: float = DEFAULT_CONFIDENCE) -> int:
+    """M_U: the most akter of ``population`` that can have the deviation, at ``confidence``.
+
+    ``found`` deviations among ``reviewed`` akter drawn without replacement. ``confidence`` is
+    read as the decimal written (0.95 is exactly 19/20).
+    """
+    if not all(isinstance(v, int) and not isinstance(v, bool)
+               for v in (found, reviewed, population)):
+        raise StatisticsError("Antalen måste vara heltal.")
+    if population < 1:
+        raise StatisticsError("Populationen måste omfatta minst en akt.")
+    if not 1 <= reviewed <= population:
+        raise StatisticsError(
+            f"Urvalet måste omfatta mellan 1 och {population} akter, inte {reviewed}.")
+    if not 0 <= found <= reviewed:
+        raise StatisticsError(
+            f"Antalet akter med brist måste ligga mellan 0 och {reviewed}, inte {found}.")
+    if not 0 < confidence < 1:
+        raise StatisticsError(f"Konfidensgraden måste ligga mellan 0 och 1, inte {confidence}.")
+    tail = 1 - Fraction(str(confidence))
+    # P(X <= d | M) is 1 for M <= d, and 0 once the population has fewer than n − d akter
+    # without the deviation: M_U lies between.
+    low, high = found, population - (reviewed - found)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if lower_tail_exceeds(found, reviewed, middle, population, tail):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def result_assurance(result: CriterionResult,
+                     deviation: str = DEFAULT_DEVIATION) -> Assurance | None:
+    """The bound for a criterion's (or a stratum's) result; None when nothing applicable was
+    answered, since there is then nothing to bound."""
+    counts = result.counts
+    population = result.population_applicable
+    if population is None or counts.applicable == 0:
+        return None
+    found = deviations(counts, deviation)
+    upper = upper_bound(found, counts.applicable, population, result.confidence)
+    return Assurance(found, counts.applicable, population, result.population_size, upper,
+                     result.confidence, counts.n, deviation)
+
+
+def row_assurance(row: CriterionRow) -> Assurance | None:
+    """The bound for a criterion over the whole sample."""
+    return result_assurance(row.result, row.deviation)
+
+
+def strata_assurance(row: CriterionRow) -> dict[str, Assurance | None]:
+    """The bound in each stratum, by stratum name; empty when the sample is not stratified."""
+    if row.strata is None:
+        return {}
+    return {name: result_assurance(result, row.deviation)
+            for name, result in row.strata.strata.items()}
+
+
+# --- what the statements say --------------------------------------------------------------------
+
+
+def _percent_up(share: Fraction) -> str:
+    """A share as a whole percent rounded up, the Swedish way: 7/44 → "16 %"."""
+    return format_share(math.ceil(share * 100) / 100, 0)
+
+
+def _confidence(confidence: float) -> str:
+    """95 % (or 97,5 % where a confidence has a decimal)."""
+    whole = Fraction(str(confidence)) * 100
+    return format_share(confidence, 0 if whole.denominator == 1 else 1)
+
+
+def _akter(count: int) -> str:
+    return plural(count, "akt", "akter").replace(str(count), thousands(count), 1)
+
+
+def statement(assurance: Assurance) -> str:
+    """The assurance statement in plain Swedish, sample n and population N told apart.
+
+    "Ingen brist i någon av de 13 granskade akterna (urval ur 44 akter): med 95 % säkerhet har
+    högst 16 % av de 44 akterna (7 akter) denna brist."
+    """
+    a = assurance
+    n, d, big_n = thousands(a.reviewed), a.found, thousands(a.population)
+    if a.census:
+        everyone = f"Alla {_akter(a.population_size)} är granskade"
+        where = f"av de {big_n} där kriteriet gäller " if a.estimated else "av dem "
+        if d == 0:
+            return f"{everyone}: ingen {where.strip()} har denna brist."
+        # Nothing is bounded here: the share is the one counted, rounded as every share is.
+        return (f"{everyone}: {thousands(d)} {where}"
+                f"({format_share(d / a.population, 0)}) har denna brist.")
+    if a.estimated:
+        sample = (f"de {n} granskade akter där kriteriet gäller" if a.reviewed > 1
+                  else "den enda granskade akt där kriteriet gäller")
+        origin = (f"urval ur uppskattningsvis {big_n} sådana av "
+                  f"{_akter(a.population_size)}")
+        whole = f"dessa {big_n}" if a.population > 1 else "den enda"
+    else:
+        sample = (f"de {n} granskade akterna" if a.reviewed > 1
+                  else "den enda granskade akten")
+        origin = f"urval ur {_akter(a.population)}"
+        whole = f"de {big_n} akterna" if a.population > 1 else "den enda akten"
+    if d == 0:
+        found = f"Ingen brist i någon av {sample}" if a.reviewed > 1 else f"Ingen brist i {sample}"
+    elif d == a.reviewed and a.reviewed == 1:
+        found = f"Brist i {sample}"
+    else:
+        found = f"Brist i {thousands(d)} av {sample}"
+    return (f"{found} ({origin}): med {_confidence(a.confidence)} säkerhet har högst "
+            f"{_percent_up(a.upper_share)} av {whole} ({_akter(a.upper)}) denna brist.")
+
+
+def short_statement(assurance: Assurance | None) -> str:
+    """The bound alone, for a stratum's line: "högst 23 % (5 av 22 akter)"; "–" when none."""
+    if assurance is None:
+        return "–"
+    if assurance.census:
+        return (f"{format_share(assurance.found / assurance.population, 0)} "
+                f"({thousands(assurance.found)} av {_akter(assurance.population)}, "
+                "alla granskade)")
+    return (f"högst {_percent_up(assurance.upper_share)} ({thousands(assurance.upper)} av "
+            f"{_akter(assurance.population)})")
+
+
+def row_statement(row: CriterionRow) -> str:
+    """The criterion's statement over the whole sample; "" when nothing applicable is answered."""
+    found = row_assurance(row)
+    return statement(found) if found is not None else ""
+
+
+def strata_statement(row: CriterionRow, stratify_by: str) -> str:
+    """One line with the bound in every stratum; "" when the sample is not stratified.
+
+    "Per placeringsform, med 95 % säkerhet: familjehem högst 23 % (5 av 22 akter); …"
+    """
+    per = strata_assurance(row)
+    if not per:
+        return ""
+    by = stratify_by[:1].lower() + stratify_by[1:] if stratify_by else "stratum"
+    parts = [f"{name or 'uppgift saknas'} {short_statement(found)}"
+             for name, found in per.items()]
+    return (f"Per {by}, brist med {_confidence(row.result.confidence)} säkerhet: "
+            + "; ".join(parts) + ".")
+
+
+def deviation_note(rows: tuple[CriterionRow, ...] | list[CriterionRow]) -> str:
+    """Which answers the statements count as a brist: "Som brist räknas svaret Nej." with the
+    criteria that count Delvis too (or the other way round) named."""
+    partly = [row.code for row in rows if row.deviation == Deviation.NO_OR_PARTLY]
+    if not partly:
+        return f"Som brist räknas svaret {DEVIATION_NAMES[Deviation.NO]}."
+    if len(partly) == len(rows):
+        return f"Som brist räknas svaren {DEVIATION_NAMES[Deviation.NO_OR_PARTLY]}."
+    codes = ", ".join(partly[:-1]) + (" och " if len(partly) > 1 else "") + partly[-1]
+    return f"Som brist räknas svaret Nej, för {codes} även Delvis."
+
+
+@dataclass(frozen=True)
+class AppendixStatement:
+    """One criterion's statements as the report's appendix prints them."""
+
+    code: str
+    text: str
+    strata: str
+
+
+def appendix_statements(rows: tuple[CriterionRow, ...], stratify_by: str
+                        ) -> list[AppendixStatement]:
+    """The statements of every criterion with an applicable answer, in template order."""
+    found: list[AppendixStatement] = []
+    for row in rows:
+        text = row_statement(row)
+        if text:
+            found.append(AppendixStatement(row.code, text, strata_statement(row, stratify_by)))
+    return found
+
+
+class SampleBasis(Protocol):
+    """What the Metod sentence needs of the results (``ReviewResults`` has it)."""
+
+    @property
+    def population_size(self) -> int:
+        """Every akt in the population."""
+
+    @property
+    def sample_size(self) -> int:
+        """The akter reviewed."""
+
+
+def method_sentence(results: SampleBasis, confidence: float = DEFAULT_CONFIDENCE) -> str:
+    """The one sentence the Metod says about what the sample supports; "" before a sample.
+
+    It bounds a deficiency that no reviewed akt shows, the smallest claim the sample always
+    allows, so that a reader knows how rare a deficiency must be to go unseen.
+    """
+    n, big_n = results.sample_size, results.population_size
+    if n < 1 or big_n < n:
+        return ""
+    if n == big_n:
+        return (f"Alla {_akter(big_n)} granskas, så resultaten gäller hela populationen utan "
+                "osäkerhet från urvalet.")
+    upper = upper_bound(0, n, big_n, confidence)
+    return (f"Urvalet om {thousands(n)} av {_akter(big_n)} räcker för att med "
+            f"{_confidence(confidence)} säkerhet säga att en brist som inte finns i någon "
+            f"granskad akt finns i högst {_percent_up(Fraction(upper, big_n))} av akterna "
+            f"({thousands(upper)} av {thousands(big_n)}).")
+

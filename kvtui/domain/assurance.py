@@ -195,15 +195,22 @@ def statement(assurance: Assurance) -> str:
 
 
 def short_statement(assurance: Assurance | None) -> str:
-    """The bound alone, for a stratum's line: "högst 23 % (5 av 22 akter)"; "–" when none."""
+    """The bound alone, for a stratum: "24 % (7 av 30)"; "–" when nothing applicable was
+    answered there; the count itself when every akt was reviewed."""
     if assurance is None:
         return "–"
     if assurance.census:
         return (f"{format_share(assurance.found / assurance.population, 0)} "
-                f"({thousands(assurance.found)} av {_akter(assurance.population)}, "
+                f"({thousands(assurance.found)} av {thousands(assurance.population)}, "
                 "alla granskade)")
-    return (f"högst {_percent_up(assurance.upper_share)} ({thousands(assurance.upper)} av "
-            f"{_akter(assurance.population)})")
+    return (f"{_percent_up(assurance.upper_share)} ({thousands(assurance.upper)} av "
+            f"{thousands(assurance.population)})")
+
+
+def unbroken(text: str) -> str:
+    """The statement with "41 %" kept on one line (a no-break space before each %), for a
+    printed or shown text; what is compared keeps plain spaces."""
+    return text.replace(" %", "\u00a0%")
 
 
 def row_statement(row: CriterionRow) -> str:
@@ -215,7 +222,8 @@ def row_statement(row: CriterionRow) -> str:
 def strata_statement(row: CriterionRow, stratify_by: str) -> str:
     """One line with the bound in every stratum; "" when the sample is not stratified.
 
-    "Per placeringsform, med 95 % säkerhet: familjehem högst 23 % (5 av 22 akter); …"
+    "Andel med brist, högst (95 % säkerhet), per placeringsform: familjehem 24 % (7 av 30);
+    jourhem –; …"
     """
     per = strata_assurance(row)
     if not per:
@@ -223,7 +231,7 @@ def strata_statement(row: CriterionRow, stratify_by: str) -> str:
     by = stratify_by[:1].lower() + stratify_by[1:] if stratify_by else "stratum"
     parts = [f"{name or 'uppgift saknas'} {short_statement(found)}"
              for name, found in per.items()]
-    return (f"Per {by}, brist med {_confidence(row.result.confidence)} säkerhet: "
+    return (f"Andel med brist, högst ({_confidence(row.result.confidence)} säkerhet), per {by}: "
             + "; ".join(parts) + ".")
 
 

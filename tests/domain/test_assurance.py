@@ -248,10 +248,12 @@ def test_per_stratum_line() -> None:
     family = result_assurance(line.strata.strata["familjehem"])  # type: ignore[union-attr]
     assert family is not None
     assert text == (
-        "Per placeringsform, brist med 95 % säkerhet: familjehem "
-        f"{short_statement(family)}; jourhem högst "
-        f"{math.ceil(100 * upper_bound(0, 4, 14) / 14)} % ({upper_bound(0, 4, 14)} av 14 "
-        "akter).")
+        "Andel med brist, högst (95 % säkerhet), per placeringsform: familjehem "
+        f"{short_statement(family)}; jourhem "
+        f"{math.ceil(100 * upper_bound(0, 4, 14) / 14)} % ({upper_bound(0, 4, 14)} av 14).")
+    assert short_statement(family) == (
+        f"{math.ceil(100 * upper_bound(1, 9, 30) / 30)} % ({upper_bound(1, 9, 30)} av 30)")
+    assert short_statement(None) == "–"
     assert strata_statement(row("F2", CriterionCounts(ja=1)), "Placeringsform") == ""
 
 

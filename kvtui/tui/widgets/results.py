@@ -1,7 +1,8 @@
 """File-review results per criterion: n, Ja, Delvis, Nej, Ej aktuellt, share Ja and 95 % KI.
 
 Two forms: ``ResultsView``, the full table in Aktgranskning (key s) with the question, the
-legal reference and the strata of the criterion under the cursor, and ``ResultsSummary``, a
+legal reference, the strata and the assurance statement (``kvtui.domain.assurance``, per
+stratum too) of the criterion under the cursor, and ``ResultsSummary``, a
 compact table for Översikt. The figures come from ``kvtui.store.results`` and are written
 with ``format_share`` / ``format_interval``, exactly as the report will write them.
 """
@@ -19,6 +20,7 @@ from textual.events import Show
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from kvtui.domain.assurance import deviation_note, row_statement, strata_statement, unbroken
 from kvtui.domain.filereview import METHODS
 from kvtui.domain.plural import plural
 from kvtui.domain.results import CriterionRow, ReviewResults
@@ -203,9 +205,15 @@ class ResultsView(Vertical):
             ]
             text.append(f"\nPer {results.stratify_by}: " + "; ".join(parts))
             text.append(f". Vägd andel Ja: {format_share(line.strata.share)}")
+        assurance = row_statement(line)
+        if assurance:
+            text.append(f"\n{unbroken(assurance)}")
+            by_stratum = strata_statement(line, results.stratify_by)
+            if by_stratum:
+                text.append(f"\n{unbroken(by_stratum)}")
         if line.reference and any(not other.reference for other in results.rows):
             text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
-        text.append(f"\n{SHARE_NOTE}", style="dim")
+        text.append(f"\n{SHARE_NOTE} {deviation_note((line,))}", style="dim")
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#results-table")

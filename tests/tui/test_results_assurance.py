@@ -1,0 +1,43 @@
+"""The assurance statements in Aktgranskning's results (s): the criterion under the cursor, per
+stratum when the sample is stratified, and the answers counted as a brist."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from kvtui.domain.assurance import row_statement, strata_statement
+from kvtui.store.database import Store
+from kvtui.store.demo import create_demo
+from kvtui.store.results import review_results
+from kvtui.tui.app import make_app
+from kvtui.tui.widgets.filereview_part import FileReviewPart
+from tests.tui.screen_text import screen_lines
+
+SIZE = (80, 24)
+
+
+async def test_the_statement_of_the_criterion_under_the_cursor(store: Store) -> None:
+    with store.session() as session:
+        review_id = create_demo(session, judgement=False)
+        results = review_results(session, review_id)
+    assert results is not None and results.stratify_by
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        part = app.screen.query_one(FileReviewPart)
+        await pilot.press("s")
+        await pilot.pause()
+        view = part.results_view
+        detail = view.query_one("#results-detail", Static)
+        for index in (0, 1):
+            row = results.rows[index]
+            shown = str(detail.content).replace("\u00a0", " ")
+            assert row_statement(row) and row_statement(row) in shown
+            assert strata_statement(row, results.stratify_by) in shown
+            assert "Som brist räknas svaret Nej." in shown
+            await pilot.press("down")
+            await pilot.pause()
+        screen = "\n".join(screen_lines(app))
+        # At 80×24 the whole statement and the strata's bounds are on screen.
+        assert "denna brist." in screen and "nätverkshem" in screen.split("denna brist.")[1]

@@ -30,6 +30,14 @@ from kvtui.cli.shared import (
     texts_checked,
 )
 from kvtui.cli.swedish_help import SwedishTyper
+from kvtui.domain.assurance import (
+    appendix_statements,
+    deviation_note,
+    result_assurance,
+    row_assurance,
+    short_statement,
+    statement,
+)
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.domain.filereview import METHODS
 from kvtui.domain.sample_input import parse_fraction
@@ -142,10 +150,19 @@ def sample(
     typer.echo("\n".join(references))
 
 
+StatementsOption = Annotated[bool, typer.Option(
+    "--statements",
+    help="Skriv under tabellen varje kriteriums säkerhetsuttalande: med 95 % säkerhet högst "
+         "hur stor andel av akterna som har bristen (per stratum när urvalet är "
+         "stratifierat).")]
+
+
 @commands.command()
 def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
-            db: DbOption = None) -> None:
-    """Visar aktgranskningens resultat per kriterium med 95 % konfidensintervall."""
+            statements: StatementsOption = False, db: DbOption = None) -> None:
+    """Visar aktgranskningens resultat per kriterium med 95 % konfidensintervall och, under
+    Brist högst, den största andel av akterna (antal inom parentes) som med 95 % säkerhet kan
+    ha bristen: Nej, eller Nej och Delvis där mallen säger så."""
     from kvtui.store.results import review_results  # SQLModel
 
     with opened_store(chosen_db(ctx, db), read_only=True) as store:
@@ -158,13 +175,22 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
         echo_json(results_document(found))
         return
     table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
+                  "Brist högst",
                   title=f"Population {found.population_size} akter, urval {found.sample_size}")
     for row in found.rows:
         c = row.result.counts
         table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
                       str(c.ej_aktuellt), format_share(row.result.share),
-                      format_interval(row.result.low, row.result.high))
-    Console().print(table)
+                      format_interval(row.result.low, row.result.high),
+                      short_statement(row_assurance(row)))
+    console = Console()
+    console.print(table)
+    if statements:
+        console.print(deviation_note(found.rows), highlight=False, markup=False)
+        for said in appendix_statements(found.rows, found.stratify_by):
+            console.print(f"{said.code}: {said.text}", highlight=False, markup=False)
+            if said.strata:
+                console.print(f"    {said.strata}", highlight=False, markup=False)
 
 
 def results_document(found: Any) -> dict[str, Any]:
@@ -176,6 +202,14 @@ def results_document(found: Any) -> dict[str, Any]:
                 "ej_aktuellt": c.ej_aktuellt, "share": r.share, "low": r.low, "high": r.high,
                 "population_applicable": r.population_applicable}
 
+    def assured(row: Any, r: Any) -> dict[str, Any]:
+        """The bound on akter with a brist; null where nothing applicable was answered."""
+        bound = result_assurance(r, row.deviation)
+        return {"assurance": None if bound is None else {
+            "deviation": row.deviation, "found": bound.found, "upper": bound.upper,
+            "population": bound.population, "upper_share": bound.upper / bound.population,
+            "statement": statement(bound)}}
+
     return {
         "population_size": found.population_size,
         "sample_size": found.sample_size,
@@ -185,7 +219,9 @@ def results_document(found: Any) -> dict[str, Any]:
         "criteria": [
             {"code": row.code, "question": row.question, "reference": row.reference,
              "unanswered": row.unanswered, **result(row.result),
-             "strata": ({name: result(r) for name, r in row.strata.strata.items()}
+             **assured(row, row.result),
+             "strata": ({name: {**result(r), **assured(row, r)}
+                         for name, r in row.strata.strata.items()}
                         if row.strata else {})}
             for row in found.rows
         ],

@@ -4,7 +4,6 @@ the bound in the JSON, on the demo review in a real store."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -267,6 +267,25 @@ def appendix_statements(rows: tuple[CriterionRow, ...], stratify_by: str
     return found
 
 
+def appendix_caption(rows: tuple[CriterionRow, ...]) -> str:
+    """The caption over the appendix's statements."""
+    confidence = rows[0].result.confidence if rows else DEFAULT_CONFIDENCE
+    return f"Säkerhetsuttalanden per kriterium ({_confidence(confidence)} säkerhet)"
+
+
+def appendix_intro(rows: tuple[CriterionRow, ...]) -> str:
+    """What the statements say and count, before them in the appendix."""
+    confidence = rows[0].result.confidence if rows else DEFAULT_CONFIDENCE
+    text = (f"Varje uttalande anger hur stor andel av akterna som med {_confidence(confidence)} "
+            "säkerhet högst har bristen, givet det som urvalet visar. Gränsen är exakt för ett "
+            "urval utan återläggning (ensidig gräns, hypergeometrisk fördelning). "
+            + deviation_note(rows))
+    if any(row.result.counts.ej_aktuellt for row in rows):
+        text += (" Där kriteriet var Ej aktuellt i någon akt är antalet akter där det gäller "
+                 "uppskattat från urvalet.")
+    return text
+
+
 class SampleBasis(Protocol):
     """What the Metod sentence needs of the results (``ReviewResults`` has it)."""
 

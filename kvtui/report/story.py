@@ -66,6 +66,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
+from kvtui.domain.assurance import (
+    appendix_caption,
+    appendix_intro,
+    appendix_statements,
+    unbroken,
+)
 from kvtui.domain.judgement import (
     LEVEL_DEFINITIONS,
     RATINGS,
@@ -536,7 +542,29 @@ class _Builder:
         if unanswered:
             story.append(Paragraph(markup(unanswered), s.note))
         story += self.charts()
+        story += self.assurance_list()
         story += self.set_aside_list()
+        return story
+
+    def assurance_list(self) -> list[Flowable]:
+        """Each criterion's assurance statement, with its strata's bounds, as a list."""
+        results = self.data.results
+        assert results is not None
+        said = appendix_statements(results.rows, results.stratify_by)
+        if not said:
+            return []
+        s = self.styles
+        story: list[Flowable] = [heading_guard(110),
+                                 Paragraph(markup(appendix_caption(results.rows)), s.caption),
+                                 Paragraph(markup(unbroken(appendix_intro(results.rows))),
+                                           s.body)]
+        for line in said:
+            text = f"<b>{markup(line.code)}</b> {markup(unbroken(line.text))}"
+            if line.strata:
+                text += f"<br/>{markup(unbroken(line.strata))}"
+            # Whole: a bullet split over two pages would continue as a paragraph of its own
+            # and break the list in the structure tree.
+            story.append(KeepTogether([Paragraph(text, s.bullet, bulletText="•")]))
         return story
 
     def set_aside_list(self) -> list[Flowable]:

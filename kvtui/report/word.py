@@ -50,6 +50,12 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from kvtui.domain.assurance import (
+    appendix_caption,
+    appendix_intro,
+    appendix_statements,
+    unbroken,
+)
 from kvtui.domain.judgement import LEVEL_DEFINITIONS, RATINGS, AssessmentView, SectionView
 from kvtui.domain.look import JPEG, LOGO_BOX_MM, PNG
 from kvtui.domain.method_text import text_blocks
@@ -489,6 +495,17 @@ class _Writer:
         if unanswered:
             doc.add_paragraph(xml_text(unanswered))
         doc.add_paragraph(CHARTS_AS_NUMBERS).runs[0].italic = True
+        said = appendix_statements(results.rows, results.stratify_by)
+        if said:
+            doc.add_paragraph(xml_text(appendix_caption(results.rows)), style="Caption")
+            doc.add_paragraph(xml_text(unbroken(appendix_intro(results.rows))))
+            for line in said:
+                item = doc.add_paragraph(style="List Bullet")
+                item.add_run(xml_text(line.code)).bold = True
+                item.add_run(" " + xml_text(unbroken(line.text)))
+                if line.strata:
+                    item.add_run().add_break()
+                    item.add_run(xml_text(unbroken(line.strata)))
         set_aside = set_aside_lines(self.data)
         if set_aside:
             doc.add_paragraph(SET_ASIDE_TITLE, style="Caption")

@@ -499,13 +499,13 @@ class _Writer:
         if said:
             doc.add_paragraph(xml_text(appendix_caption(results.rows)), style="Caption")
             doc.add_paragraph(xml_text(unbroken(appendix_intro(results.rows))))
-            for line in said:
+            for statement in said:
                 item = doc.add_paragraph(style="List Bullet")
-                item.add_run(xml_text(line.code)).bold = True
-                item.add_run(" " + xml_text(unbroken(line.text)))
-                if line.strata:
+                item.add_run(xml_text(statement.code)).bold = True
+                item.add_run(" " + xml_text(unbroken(statement.text)))
+                if statement.strata:
                     item.add_run().add_break()
-                    item.add_run(xml_text(unbroken(line.strata)))
+                    item.add_run(xml_text(unbroken(statement.strata)))
         set_aside = set_aside_lines(self.data)
         if set_aside:
             doc.add_paragraph(SET_ASIDE_TITLE, style="Caption")

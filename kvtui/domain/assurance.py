@@ -103,6 +103,15 @@ def upper_bound(found: int, reviewed: int, population: int,
     # P(X <= d | M) is 1 for M <= d, and 0 once the population has fewer than n − d akter
     # without the deviation: M_U lies between.
     low, high = found, population - (reviewed - found)
+    if low == high:
+        return low
+    # A candidate from floating point, certified by two exact tests: since the tail falls as
+    # M grows, a candidate whose tail exceeds 1 − c while the next one's does not is M_U.
+    candidate = _candidate(found, reviewed, population, float(tail), low, high)
+    if lower_tail_exceeds(found, reviewed, candidate, population, tail) and (
+            candidate == high
+            or not lower_tail_exceeds(found, reviewed, candidate + 1, population, tail)):
+        return candidate
     while low < high:
         middle = (low + high + 1) // 2
         if lower_tail_exceeds(found, reviewed, middle, population, tail):
@@ -110,6 +119,60 @@ def upper_bound(found: int, reviewed: int, population: int,
         else:
             high = middle - 1
     return low
+
+
+def _candidate(d: int, n: int, N: int, tail: float, low: int, high: int) -> int:
+    """M_U in floating point: P(X <= d | M) at a normal-approximation guess, then walked one M
+    at a time, each step O(1) from the last (moving one akt into the brist moves the sample's
+    count up by one with probability (n − d)/(N − M) when it stands at d):
+
+        P(X <= d | M + 1) = P(X <= d | M) − P(X = d | M) (n − d) / (N − M),
+        P(X = d | M + 1) = P(X = d | M) (M + 1)(N − M − n + d) / ((M + 1 − d)(N − M)).
+
+    Only a candidate: ``upper_bound`` checks it exactly and bisects when it is wrong.
+    """
+    share = (d + 0.5) / (n + 1)
+    spread = math.sqrt(share * (1 - share) / n * (N - n) / max(N - 1, 1))
+    m = min(max(round(N * (d / n + 1.645 * spread)), low), high)
+    at, below = _at_and_below(d, n, m, N)
+    if below > tail:
+        while m < high:
+            step = at * (n - d) / (N - m)
+            at *= (m + 1) * (N - m - n + d) / ((m + 1 - d) * (N - m))
+            if below - step <= tail:
+                break
+            below -= step
+            m += 1
+        return m
+    while m > low:
+        at *= (m - d) * (N - m + 1) / (m * (N - m + 1 - n + d))
+        below += at * (n - d) / (N - m + 1)
+        m -= 1
+        if below > tail:
+            break
+    return m
+
+
+def _at_and_below(d: int, n: int, m: int, N: int) -> tuple[float, float]:
+    """P(X = d | m) and P(X <= d | m) in floating point (log-gamma for the one term, then the
+    ratio of consecutive terms down from d until they no longer count)."""
+    if not max(0, n - (N - m)) <= d <= min(n, m):
+        return 0.0, (1.0 if d >= min(n, m) else 0.0)
+    log_term = (_log_comb(m, d) + _log_comb(N - m, n - d) - _log_comb(N, n))
+    at = math.exp(log_term)
+    below, term, k = at, at, d
+    first = max(0, n - (N - m))
+    while k > first:
+        term *= k * (N - m - n + k) / ((m - k + 1) * (n - k + 1))
+        k -= 1
+        below += term
+        if term < 1e-17 * below:
+            break
+    return at, min(below, 1.0)
+
+
+def _log_comb(a: int, b: int) -> float:
+    return math.lgamma(a + 1) - math.lgamma(b + 1) - math.lgamma(a - b + 1)
 
 
 def result_assurance(result: CriterionResult,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kvtui.domain import assurance
 from kvtui.domain.assurance import (
     appendix_statements,
     deviation_note,
@@ -29,6 +30,7 @@ from kvtui.domain.statistics import (
     StatisticsError,
     criterion_result,
     hypergeometric_interval,
+    lower_tail_exceeds,
     stratified_results,
 )
 
@@ -85,6 +87,40 @@ def test_matches_brute_force_up_to_sixty(confidence: float, tail: Fraction) -> N
         for n in range(1, N + 1):
             for d, expected in enumerate(brute_force_bounds(N, n, tail)):
                 assert upper_bound(d, n, N, confidence) == expected, (d, n, N, confidence)
+
+
+def bisected(d: int, n: int, N: int, tail: Fraction = Fraction(1, 20)) -> int:
+    """M_U by plain bisection over the exact test, without the floating-point candidate."""
+    low, high = d, N - (n - d)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if lower_tail_exceeds(d, n, middle, N, tail):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+@given(st.integers(1, 5000).flatmap(
+    lambda N: st.integers(1, N).flatmap(lambda n: st.tuples(st.just(N), st.just(n),
+                                                            st.integers(0, n)))))
+def test_the_candidate_never_changes_the_bound_in_large_populations(
+        case: tuple[int, int, int]) -> None:
+    N, n, d = case
+    assert upper_bound(d, n, N) == bisected(d, n, N)
+
+
+@pytest.mark.parametrize("wrong", ["low", "high", "off by one"])
+def test_a_wrong_candidate_is_caught(monkeypatch: pytest.MonkeyPatch, wrong: str) -> None:
+    """The exact tests, not the floating-point walk, decide: a wrong candidate falls back to
+    bisection."""
+    def candidate(d: int, n: int, N: int, tail: float, low: int, high: int) -> int:
+        right = bisected(d, n, N)
+        return {"low": low, "high": high, "off by one": min(right + 1, high)}[wrong]
+
+    monkeypatch.setattr(assurance, "_candidate", candidate)
+    for N, n, d in ((44, 13, 0), (44, 13, 2), (300, 90, 7), (60, 1, 0), (60, 59, 3)):
+        assert upper_bound(d, n, N) == bisected(d, n, N)
 
 
 def test_the_seed_example() -> None:

@@ -38,7 +38,12 @@ from decimal import Decimal
 from fractions import Fraction
 from statistics import NormalDist
 
-from kvtui.domain.statistics import DEFAULT_CONFIDENCE, StatisticsError, format_number
+from kvtui.domain.statistics import (
+    DEFAULT_CONFIDENCE,
+    CriterionResult,
+    StatisticsError,
+    format_number,
+)
 
 
 class ComparisonError(StatisticsError):
@@ -125,6 +130,20 @@ def compare_shares(earlier: ShareSample, later: ShareSample,
     above = math.sqrt(_sum_sorted((u2 - p2) ** 2, (p1 - l1) ** 2))
     return Comparison(earlier, later, difference, difference - below, difference + above,
                       confidence)
+
+
+def result_sample(result: CriterionResult) -> ShareSample:
+    """A review's result for the criterion as a sample to compare: Ja of the applicable akter,
+    from the applicable population ``statistics`` estimated for its interval."""
+    if result.population_applicable is None or result.counts.applicable == 0:
+        raise ComparisonError("Det finns inga tillämpliga granskade akter att jämföra.")
+    return ShareSample(result.counts.ja, result.counts.applicable, result.population_applicable)
+
+
+def compare_results(earlier: CriterionResult, later: CriterionResult) -> Comparison:
+    """The change in share Ja of one criterion from one review to the next."""
+    return compare_shares(result_sample(earlier), result_sample(later),
+                          min(earlier.confidence, later.confidence))
 
 
 def _sum_sorted(a: float, b: float) -> float:

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from kvtui.domain.comparison import (
     ComparisonError,
     ShareSample,
+    compare_results,
     compare_shares,
     comparison_sentence,
     wilson_interval,
 )
-from kvtui.domain.statistics import StatisticsError
+from kvtui.domain.statistics import CriterionCounts, StatisticsError, criterion_result
 
 
 @st.composite
@@ -112,3 +113,14 @@ def test_bad_counts_are_refused_in_swedish(args: tuple[int, int, int], message: 
 def test_a_bad_confidence_is_refused_in_swedish(confidence: float) -> None:
     with pytest.raises(StatisticsError, match="Konfidensgraden"):
         compare_shares(ShareSample(1, 2, 3), ShareSample(1, 2, 3), confidence)
+
+
+def test_two_reviews_results_compare_their_applicable_akter() -> None:
+    """Ej aktuellt is left out as in each review's own share: 8 of 12 (N = 41), then 12 of 13."""
+    earlier = criterion_result(CriterionCounts(ja=8, delvis=1, nej=3, ej_aktuellt=1), 44)
+    later = criterion_result(CriterionCounts(ja=12, nej=1), 50)
+    found = compare_results(earlier, later)
+    assert (found.earlier, found.later) == (ShareSample(8, 12, 41), ShareSample(12, 13, 50))
+    assert found.difference == 12 / 13 - 8 / 12
+    with pytest.raises(ComparisonError, match="inga tillämpliga"):
+        compare_results(criterion_result(CriterionCounts(ej_aktuellt=5), 44), later)

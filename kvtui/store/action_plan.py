@@ -583,14 +583,19 @@ def _indicator(session: Session, plan: ActionPlan, risk: str,
 # --- Follow-up rounds ---------------------------------------------------------------------------
 
 
+def _held_problem(plan: ActionPlan, held_on: date) -> str | None:
+    if held_on < plan.decided_on:
+        return (f"Uppföljningen {held_on.isoformat()} ligger före planens datum "
+                f"{plan.decided_on.isoformat()}.")
+    return None
+
+
 def open_round(session: Session, plan_id: str, period: Period, *, held_on: date,
                summary: str = "") -> str:
     """Open the follow-up round of a period (a tertial, a month or a date); its id. A period
     is followed up once; the round is added to after that."""
     plan = get_plan(session, plan_id)
-    if held_on < plan.decided_on:
-        raise InvalidInput(f"Uppföljningen {held_on.isoformat()} ligger före planens datum "
-                           f"{plan.decided_on.isoformat()}.")
+    _refuse(_held_problem(plan, held_on))
     if session.exec(select(FollowupRound.id).where(FollowupRound.plan_id == plan.id,
                                                    FollowupRound.period == period.key)).first():
         raise InvalidInput(f"Planen har redan en uppföljning för {period.label}.")
@@ -674,13 +679,26 @@ def record_followup(
     grades: Sequence[RoundGrade] = (),
     values: Sequence[Value] = (),
     summary: str | None = None,
-) -> None:
+    held_on: date | None = None,
+) -> bool:
     """Record at the round of ``period``: each action's traffic light and comment, each
     risk's new assessment, each indicator's value. All of it is checked first and written in
-    one transaction; setting an action's light or an indicator's value again replaces it."""
+    one transaction; setting an action's light or an indicator's value again replaces it.
+
+    A period without a round gets one, held on ``held_on``, in the same transaction (without
+    ``held_on`` it is refused). True when the round was opened here.
+    """
     plan = get_plan(session, plan_id)
-    round_row = session.get(FollowupRound, round_for(session, plan.id, period))
-    assert round_row is not None
+    round_row = session.exec(select(FollowupRound).where(
+        FollowupRound.plan_id == plan.id, FollowupRound.period == period.key)).first()
+    opened = round_row is None
+    if round_row is None:
+        if held_on is None:
+            round_for(session, plan.id, period)  # raises NotFound with the message
+            raise AssertionError("unreachable")
+        _refuse(_held_problem(plan, held_on))
+        round_row = FollowupRound(plan_id=plan.id, period=period.key, held_on=held_on,
+                                  summary="")
     checked_lights = []
     for light in lights:
         action, label = _action(session, plan, light.risk, light.action)
@@ -711,6 +729,12 @@ def record_followup(
         checked_values.append((indicator, label, number, typed_text(value.note).strip(),
                                source))
     with _one_transaction(session):
+        if opened:
+            session.add(round_row)
+            changelog.append(session, review_id=None, entity="followup_round",
+                             entity_id=round_row.id, action="create",
+                             changes={"plan": plan.unit, "period": period.key,
+                                      "held_on": round_row.held_on})
         if summary is not None and typed_text(summary).strip() != round_row.summary:
             changes = {"period": period.key,
                        "summary": [round_row.summary, typed_text(summary).strip()]}
@@ -726,6 +750,7 @@ def record_followup(
                        comment, round_row.id)
         for indicator, label, number, note, source in checked_values:
             _set_value(session, round_row, indicator, label, number, note, source)
+    return opened
 
 
 def _set_light(session: Session, round_row: FollowupRound, action: PlanAction, label: str,

@@ -68,6 +68,7 @@ from kvtui.store.models import (
     utcnow,
 )
 from kvtui.store.results import review_results
+from kvtui.store.reviews import get_review
 
 NO_SUCH_PLAN = "Åtgärdsplanen finns inte."
 
@@ -656,6 +657,7 @@ class Value:
 
 def _criterion_share(session: Session, review_id: str, code: str) -> tuple[float, int, int]:
     """(share Ja %, Ja, applicable) of a review's criterion, from its file-review results."""
+    get_review(session, review_id)
     results = review_results(session, review_id)
     if results is None:
         raise InvalidInput("Granskningen har inget urval ännu, så kriteriet har inget resultat.")

@@ -655,8 +655,10 @@ class Value:
     criterion: str = ""
 
 
-def _criterion_share(session: Session, review_id: str, code: str) -> tuple[float, int, int]:
-    """(share Ja %, Ja, applicable) of a review's criterion, from its file-review results."""
+def _criterion_share(session: Session, review_id: str,
+                     code: str) -> tuple[float, str, int, int]:
+    """(share Ja %, the code as stored, Ja, applicable) of a review's criterion, from its
+    file-review results."""
     get_review(session, review_id)
     results = review_results(session, review_id)
     if results is None:
@@ -669,7 +671,7 @@ def _criterion_share(session: Session, review_id: str, code: str) -> tuple[float
     if share is None:
         raise InvalidInput(f"Kriterium {row.code} har inga tillämpliga svar; andelen Ja "
                            "saknas.")
-    return share, counts.ja, counts.applicable
+    return share, row.code, counts.ja, counts.applicable
 
 
 def record_followup(
@@ -722,9 +724,9 @@ def record_followup(
             if indicator.kind != IndicatorKind.SHARE:
                 raise InvalidInput(f"Indikator {label} är ett antal; en andel Ja från en "
                                    "granskning passar bara en andel.")
-            number, yes, applicable = _criterion_share(session, value.review_id,
-                                                       value.criterion)
-            source = (value.review_id, value.criterion.strip(), yes, applicable)
+            number, code, yes, applicable = _criterion_share(session, value.review_id,
+                                                             value.criterion)
+            source = (value.review_id, code, yes, applicable)
         problem = value_problem(indicator.kind, number)
         if problem:
             raise InvalidInput(f"Indikator {label}: {problem}")

@@ -128,6 +128,8 @@ MACHINE_COLUMNS: dict[str, str] = {
     "action_followup.light": "a traffic light from a fixed set (CHECK constraint)",
     "plan_indicator.kind": "share or count (CHECK constraint)",
     "indicator_value.source_review_id": "a review's id",
+    "indicator_value.source_criterion": "a criterion's code as its review stores it (guarded "
+                                        "there)",
 }
 
 # Whole values that are machine tokens even inside free text or the change log: a row's id, a

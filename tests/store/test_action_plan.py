@@ -257,7 +257,7 @@ def test_actions_follow_up_and_an_indicator_from_the_reviews_criterion(
     assert value is not None
     assert (value.source_yes, value.source_applicable) == tuple(expected)
     assert value.value == round(100 * expected[0] / expected[1], 1)
-    assert (value.source_review_id, value.source_criterion) == (review_id, "f4")
+    assert (value.source_review_id, value.source_criterion) == (review_id, "F4")
     assert count.text_at("2027-T1") == "12"
     assert view.rounds[0].summary == "Arbetet har kommit i gång."
     assert [c.risk.label for c in view.went_down_at("2027-T1")] == ["2.1"]

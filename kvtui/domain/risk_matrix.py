@@ -10,10 +10,11 @@ ranges of products, and a committee's own matrix is accepted only when every cel
 
 The default fills the two gaps as follows. 16 (Sannolik × Hög) is Röd: it is the worst cell,
 and a cell is never milder than a cell with a smaller product. 8 (Sannolik × Måttlig and
-Mindre sannolik × Hög) is Röd too: it lies above the Gul range, the risk scales of municipal
-internal control commonly read 8–16 as high, and a Hög consequence that is more than
-unlikely is one a committee wants acted on at once rather than after further analysis. A
-committee that reads 8 as Gul sets its own matrix.
+Mindre sannolik × Hög) is Röd too: the legend's Gul ends at 6, every product above it that
+the legend does classify (9, 12) is Röd, and each cell of 8 has either the highest
+probability or the highest severity, a risk a committee would rather see acted on at once
+than after further analysis. Reading 8 as Gul would keep the matrix ordered as well, so this
+is a choice, said in the README; a committee that reads 8 as Gul sets its own matrix.
 """
 
 from __future__ import annotations

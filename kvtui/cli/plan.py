@@ -610,9 +610,12 @@ def plan_follow_up(
     if as_json:
         echo_json({"period": chosen.key, "label": chosen.label, "opened": opened,
                    "went_down": [c.risk.label for c in changes if c.change == "down"],
+                   "summary": view.summary_at(chosen.key),
                    "changes": [change_document(c) for c in changes]})
         return
     typer.echo(f"Uppföljning {chosen.label}" + (" öppnad." if opened else " uppdaterad."))
+    for line in view.summary_at(chosen.key):
+        typer.echo(f"  {line}")
     for change in changes:
         now = change.now.label if change.now else "ej bedömd"
         typer.echo(f"  Risk {change.risk.label}: {CHANGES[change.change]}, {now}")

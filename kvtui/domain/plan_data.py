@@ -15,12 +15,15 @@ from kvtui.domain.action_plan import (
     Period,
     RoundRef,
     change_between,
+    change_sentence,
     format_value,
     grade_at,
     grade_before,
+    level_lowered,
     ordered_rounds,
     risk_label,
 )
+from kvtui.domain.plural import plural
 from kvtui.domain.reviews import short_id
 from kvtui.domain.risk_matrix import RiskMatrix
 
@@ -218,6 +221,27 @@ class PlanView:
     def went_down_at(self, key: str) -> list[RiskChange]:
         """The risks that went down since the previous round."""
         return [c for c in self.changes_at(key) if c.change == Change.DOWN]
+
+    def summary_at(self, key: str) -> list[str]:
+        """What a follow-up report's summary says of the risks at the round of period ``key``:
+        how many remain Röd, and each risk whose level went down or up since last time."""
+        changes = self.changes_at(key)
+        if not changes:
+            return []
+        red = [c.risk.label for c in changes if c.now is not None and c.now.level == "rod"]
+        lines = [("Ingen risk kvarstår som röd, det vill säga som en kritisk, oacceptabel risk."
+                  if not red else
+                  f"{plural(len(red), 'risk kvarstår', 'risker kvarstår')} som "
+                  f"{'röd' if len(red) == 1 else 'röda'}: {', '.join(red)}.")]
+        lowered = [c for c in changes if level_lowered(c.before, c.now)]
+        lines.append(
+            "Ingen risk har sänkts sedan förra uppföljningen." if not lowered else
+            f"{plural(len(lowered), 'risk har', 'risker har')} sänkts sedan förra "
+            "uppföljningen.")
+        lines += [change_sentence(c.risk.label, c.risk.title, c.before, c.now)
+                  for c in changes
+                  if c.change in (Change.DOWN, Change.UP) and c.before is not None]
+        return lines
 
     def ordered_round_keys(self) -> list[str]:
         """The rounds' periods in the order they report."""

@@ -89,6 +89,10 @@ def test_from_a_red_statement_to_a_risk_that_goes_to_gul(signed: tuple[str, str,
     [change] = round_["changes"]
     assert (change["before"]["level_label"], change["now"]["level_label"]) == ("Röd", "Gul")
     assert change["change_label"] == "sänkt"
+    assert round_["summary"] == [
+        "Ingen risk kvarstår som röd, det vill säga som en kritisk, oacceptabel risk.",
+        "1 risk har sänkts sedan förra uppföljningen.",
+        "Risk 2.1 Genomförandeplaner saknas har sänkts från Röd till Gul."]
 
     shown = _json("plan", "show", unit, "--json", "--db", db)
     assert isinstance(shown, dict)

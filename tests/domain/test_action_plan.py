@@ -215,3 +215,15 @@ def test_which_risks_went_down_since_the_previous_round() -> None:
     assert [c.change for c in plan.changes_at("2020-T2")] == [Change.DOWN, Change.SAME,
                                                               Change.UP]
     assert [c.risk.label for c in plan.went_down_at("2020-T1")] == ["1.1"]
+    assert plan.summary_at("2020-T2") == [
+        "1 risk kvarstår som röd: 1.3.",
+        "1 risk har sänkts sedan förra uppföljningen.",
+        "Risk 1.1 a har sänkts från Röd till Gul.",
+        "Risk 1.3 c har höjts från Gul till Röd.",
+    ]
+    assert plan.summary_at("2020-T1") == [
+        "1 risk kvarstår som röd: 1.1.",
+        "Ingen risk har sänkts sedan förra uppföljningen.",
+        "Risk 1.1 a har minskat inom Röd (12 → 9).",
+    ]
+    assert plan.summary_at("2019-T1") == []

@@ -164,9 +164,15 @@ def test_a_risks_history_across_rounds(store: Store) -> None:
     assert at_t1["5.2"].change == Change.SAME
     at_t2 = {c.risk.label: c for c in view.changes_at("2027-T2")}
     assert (at_t2["5.1"].before.level, at_t2["5.1"].now.level) == ("rod", "gul")
-    assert at_t2["5.2"].change == Change.UP  # assessed between the rounds: Grön 4 → Gul 6
+    assert at_t2["5.2"].change == Change.UP  # assessed between the rounds: Gul 4 → Gul 6
     assert [c.risk.label for c in view.went_down_at("2027-T2")] == ["5.1"]
     assert view.matrix.level(3, 3) == "gul"
+    assert view.summary_at("2027-T2") == [
+        "Ingen risk kvarstår som röd, det vill säga som en kritisk, oacceptabel risk.",
+        "1 risk har sänkts sedan förra uppföljningen.",
+        "Risk 5.1 Kontinuitet har sänkts från Röd till Gul.",
+        "Risk 5.2 Uppföljning har ökat inom Gul (4 → 6).",
+    ]
 
 
 def test_from_a_signed_reviews_red_statement_to_a_risk(signed: tuple[Store, str]) -> None:

@@ -644,7 +644,8 @@ def plan_matrix(
         "standardmatris.")] = None,
     set_file: Annotated[str | None, typer.Option(
         "--set", metavar="FIL", help="Sätt nämndens egen matris från en textfil med en rad "
-        "per ruta, \"2 × 4 = Röd\" (se --text). Alla 16 rutor måste ha en nivå.")] = None,
+        "per ruta, \"2 × 4 = Röd\" (se --text). Alla 16 rutor måste ha en nivå. Matrisen "
+        "gäller nämndens alla planer, även de som skapas senare.")] = None,
     as_text: Annotated[bool, typer.Option(
         "--text", help="Skriv matrisen i filformatet som --set läser.")] = False,
     as_json: JsonOption = False,

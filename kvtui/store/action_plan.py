@@ -174,33 +174,49 @@ def create_plan(
                       committee=typed_text(committee).strip(), unit_key=key,
                       title=typed_text(title).strip() or f"Åtgärdsplan {unit}",
                       decided_on=decided_on)
+    # The committee's own matrix, set once, holds for the plans it decides later.
+    plan.matrix_json = next((other.matrix_json for other in _same_committee(session, plan)
+                             if other.matrix_json), "")
     with _one_transaction(session):
         session.add(plan)
         changelog.append(session, review_id=None, entity="action_plan", entity_id=plan.id,
                          action="create",
                          changes={"unit": unit, "municipality": municipality,
-                                  "title": plan.title, "decided_on": decided_on})
+                                  "committee": plan.committee, "title": plan.title,
+                                  "decided_on": decided_on, "matrix": plan.matrix_json})
     return plan.id
 
 
+def _same_committee(session: Session, plan: ActionPlan) -> list[ActionPlan]:
+    """The plans whose committee is the plan's (the plan alone when it names none)."""
+    if not plan.committee.strip():
+        return [plan]
+    folded = " ".join(plan.committee.split()).casefold()
+    return [other for other in session.exec(select(ActionPlan)).all()
+            if " ".join(other.committee.split()).casefold() == folded]
+
+
 def set_matrix(session: Session, plan_id: str, matrix: RiskMatrix) -> list[str]:
-    """Make ``matrix`` (complete by construction) the committee's own for the plan. Earlier
-    assessments keep the level they were given; the cells that changed are logged and
-    returned as "2 × 4: Röd → Gul"."""
+    """Make ``matrix`` (complete by construction) the committee's own: for the plan and every
+    other plan of the same committee, and for the plans it decides later. Earlier
+    assessments keep the level they were given; the cells that changed for this plan are
+    returned as "2 × 4: Röd → Gul", and every plan's change is logged."""
     plan = get_plan(session, plan_id)
     old = plan_matrix(plan)
     changed = [f"{p} × {s}: {level_label(o)} → {level_label(n)}"
                for (p, s), o, n in changed_cells(old, matrix)]
     stored = "" if matrix.is_default else matrix.to_json()
-    if stored == plan.matrix_json:
+    plans = [other for other in _same_committee(session, plan) if other.matrix_json != stored]
+    if not plans:
         return []
     with _one_transaction(session):
-        changes = {"matrix": [plan.matrix_json, stored]}
-        plan.matrix_json = stored
-        plan.updated_at = utcnow()
-        session.add(plan)
-        changelog.append(session, review_id=None, entity="action_plan", entity_id=plan.id,
-                         action="update", changes=changes)
+        for other in plans:
+            changes = {"plan": other.unit, "matrix": [other.matrix_json, stored]}
+            other.matrix_json = stored
+            other.updated_at = utcnow()
+            session.add(other)
+            changelog.append(session, review_id=None, entity="action_plan", entity_id=other.id,
+                             action="update", changes=changes)
     return changed
 
 
@@ -584,7 +600,12 @@ def _indicator(session: Session, plan: ActionPlan, risk: str,
 # --- Follow-up rounds ---------------------------------------------------------------------------
 
 
-def _held_problem(plan: ActionPlan, held_on: date) -> str | None:
+def _round_problem(plan: ActionPlan, period: Period, held_on: date) -> str | None:
+    """Why a round cannot be opened: it cannot be held, nor report on a period that ended,
+    before the plan was decided."""
+    if period.end < plan.decided_on:
+        return (f"{period.label} slutar före planens datum {plan.decided_on.isoformat()}; "
+                "det finns inget att följa upp.")
     if held_on < plan.decided_on:
         return (f"Uppföljningen {held_on.isoformat()} ligger före planens datum "
                 f"{plan.decided_on.isoformat()}.")
@@ -596,7 +617,7 @@ def open_round(session: Session, plan_id: str, period: Period, *, held_on: date,
     """Open the follow-up round of a period (a tertial, a month or a date); its id. A period
     is followed up once; the round is added to after that."""
     plan = get_plan(session, plan_id)
-    _refuse(_held_problem(plan, held_on))
+    _refuse(_round_problem(plan, period, held_on))
     if session.exec(select(FollowupRound.id).where(FollowupRound.plan_id == plan.id,
                                                    FollowupRound.period == period.key)).first():
         raise InvalidInput(f"Planen har redan en uppföljning för {period.label}.")
@@ -700,7 +721,7 @@ def record_followup(
         if held_on is None:
             round_for(session, plan.id, period)  # raises NotFound with the message
             raise AssertionError("unreachable")
-        _refuse(_held_problem(plan, held_on))
+        _refuse(_round_problem(plan, period, held_on))
         round_row = FollowupRound(plan_id=plan.id, period=period.key, held_on=held_on,
                                   summary="")
     checked_lights = []

@@ -322,6 +322,26 @@ def test_a_rounds_period_is_followed_up_once(store: Store) -> None:
             open_round(session, plan_id, tertial(2027, 1), held_on=date(2027, 5, 2))
         with pytest.raises(NotFound, match="ingen uppföljning för Tertial 2 2027"):
             record_followup(session, plan_id, tertial(2027, 2))
+        with pytest.raises(InvalidInput, match="Tertial 1 2026 slutar före planens datum"):
+            open_round(session, plan_id, tertial(2026, 1), held_on=date(2027, 5, 2))
+
+
+def test_the_committees_matrix_is_set_once_for_all_its_plans(store: Store) -> None:
+    own = parse_matrix(DEFAULT_MATRIX.to_text().replace("2 × 4 = Röd", "2 × 4 = Gul"))
+    with store.session() as session:
+        first = create_plan(session, unit="Barn och familjeenheten", committee="Socialnämnden",
+                            decided_on=DECIDED)
+        second = create_plan(session, unit="Vuxenenheten", committee="socialnämnden ",
+                             decided_on=DECIDED)
+        other = create_plan(session, unit="Hemtjänsten", committee="Äldrenämnden",
+                            decided_on=DECIDED)
+        assert set_matrix(session, first, own) == ["2 × 4: Röd → Gul"]
+        assert set_matrix(session, second, own) == []  # already the committee's
+        later = create_plan(session, unit="Mottagningen", committee="Socialnämnden",
+                            decided_on=DECIDED)
+        levels = {plan_id: plan_view(session, plan_id).matrix.level(2, 4)
+                  for plan_id in (first, second, other, later)}
+    assert levels == {first: "gul", second: "gul", other: "rod", later: "gul"}
 
 
 def test_export_for_the_units_own_reporting(store: Store) -> None:

@@ -51,6 +51,7 @@ from kvtui.domain.safe_text import typed_text
 from kvtui.domain.vocabulary import Rating
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import Rule
 from kvtui.store.models import (
     ActionFollowup,
     ActionPlan,
@@ -124,10 +125,17 @@ def plan_matrix(plan: ActionPlan) -> RiskMatrix:
         raise InvalidInput(str(error)) from None
 
 
+def _unit_key(session: Session, unit: str, municipality: str) -> str:
+    """The unit's key, made from the names as the store keeps them (a number masked), so
+    that the key holds nothing its names do not."""
+    rule = Rule.of(session)
+    return unit_key(rule.text(unit), rule.text(municipality))
+
+
 def find_plan_for_unit(session: Session, unit: str, municipality: str) -> str | None:
     """The id of the unit's plan, None when it has none."""
     return session.exec(select(ActionPlan.id).where(
-        ActionPlan.unit_key == unit_key(typed_text(unit), typed_text(municipality)))).first()
+        ActionPlan.unit_key == _unit_key(session, unit, municipality))).first()
 
 
 def resolve_plan_id(session: Session, ref: str) -> str:
@@ -165,7 +173,7 @@ def create_plan(
     which lives across reviews and years."""
     unit = _text(unit, "Enheten")
     municipality = typed_text(municipality).strip()
-    key = unit_key(unit, municipality)
+    key = _unit_key(session, unit, municipality)
     if session.exec(select(ActionPlan.id).where(ActionPlan.unit_key == key)).first():
         where = f" i {municipality}" if municipality else ""
         raise InvalidInput(f"Enheten {unit}{where} har redan en åtgärdsplan; den gäller över "

@@ -118,6 +118,8 @@ MACHINE_COLUMNS: dict[str, str] = {
     "false_alarm.digits": "a number the auditor confirmed is not a personnummer",
     "draft.key": "which dialog and record a draft belongs to, made of ids",
     "draft.review_id": "a review's id",
+    "action_plan.unit_key": "the unit's names folded for comparison, made from them as "
+                            "stored (masked)",
     "action_plan.matrix_json": "levels from a fixed set for the cells of the risk matrix",
     "plan_risk.source_review_id": "a review's id",
     "plan_risk.source_assessment_id": "a statement's id",

@@ -282,8 +282,6 @@ def _write_action_plan(store: Store, say: Texts, review_id: str, *, judgement_co
                               municipality=say("action_plan.municipality"),
                               committee=say("action_plan.committee"),
                               title=say("action_plan.title"), decided_on=date(2026, 11, 1))
-        say.written["action_plan.unit_key"] = (say.written["action_plan.unit"]
-                                               + say.written["action_plan.municipality"])
         add_risk(session, plan_id, area=say("plan_area.name"), title=say("plan_risk.title"),
                  description=say("plan_risk.description"),
                  first=FirstGrade(3, 4, date(2026, 11, 2), say("risk_assessment.comment")))

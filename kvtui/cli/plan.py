@@ -63,7 +63,7 @@ from kvtui.domain.risk_matrix import (
 from kvtui.store.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from kvtui.domain.plan_data import PlanView
+    from kvtui.domain.plan_data import PlanView, RiskChange
     from kvtui.store.database import Store
 
 commands = SwedishTyper(
@@ -654,6 +654,8 @@ def plan_matrix(
     """Visar riskmatrisen (sannolikhet × allvarlighetsgrad, varje ruta Grön, Gul eller Röd)
     eller sätter nämndens egen för en plan."""
     matrix = DEFAULT_MATRIX
+    cells: dict[tuple[int, int], list[str]] = {}
+    placed: list[RiskChange] = []
     if set_file is not None:
         if plan is None:
             fail("Ange planen som matrisen ska gälla för.")
@@ -676,17 +678,27 @@ def plan_matrix(
                 if not as_json and not as_text:
                     typer.echo("Ändrade rutor: " + "; ".join(changed) if changed
                                else "Matrisen var redan denna.")
-            matrix = _view(store, plan_id).matrix
+            view = _view(store, plan_id)
+            matrix = view.matrix
+            cells = view.cells_at()
+            placed = view.placements()
     if as_json:
         echo_json({"default": matrix.is_default,
                    "probability": PROBABILITY_LABELS, "severity": SEVERITY_LABELS,
                    "cells": [{"probability": p, "severity": s, "product": p * s,
-                              "level": str(level), "level_label": level_label(level)}
-                             for (p, s), level in sorted(matrix.cells.items())]})
+                              "level": str(level), "level_label": level_label(level),
+                              "risks": cells.get((p, s), [])}
+                             for (p, s), level in sorted(matrix.cells.items())],
+                   "risks": [{"risk": c.risk.label, "was": grade_document(c.before),
+                              "is": grade_document(c.now)} for c in placed]})
     elif as_text:
         typer.echo(matrix.to_text(), nl=False)
     else:
         typer.echo("\n".join(_matrix_lines(matrix)))
+        for change in placed:
+            assert change.now is not None
+            was = f"{change.before.label} → " if change.before else ""
+            typer.echo(f"Risk {change.risk.label}: {was}{change.now.label}")
 
 
 @commands.command("export")

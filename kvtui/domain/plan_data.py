@@ -222,6 +222,23 @@ class PlanView:
         """The risks that went down since the previous round."""
         return [c for c in self.changes_at(key) if c.change == Change.DOWN]
 
+    def placements(self, key: str | None = None) -> list[RiskChange]:
+        """Where each assessed risk was and where it is on the matrix: at the round of period
+        ``key`` and the round before it, or, without a key, at its last two assessments."""
+        if key is not None:
+            return [c for c in self.changes_at(key) if c.now is not None]
+        return [RiskChange(risk, risk.history[-2] if len(risk.history) > 1 else None,
+                           risk.history[-1]) for risk in self.risks if risk.history]
+
+    def cells_at(self, key: str | None = None) -> dict[tuple[int, int], list[str]]:
+        """The risks in each cell of the matrix now (as ``placements``), by their numbers."""
+        cells: dict[tuple[int, int], list[str]] = {}
+        for placement in self.placements(key):
+            now = placement.now
+            assert now is not None
+            cells.setdefault((now.probability, now.severity), []).append(placement.risk.label)
+        return cells
+
     def summary_at(self, key: str) -> list[str]:
         """What a follow-up report's summary says of the risks at the round of period ``key``:
         how many remain Röd, and each risk whose level went down or up since last time."""

@@ -106,6 +106,14 @@ def test_from_a_red_statement_to_a_risk_that_goes_to_gul(signed: tuple[str, str,
     assert value["value"] == round(100 * value["yes"] / value["applicable"], 1)
     assert shown["rounds"][0]["went_down"] == ["2.1"]
 
+    placed = _json("plan", "matrix", unit, "--json", "--db", db)
+    assert isinstance(placed, dict)
+    assert [(c["probability"], c["severity"]) for c in placed["cells"] if c["risks"]] == [(2, 3)]
+    [moved] = placed["risks"]
+    assert (moved["risk"], moved["was"]["product"], moved["is"]["product"]) == ("2.1", 12, 6)
+    assert "Risk 2.1: Röd (3 × 4 = 12) → Gul (2 × 3 = 6)" in run(
+        "plan", "matrix", unit, "--db", db).output
+
     listed = _json("plan", "list", "--json", "--db", db)
     assert isinstance(listed, list)
     assert [(p["unit"], p["risks"], p["rounds"]) for p in listed] == [(unit, 1, 1)]

@@ -227,3 +227,10 @@ def test_which_risks_went_down_since_the_previous_round() -> None:
         "Risk 1.1 a har minskat inom Röd (12 → 9).",
     ]
     assert plan.summary_at("2019-T1") == []
+    # On the matrix: where each risk was at T1 and is at T2, and the cells now.
+    assert [(c.risk.label, c.before.product if c.before else None, c.now.product)
+            for c in plan.placements("2020-T2") if c.now] == [("1.1", 9, 4), ("1.2", 6, 6),
+                                                               ("1.3", 4, 9)]
+    assert plan.cells_at("2020-T2") == {(2, 2): ["1.1"], (2, 3): ["1.2"], (3, 3): ["1.3"]}
+    assert [(c.risk.label, c.before.product if c.before else None)
+            for c in plan.placements()] == [("1.1", 9), ("1.2", 6), ("1.3", 4)]

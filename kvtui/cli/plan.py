@@ -442,6 +442,73 @@ def plan_add_action(
         typer.echo(f"Åtgärd {number} för risk {risk.strip()}")
 
 
+@commands.command("edit-action")
+def plan_edit_action(
+    ctx: typer.Context,
+    plan: PlanArg,
+    risk: RiskArg,
+    action: Annotated[int, typer.Argument(metavar="ÅTGÄRD", help="Åtgärdens nummer i risken.")],
+    title: Annotated[str | None, typer.Option("--title", help="Ny rubrik.")] = None,
+    description: Annotated[str | None, typer.Option("--description",
+                                                    help="Ny beskrivning.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Ny ansvarig roll.")] = None,
+    deadline: Annotated[str | None, typer.Option(
+        "--deadline", metavar="DATUM", help="Ny tidsgräns (ÅÅÅÅ-MM-DD).")] = None,
+    no_deadline: Annotated[bool, typer.Option("--no-deadline",
+                                              help="Ta bort tidsgränsen.")] = False,
+    activity: Annotated[list[str] | None, typer.Option(
+        "--activity", help="Aktiviteterna, i ordning; ersätter de tidigare (kan anges flera "
+        "gånger).")] = None,
+    not_ids: NotIdOption = None,
+    db: DbOption = None,
+) -> None:
+    """Ändrar en åtgärds rubrik, beskrivning, ansvariga roll, tidsgräns eller aktiviteter.
+    Det som inte anges är kvar."""
+    from kvtui.store.action_plan import update_action  # SQLModel
+
+    if deadline and no_deadline:
+        fail("Ange --deadline eller --no-deadline, inte båda.")
+    until = _date(deadline, "--deadline") if deadline else None
+    texts = {"--title": title or "", "--description": description or "", "--role": role or "",
+             "--activity": "\n".join(activity or [])}
+    with opened_store(chosen_db(ctx, db)) as store:
+        plan_id = _plan_id(store, plan)
+        with store.session() as session, texts_checked(session, texts, not_ids):
+            try:
+                update_action(session, plan_id, risk, action, title=title,
+                              description=description, responsible_role=role,
+                              deadline=until, no_deadline=no_deadline, activities=activity)
+            except (InvalidInput, NotFound) as error:
+                fail(str(error))
+    typer.echo(f"Åtgärd {risk.strip()}:{action} är sparad.")
+
+
+@commands.command("edit-risk")
+def plan_edit_risk(
+    ctx: typer.Context,
+    plan: PlanArg,
+    risk: RiskArg,
+    title: Annotated[str | None, typer.Option("--title", help="Ny rubrik.")] = None,
+    description: Annotated[str | None, typer.Option("--description",
+                                                    help="Ny beskrivning.")] = None,
+    not_ids: NotIdOption = None,
+    db: DbOption = None,
+) -> None:
+    """Ändrar en risks rubrik eller beskrivning. Numret, kvalitetsområdet och bedömningarna
+    är kvar."""
+    from kvtui.store.action_plan import update_risk  # SQLModel
+
+    texts = {"--title": title or "", "--description": description or ""}
+    with opened_store(chosen_db(ctx, db)) as store:
+        plan_id = _plan_id(store, plan)
+        with store.session() as session, texts_checked(session, texts, not_ids):
+            try:
+                update_risk(session, plan_id, risk, title=title, description=description)
+            except (InvalidInput, NotFound) as error:
+                fail(str(error))
+    typer.echo(f"Risk {risk.strip()} är sparad.")
+
+
 @commands.command("set-status")
 def plan_set_status(
     ctx: typer.Context,

@@ -564,6 +564,82 @@ def set_action_status(session: Session, plan_id: str, risk: str, number: int,
                          action="update", changes=changes)
 
 
+def update_action(
+    session: Session,
+    plan_id: str,
+    risk: str,
+    number: int,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    responsible_role: str | None = None,
+    deadline: date | None = None,
+    no_deadline: bool = False,
+    activities: Sequence[str] | None = None,
+) -> None:
+    """Change an action's wording, role, deadline (``no_deadline`` removes it) or activities
+    (replaced whole, in the order given); what is not given stays. The checks of
+    ``add_action`` hold."""
+    plan = get_plan(session, plan_id)
+    action, label = _action(session, plan, risk, number)
+    new: dict[str, object] = {}
+    if title is not None:
+        new["title"] = _text(title, "Åtgärden")
+    if description is not None:
+        new["description"] = typed_text(description).strip()
+    if responsible_role is not None:
+        new["responsible_role"] = typed_text(responsible_role).strip()
+    if deadline is not None:
+        _refuse(deadline_problem(deadline, plan.decided_on))
+        new["deadline"] = deadline
+    elif no_deadline:
+        new["deadline"] = None
+    changes = changelog.diff({key: getattr(action, key) for key in new}, new)
+    rows = list(session.exec(select(PlanActivity).where(PlanActivity.action_id == action.id)
+                             .order_by(col(PlanActivity.position))).all())
+    texts = None
+    if activities is not None:
+        texts = [t for t in (typed_text(text).strip() for text in activities) if t]
+        if texts != [row.text for row in rows]:
+            changes["activities"] = [[row.text for row in rows], texts]
+    if not changes:
+        return
+    with _one_transaction(session):
+        for key, value in new.items():
+            setattr(action, key, value)
+        action.updated_at = utcnow()
+        session.add(action)
+        if texts is not None and "activities" in changes:
+            for row in rows:
+                session.delete(row)
+            for position, text in enumerate(texts):
+                session.add(PlanActivity(action_id=action.id, text=text, position=position))
+        changelog.append(session, review_id=None, entity="plan_action", entity_id=action.id,
+                         action="update", changes={"action": label, **changes})
+
+
+def update_risk(session: Session, plan_id: str, risk: str, *, title: str | None = None,
+                description: str | None = None) -> None:
+    """Change a risk's wording; its number, area, source and history stay."""
+    plan = get_plan(session, plan_id)
+    row, label = _risk(session, plan, risk)
+    new: dict[str, object] = {}
+    if title is not None:
+        new["title"] = _text(title, "Risken")
+    if description is not None:
+        new["description"] = typed_text(description).strip()
+    changes = changelog.diff({key: getattr(row, key) for key in new}, new)
+    if not changes:
+        return
+    with _one_transaction(session):
+        for key, value in new.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        session.add(row)
+        changelog.append(session, review_id=None, entity="plan_risk", entity_id=row.id,
+                         action="update", changes={"risk": label, **changes})
+
+
 # --- Indicators ---------------------------------------------------------------------------------
 
 

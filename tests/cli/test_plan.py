@@ -195,6 +195,32 @@ def test_refusals_are_swedish_and_write_nothing(signed: tuple[str, str, str],
     assert _rows(db) == before
 
 
+def test_an_action_is_edited_and_its_status_set(signed: tuple[str, str, str]) -> None:
+    db, _review, unit = signed
+    run("plan", "new", "--unit", unit, "--date", "2026-12-01", "--db", db)
+    run("plan", "add-risk", unit, "--area", "5 Effektivitet", "--title", "Kontinuitet",
+        "--db", db)
+    run("plan", "add-action", unit, "5.1", "--title", "Rätt bemanning", "--activity",
+        "Rekrytera", "--db", db)
+    edited = run("plan", "edit-action", unit, "5.1", "1", "--role", "enhetschef",
+                 "--deadline", "2027-08-31", "--activity", "Rekrytera", "--activity",
+                 "Introducera", "--db", db)
+    assert edited.exit_code == 0, edited.output
+    assert run("plan", "set-status", unit, "5.1", "1", "pågår", "--db", db).exit_code == 0
+    assert run("plan", "edit-risk", unit, "5.1", "--description", "Hög personalomsättning",
+               "--db", db).exit_code == 0
+    shown = _json("plan", "show", unit, "--json", "--db", db)
+    assert isinstance(shown, dict)
+    [risk] = shown["risks"]
+    [action] = risk["actions"]
+    assert risk["description"] == "Hög personalomsättning"
+    assert (action["responsible_role"], action["deadline"], action["status_label"],
+            action["activities"]) == ("enhetschef", "2027-08-31", "Pågår",
+                                      ["Rekrytera", "Introducera"])
+    refused = run("plan", "set-status", unit, "5.1", "1", "klar", "--db", db)
+    assert refused.exit_code == 1 and "Okänd status 'klar'" in refused.output
+
+
 def test_an_unsigned_review_has_no_findings(tmp_path: Path) -> None:
     path, review_id = demo_copy(tmp_path)
     result = run("plan", "findings", short_id(review_id), "--db", str(path))

@@ -35,6 +35,8 @@ from kvtui.store.action_plan import (
     resolve_plan_id,
     set_action_status,
     set_matrix,
+    update_action,
+    update_risk,
 )
 from kvtui.store.changelog import count_entries, verify_chain
 from kvtui.store.database import Store, open_store
@@ -324,6 +326,33 @@ def test_a_rounds_period_is_followed_up_once(store: Store) -> None:
             record_followup(session, plan_id, tertial(2027, 2))
         with pytest.raises(InvalidInput, match="Tertial 1 2026 slutar före planens datum"):
             open_round(session, plan_id, tertial(2026, 1), held_on=date(2027, 5, 2))
+
+
+def test_an_action_and_a_risk_are_edited_and_logged(store: Store) -> None:
+    with store.session() as session:
+        plan_id = create_plan(session, unit="Barn och familjeenheten", decided_on=DECIDED)
+        add_risk(session, plan_id, area="5 Effektivitet", title="Kontinuitet")
+        add_action(session, plan_id, "5.1", title="Rätt bemanning", deadline=date(2027, 4, 30),
+                   activities=["Rekrytera seniora socialsekreterare"])
+        start = count_entries(session)
+        update_action(session, plan_id, "5.1", 1, responsible_role="enhetschef",
+                      deadline=date(2027, 8, 31),
+                      activities=["Rekrytera seniora socialsekreterare", "Ny gruppledare"])
+        update_risk(session, plan_id, "5.1", description="Hög personalomsättning")
+        update_risk(session, plan_id, "5.1", description="Hög personalomsättning")  # no-op
+        with pytest.raises(InvalidInput, match="före planens datum"):
+            update_action(session, plan_id, "5.1", 1, title="Annat", deadline=date(2026, 1, 1))
+        with pytest.raises(InvalidInput, match="Åtgärden saknas"):
+            update_action(session, plan_id, "5.1", 1, title=" ")
+        assert count_entries(session) == start + 2
+        update_action(session, plan_id, "5.1", 1, no_deadline=True)
+        view = plan_view(session, plan_id)
+    risk = view.risk("5.1")
+    assert risk is not None and risk.description == "Hög personalomsättning"
+    [action] = risk.actions
+    assert (action.title, action.responsible_role, action.deadline) == (
+        "Rätt bemanning", "enhetschef", None)
+    assert action.activities == ("Rekrytera seniora socialsekreterare", "Ny gruppledare")
 
 
 def test_the_committees_matrix_is_set_once_for_all_its_plans(store: Store) -> None:

@@ -239,8 +239,10 @@ def plan_show(ctx: typer.Context, plan: PlanArg, as_json: JsonOption = False,
 def plan_findings(ctx: typer.Context, review: Annotated[str, typer.Argument(
         metavar="REVIEW", help="Den signerade granskningens id som `kvtui list` visar.")],
         as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Listar de påståenden i en signerad granskning som är bedömda Gul eller Röd, med id
-    att ge `kvtui plan add-risk --from-statement`."""
+    """Listar en signerad gransknings påståenden bedömda Gul eller Röd.
+
+    Id:t ges till `kvtui plan add-risk --from-statement`.
+    """
     from kvtui.store.action_plan import findings  # SQLModel
 
     with opened_store(chosen_db(ctx, db), read_only=True) as store:
@@ -309,9 +311,11 @@ def plan_add_risk(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Lägger till en risk i planen, för hand eller från ett Gult eller Rött påstående i en
-    signerad granskning, med sin första bedömning om sannolikhet och allvarlighetsgrad anges.
-    Risken numreras inom sitt kvalitetsområde (1.1, 1.2 …)."""
+    """Lägger till en risk, för hand eller från ett påstående i en signerad granskning.
+
+    Påståendet ska vara bedömt Gul eller Röd. Risken numreras inom sitt kvalitetsområde (1.1,
+    1.2 …) och får sin första bedömning när sannolikhet och allvarlighetsgrad anges.
+    """
     from kvtui.store.action_plan import (  # SQLModel
         add_risk,
         add_risk_from_statement,
@@ -372,8 +376,10 @@ def plan_assess(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Bedömer en risk på nytt i riskmatrisen. Tidigare bedömningar sparas, så att det syns
-    var risken var och var den är."""
+    """Bedömer en risk på nytt i riskmatrisen.
+
+    Tidigare bedömningar sparas, så att det syns var risken var och var den är.
+    """
     from kvtui.store.action_plan import assess_risk  # SQLModel
 
     with opened_store(chosen_db(ctx, db)) as store:
@@ -419,8 +425,7 @@ def plan_add_action(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Lägger till en åtgärd mot en risk, med aktiviteter, ansvarig roll, tidsgräns och
-    status."""
+    """Lägger till en åtgärd mot en risk, med aktiviteter, ansvarig roll och tidsgräns."""
     from kvtui.store.action_plan import add_action  # SQLModel
 
     chosen: ActionStatus = _parsed(parse_action_status, status)
@@ -463,7 +468,9 @@ def plan_edit_action(
     db: DbOption = None,
 ) -> None:
     """Ändrar en åtgärds rubrik, beskrivning, ansvariga roll, tidsgräns eller aktiviteter.
-    Det som inte anges är kvar."""
+
+    Det som inte anges är kvar.
+    """
     from kvtui.store.action_plan import update_action  # SQLModel
 
     if deadline and no_deadline:
@@ -494,8 +501,10 @@ def plan_edit_risk(
     not_ids: NotIdOption = None,
     db: DbOption = None,
 ) -> None:
-    """Ändrar en risks rubrik eller beskrivning. Numret, kvalitetsområdet och bedömningarna
-    är kvar."""
+    """Ändrar en risks rubrik eller beskrivning.
+
+    Numret, kvalitetsområdet och bedömningarna är kvar.
+    """
     from kvtui.store.action_plan import update_risk  # SQLModel
 
     texts = {"--title": title or "", "--description": description or ""}
@@ -547,8 +556,10 @@ def plan_add_indicator(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Lägger till en indikator som visar om risken minskar: en andel i procent eller ett
-    antal, med ingångsvärde."""
+    """Lägger till en indikator som visar om risken minskar.
+
+    En indikator är en andel i procent eller ett antal, med ingångsvärde.
+    """
     from kvtui.store.action_plan import add_indicator  # SQLModel
 
     chosen: IndicatorKind = _parsed(parse_indicator_kind, kind)
@@ -637,9 +648,12 @@ def plan_follow_up(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Följer upp planen för en period: öppnar uppföljningen om den inte finns, och sparar
-    åtgärdernas stoppljus och kommentarer, riskernas nya bedömningar och indikatorernas
-    värden i ett svep. Skriver ut vilka risker som har sänkts sedan förra uppföljningen."""
+    """Följer upp planen för ett tertial, en månad eller ett datum.
+
+    Öppnar uppföljningen om den inte finns, och sparar åtgärdernas stoppljus och kommentarer,
+    riskernas nya bedömningar och indikatorernas värden i ett svep. Skriver ut vilka risker
+    som har sänkts sedan förra uppföljningen.
+    """
     from kvtui.store.action_plan import Light, RoundGrade, Value, record_followup  # SQLModel
 
     chosen: Period = _parsed(parse_period, period)
@@ -718,8 +732,11 @@ def plan_matrix(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Visar riskmatrisen (sannolikhet × allvarlighetsgrad, varje ruta Grön, Gul eller Röd)
-    eller sätter nämndens egen för en plan."""
+    """Visar riskmatrisen eller sätter nämndens egen.
+
+    Sannolikhet × allvarlighetsgrad, varje ruta Grön, Gul eller Röd; med PLAN också var
+    planens risker var och är.
+    """
     matrix = DEFAULT_MATRIX
     cells: dict[tuple[int, int], list[str]] = {}
     placed: list[RiskChange] = []
@@ -783,8 +800,10 @@ def plan_export(
         "befintlig fil skrivs aldrig över.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Exporterar planen som Excel (.xlsx) eller CSV för enhetens egen rapportering: risker
-    med nivå per uppföljning, åtgärder med stoppljus och indikatorernas värden."""
+    """Exporterar planen som Excel (.xlsx) eller CSV för enhetens egen rapportering.
+
+    Risker med nivå per uppföljning, åtgärder med stoppljus och indikatorernas värden.
+    """
     from kvtui.store.exports import write_export  # SQLModel
     from kvtui.store.plan_export import export_plan, plan_file_name  # SQLModel
 

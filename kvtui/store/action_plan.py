@@ -722,8 +722,7 @@ def round_for(session: Session, plan_id: str, period: Period) -> str:
                                                         FollowupRound.period == period.key)
                          ).first()
     if found is None:
-        raise NotFound(f"Planen har ingen uppföljning för {period.label}. Öppna den med "
-                       "`kvtui plan follow-up … --open`.")
+        raise NotFound(f"Planen har ingen uppföljning för {period.label}.")
     return found
 
 
@@ -855,11 +854,37 @@ def record_followup(
         for action, label, light_value, comment in checked_lights:
             _set_light(session, round_row, action, label, light_value, comment)
         for risk, label, probability, severity, comment in checked_grades:
-            _add_grade(session, plan, risk, label, probability, severity, round_row.held_on,
-                       comment, round_row.id)
+            _set_round_grade(session, plan, round_row, risk, label, probability, severity,
+                             comment)
         for indicator, label, number, note, source in checked_values:
             _set_value(session, round_row, indicator, label, number, note, source)
     return opened
+
+
+def _set_round_grade(session: Session, plan: ActionPlan, round_row: FollowupRound,
+                     risk: PlanRisk, label: str, probability: int, severity: int,
+                     comment: str) -> None:
+    """A risk's assessment at a round: new, or the round's earlier one corrected (a round
+    holds one assessment of each risk)."""
+    row = session.exec(select(RiskAssessment).where(
+        RiskAssessment.risk_id == risk.id, RiskAssessment.round_id == round_row.id)).first()
+    if row is None:
+        _add_grade(session, plan, risk, label, probability, severity, round_row.held_on,
+                   comment, round_row.id)
+        return
+    level = plan_matrix(plan).level(probability, severity)
+    new = {"probability": probability, "severity": severity, "level": str(level),
+           "comment": comment}
+    changes = changelog.diff({key: getattr(row, key) for key in new}, new)
+    if not changes:
+        return
+    for key, value in new.items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    changelog.append(session, review_id=None, entity="risk_assessment", entity_id=row.id,
+                     action="update",
+                     changes={"risk": label, "period": round_row.period, **changes})
 
 
 def _set_light(session: Session, round_row: FollowupRound, action: PlanAction, label: str,

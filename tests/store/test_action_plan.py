@@ -150,7 +150,9 @@ def test_a_risks_history_across_rounds(store: Store) -> None:
             DEFAULT_MATRIX.to_text().replace("3 × 3 = Röd", "3 × 3 = Gul")))
         assert assess_risk(session, plan_id, "5.2", 3, 2, assessed_on=date(2027, 6, 1)) == "gul"
         record_followup(session, plan_id, tertial(2027, 2), held_on=date(2027, 9, 14),
-                        grades=[RoundGrade("5.1", 2, 3)])
+                        grades=[RoundGrade("5.1", 2, 4)])
+        # Corrected in the same round: the round's assessment changes, no second one is added.
+        record_followup(session, plan_id, tertial(2027, 2), grades=[RoundGrade("5.1", 2, 3)])
         view = plan_view(session, plan_id)
     risk = view.risk("5.1")
     assert risk is not None

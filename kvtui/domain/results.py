@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kvtui.domain.statistics import CriterionResult, StratifiedResult
+from kvtui.domain.statistics import CriterionResult, Headline, StratifiedResult
 
 
 @dataclass(frozen=True)
 class CriterionRow:
-    """One criterion's result, overall and per stratum when the sample is stratified."""
+    """One criterion's result, overall and per stratum when the sample is stratified.
+
+    ``headline`` is the figure every surface shows (results view, Översikt, ``kvtui
+    results``, the exports and the report): weighted by stratum for a stratified sample,
+    ``result``'s share otherwise. ``result`` keeps the plain counts over all sampled akter.
+    """
 
     code: str
     question: str
     reference: str | None
     result: CriterionResult
     unanswered: int
+    headline: Headline
     strata: StratifiedResult | None = None
 
 

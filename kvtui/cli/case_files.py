@@ -32,9 +32,15 @@ from kvtui.cli.shared import (
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.domain.filereview import METHODS
+from kvtui.domain.headline_text import (
+    coverage_sentence,
+    estimate_explained,
+    headline_interval,
+    headline_share,
+    uncovered_text,
+)
 from kvtui.domain.sample_input import parse_fraction
 from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
-from kvtui.domain.statistics import format_interval, format_share
 from kvtui.store.errors import InvalidInput, NotFound
 
 commands = SwedishTyper()
@@ -157,14 +163,22 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
     if as_json:
         echo_json(results_document(found))
         return
-    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
+    weighted = found.method == "stratified" and found.stratify_by
+    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.",
+                  "Andel Ja, vägd" if weighted else "Andel Ja", "95 % KI",
                   title=f"Population {found.population_size} akter, urval {found.sample_size}")
     for row in found.rows:
         c = row.result.counts
         table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
-                      str(c.ej_aktuellt), format_share(row.result.share),
-                      format_interval(row.result.low, row.result.high))
-    Console().print(table)
+                      str(c.ej_aktuellt), headline_share(row.headline),
+                      headline_interval(row.headline))
+    console = Console()
+    console.print(table)
+    notes = [coverage_sentence(found), *(uncovered_text(row, found.stratify_by)
+                                         for row in found.rows), estimate_explained(found)]
+    for note in notes:
+        if note:
+            console.print(note, markup=False, highlight=False)
 
 
 def results_document(found: Any) -> dict[str, Any]:
@@ -176,15 +190,25 @@ def results_document(found: Any) -> dict[str, Any]:
                 "ej_aktuellt": c.ej_aktuellt, "share": r.share, "low": r.low, "high": r.high,
                 "population_applicable": r.population_applicable}
 
+    def headline(row: Any) -> dict[str, Any]:
+        """The counts over all sampled akter, and the headline as the share: one figure."""
+        h = row.headline
+        return {**result(row.result), "share": h.share, "low": h.low, "high": h.high,
+                "population_applicable": h.population_applicable,
+                "estimate": {"design": h.design, "interval": h.interval_method,
+                             "weighted": h.weighted, "effective_size": h.effective_size,
+                             "not_covered": list(h.uncovered)}}
+
     return {
         "population_size": found.population_size,
         "sample_size": found.sample_size,
         "method": found.method,
         "seed": found.seed,
         "stratify_by": found.stratify_by,
+        "reviewed": found.reviewed,
         "criteria": [
             {"code": row.code, "question": row.question, "reference": row.reference,
-             "unanswered": row.unanswered, **result(row.result),
+             "unanswered": row.unanswered, **headline(row),
              "strata": ({name: result(r) for name, r in row.strata.strata.items()}
                         if row.strata else {})}
             for row in found.rows

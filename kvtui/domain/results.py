@@ -27,7 +27,12 @@ class CriterionRow:
 
 @dataclass(frozen=True)
 class ReviewResults:
-    """The file review's results: the sample they rest on and one row per criterion."""
+    """The file review's results: the sample they rest on and one row per criterion.
+
+    ``sample_size`` counts the akter in the sample (replaced and excluded ones not counted),
+    ``reviewed`` those of them answered for every criterion: what the app and the report say
+    was reviewed, so that a sample not yet fully answered is never described as if it were.
+    """
 
     population_size: int
     sample_size: int
@@ -35,3 +40,9 @@ class ReviewResults:
     seed: str
     stratify_by: str
     rows: tuple[CriterionRow, ...]
+    reviewed: int
+
+    @property
+    def not_reviewed(self) -> int:
+        """Akter in the sample not yet answered for every criterion."""
+        return self.sample_size - self.reviewed

@@ -59,7 +59,6 @@ from reportlab.platypus import (
     KeepInFrame,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -143,6 +142,7 @@ from kvtui.report.flowables import (
 )
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.logo import logo_flowable
+from kvtui.report.paragraph import Paragraph
 from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.styles import (
     BOTTOM_MARGIN,

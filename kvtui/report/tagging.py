@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.flowables import (
@@ -42,15 +42,14 @@ ARTIFACT = "Artifact"
 HEADING_STYLES = {"h1": 1, "h2": 2, "h3": 3, "toc_title": 1, "cover_title": 1}
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """A marked-content sequence: page (0-based) and its MCID there."""
 
     page: int
     mcid: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Annotation:
     """A link annotation: page, its place among the page's annotations, its description."""
 
@@ -59,7 +58,7 @@ class Annotation:
     contents: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element:
     """A structure element: role, parent, children in reading order, entries (Alt, T, ID,
     ActualText, Lang) and attributes (``A``: owner and values, e.g. Table and Scope)."""
@@ -141,8 +140,9 @@ class Tagger:
 
     def begin(self, element: Element, code: list[str] | None = None) -> None:
         """Start content of ``element`` (on the canvas, or in a text object's ``code``)."""
-        items = self.pages.setdefault(self.page, [])
-        element.kids.append(Content(self.page, len(items)))
+        page = self.page
+        items = self.pages.setdefault(page, [])
+        element.kids.append(Content(page, len(items)))
         (self.canvas._code if code is None else code).append(
             f"/{element.role} <</MCID {len(items)}>> BDC")
         items.append(element)

@@ -114,7 +114,7 @@ def test_csv_and_xlsx_read_back_with_the_same_figure(store: Store,
     assert sheet[0] == RESULT_COLUMNS
     first = next(r for r in sheet[1:] if r[0] == results.rows[0].code and r[2] == ALL_STRATA)
     assert first[share] == pytest.approx(61.9)
-    assert "61,9 %" == headline_share(results.rows[0].headline)
+    assert headline_share(results.rows[0].headline) == "61,9 %"
     assert all(r[share] != pytest.approx(56.3) for r in sheet[1:] if r[2] == ALL_STRATA)
 
 

@@ -37,7 +37,7 @@ from kvtui.domain.headline_text import (
     estimate_explained,
     headline_interval,
     headline_share,
-    uncovered_text,
+    uncovered_summary,
 )
 from kvtui.domain.sample_input import parse_fraction
 from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
@@ -174,8 +174,7 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
                       headline_interval(row.headline))
     console = Console()
     console.print(table)
-    notes = [coverage_sentence(found), *(uncovered_text(row, found.stratify_by)
-                                         for row in found.rows), estimate_explained(found)]
+    notes = [coverage_sentence(found), *uncovered_summary(found), estimate_explained(found)]
     for note in notes:
         if note:
             console.print(note, markup=False, highlight=False)

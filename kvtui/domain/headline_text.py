@@ -76,6 +76,29 @@ def uncovered_text(row: CriterionRow, stratify_by: str) -> str:
             "är granskad ännu.")
 
 
+def uncovered_summary(results: ReviewResults) -> list[str]:
+    """The strata left out of the estimates, criteria with the same strata left out named
+    together: "Skattningarna omfattar inte placeringsform HVB, där ingen akt är granskad
+    ännu." when it holds for every criterion; [] when every stratum is covered."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for row in results.rows:
+        if row.headline.uncovered:
+            groups.setdefault(row.headline.uncovered, []).append(row.code)
+    by = lower_first(results.stratify_by) or "stratum"
+    lines = []
+    for names, codes in groups.items():
+        strata = join_words([stratum_name(name) for name in names])
+        where = "där ingen akt är granskad ännu" if len(names) == 1 else (
+            "där ingen akt är granskad ännu i något av dem")
+        if len(codes) == len(results.rows):
+            lines.append(f"Skattningarna omfattar inte {by} {strata}, {where}.")
+        else:
+            which = (f"kriterium {codes[0]}" if len(codes) == 1
+                     else f"kriterierna {join_words(codes)}")
+            lines.append(f"Skattningen för {which} omfattar inte {by} {strata}, {where}.")
+    return lines
+
+
 def estimate_explained(results: ReviewResults) -> str:
     """How the share and its interval are computed, in one or two sentences."""
     text = ("Andel Ja räknas av de akter där kriteriet är aktuellt (Ja, Delvis och Nej); Ej "

@@ -23,7 +23,7 @@ from kvtui.domain.headline_text import (
     stratum_interval,
     stratum_name,
     stratum_share,
-    uncovered_text,
+    uncovered_summary,
 )
 from kvtui.domain.judgement import (
     RATINGS,
@@ -497,8 +497,7 @@ def strata_intro(data: ReportData) -> str:
     text = (f"Kriteriets rad visar den vägda andelen för hela populationen. Under varje "
             f"kriterium redovisas resultatet per {lower_first(results.stratify_by) or 'stratum'}"
             ", med antalet akter i populationen inom parentes.")
-    uncovered = [uncovered_text(row, results.stratify_by) for row in results.rows]
-    return " ".join([text, *(line for line in uncovered if line)])
+    return " ".join([text, *uncovered_summary(results)])
 
 
 def short_question(row: CriterionRow) -> str:

@@ -132,4 +132,4 @@ def test_the_pdf_prints_the_weighted_figure_and_how_much_was_reviewed(
     assert "utifrån 16 granskade akter" in text
     assert "61,9 %" in text and "56,3 %" not in text
     assert NOT_REVIEWED in text
-    assert "skattningen omfattar inte placeringsform HVB" in text
+    assert "Skattningarna omfattar inte placeringsform HVB, där ingen akt är granskad ännu." in text

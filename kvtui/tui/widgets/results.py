@@ -31,6 +31,7 @@ from kvtui.domain.headline_text import (
     stratum_interval,
     stratum_name,
     stratum_share,
+    uncovered_summary,
     uncovered_text,
 )
 from kvtui.domain.plural import plural
@@ -99,7 +100,7 @@ def compact_results(results: ReviewResults) -> Group | Table:
     notes = [coverage_sentence(results)]
     if results.method == "stratified" and results.stratify_by:
         notes.append(f"{estimate_name(results)}.")
-    notes += [uncovered_text(row, results.stratify_by) for row in results.rows]
+    notes += uncovered_summary(results)
     notes = [note for note in notes if note]
     if not notes:
         return compact_table(results)

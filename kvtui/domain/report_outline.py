@@ -471,8 +471,12 @@ def appendix_basis(data: ReportData) -> str:
                 "dragningsordningen" if sample.replaced else "",
                 f"{akter_count(sample.excluded)} uteslöts utan ersättning"
                 if sample.excluded else ""]
+        # "granskades" only once every akt left in the sample is answered; until then the
+        # sample is what it "omfattar", and the coverage sentence below says how far it got.
+        reviewed = ("därmed granskades" if not results.not_reviewed
+                    else "därmed omfattar urvalet")
         basis = (f"{sample.drawn} av {results.population_size} akter drogs som {method}, "
-                 f"slumpfrö {results.seed}. {join_words(told)}; därmed granskades "
+                 f"slumpfrö {results.seed}. {join_words(told)}; {reviewed} "
                  f"{akter_count(results.sample_size)} ("
                  f"{percent_whole(results.sample_size, results.population_size)} procent "
                  "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "

@@ -133,3 +133,21 @@ def test_the_pdf_prints_the_weighted_figure_and_how_much_was_reviewed(
     assert "61,9 %" in text and "56,3 %" not in text
     assert NOT_REVIEWED in text
     assert "Skattningarna omfattar inte placeringsform HVB, där ingen akt är granskad ännu." in text
+
+
+def test_an_excluded_akt_and_an_unfinished_sample_never_say_all_were_reviewed(
+        store: Store, partly_answered: str) -> None:
+    from kvtui.domain.report_outline import appendix_basis
+    from kvtui.store.sampling import exclude_akt
+
+    with store.session() as session:
+        sample = current_sample(session, partly_answered)
+        assert sample is not None
+        hvb = next(a for a in sample.active if a.attributes["Placeringsform"] == "HVB")
+        exclude_akt(session, partly_answered, hvb.case_file_id, "Akten kunde inte hittas")
+        data = load_report_data(session, partly_answered, today=date(2026, 11, 23))
+    basis = appendix_basis(data)
+    assert "granskades" not in basis and "därmed omfattar urvalet 24 akter" in basis
+    assert "16 av 24 akter i urvalet har granskats; 8 är inte besvarade" in basis
+    assert "Därmed granskades" not in data.method_text
+    assert "Därmed omfattar urvalet 24 akter" in data.method_text

@@ -204,7 +204,7 @@ def results_document(found: Any) -> dict[str, Any]:
         "method": found.method,
         "seed": found.seed,
         "stratify_by": found.stratify_by,
-        "reviewed": found.reviewed,
+        "reviewed": found.answered,
         "criteria": [
             {"code": row.code, "question": row.question, "reference": row.reference,
              "unanswered": row.unanswered, **headline(row),

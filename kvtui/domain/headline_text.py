@@ -118,7 +118,7 @@ def coverage_sentence(results: ReviewResults) -> str:
     if left <= 0:
         return ""
     answered = "besvarad" if left == 1 else "besvarade"
-    return (f"{results.reviewed} av {results.sample_size} akter i urvalet har granskats; "
+    return (f"{results.answered} av {results.sample_size} akter i urvalet har granskats; "
             f"{left} är inte {answered} för alla kriterier.")
 
 

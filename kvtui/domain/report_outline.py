@@ -325,7 +325,7 @@ def statement_note(data: ReportData, assessment: AssessmentView,
     where = f" ({which})"
     if results and results.rows:
         reviewed = (akter_count(results.sample_size) if not results.not_reviewed else
-                    f"{results.reviewed} granskade av {akter_count(results.sample_size)}")
+                    f"{results.answered} granskade av {akter_count(results.sample_size)}")
         where = f" ({which} i aktgranskningen av {reviewed}, se bilaga 1)"
     if introduced is not None:
         references = [introduce(reference, introduced) for reference in references]

@@ -10,7 +10,6 @@ from kvtui.domain.results import CriterionRow, ReviewResults
 from kvtui.domain.statistics import (
     CriterionCounts,
     criterion_result,
-    exact_headline,
     stratified_results,
 )
 from kvtui.domain.vocabulary import AnswerValue
@@ -61,8 +60,7 @@ def review_results(session: Session, review_id: str) -> ReviewResults | None:
                 {name: _counts(values) for name, values in per_stratum.items()},
                 dict(sorted(strata_sizes.items())),
             )
-        headline = strata.headline if strata else exact_headline(overall, sample.method)
         rows.append(CriterionRow(view.code, view.criterion.question, view.reference, overall,
-                                 len(active) - len(given), headline, strata))
+                                 len(active) - len(given), strata, design=sample.method))
     return ReviewResults(sample.population_size, len(active), sample.method, sample.seed,
-                         sample.stratify_by, tuple(rows), reviewed)
+                         sample.stratify_by, tuple(rows), reviewed=reviewed)

@@ -27,12 +27,12 @@ def _row(code: str, counts: dict[str, CriterionCounts]) -> CriterionRow:
     total = CriterionCounts(*(sum(getattr(c, f) for c in counts.values())
                               for f in ("ja", "delvis", "nej", "ej_aktuellt")))
     strata = stratified_results(counts, SIZES)
-    return CriterionRow(code, "Fråga", None, criterion_result(total, 38), 0, strata.headline,
-                        strata)
+    return CriterionRow(code, "Fråga", None, criterion_result(total, 38), 0, strata,
+                        design="stratified")
 
 
 def _results(rows: tuple[CriterionRow, ...], reviewed: int = 10) -> ReviewResults:
-    return ReviewResults(38, 12, "stratified", "1", "Placeringsform", rows, reviewed)
+    return ReviewResults(38, 12, "stratified", "1", "Placeringsform", rows, reviewed=reviewed)
 
 
 def test_strata_left_out_are_named_once_for_the_criteria_they_concern() -> None:
@@ -68,7 +68,9 @@ def test_the_estimate_is_named_by_design() -> None:
     assert "Korn–Graubard" in estimate_explained(stratified)
     result = criterion_result(CriterionCounts(ja=3, nej=1), 38)
     simple = ReviewResults(38, 4, "simple", "1", "", (
-        CriterionRow("F1", "Fråga", None, result, 0, exact_headline(result, "simple")),), 4)
+        CriterionRow("F1", "Fråga", None, result, 0, design="systematic"),))
+    assert simple.rows[0].headline == exact_headline(result, "systematic")
+    assert simple.not_reviewed == 0
     assert estimate_name(simple) == "Andel Ja"
     assert "hypergeometrisk" in estimate_explained(simple)
     assert "Korn" not in estimate_explained(simple)

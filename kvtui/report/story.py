@@ -60,7 +60,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.flowables import HRFlowable
@@ -157,6 +156,7 @@ from kvtui.report.styles import (
 )
 from kvtui.report.tables import ResultLine, TableWithTail
 from kvtui.report.tables import groups as result_groups
+from kvtui.report.tagging import TaggedTable as Table
 from kvtui.report.tagging import table_headers
 
 SIGNOFF_TITLE = "Signering"

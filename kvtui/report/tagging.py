@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.flowables import (
@@ -40,6 +40,7 @@ from kvtui.domain.report_outline import HeadingNesting
 SELF = "self"  # a flowable's ``kv_role`` when it tags its own parts
 ARTIFACT = "Artifact"
 HEADING_STYLES = {"h1": 1, "h2": 2, "h3": 3, "toc_title": 1, "cover_title": 1}
+AnyTable = TypeVar("AnyTable", bound=Table)
 
 
 class Content(NamedTuple):
@@ -105,12 +106,27 @@ def role_of(flowable: Any) -> str | None:
     return "P"
 
 
-def table_headers(table: Table, rows: int = 0, columns: int = 0) -> Table:
+def table_headers(table: AnyTable, rows: int = 0, columns: int = 0) -> AnyTable:
     """Say which rows (from the top) and columns (from the left) of ``table`` are headers:
     cells there are tagged TH with the scope Column or Row. Without it, a table's repeated
     rows (``repeatRows``), or else its first row, are its header."""
     table.kv_headers = (rows, columns)  # type: ignore[attr-defined]
     return table
+
+
+class TaggedTable(Table):
+    """A ReportLab table whose parts, when it is split over pages, know the table they came
+    from (``kv_origin``), so that they are tagged as one Table element."""
+
+    kv_origin: Table | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """ReportLab's parts, each marked with the table they belong to."""
+        parts = list(super().split(availWidth, availHeight))
+        for part in parts:
+            if isinstance(part, TaggedTable):
+                part.kv_origin = self.kv_origin or self
+        return parts
 
 
 class Tagger:
@@ -129,7 +145,7 @@ class Tagger:
         self._link: Element | None = None
         self._switch: Callable[[], None] | None = None
         self._table: Element | None = None  # the last Table, which later parts continue
-        self._table_head: list[Any] = []
+        self._table_origin: Any = None  # the table the last Table element was drawn from
 
     # --- marked content ----------------------------------------------------------------------
 
@@ -321,14 +337,15 @@ class Tagger:
         repeat = table.repeatRows
         repeated = repeat if isinstance(repeat, int) else len(repeat)
         rows, columns = getattr(table, "kv_headers", (repeated or 1, 0))
-        # A part of a split table starts with the very cells of the first part's repeated
-        # rows: it continues that Table, and its copy of the header rows is an artifact.
-        head = [cell for row in table._cellvalues[:repeated] for cell in row]
-        continued = bool(head) and len(head) == len(self._table_head) and all(
-            a is b for a, b in zip(head, self._table_head, strict=True))
+        # A later part of a split table (``TaggedTable``) continues the Table element its
+        # first part opened; its copy of the repeated header rows is an artifact, and
+        # without repeated rows its first row is a body row.
+        origin = getattr(table, "kv_origin", None) or table
+        continued = origin is self._table_origin
         element = self.table(new=not continued)
-        if not continued:
-            self._table_head = head
+        self._table_origin = origin
+        if continued and not repeated:
+            rows = 0
         state: dict[str, Element | None] = {"row": None}
         spans = getattr(table, "_spanRanges", None) or {}
 

@@ -29,10 +29,10 @@ population is unknown. It is estimated as round(N × applicable / answered), rou
 (``estimated_applicable``), and the interval is computed for that population.
 
 One headline per criterion (``Headline``), the figure every surface shows. For a simple or a
-systematic sample it is the share above with its exact interval. For a stratified sample the
-akter of a small stratum are drawn with the same fraction as those of a large one only in
-proportion; once Ej aktuellt differs between strata, or akter are excluded or left
-unanswered, the plain share over all sampled akter no longer estimates the population's.
+systematic sample it is the share above with its exact interval. A stratified sample draws
+each stratum in proportion to its size only up to rounding, and once Ej aktuellt differs
+between strata, or akter are excluded or left unanswered, the plain share over all sampled
+akter no longer estimates the population's.
 The headline is then the weighted share
 
     p_w = sum over strata of W_h p_h,   W_h = A_h / A,
@@ -55,9 +55,10 @@ akter; x* is rarely whole, so each bound is interpolated linearly between its va
 whole numbers on either side (exact where x* is whole, continuous between). Korn and
 Graubard take Clopper–Pearson's binomial interval at n* = p q / v(p); here the design effect
 is measured against sampling without replacement, so that the finite-population correction
-enters once, through the hypergeometric distribution. With one stratum d is exactly 1 and
-the interval is the exact one; with p_w = 0 or 1 (v = 0, d undefined) n* is a, as Korn and
-Graubard prescribe. A stratum with a single applicable akt adds no variance term (its s_h² is
+enters once, through the hypergeometric distribution; their further adjustment of n* for
+the design's degrees of freedom is not made. With one stratum d is exactly 1 and
+the interval is the exact one; with p_w = 0 or 1 (v = 0, d undefined) n* is a, since the
+variance estimate then says nothing about the design. A stratum with a single applicable akt adds no variance term (its s_h² is
 undefined). A stratum in which no akt has been answered is left out, and the headline names
 it (``uncovered``): its estimate does not cover that stratum.
 """

@@ -58,9 +58,10 @@ is measured against sampling without replacement, so that the finite-population 
 enters once, through the hypergeometric distribution; their further adjustment of n* for
 the design's degrees of freedom is not made. With one stratum d is exactly 1 and
 the interval is the exact one; with p_w = 0 or 1 (v = 0, d undefined) n* is a, since the
-variance estimate then says nothing about the design. A stratum with a single applicable akt adds no variance term (its s_h² is
-undefined). A stratum in which no akt has been answered is left out, and the headline names
-it (``uncovered``): its estimate does not cover that stratum.
+variance estimate then says nothing about the design. A stratum with a single applicable
+akt adds no variance term (its s_h² is undefined). A stratum in which no akt has been
+answered is left out, and the headline names it (``uncovered``): its estimate does not cover
+that stratum.
 """
 
 from __future__ import annotations

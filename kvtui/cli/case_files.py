@@ -208,7 +208,8 @@ def results_document(found: Any) -> dict[str, Any]:
         "criteria": [
             {"code": row.code, "question": row.question, "reference": row.reference,
              "unanswered": row.unanswered, **headline(row),
-             "strata": ({name: result(r) for name, r in row.strata.strata.items()}
+             "strata": ({name: {**result(r), "reviewed": r.counts.n > 0}
+                        for name, r in row.strata.strata.items()}
                         if row.strata else {})}
             for row in found.rows
         ],

@@ -31,6 +31,7 @@ def test_results_and_the_results_csv_show_the_weighted_share(tmp_path: Path) -> 
     assert round(row["share"] * 100, 1) == 22.7 and row["ja"] == 3 and row["n"] == 13
     assert row["estimate"]["weighted"] and row["estimate"]["interval"] == "korn-graubard"
     assert document["reviewed"] == 13
+    assert all(stratum["reviewed"] for stratum in row["strata"].values())
     target = tmp_path / "resultat.csv"
     written = runner.invoke(app, ["export", review, "--resultat", str(target), "--db", db])
     assert written.exit_code == 0, written.output

@@ -40,9 +40,15 @@ from kvtui.domain.assurance import (
 )
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.domain.filereview import METHODS
+from kvtui.domain.headline_text import (
+    coverage_sentence,
+    estimate_explained,
+    headline_interval,
+    headline_share,
+    uncovered_summary,
+)
 from kvtui.domain.sample_input import parse_fraction
 from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
-from kvtui.domain.statistics import format_interval, format_share
 from kvtui.store.errors import InvalidInput, NotFound
 
 commands = SwedishTyper()
@@ -174,17 +180,21 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
     if as_json:
         echo_json(results_document(found))
         return
-    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
-                  "Brist högst",
+    weighted = found.method == "stratified" and found.stratify_by
+    table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.",
+                  "Andel Ja, vägd" if weighted else "Andel Ja", "95 % KI", "Brist högst",
                   title=f"Population {found.population_size} akter, urval {found.sample_size}")
     for row in found.rows:
         c = row.result.counts
         table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
-                      str(c.ej_aktuellt), format_share(row.result.share),
-                      format_interval(row.result.low, row.result.high),
-                      short_statement(row_assurance(row)))
+                      str(c.ej_aktuellt), headline_share(row.headline),
+                      headline_interval(row.headline), short_statement(row_assurance(row)))
     console = Console()
     console.print(table)
+    notes = [coverage_sentence(found), *uncovered_summary(found), estimate_explained(found)]
+    for note in notes:
+        if note:
+            console.print(note, markup=False, highlight=False)
     if statements:
         console.print(deviation_note(found.rows), highlight=False, markup=False)
         for said in appendix_statements(found.rows, found.stratify_by):
@@ -210,18 +220,28 @@ def results_document(found: Any) -> dict[str, Any]:
             "population": bound.population, "upper_share": bound.upper / bound.population,
             "statement": statement(bound)}}
 
+    def headline(row: Any) -> dict[str, Any]:
+        """The counts over all sampled akter, and the headline as the share: one figure."""
+        h = row.headline
+        return {**result(row.result), "share": h.share, "low": h.low, "high": h.high,
+                "population_applicable": h.population_applicable,
+                "estimate": {"design": h.design, "interval": h.interval_method,
+                             "weighted": h.weighted, "effective_size": h.effective_size,
+                             "not_covered": list(h.uncovered)}}
+
     return {
         "population_size": found.population_size,
         "sample_size": found.sample_size,
         "method": found.method,
         "seed": found.seed,
         "stratify_by": found.stratify_by,
+        "reviewed": found.answered,
         "criteria": [
             {"code": row.code, "question": row.question, "reference": row.reference,
-             "unanswered": row.unanswered, **result(row.result),
+             "unanswered": row.unanswered, **headline(row),
              **assured(row, row.result),
-             "strata": ({name: {**result(r), **assured(row, r)}
-                         for name, r in row.strata.strata.items()}
+             "strata": ({name: {**result(r), "reviewed": r.counts.n > 0, **assured(row, r)}
+                        for name, r in row.strata.strata.items()}
                         if row.strata else {})}
             for row in found.rows
         ],

@@ -50,6 +50,12 @@ def export(
         typer.Option("--xlsx", help="Skriv aktgranskningens svar och kommentarer som Excel-fil "
                      "(.xlsx) till denna fil i stället för rapporten."),
     ] = None,
+    results_file: Annotated[
+        str | None,
+        typer.Option("--resultat", metavar="FIL",
+                     help="Skriv aktgranskningens resultat per kriterium och stratum (andel Ja "
+                     "och 95 % KI, samma siffror som rapporten) som CSV till denna fil."),
+    ] = None,
     docx_file: Annotated[
         str | None,
         typer.Option("--docx", metavar="FIL",
@@ -60,10 +66,12 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Exporterar rapporten som PDF (utkast eller slutlig) eller som arbetskopia i Word, eller
-    aktgranskningens svar som CSV eller Excel för verksamhetens egen uppföljning."""
-    if (csv_file or xlsx_file) and (draft or output):
-        fail("--csv och --xlsx skriver bara svaren; ange inte --draft eller -o samtidigt.")
-    if docx_file is not None and (draft or output or csv_file or xlsx_file):
+    aktgranskningens svar som CSV eller Excel (med resultaten på ett eget blad) och resultaten
+    som CSV, för verksamhetens egen uppföljning."""
+    if (csv_file or xlsx_file or results_file) and (draft or output):
+        fail("--csv, --xlsx och --resultat skriver bara svaren eller resultaten; ange inte "
+             "--draft eller -o samtidigt.")
+    if docx_file is not None and (draft or output or csv_file or xlsx_file or results_file):
         fail("--docx skriver Word-kopian till filen du anger; ange inte --draft, -o, --csv "
              "eller --xlsx samtidigt.")
     if docx_file is not None and not docx_file.strip():
@@ -73,8 +81,8 @@ def export(
         try:
             if docx_file is not None:
                 _export_word(store, review_id, docx_file)
-            elif csv_file or xlsx_file:
-                _export_answers(store, review_id, csv_file, xlsx_file)
+            elif csv_file or xlsx_file or results_file:
+                _export_answers(store, review_id, csv_file, xlsx_file, results_file)
             else:
                 _export_report(store, review_id, draft=draft, output=output)
         except (InvalidInput, NotFound) as error:
@@ -84,16 +92,17 @@ def export(
 
 
 def _export_answers(store: Store, review_id: str, csv_file: str | None,
-                    xlsx_file: str | None) -> None:
+                    xlsx_file: str | None, results_file: str | None = None) -> None:
     from kvtui.store.exports import export_answers, write_new_file  # SQLModel
 
-    wanted = [("csv", csv_file), ("xlsx", xlsx_file)]
+    wanted = [("csv", csv_file), ("xlsx", xlsx_file), ("results-csv", results_file)]
     with store.session() as session:
-        files = [(Path(name).expanduser(), export_answers(session, review_id, kind))
+        files = [(kind, Path(name).expanduser(), export_answers(session, review_id, kind))
                  for kind, name in wanted if name]
-    for path, data in files:
+    for kind, path, data in files:
         write_new_file(path, data)
-        typer.echo(f"Svaren är exporterade till {path}")
+        what = "Resultaten" if kind == "results-csv" else "Svaren"
+        typer.echo(f"{what} är exporterade till {path}")
 
 
 def _export_word(store: Store, review_id: str, docx_file: str) -> None:

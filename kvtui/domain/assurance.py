@@ -357,17 +357,18 @@ class SampleBasis(Protocol):
         """Every akt in the population."""
 
     @property
-    def sample_size(self) -> int:
-        """The akter reviewed."""
+    def answered(self) -> int:
+        """The akter of the sample answered for every criterion: what was reviewed."""
 
 
 def method_sentence(results: SampleBasis, confidence: float = DEFAULT_CONFIDENCE) -> str:
     """The one sentence the Metod says about what the sample supports; "" before a sample.
 
     It bounds a deficiency that no reviewed akt shows, the smallest claim the sample always
-    allows, so that a reader knows how rare a deficiency must be to go unseen.
+    allows, so that a reader knows how rare a deficiency must be to go unseen. It rests on
+    the akter answered, not those drawn: a sample not yet fully answered supports less.
     """
-    n, big_n = results.sample_size, results.population_size
+    n, big_n = results.answered, results.population_size
     if n < 1 or big_n < n:
         return ""
     if n == big_n:

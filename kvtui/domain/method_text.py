@@ -4,8 +4,12 @@ The auditor may rewrite the draft; the store keeps her text (``Review.method_tex
 empty text means "use the draft", so the draft follows the data until she edits it. The draft
 states what a reader of a published review report expects to find: who was interviewed (by
 role, never by name) and how many, which documents were read, how many akter were reviewed
-out of how many, how they were drawn (method, strata, seed) and how the intervals were
-computed, the legal basis, and the fact-check step before the report is final.
+out of how many, how they were drawn (method, strata, seed), which estimate and interval
+were used (weighted by stratum with Korn–Graubard's interval for a stratified sample, the plain
+share with the exact hypergeometric interval otherwise), what the sample supports (a sentence
+given as ``MethodFacts.assurance``), the legal basis, and the fact-check step before the
+report is final. How much was reviewed counts the akter answered for every criterion, not the
+akter drawn, and a sample not fully answered is said to be so.
 
 The text is plain: paragraphs separated by a blank line, and list items on lines that start
 with "• ". The report renders it as it is, so what the auditor edits is what gets printed.
@@ -73,7 +77,10 @@ class MethodFacts:
     report's chapters that carry a quality dimension, as (title, dimension code), in order.
     ``sample_size`` is the number of akter reviewed; ``drawn`` the number drawn (0: the
     same); ``excluded`` holds (reference, reason) of akter excluded without a replacement,
-    ``replacements`` (reference, replaced by, reason) of akter replaced.
+    ``replacements`` (reference, replaced by, reason) of akter replaced. ``reviewed`` counts
+    the akter of the sample answered for every criterion (None: all of them).
+    ``assurance`` is one sentence on what the sample supports, printed after the paragraph on
+    the estimate ("" leaves it out).
     """
 
     interviews: tuple[InterviewFact, ...] = ()
@@ -98,6 +105,14 @@ class MethodFacts:
     laws: tuple[str, ...] = ()
     committee: str = ""
     dimensions: tuple[tuple[str, str], ...] = ()
+    reviewed: int | None = None
+    assurance: str = ""
+
+    @property
+    def answered(self) -> int:
+        """The akter of the sample answered for every criterion."""
+        return self.sample_size if self.reviewed is None else min(self.reviewed,
+                                                                  self.sample_size)
 
 
 def number_word(number: int, *, neuter: bool = False) -> str:
@@ -203,24 +218,61 @@ def _method_phrase(facts: MethodFacts) -> str:
 def _sample_paragraphs(facts: MethodFacts) -> list[str]:
     if facts.population_size is None or facts.population_size <= 0:
         return ["Någon aktgranskning ingår inte i granskningen."]
-    n, N = facts.sample_size, facts.population_size
+    N = facts.population_size
     # Without exclusions the sentence is the one reports signed before exclusions existed
     # print: kept word for word, so that their signed content still matches.
     first = _accounted_sample(facts) if facts.excluded else _drawn_sample(facts)
+    first += coverage_text(facts)
     period = period_phrase(facts.period_start, facts.period_end)
     if facts.criteria_count:
         first += (f" Akterna har granskats mot {facts.criteria_count} kriterier"
                   + (f" för perioden {period}" if period else "")
                   + ". Resultatet per kriterium redovisas i bilagan.")
-    second = (
+    reviewed = facts.answered
+    if facts.sample_method == "stratified" and facts.stratify_by:
+        second = _weighted_estimate(facts, reviewed, N)
+    else:
+        second = (
+            "För varje kriterium redovisas andelen Ja bland de akter där kriteriet är aktuellt; "
+            "akter där det inte är aktuellt räknas inte med. Konfidensintervallen är exakta "
+            "95-procentsintervall för ett urval utan återläggning ur en ändlig population "
+            f"(hypergeometrisk fördelning), så att {reviewed} granskade akter av {N} inte "
+            "behandlas som ett urval ur en oändlig population. Intervallet visar var andelen "
+            f"för samtliga {N} akter med 95 procents säkerhet ligger."
+        )
+    # What the sample supports (assurance) stands right after how the estimate is made.
+    return [first, second, facts.assurance.strip()] if facts.assurance.strip() else [first,
+                                                                                    second]
+
+
+def coverage_text(facts: MethodFacts) -> str:
+    """" 18 av 20 akter i urvalet har granskats; 2 är inte besvarade för alla kriterier. …"
+    when the sample is not fully answered; "" when it is."""
+    left = facts.sample_size - facts.answered
+    if left <= 0:
+        return ""
+    answered = "besvarad" if left == 1 else "besvarade"
+    return (f" {facts.answered} av {facts.sample_size} akter i urvalet har granskats; {left} "
+            f"är inte {answered} för alla kriterier. Resultaten bygger på de svar som har "
+            "lämnats.")
+
+
+def _weighted_estimate(facts: MethodFacts, reviewed: int, N: int) -> str:
+    """The estimate and interval of a stratified sample: weighted share, Korn–Graubard."""
+    by = lower_first(facts.stratify_by)
+    return (
         "För varje kriterium redovisas andelen Ja bland de akter där kriteriet är aktuellt; "
-        "akter där det inte är aktuellt räknas inte med. Konfidensintervallen är exakta "
-        "95-procentsintervall för ett urval utan återläggning ur en ändlig population "
-        f"(hypergeometrisk fördelning), så att {n} granskade akter av {N} inte behandlas som "
-        f"ett urval ur en oändlig population. Intervallet visar var andelen för samtliga {N} "
-        "akter med 95 procents säkerhet ligger."
+        "akter där det inte är aktuellt räknas inte med. Eftersom urvalet är stratifierat "
+        f"vägs andelen för hela populationen efter {by}: varje stratums andel räknas med "
+        "stratumets uppskattade antal aktuella akter i populationen, så att ett litet stratum "
+        "med många granskade akter inte väger tyngre än det är. Konfidensintervallen är "
+        "95-procentsintervall enligt Korn och Graubard (1998): det exakta intervallet för ett "
+        "urval utan återläggning ur en ändlig population (hypergeometrisk fördelning), beräknat "
+        "för urvalets effektiva storlek, som tar hänsyn till variationen inom varje stratum. "
+        f"Intervallet visar var andelen för samtliga {N} akter med 95 procents säkerhet ligger, "
+        f"utifrån {reviewed} granskade akter. Ett stratum där ingen akt har granskats ingår "
+        "inte i skattningen, och det anges i bilagan."
     )
-    return [first, second]
 
 
 def _drawn_sample(facts: MethodFacts) -> str:
@@ -266,8 +318,12 @@ def _accounted_sample(facts: MethodFacts) -> str:
     which = "En akt" if excluded == 1 else f"{number_word(excluded).capitalize()} akter"
     text += (f" {which} uteslöts utan ersättning"
              f"{_reasons([reason for _, reason in facts.excluded])}.")
-    text += (f" Därmed granskades {akter_count(n)} ({percent_whole(n, N)} procent av "
-             "populationen); ersatta och uteslutna akter förtecknas i bilagan.")
+    if facts.answered < n:
+        text += (f" Därmed omfattar urvalet {akter_count(n)} ({percent_whole(n, N)} procent "
+                 "av populationen); ersatta och uteslutna akter förtecknas i bilagan.")
+    else:
+        text += (f" Därmed granskades {akter_count(n)} ({percent_whole(n, N)} procent av "
+                 "populationen); ersatta och uteslutna akter förtecknas i bilagan.")
     return text
 
 

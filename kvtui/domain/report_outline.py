@@ -15,6 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from kvtui.domain.filereview import METHODS, REPLACED, akter_count
+from kvtui.domain.headline_text import (
+    coverage_sentence,
+    estimate_explained,
+    headline_interval,
+    headline_share,
+    stratum_interval,
+    stratum_name,
+    stratum_share,
+    uncovered_summary,
+)
 from kvtui.domain.judgement import (
     RATINGS,
     AssessmentView,
@@ -50,7 +60,6 @@ from kvtui.domain.section_text import (
     subheadings,
 )
 from kvtui.domain.signoff import CommentView, FactCheckRoundView
-from kvtui.domain.statistics import format_interval, format_share
 from kvtui.domain.vocabulary import Rating
 
 APPENDIX_TITLE = "Aktgranskningens resultat"
@@ -77,10 +86,6 @@ SUMMARY_COLUMNS = ("Kvalitetsnivå", "Bedömning", "Avsnitt")
 RESULT_COLUMNS = ("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej aktuellt", "Andel Ja",
                   "95 % KI")
 RESULTS_CAPTION = "Tabell 1. Resultat per kriterium"
-RESULTS_EXPLAINED = ("Andel Ja räknas av de akter där kriteriet är aktuellt (Ja, Delvis och "
-                     "Nej); Ej aktuellt ingår inte. 95 % KI är ett exakt konfidensintervall för "
-                     "andelen i hela populationen, för ett urval utan återläggning "
-                     "(hypergeometrisk fördelning).")
 SET_ASIDE_TITLE = "Ersatta och uteslutna akter"
 
 
@@ -317,8 +322,11 @@ def statement_note(data: ReportData, assessment: AssessmentView,
         return None
     which = f"kriterium {codes[0]}" if len(codes) == 1 else f"kriterierna {join_words(codes)}"
     results = data.results
-    where = (f" ({which} i aktgranskningen av {akter_count(results.sample_size)}, se "
-             "bilaga 1)" if results and results.rows else f" ({which})")
+    where = f" ({which})"
+    if results and results.rows:
+        reviewed = (akter_count(results.sample_size) if not results.not_reviewed else
+                    f"{results.answered} granskade av {akter_count(results.sample_size)}")
+        where = f" ({which} i aktgranskningen av {reviewed}, se bilaga 1)"
     if introduced is not None:
         references = [introduce(reference, introduced) for reference in references]
     return "; ".join(references) + where + "."
@@ -463,8 +471,12 @@ def appendix_basis(data: ReportData) -> str:
                 "dragningsordningen" if sample.replaced else "",
                 f"{akter_count(sample.excluded)} uteslöts utan ersättning"
                 if sample.excluded else ""]
+        # "granskades" only once every akt left in the sample is answered; until then the
+        # sample is what it "omfattar", and the coverage sentence below says how far it got.
+        reviewed = ("därmed granskades" if not results.not_reviewed
+                    else "därmed omfattar urvalet")
         basis = (f"{sample.drawn} av {results.population_size} akter drogs som {method}, "
-                 f"slumpfrö {results.seed}. {join_words(told)}; därmed granskades "
+                 f"slumpfrö {results.seed}. {join_words(told)}; {reviewed} "
                  f"{akter_count(results.sample_size)} ("
                  f"{percent_whole(results.sample_size, results.population_size)} procent "
                  "av populationen), och resultaten bygger på dem. Ersatta och uteslutna "
@@ -472,17 +484,24 @@ def appendix_basis(data: ReportData) -> str:
     if sample is not None and sample.allocation:
         basis += (f" Per {lower_first(sample.stratify_by)}: "
                   f"{join_words(allocation_parts(sample.allocation, akter=True))}.")
-    return basis + " " + RESULTS_EXPLAINED
+    coverage = coverage_sentence(results)
+    if coverage:
+        basis += f" {coverage} Resultaten bygger på de svar som har lämnats."
+    return basis + " " + estimate_explained(results)
 
 
 def strata_intro(data: ReportData) -> str:
-    """The sentence before a stratified results table; "" when the sample is not stratified."""
+    """The sentences before a stratified results table; "" when the sample is not stratified.
+
+    They say that the criterion's line is the weighted estimate and name the strata it does
+    not cover (no akt answered there yet)."""
     results = data.results
     if results is None or not any(row.strata for row in results.rows):
         return ""
-    return (f"Under varje kriterium redovisas resultatet per "
-            f"{lower_first(results.stratify_by) or 'stratum'}, med antalet akter i "
-            "populationen inom parentes.")
+    text = (f"Kriteriets rad visar den vägda andelen för hela populationen. Under varje "
+            f"kriterium redovisas resultatet per {lower_first(results.stratify_by) or 'stratum'}"
+            ", med antalet akter i populationen inom parentes.")
+    return " ".join([text, *uncovered_summary(results)])
 
 
 def short_question(row: CriterionRow) -> str:
@@ -502,18 +521,25 @@ class ResultFigures:
 
 
 def result_lines(row: CriterionRow) -> list[ResultFigures]:
-    """A criterion's line of the results table, then one line per stratum."""
+    """A criterion's line of the results table (its headline: weighted for a stratified
+    sample), then one line per stratum; a stratum with no answered akt says so in place of
+    its figures."""
     c = row.result.counts
     lines = [ResultFigures(row.code, (
         str(c.n), str(c.ja), str(c.delvis), str(c.nej), str(c.ej_aktuellt),
-        format_share(row.result.share), format_interval(row.result.low, row.result.high)))]
+        headline_share(row.headline), headline_interval(row.headline)))]
     if row.strata:
         for name, result in row.strata.strata.items():
             sc = result.counts
+            label = f"{stratum_name(name)} ({result.population_size} akter)"
+            if sc.n == 0:
+                lines.append(ResultFigures(label, ("", "", "", "", "", stratum_share(result),
+                                                   stratum_interval(result)), stratum=True))
+                continue
             lines.append(ResultFigures(
-                f"{name or 'uppgift saknas'} ({result.population_size} akter)",
+                label,
                 (str(sc.n), str(sc.ja), str(sc.delvis), str(sc.nej), str(sc.ej_aktuellt),
-                 format_share(result.share), format_interval(result.low, result.high)),
+                 stratum_share(result), stratum_interval(result)),
                 stratum=True))
     return lines
 

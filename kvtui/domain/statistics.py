@@ -27,6 +27,41 @@ gives exactly 1/80, since 2 Ja-akter in the population would make so few Ja in t
 "Ej aktuellt" is left out of the denominator, so the number of applicable akter in the whole
 population is unknown. It is estimated as round(N × applicable / answered), rounded half up
 (``estimated_applicable``), and the interval is computed for that population.
+
+One headline per criterion (``Headline``), the figure every surface shows. For a simple or a
+systematic sample it is the share above with its exact interval. A stratified sample draws
+each stratum in proportion to its size only up to rounding, and once Ej aktuellt differs
+between strata, or akter are excluded or left unanswered, the plain share over all sampled
+akter no longer estimates the population's.
+The headline is then the weighted share
+
+    p_w = sum over strata of W_h p_h,   W_h = A_h / A,
+
+where p_h is the stratum's share Ja and A_h its estimated applicable akter
+(``estimated_applicable``, so N_h / N when nothing is Ej aktuellt), A their sum. Its
+interval is the Korn–Graubard (1998) interval: an exact interval computed at an effective
+sample size. The variance of p_w is estimated as for a stratified sample with finite-
+population corrections (Cochran, Sampling Techniques, 3rd ed., eq. 5.7, with s_h² =
+a_h p_h q_h / (a_h − 1) for a_h applicable akter answered):
+
+    v(p_w) = sum of W_h² (1 − a_h/A_h) p_h q_h / (a_h − 1),
+
+and compared with the variance a simple random sample of the same a akter from A would have,
+(1 − a/A) p_w q_w / (a − 1). Their ratio is the design effect d, and the effective sample
+size is n* = a / d, never more than a: stratification may not make the interval narrower
+than that of a simple random sample of the same size. The interval is then the exact
+hypergeometric interval above for x* = p_w n* Ja among n* of A, with n* rounded down to whole
+akter; x* is rarely whole, so each bound is interpolated linearly between its values at the
+whole numbers on either side (exact where x* is whole, continuous between). Korn and
+Graubard take Clopper–Pearson's binomial interval at n* = p q / v(p); here the design effect
+is measured against sampling without replacement, so that the finite-population correction
+enters once, through the hypergeometric distribution; their further adjustment of n* for
+the design's degrees of freedom is not made. With one stratum d is exactly 1 and
+the interval is the exact one; with p_w = 0 or 1 (v = 0, d undefined) n* is a, since the
+variance estimate then says nothing about the design. A stratum with a single applicable
+akt adds no variance term (its s_h² is undefined). A stratum in which no akt has been
+answered is left out, and the headline names it (``uncovered``): its estimate does not cover
+that stratum.
 """
 
 from __future__ import annotations
@@ -38,6 +73,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 DEFAULT_CONFIDENCE = 0.95
+
+#: How a headline's interval is computed: exact for the share of a simple or systematic
+#: sample, Korn–Graubard for the weighted share of a stratified one.
+EXACT = "exact"
+KORN_GRAUBARD = "korn-graubard"
+STRATIFIED = "stratified"
 
 # Relative size below which a term of the distribution is left out of the floating-point sum,
 # and the distance from α/2 within which a floating-point tail is not trusted.
@@ -97,19 +138,50 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
-class StratifiedResult:
-    """Results per stratum and the share Ja for the whole population.
+class Headline:
+    """The one estimate of a criterion that every surface shows, with what it rests on.
 
-    ``share`` weights each stratum by its estimated number of applicable akter (its size when
-    nothing is Ej aktuellt), so that a small, heavily sampled stratum does not count for more
-    than it is. There is no combined exact interval: the report shows each stratum's interval.
-    ``unanswered`` lists strata in which no akt has been answered yet; they are left out of
-    ``share``.
+    ``design`` is the sampling method ("simple", "systematic", "stratified");
+    ``interval_method`` is ``EXACT`` or ``KORN_GRAUBARD`` (see the module docstring). ``ja``,
+    ``applicable`` and ``answered`` count the akter answered in the strata the estimate covers;
+    ``population_applicable`` is the A the interval was computed for and
+    ``effective_size`` the n* it was computed at (None when there is no share). ``uncovered``
+    names strata with no answered akt: they are outside the estimate, not estimated as 0.
+    """
+
+    share: float | None
+    low: float | None
+    high: float | None
+    design: str
+    interval_method: str
+    ja: int
+    applicable: int
+    answered: int
+    population_applicable: int | None
+    effective_size: float | None = None
+    uncovered: tuple[str, ...] = ()
+    confidence: float = DEFAULT_CONFIDENCE
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the share is weighted by stratum (and so not Ja / applicable)."""
+        return self.interval_method == KORN_GRAUBARD
+
+
+@dataclass(frozen=True)
+class StratifiedResult:
+    """Results per stratum and the weighted headline for the whole population.
+
+    ``share`` is ``headline.share``: each stratum weighted by its estimated number of
+    applicable akter (its size when nothing is Ej aktuellt), so that a small, heavily sampled
+    stratum does not count for more than it is. ``unanswered`` lists strata in which no akt
+    has been answered yet; they are left out of ``share``.
     """
 
     strata: dict[str, CriterionResult]
     share: float | None
     unanswered: tuple[str, ...]
+    headline: Headline
 
 
 def estimated_applicable(population_size: int, counts: CriterionCounts) -> int | None:
@@ -201,19 +273,97 @@ def stratified_results(
             f"Storleken saknas för stratum {', '.join(repr(name) for name in unknown)}."
         )
     results: dict[str, CriterionResult] = {}
-    unanswered: list[str] = []
-    ja_total = Fraction(0)
-    applicable_total = Fraction(0)
     for name, size in population_sizes.items():
-        stratum_counts = counts.get(name, CriterionCounts())
-        results[name] = criterion_result(stratum_counts, size, confidence)
-        if stratum_counts.n == 0:
-            unanswered.append(name)
+        results[name] = criterion_result(counts.get(name, CriterionCounts()), size, confidence)
+    headline = weighted_headline(counts, population_sizes, confidence)
+    return StratifiedResult(results, headline.share, headline.uncovered, headline)
+
+
+def exact_headline(result: CriterionResult, design: str) -> Headline:
+    """The headline of a simple or systematic sample: the share and its exact interval."""
+    counts = result.counts
+    return Headline(result.share, result.low, result.high, design, EXACT, counts.ja,
+                    counts.applicable, counts.n, result.population_applicable,
+                    float(counts.applicable) if result.share is not None else None,
+                    (), result.confidence)
+
+
+def weighted_headline(
+    counts: Mapping[str, CriterionCounts],
+    population_sizes: Mapping[str, int],
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> Headline:
+    """The weighted share Ja of a stratified sample and its Korn–Graubard interval.
+
+    Korn–Graubard because it keeps what makes the exact interval right for these samples (no
+    bound outside 0–100 %, a sensible interval at 0 % and 100 %, the finite population)
+    while taking the stratified design's variance into account; the steps and the choices
+    made are in the module docstring. Strata with no answered akt are left out and named.
+    """
+    unknown = sorted(set(counts) - set(population_sizes))
+    if unknown:
+        raise StatisticsError(
+            f"Storleken saknas för stratum {', '.join(repr(name) for name in unknown)}."
+        )
+    covered: list[tuple[CriterionCounts, int]] = []
+    uncovered: list[str] = []
+    for name, size in population_sizes.items():
+        stratum = counts.get(name, CriterionCounts())
+        estimated = estimated_applicable(size, stratum)
+        if estimated is None:
+            uncovered.append(name)
+        elif stratum.applicable:
+            covered.append((stratum, estimated))
+    ja = sum(c.ja for c in counts.values() if c.n)
+    applicable = sum(c.applicable for c in counts.values())
+    answered = sum(c.n for c in counts.values())
+    total = sum(estimated for _, estimated in covered)
+    if not total:
+        return Headline(None, None, None, STRATIFIED, KORN_GRAUBARD, ja, applicable, answered,
+                        total if answered else None, None, tuple(uncovered), confidence)
+    share = sum((Fraction(estimated, total) * Fraction(c.ja, c.applicable)
+                 for c, estimated in covered), Fraction(0))
+    effective = _effective_size(share, covered, total)
+    whole = max(1, math.floor(effective))
+    low, high = _interpolated_interval(share * whole, whole, total, confidence)
+    return Headline(float(share), low, high, STRATIFIED, KORN_GRAUBARD, ja, applicable,
+                    answered, total, float(effective), tuple(uncovered), confidence)
+
+
+def _interpolated_interval(expected: Fraction, n: int, N: int,
+                           confidence: float) -> tuple[float, float]:
+    """The exact interval at x* Ja of n, x* between whole numbers: each bound taken at the
+    whole numbers on either side and interpolated linearly, then widened to hold p_w."""
+    below = math.floor(expected)
+    fraction = float(expected - below)
+    low, high = hypergeometric_interval(below, n, N, confidence)
+    if fraction:
+        next_low, next_high = hypergeometric_interval(below + 1, n, N, confidence)
+        low += fraction * (next_low - low)
+        high += fraction * (next_high - high)
+    share = float(expected / n)
+    return min(low, share), max(high, share)
+
+
+def _effective_size(share: Fraction, covered: list[tuple[CriterionCounts, int]],
+                    total: int) -> Fraction:
+    """n* = a / d, at most a: the design effect against sampling a akter without replacement."""
+    n = sum(c.applicable for c, _ in covered)
+    pq = share * (1 - share)
+    if pq == 0 or n < 2 or n >= total:
+        return Fraction(n)
+    stratified = Fraction(0)
+    for c, estimated in covered:
+        if c.applicable < 2:
             continue
-        ja_total += Fraction(size * stratum_counts.ja, stratum_counts.n)
-        applicable_total += Fraction(size * stratum_counts.applicable, stratum_counts.n)
-    share = float(ja_total / applicable_total) if applicable_total else None
-    return StratifiedResult(results, share, tuple(unanswered))
+        weight = Fraction(estimated, total)
+        p = Fraction(c.ja, c.applicable)
+        stratified += (weight ** 2 * (1 - Fraction(c.applicable, estimated)) * p * (1 - p)
+                       / (c.applicable - 1))
+    simple = (1 - Fraction(n, total)) * pq / (n - 1)
+    if stratified <= simple:
+        return Fraction(n)
+    return n * simple / stratified
 
 
 def format_number(value: float | Decimal, decimals: int = 1) -> str:

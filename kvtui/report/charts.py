@@ -51,6 +51,8 @@ class Bar:
     high: float | None
     ja: int | None = None  # Ja and the akter where the criterion applies, for the
     applicable: int | None = None  # alternative text
+    weighted: bool = False  # the share is weighted by stratum, not Ja / applicable
+    not_reviewed: bool = False  # no akt answered (a stratum not reviewed yet)
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,21 @@ class ChartRow:
 
 def _spoken(rows: Sequence[ChartRow]) -> str:
     """The rows as the alternative text reads them:
-    "F1: 84,6 % (11 av 13 aktuella akter, 95 % KI 59,1–95,5 %)"."""
+    "F1: 84,6 % (11 av 13 aktuella akter, 95 % KI 59,1–95,5 %)", and for a weighted share
+    "F1: 78,4 % (vägd andel, 95 % KI …)": the same figures as the table beside it."""
     parts = []
     for row in rows:
         bar = row.bar
+        if bar.not_reviewed:
+            parts.append(f"{row.label}: inte granskat ännu")
+            continue
         if bar.share is None:
             parts.append(f"{row.label}: inga aktuella akter")
             continue
         details = ([f"{bar.ja} av {bar.applicable} aktuella akter"]
                    if bar.ja is not None and bar.applicable is not None else [])
+        if bar.weighted:
+            details = ["vägd andel"]
         if bar.low is not None and bar.high is not None:
             details.append(f"95 % KI {format_interval(bar.low, bar.high)}")
         extra = f" ({', '.join(details)})" if details else ""

@@ -607,11 +607,14 @@ class _Builder:
         caption = self.styles.caption
         max_height = FRAME_HEIGHT - 50
         story: list[Flowable] = []
-        overall = [ChartRow(row.code, Bar(row.result.share, row.result.low, row.result.high,
-                                          row.result.counts.ja, row.result.counts.applicable))
+        overall = [ChartRow(row.code, Bar(row.headline.share, row.headline.low,
+                                          row.headline.high, row.headline.ja,
+                                          row.headline.applicable, row.headline.weighted))
                    for row in results.rows]
         per = _most_rows(lambda n: results_height(n) <= max_height)
         title = "Figur 1. Andel Ja per kriterium med 95 % konfidensintervall, samtliga akter"
+        if any(row.headline.weighted for row in results.rows):
+            title += f", vägd efter {lower_first(results.stratify_by) or 'stratum'}"
         for number, part in enumerate(chunks(len(overall), per)):
             drawing: Flowable = ResultsChart([overall[i] for i in part], self.width)
             story.append(heading_guard(drawing.height + 30))
@@ -637,7 +640,7 @@ class _Builder:
                     row = results.rows[i]
                     result = row.strata.strata.get(name) if row.strata else None
                     bar = (Bar(result.share, result.low, result.high, result.counts.ja,
-                               result.counts.applicable)
+                               result.counts.applicable, not_reviewed=result.counts.n == 0)
                            if result is not None
                            else Bar(None, None, None))
                     rows.append(ChartRow(row.code, bar))

@@ -10,6 +10,9 @@
   UTF-8 with BOM, CRLF: what Swedish Excel opens without a question) or as .xlsx. Cells that
   start with = + - @ (or a tab or carriage return) are neutralised with a leading apostrophe,
   so a spreadsheet never runs a formula from a comment.
+- The results per criterion (``kvtui.domain.headline_text.result_rows``): the same headline
+  share and interval as the app and the report, with each stratum under its criterion; the
+  .xlsx holds them on a second sheet, "Resultat", and as CSV they are a file of their own.
 """
 
 from __future__ import annotations
@@ -22,16 +25,19 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
 from kvtui.domain.answers import ANSWERS
+from kvtui.domain.headline_text import RESULT_COLUMNS, result_rows
 from kvtui.domain.personnummer import mask
 from kvtui.store.answers import review_criteria
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Answer, UnansweredComment
+from kvtui.store.results import review_results
 from kvtui.store.sampling import current_sample
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -220,11 +226,22 @@ def answer_table(session: Session, review_id: str) -> AnswerTable:
     return AnswerTable((*BASE_COLUMNS, *names), tuple(rows))
 
 
+def result_table(session: Session, review_id: str) -> AnswerTable:
+    """The results per criterion and stratum, as ``result_rows`` writes them."""
+    results = review_results(session, review_id)
+    if results is None:
+        raise InvalidInput("Inget urval är draget ännu, så det finns inga resultat att "
+                           "exportera.")
+    return AnswerTable(RESULT_COLUMNS, tuple(result_rows(results)))
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")  # a decimal comma, as Swedish Excel reads it
     return str(value)
 
 
@@ -238,8 +255,10 @@ def answers_csv(table: AnswerTable) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning") -> bytes:
-    """The table as an .xlsx workbook: a header row, dates as dates, numbers as numbers.
+def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning",
+                 results: AnswerTable | None = None) -> bytes:
+    """The table as an .xlsx workbook: a header row, dates as dates, numbers as numbers;
+    ``results``, when given, on a second sheet "Resultat".
 
     Built in memory (XlsxWriter's ``in_memory``): openpyxl writes every worksheet to a
     temporary file in the system's temporary folder first, and a copy of the answers there,
@@ -252,9 +271,16 @@ def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning") -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False,
                                             "strings_to_numbers": False})
-    sheet = workbook.add_worksheet(safe_sheet_title(title))
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    _sheet(workbook.add_worksheet(safe_sheet_title(title)), table, bold, day)
+    if results is not None:
+        _sheet(workbook.add_worksheet("Resultat"), results, bold, day)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _sheet(sheet: Any, table: AnswerTable, bold: Any, day: Any) -> None:
     for column, name in enumerate(table.columns):
         sheet.write_string(0, column, neutralise(name), bold)
     for row_number, row in enumerate(table.rows, start=1):
@@ -263,8 +289,8 @@ def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning") -> bytes:
                 continue
             if isinstance(value, date):
                 sheet.write_datetime(row_number, column, value, day)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(row_number, column, value)
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                sheet.write_number(row_number, column, float(value))
             else:
                 sheet.write_string(row_number, column, neutralise(_text(value)))
     for index, name in enumerate(table.columns):
@@ -272,8 +298,6 @@ def answers_xlsx(table: AnswerTable, title: str = "Aktgranskning") -> bytes:
         width = min(60, max(len(name), *values, 6) + 2) if values else len(name) + 2
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
 
 
 def safe_sheet_title(title: str) -> str:
@@ -282,9 +306,14 @@ def safe_sheet_title(title: str) -> str:
 
 
 def export_answers(session: Session, review_id: str, kind: str) -> bytes:
-    """The answers as "csv" or "xlsx" bytes."""
-    makers: dict[str, Callable[[AnswerTable], bytes]] = {"csv": answers_csv,
-                                                          "xlsx": answers_xlsx}
+    """The answers as "csv" or "xlsx" bytes (the .xlsx with the results on a second sheet),
+    or the results alone as "results-csv"."""
+    makers: dict[str, Callable[[], bytes]] = {
+        "csv": lambda: answers_csv(answer_table(session, review_id)),
+        "xlsx": lambda: answers_xlsx(answer_table(session, review_id),
+                                     results=result_table(session, review_id)),
+        "results-csv": lambda: answers_csv(result_table(session, review_id)),
+    }
     if kind not in makers:
         raise InvalidInput(f"Okänt format '{kind}'. Välj csv eller xlsx.")
-    return makers[kind](answer_table(session, review_id))
+    return makers[kind]()

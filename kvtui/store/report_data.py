@@ -21,6 +21,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from kvtui.domain.assurance import method_sentence
 from kvtui.domain.filereview import ACTIVE, EXCLUDED, REPLACED
 from kvtui.domain.judgement import DocumentView, InterviewView, SectionView, missing_before_report
 from kvtui.domain.legal_names import cited_laws
@@ -49,6 +50,7 @@ def _method_facts(
     session: Session, review: Review, sections: Sequence[SectionView],
     interviews: Sequence[InterviewView], documents: Sequence[DocumentView],
     sample: SampleFacts | None, criteria: Sequence[CriterionInfo], law: str,
+    reviewed: int | None = None, assurance: str = "",
 ) -> MethodFacts:
     chapters = [(s.title, s.dimension) for s in sections
                 if written(s.kind) and s.level == 1 and s.dimension]
@@ -75,6 +77,8 @@ def _method_facts(
         laws=cited_laws(c.reference for c in criteria if c.reference),
         committee=review.committee,
         dimensions=tuple(chapters),
+        reviewed=reviewed,
+        assurance=assurance,
     )
 
 
@@ -118,11 +122,13 @@ def load_report_data(
     results = review_results(session, review_id) if info is not None else None
     unanswered = unanswered_criteria(session, review_id)
     law = template.law if template else ""
+    unreviewed, to_review = unreviewed_akter(session, review_id)
     draft = _signed_method(session, review)
     if draft is None:
         draft = draft_method_text(_method_facts(session, review, sections, interviews,
-                                                documents, sample, criteria, law))
-    unreviewed, to_review = unreviewed_akter(session, review_id)
+                                                documents, sample, criteria, law,
+                                                to_review - len(unreviewed),
+                                                method_sentence(results) if results else ""))
     warnings = missing_before_report(sections, interviews, unanswered,
                                      (len(unreviewed), to_review),
                                      [c.code for c in criteria if c.reference is None])

@@ -43,7 +43,11 @@ def review_results(session: Session, review_id: str) -> ReviewResults | None:
             item.attributes.get(sample.stratify_by, "") for item in population(session, review_id)
         )
     rows = []
-    for view in review_criteria(session, review_id):
+    criteria = review_criteria(session, review_id)
+    ids = {view.id for view in criteria}
+    given_per_akt = Counter(a.case_file_id for a in answers if a.criterion_id in ids)
+    reviewed = sum(1 for akt in active if given_per_akt[akt] >= len(criteria))
+    for view in criteria:
         given = by_criterion.get(view.id, [])
         overall = criterion_result(_counts([a.value for a in given]), sample.population_size)
         strata = None
@@ -58,6 +62,6 @@ def review_results(session: Session, review_id: str) -> ReviewResults | None:
             )
         rows.append(CriterionRow(view.code, view.criterion.question, view.reference, overall,
                                  len(active) - len(given), strata,
-                                 deviation=view.criterion.deviation))
+                                 deviation=view.criterion.deviation, design=sample.method))
     return ReviewResults(sample.population_size, len(active), sample.method, sample.seed,
-                         sample.stratify_by, tuple(rows))
+                         sample.stratify_by, tuple(rows), reviewed=reviewed)

@@ -312,3 +312,8 @@ def test_the_metod_sentence() -> None:
     assert method_sentence(ReviewResults(44, 44, "simple", "1", "", ())).startswith(
         "Alla 44 akter granskas")
     assert method_sentence(ReviewResults(44, 0, "simple", "1", "", ())) == ""
+    # what was answered, not what was drawn
+    partly = ReviewResults(44, 13, "simple", "4711", "", (), reviewed=10)
+    assert method_sentence(partly).startswith("Urvalet om 10 av 44 akter")
+    assert method_sentence(ReviewResults(44, 44, "simple", "1", "", (), reviewed=43)
+                           ).startswith("Urvalet om 43 av 44 akter")

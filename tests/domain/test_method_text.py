@@ -59,8 +59,11 @@ def test_sample_seed_and_interval_in_plain_swedish() -> None:
     assert ("13 av 44 akter (30 procent) drogs med slumpfröet 20261101 som ett stratifierat "
             "urval efter placeringsform med proportionell fördelning.") in text
     assert "Akterna har granskats mot 19 kriterier för perioden 1 januari–30 juni 2025." in text
-    assert ("exakta 95-procentsintervall för ett urval utan återläggning ur en ändlig "
-            "population (hypergeometrisk fördelning)") in text
+    # Stratified: the weighted share and Korn–Graubard's interval, named.
+    assert "vägs andelen för hela populationen efter placeringsform" in text
+    assert "95-procentsintervall enligt Korn och Graubard (1998)" in text
+    assert "exakta 95-procentsintervall" not in text
+    assert "utifrån 13 granskade akter" in text
 
 
 def test_legal_basis_fact_check_and_dimensions() -> None:
@@ -83,6 +86,9 @@ def test_other_methods_replacements_and_one_of_each() -> None:
     assert "granskaren tagit del av ett dokument" in text
     assert "som ett obundet slumpmässigt urval" in text
     assert "20 av 60 akter (33 procent)" in text
+    assert ("exakta 95-procentsintervall för ett urval utan återläggning ur en ändlig "
+            "population (hypergeometrisk fördelning), så att 20 granskade akter av 60") in text
+    assert "Korn" not in text and "vägs" not in text
     assert "En akt ersattes av nästa akt i den dragna ordningen" in text
     assert "kommunens riktlinjer" in text and "anmäls till ansvarig nämnd" in text
 
@@ -155,3 +161,36 @@ def test_the_laws_cited_for_the_period_are_named_instead_of_the_templates_header
     early = draft_method_text(replace(DEMO_LIKE, laws=laws[:1], population_size=None))
     assert "Lagrummen anges" not in early
     assert "Hänvisningarna avser socialtjänstlagen (2025:400)." in early
+
+
+def test_a_sample_not_fully_answered_says_so_and_counts_the_answered() -> None:
+    facts = replace(DEMO_LIKE, sample_size=20, reviewed=18)
+    text = draft_method_text(facts)
+    assert ("18 av 20 akter i urvalet har granskats; 2 är inte besvarade för alla kriterier. "
+            "Resultaten bygger på de svar som har lämnats.") in text
+    assert "utifrån 18 granskade akter" in text
+    one_left = draft_method_text(replace(DEMO_LIKE, reviewed=12))
+    assert "12 av 13 akter i urvalet har granskats; 1 är inte besvarad för alla" in one_left
+    complete = draft_method_text(replace(DEMO_LIKE, reviewed=13))
+    assert "har granskats;" not in complete and complete == draft_method_text(DEMO_LIKE)
+
+
+def test_excluded_akter_and_an_unfinished_sample_never_say_all_were_reviewed() -> None:
+    facts = replace(DEMO_LIKE, sample_method="simple", stratify_by="", sample_size=12,
+                    drawn=13, excluded=(("A-7", "Akten saknas"),), reviewed=10)
+    text = draft_method_text(facts)
+    assert "Därmed granskades" not in text
+    assert "Därmed omfattar urvalet 12 akter" in text
+    assert "10 av 12 akter i urvalet har granskats; 2 är inte besvarade" in text
+    assert "så att 10 granskade akter av 44" in text
+    done = draft_method_text(replace(facts, reviewed=12))
+    assert "Därmed granskades 12 akter" in done
+
+
+def test_the_sentence_on_what_the_sample_supports_follows_the_estimate() -> None:
+    sentence = "Urvalet räcker för att säga att minst 70 procent av akterna uppfyller kraven."
+    text = draft_method_text(replace(DEMO_LIKE, assurance=sentence))
+    paragraphs = text.split("\n\n")
+    estimate = next(i for i, p in enumerate(paragraphs) if "Korn och Graubard" in p)
+    assert paragraphs[estimate + 1] == sentence
+    assert sentence not in draft_method_text(DEMO_LIKE)

@@ -95,10 +95,18 @@ def test_every_part_of_the_report_is_there(draft_pdf: Pdf, demo_data: ReportData
     assert "2026-10-07 – socialsekreterare (gruppintervju, 4 personer)" in text
     # The appendix: the table, per stratum, and the charts.
     for cell in ("Kriterium", "Delvis", "Nej", "Ej akt.", "Andel Ja", "95 % KI",
-                 "F4 Genomförandeplan finns", "23,1 %", "9,1–47,7 %", "familjehem (30 akter)",
+                 "F4 Genomförandeplan finns", "22,7 %", "8,9–47,4 %", "familjehem (30 akter)",
                  "Figur 1. Andel Ja per kriterium", "Figur 2. Andel Ja per kriterium och "
                  "placeringsform", "95 % konfidensintervall"):
         assert cell in text, cell
+    # F4's line is the weighted share (3 Ja of 13 sampled akter is 23,1 %, weighted by
+    # placement 22,7 %), and the Metod and the appendix name the method.
+    assert "23,1 %" not in text and "9,1–47,7 %" not in text
+    for phrase in ("vägs andelen för hela populationen efter placeringsform",
+                   "95-procentsintervall enligt Korn och Graubard (1998)",
+                   "utifrån 13 granskade akter", "samtliga akter, vägd efter placeringsform",
+                   "Kriteriets rad visar den vägda andelen för hela populationen"):
+        assert phrase in text, phrase
 
 
 def test_legal_references_are_footnotes_numbered_through(draft_pdf: Pdf) -> None:

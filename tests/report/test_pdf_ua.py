@@ -26,7 +26,7 @@ from pdfua import Severity, validate
 from kvtui.domain.judgement import AssessmentView
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.signoff import CommentView
-from kvtui.domain.statistics import format_share
+from kvtui.domain.statistics import format_interval, format_share
 from kvtui.release.flow import sign_and_export
 from kvtui.report.signature import verify_pdf
 from kvtui.store.database import open_store
@@ -175,9 +175,14 @@ def test_figures_say_their_numbers(final_pdf: Pdf, demo_data: ReportData) -> Non
     overall = str(figures[0].Alt)
     assert overall.startswith("Diagram: Andel Ja per kriterium")
     for row in results.rows:
-        counts = row.result.counts
-        assert (f"{row.code}: {format_share(row.result.share)} ({counts.ja} av "
-                f"{counts.applicable} aktuella akter") in overall
+        # The demo is stratified: the figure states the weighted headline, as the table does,
+        # never the plain share of the sampled akter.
+        headline = row.headline
+        assert headline.weighted
+        assert (f"{row.code}: {format_share(headline.share)} (vägd andel, 95 % KI "
+                f"{format_interval(headline.low, headline.high)})") in overall
+        if format_share(row.result.share) != format_share(headline.share):
+            assert f"{row.code}: {format_share(row.result.share)}" not in overall
     strata = str(figures[1].Alt)
     first = results.rows[0]
     assert first.strata is not None

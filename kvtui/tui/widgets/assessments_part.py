@@ -556,13 +556,14 @@ class AssessmentsPart(WorkspacePart):
         )
 
     def _criterion_shares(self) -> dict[str, str]:
-        """Share Ja per criterion code, read when first needed after a reload."""
+        """Share Ja per criterion code (its headline, as the results view shows it), read when
+        first needed after a reload."""
         if self._shares is None:
             with self.store.session() as session:
                 results = review_results(session, self.review_id)
             self._shares = {} if results is None else {
-                row.code: format_share(row.result.share) for row in results.rows
-                if row.result.share is not None
+                row.code: format_share(row.headline.share) for row in results.rows
+                if row.headline.share is not None
             }
         return self._shares
 

@@ -4,12 +4,14 @@ Two forms: ``ResultsView``, the full table in Aktgranskning (key s) with the que
 legal reference, the strata and the assurance statement (``kvtui.domain.assurance``, per
 stratum too) of the criterion under the cursor, and ``ResultsSummary``, a
 compact table for Översikt. The figures come from ``kvtui.store.results`` and are written
-with ``format_share`` / ``format_interval``, exactly as the report will write them.
+with ``format_share`` / ``format_interval``, exactly as the report will write them. The share
+and interval shown are the criterion's headline (``CriterionRow.headline``, weighted by stratum
+for a stratified sample), the same figure in the table, the detail, Översikt and the report.
 """
 
 from __future__ import annotations
 
-from rich.console import JustifyMethod
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -22,9 +24,20 @@ from textual.widgets import DataTable, Static
 
 from kvtui.domain.assurance import deviation_note, row_statement, strata_statement, unbroken
 from kvtui.domain.filereview import METHODS
+from kvtui.domain.headline_text import (
+    coverage_sentence,
+    estimate_explained,
+    estimate_name,
+    headline_interval,
+    headline_share,
+    stratum_interval,
+    stratum_name,
+    stratum_share,
+    uncovered_summary,
+    uncovered_text,
+)
 from kvtui.domain.plural import plural
 from kvtui.domain.results import CriterionRow, ReviewResults
-from kvtui.domain.statistics import format_interval, format_share
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.results import review_results
@@ -50,8 +63,9 @@ def basis_text(results: ReviewResults) -> str:
     """What the results rest on: "Urval 13 av 44 akter, stratifierat urval … (frö 4711)"."""
     method = METHODS.get(results.method, results.method)
     by = f" efter {results.stratify_by}" if results.stratify_by else ""
+    coverage = coverage_sentence(results)
     return (f"Urval {results.sample_size} av {plural(results.population_size, 'akt', 'akter')}, "
-            f"{method}{by} (frö {results.seed}).")
+            f"{method}{by} (frö {results.seed})." + (f" {coverage}" if coverage else ""))
 
 
 def _count_cells(row: CriterionRow) -> list[str]:
@@ -66,7 +80,7 @@ def _cell(text: str, *, justify: JustifyMethod = "right") -> Text:
 
 
 def compact_table(results: ReviewResults) -> Table:
-    """The results as a narrow table for Översikt: criterion, n, share Ja and interval."""
+    """The results as a narrow table for Översikt: criterion, n, headline share and interval."""
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=True)
     table.add_column("Kriterium", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("n", justify="right", no_wrap=True, width=3)
@@ -76,10 +90,23 @@ def compact_table(results: ReviewResults) -> Table:
         table.add_row(
             Text(f"{row.code} {row.question}"),
             str(row.result.counts.n),
-            format_share(row.result.share),
-            format_interval(row.result.low, row.result.high),
+            headline_share(row.headline),
+            headline_interval(row.headline),
         )
     return table
+
+
+def compact_results(results: ReviewResults) -> Group | Table:
+    """The compact table, with what the share is and what it leaves out under it when the
+    sample is stratified or not fully answered."""
+    notes = [coverage_sentence(results)]
+    if results.method == "stratified" and results.stratify_by:
+        notes.append(f"{estimate_name(results)}.")
+    notes += uncovered_summary(results)
+    notes = [note for note in notes if note]
+    if not notes:
+        return compact_table(results)
+    return Group(compact_table(results), Text(" ".join(notes), style="dim"))
 
 
 class ResultsSummary(Static):
@@ -111,7 +138,7 @@ class ResultsSummary(Static):
         if answered == 0:
             self.update(f"{basis_text(results)} Inga akter är granskade ännu.")
             return
-        self.update(compact_table(results))
+        self.update(compact_results(results))
 
     def on_show(self, _event: Show) -> None:
         """Back in Översikt after answering: show the new figures."""
@@ -172,8 +199,8 @@ class ResultsView(Vertical):
             table.add_row(
                 _cell(line.code + ("" if line.reference else "!"), justify="left"),
                 *(_cell(cell) for cell in _count_cells(line)),
-                _cell(format_share(line.result.share)),
-                _cell(format_interval(line.result.low, line.result.high)),
+                _cell(headline_share(line.headline)),
+                _cell(headline_interval(line.headline)),
                 key=line.code,
             )
         if results.rows:
@@ -197,14 +224,19 @@ class ResultsView(Vertical):
             text.append(f"! {MISSING_REFERENCE}", style="bold yellow")
         if line.unanswered:
             text.append(f" · Obesvarade akter: {line.unanswered}")
+        text.append(f"\n{estimate_name(results)}: {headline_share(line.headline)} "
+                    f"(95 % KI {headline_interval(line.headline)})")
         if line.strata is not None:
-            parts = [
-                f"{name or '(tomt)'} {format_share(result.share)} "
-                f"({format_interval(result.low, result.high)})"
-                for name, result in line.strata.strata.items()
-            ]
-            text.append(f"\nPer {results.stratify_by}: " + "; ".join(parts))
-            text.append(f". Vägd andel Ja: {format_share(line.strata.share)}")
+            parts = []
+            for name, result in line.strata.strata.items():
+                share = stratum_share(result)
+                if result.counts.n:
+                    share += f" ({stratum_interval(result)}, n = {result.counts.n})"
+                parts.append(f"{stratum_name(name)} {share}")
+            text.append(f"\nPer {results.stratify_by}: " + "; ".join(parts) + ".")
+            uncovered = uncovered_text(line, results.stratify_by)
+            if uncovered:
+                text.append(f"\n{uncovered}", style="bold yellow")
         assurance = row_statement(line)
         if assurance:
             text.append(f"\n{unbroken(assurance)}")
@@ -213,7 +245,7 @@ class ResultsView(Vertical):
                 text.append(f"\n{unbroken(by_stratum)}")
         if line.reference and any(not other.reference for other in results.rows):
             text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
-        text.append(f"\n{SHARE_NOTE} {deviation_note((line,))}", style="dim")
+        text.append(f"\n{estimate_explained(results)} {deviation_note((line,))}", style="dim")
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#results-table")

@@ -257,16 +257,25 @@ def statement(assurance: Assurance) -> str:
             f"{_percent_up(a.upper_share)} av {whole} ({_akter(a.upper)}) denna brist.")
 
 
+def bound_percent(assurance: Assurance | None) -> str:
+    """The bound as a percent of the population, rounded up: "41 %"; "–" when nothing
+    applicable was answered; the share found when every akt was reviewed."""
+    if assurance is None:
+        return "–"
+    if assurance.census:
+        return format_share(assurance.found / assurance.population, 0)
+    return _percent_up(assurance.upper_share)
+
+
 def short_statement(assurance: Assurance | None) -> str:
     """The bound alone, for a stratum: "24 % (7 av 30)"; "–" when nothing applicable was
     answered there; the count itself when every akt was reviewed."""
     if assurance is None:
         return "–"
     if assurance.census:
-        return (f"{format_share(assurance.found / assurance.population, 0)} "
-                f"({thousands(assurance.found)} av {thousands(assurance.population)}, "
-                "alla granskade)")
-    return (f"{_percent_up(assurance.upper_share)} ({thousands(assurance.upper)} av "
+        return (f"{bound_percent(assurance)} ({thousands(assurance.found)} av "
+                f"{thousands(assurance.population)}, alla granskade)")
+    return (f"{bound_percent(assurance)} ({thousands(assurance.upper)} av "
             f"{thousands(assurance.population)})")
 
 
@@ -285,7 +294,7 @@ def row_statement(row: CriterionRow) -> str:
 def strata_statement(row: CriterionRow, stratify_by: str) -> str:
     """One line with the bound in every stratum; "" when the sample is not stratified.
 
-    "Andel med brist, högst (95 % säkerhet), per placeringsform: familjehem 24 % (7 av 30);
+    "Brist högst (95 % säkerhet) per placeringsform: familjehem 24 % (7 av 30);
     jourhem –; …"
     """
     per = strata_assurance(row)
@@ -294,7 +303,7 @@ def strata_statement(row: CriterionRow, stratify_by: str) -> str:
     by = stratify_by[:1].lower() + stratify_by[1:] if stratify_by else "stratum"
     parts = [f"{name or 'uppgift saknas'} {short_statement(found)}"
              for name, found in per.items()]
-    return (f"Andel med brist, högst ({_confidence(row.result.confidence)} säkerhet), per {by}: "
+    return (f"Brist högst ({_confidence(row.result.confidence)} säkerhet) per {by}: "
             + "; ".join(parts) + ".")
 
 

@@ -54,4 +54,4 @@ def test_the_column_and_the_statements(demo: tuple[str, str]) -> None:
     assert told.exit_code == 0, told.output
     assert "Som brist räknas svaret Nej." in told.output
     assert f"F1: {bound['statement']}" in " ".join(told.output.split())
-    assert "Andel med brist, högst (95 % säkerhet), per placeringsform:" in told.output
+    assert "Brist högst (95 % säkerhet) per placeringsform:" in told.output

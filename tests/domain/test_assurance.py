@@ -284,7 +284,7 @@ def test_per_stratum_line() -> None:
     family = result_assurance(line.strata.strata["familjehem"])  # type: ignore[union-attr]
     assert family is not None
     assert text == (
-        "Andel med brist, högst (95 % säkerhet), per placeringsform: familjehem "
+        "Brist högst (95 % säkerhet) per placeringsform: familjehem "
         f"{short_statement(family)}; jourhem "
         f"{math.ceil(100 * upper_bound(0, 4, 14) / 14)} % ({upper_bound(0, 4, 14)} av 14).")
     assert short_statement(family) == (

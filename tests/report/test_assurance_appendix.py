@@ -42,7 +42,7 @@ def test_every_statement_is_in_the_pdf_after_the_charts(draft_pdf: Pdf,
     position = start
     for line in said:
         found = text.index(plain(f"{line.code} {line.text}"), position)
-        assert line.strata.startswith("Andel med brist, högst (95 % säkerhet), per placeringsform")
+        assert line.strata.startswith("Brist högst (95 % säkerhet) per placeringsform")
         position = text.index(plain(line.strata), found)
 
 

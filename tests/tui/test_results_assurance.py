@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from kvtui.domain.assurance import row_statement, strata_statement
+from kvtui.domain.assurance import bound_percent, row_statement, strata_assurance
 from kvtui.store.database import Store
 from kvtui.store.demo import create_demo
 from kvtui.store.results import review_results
@@ -34,10 +34,13 @@ async def test_the_statement_of_the_criterion_under_the_cursor(store: Store) -> 
             row = results.rows[index]
             shown = str(detail.content).replace("\u00a0", " ")
             assert row_statement(row) and row_statement(row) in shown
-            assert strata_statement(row, results.stratify_by) in shown
+            for name, bound in strata_assurance(row).items():
+                result = row.strata.strata[name] if row.strata else None
+                if result is not None and result.counts.applicable:
+                    assert f"n = {result.counts.n}), brist högst {bound_percent(bound)}" in shown
             assert "Som brist räknas svaret Nej." in shown
             await pilot.press("down")
             await pilot.pause()
         screen = "\n".join(screen_lines(app))
-        # At 80×24 the whole statement and the strata's bounds are on screen.
-        assert "denna brist." in screen and "nätverkshem" in screen.split("denna brist.")[1]
+        # At 80×24 the strata's bounds and the whole statement are on screen.
+        assert "brist högst" in screen and "denna brist." in screen.split("brist högst")[-1]

@@ -22,7 +22,13 @@ from textual.events import Show
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from kvtui.domain.assurance import deviation_note, row_statement, strata_statement, unbroken
+from kvtui.domain.assurance import (
+    bound_percent,
+    deviation_note,
+    row_statement,
+    strata_assurance,
+    unbroken,
+)
 from kvtui.domain.filereview import METHODS
 from kvtui.domain.headline_text import (
     coverage_sentence,
@@ -227,22 +233,23 @@ class ResultsView(Vertical):
         text.append(f"\n{estimate_name(results)}: {headline_share(line.headline)} "
                     f"(95 % KI {headline_interval(line.headline)})")
         if line.strata is not None:
+            bounds = strata_assurance(line)
             parts = []
             for name, result in line.strata.strata.items():
                 share = stratum_share(result)
-                if result.counts.n:
-                    share += f" ({stratum_interval(result)}, n = {result.counts.n})"
+                if result.counts.applicable:
+                    share += (f" ({stratum_interval(result)}, n = {result.counts.n}), brist "
+                              f"högst {bound_percent(bounds.get(name))}")
+                elif result.counts.n:
+                    share = f"ej aktuellt (n = {result.counts.n})"
                 parts.append(f"{stratum_name(name)} {share}")
-            text.append(f"\nPer {results.stratify_by}: " + "; ".join(parts) + ".")
+            text.append(unbroken(f"\nPer {results.stratify_by}: " + "; ".join(parts) + "."))
             uncovered = uncovered_text(line, results.stratify_by)
             if uncovered:
                 text.append(f"\n{uncovered}", style="bold yellow")
         assurance = row_statement(line)
         if assurance:
             text.append(f"\n{unbroken(assurance)}")
-            by_stratum = strata_statement(line, results.stratify_by)
-            if by_stratum:
-                text.append(f"\n{unbroken(by_stratum)}")
         if line.reference and any(not other.reference for other in results.rows):
             text.append(f"\n{MISSING_REFERENCE_LEGEND}", style="dim")
         text.append(f"\n{estimate_explained(results)} {deviation_note((line,))}", style="dim")

@@ -1,0 +1,154 @@
+"""Statistics computed while the auditor waits, each against a baseline measured in the same run.
+
+Each measure is a ``Measure`` in ``MEASURES``: a name, kvtui's work, the baseline's work and a
+goal for their ratio, so that another computation is measured by adding one more entry.
+
+* **Attribute-sampling planner** (``plan_attribute_sample``): the sizes of the six cells the
+  design names of the AICPA guide's tables (tolerable 5 % and 10 %, expected 0, 1 and 2 %) at
+  95 % and at 90 % for a large population, and the same twelve plans for every population from
+  20 to 3,000 akter (hypergeometric), all in exact fractions. The baseline is the same search
+  done the plain way: n = 1, 2, … with k = ceil(n × expected) and the tail in binary floating
+  point, which is what a spreadsheet does and what gives 423 instead of the guide's 400 for
+  5 % / 3.5 % at 90 %. Goal: **≤ 2×**, and no single plan slower than **50 ms**, since the
+  dialog plans at every key. The sizes where the floating-point search differs are counted.
+
+    python bench/statistics.py [--runs 3] [--step 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kvtui.domain.attribute_sampling import plan_attribute_sample  # noqa: E402
+from kvtui.domain.sampling import SamplingError  # noqa: E402
+
+CELLS = [(Fraction(t, 100), Fraction(e, 100), Fraction(c, 100))
+         for c in (95, 90) for t in (5, 10) for e in (0, 1, 2)]
+SLOWEST_PLAN = 0.05
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One computation: kvtui's work and the baseline's, each returning what it computed, and
+    the goal for the ratio of their times."""
+
+    name: str
+    kvtui: Callable[[], object]
+    baseline: Callable[[], object]
+    goal: float
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    """The median wall-clock time of ``work`` over ``runs`` runs, after one warm-up."""
+    work()
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    # Not the statistics module: this file's own name hides it from a script run from here.
+    times.sort()
+    middle = len(times) // 2
+    return times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2
+
+
+# --- the attribute-sampling planner -------------------------------------------------------------
+
+
+def _populations(step: int) -> list[int | None]:
+    return [None, *range(20, 3001, step)]
+
+
+def planner_sizes(step: int) -> list[int | None]:
+    """kvtui: every plan, None where the population is too small for it."""
+    sizes: list[int | None] = []
+    for population in _populations(step):
+        for tolerable, expected, confidence in CELLS:
+            try:
+                sizes.append(plan_attribute_sample(tolerable, expected, confidence,
+                                                   population).size)
+            except SamplingError:
+                sizes.append(None)
+    return sizes
+
+
+def float_size(tolerable: float, expected: float, confidence: float,
+               population: int | None) -> int | None:
+    """The plain search: each n in turn, k and the tail in floating point."""
+    alpha = 1 - confidence
+    cap = 10_000 if population is None else population
+    deviating = 0 if population is None else math.ceil(tolerable * population)
+    for n in range(1, cap + 1):
+        k = math.ceil(n * expected)
+        if population is None:
+            tail = sum(math.comb(n, i) * tolerable**i * (1 - tolerable) ** (n - i)
+                       for i in range(k + 1))
+        else:
+            tail = sum(math.comb(deviating, i) * math.comb(population - deviating, n - i)
+                       for i in range(k + 1)) / math.comb(population, n)
+        if tail <= alpha:
+            return n
+    return None
+
+
+def float_sizes(step: int) -> list[int | None]:
+    """The baseline: the same plans by the plain search."""
+    return [float_size(float(t), float(e), float(c), population)
+            for population in _populations(step) for t, e, c in CELLS]
+
+
+def slowest_plan(step: int) -> float:
+    """The longest single plan, in seconds (the dialog computes one at every key)."""
+    slowest = 0.0
+    for population in _populations(step):
+        for tolerable, expected, confidence in CELLS:
+            began = time.perf_counter()
+            with contextlib.suppress(SamplingError):
+                plan_attribute_sample(tolerable, expected, confidence, population)
+            slowest = max(slowest, time.perf_counter() - began)
+    return slowest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--step", type=int, default=1,
+                        help="every how many populations from 20 to 3,000 are planned")
+    arguments = parser.parse_args()
+    step = arguments.step
+    measures = [
+        Measure(f"Attributurval: {len(CELLS)} planer × {len(_populations(step))} populationer",
+                lambda: planner_sizes(step), lambda: float_sizes(step), 2.0),
+    ]
+    missed = 0
+    for measure in measures:
+        kvtui = median_seconds(measure.kvtui, arguments.runs)
+        baseline = median_seconds(measure.baseline, arguments.runs)
+        ratio = kvtui / baseline
+        missed += ratio > measure.goal
+        verdict = "" if ratio <= measure.goal else "  MISSAT"
+        print(f"{measure.name}: kvtui {kvtui * 1000:.0f} ms, baslinje {baseline * 1000:.0f} ms, "
+              f"kvot {ratio:.2f} (mål ≤ {measure.goal:g}){verdict}")
+    exact, rounded = planner_sizes(step), float_sizes(step)
+    differing = sum(a != b for a, b in zip(exact, rounded, strict=True))
+    print(f"Storlekar där flyttalssökningen ger en annan storlek: {differing} av {len(exact)}")
+    slowest = slowest_plan(step)
+    missed += slowest > SLOWEST_PLAN
+    print(f"Långsammaste planen: {slowest * 1000:.1f} ms (mål ≤ {SLOWEST_PLAN * 1000:.0f} ms)"
+          f"{'' if slowest <= SLOWEST_PLAN else '  MISSAT'}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

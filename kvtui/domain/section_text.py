@@ -441,3 +441,12 @@ def plain_lines(blocks: Sequence[Block], section_number: str, *, has_subsections
         lines.pop()
     return lines
 
+
+
+def word_count(text: str) -> int:
+    """The words the auditor wrote: running text, sub-headings, list items and her footnotes.
+
+    The markup itself (``#``, ``[fotnot: …]``, ``[citat: …]``) is not a word she wrote, and
+    a quoted observation is the interview's words, not hers."""
+    return sum(len(part.text.split()) for part in inlines(parse_section_text(text))
+               if isinstance(part, (Text, Footnote)))

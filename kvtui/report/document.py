@@ -35,14 +35,16 @@ from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from kvtui.domain.report_data import ReportData
 from kvtui.report.flowables import TocItem, markup
 from kvtui.report.fonts import BOLD, FONT_DIR, REGULAR
+from kvtui.report.paragraph import Paragraph
 from kvtui.report.pdf_ua import tag_pdf
 from kvtui.report.story import build_story
 from kvtui.report.styles import (
@@ -126,6 +128,18 @@ class ReportCanvas(Canvas):
         self.setFillAlpha(0.13)  # here: ReportLab gives a form no graphics states of its own
         self._place_form("kvdraft")
         self.restoreState()
+
+    def showPage(self) -> None:
+        """End the page, its dictionary giving its key in the structure's parent tree (its
+        index) and ordering its tab stops by the structure (PDF/UA-1).
+
+        Written by ReportLab here rather than added to the saved file with the rest of the
+        structure (``kvtui.report.pdf_ua``): rewriting every page there cost bench/export.py's
+        goal."""
+        index = self.getPageNumber() - 1
+        super().showPage()
+        page = self._doc.Pages.pages[-1]  # type: ignore[attr-defined]  # untyped in the stubs
+        page.__Defaults__ = {**page.__Defaults__, "StructParents": index, "Tabs": PDFName("S")}
 
     def linkRect(self, contents: Any, destinationname: Any, Rect: Any = None,
                  addtopage: bool | Literal[0, 1] = 1, name: Any = None,
@@ -300,7 +314,7 @@ class ReportDocTemplate(BaseDocTemplate):
         self.furniture = furniture
         self.styles = styles
         self._page_notes: list[tuple[int, str]] = []
-        self._note_heights: dict[tuple[int, str, float], float] = {}
+        self._notes: dict[tuple[int, str, float], Paragraph] = {}
         self._note_width = FRAME_WIDTH
         self._body = False
         cover = TaggedFrame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="cover",
@@ -386,28 +400,25 @@ class ReportDocTemplate(BaseDocTemplate):
 
     # --- footnotes -----------------------------------------------------------------------------
 
-    def _note_paragraphs(self, notes: list[tuple[int, str]], width: float) -> list[Paragraph]:
-        """The notes as wrapped paragraphs."""
-        found = []
-        for number, text in notes:
+    def _note_paragraph(self, note: tuple[int, str], width: float) -> Paragraph:
+        """The note as a paragraph wrapped to ``width``, made once per note and width.
+
+        A block with notes asks for their height at every wrap, and the page draws them
+        later: bench/export.py's goal does not leave room for making them again each time."""
+        key = (*note, width)
+        paragraph = self._notes.get(key)
+        if paragraph is None:
+            number, text = note
             paragraph = Paragraph(f"<super>{number}</super>&nbsp;{markup(text)}",
                                   self.styles.footnote)
             paragraph.wrap(width, PAGE_HEIGHT)
-            found.append(paragraph)
-        return found
+            self._notes[key] = paragraph
+        return paragraph
 
     def footnote_height(self, notes: list[tuple[int, str]], width: float) -> float:
-        """How much of the page these notes take, with the rule when they are the first.
-
-        Each note's height is kept once measured: a block with notes asks at every wrap, and
-        bench/export.py's goal does not leave room for wrapping the notes again each time."""
-        height = 0.0
-        for note in notes:
-            key = (*note, width)
-            if key not in self._note_heights:
-                [paragraph] = self._note_paragraphs([note], width)
-                self._note_heights[key] = paragraph.height + self.styles.footnote.spaceAfter
-            height += self._note_heights[key]
+        """How much of the page these notes take, with the rule when they are the first."""
+        gap = self.styles.footnote.spaceAfter
+        height = sum(self._note_paragraph(note, width).height + gap for note in notes)
         return height + (FOOTNOTE_RULE_GAP if not self._page_notes else 0.0)
 
     def add_footnotes(self, notes: list[tuple[int, str]]) -> None:
@@ -418,8 +429,7 @@ class ReportDocTemplate(BaseDocTemplate):
 
     def _draw_footnotes(self) -> None:
         canvas = self.canv
-        paragraphs = [paragraph for note in self._page_notes
-                      for paragraph in self._note_paragraphs([note], self._note_width)]
+        paragraphs = [self._note_paragraph(note, self._note_width) for note in self._page_notes]
         gap = self.styles.footnote.spaceAfter
         top = BOTTOM_MARGIN + sum(p.height + gap for p in paragraphs)
         tags = tagger_of(canvas)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 from reportlab.platypus.flowables import CondPageBreak
 
 from kvtui.domain.method_text import text_blocks, unbroken_dates
@@ -32,6 +32,7 @@ from kvtui.domain.section_text import (
     Text,
 )
 from kvtui.report.fonts import BOLD
+from kvtui.report.paragraph import Paragraph
 from kvtui.report.tagging import tagger_of
 
 

@@ -2,13 +2,15 @@
 
 ``kvtui.report.tagging`` records, while ReportLab draws, which structure element each
 marked-content sequence and each link annotation belongs to. Here that is written as the
-structure tree (``StructTreeRoot`` with its ``ParentTree``, ``StructParents`` on every page,
-``StructParent`` and ``Contents`` on every link), marks the document as tagged, asks viewers
-to show the title rather than the file name, orders each page's tab stops by its structure,
-and adds the XMP metadata packet that declares PDF/UA-1 (``pdfuaid:part``) with the title,
-authors and language. It runs once, before signing: a signature covers the tagged file.
+structure tree (``StructTreeRoot`` with its ``ParentTree``, ``StructParent`` and
+``Contents`` on every link), marks the document as tagged, asks viewers to show the title
+rather than the file name, and adds the XMP metadata packet that declares PDF/UA-1
+(``pdfuaid:part``) with the title, authors and language. The pages' own entries
+(``StructParents``, ``Tabs``) ReportLab writes as it makes them
+(``kvtui.report.document.ReportCanvas.showPage``). It runs once, before signing: a
+signature covers the tagged file.
 
-pikepdf reads the saved file (object numbers, the catalog, pages and links that gain
+pikepdf reads the saved file (object numbers, the catalog and the links that gain
 entries); everything is written as one incremental update in PDF syntax appended to
 ReportLab's bytes, as signing appends its own. Making a thousand structure elements as
 pikepdf objects and saving the file anew cost a quarter of the report's own time, and kept
@@ -35,7 +37,7 @@ def tag_pdf(pdf: bytes, tagger: Tagger, *, language: str = LANGUAGE) -> bytes:
     """``pdf`` (as ReportLab saved it) with the structure ``tagger`` recorded.
 
     pikepdf reads the file's object numbers and the dictionaries that gain entries (the
-    catalog, the pages, the link annotations); the structure tree itself, a thousand small
+    catalog, the link annotations); the structure tree itself, a thousand small
     dictionaries, is written as PDF text in one incremental update after ReportLab's bytes.
     Building it as pikepdf objects cost a quarter of the report's own time.
     """
@@ -95,15 +97,12 @@ class _TreeWriter:
         root = self.number()
         document = self._element(self.tagger.document, root)
         nums: list[str] = []
-        for index, page in enumerate(self.page_objects):
+        for index in range(len(self.page_objects)):
             items = self.tagger.pages.get(index, [])
             array = self.number()
             self.objects.append((array, ("[" + " ".join(
                 f"{element.number} 0 R" for element in items) + "]").encode()))
             nums.append(f"{index} {array} 0 R")
-            if "/StructParents" in page:
-                del page["/StructParents"]
-            self.replace(page, f"/StructParents {index} /Tabs /S")
         key = len(self.pages)
         for page_index, entries in sorted(self.tagger.annotations.items()):
             for (element, record), annot in zip(entries, self.annots[page_index],

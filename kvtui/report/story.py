@@ -59,9 +59,7 @@ from reportlab.platypus import (
     KeepInFrame,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.flowables import HRFlowable
@@ -143,6 +141,7 @@ from kvtui.report.flowables import (
 )
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.logo import logo_flowable
+from kvtui.report.paragraph import Paragraph
 from kvtui.report.signature import SIGNATURE_BOX
 from kvtui.report.styles import (
     BOTTOM_MARGIN,
@@ -157,6 +156,7 @@ from kvtui.report.styles import (
 )
 from kvtui.report.tables import ResultLine, TableWithTail
 from kvtui.report.tables import groups as result_groups
+from kvtui.report.tagging import TaggedTable as Table
 from kvtui.report.tagging import table_headers
 
 SIGNOFF_TITLE = "Signering"

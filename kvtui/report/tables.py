@@ -22,9 +22,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether
 
 from kvtui.report.fonts import BOLD, REGULAR
+from kvtui.report.paragraph import Paragraph
 from kvtui.report.styles import HEADER_FILL, RULE, SUBROW_TEXT, ZEBRA
 from kvtui.report.tagging import SELF, Element, Tagger, tagger_of
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.flowables import (
@@ -40,17 +40,17 @@ from kvtui.domain.report_outline import HeadingNesting
 SELF = "self"  # a flowable's ``kv_role`` when it tags its own parts
 ARTIFACT = "Artifact"
 HEADING_STYLES = {"h1": 1, "h2": 2, "h3": 3, "toc_title": 1, "cover_title": 1}
+AnyTable = TypeVar("AnyTable", bound=Table)
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """A marked-content sequence: page (0-based) and its MCID there."""
 
     page: int
     mcid: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Annotation:
     """A link annotation: page, its place among the page's annotations, its description."""
 
@@ -59,7 +59,7 @@ class Annotation:
     contents: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element:
     """A structure element: role, parent, children in reading order, entries (Alt, T, ID,
     ActualText, Lang) and attributes (``A``: owner and values, e.g. Table and Scope)."""
@@ -106,12 +106,27 @@ def role_of(flowable: Any) -> str | None:
     return "P"
 
 
-def table_headers(table: Table, rows: int = 0, columns: int = 0) -> Table:
+def table_headers(table: AnyTable, rows: int = 0, columns: int = 0) -> AnyTable:
     """Say which rows (from the top) and columns (from the left) of ``table`` are headers:
     cells there are tagged TH with the scope Column or Row. Without it, a table's repeated
     rows (``repeatRows``), or else its first row, are its header."""
     table.kv_headers = (rows, columns)  # type: ignore[attr-defined]
     return table
+
+
+class TaggedTable(Table):
+    """A ReportLab table whose parts, when it is split over pages, know the table they came
+    from (``kv_origin``), so that they are tagged as one Table element."""
+
+    kv_origin: Table | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """ReportLab's parts, each marked with the table they belong to."""
+        parts = list(super().split(availWidth, availHeight))
+        for part in parts:
+            if isinstance(part, TaggedTable):
+                part.kv_origin = self.kv_origin or self
+        return parts
 
 
 class Tagger:
@@ -130,7 +145,7 @@ class Tagger:
         self._link: Element | None = None
         self._switch: Callable[[], None] | None = None
         self._table: Element | None = None  # the last Table, which later parts continue
-        self._table_head: list[Any] = []
+        self._table_origin: Any = None  # the table the last Table element was drawn from
 
     # --- marked content ----------------------------------------------------------------------
 
@@ -141,8 +156,9 @@ class Tagger:
 
     def begin(self, element: Element, code: list[str] | None = None) -> None:
         """Start content of ``element`` (on the canvas, or in a text object's ``code``)."""
-        items = self.pages.setdefault(self.page, [])
-        element.kids.append(Content(self.page, len(items)))
+        page = self.page
+        items = self.pages.setdefault(page, [])
+        element.kids.append(Content(page, len(items)))
         (self.canvas._code if code is None else code).append(
             f"/{element.role} <</MCID {len(items)}>> BDC")
         items.append(element)
@@ -321,14 +337,15 @@ class Tagger:
         repeat = table.repeatRows
         repeated = repeat if isinstance(repeat, int) else len(repeat)
         rows, columns = getattr(table, "kv_headers", (repeated or 1, 0))
-        # A part of a split table starts with the very cells of the first part's repeated
-        # rows: it continues that Table, and its copy of the header rows is an artifact.
-        head = [cell for row in table._cellvalues[:repeated] for cell in row]
-        continued = bool(head) and len(head) == len(self._table_head) and all(
-            a is b for a, b in zip(head, self._table_head, strict=True))
+        # A later part of a split table (``TaggedTable``) continues the Table element its
+        # first part opened; its copy of the repeated header rows is an artifact, and
+        # without repeated rows its first row is a body row.
+        origin = getattr(table, "kv_origin", None) or table
+        continued = origin is self._table_origin
         element = self.table(new=not continued)
-        if not continued:
-            self._table_head = head
+        self._table_origin = origin
+        if continued and not repeated:
+            rows = 0
         state: dict[str, Element | None] = {"row": None}
         spans = getattr(table, "_spanRanges", None) or {}
 

@@ -355,7 +355,7 @@ class _Writer:
         else:
             self.muted(NO_SUMMARY)
         self.heading("Kvalitetsnivåer", 2)
-        legend = self.table(2, caption="Kvalitetsnivåer")
+        legend = self.table(2, header=("Nivå", "Vad nivån betyder"), caption="Kvalitetsnivåer")
         for rating in LEVELS:
             cells = legend.add_row().cells
             self.level_cell(cells[0], rating)
@@ -505,7 +505,7 @@ class _Writer:
         self.doc.add_paragraph(xml_text(factcheck_intro(self.data.factcheck_rounds)))
         for index, comment in enumerate(comments, start=1):
             self.doc.add_paragraph().add_run(f"Synpunkt {index}").bold = True
-            table = self.table(2, caption=f"Synpunkt {index}")
+            table = self.table(2, header=("Uppgift", "Innehåll"), caption=f"Synpunkt {index}")
             for label, value in comment_facts(comment):
                 cells = table.add_row().cells
                 cells[0].paragraphs[0].add_run(label).bold = True

@@ -28,6 +28,7 @@ from kvtui.domain.section_text import (
     signoff_refusal,
     subheading_numbers,
     text_problems,
+    word_count,
 )
 
 OBS_ID = "5b0c2d8e-1f7a-4c3e-9d2b-0a1b2c3d4e5f"
@@ -181,3 +182,14 @@ def test_any_text_parses_and_keeps_its_notes(text: str) -> None:
     notes = [part for part in inlines(blocks) if isinstance(part, Footnote)]
     assert len(notes) <= text.casefold().count("fotnot")
     text_problems(text, set())
+
+
+def test_word_count_leaves_out_markup_and_quotes() -> None:
+    text = ("# Verksamhetens uppdrag\n"
+            "Enheten ger stöd[fotnot: Enligt delegationsordningen.] till familjer.\n"
+            "[citat: obs-1]\n\n"
+            "- första punkten\n- andra punkten")
+    # heading 2, paragraph 5 and its footnote 2, items 2 + 2; the quote and the markup none
+    assert word_count(text) == 13
+    assert word_count("") == 0
+    assert word_count("[fotnot: öppen") == 2  # unclosed: read as plain text

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from pdfua import Severity, validate
 
 from kvtui.domain.judgement import AssessmentView
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.signoff import CommentView
 from kvtui.domain.statistics import format_share
 from kvtui.release.flow import sign_and_export
 from kvtui.report.signature import verify_pdf
@@ -359,3 +361,31 @@ def test_split_tables_and_statements_stay_tagged(demo_data: ReportData, pdf_dir:
         assert len(_children(rows[0], "/TH")) == 3
         pages = {cell.Pg.objgen for row in rows[1:] for cell in _children(row, "/TD")}
         assert len(pages) >= 2  # the table did run over pages
+
+
+def test_a_table_split_inside_a_row_stays_one_table(demo_data: ReportData) -> None:
+    # A comment longer than a page: its table in the fact-check appendix splits inside the
+    # row and runs over pages. The report has as many Table elements as with a short
+    # comment, and the rows after the split are body rows, not column headers.
+    def tables(text: str) -> tuple[list[pikepdf.Dictionary], pikepdf.Pdf]:
+        comment = CommentView("c", None, "Hela rapporten", "Enhetschef", text,
+                              date(2026, 11, 14), "not_changed", "Motivering.")
+        data = replace(demo_data, factcheck_appendix=True, factcheck_comments=(comment,))
+        pdf = render(data, draft=True).rendered.pdf
+        test_all_text_is_tagged_or_an_artifact_and_every_mcid_in_the_tree(pdf)
+        doc = pikepdf.open(io.BytesIO(pdf))
+        return [e for e in _tree(doc) if e.S == "/Table"], doc
+
+    short, short_doc = tables("Kort synpunkt.")
+    long, long_doc = tables(" ".join(f"Mening {n} om placeringen." for n in range(700)))
+    with short_doc, long_doc:
+        assert len(long) == len(short)
+        spanning = [table for table in long
+                    if len({cell.Pg.objgen for row in _children(table, "/TR")
+                            for cell in _children(row, "/TD")}) >= 2]
+        assert spanning, "no table ran over pages"
+        comment_table = spanning[-1]
+        rows = _children(comment_table, "/TR")  # the first is the title: "Synpunkt 1"
+        assert len(rows) >= 3
+        for row in rows[1:]:
+            assert [cell.A.Scope for cell in _children(row, "/TH")] in ([], ["/Row"])

@@ -146,9 +146,21 @@ def test_summary_table_names_and_shades_every_level_under_a_marked_header(
         assert level == RATINGS[want.rating] and level in {"Grön", "Gul", "Röd"}
         assert fill_of(row.cells[0]) == LEVEL_HEX[want.rating][0]
         assert (text, where) == (want.text, want.where)
-    legend = table_starting(word, ("Grön", LEVEL_DEFINITIONS_GREEN))
-    assert [fill_of(row.cells[0]) for row in legend.rows] == [
+    legend = table_starting(word, ("Nivå", "Vad nivån betyder"))
+    assert legend.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [row.cells[1].text for row in legend.rows[1:2]] == [LEVEL_DEFINITIONS_GREEN]
+    assert [fill_of(row.cells[0]) for row in legend.rows[1:]] == [
         LEVEL_HEX[r][0] for r in ("gron", "gul", "rod")]
+
+
+def test_every_table_but_the_covers_facts_has_a_marked_header_row(word: DocxDocument) -> None:
+    """Word's accessibility check asks every data table for a header row."""
+    tables = word.tables[1:]  # the first is the cover's facts, read as label and value
+    assert len(tables) >= 3
+    for table in tables:
+        trpr = table.rows[0]._tr.trPr
+        assert trpr is not None and trpr.find(qn("w:tblHeader")) is not None, (
+            [cell.text for cell in table.rows[0].cells])
 
 
 LEVEL_DEFINITIONS_GREEN = "Grönt visar goda exempel som med fördel kan spridas till andra enheter."

@@ -40,7 +40,7 @@ from kvtui.domain.filereview import unreviewed_refusal
 from kvtui.domain.judgement import SectionView, still_missing
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.section_kinds import SectionKind
-from kvtui.domain.section_text import section_problems, signoff_refusal
+from kvtui.domain.section_text import section_problems, signoff_refusal, word_count
 from kvtui.domain.vocabulary import Rating
 from kvtui.look import look_warnings, with_look
 from kvtui.release.flow import export_final, sign_and_export
@@ -118,7 +118,7 @@ def _references_line(data: ReportData, section: SectionView, label: str) -> Sect
 
 def _written_line(data: ReportData, section: SectionView, label: str) -> SectionLine:
     ratings = [assessment.rating for assessment in section.assessments]
-    return _counts_line(section.id, label, _count(len(section.text.split())), ratings)
+    return _counts_line(section.id, label, _count(word_count(section.text)), ratings)
 
 
 # What the part counts for each kind of section; ``tests/tui/test_report_part_kinds.py``

@@ -123,7 +123,7 @@ def sample(
     from kvtui.store.sampling import draw_sample, sample_allocation  # SQLModel
 
     if sum(given is not None for given in (fraction, size, tolerable)) != 1:
-        fail("Ange en av --fraction, --size och --tolerable.")
+        fail("Ange antingen --fraction, --size eller --tolerable.")
     if tolerable is None and (expected is not None or confidence is not None):
         fail("--expected och --confidence används bara med --tolerable.")
     try:

@@ -157,14 +157,17 @@ def describe_attribute_plan(plan: AttributePlan) -> str:
     For example "93 akter räcker: om högst 1 av dem har bristen visar urvalet med 95 %
     säkerhet att färre än 5 % av akterna har den".
     """
-    size = plural(plan.size, "akt", "akter")
-    if plan.population is not None:
-        size = f"{plan.size} av {plural(plan.population, 'akt', 'akter')}"
+    size = f"{plural(plan.size, 'akt', 'akter')} räcker"
+    if plan.population == plan.size:
+        size = f"Alla {plan.size} akter behövs" if plan.size > 1 else "Den enda akten behövs"
+    elif plan.population is not None:
+        size = f"{plan.size} av {plural(plan.population, 'akt', 'akter')} räcker"
     shown = ("om ingen av dem har bristen" if plan.allowed == 0
              else f"om högst {plan.allowed} av dem har bristen")
-    whom = ("akterna" if plan.population is None
-            else f"de {plan.population} akterna")
-    return (f"{size} räcker: {shown} visar urvalet med {format_percent(plan.confidence)} "
+    whom = f"de {plan.population} akterna" if (plan.population or 0) > 1 else "akterna"
+    if plan.size == 1:
+        shown = "om den inte har bristen"
+    return (f"{size}: {shown} visar urvalet med {format_percent(plan.confidence)} "
             f"säkerhet att färre än {format_percent(plan.tolerable)} av {whom} har den")
 
 
@@ -186,8 +189,10 @@ def _smallest(passes: Callable[[int, int], bool], expected: Fraction,
     """The smallest n <= cap, with k = ceil(n × expected), for which ``passes(n, k)``.
 
     For one k the n with that k form a run of consecutive sizes, and within it the test, once
-    passed, stays passed; so each k is tested at the run's largest n, and the first run that
-    passes is bisected.
+    passed, stays passed; so each k is tested at the run's largest n, and in the first run that
+    passes the smallest n is searched for. The search gallops up from the run's start before it
+    bisects: the answer lies near the start of a long run (with no expected deviations the run
+    is the whole population), and a test near n = N/2 costs the most.
     """
     k = 0 if expected == 0 else 1
     while True:
@@ -196,6 +201,13 @@ def _smallest(passes: Callable[[int, int], bool], expected: Fraction,
             return None
         high = cap if expected == 0 else min(math.floor(k / expected), cap)
         if low <= high and passes(high, k):
+            step = 1
+            while low < high:
+                probe = min(low + step - 1, high)
+                if passes(probe, k):
+                    high = probe
+                    break
+                low, step = probe + 1, step * 2
             while low < high:
                 middle = (low + high) // 2
                 if passes(middle, k):

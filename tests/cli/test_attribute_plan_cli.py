@@ -85,7 +85,8 @@ def test_sample_json_carries_the_plan(tmp_path: Path) -> None:
         (["--tolerable", "5", "--confidence", "0"], "inte 0 %"),
         (["--tolerable", "fem"], "--tolerable: 'fem' är ingen procentsats"),
         (["--tolerable", "5", "--expected", "1"], "Populationen (20 akter) är för liten"),
-        (["--tolerable", "5", "--size", "10"], "Ange en av --fraction, --size och --tolerable"),
+        (["--tolerable", "5", "--size", "10"],
+         "Ange antingen --fraction, --size eller --tolerable"),
         (["--size", "10", "--expected", "1"], "--expected och --confidence används bara med"),
     ],
 )

@@ -243,6 +243,16 @@ def test_the_plan_in_one_swedish_sentence() -> None:
         "säkerhet att färre än 5,5 % av de 600 akterna har den")
 
 
+def test_a_plan_that_needs_every_akt_says_so() -> None:
+    plan = plan_attribute_sample(0.05, 0, 0.95, 2)
+    assert describe_attribute_plan(plan) == (
+        "Alla 2 akter behövs: om ingen av dem har bristen visar urvalet med 95 % säkerhet att "
+        "färre än 5 % av de 2 akterna har den")
+    assert describe_attribute_plan(plan_attribute_sample(0.05, 0, 0.95, 1)) == (
+        "Den enda akten behövs: om den inte har bristen visar urvalet med 95 % säkerhet att "
+        "färre än 5 % av akterna har den")
+
+
 @pytest.mark.parametrize(("share", "shown"), [
     (Fraction(1, 20), "5 %"), (Fraction(9, 400), "2,25 %"), (Fraction(1, 200), "0,5 %"),
     (Fraction(19, 20), "95 %"), (Fraction(1, 3), "33,33 %")])

@@ -21,8 +21,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from kvtui.domain.attribute_sampling import (
+    CONFIDENCES,
     AttributePlan,
     describe_attribute_plan,
+    format_percent,
     plan_attribute_sample,
 )
 from kvtui.domain.filereview import SampleInfo
@@ -53,7 +55,9 @@ PLANNER_CHOICES: tuple[tuple[str, str], ...] = (
     ("Önskad precision", "precision"),
     ("Tolerabel avvikelse", "attribute"),
 )
-CONFIDENCE_CHOICES: tuple[tuple[str, str], ...] = (("95 %", "95"), ("90 %", "90"))
+CONFIDENCE_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (format_percent(confidence), str(int(confidence * 100)))
+    for confidence in sorted(CONFIDENCES, reverse=True))
 ATTRIBUTE_HELP = ("Skriv den tolerabla avvikelsen (och den förväntade), så visas hur många "
                   "akter som räcker för att visa att färre än så har bristen.")
 

@@ -47,6 +47,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     # Heavy libraries the app and the command line load only for the work that needs them.
     ("kvtui.domain.casefile_import", "openpyxl"): "only when an .xlsx list is read",
     ("kvtui.store.exports", "xlsxwriter"): "only when a workbook is written",
+    ("kvtui.store.plan_export", "xlsxwriter"): "only when a workbook is written",
     ("kvtui.report.fonts", "reportlab"): "kvtui.report.signature reads FONT_DIR without it",
     # The sign-off page reads SIGNATURE_BOX without paying pyHanko's import
     # (tests/report/test_signature.py checks that importing the module loads none of these).
@@ -82,6 +83,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.release", "kvtui.release"): "the release flow loads ReportLab and SQLModel",
     ("kvtui.cli.maintenance", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.plan", "kvtui.store"): "the store loads SQLModel",
 }
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from kvtui.cli.case_files import commands as case_file_commands
 from kvtui.cli.exports import commands as export_commands
 from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
+from kvtui.cli.plan import commands as plan_commands
 from kvtui.cli.release import commands as release_commands
 from kvtui.cli.reviews import commands as review_commands
 from kvtui.cli.settings import commands as settings_commands
@@ -56,5 +57,6 @@ def main_callback(
 
 
 for commands in (review_commands, case_file_commands, export_commands, maintenance_commands,
-                 release_commands, template_commands, settings_commands, not_id_commands):
+                 release_commands, template_commands, plan_commands, settings_commands,
+                 not_id_commands):
     app.add_typer(commands)

@@ -118,6 +118,20 @@ MACHINE_COLUMNS: dict[str, str] = {
     "false_alarm.digits": "a number the auditor confirmed is not a personnummer",
     "draft.key": "which dialog and record a draft belongs to, made of ids",
     "draft.review_id": "a review's id",
+    "action_plan.unit_key": "the unit's names folded for comparison, made from them as "
+                            "stored (masked)",
+    "action_plan.matrix_json": "levels from a fixed set for the cells of the risk matrix",
+    "plan_risk.source_review_id": "a review's id",
+    "plan_risk.source_assessment_id": "a statement's id",
+    "plan_risk.source_rating": "a level from a fixed set (CHECK constraint)",
+    "risk_assessment.level": "a level from a fixed set (CHECK constraint)",
+    "plan_action.status": "a status from a fixed set (CHECK constraint)",
+    "followup_round.period": "a tertial, month or date in a fixed form",
+    "action_followup.light": "a traffic light from a fixed set (CHECK constraint)",
+    "plan_indicator.kind": "share or count (CHECK constraint)",
+    "indicator_value.source_review_id": "a review's id",
+    "indicator_value.source_criterion": "a criterion's code as its review stores it (guarded "
+                                        "there)",
 }
 
 # Whole values that are machine tokens even inside free text or the change log: a row's id, a

@@ -380,3 +380,180 @@ class Draft(Record, table=True):
     review_id: str | None = None
     title: str = ""
     fields_json: str = "{}"
+
+
+# --- The unit's action plan (åtgärdsplan) and its follow-up ------------------------------------
+# None of these tables has a foreign key to a review: the plan belongs to the unit and outlives
+# the reviews it came from, so a signed review's lock does not reach it. What a risk or an
+# indicator value took from a review is copied onto it, with the review's id as plain text.
+
+
+class ActionPlan(Record, table=True):
+    """The action plan of one unit, decided by the committee on ``decided_on``."""
+
+    __tablename__ = "action_plan"
+
+    unit: str
+    municipality: str = ""
+    committee: str = ""
+    unit_key: str = Field(unique=True)
+    title: str = ""
+    decided_on: date
+    # The committee's own risk matrix as {"PxS": level}; empty for kvtui's default.
+    matrix_json: str = ""
+
+
+class PlanArea(Record, table=True):
+    """A quality area of the plan, numbered as the committee numbers its risks."""
+
+    __tablename__ = "plan_area"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),
+                      CheckConstraint("number >= 1", name="plan_area_number"))
+
+    plan_id: str = Field(foreign_key="action_plan.id", ondelete="CASCADE")
+    number: int
+    name: str
+
+
+class PlanRisk(Record, table=True):
+    """A risk of the plan: by hand, or from a Gul or Röd statement of a signed review."""
+
+    __tablename__ = "plan_risk"
+    __table_args__ = (
+        UniqueConstraint("area_id", "number"),
+        UniqueConstraint("plan_id", "source_assessment_id"),
+        CheckConstraint("number >= 1", name="plan_risk_number"),
+        CheckConstraint("source_rating IN ('', 'gul', 'rod')", name="plan_risk_source_rating"),
+    )
+
+    plan_id: str = Field(foreign_key="action_plan.id", ondelete="CASCADE", index=True)
+    area_id: str = Field(foreign_key="plan_area.id", ondelete="CASCADE")
+    number: int
+    title: str
+    description: str = ""
+    # The statement it came from, as it stood in the signed version (no foreign key).
+    source_review_id: str | None = None
+    source_assessment_id: str | None = None
+    source_version: int | None = None
+    source_review_title: str = ""
+    source_section: str = ""
+    source_statement: str = ""
+    source_rating: str = ""
+
+
+class RiskAssessment(Record, table=True):
+    """One dated assessment of a risk on the matrix, kept for the risk's history."""
+
+    __tablename__ = "risk_assessment"
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 1 AND 4", name="risk_assessment_probability"),
+        CheckConstraint("severity BETWEEN 1 AND 4", name="risk_assessment_severity"),
+        CheckConstraint("level IN ('gron', 'gul', 'rod')", name="risk_assessment_level"),
+    )
+
+    risk_id: str = Field(foreign_key="plan_risk.id", ondelete="CASCADE", index=True)
+    round_id: str | None = Field(default=None, foreign_key="followup_round.id",
+                                 ondelete="SET NULL", index=True)
+    assessed_on: date
+    probability: int
+    severity: int
+    # The level the matrix in force gave the cell, kept so a later matrix rewrites no history.
+    level: str
+    comment: str = ""
+
+
+class PlanAction(Record, table=True):
+    """An action against a risk: who is responsible (a role), by when, and its status."""
+
+    __tablename__ = "plan_action"
+    __table_args__ = (
+        UniqueConstraint("risk_id", "number"),
+        CheckConstraint("status IN ('planned', 'ongoing', 'done', 'cancelled')",
+                        name="plan_action_status"),
+    )
+
+    risk_id: str = Field(foreign_key="plan_risk.id", ondelete="CASCADE")
+    number: int
+    title: str
+    description: str = ""
+    responsible_role: str = ""
+    deadline: date | None = None
+    status: str = "planned"
+
+
+class PlanActivity(Record, table=True):
+    """One activity of an action, in order."""
+
+    __tablename__ = "plan_activity"
+
+    action_id: str = Field(foreign_key="plan_action.id", ondelete="CASCADE", index=True)
+    text: str
+    position: int = 0
+
+
+class FollowupRound(Record, table=True):
+    """A follow-up of the plan for one period (a tertial, a month or a date)."""
+
+    __tablename__ = "followup_round"
+    __table_args__ = (UniqueConstraint("plan_id", "period"),)
+
+    plan_id: str = Field(foreign_key="action_plan.id", ondelete="CASCADE")
+    period: str  # "2020-T2", "2020-08" or "2020-08-31" (kvtui.domain.action_plan.Period.key)
+    held_on: date
+    summary: str = ""
+
+
+class ActionFollowup(Record, table=True):
+    """An action's traffic light and comment at one follow-up round."""
+
+    __tablename__ = "action_followup"
+    __table_args__ = (
+        UniqueConstraint("round_id", "action_id"),
+        CheckConstraint("light IN ('gron', 'gul', 'rod')", name="action_followup_light"),
+    )
+
+    round_id: str = Field(foreign_key="followup_round.id", ondelete="CASCADE")
+    action_id: str = Field(foreign_key="plan_action.id", ondelete="CASCADE", index=True)
+    light: str
+    comment: str = ""
+
+
+class PlanIndicator(Record, table=True):
+    """An indicator that shows whether a risk goes down: a share in per cent or a count."""
+
+    __tablename__ = "plan_indicator"
+    __table_args__ = (
+        CheckConstraint("kind IN ('share', 'count')", name="plan_indicator_kind"),
+        CheckConstraint("kind <> 'share' OR baseline IS NULL OR baseline BETWEEN 0 AND 100",
+                        name="plan_indicator_baseline"),
+    )
+
+    risk_id: str = Field(foreign_key="plan_risk.id", ondelete="CASCADE", index=True)
+    name: str
+    kind: str = "share"
+    baseline: float | None = None
+    position: int = 0
+
+
+class IndicatorValue(Record, table=True):
+    """An indicator's value at one follow-up round: typed in, or a criterion's share Ja in a
+    review (then the counts and the review are kept with it)."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "round_id"),
+        CheckConstraint("share IS NULL OR share BETWEEN 0 AND 100", name="indicator_value_share"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="indicator_value_amount"),
+    )
+
+    indicator_id: str = Field(foreign_key="plan_indicator.id", ondelete="CASCADE")
+    round_id: str = Field(foreign_key="followup_round.id", ondelete="CASCADE", index=True)
+    # Exactly one of these for a measured value, as the indicator's kind says; both empty
+    # when it was not measured this round (u.s.).
+    share: float | None = None
+    amount: float | None = None
+    note: str = ""
+    source_review_id: str | None = None
+    source_criterion: str = ""
+    source_yes: int | None = None
+    source_applicable: int | None = None

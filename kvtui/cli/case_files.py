@@ -171,8 +171,8 @@ def sample(
     typer.echo("\n".join(references))
 
 
-@commands.command()
-def plan(
+@commands.command("sample-size")
+def sample_size(
     ctx: typer.Context,
     tolerable: Annotated[str, typer.Option(
         "--tolerable", help="Tolerabel avvikelse i procent, t.ex. 5: den största andel akter "

@@ -1,5 +1,5 @@
-"""`kvtui plan` and `kvtui sample --tolerable`: the attribute planner on the command line, on a
-real store; bad rates are refused in Swedish and nothing is drawn."""
+"""`kvtui sample-size` and `kvtui sample --tolerable`: the attribute planner on the command
+line, on a real store; bad rates are refused in Swedish and nothing is drawn."""
 
 from __future__ import annotations
 
@@ -31,21 +31,21 @@ def _nothing_drawn(db: str, review_id: str) -> bool:
     return shown.exit_code == 1 and "Inget urval är draget ännu" in shown.output
 
 
-def test_plan_for_a_large_population_is_the_guides_table() -> None:
-    result = run("plan", "--tolerable", "5", "--expected", "1")
+def test_sample_size_for_a_large_population_is_the_guides_table() -> None:
+    result = run("sample-size", "--tolerable", "5", "--expected", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
         "93 akter räcker: om högst 1 av dem har bristen visar urvalet med 95 % säkerhet att "
         "färre än 5 % av akterna har den.")
-    table = json.loads(run("plan", "--tolerable", "5 %", "--expected", "3,5",
+    table = json.loads(run("sample-size", "--tolerable", "5 %", "--expected", "3,5",
                            "--confidence", "90", "--json").stdout)
     assert (table["size"], table["allowed_deviations"], table["population"]) == (400, 14, None)
     assert table["risk"] <= 0.10
 
 
-def test_plan_for_a_review_uses_its_akter(tmp_path: Path) -> None:
+def test_sample_size_for_a_review_uses_its_akter(tmp_path: Path) -> None:
     db, review_id = _review(tmp_path, 60)
-    result = run("plan", review_id, "--tolerable", "5", "--expected", "1", "--json",
+    result = run("sample-size", review_id, "--tolerable", "5", "--expected", "1", "--json",
                  "--db", db)
     assert result.exit_code == 0, result.output
     planned = json.loads(result.stdout)
@@ -99,8 +99,8 @@ def test_bad_rates_are_refused_and_nothing_is_drawn(
     assert _nothing_drawn(db, review_id)
 
 
-def test_plan_refuses_in_swedish() -> None:
-    result = run("plan", "--tolerable", "5", "--expected", "5")
+def test_sample_size_refuses_in_swedish() -> None:
+    result = run("sample-size", "--tolerable", "5", "--expected", "5")
     assert result.exit_code == 1
     assert "måste vara större än den förväntade" in result.stderr
     assert "Inget urval har dragits" not in result.stderr

@@ -1,6 +1,7 @@
 """Commands for a review's case files and its sample: importing the akter (the population),
-drawing the sample, the file review's results over it, and replacing or excluding an akt of the
-sample that cannot be reviewed.
+planning and drawing the sample (its size given, or planned by the attribute planner of
+``kvtui.domain.attribute_sampling``), the file review's results over it, and replacing or
+excluding an akt of the sample that cannot be reviewed.
 
 They only parse and call the store; ``kvtui.store.sampling`` keeps a replaced or excluded akt
 with its reason, logs the change and refuses it once the review is signed. The store's modules
@@ -10,6 +11,7 @@ mistyped command answer without it.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +40,11 @@ from kvtui.domain.assurance import (
     short_statement,
     statement,
 )
+from kvtui.domain.attribute_sampling import (
+    AttributePlan,
+    describe_attribute_plan,
+    plan_attribute_sample,
+)
 from kvtui.domain.casefile_import import ImportFailure
 from kvtui.domain.filereview import METHODS
 from kvtui.domain.headline_text import (
@@ -47,7 +54,7 @@ from kvtui.domain.headline_text import (
     headline_share,
     uncovered_summary,
 )
-from kvtui.domain.sample_input import parse_fraction
+from kvtui.domain.sample_input import parse_fraction, parse_percent
 from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
 from kvtui.store.errors import InvalidInput, NotFound
 
@@ -57,6 +64,10 @@ AktArg = Annotated[str, typer.Argument(help="Aktens referens, som i urvalet.",
                                        show_default=False)]
 ReasonOption = Annotated[str, typer.Option(
     "--orsak", help="Varför akten inte kan granskas. Står i rapportens Metod och bilaga.")]
+ExpectedOption = Annotated[str | None, typer.Option(
+    "--expected", help="Attributtest: förväntad avvikelse i procent, t.ex. 1 (utelämnad: 0).")]
+ConfidenceOption = Annotated[str | None, typer.Option(
+    "--confidence", help="Attributtest: säkerhet i procent, 90 eller 95 (utelämnad: 95).")]
 
 
 @commands.command("import-akter")
@@ -111,16 +122,27 @@ def sample(
     seed: Annotated[
         str | None, typer.Option("--seed", help="Slumpfrö; utelämnat väljs ett nytt.")
     ] = None,
+    tolerable: Annotated[str | None, typer.Option(
+        "--tolerable",
+        help="Attributtest i stället för --size eller --fraction: tolerabel avvikelse i "
+             "procent, t.ex. 5. Urvalet blir så stort att det räcker för att visa att färre "
+             "än så av akterna har bristen.")] = None,
+    expected: ExpectedOption = None,
+    confidence: ConfidenceOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Drar granskningens urval och skriver ut de dragna akterna i ordning."""
+    from kvtui.store.casefiles import case_file_ids  # SQLModel
     from kvtui.store.sampling import draw_sample, sample_allocation  # SQLModel
 
-    if (fraction is None) == (size is None):
-        fail("Ange antingen --fraction eller --size.")
+    if sum(given is not None for given in (fraction, size, tolerable)) != 1:
+        fail("Ange antingen --fraction, --size eller --tolerable.")
+    if tolerable is None and (expected is not None or confidence is not None):
+        fail("--expected och --confidence används bara med --tolerable.")
     try:
         share = parse_fraction(fraction) if fraction is not None else None
+        rates = _rates(tolerable, expected, confidence) if tolerable is not None else None
     except ValueError as error:
         fail(str(error))
     if method not in METHODS:
@@ -129,10 +151,14 @@ def sample(
         fail("Ett stratifierat urval behöver --stratify ATTRIBUT.")
     if stratify and method != "stratified":
         fail("--stratify används bara med --method stratified.")
+    plan: AttributePlan | None = None
     with opened_store(chosen_db(ctx, db)) as store:
         review_id = resolve_review(store, review)
         with store.session() as session:
             try:
+                if rates is not None:
+                    plan = _plan(*rates, len(case_file_ids(session, review_id)))
+                    size = plan.size
                 info = draw_sample(session, review_id, method=method, size=size,
                                    fraction=share, stratify_by=stratify, seed=seed)
             except InvalidInput as error:
@@ -144,16 +170,87 @@ def sample(
                    "population_size": info.population_size, "size": len(references),
                    "stratify_by": info.stratify_by, "references": references,
                    "allocation": [{"stratum": s.name, "sampled": s.sampled,
-                                   "population": s.size} for s in shares]})
+                                   "population": s.size} for s in shares],
+                   **({"attribute_plan": plan_document(plan)} if plan else {})})
         return
     try:
         precision = describe_precision(info.population_size, len(references))
     except SamplingError:
         precision = ""
     typer.echo(f"{METHODS[info.method].capitalize()}, frö {info.seed}. {precision}.", err=True)
+    if plan is not None:
+        typer.echo(f"Attributtest: {describe_attribute_plan(plan)}.", err=True)
     if shares:
         typer.echo(f"Per {info.stratify_by}: {', '.join(allocation_parts(shares))}.", err=True)
     typer.echo("\n".join(references))
+
+
+@commands.command("sample-size")
+def sample_size(
+    ctx: typer.Context,
+    tolerable: Annotated[str, typer.Option(
+        "--tolerable", help="Tolerabel avvikelse i procent, t.ex. 5: den största andel akter "
+                            "med bristen som kan godtas.")],
+    review: Annotated[str | None, typer.Argument(
+        metavar="REVIEW", show_default=False,
+        help="Granskningens id som `kvtui list` visar: planen görs för dess akter. Utelämnad "
+             "planeras för en stor population, som i AICPA:s tabeller.")] = None,
+    expected: ExpectedOption = None,
+    confidence: ConfidenceOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Planerar ett attributtest: hur många akter som räcker, innan urvalet dras.
+
+    Inget sparas. Dra sedan urvalet med `kvtui sample --tolerable`.
+    """
+    try:
+        rates = _rates(tolerable, expected, confidence)
+    except ValueError as error:
+        fail(str(error))
+    population: int | None = None
+    if review is not None:
+        from kvtui.store.casefiles import case_file_ids  # SQLModel
+
+        with opened_store(chosen_db(ctx, db), read_only=True) as store:
+            review_id = resolve_review(store, review)
+            with store.session() as session:
+                population = len(case_file_ids(session, review_id))
+    try:
+        planned = _plan(*rates, population, drawing=False)
+    except InvalidInput as error:
+        fail(str(error))
+    if as_json:
+        echo_json(plan_document(planned))
+    else:
+        typer.echo(f"{describe_attribute_plan(planned)}.")
+
+
+def _rates(tolerable: str, expected: str | None,
+           confidence: str | None) -> tuple[Fraction, Fraction, Fraction]:
+    """The attribute test's rates as typed in percent; ValueError in Swedish."""
+    return (parse_percent(tolerable, "--tolerable"),
+            parse_percent(expected, "--expected") if expected is not None else Fraction(0),
+            parse_percent(confidence, "--confidence") if confidence is not None
+            else Fraction(95, 100))
+
+
+def _plan(tolerable: Fraction, expected: Fraction, confidence: Fraction,
+          population: int | None, *, drawing: bool = True) -> AttributePlan:
+    """The plan, its refusal raised as the store's InvalidInput (one error to catch)."""
+    try:
+        return plan_attribute_sample(tolerable, expected, confidence, population)
+    except SamplingError as error:
+        raise InvalidInput(f"{error} Inget urval har dragits." if drawing
+                           else str(error)) from None
+
+
+def plan_document(plan: AttributePlan) -> dict[str, Any]:
+    """An attribute plan as JSON-ready data; rates as shares (0.05 for 5 %)."""
+    return {"tolerable": float(plan.tolerable), "expected": float(plan.expected),
+            "confidence": float(plan.confidence), "population": plan.population,
+            "size": plan.size, "allowed_deviations": plan.allowed, "risk": float(plan.risk),
+            "text": describe_attribute_plan(plan)}
 
 
 StatementsOption = Annotated[bool, typer.Option(

@@ -1,4 +1,5 @@
-"""Reading what the auditor types for a sample: a size, a share, a wanted precision.
+"""Reading what the auditor types for a sample: a size, a share, a wanted precision, and the
+attribute planner's rates in percent.
 
 The draw dialog and the command line read the same things, the Swedish way ("0,3", "30 %")
 as well as the English ("0.3"); the rules live here so that both read them alike. Each
@@ -9,6 +10,7 @@ reader raises ValueError with a Swedish message; whether the number fits the pop
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 SIZE_HELP = "Ange ett antal akter (t.ex. 13) eller en andel (t.ex. 30 % eller 0,3)."
 FRACTION_HELP = "Ange en andel, t.ex. 0,3 eller 30 %."
@@ -61,3 +63,19 @@ def parse_points(text: str) -> float | None:
         raise ValueError(f"'{text.strip()}' är inget tal. Skriv till exempel 10 för ±10 "
                          "procentenheter.")
     return float(value)
+
+
+RATE_HELP = "Skriv en procentsats, t.ex. 5, 5 % eller 2,5."
+
+
+def parse_percent(text: str, what: str) -> Fraction:
+    """A rate typed in percent ("5", "5 %", "2,5", "0.5 %") as the exact share it names:
+    "2,5" is 1/40, so that no binary rounding reaches the attribute planner. ``what`` names
+    the field in the message ("Tolerabel avvikelse")."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError(f"{what} saknas. {RATE_HELP}")
+    value = read_decimal(cleaned.removesuffix("%"))
+    if value is None:
+        raise ValueError(f"{what}: '{cleaned}' är ingen procentsats. {RATE_HELP}")
+    return Fraction(value) / 100

@@ -1,14 +1,18 @@
 """Dra urval: method, size, stratification and seed, with the precision shown while typing.
 
 Before anything is drawn the dialog says what precision the size gives, for a stratified
-sample how many akter each stratum gets ("familjehem 17 av 55"), and, for a wanted precision,
-what size it needs (``kvtui.domain.sampling``). The store draws and records the
-sample; its Swedish refusal is shown in the dialog.
+sample how many akter each stratum gets ("familjehem 17 av 55"), and plans the size with one
+of two planners: for a wanted precision, what size it needs (``kvtui.domain.sampling``), or,
+for an attribute test, what size shows that fewer than a tolerable share of the akter have a
+deficiency (``kvtui.domain.attribute_sampling``). Enter in a planner's field takes its size
+into Storlek. The store draws and records the sample; its Swedish refusal is shown in the
+dialog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,9 +20,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
+from kvtui.domain.attribute_sampling import (
+    CONFIDENCES,
+    AttributePlan,
+    describe_attribute_plan,
+    format_percent,
+    plan_attribute_sample,
+)
 from kvtui.domain.filereview import SampleInfo
 from kvtui.domain.plural import plural
-from kvtui.domain.sample_input import SIZE_HELP, parse_points, parse_size
+from kvtui.domain.sample_input import SIZE_HELP, parse_percent, parse_points, parse_size
 from kvtui.domain.sampling import (
     PopulationItem,
     SamplingError,
@@ -40,6 +51,15 @@ METHOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("Stratifierat", "stratified"),
     ("Systematiskt", "systematic"),
 )
+PLANNER_CHOICES: tuple[tuple[str, str], ...] = (
+    ("Önskad precision", "precision"),
+    ("Tolerabel avvikelse", "attribute"),
+)
+CONFIDENCE_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (format_percent(confidence), str(int(confidence * 100)))
+    for confidence in sorted(CONFIDENCES, reverse=True))
+ATTRIBUTE_HELP = ("Skriv den tolerabla avvikelsen (och den förväntade), så visas hur många "
+                  "akter som räcker för att visa att färre än så har bristen.")
 
 
 class DrawSampleDialog(FormDialog[SampleInfo]):
@@ -93,10 +113,29 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
                     yield Input(placeholder="tomt = ett nytt frö väljs", id="sample-seed",
                                 compact=True, classes="dialog-input")
                 with Horizontal(classes="dialog-row"):
+                    yield Label("Planera efter", classes="dialog-label")
+                    yield Select(PLANNER_CHOICES, value="precision", allow_blank=False,
+                                 compact=True, id="sample-planner")
+                with Horizontal(classes="dialog-row precision-plan"):
                     yield Label("Önskad precision", classes="dialog-label")
                     yield Input(placeholder="± procentenheter, t.ex. 15", id="sample-wanted",
                                 compact=True, classes="dialog-input")
-                yield Static("", id="sample-needed", classes="dialog-note", markup=False)
+                yield Static("", id="sample-needed", classes="dialog-note precision-plan",
+                             markup=False)
+                with Horizontal(classes="dialog-row attribute-plan"):
+                    yield Label("Tolerabel (%)", classes="dialog-label")
+                    yield Input(placeholder="t.ex. 5", id="sample-tolerable",
+                                compact=True, classes="dialog-input")
+                with Horizontal(classes="dialog-row attribute-plan"):
+                    yield Label("Förväntad (%)", classes="dialog-label")
+                    yield Input(placeholder="t.ex. 1 (tomt = 0)", id="sample-expected",
+                                compact=True, classes="dialog-input")
+                with Horizontal(classes="dialog-row attribute-plan"):
+                    yield Label("Säkerhet", classes="dialog-label")
+                    yield Select(CONFIDENCE_CHOICES, value="95", allow_blank=False,
+                                 compact=True, id="sample-confidence")
+                yield Static("", id="sample-attribute", classes="dialog-note attribute-plan",
+                             markup=False)
             yield Static("", id="sample-problem", classes="dialog-problems", markup=False)
         yield Footer()
 
@@ -106,6 +145,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
         self._update_precision()
         self._update_allocation()
         self._update_needed()
+        self._planner_changed()
         self.query_one("#sample-method", Select).focus()
 
     # --- live hints --------------------------------------------------------------------------
@@ -192,6 +232,58 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
             return
         size = self.query_one("#sample-size", Input)
         size.value = str(n)
+        size.focus()
+
+    @on(Select.Changed, "#sample-planner")
+    def _planner_changed(self) -> None:
+        """Show the chosen planner's fields; the other's keep what was typed in them."""
+        attribute = self.query_one("#sample-planner", Select).value == "attribute"
+        for widget in self.query(".precision-plan"):
+            widget.display = not attribute
+        for widget in self.query(".attribute-plan"):
+            widget.display = attribute
+        self._update_attribute()
+
+    def _attribute_plan(self) -> AttributePlan | None:
+        """The attribute plan for what is typed, None while the tolerable rate is empty;
+        ValueError or SamplingError with the Swedish reason when it cannot be planned."""
+        tolerable = self.query_one("#sample-tolerable", Input).value
+        if not tolerable.strip():
+            return None
+        expected = self.query_one("#sample-expected", Input).value
+        confidence = self.query_one("#sample-confidence", Select).value
+        return plan_attribute_sample(
+            parse_percent(tolerable, "Tolerabel avvikelse"),
+            parse_percent(expected, "Förväntad avvikelse") if expected.strip() else 0,
+            Fraction(int(confidence) if isinstance(confidence, str) else 95, 100),
+            self._population,
+        )
+
+    @on(Input.Changed, "#sample-tolerable, #sample-expected")
+    @on(Select.Changed, "#sample-confidence")
+    def _update_attribute(self) -> None:
+        note = self.query_one("#sample-attribute", Static)
+        try:
+            plan = self._attribute_plan()
+            text = ATTRIBUTE_HELP if plan is None else (
+                f"{describe_attribute_plan(plan)}. Enter för över antalet till Storlek.")
+        except (ValueError, SamplingError) as error:
+            text = str(error)
+        note.update(text)
+        if note.display:  # at 80×24 the note is below the fields: bring it into view
+            self.call_after_refresh(note.scroll_visible, animate=False)
+
+    @on(Input.Submitted, "#sample-tolerable, #sample-expected")
+    def _use_attribute(self) -> None:
+        """Enter: the planned size into Storlek; nothing changes when it cannot be planned."""
+        try:
+            plan = self._attribute_plan()
+        except (ValueError, SamplingError):
+            return
+        if plan is None:
+            return
+        size = self.query_one("#sample-size", Input)
+        size.value = str(plan.size)
         size.focus()
 
     @on(Input.Submitted, "#sample-size, #sample-seed")

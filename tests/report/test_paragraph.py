@@ -1,14 +1,24 @@
-"""The report's paragraphs break their lines once per width, and anew after a split."""
+"""The report's paragraphs: plain text made as the parser makes it, lines broken once per
+width and anew after a split."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import paragraph as reportlab_paragraph
 
+from kvtui.domain.report_data import ReportData
+from kvtui.report import paragraph as paragraph_module
+from kvtui.report.document import render_report
 from kvtui.report.fonts import REGULAR, register_fonts
-from kvtui.report.paragraph import Paragraph
+from kvtui.report.paragraph import Paragraph, plain_frags
+from kvtui.report.styles import make_styles
 
 TEXT = " ".join(["Genomförandeplanen är upprättad tillsammans med barnet och vårdnadshavarna."] * 8)
 
@@ -51,3 +61,53 @@ def test_split_forgets_the_lines(paragraph: tuple[Paragraph, list[Any]]) -> None
     assert len(parts) == 2 and all(isinstance(part, Paragraph) for part in parts)
     made.wrap(300, 800)
     assert len(breaks) >= 2
+
+
+# --- plain text without the parser ----------------------------------------------------------
+
+
+def _parsed(text: str, style: Any) -> tuple[str, list[dict[str, Any]]]:
+    """What ReportLab's own Paragraph makes of the text: its text and fragments."""
+    made = reportlab_paragraph.Paragraph(text, style)
+    return made.text, [dict(frag.__dict__) for frag in made.frags]
+
+
+STYLES = [value for value in vars(make_styles()).values() if isinstance(value, ParagraphStyle)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120),
+       index=st.integers(min_value=0, max_value=len(STYLES) - 1))
+def test_plain_text_makes_the_parsers_fragments(text: str, index: int) -> None:
+    style = STYLES[index]
+    plain = plain_frags(text, style)
+    if plain is None:
+        assert set(text) & set("<>&") or not text.strip()
+        return
+    cleaned, frags = plain
+    assert (cleaned, [dict(frag.__dict__) for frag in frags]) == _parsed(text, style)
+
+
+def test_every_style_and_a_swedish_sentence() -> None:
+    text = "  Barnets\u00a0synpunkter  framträder\ttydligt,\n men inte\u00ad alltid. "
+    for style in STYLES:
+        plain = plain_frags(text, style)
+        assert plain is not None
+        cleaned, frags = plain
+        assert (cleaned, [dict(f.__dict__) for f in frags]) == _parsed(text, style)
+    assert plain_frags("<b>F1</b>", STYLES[0]) is None
+    assert plain_frags("A &amp; B", STYLES[0]) is None
+
+
+def test_the_report_is_drawn_the_same_without_the_shortcut(
+        demo_data: ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page's content, byte for byte, as when the parser reads every paragraph."""
+    def contents(pdf: bytes) -> list[bytes]:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            return [page.obj.Contents.read_bytes() for page in doc.pages]
+
+    quick = contents(render_report(demo_data, draft=False).pdf)
+    monkeypatch.setattr(paragraph_module, "plain_frags", lambda text, style: None)
+    parsed = contents(render_report(demo_data, draft=False).pdf)
+    assert len(quick) == len(parsed) > 10
+    assert quick == parsed

@@ -82,8 +82,8 @@ def test_matches_brute_force_up_to_forty() -> None:
 @pytest.mark.parametrize(("confidence", "tail"), [(0.95, Fraction(1, 20)),
                                                   (0.9, Fraction(1, 10)),
                                                   (0.99, Fraction(1, 100))])
-def test_matches_brute_force_up_to_sixty(confidence: float, tail: Fraction) -> None:
-    for N in range(1, 61):
+def test_matches_brute_force_at_each_confidence(confidence: float, tail: Fraction) -> None:
+    for N in range(1, 46):
         for n in range(1, N + 1):
             for d, expected in enumerate(brute_force_bounds(N, n, tail)):
                 assert upper_bound(d, n, N, confidence) == expected, (d, n, N, confidence)

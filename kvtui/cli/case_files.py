@@ -171,7 +171,7 @@ def sample(
                    "stratify_by": info.stratify_by, "references": references,
                    "allocation": [{"stratum": s.name, "sampled": s.sampled,
                                    "population": s.size} for s in shares],
-                   **({"attribute_plan": plan_document(plan)} if plan else {})})
+                   **({"attribute_plan": attribute_plan_document(plan)} if plan else {})})
         return
     try:
         precision = describe_precision(info.population_size, len(references))
@@ -221,7 +221,7 @@ def sample_size(
     except InvalidInput as error:
         fail(str(error))
     if as_json:
-        echo_json(plan_document(planned))
+        echo_json(attribute_plan_document(planned))
     else:
         typer.echo(f"{describe_attribute_plan(planned)}.")
 
@@ -245,7 +245,7 @@ def _plan(tolerable: Fraction, expected: Fraction, confidence: Fraction,
                            else str(error)) from None
 
 
-def plan_document(plan: AttributePlan) -> dict[str, Any]:
+def attribute_plan_document(plan: AttributePlan) -> dict[str, Any]:
     """An attribute plan as JSON-ready data; rates as shares (0.05 for 5 %)."""
     return {"tolerable": float(plan.tolerable), "expected": float(plan.expected),
             "confidence": float(plan.confidence), "population": plan.population,

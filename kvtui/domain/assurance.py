@@ -35,6 +35,7 @@ from typing import Protocol
 
 from kvtui.domain.deviation import DEFAULT_DEVIATION, DEVIATION_NAMES, Deviation, deviations
 from kvtui.domain.import_limits import thousands
+from kvtui.domain.method_text import lower_first
 from kvtui.domain.plural import plural
 from kvtui.domain.results import CriterionRow
 from kvtui.domain.statistics import (
@@ -300,7 +301,7 @@ def strata_statement(row: CriterionRow, stratify_by: str) -> str:
     per = strata_assurance(row)
     if not per:
         return ""
-    by = stratify_by[:1].lower() + stratify_by[1:] if stratify_by else "stratum"
+    by = lower_first(stratify_by) if stratify_by else "stratum"
     parts = [f"{name or 'uppgift saknas'} {short_statement(found)}"
              for name, found in per.items()]
     return (f"Brist högst ({_confidence(row.result.confidence)} säkerhet) per {by}: "

@@ -12,17 +12,20 @@ mistyped command answer without SQLModel.
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kvtui import paths
+from kvtui.cli.release import _passphrase
 from kvtui.cli.shared import (
     DbOption,
     JsonOption,
     NotIdOption,
+    OutputOption,
     chosen_db,
     echo_json,
     fail,
@@ -60,6 +63,7 @@ from kvtui.domain.risk_matrix import (
     level_label,
     parse_matrix,
 )
+from kvtui.report.signature import SigningError
 from kvtui.store.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -824,3 +828,120 @@ def plan_export(
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
     typer.echo(f"Planen är exporterad till {path}")
+
+
+# --- The follow-up report -----------------------------------------------------------------------
+
+
+def _only_plan(store: Store) -> str:
+    """The store's one plan, when PLAN is left out; a Swedish refusal when there are none or
+    several."""
+    from kvtui.store.plan_view import list_plans  # SQLModel
+
+    with store.session() as session:
+        plans = list_plans(session)
+    if not plans:
+        fail("Inga åtgärdsplaner ännu. Skapa en med `kvtui plan new`.")
+    if len(plans) > 1:
+        fail("Databasen har flera åtgärdsplaner; ange vilken: " + ", ".join(
+            f"{p.short_id} ({p.unit})" for p in plans) + ".")
+    return plans[0].id
+
+
+def report_file_name(unit: str, period_key: str, *, draft: bool) -> str:
+    """"Barn-och-familjeenheten_2026-T2_uppfoljning.pdf" ("…_utkast.pdf" for a draft)."""
+    from kvtui.store.exports import safe_part  # SQLModel
+
+    parts = [safe_part(unit.split(",")[0]), period_key, "uppfoljning",
+             "utkast" if draft else ""]
+    return "_".join(part for part in parts if part) + ".pdf"
+
+
+def lock_signed_round(store: Store, plan_id: str, period_key: str, pdf: bytes) -> str:
+    """After a signed final is written: lock the round in the store, so that what the signed
+    report says cannot change under it; the signed file's SHA-256.
+
+    The store's lock of a round and its log entry (``lock_round``, with the round's content
+    hash) belong in this step; the command calls it here and nowhere else."""
+    del store, plan_id, period_key  # the lock's arguments
+    return hashlib.sha256(pdf).hexdigest()
+
+
+@commands.command("report")
+def plan_report(
+    ctx: typer.Context,
+    plan: Annotated[str | None, typer.Argument(
+        metavar="PLAN", help="Planens id eller enhetens namn, som `kvtui plan list` visar; "
+        "kan utelämnas när databasen har en enda plan.")] = None,
+    period: Annotated[str | None, typer.Option(
+        "--period", help="Uppföljningen som rapporten redovisar: ett tertial (\"T2 2020\"), "
+        "en månad (\"2020-08\") eller ett datum; annars den senaste.")] = None,
+    draft: Annotated[bool, typer.Option(
+        "--draft", help="Ett utkast med utkastmärkning på varje sida (annars slutlig).")
+    ] = False,
+    p12: Annotated[str | None, typer.Option(
+        "--p12", help="PKCS#12-fil (.p12/.pfx) med ditt certifikat: den slutliga rapporten "
+        "signeras digitalt (PAdES) och uppföljningen låses.")] = None,
+    passphrase_env: Annotated[str | None, typer.Option(
+        "--passphrase-env", help="Läs certifikatets lösenord ur denna miljövariabel i stället "
+        "för att fråga. Lösenordet sparas aldrig.")] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="Namnet på den som signerar (med --p12).")] = None,
+    role: Annotated[str | None, typer.Option(
+        "--role", help="Rollen, till exempel Enhetschef (med --p12).")] = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Exporterar uppföljningsrapporten som PDF: utkast, slutlig eller slutlig och signerad.
+
+    Sammanfattning med sänkta och höjda risker, bakgrund, riskmatrisen och per
+    kvalitetsområde riskerna med nivå, åtgärder, stoppljus och indikatorer.
+    """
+    if p12 is not None and draft:
+        fail("--p12 signerar den slutliga rapporten; ange inte --draft samtidigt.")
+    if p12 is None and (name or role):
+        fail("--name och --role hör till signeringen; ange också --p12.")
+    if p12 is not None and not (name or "").strip():
+        fail("Ange --name: namnet på den som signerar.")
+    key = _parsed(parse_period, period).key if period else None
+    from kvtui.report.plan_document import render_plan_report, sign_plan_report  # ReportLab
+    from kvtui.report.plan_outline import PlanReportError, chosen_round  # ReportLab-free
+    from kvtui.report.plan_story import Signer  # ReportLab
+    from kvtui.store.exports import write_export  # SQLModel
+
+    with opened_store(chosen_db(ctx, db), read_only=p12 is None) as store:
+        plan_id = _plan_id(store, plan) if plan is not None else _only_plan(store)
+        view = _view(store, plan_id)
+        try:
+            round_ = chosen_round(view, key)
+        except PlanReportError as error:
+            fail(str(error))
+        secret = _passphrase(p12, passphrase_env)
+        signer = (Signer((name or "").strip(), (role or "").strip(),
+                         datetime.now(UTC).astimezone()) if p12 is not None else None)
+        rendered = render_plan_report(view, round_.key, draft=draft, signer=signer)
+        pdf = rendered.pdf
+        if p12 is not None and signer is not None:
+            try:
+                pdf = sign_plan_report(pdf, Path(p12).expanduser(), secret, signer)
+            except SigningError as error:
+                fail(str(error))
+        file_name = report_file_name(view.unit, round_.key, draft=draft)
+        try:
+            path = write_export(output, paths.exports_dir(store.path), file_name, pdf)
+        except InvalidInput as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
+        digest = lock_signed_round(store, plan_id, round_.key, pdf) if p12 else ""
+    pages = plural(rendered.pages, "sida", "sidor")
+    if draft:
+        typer.echo(f"Utkastet ({pages}) är exporterat till {path}")
+        return
+    if not digest:
+        typer.echo("Obs: rapporten är inte signerad; omslaget säger ”Slutlig version – ej "
+                   "signerad”. Signera med --p12.", err=True)
+        typer.echo(f"Rapporten ({pages}) är exporterad till {path}")
+        return
+    typer.echo(f"Den signerade rapporten ({pages}) är exporterad till {path}")
+    typer.echo(f"PDF-filens kontrollsumma (SHA-256): {digest}")

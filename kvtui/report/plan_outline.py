@@ -24,10 +24,12 @@ from kvtui.domain.action_plan import (
     TRAFFIC_LIGHTS,
     Change,
     PeriodKind,
+    PlanError,
     action_status_label,
     area_label,
     format_value,
     level_lowered,
+    parse_period,
 )
 from kvtui.domain.method_text import NO_BREAK, lower_first, swedish_date
 from kvtui.domain.plan_data import ActionView, IndicatorView, PlanView, RiskChange, RoundView
@@ -80,7 +82,11 @@ def report_problem(plan: PlanView, round_key: str | None) -> str | None:
                 "follow-up`; rapporten redovisar en uppföljning.")
     if round_key is not None and plan.round(round_key) is None:
         known = ", ".join(r.period.label for r in plan.rounds)
-        return f"Planen har ingen uppföljning för den perioden. Uppföljningar: {known}."
+        try:
+            asked = f"för {parse_period(round_key).label}"
+        except PlanError:
+            asked = f"för perioden {round_key}"
+        return f"Planen har ingen uppföljning {asked}. Uppföljningar: {known}."
     return None
 
 

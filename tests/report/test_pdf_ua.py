@@ -33,8 +33,9 @@ from kvtui.store.database import open_store
 from tests.report.conftest import Pdf, render
 from tests.report.demo_file import demo_copy
 from tests.report.pki import PASSPHRASE, make_identity
-
-TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+from tests.report.structure import assert_all_text_tagged
+from tests.report.structure import children as _children
+from tests.report.structure import tree as _tree
 
 
 @pytest.fixture(scope="module")
@@ -63,27 +64,6 @@ def any_pdf(request: pytest.FixtureRequest, draft_pdf: Pdf, final_pdf: Pdf) -> b
     if request.param == "final":
         return final_pdf.rendered.pdf
     return bytes(request.getfixturevalue("signed_final"))
-
-
-def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element under ``node``, in reading order."""
-    if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") != "/StructElem":
-        return
-    yield node
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None
-                else []):
-        yield from _elements(kid)
-
-
-def _tree(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    return list(_elements(pdf.Root.StructTreeRoot.K))
-
-
-def _children(element: pikepdf.Dictionary, role: str) -> list[pikepdf.Dictionary]:
-    kids = element.get("/K")
-    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
-    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == role]
 
 
 # --- the checker ------------------------------------------------------------------------------
@@ -234,66 +214,8 @@ def test_links_are_in_the_tree_with_a_description(any_pdf: bytes) -> None:
 # --- the content streams ----------------------------------------------------------------------
 
 
-def _mcids(element: pikepdf.Dictionary) -> list[tuple[tuple[int, int], int]]:
-    """(page object, MCID) of an element's own marked content."""
-    kids = element.get("/K")
-    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
-    found = []
-    for kid in kids:
-        if isinstance(kid, int):
-            found.append((element.Pg.objgen, int(kid)))
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            found.append((kid.Pg.objgen, int(kid.MCID)))
-    return found
-
-
-def _unmarked_text(pdf: pikepdf.Pdf, stream: pikepdf.Object, resources: pikepdf.Object,
-                   mcids: list[int], seen: set[tuple[int, int]]) -> int:
-    """Text-showing operators outside tagged content and artifacts, in ``stream`` and the
-    forms it paints there; the MCIDs it marks are appended to ``mcids``."""
-    stack: list[bool] = []  # for each open sequence: is it tagged content or an artifact?
-    count = 0
-    for operands, operator in pikepdf.parse_content_stream(stream):
-        op = str(operator)
-        if op == "BDC":
-            props = operands[1]
-            tagged = isinstance(props, pikepdf.Dictionary) and "/MCID" in props
-            if tagged:
-                mcids.append(int(props.MCID))
-            stack.append(tagged or operands[0] == "/Artifact")
-        elif op == "BMC":
-            stack.append(operands[0] == "/Artifact")
-        elif op == "EMC":
-            stack.pop()
-        elif op in TEXT_SHOWING and not any(stack):
-            count += 1
-        elif op == "Do" and not any(stack):
-            xobject = resources.XObject[operands[0]]
-            if xobject.Subtype == "/Form" and xobject.objgen not in seen:
-                seen.add(xobject.objgen)
-                count += _unmarked_text(pdf, xobject, xobject.get("/Resources", resources),
-                                        [], seen)
-    assert stack == []
-    return count
-
-
 def test_all_text_is_tagged_or_an_artifact_and_every_mcid_in_the_tree(any_pdf: bytes) -> None:
-    with pikepdf.open(io.BytesIO(any_pdf)) as pdf:
-        root = pdf.Root.StructTreeRoot
-        nums = root.ParentTree.Nums
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        referenced = {mark for element in _tree(pdf) for mark in _mcids(element)}
-        for page in pdf.pages:
-            mcids: list[int] = []
-            assert _unmarked_text(pdf, page.obj, page.Resources, mcids, set()) == 0
-            assert sorted(mcids) == list(range(len(mcids)))  # each once, from 0
-            array = parents[int(page.obj.StructParents)]
-            assert len(array) == len(mcids)
-            for mcid in mcids:
-                element = array[mcid]
-                assert (page.obj.objgen, mcid) in _mcids(element)
-                assert (page.obj.objgen, mcid) in referenced
-        assert int(root.ParentTreeNextKey) == max(parents) + 1
+    assert_all_text_tagged(any_pdf)
 
 
 def test_rated_statement_reads_its_level_first(final_pdf: Pdf) -> None:

@@ -483,7 +483,7 @@ class _PlanBuilder:
         if signer is None:
             return []
         rows: list[tuple[str, Any]] = [
-            ("Rapport", self.title),
+            ("Rapport", unbroken_period(self.title)),
             ("Uppföljning", f"{self.round.period.label}, gjord "
                             f"{swedish_date(self.round.held_on)}"),
             ("Signerad av", signer.name + (f", {signer.role}" if signer.role else "")),

@@ -168,7 +168,8 @@ def background(plan: PlanView, round_: RoundView) -> list[str]:
     indicators = sum(len(r.indicators) for r in plan.risks)
     who = plan.committee or "Nämnden"
     first = (f"{who} beslutade den {swedish_date(plan.decided_on)} om en åtgärdsplan för "
-             f"{plan.unit}" + (f" i {plan.municipality}" if plan.municipality else "") + ".")
+             f"{lower_first(plan.unit)}"
+             + (f" i {plan.municipality}" if plan.municipality else "") + ".")
     scope = (f"Planen omfattar {plural(len(plan.risks), 'risk', 'risker')} inom "
              f"{plural(len(areas), 'kvalitetsområde', 'kvalitetsområden')}, med "
              f"{plural(actions, 'åtgärd', 'åtgärder')} och "

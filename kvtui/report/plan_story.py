@@ -409,7 +409,8 @@ class _PlanBuilder:
                                  ZEBRA))
         widths = [40 * mm, 24 * mm, 0.0, 44 * mm]
         widths[2] = self.width - sum(widths)
-        table = table_headers(Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT"),
+        table = table_headers(Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT",
+                                    splitInRow=1),
                               rows=1, columns=1)
         table.setStyle(_style([*HEAD_COMMANDS, *commands]))
         return table
@@ -469,7 +470,8 @@ class _PlanBuilder:
         value = 20 * mm
         widths = [13 * mm, 0.0, *[value] * (1 + len(rounds))]
         widths[1] = self.width - sum(widths)
-        table = table_headers(Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT"),
+        table = table_headers(Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT",
+                                    splitInRow=1),
                               rows=1, columns=1)
         table.setStyle(_style([*HEAD_COMMANDS, ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
                                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),

@@ -19,7 +19,7 @@ import pytest
 from pdfua import Severity, validate
 from pypdf import PdfReader
 
-from kvtui.domain.plan_data import PlanView
+from kvtui.domain.plan_data import FollowupView, PlanView
 from kvtui.domain.risk_matrix import DEFAULT_MATRIX, RiskMatrix
 from kvtui.domain.vocabulary import Rating
 from kvtui.report.plan_document import render_plan_report
@@ -253,11 +253,16 @@ def test_headings_in_order_and_tables_with_scoped_headers(final: Pdf) -> None:
 
 
 def test_long_plan_splits_its_tables_and_stays_tagged(plan: PlanView, tmp_path: Path) -> None:
-    many = tuple(replace(risk, number=risk.number + 10 * copy, id=f"{risk.id}-{copy}")
-                 for copy in range(4) for risk in plan.risks)
-    long_plan = replace(plan, risks=many)
+    many = [replace(risk, number=risk.number + 10 * copy, id=f"{risk.id}-{copy}")
+            for copy in range(4) for risk in plan.risks]
+    # An action taller than a page: its row splits inside, under the repeated header.
+    first = many[0]
+    tall = replace(first.actions[0], activities=tuple(f"Aktivitet {i}" for i in range(60)),
+                   followups=(FollowupView("2026-T2", "rod", "Lång kommentar. " * 700),))
+    many[0] = replace(first, actions=(tall,))
+    long_plan = replace(plan, risks=tuple(many))
     rendered = render_plan_report(long_plan, draft=False, today=TODAY)
-    assert rendered.pages > 8
+    assert rendered.pages > 12
     reader = PdfReader(io.BytesIO(rendered.pdf))
     assert f"Sida {rendered.pages} ({rendered.pages})" in reader.pages[-1].extract_text()
     assert_all_text_tagged(rendered.pdf)

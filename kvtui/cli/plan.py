@@ -874,14 +874,15 @@ def plan_report(
         metavar="PLAN", help="Planens id eller enhetens namn, som `kvtui plan list` visar; "
         "kan utelämnas när databasen har en enda plan.")] = None,
     period: Annotated[str | None, typer.Option(
-        "--period", help="Uppföljningen som rapporten redovisar: ett tertial (\"T2 2020\"), "
-        "en månad (\"2020-08\") eller ett datum; annars den senaste.")] = None,
+        "--period", metavar="PERIOD", help="Uppföljningen som rapporten redovisar: ett "
+        "tertial (\"T2 2020\"), en månad (\"2020-08\") eller ett datum; annars den "
+        "senaste.")] = None,
     draft: Annotated[bool, typer.Option(
         "--draft", help="Ett utkast med utkastmärkning på varje sida (annars slutlig).")
     ] = False,
     p12: Annotated[str | None, typer.Option(
-        "--p12", help="PKCS#12-fil (.p12/.pfx) med ditt certifikat: den slutliga rapporten "
-        "signeras digitalt (PAdES) och uppföljningen låses.")] = None,
+        "--p12", metavar="FIL", help="PKCS#12-fil (.p12/.pfx) med ditt certifikat: den "
+        "slutliga rapporten signeras digitalt (PAdES).")] = None,
     passphrase_env: Annotated[str | None, typer.Option(
         "--passphrase-env", help="Läs certifikatets lösenord ur denna miljövariabel i stället "
         "för att fråga. Lösenordet sparas aldrig.")] = None,

@@ -345,3 +345,43 @@ def indicator_row(indicator: IndicatorView, rounds: Sequence[RoundView]) -> list
 def signed_line(name: str, role: str, when: date) -> str:
     """"Åsa Öberg, kvalitetscontroller, 7 december 2026"."""
     return ", ".join(part for part in (name, role, swedish_date(when)) if part)
+
+
+@dataclass(frozen=True)
+class LevelStep:
+    """How many risks stood at each level at one moment of the plan: the risk analysis it
+    started from, or a round."""
+
+    label: str
+    counts: tuple[tuple[str, int], ...]  # (level, risks there), Röd first; unassessed left out
+
+    @property
+    def total(self) -> int:
+        """The risks assessed then."""
+        return sum(count for _level, count in self.counts)
+
+
+def level_history(plan: PlanView, round_: RoundView) -> list[LevelStep]:
+    """The count per level before the first round (when the risks had been assessed) and at
+    each round up to ``round_``: the course of the plan, as the figure in the summary shows
+    it."""
+    rounds = rounds_up_to(plan, round_)
+    first = plan.changes_at(rounds[0].key)
+    steps = []
+    if any(c.before is not None for c in first):
+        steps.append(LevelStep("Riskanalysen", tuple(
+            (str(level), sum(1 for c in first if c.before and c.before.level == level))
+            for level in reversed(LEVELS))))
+    for done in rounds:
+        changes = plan.changes_at(done.key)
+        steps.append(LevelStep(done.period.short_label, tuple(
+            (str(level), sum(1 for c in changes if c.now and c.now.level == level))
+            for level in reversed(LEVELS))))
+    return steps
+
+
+def spoken_history(steps: Sequence[LevelStep]) -> str:
+    """The figure's numbers in words: "Riskanalysen: Röd 2, Gul 5, Grön 0. T1 2026: …"."""
+    return " ".join(f"{step.label}: " + ", ".join(
+        f"{level_label(level)} {count}" for level, count in step.counts) + "."
+        for step in steps)

@@ -2,8 +2,9 @@
 committees' own follow-ups ("Uppföljning av åtgärdsplan … tertial 2").
 
 Cover; Sammanfattning (the round's own summary, what the plan says of the risks at this
-round, the risks lowered or raised named, and a table of how many risks stand at each level
-now and stood there last time); Bakgrund; the risk matrix as a table (sannolikhet rows from
+round, the risks lowered or raised named, a table of how many risks stand at each level now
+and stood there last time, and a figure of those counts from the risk analysis through each
+round, ``kvtui.report.plan_chart``); Bakgrund; the risk matrix as a table (sannolikhet rows from
 4 down, allvarlighetsgrad columns, each cell on its level's colour with its product, its
 level's name and the risks assessed there) with the legends of the levels and the traffic
 lights; then one part per quality area: a table of its risks with their level, their
@@ -59,6 +60,7 @@ from kvtui.report.flowables import (
 )
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.paragraph import Paragraph
+from kvtui.report.plan_chart import LevelHistoryChart
 from kvtui.report.plan_outline import (
     AREAS_TITLE,
     BACKGROUND_TITLE,
@@ -80,6 +82,7 @@ from kvtui.report.plan_outline import (
     indicator_row,
     legend_lines,
     level_counts,
+    level_history,
     level_words,
     light_legend,
     light_words,
@@ -249,6 +252,11 @@ class _PlanBuilder:
         story.append(heading_guard(120))
         story.append(Paragraph("Risker per nivå", s.caption))
         story.append(self.count_table())
+        steps = level_history(self.plan, self.round)
+        if len(steps) > 1:
+            chart = LevelHistoryChart(steps, self.width)
+            story.append(KeepTogether([Paragraph(markup(
+                "Figur 1. Antal risker per nivå vid varje uppföljning"), s.caption), chart]))
         return story
 
     def count_table(self) -> Table:

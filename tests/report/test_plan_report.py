@@ -281,3 +281,18 @@ def test_every_font_embedded(final: Pdf, tmp_path: Path) -> None:
     lines = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert lines and all(line.split()[-5] == "yes" for line in lines)
+
+
+def test_figure_says_its_numbers(final: Pdf, draft: Pdf) -> None:
+    with pikepdf.open(io.BytesIO(final.rendered.pdf)) as pdf:
+        [figure] = [e for e in tree(pdf) if e.S == "/Figure"]
+        assert str(figure.Alt) == (
+            "Diagram: Antal risker per nivå vid varje uppföljning. "
+            "Riskanalysen: Röd 2, Gul 5, Grön 0. T1 2026: Röd 1, Gul 6, Grön 0. "
+            "T2 2026: Röd 0, Gul 6, Grön 1.")
+        assert figure.A.O == "/Layout" and len(figure.A.BBox) == 4
+    assert "Figur 1. Antal risker per nivå vid varje uppföljning" in final.text
+    with pikepdf.open(io.BytesIO(draft.rendered.pdf)) as pdf:
+        [figure] = [e for e in tree(pdf) if e.S == "/Figure"]
+        assert str(figure.Alt).endswith("Riskanalysen: Röd 2, Gul 5, Grön 0. "
+                                        "T1 2026: Röd 1, Gul 6, Grön 0.")

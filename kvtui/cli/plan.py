@@ -63,6 +63,7 @@ from kvtui.domain.risk_matrix import (
     level_label,
     parse_matrix,
 )
+from kvtui.domain.signoff import SignOffRuleError, check_signers
 from kvtui.report.signature import SigningError
 from kvtui.store.errors import InvalidInput, NotFound
 
@@ -889,7 +890,7 @@ def plan_report(
     name: Annotated[str | None, typer.Option(
         "--name", help="Namnet på den som signerar (med --p12).")] = None,
     role: Annotated[str | None, typer.Option(
-        "--role", help="Rollen, till exempel Enhetschef (med --p12).")] = None,
+        "--role", help="Den signerandes roll, till exempel Enhetschef (med --p12).")] = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
@@ -902,8 +903,11 @@ def plan_report(
         fail("--p12 signerar den slutliga rapporten; ange inte --draft samtidigt.")
     if p12 is None and (name or role):
         fail("--name och --role hör till signeringen; ange också --p12.")
-    if p12 is not None and not (name or "").strip():
-        fail("Ange --name: namnet på den som signerar.")
+    if p12 is not None:
+        try:
+            check_signers(name or "", role or "")
+        except SignOffRuleError as error:
+            fail(f"{error} (--name, --role)")
     key = _parsed(parse_period, period).key if period else None
     from kvtui.report.plan_document import render_plan_report, sign_plan_report  # ReportLab
     from kvtui.report.plan_outline import PlanReportError, chosen_round  # ReportLab-free

@@ -107,7 +107,8 @@ def test_refusals_in_swedish_write_nothing(db: str, tmp_path: Path,
     cases = [
         (("--draft", "--p12", str(identity.p12), "--name", "A"), "ange inte --draft"),
         (("--name", "Åsa Öberg"), "ange också --p12"),
-        (("--p12", str(identity.p12)), "Ange --name"),
+        (("--p12", str(identity.p12)), "Ange namnet på den som signerar. (--name, --role)"),
+        (("--p12", str(identity.p12), "--name", "Åsa Öberg"), "Ange rollen"),
         (("--period", "T3 2026"), "Planen har ingen uppföljning för Tertial 3 2026"),
         (("--period", "vår 2026"), "Perioden 'vår 2026' kan inte läsas"),
     ]
@@ -117,7 +118,8 @@ def test_refusals_in_swedish_write_nothing(db: str, tmp_path: Path,
         assert message in result.output and "Traceback" not in result.output
     monkeypatch.setenv(PASS_VARIABLE, "fel lösenord")
     wrong = run("plan", "report", "--p12", str(identity.p12), "--passphrase-env",
-                PASS_VARIABLE, "--name", "Åsa Öberg", "-o", str(out), "--db", db)
+                PASS_VARIABLE, "--name", "Åsa Öberg", "--role", "Enhetschef", "-o", str(out),
+                "--db", db)
     assert wrong.exit_code == 1 and "lösenord" in wrong.output.lower()
     assert list(out.iterdir()) == []
 

@@ -1,0 +1,248 @@
+"""Uppföljning: one follow-up round of the plan (a tertial, a month or a date), recorded in one
+go: each action's traffic light (g, u, r) and comment, each risk's new assessment (1–4 on each
+axis), each indicator's value, typed in or taken as the share Ja of a review's criterion.
+
+Nothing is written until Ctrl+S, and then all of it at once (``record_followup``): a round that
+does not exist yet is opened, held on the date given; a period followed up before is added to,
+and the dialog opens with what that round already holds. Lights and grades not chosen, and
+values left empty, are not recorded. The choices made by keys count as typed: Esc asks before
+they are lost, and they are kept with the texts as the dialog's draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
+
+from kvtui.domain.action_plan import (
+    IndicatorKind,
+    Period,
+    PlanError,
+    TrafficLight,
+    format_value,
+    parse_period,
+    parse_value,
+    tertial,
+)
+from kvtui.domain.plan_data import PlanView
+from kvtui.store.action_plan import Light, RoundGrade, Value, record_followup
+from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.tui.dialogs.plan_base import PlanDialog, field_date
+from kvtui.tui.format import shorten
+from kvtui.tui.widgets.plan_fields import GradeField, LightField
+from kvtui.tui.widgets.select import Select
+
+NOT_MEASURED = ("u.s.", "us", "u s", "ej undersökt")
+KEYS_NOTE = ("Stoppljus: g grönt, u gult, r rött, 0 inget. Bedömning: 1–4 för sannolikhet "
+             "och allvarlighetsgrad (← →). Tomt värde sparas inte; u.s. = ej undersökt.")
+
+
+def current_tertial(day: date) -> Period:
+    """The tertial ``day`` falls in."""
+    return tertial(day.year, 1 if day.month <= 4 else 2 if day.month <= 8 else 3)
+
+
+class FollowupDialog(PlanDialog[str]):
+    """Records a follow-up round; dismisses with its period's key, or None."""
+
+    PROBLEM_ID = "followup-problem"
+    DRAFT_TITLE = "Uppföljning"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", id="plan_followup.save"),
+        Binding("escape", "cancel", "Avbryt", id="plan_followup.cancel"),
+    ]
+
+    def __init__(self, store: Store, plan: PlanView,
+                 reviews: Sequence[tuple[str, str]] = (), *, today: date | None = None) -> None:
+        super().__init__(classes="dialog")
+        self._store = store
+        self._plan = plan
+        self._reviews = list(reviews)
+        self._today = today or date.today()
+        self._period = current_tertial(self._today)
+
+    def draft_subject(self) -> str:
+        """The plan's follow-up."""
+        return f"{self._plan.id}:uppföljning"
+
+    # --- the fields ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        plan = self._plan
+        key = self._period.key
+        existing = plan.round(key)
+        with Vertical(id="followup-box", classes="dialog-box"):
+            yield Static(f"Uppföljning · {plan.title}", classes="box-title", markup=False)
+            with Horizontal(classes="dialog-row"):
+                yield Label("Period", classes="dialog-label")
+                yield Input(self._period.short_label, id="followup-period", compact=True,
+                            placeholder="T2 2026, 2026-08 eller 2026-08-31",
+                            classes="dialog-input")
+                yield Label(" Datum ", classes="followup-label")
+                yield Input((existing.held_on if existing else self._today).isoformat(),
+                            id="followup-date", compact=True, placeholder="ÅÅÅÅ-MM-DD",
+                            classes="followup-date")
+            if self._reviews:
+                with Horizontal(classes="dialog-row"):
+                    yield Label("Granskning", classes="dialog-label")
+                    yield Select([(shorten(title, 50), review_id)
+                                  for title, review_id in self._reviews],
+                                 prompt="för värden från ett kriterium", compact=True,
+                                 id="followup-review")
+            yield Static(KEYS_NOTE, classes="dialog-note", markup=False)
+            with VerticalScroll(id="followup-body"):
+                yield from self._risk_rows(key)
+            with Horizontal(classes="dialog-row"):
+                yield Label("Sammanfattning", classes="dialog-label")
+                yield Input(existing.summary if existing else "", id="followup-summary",
+                            compact=True, classes="dialog-input")
+            yield Static("", id=self.PROBLEM_ID, classes="dialog-problems", markup=False)
+        yield Footer()
+
+    def _risk_rows(self, key: str) -> ComposeResult:
+        for r, risk in enumerate(self._plan.risks):
+            now = risk.current
+            at_round = next((g for g in reversed(risk.history) if g.round_key == key), None)
+            yield Static(f"{risk.label} {shorten(risk.title, 40)} · nu "
+                         f"{now.label if now else 'inte bedömd'}",
+                         classes="followup-risk", markup=False)
+            with Horizontal(classes="followup-row"):
+                yield Label("  Ny bedömning", classes="followup-what")
+                yield GradeField(self._plan.matrix,
+                                 at_round.probability if at_round else None,
+                                 at_round.severity if at_round else None,
+                                 compact=True, id=f"grade-{r}")
+            for a, action in enumerate(risk.actions):
+                light = action.light_at(key)
+                yield Static(f"  Åtgärd {action.number} {shorten(action.title, 50)}",
+                             classes="followup-action", markup=False)
+                with Horizontal(classes="followup-row"):
+                    yield LightField(light.light if light else "", id=f"light-{r}-{a}")
+                    yield Input(light.comment if light else "", id=f"comment-{r}-{a}",
+                                placeholder="kommentar", compact=True,
+                                classes="dialog-input")
+            for i, indicator in enumerate(risk.indicators):
+                value = indicator.value_at(key)
+                with Horizontal(classes="followup-row"):
+                    yield Label(f"  {shorten(indicator.name, 28)}", classes="followup-what")
+                    text = "" if value is None else format_value(indicator.kind, value.value)
+                    yield Input("" if value is not None and value.source_review_id else text,
+                                id=f"value-{r}-{i}", compact=True, classes="followup-value",
+                                placeholder="%" if indicator.kind == IndicatorKind.SHARE
+                                else "antal")
+                    if indicator.kind == IndicatorKind.SHARE and self._reviews:
+                        yield Input(value.source_criterion if value else "",
+                                    id=f"criterion-{r}-{i}", compact=True,
+                                    classes="followup-criterion", placeholder="eller kriterium")
+
+    def on_mount(self) -> None:
+        self._show_problem("")
+        self.query_one("#followup-period", Input).focus()
+
+    # --- choices made by keys count as typed ------------------------------------------------
+
+    def typed_fields(self) -> dict[str, str]:
+        """The texts, and every light and grade chosen (so Esc asks, and the draft keeps
+        them)."""
+        fields = super().typed_fields()
+        for light in self.query(LightField):
+            fields[light.id or ""] = light.light
+        for grade in self.query(GradeField):
+            chosen = grade.grade
+            fields[grade.id or ""] = f"{chosen[0]}x{chosen[1]}" if chosen else ""
+        return fields
+
+    def _restore(self, fields: dict[str, str]) -> bool:
+        restored = False
+        for light in self.query(LightField):
+            value = fields.get(light.id or "")
+            if value is not None and value != light.light:
+                light.light = value
+                restored = True
+        for grade in self.query(GradeField):
+            value = fields.get(grade.id or "", "")
+            first, _x, second = value.partition("x")
+            if first.isdigit() and second.isdigit() and grade.grade != (int(first),
+                                                                         int(second)):
+                grade.set_grade(int(first), int(second))
+                restored = True
+        return super()._restore(fields) or restored
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _collected(self) -> tuple[list[Light], list[RoundGrade], list[Value]]:
+        """What was chosen and typed; ``PlanError`` in Swedish for what cannot be read."""
+        lights: list[Light] = []
+        grades: list[RoundGrade] = []
+        values: list[Value] = []
+        review = self.query("#followup-review")
+        review_id = review.first(Select).value if review else None
+        for r, risk in enumerate(self._plan.risks):
+            grade = self.query_one(f"#grade-{r}", GradeField).grade
+            if grade is not None:
+                grades.append(RoundGrade(risk.label, *grade))
+            for a, action in enumerate(risk.actions):
+                light = self.query_one(f"#light-{r}-{a}", LightField).light
+                comment = self.query_one(f"#comment-{r}-{a}", Input).value
+                if light:
+                    lights.append(Light(risk.label, action.number, TrafficLight(light), comment))
+                elif comment.strip():
+                    raise PlanError(f"Kommentaren till åtgärd {risk.label}:{action.number} "
+                                    "behöver ett stoppljus (g, u eller r).")
+            for i, indicator in enumerate(risk.indicators):
+                text = self.query_one(f"#value-{r}-{i}", Input).value.strip()
+                found = self.query(f"#criterion-{r}-{i}")
+                code = found.first(Input).value.strip() if found else ""
+                label = f"{risk.label}:{indicator.number}"
+                if code and text:
+                    raise PlanError(f"Indikator {label}: ange ett värde eller ett kriterium, "
+                                    "inte båda.")
+                if code:
+                    if not isinstance(review_id, str):
+                        raise PlanError(f"Indikator {label}: välj granskningen som "
+                                        f"kriterium {code} hämtas från.")
+                    values.append(Value(risk.label, indicator.number, review_id=review_id,
+                                        criterion=code))
+                elif text.casefold() in NOT_MEASURED:
+                    values.append(Value(risk.label, indicator.number, None))
+                elif text:
+                    try:
+                        number = parse_value(text)
+                    except PlanError as error:
+                        raise PlanError(f"Indikator {label}: {error}") from None
+                    values.append(Value(risk.label, indicator.number, number))
+        return lights, grades, values
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Record the round, or say why nothing was saved."""
+        if self._refused_read_only():
+            return
+        texts = [self.query_one("#followup-summary", Input),
+                 *(field for field in self.query(Input) if field.id and
+                   field.id.startswith("comment-"))]
+        if self._masked(*texts):
+            return
+        try:
+            period = parse_period(self.query_one("#followup-period", Input).value)
+            held = field_date(self.query_one("#followup-date", Input), "Datum")
+            lights, grades, values = self._collected()
+            summary = self.query_one("#followup-summary", Input).value
+            with self._session() as session:
+                record_followup(session, self._plan.id, period, lights=lights, grades=grades,
+                                values=values, summary=summary or None, held_on=held)
+        except (InvalidInput, NotFound, PlanError, ValueError) as error:
+            self._show_problem(str(error))
+            return
+        self.dismiss(period.key)

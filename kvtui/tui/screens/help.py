@@ -55,7 +55,9 @@ def plan_key_rows() -> tuple[tuple[str, str], ...]:
     rows: dict[str, str] = {"↑ ↓": "Välj risk, åtgärd eller indikator"}
     for binding in PlanScreen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
-            rows.setdefault(key_label(binding.key), binding.tooltip or binding.description)
+            tip, said = binding.tooltip, binding.description
+            text = tip if tip.startswith(said) else f"{said}: {tip}" if tip else said
+            rows.setdefault(key_label(binding.key), text)
     rows["Enter"] = "Ändra risken eller åtgärden"
     rows["1–4, ← →"] = ("I en bedömning: sannolikhet och allvarlighetsgrad (← → byter); "
                         "nivån visas direkt")
@@ -81,7 +83,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
             ("R", "Uppdatera listan"),
-            ("P", "Åtgärdsplanen för den valda granskningens enhet (skapas om den saknas)"),
+            ("P", "Åtgärdsplan för den valda granskningens enhet (skapas om den saknas)"),
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
         ),
     ),
@@ -92,7 +94,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             *((part.key, f"  {part.title}") for part in PARTS),
             ("↑ ↓", "Välj del i listan till vänster"),
             ("E", "Redigera uppgifter (titel, enhet, period, syfte …)"),
-            ("P", "Åtgärdsplanen för granskningens enhet (skapas om den saknas)"),
+            ("P", "Åtgärdsplan för granskningens enhet (skapas om den saknas)"),
             ("R", "Uppdatera"),
             ("Esc", "Tillbaka till Granskningar"),
         ),

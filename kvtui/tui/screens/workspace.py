@@ -50,8 +50,10 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
             for part in PARTS
         ),
         Binding("e", "edit", "Redigera", tooltip="Redigera uppgifter", id="workspace.edit"),
-        Binding("p", "plan", "Åtgärdsplan", tooltip="Åtgärdsplanen för granskningens enhet",
-                id="workspace.plan"),
+        # Not in the footer, which the parts' own keys fill at 80 columns: Hjälp (F1) and the
+        # palette (Ctrl+P) name it.
+        Binding("p", "plan", "Åtgärdsplan", show=False,
+                tooltip="Åtgärdsplanen för granskningens enhet", id="workspace.plan"),
         Binding("r", "reload", "Uppdatera", show=False, id="workspace.reload"),
         Binding("escape", "back", "Tillbaka", id="workspace.back"),
     ]

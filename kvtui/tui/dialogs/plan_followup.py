@@ -145,6 +145,8 @@ class FollowupDialog(PlanDialog[str]):
 
     def on_mount(self) -> None:
         self._show_problem("")
+        # Tab goes from field to field; the list scrolls to the field with the keyboard.
+        self.query_one("#followup-body", VerticalScroll).can_focus = False
         self.query_one("#followup-period", Input).focus()
 
     # --- choices made by keys count as typed ------------------------------------------------

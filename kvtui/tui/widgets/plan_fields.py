@@ -11,6 +11,7 @@ The level and the light are always written as their word on their colour, never 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -35,6 +36,22 @@ AXES = ("Sannolikhet", "Allvarlighetsgrad")
 GRADE_KEYS = "Välj 1–4 med sifferknapparna; ← → byter mellan sannolikhet och allvarlighetsgrad."
 LIGHT_KEYS = "Välj stoppljus med g (grönt), u (gult), r (rött) eller 0 (inget)."
 _LIGHT_BY_KEY = {"g": TrafficLight.GREEN, "u": TrafficLight.YELLOW, "r": TrafficLight.RED}
+#: A run of refused keys (a word typed into the wrong field) is told about once.
+REFUSAL_QUIET_SECONDS = 2.0
+
+
+class _Refusing(Widget):
+    """Says once per run of keys that a key cannot be chosen here."""
+
+    _last_refusal = 0.0
+
+    def refuse_key(self, event: events.Key, keys: str) -> None:
+        """Tell which keys work here, unless just told."""
+        now = time.monotonic()
+        if now - self._last_refusal > REFUSAL_QUIET_SECONDS:
+            self.notify(f"{event.character or event.key!s} går inte att välja här. {keys}",
+                        severity="warning", timeout=4, markup=False)
+        self._last_refusal = now
 
 
 def level_text(level: str, *, width: int = 4) -> Text:
@@ -54,7 +71,7 @@ def light_text(light: str, *, long: bool = False) -> Text:
     return text
 
 
-class GradeField(Widget, can_focus=True):
+class GradeField(_Refusing, can_focus=True):
     """Sannolikhet × allvarlighetsgrad chosen by keys, with the resulting level shown live.
 
     ``compact`` shows it on one line (a row of the follow-up); otherwise each axis has its
@@ -135,8 +152,7 @@ class GradeField(Widget, can_focus=True):
             self.axis = 1 - self.axis
             self.post_message(self.Changed(self))
             return
-        self.notify(f"{event.character or event.key!s} går inte att välja här. {GRADE_KEYS}",
-                    severity="warning", timeout=4, markup=False)
+        self.refuse_key(event, GRADE_KEYS)
 
     def _value(self, axis: int, value: int | None, labels: dict[int, str]) -> Text:
         text = f"{value} {labels[value]}" if value is not None else "–"
@@ -163,16 +179,16 @@ class GradeField(Widget, can_focus=True):
         result.append("\n")
         result.append(f"{AXES[1]:<19}")
         result.append_text(self._value(1, self.severity, SEVERITY_LABELS))
-        result.append("\nNivå               ")
+        result.append(f"\n{'Nivå':<19}")
         if grade is not None and level is not None:
             result.append_text(level_text(level, width=0))
             result.append(f" ({grade[0]} × {grade[1]} = {grade[0] * grade[1]})")
         else:
-            result.append("välj båda", style="dim")
+            result.append(" välj båda", style="dim")
         return result
 
 
-class LightField(Widget, can_focus=True):
+class LightField(_Refusing, can_focus=True):
     """An action's traffic light at a round: g, u, r or 0 (none)."""
 
     DEFAULT_CSS = """
@@ -198,8 +214,7 @@ class LightField(Widget, can_focus=True):
         elif character == "0" or event.key == "backspace":
             self.light = ""
         else:
-            self.notify(f"{event.character or event.key!s} går inte att välja här. "
-                        f"{LIGHT_KEYS}", severity="warning", timeout=4, markup=False)
+            self.refuse_key(event, LIGHT_KEYS)
 
     def render(self) -> Text:
         if not self.light:

@@ -18,6 +18,7 @@ from kvtui.store.database import Store, open_store
 from kvtui.store.drafts import load_draft
 from kvtui.store.plan_view import list_plans, plan_view
 from kvtui.tui.app import KvtuiApp, make_app
+from kvtui.tui.commands import palette_commands
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.dialogs.plan_action import ActionDialog
 from kvtui.tui.dialogs.plan_assess import AssessDialog
@@ -242,7 +243,10 @@ async def test_export_writes_the_plan_as_excel(store: Store, review_id: str,
         await _screen(pilot, PlanScreen)
         screen = app.screen
         assert isinstance(screen, PlanScreen)
-        await pilot.press("x")
+        # Excel from the command palette's entry, CSV by its key.
+        command = next(c for c in palette_commands(app, screen)
+                       if c.name == "Åtgärdsplan: Excel")
+        command.run()
         await pilot_until(pilot, lambda: screen.last_path is not None, what="the export")
         await pilot.press("c")
         await pilot_until(pilot, lambda: str(screen.last_path).endswith(".csv"),

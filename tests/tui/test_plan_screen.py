@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from kvtui.domain.plan_data import PlanView
 from kvtui.store.action_plan import add_risk, assess_risk, create_plan, findings
@@ -299,3 +299,99 @@ async def test_risks_from_a_signed_reviews_statements(tmp_path: Path) -> None:
                 offered) - 1
     finally:
         store.close()
+
+
+async def test_text_typed_into_the_plan_is_not_taken_as_commands(store: Store,
+                                                                 review_id: str) -> None:
+    """A word typed into the list (t, i, e, u are commands there) opens nothing and changes
+    nothing; the auditor is told the keys were not taken."""
+    _plan_with_risk(store)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        before = _plan(store)
+        await pilot.press(*"Kontinuitet")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await pilot_until(pilot, lambda: any("togs inte emot" in n.message
+                                             for n in app._notifications),
+                          what="the message about the keys held")
+        assert _plan(store) == before
+
+
+@pytest.mark.slow
+async def test_a_bad_followup_value_is_refused_and_nothing_is_written(
+        store: Store, review_id: str) -> None:
+    plan_id = _plan_with_risk(store)
+    with store.session() as session:
+        from kvtui.store.action_plan import add_indicator
+
+        add_indicator(session, plan_id, "2.1", name="Andel skyddsbedömningar", baseline=80)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        await pilot.press("u")
+        await _screen(pilot, FollowupDialog)
+        dialog = app.screen
+        dialog.query_one("#grade-0", GradeField).focus()
+        await pilot.press("2", "2")
+        dialog.query_one("#value-0-0", Input).focus()
+        await pilot.press(*"120", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupDialog)
+        assert "mellan 0 och 100 %" in _problem(app, "followup-problem")
+        assert _plan(store).rounds == ()
+        current = _plan(store).risks[0].current
+        assert current is not None and current.level == "rod"
+        # A period that cannot be read is said too.
+        dialog.query_one("#value-0-0", Input).value = "98"
+        dialog.query_one("#followup-period", Input).value = "sommaren"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Perioden 'sommaren' kan inte läsas" in _problem(app, "followup-problem")
+        assert _plan(store).rounds == ()
+        dialog.query_one("#followup-period", Input).value = "T1 2027"
+        dialog.query_one("#followup-date", Input).value = "2027-04-30"
+        await pilot.press("ctrl+s")
+        await _screen(pilot, PlanScreen)
+        [indicator] = _plan(store).risks[0].indicators
+        assert indicator.text_at("2027-T1") == "98 %"
+        assert "98 %" in screen_text(app)
+
+
+@pytest.mark.slow
+async def test_an_indicator_value_from_a_reviews_criterion(demo_store: Store,
+                                                           demo_id: str) -> None:
+    from kvtui.store.action_plan import add_indicator
+    from kvtui.store.reviews import get_review
+
+    with demo_store.session() as session:
+        review = get_review(session, demo_id)
+        plan_id = create_plan(session, unit=review.unit, municipality=review.municipality,
+                              decided_on=DECIDED)
+        add_risk(session, plan_id, area="3 Kunskapsbaserad verksamhet", title="Uppföljning")
+        add_indicator(session, plan_id, "3.1", name="Andel med aktuell plan")
+    app = make_app(demo_store, open_review=demo_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        await pilot.press("u")
+        await _screen(pilot, FollowupDialog)
+        dialog = app.screen
+        dialog.query_one("#criterion-0-0", Input).value = "F1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "välj granskningen" in _problem(app, "followup-problem")
+        select = dialog.query_one("#followup-review", Select)
+        select.value = demo_id
+        await pilot.press("ctrl+s")
+        await _screen(pilot, PlanScreen)
+        [indicator] = _plan(demo_store).risks[0].indicators
+        [value] = indicator.values
+        assert value.source_review_id == demo_id and value.source_criterion == "F1"
+        assert value.value is not None and 0 <= value.value <= 100

@@ -120,7 +120,7 @@ async def test_plan_from_the_reviews_list_to_a_followup(store: Store, review_id:
         assert (action.title, action.responsible_role, action.deadline, action.activities) == (
             "Skyddsbedömning vid varje anmälan", "enhetschef", date(2027, 4, 30),
             ("Egenkontroll varje månad",))
-        assert cell_counts(_plan(store))[3, 3] == (1, 0)
+        assert cell_counts(_plan(store))[3, 3] == (1, 1)  # assessed once: where it was
 
         # A follow-up: the risk goes down to Gul (2 × 3), the action's light is Gult.
         await pilot.press("u")
@@ -218,7 +218,7 @@ async def test_grades_outside_one_to_four_cannot_be_chosen(store: Store,
         await _screen(pilot, WorkspaceScreen)
         await pilot.press("p")
         await _screen(pilot, PlanScreen)
-        await pilot.press("down", "b")  # the area's heading, then its risk
+        await pilot.press("b")  # the cursor starts on the first risk, not its area
         await _screen(pilot, AssessDialog)
         field = app.screen.query_one(GradeField)
         assert field.grade == (3, 3)  # the current assessment to start from

@@ -248,7 +248,14 @@ class PlanScreen(Screen[None], GuardedScreen):
                               Text(shorten(f"◇ {indicator.name}", TEXT_WIDTH)), "", "",
                               value, when, key=key)
                 self._rows[key] = (risk.label, "indicator", indicator.number)
+        if keep is None or keep.startswith("area:"):
+            # On the area's first risk rather than its heading, where no key applies.
+            keys = list(self._rows)
+            start = keys.index(keep) if keep in self._rows else 0
+            keep = next((key for key in keys[start:] if self._rows[key][1] == "risk"), keep)
         move_cursor_to(table, keep)
+        if plan.risks and self.focused is None:
+            table.focus()
 
     @property
     def current_row(self) -> tuple[str, str, int] | None:

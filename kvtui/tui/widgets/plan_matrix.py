@@ -21,14 +21,14 @@ PREVIOUS_NOTE = "(n) = förra bedömningen"
 
 def matrix_counts(plan: PlanView) -> tuple[Counter[tuple[int, int]], Counter[tuple[int, int]]]:
     """How many risks are in each cell now, and how many were there at their previous
-    assessment (only risks assessed more than once have one)."""
+    assessment (a risk assessed once is where it was)."""
     now: Counter[tuple[int, int]] = Counter()
     before: Counter[tuple[int, int]] = Counter()
     for placement in plan.placements():
         assert placement.now is not None
+        was = placement.before or placement.now
         now[placement.now.probability, placement.now.severity] += 1
-        if placement.before is not None:
-            before[placement.before.probability, placement.before.severity] += 1
+        before[was.probability, was.severity] += 1
     return now, before
 
 
@@ -44,7 +44,7 @@ def matrix_text(plan: PlanView) -> Text:
     level's mark and its count now, with the count at the previous assessment in brackets
     where it differs."""
     now, before = matrix_counts(plan)
-    moved = any(before.values())
+    moved = now != before
     text = Text()
     text.append("S╲A", style="bold")
     for severity in SCALE:

@@ -12,11 +12,23 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList
 
+from kvtui.domain.action_plan import TrafficLight, tertial
 from kvtui.domain.plan_data import PlanView
-from kvtui.store.action_plan import add_risk, assess_risk, create_plan, findings
+from kvtui.store.action_plan import (
+    Light,
+    RoundGrade,
+    add_action,
+    add_indicator,
+    add_risk,
+    assess_risk,
+    create_plan,
+    findings,
+    record_followup,
+)
 from kvtui.store.database import Store, open_store
 from kvtui.store.drafts import load_draft
 from kvtui.store.plan_view import list_plans, plan_view
+from kvtui.store.reviews import get_review
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.commands import palette_commands
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -32,6 +44,8 @@ from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from kvtui.tui.widgets.plan_fields import GradeField, LightField
 from kvtui.tui.widgets.plan_matrix import cell_counts
+from tests.report.demo_file import demo_copy
+from tests.signing import sign_review
 from tests.tui.screen_text import screen_text
 from tests.waiting import pilot_until
 
@@ -259,9 +273,6 @@ async def test_export_writes_the_plan_as_excel(store: Store, review_id: str,
 
 @pytest.mark.slow
 async def test_risks_from_a_signed_reviews_statements(tmp_path: Path) -> None:
-    from tests.report.demo_file import demo_copy
-    from tests.signing import sign_review
-
     path, review_id = demo_copy(tmp_path / "demo")
     store = open_store(path, backup=False)
     try:
@@ -326,8 +337,6 @@ async def test_a_bad_followup_value_is_refused_and_nothing_is_written(
         store: Store, review_id: str) -> None:
     plan_id = _plan_with_risk(store)
     with store.session() as session:
-        from kvtui.store.action_plan import add_indicator
-
         add_indicator(session, plan_id, "2.1", name="Andel skyddsbedömningar", baseline=80)
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -366,9 +375,6 @@ async def test_a_bad_followup_value_is_refused_and_nothing_is_written(
 @pytest.mark.slow
 async def test_an_indicator_value_from_a_reviews_criterion(demo_store: Store,
                                                            demo_id: str) -> None:
-    from kvtui.store.action_plan import add_indicator
-    from kvtui.store.reviews import get_review
-
     with demo_store.session() as session:
         review = get_review(session, demo_id)
         plan_id = create_plan(session, unit=review.unit, municipality=review.municipality,
@@ -395,3 +401,43 @@ async def test_an_indicator_value_from_a_reviews_criterion(demo_store: Store,
         [value] = indicator.values
         assert value.source_review_id == demo_id and value.source_criterion == "F1"
         assert value.value is not None and 0 <= value.value <= 100
+
+
+@pytest.mark.slow
+async def test_a_followup_opens_with_what_its_round_holds(store: Store,
+                                                          review_id: str) -> None:
+    """Typing the period of a round held before shows what it holds, to be corrected."""
+    plan_id = _plan_with_risk(store)
+    with store.session() as session:
+
+        add_action(session, plan_id, "2.1", title="Skyddsbedömning")
+        record_followup(session, plan_id, tertial(2027, 1), held_on=date(2027, 4, 30),
+                        summary="Första uppföljningen",
+                        lights=[Light("2.1", 1, TrafficLight.RED, "Försenad rekrytering")],
+                        grades=[RoundGrade("2.1", 3, 2)])
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        await pilot.press("u")
+        await _screen(pilot, FollowupDialog)
+        dialog = app.screen
+        assert dialog.query_one("#light-0-0", LightField).light == ""
+        period = dialog.query_one("#followup-period", Input)
+        period.focus()
+        await pilot.press("ctrl+u", *"T1 2027")
+        await pilot.pause()
+        assert dialog.query_one("#light-0-0", LightField).light == "rod"
+        assert dialog.query_one("#comment-0-0", Input).value == "Försenad rekrytering"
+        assert dialog.query_one("#grade-0", GradeField).grade == (3, 2)
+        assert dialog.query_one("#followup-summary", Input).value == "Första uppföljningen"
+        assert dialog.query_one("#followup-date", Input).value == "2027-04-30"
+        # Corrected: the light goes to Gult, in the same round.
+        dialog.query_one("#light-0-0", LightField).focus()
+        await pilot.press("u", "ctrl+s")
+        await _screen(pilot, PlanScreen)
+        plan = _plan(store)
+        assert [r.key for r in plan.rounds] == ["2027-T1"]
+        light = plan.risks[0].actions[0].light_at("2027-T1")
+        assert light is not None and light.light == "gul"

@@ -68,6 +68,8 @@ class FollowupDialog(PlanDialog[str]):
         self._reviews = list(reviews)
         self._today = today or date.today()
         self._period = current_tertial(self._today)
+        self._shown_round = ""  # the period whose round the fields show
+        self._shown_fields: dict[str, str] = {}  # what they showed of it
 
     def draft_subject(self) -> str:
         """The plan's follow-up."""
@@ -77,8 +79,7 @@ class FollowupDialog(PlanDialog[str]):
 
     def compose(self) -> ComposeResult:
         plan = self._plan
-        key = self._period.key
-        existing = plan.round(key)
+        existing = plan.round(self._period.key)
         with Vertical(id="followup-box", classes="dialog-box"):
             yield Static(f"Uppföljning · {plan.title}", classes="box-title", markup=False)
             with Horizontal(classes="dialog-row"):
@@ -99,51 +100,89 @@ class FollowupDialog(PlanDialog[str]):
                                  id="followup-review")
             yield Static(KEYS_NOTE, classes="dialog-note", markup=False)
             with VerticalScroll(id="followup-body"):
-                yield from self._risk_rows(key)
+                yield from self._risk_rows()
             with Horizontal(classes="dialog-row"):
                 yield Label("Sammanfattning", classes="dialog-label")
-                yield Input(existing.summary if existing else "", id="followup-summary",
+                yield Input("", id="followup-summary",
                             compact=True, classes="dialog-input")
             yield Static("", id=self.PROBLEM_ID, classes="dialog-problems", markup=False)
         yield Footer()
 
-    def _risk_rows(self, key: str) -> ComposeResult:
+    def _risk_rows(self) -> ComposeResult:
         for r, risk in enumerate(self._plan.risks):
             now = risk.current
-            at_round = next((g for g in reversed(risk.history) if g.round_key == key), None)
             yield Static(f"{risk.label} {shorten(risk.title, 40)} · nu "
                          f"{now.label if now else 'inte bedömd'}",
                          classes="followup-risk", markup=False)
             with Horizontal(classes="followup-row"):
                 yield Label("  Ny bedömning", classes="followup-what")
-                yield GradeField(self._plan.matrix,
-                                 at_round.probability if at_round else None,
-                                 at_round.severity if at_round else None,
-                                 compact=True, id=f"grade-{r}")
+                yield GradeField(self._plan.matrix, compact=True, id=f"grade-{r}")
             for a, action in enumerate(risk.actions):
-                light = action.light_at(key)
                 yield Static(f"  Åtgärd {action.number} {shorten(action.title, 50)}",
                              classes="followup-action", markup=False)
                 with Horizontal(classes="followup-row"):
-                    yield LightField(light.light if light else "", id=f"light-{r}-{a}")
-                    yield Input(light.comment if light else "", id=f"comment-{r}-{a}",
+                    yield LightField(id=f"light-{r}-{a}")
+                    yield Input("", id=f"comment-{r}-{a}",
                                 placeholder="kommentar", compact=True,
                                 classes="dialog-input")
             for i, indicator in enumerate(risk.indicators):
-                value = indicator.value_at(key)
                 with Horizontal(classes="followup-row"):
                     yield Label(f"  {shorten(indicator.name, 28)}", classes="followup-what")
-                    text = "" if value is None else format_value(indicator.kind, value.value)
-                    yield Input("" if value is not None and value.source_review_id else text,
-                                id=f"value-{r}-{i}", compact=True, classes="followup-value",
+                    yield Input("", id=f"value-{r}-{i}", compact=True, classes="followup-value",
                                 placeholder="%" if indicator.kind == IndicatorKind.SHARE
                                 else "antal")
                     if indicator.kind == IndicatorKind.SHARE and self._reviews:
-                        yield Input(value.source_criterion if value else "",
-                                    id=f"criterion-{r}-{i}", compact=True,
+                        yield Input("", id=f"criterion-{r}-{i}", compact=True,
                                     classes="followup-criterion", placeholder="eller kriterium")
 
+    def round_fields(self, key: str) -> dict[str, str]:
+        """What the round of period ``key`` holds, by field id (empty for a new round)."""
+        plan = self._plan
+        existing = plan.round(key)
+        fields = {"followup-summary": existing.summary if existing else ""}
+        for r, risk in enumerate(plan.risks):
+            grade = next((g for g in reversed(risk.history) if g.round_key == key), None)
+            fields[f"grade-{r}"] = f"{grade.probability}x{grade.severity}" if grade else ""
+            for a, action in enumerate(risk.actions):
+                light = action.light_at(key)
+                fields[f"light-{r}-{a}"] = light.light if light else ""
+                fields[f"comment-{r}-{a}"] = light.comment if light else ""
+            for i, indicator in enumerate(risk.indicators):
+                value = indicator.value_at(key)
+                from_review = value is not None and value.source_review_id is not None
+                fields[f"value-{r}-{i}"] = "" if value is None or from_review else format_value(
+                    indicator.kind, value.value)
+                fields[f"criterion-{r}-{i}"] = value.source_criterion if value else ""
+        return fields
+
+    def _round_part(self) -> dict[str, str]:
+        """The fields that belong to a round (all but period, date and review)."""
+        return {name: text for name, text in self.typed_fields().items()
+                if name not in ("followup-period", "followup-date")}
+
+    @on(Input.Changed, "#followup-period")
+    def _period_changed(self, event: Input.Changed) -> None:
+        """Another period: what its round holds is shown, unless something was chosen or
+        typed for the round already (it is never thrown away)."""
+        try:
+            key = parse_period(event.value).key
+        except PlanError:
+            return
+        if key == self._shown_round:
+            return
+        if self._round_part() == self._shown_fields:
+            fields = self.round_fields(key)
+            self._set_fields(fields)
+            existing = self._plan.round(key)
+            if existing is not None:
+                self.query_one("#followup-date", Input).value = existing.held_on.isoformat()
+            self._shown_fields = self._round_part()
+        self._shown_round = key
+
     def on_mount(self) -> None:
+        self._set_fields(self.round_fields(self._period.key))
+        self._shown_round = self._period.key
+        self._shown_fields = self._round_part()
         self._show_problem("")
         # Tab goes from field to field; the list scrolls to the field with the keyboard.
         self.query_one("#followup-body", VerticalScroll).can_focus = False
@@ -162,20 +201,36 @@ class FollowupDialog(PlanDialog[str]):
             fields[grade.id or ""] = f"{chosen[0]}x{chosen[1]}" if chosen else ""
         return fields
 
-    def _restore(self, fields: dict[str, str]) -> bool:
-        restored = False
+    def _set_fields(self, fields: dict[str, str]) -> bool:
+        """Put ``fields`` (as ``typed_fields`` gives them) into the dialog; whether anything
+        differed."""
+        changed = False
         for light in self.query(LightField):
             value = fields.get(light.id or "")
             if value is not None and value != light.light:
                 light.light = value
-                restored = True
+                changed = True
         for grade in self.query(GradeField):
-            value = fields.get(grade.id or "", "")
+            value = fields.get(grade.id or "")
+            if value is None:
+                continue
             first, _x, second = value.partition("x")
-            if first.isdigit() and second.isdigit() and grade.grade != (int(first),
-                                                                         int(second)):
-                grade.set_grade(int(first), int(second))
-                restored = True
+            chosen = (int(first), int(second)) if first.isdigit() and second.isdigit() else None
+            if grade.grade != chosen:
+                if chosen is None:
+                    grade.clear()
+                else:
+                    grade.set_grade(*chosen)
+                changed = True
+        for field in self._text_fields():
+            text = fields.get(field.id or "")
+            if isinstance(field, Input) and text is not None and field.value != text:
+                field.value = text
+                changed = True
+        return changed
+
+    def _restore(self, fields: dict[str, str]) -> bool:
+        restored = self._set_fields(fields)
         return super()._restore(fields) or restored
 
     # --- saving ---------------------------------------------------------------------------

@@ -132,6 +132,11 @@ class GradeField(_Refusing, can_focus=True):
             self.probability, self.severity = probability, severity
             self.post_message(self.Changed(self))
 
+    def clear(self) -> None:
+        """Nothing chosen."""
+        self.probability, self.severity, self.axis = None, None, 0
+        self.post_message(self.Changed(self))
+
     def action_axis(self, axis: int) -> None:
         """← →: the axis the next digit sets."""
         self.axis = axis

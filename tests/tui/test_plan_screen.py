@@ -295,9 +295,11 @@ async def test_risks_from_a_signed_reviews_statements(tmp_path: Path) -> None:
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert "Välj minst ett" in str(app.screen.query_one("#findings-problem").render())
-            await pilot.press("space", "ctrl+s")
+            # Under an area of the auditor's choosing rather than the section's name.
+            await pilot.press("space", "tab", *"2 Trygghet och säkerhet", "ctrl+s")
             await _screen(pilot, PlanScreen)
             [risk] = _plan(store).risks
+            assert (risk.label, risk.area_name) == ("2.1", "Trygghet och säkerhet")
             assert risk.source is not None
             assert risk.source.assessment_id == offered[0].assessment_id
             assert risk.title == offered[0].statement

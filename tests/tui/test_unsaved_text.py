@@ -42,6 +42,7 @@ from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.dialogs.look import LookDialog
 from kvtui.tui.dialogs.plan_action import ActionDialog
 from kvtui.tui.dialogs.plan_assess import AssessDialog
+from kvtui.tui.dialogs.plan_findings import FindingsDialog
 from kvtui.tui.dialogs.plan_followup import FollowupDialog
 from kvtui.tui.dialogs.plan_indicator import IndicatorDialog
 from kvtui.tui.dialogs.plan_new import PlanNewDialog
@@ -175,6 +176,8 @@ CASES = [
                                                         p.risks[0]), "indicator-name"),
     Case("plan-followup", lambda s, r: FollowupDialog(s, _unit_plan(s, r)),
          "followup-summary"),
+    Case("plan-findings", lambda s, r: FindingsDialog(s, _unit_plan(s, r).id, []),
+         "findings-area", saves=False),  # nothing chosen: the dialog says so
 ]
 
 

@@ -384,7 +384,9 @@ class PlanScreen(Screen[None], GuardedScreen):
             for review in signed:
                 found += [f for f in findings(session, review.id)
                           if f.assessment_id not in taken]
-        self.app.push_screen(FindingsDialog(self._store, self._plan_id, found), self._after(
+        areas = list(dict.fromkeys(f"{r.area_number} {r.area_name}" for r in plan.risks))
+        self.app.push_screen(FindingsDialog(self._store, self._plan_id, found, areas),
+                             self._after(
             lambda added: plural(added, "risk är tillagd", "risker är tillagda") + "."
             if added else ""))
 

@@ -26,6 +26,17 @@ def period_label(key: str) -> str:
         return key
 
 
+def labels_in_order(keys: Collection[str]) -> list[str]:
+    """The period labels of stored period keys, in the order the periods end."""
+    def order(key: str) -> tuple[int, object]:
+        try:
+            return (0, parse_period(key))
+        except PlanError:
+            return (1, key)
+
+    return [period_label(key) for key in sorted(set(keys), key=order)]
+
+
 def rounds_text(labels: Collection[str]) -> str:
     """"uppföljningen Tertial 1 2027" or "uppföljningarna Tertial 1 2027 och Tertial 2 2027"."""
     ordered = list(labels)
@@ -66,10 +77,4 @@ def signed_rounds_naming(
                         .join(FollowupSignOff,
                               col(FollowupSignOff.round_id) == col(FollowupRound.id))
                         .where(col(FollowupRound.id).in_(list(round_ids)))).all()
-    periods = []
-    for key in rows:
-        try:
-            periods.append((parse_period(key), key))
-        except PlanError:
-            continue
-    return [period.label for period, _key in sorted(periods)]
+    return labels_in_order(rows)

@@ -84,6 +84,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.maintenance", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.plan", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
 }
 
 @dataclass(frozen=True)

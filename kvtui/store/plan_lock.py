@@ -251,3 +251,21 @@ def check_round_sign_offs(session: Session, plan_id: str) -> list[str]:
             problems.append(f"ändringsloggen före signeringen av uppföljningen {label} "
                             "har ändrats")
     return problems
+
+
+def plan_sign_off_report(session: Session) -> tuple[list[str], bool]:
+    """What ``kvtui check`` says of the signed follow-up rounds of every plan: nothing when
+    there are none, a line of each round that no longer holds what was signed, and whether
+    all do."""
+    plans = session.exec(select(ActionPlan.id, ActionPlan.unit)
+                         .where(col(ActionPlan.id).in_(select(FollowupSignOff.plan_id)))).all()
+    if not plans:
+        return [], True
+    count = len(session.exec(select(FollowupSignOff.id)).all())
+    problems = [f"Åtgärdsplanen för {unit}: {problem}"
+                for plan_id, unit in sorted(plans, key=lambda p: p[1].casefold())
+                for problem in check_round_sign_offs(session, plan_id)]
+    rounds = "1 signerad uppföljning" if count == 1 else f"{count} signerade uppföljningar"
+    if not problems:
+        return [f"Åtgärdsplaner: {rounds}, alla oförändrade sedan signeringen"], True
+    return [f"Åtgärdsplaner: {rounds}, {len(problems)} stämmer inte", *problems], False

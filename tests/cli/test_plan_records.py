@@ -112,6 +112,10 @@ def test_a_signed_round_is_locked_and_checked(db: str, tmp_path: Path) -> None:
     assert {t: _count(db, t) for t in before} == before
     checked = _json("plan", "check", PLAN, "--json", "--db", db)
     assert checked["ok"] is True
+    whole = run("check", "--db", db)
+    assert whole.exit_code == 0, whole.output
+    assert "Åtgärdsplaner: 1 signerad uppföljning, alla oförändrade sedan signeringen" in (
+        whole.stdout)
     assert [s["label"] for s in checked["signed"]] == ["Tertial 1 2027"]
     with sqlite3.connect(db, isolation_level=None) as connection:
         connection.execute("DROP TRIGGER action_followup_locked_update")
@@ -119,6 +123,11 @@ def test_a_signed_round_is_locked_and_checked(db: str, tmp_path: Path) -> None:
     result = run("plan", "check", PLAN, "--db", db)
     assert result.exit_code == 1
     assert "Uppföljningen Tertial 1 2027 har ändrats efter signeringen." in result.stdout
+    whole = run("check", "--db", db)
+    assert whole.exit_code == 1
+    assert ("Åtgärdsplanen för Barn och familjeenheten: uppföljningen Tertial 1 2027 har "
+            "ändrats efter signeringen") in whole.stdout
+    assert "triggern action_followup_locked_update saknas" in whole.stdout
 
 
 def test_the_plans_log(db: str) -> None:

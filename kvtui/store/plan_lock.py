@@ -206,6 +206,12 @@ def lock_round(
                              log_seq=log_seq, log_hash=log_hash)
     with _one_transaction(session):
         session.add(signed)
+        # Written, the sign-off holds the store's write lock: read once more, the round is
+        # what is signed, whatever another kvtui wrote since it was read above.
+        session.flush()
+        if round_hash(_record(session, plan, row)) != content_hash:
+            raise InvalidInput(f"Uppföljningen {label} ändrades medan den signerades; ta fram "
+                               "rapporten igen och signera den.")
         changelog.append(session, review_id=None, entity="followup_signoff",
                          entity_id=signed.id, action="sign",
                          changes={"plan": plan.unit, "plan_id": plan.id, "period": row.period,

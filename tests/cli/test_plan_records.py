@@ -112,6 +112,10 @@ def test_a_signed_round_is_locked_and_checked(db: str, tmp_path: Path) -> None:
     assert {t: _count(db, t) for t in before} == before
     checked = _json("plan", "check", PLAN, "--json", "--db", db)
     assert checked["ok"] is True
+    assert [r["signed"] for r in _json("plan", "show", PLAN, "--json", "--db", db)["rounds"]
+            ] == [True]
+    assert "Uppföljning Tertial 1 2027 (2027-05-10, signerad och låst)" in run(
+        "plan", "show", PLAN, "--db", db).stdout
     whole = run("check", "--db", db)
     assert whole.exit_code == 0, whole.output
     assert "Åtgärdsplaner: 1 signerad uppföljning, alla oförändrade sedan signeringen" in (

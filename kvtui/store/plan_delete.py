@@ -14,11 +14,9 @@ gets the next (migration 0013).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kvtui.domain.action_plan import risk_label
@@ -39,7 +37,12 @@ from kvtui.store.models import (
     RiskAssessment,
     utcnow,
 )
-from kvtui.store.plan_guards import labels_in_order, rounds_text, signed_rounds_naming
+from kvtui.store.plan_guards import (
+    labels_in_order,
+    one_transaction,
+    rounds_text,
+    signed_rounds_naming,
+)
 
 
 @dataclass(frozen=True)
@@ -62,18 +65,6 @@ class Deletion:
         with_it = f" med {'; '.join(self.goes)}" if self.goes else ""
         return f"{self.what[0].upper()}{self.what[1:]} är borttagen{with_it}."
 
-
-@contextmanager
-def _one_transaction(session: Session) -> Iterator[None]:
-    try:
-        yield
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise InvalidInput("Databasen vägrade ändringen; ingenting sparades.") from None
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _refuse_if_signed(session: Session, what: str, *, risk_ids: Sequence[str] = (),
@@ -263,7 +254,7 @@ def delete_risk(session: Session, plan_id: str, risk: str) -> Deletion:
     plan = get_plan(session, plan_id)
     row, area, label = _risk(session, plan, risk)
     deletion, removal = _checked_risk(session, plan, row, label)
-    with _one_transaction(session):
+    with one_transaction(session):
         _remove(session, removal)
         area.retired_risk_number = max(area.retired_risk_number, row.number)
         area.updated_at = utcnow()
@@ -295,7 +286,7 @@ def delete_action(session: Session, plan_id: str, risk: str, number: int) -> Del
     plan = get_plan(session, plan_id)
     action, risk_row, label = _action(session, plan, risk, number)
     deletion, removal = _checked_action(session, plan, action, label)
-    with _one_transaction(session):
+    with one_transaction(session):
         _remove(session, removal)
         risk_row.retired_action_number = max(risk_row.retired_action_number, action.number)
         risk_row.updated_at = utcnow()
@@ -317,7 +308,7 @@ def delete_activity(session: Session, plan_id: str, risk: str, action: int,
         raise NotFound(f"Åtgärd {label} har {count}; aktivitet {activity} finns inte.")
     gone = rows[activity - 1]
     kept = [r for r in rows if r is not gone]
-    with _one_transaction(session):
+    with one_transaction(session):
         session.delete(gone)
         for position, other in enumerate(kept):
             if other.position != position:
@@ -358,7 +349,7 @@ def delete_indicator(session: Session, plan_id: str, risk: str, number: int) -> 
     plan = get_plan(session, plan_id)
     indicator, risk_row, label = _indicator(session, plan, risk, number)
     deletion, removal = _checked_indicator(session, plan, indicator, label)
-    with _one_transaction(session):
+    with one_transaction(session):
         _remove(session, removal)
         risk_row.retired_indicator_number = max(risk_row.retired_indicator_number,
                                                 indicator.position + 1)

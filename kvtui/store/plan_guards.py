@@ -1,14 +1,18 @@
-"""Which signed follow-up rounds hold a plan's records: the check every plan write makes
-before it reaches SQL, so that a refusal is a Swedish sentence naming the round rather than
-the database's trigger (migration 0013), which stays as the last guard."""
+"""What every write to a plan's records checks and how it commits: which signed follow-up
+rounds hold the records, asked before SQL is reached so that a refusal is a Swedish sentence
+naming the round rather than the database's trigger (migration 0013), which stays as the last
+guard; and one transaction per write, rolled back whole on any refusal."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kvtui.domain.action_plan import PlanError, parse_period
+from kvtui.store.errors import InvalidInput
 from kvtui.store.models import (
     ActionFollowup,
     FollowupRound,
@@ -16,6 +20,21 @@ from kvtui.store.models import (
     IndicatorValue,
     RiskAssessment,
 )
+
+
+@contextmanager
+def one_transaction(session: Session) -> Iterator[None]:
+    """Commit what the block wrote, or roll all of it back: nothing half-written. What a
+    trigger refuses after the checks is the database's refusal, in Swedish."""
+    try:
+        yield
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput("Databasen vägrade ändringen; ingenting sparades.") from None
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def period_label(key: str) -> str:

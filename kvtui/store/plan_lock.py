@@ -12,11 +12,8 @@ again so that a store edited outside kvtui is found.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kvtui.domain.action_plan import Period, PlanError, parse_period, risk_label
@@ -50,7 +47,7 @@ from kvtui.store.models import (
     RiskAssessment,
     utcnow,
 )
-from kvtui.store.plan_guards import period_label
+from kvtui.store.plan_guards import one_transaction, period_label
 
 
 def _round(session: Session, plan: ActionPlan, ref: Period | str) -> FollowupRound:
@@ -139,18 +136,6 @@ def round_sign_off(session: Session, plan_id: str,
     return _view(found) if found is not None else None
 
 
-@contextmanager
-def _one_transaction(session: Session) -> Iterator[None]:
-    try:
-        yield
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise InvalidInput("Databasen vägrade ändringen; ingenting sparades.") from None
-    except BaseException:
-        session.rollback()
-        raise
-
 
 def lock_round(
     session: Session,
@@ -204,7 +189,7 @@ def lock_round(
                              content_json=canonical_json(content),
                              content_sha256=content_hash, pdf_sha256=pdf_sha256,
                              log_seq=log_seq, log_hash=log_hash)
-    with _one_transaction(session):
+    with one_transaction(session):
         session.add(signed)
         # Written, the sign-off holds the store's write lock: read once more, the round is
         # what is signed, whatever another kvtui wrote since it was read above.

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 import kvtui.store.migrations as migrations
 from kvtui.domain.action_plan import TrafficLight
@@ -31,6 +32,8 @@ from kvtui.store.action_plan import (
 )
 from kvtui.store.database import Store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.models import ActionFollowup, PlanAction
+from kvtui.store.plan_guards import one_transaction
 from kvtui.store.plan_lock import (
     check_round_sign_offs,
     lock_round,
@@ -351,3 +354,19 @@ def test_unique_keys_are_the_schemas(locked: tuple[Store, str]) -> None:
         names = {r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert set(LOCK.lock_triggers()) <= names
+
+
+def test_the_trigger_is_the_last_guard_on_the_stores_own_connection(
+        locked: tuple[Store, str]) -> None:
+    """Foreign keys on, as kvtui opens the store: a write past the store's checks is refused
+    by the trigger, in Swedish, and rolled back whole."""
+    store, _plan_id = locked
+    before = _dump(store.path)
+    with store.session() as session:
+        light = session.exec(select(ActionFollowup)).one()
+        action = session.get(PlanAction, light.action_id)
+        for row in (light, action):
+            with pytest.raises(InvalidInput, match="Databasen vägrade ändringen"), \
+                    one_transaction(session):
+                session.delete(row)
+    assert _dump(store.path) == before

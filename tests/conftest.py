@@ -2,12 +2,65 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+import kvtui.store.database
 from kvtui.store.database import Store, open_store
+from kvtui.store.migrate import upgrade
+
+_migrated: list[Path] = []  # the store the real migrations made in this test process
+_folder: list[Path] = []  # the test process's base temporary folder
+
+
+def _migrated_store() -> Path:
+    """An empty store brought to the current schema by the real migrations, once per process."""
+    if not _migrated:
+        path = _folder[0] / "migrated.db"
+        path.touch(mode=0o600)
+        engine = kvtui.store.database.make_engine(path)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _migrated.append(path)
+    return _migrated[0]
+
+
+def copying_upgrade(engine: object, target: str = "head") -> None:
+    """``upgrade``, except that a new store is made a page-for-page copy of the one the real
+    migrations made in this test process."""
+    from sqlalchemy import Engine
+
+    assert isinstance(engine, Engine)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        empty = raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        if target == "head" and empty:
+            with sqlite3.connect(_migrated_store()) as template:
+                template.backup(raw)
+            return
+    upgrade(engine, target)
+
+
+@pytest.fixture(autouse=True)
+def _new_stores_as_migrated(request: pytest.FixtureRequest,
+                            tmp_path_factory: pytest.TempPathFactory,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every new store a test opens is a copy of the one the real migrations made in this
+    process, so the suite runs the migrations once per process rather than once per store.
+    A store being upgraded, or brought to another revision, goes through the real
+    migrations, and so does every new store in a test marked ``real_migrations``."""
+    if not _folder:
+        _folder.append(tmp_path_factory.getbasetemp())
+    if not request.node.get_closest_marker("real_migrations"):
+        monkeypatch.setattr(kvtui.store.database, "upgrade", copying_upgrade)
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,11 @@
 """Build a wheelhouse: every pinned dependency of kvtui as wheels, plus kvtui's own wheel, in
 one zip that installs on a laptop with no network (`pip install --no-index --find-links`).
 
-Two commands:
+Three commands:
 
     python tools/wheelhouse.py lock     # write requirements.lock from this environment
     python tools/wheelhouse.py build    # wheels for Windows and Linux into one zip
+    python tools/wheelhouse.py check    # build for Linux, install with no index, run kvtui
 
 `lock` walks kvtui's declared dependencies through the installed distributions and pins each
 at the version installed here, keeping those that only Windows (or only Linux) needs: pip
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import email
+import os
 import re
 import subprocess
 import sys
 import tempfile
+import venv
 import zipfile
 from collections.abc import Iterable, Sequence
 from importlib import metadata
@@ -179,6 +182,52 @@ def zip_folder(folder: Path, target: Path) -> Path:
     return target
 
 
+def _offline_env() -> dict[str, str]:
+    """pip with no configuration of this machine: no index, no extra find-links."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    env["PIP_NO_INDEX"] = "1"
+    return env
+
+
+def check_install(scratch: Path) -> list[str]:
+    """Build the Linux wheelhouse in ``scratch``, install kvtui from it into a new virtual
+    environment with no package index at all, and run it: what went wrong, or nothing.
+
+    It needs the package registry (to download the locked wheels), so it is run by hand after
+    `lock`, not by the test suite, which opens no network connection.
+    """
+    folder = build_wheelhouse(scratch / "wheelhouse", ["linux"])
+    wheels = {path.name.split("-")[0].lower() for path in folder.glob("*.whl")}
+    problems = [f"no {name} wheel in the wheelhouse"
+                for name in sorted({"kvtui", "textual", "pydantic_core", "sqlalchemy"} - wheels)]
+    target = scratch / "laptop" / "kvtui"
+    venv.create(target, with_pip=True)
+    python = str(target / "bin" / "python")
+    installed = subprocess.run([python, "-m", "pip", "install", "--no-index", "--find-links",
+                                str(folder), PROJECT], capture_output=True, text=True,
+                               env=_offline_env())
+    if installed.returncode != 0:
+        return [*problems, "pip install --no-index failed:\n" + installed.stdout
+                + installed.stderr]
+    shown = subprocess.run([str(target / "bin" / "kvtui"), "--version"], capture_output=True,
+                           text=True, env=_offline_env())
+    if shown.stdout.strip() != f"kvtui {project_version()}":
+        problems.append(f"kvtui --version said {shown.stdout.strip()!r} {shown.stderr}")
+    frozen = subprocess.run([python, "-m", "pip", "freeze"], capture_output=True, text=True,
+                            env=_offline_env()).stdout
+    pins = {_normal(line) for line in frozen.splitlines()
+            if "==" in line and not line.lower().startswith(PROJECT)}
+    locked = {_normal(pin) for pin in read_lock()}
+    problems += [f"installed but not locked: {pin}" for pin in sorted(pins - locked)]
+    return problems if pins else [*problems, "pip freeze listed nothing"]
+
+
+def _normal(pin: str) -> str:
+    name, _, version = pin.partition("==")
+    return f"{canonicalize_name(name)}=={version}"
+
+
 def project_version() -> str:
     """kvtui's version as pyproject.toml declares it."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
@@ -187,7 +236,7 @@ def project_version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: `lock` or `build`."""
+    """Command line: `lock`, `build` or `check`."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     lock = commands.add_parser("lock", help="write requirements.lock from this environment")
@@ -200,11 +249,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="folder for the zip (default dist/)")
     build.add_argument("--folder-only", action="store_true",
                        help="leave the wheelhouse as a folder in --out, no zip")
+    commands.add_parser("check", help="build for Linux, install it with no index, run kvtui")
     args = parser.parse_args(argv)
 
     if args.command == "lock":
         print(write_lock(python_version=args.python_version))
         return 0
+    if args.command == "check":
+        with tempfile.TemporaryDirectory() as scratch:
+            problems = check_install(Path(scratch))
+        print("\n".join(problems) or "kvtui installs from the wheelhouse with no index")
+        return 1 if problems else 0
     platforms = list(PLATFORM_TAGS) if args.platform == "all" else [args.platform]
     name = f"kvtui-{project_version()}-wheelhouse-py{args.python_version}-{args.platform}"
     args.out.mkdir(parents=True, exist_ok=True)

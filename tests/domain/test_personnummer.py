@@ -23,7 +23,8 @@ from kvtui.domain.personnummer import (
     may_hold_id,
     parse_id,
 )
-from tests.idnumber_forms import FORM_NAMES, NEIGHBOURS, in_sentence, written_forms
+from tests.idnumber_forms import FORM_NAMES, NEIGHBOURS, written_forms
+from tests.idnumber_recall import neighbour_misses, pasted_form_misses
 from tests.testdata import CASES_FILE, REPORTS_DIR, TEST_NUMBERS_DIR
 
 TESTDATA = TEST_NUMBERS_DIR
@@ -232,27 +233,18 @@ def test_recall_over_all_test_numbers_in_every_form(test_numbers: list[tuple[str
 
 
 @pytest.mark.slow
-def test_recall_over_all_test_numbers_in_every_pasted_form(
+def test_recall_over_the_test_numbers_in_every_pasted_form(
     test_numbers: list[tuple[str, str]],
 ) -> None:
-    """Every test number, in every form of tests/idnumber_forms.py (hyphens, spaces and dashes
-    of every kind, full-width and other scripts' digits, zero-width and soft-hyphen characters
-    between the digits, line breaks), is found in a sentence with its span exactly the typed
-    text, and is found by ``parse_id`` on its own."""
-    total = 0
-    misses: dict[str, list[str]] = {}
-    for digits12, _kind in test_numbers:
-        for name, text in written_forms(digits12).items():
-            total += 1
-            sentence = in_sentence(text)
-            hits = find_ids(sentence, today=TODAY)
-            typed = text.lstrip("\ufeff")  # a byte-order mark before the number is not in it
-            if (len(hits) != 1 or sentence[hits[0].start:hits[0].end] != typed
-                    or hits[0].key[-10:] != digits12[2:]
-                    or parse_id(text, today=TODAY) is None):
-                misses.setdefault(name, []).append(digits12)
+    """Test numbers in every form of tests/idnumber_forms.py (hyphens, spaces and dashes of
+    every kind, full-width and other scripts' digits, zero-width and soft-hyphen characters
+    between the digits, line breaks) are found in a sentence with their span exactly the typed
+    text, and by ``parse_id`` on their own: every fifth pair, each form meeting a fifth of all
+    the numbers (bench/recall.py tries every pair)."""
+    total, misses = pasted_form_misses(test_numbers, every=5)
     print(f"\nrecall över {len(test_numbers)} testnummer i {len(FORM_NAMES)} skrivsätt "
           f"({total} texter): {(total - sum(map(len, misses.values()))) / total:.2%}")
+    assert total > len(test_numbers) * len(FORM_NAMES) // 5 - len(FORM_NAMES)
     assert {name: len(found) for name, found in misses.items()} == {}
 
 
@@ -260,29 +252,16 @@ def test_recall_over_all_test_numbers_in_every_pasted_form(
 def test_recall_with_other_numbers_beside_the_number(
     test_numbers: list[tuple[str, str]],
 ) -> None:
-    """Every test number, bare with 12 and with 10 digits (and every 40th in every form of
-    tests/idnumber_forms.py), is found beside a date, a small number, an amount, a phone
+    """Test numbers, bare with 12 and with 10 digits (and every 40th in every form of
+    tests/idnumber_forms.py), are found beside a date, a small number, an amount, a phone
     number, a clearing number or another personnummer (``NEIGHBOURS``): a number in a
-    sentence is not part of the number beside it."""
-    total = 0
-    misses: dict[str, list[str]] = {}
-    for index, (digits12, _kind) in enumerate(test_numbers):
-        forms = written_forms(digits12)
-        names = FORM_NAMES if index % 40 == 0 else ("12 siffror", "10 siffror")
-        for name in names:
-            text = forms[name]
-            typed = text.lstrip("\ufeff")
-            for shape, sentence in NEIGHBOURS.items():
-                total += 1
-                written = sentence.format(text)
-                hits = find_ids(written, today=TODAY)
-                if (len(hits) != sentence.count("{") or any(
-                        written[hit.start:hit.end] != typed
-                        or hit.key[-10:] != digits12[2:] for hit in hits)):
-                    misses.setdefault(f"{shape}, {name}", []).append(digits12)
+    sentence is not part of the number beside it. Each sentence meets every fourth number
+    (bench/recall.py tries every number in every sentence)."""
+    total, misses = neighbour_misses(test_numbers, every=4)
     print(f"\nrecall över {len(test_numbers)} testnummer bredvid andra tal "
           f"({len(NEIGHBOURS)} meningar, {total} texter): "
           f"{(total - sum(map(len, misses.values()))) / total:.2%}")
+    assert total > len(test_numbers) * 2 * len(NEIGHBOURS) // 4
     assert {shape: len(found) for shape, found in misses.items()} == {}
 
 

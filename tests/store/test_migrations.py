@@ -11,7 +11,26 @@ from alembic.script import ScriptDirectory
 from kvtui.store.database import open_store
 from kvtui.store.migrate import HEAD, REVISIONS, alembic_config, upgrade
 from kvtui.store.review_detail import list_reviews
+from kvtui.store.schema import expected_schema, read_schema
 from tests.store_files import new_engine
+
+# The other tests' new stores are copies of one store the migrations made in their process
+# (tests/conftest.py); these open theirs through the migrations.
+pytestmark = pytest.mark.real_migrations
+
+
+def test_a_copied_new_store_has_the_schema_the_migrations_make(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy the other tests get: the schema of a store made by the migrations now."""
+    from tests.conftest import copying_upgrade
+
+    monkeypatch.setattr("kvtui.store.database.upgrade", copying_upgrade)
+    with open_store(tmp_path / "copy.db", backup=False) as store:
+        path = store.path
+    with sqlite3.connect(path) as connection:
+        assert read_schema(connection) == expected_schema()
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (HEAD,)]
 
 
 def test_known_revisions_match_the_shipped_scripts() -> None:

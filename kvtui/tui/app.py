@@ -26,7 +26,7 @@ from kvtui.store.database import Store, StoreError, StoreGone, unclean_notice
 from kvtui.store.errors import NotFound
 from kvtui.tui import heap
 from kvtui.tui.key_guard import GuardedScreen
-from kvtui.tui.messages import OpenReview
+from kvtui.tui.messages import OpenPlan, OpenReview
 from kvtui.tui.screens.reviews import ReviewsScreen
 
 # The workspace, the form, help and the command palette's provider are imported when first
@@ -73,7 +73,7 @@ class KvtuiApp(App[None]):
 
     TITLE = "kvtui"
     CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss",
-                "factcheck.tcss"]
+                "factcheck.tcss", "plan.tcss"]
     COMMANDS: ClassVar = {_command_provider}
     # A screen under a dialog: its footer keeps to one row, hidden by the dialog's own.
     SUSPENDED_SCREEN_CLASS: ClassVar[str] = "-suspended"
@@ -247,6 +247,16 @@ class KvtuiApp(App[None]):
     def on_open_review(self, message: OpenReview) -> None:
         """A screen asked for a review; the app owns the stack, so it does the opening."""
         self.open_review(message.review_id)
+
+    def on_open_plan(self, message: OpenPlan) -> None:
+        """A screen asked for the plan of a review's unit."""
+        self.open_plan(message.review_id)
+
+    def open_plan(self, review_id: str) -> None:
+        """Show the action plan of the review's unit over the screen on show."""
+        from kvtui.tui.screens.plan import open_unit_plan
+
+        open_unit_plan(self, self.store, review_id)
 
     def action_new_review(self) -> None:
         """Ny granskning: the form, then the new review's workspace."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.screen import ModalScreen
@@ -58,9 +59,23 @@ def _workspace_commands(screen: WorkspaceScreen) -> list[Command]:
     commands += [
         Command("Redigera uppgifter", "Ändra titel, enhet, period, syfte … (e)",
                 screen.action_edit),
+        Command("Åtgärdsplan", "Åtgärdsplanen för granskningens enhet (p)", screen.action_plan),
         Command("Tillbaka till Granskningar", "Stäng granskningen (Esc)", screen.action_back),
     ]
     return commands
+
+
+def _plan_commands(screen: object) -> list[Command]:
+    """The action plan's keys as commands, when the plan is on show. Its module is looked
+    up, not imported, as the workspace's is."""
+    plan = sys.modules.get("kvtui.tui.screens.plan")
+    if plan is None or not isinstance(screen, plan.PlanScreen):
+        return []
+    return [Command(f"Åtgärdsplan: {binding.description}",
+                    f"{binding.tooltip or binding.description} ({binding.key})",
+                    partial(screen.call_later, screen.run_action, binding.action))
+            for binding in plan.PlanScreen.BINDINGS
+            if isinstance(binding, Binding) and binding.key != "escape"]
 
 
 def _workspace_on_show(screen: object) -> WorkspaceScreen | None:
@@ -103,9 +118,12 @@ def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
         commands.append(Command("Sök i granskningen",
                                 "Sök i anteckningar, iakttagelser, dokument, texter och "
                                 "bedömningar (Ctrl+F)", app.action_search))
+    commands += _plan_commands(screen)
     if isinstance(screen, ReviewsScreen):
         commands.append(Command("Uppdatera listan", "Läs granskningarna på nytt (r)",
                                 screen.action_refresh))
+        commands.append(Command("Åtgärdsplan", "Åtgärdsplanen för den valda granskningens "
+                                "enhet (p)", screen.action_plan))
     commands.append(Command("Inställningar", "Nämndens namn och logotyp på rapportens omslag "
                             "(i i Granskningar)", app.action_settings))
     commands.append(Command("Säkerhetskopiera nu",

@@ -19,6 +19,13 @@ class OpenReview(Message):
     review_id: str
 
 
+@dataclass
+class OpenPlan(Message):
+    """Show the action plan of this review's unit (offering to create one if it has none)."""
+
+    review_id: str
+
+
 @dataclass(frozen=True)
 class JumpTarget:
     """A record in the review's workspace: a part id (``kvtui.tui.parts``) and the record to

@@ -165,10 +165,11 @@ def test_good_files_still_import(fuzz: FuzzRun) -> None:
 
 
 def test_in_its_own_process_too(tmp_path: Path, files: dict[str, bytes]) -> None:
-    """The real command line in a process of its own, as a user runs it."""
+    """The real command line in a process of its own, as a user runs it: a workbook that
+    unpacks to far more than it weighs and a CSV with formulas (every named attack goes
+    through the same command in-process above)."""
     run = FuzzRun(tmp_path)
-    for name in ("xxe.xlsx", "zipbomb.xlsx", "escape.csv", "styrtecken-bladnamn.xlsx",
-                 "manga-tomma-blad.xlsx"):
+    for name in ("zipbomb.xlsx", "escape.csv"):
         for outcome in (run.run(name, files[name]), run.preview(name, files[name])):
             assert not outcome.faults, outcome.describe()
             assert 0 < outcome.peak_kb < 500 * 1024

@@ -21,6 +21,7 @@ from kvtui.tui.part_widgets import PART_KEY_SOURCES
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.help import HelpScreen, help_text, key_label
 from kvtui.tui.screens.new_review import ReviewFormScreen
+from kvtui.tui.screens.plan import PlanScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from tests.tui.screen_text import screen_lines
@@ -163,6 +164,7 @@ _SCREEN_SECTIONS = {
     ReviewFormScreen: "Formuläret Ny granskning / Redigera uppgifter",
     ConfirmDialog: "Frågor (Ja/Nej)",
     HelpScreen: "Hjälp",
+    PlanScreen: "Åtgärdsplan",
 }
 
 

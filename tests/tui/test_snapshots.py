@@ -14,7 +14,7 @@ import random
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,24 @@ import pytest
 import time_machine
 from textual.pilot import Pilot
 
+from kvtui.domain.action_plan import TrafficLight, tertial
+from kvtui.store.action_plan import (
+    FirstGrade,
+    Light,
+    RoundGrade,
+    Value,
+    add_action,
+    add_indicator,
+    add_risk,
+    create_plan,
+    record_followup,
+)
 from kvtui.store.database import Store, open_store
 from kvtui.store.demo import create_demo
+from kvtui.store.reviews import get_review
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.plan import PlanScreen
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 
@@ -122,3 +136,43 @@ def test_part(snap_compare: SnapCompare, demo: tuple[Store, str], part: Any) -> 
         assert isinstance(screen, WorkspaceScreen) and screen.current_part == part.id
 
     assert snap_compare(app, terminal_size=SIZE, run_before=on_the_part)
+
+
+def test_action_plan(snap_compare: SnapCompare, demo: tuple[Store, str]) -> None:
+    """The unit's plan with two risks, one lowered from Röd to Gul at a follow-up, its actions'
+    traffic lights and an indicator: list, matrix and details at 80×24."""
+    store, review_id = demo
+    decided = date(2026, 1, 15)
+    with store.session() as session:
+        review = get_review(session, review_id)
+        plan_id = create_plan(session, unit=review.unit, municipality=review.municipality,
+                              committee="Socialnämnden", decided_on=decided)
+        add_risk(session, plan_id, area="1 Självbestämmande och integritet",
+                 title="Barns delaktighet", first=FirstGrade(3, 2, decided))
+        add_risk(session, plan_id, area="5 Effektivitet", title="Kontinuitet",
+                 description="Hög personalomsättning och bristande kontinuitet för barnen",
+                 first=FirstGrade(3, 3, decided))
+        add_action(session, plan_id, "1.1", title="Säkerställa barns delaktighet",
+                   responsible_role="gruppledare", deadline=date(2026, 12, 31),
+                   activities=["Barnsamtal i varje utredning"])
+        add_action(session, plan_id, "5.1", title="Rätt bemanning och rätt kompetens",
+                   responsible_role="enhetschef", deadline=date(2026, 8, 31),
+                   activities=["Rekrytera seniora socialsekreterare", "Ny gruppledare"])
+        add_indicator(session, plan_id, "1.1", name="Andel barn som kommit till tals",
+                      baseline=10)
+        record_followup(session, plan_id, tertial(2026, 2), held_on=date(2026, 9, 15),
+                        lights=[Light("1.1", 1, TrafficLight.YELLOW),
+                                Light("5.1", 1, TrafficLight.GREEN, "Fem seniora anställda")],
+                        grades=[RoundGrade("5.1", 2, 3)],
+                        values=[Value("1.1", 1, 19.0)])
+    app = make_app(store, open_review=review_id)
+
+    async def on_the_plan(pilot: Pilot[Any]) -> None:
+        await _settled(pilot)
+        await pilot.press("p")
+        await _settled(pilot)
+        await pilot.press("down")  # the action of risk 1.1, its details below
+        await _settled(pilot)
+        assert isinstance(app.screen, PlanScreen)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=on_the_plan)

@@ -16,13 +16,17 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from kvtui.domain.plan_data import PlanView
+from kvtui.store.action_plan import FirstGrade, add_risk, create_plan, find_plan_for_unit
 from kvtui.store.assessments import review_sections
 from kvtui.store.criteria import criterion_of, criterion_rows
 from kvtui.store.database import Store
 from kvtui.store.drafts import drafts_left, list_drafts, load_draft, save_draft
 from kvtui.store.factcheck import add_comment, list_comments, send_for_factcheck
 from kvtui.store.interviews import list_interviews
+from kvtui.store.plan_view import plan_view
 from kvtui.store.report_data import current_content
+from kvtui.store.reviews import get_review
 from kvtui.store.sampling import current_sample
 from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.answer_count import AnswerCountDialog
@@ -36,6 +40,13 @@ from kvtui.tui.dialogs.factcheck_response import ResponseDialog
 from kvtui.tui.dialogs.interview_edit import InterviewDialog
 from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.dialogs.look import LookDialog
+from kvtui.tui.dialogs.plan_action import ActionDialog
+from kvtui.tui.dialogs.plan_assess import AssessDialog
+from kvtui.tui.dialogs.plan_findings import FindingsDialog
+from kvtui.tui.dialogs.plan_followup import FollowupDialog
+from kvtui.tui.dialogs.plan_indicator import IndicatorDialog
+from kvtui.tui.dialogs.plan_new import PlanNewDialog
+from kvtui.tui.dialogs.plan_risk import RiskDialog
 from kvtui.tui.dialogs.reopen import ReopenDialog
 from kvtui.tui.dialogs.sample_change import ExtendSampleDialog, ReplaceAktDialog
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
@@ -102,6 +113,19 @@ def _akt(store: Store, review_id: str):  # type: ignore[no-untyped-def]
     return sample.items[-1]
 
 
+def _unit_plan(store: Store, review_id: str) -> PlanView:
+    """The plan of the review's unit, with one risk assessed Röd; made the first time."""
+    with store.session() as session:
+        review = get_review(session, review_id)
+        plan_id = find_plan_for_unit(session, review.unit, review.municipality)
+        if plan_id is None:
+            plan_id = create_plan(session, unit=review.unit, municipality=review.municipality,
+                                  decided_on=date(2026, 1, 15))
+            add_risk(session, plan_id, area="5 Effektivitet", title="Kontinuitet",
+                     first=FirstGrade(3, 3, date(2026, 1, 15)))
+        return plan_view(session, plan_id)
+
+
 def _comment_dialog(store: Store, review_id: str) -> CommentDialog:
     _sent(store, review_id)
     return CommentDialog(store, review_id, None, _sections(store, review_id))
@@ -139,6 +163,21 @@ CASES = [
          saves=False),
     Case("look", lambda s, r: LookDialog(), "look-committee", typed="Socialnämnden",
          saves=False),  # saved in a thread: tests/tui/test_look_dialog.py
+    Case("plan-new", lambda s, r: PlanNewDialog(s, unit="Barn och familjeenheten",
+                                                municipality="Sjövik kommun", committee=""),
+         "plan-title"),
+    Case("plan-risk", lambda s, r: RiskDialog(s, _unit_plan(s, r).id, []), "risk-title",
+         saves=False),  # the area is needed too
+    Case("plan-assess", lambda s, r: AssessDialog(s, (p := _unit_plan(s, r)).id, p.risks[0],
+                                                  p.matrix), "assess-comment"),
+    Case("plan-action", lambda s, r: ActionDialog(s, (p := _unit_plan(s, r)).id, p.risks[0]),
+         "action-title"),
+    Case("plan-indicator", lambda s, r: IndicatorDialog(s, (p := _unit_plan(s, r)).id,
+                                                        p.risks[0]), "indicator-name"),
+    Case("plan-followup", lambda s, r: FollowupDialog(s, _unit_plan(s, r)),
+         "followup-summary"),
+    Case("plan-findings", lambda s, r: FindingsDialog(s, _unit_plan(s, r).id, []),
+         "findings-area", saves=False),  # nothing chosen: the dialog says so
 ]
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from kvtui.tui.part_widgets import PART_KEY_SOURCES
 from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.plan import PlanScreen
 
 HelpSection = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -48,6 +49,22 @@ def part_key_sections() -> tuple[HelpSection, ...]:
             sections.append((f"{part.key} {part.title}", tuple(rows.items())))
     return tuple(sections)
 
+
+def plan_key_rows() -> tuple[tuple[str, str], ...]:
+    """Åtgärdsplan's keys, read from its own bindings, and the keys of its choice fields."""
+    rows: dict[str, str] = {"↑ ↓": "Välj risk, åtgärd eller indikator"}
+    for binding in PlanScreen.BINDINGS:
+        if isinstance(binding, Binding) and binding.description:
+            tip, said = binding.tooltip, binding.description
+            text = tip if tip.startswith(said) else f"{said}: {tip}" if tip else said
+            rows.setdefault(key_label(binding.key), text)
+    rows["Enter"] = "Ändra risken eller åtgärden"
+    rows["1–4, ← →"] = ("I en bedömning: sannolikhet och allvarlighetsgrad (← → byter); "
+                        "nivån visas direkt")
+    rows["G / U / R / 0"] = "I uppföljningen: stoppljus grönt, gult, rött eller inget"
+    return tuple(rows.items())
+
+
 HELP_SECTIONS: tuple[HelpSection, ...] = (
     (
         "Överallt",
@@ -66,6 +83,7 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
             ("R", "Uppdatera listan"),
+            ("P", "Åtgärdsplan för den valda granskningens enhet (skapas om den saknas)"),
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
         ),
     ),
@@ -76,11 +94,13 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             *((part.key, f"  {part.title}") for part in PARTS),
             ("↑ ↓", "Välj del i listan till vänster"),
             ("E", "Redigera uppgifter (titel, enhet, period, syfte …)"),
+            ("P", "Åtgärdsplan för granskningens enhet (skapas om den saknas)"),
             ("R", "Uppdatera"),
             ("Esc", "Tillbaka till Granskningar"),
         ),
     ),
     *part_key_sections(),
+    ("Åtgärdsplan", plan_key_rows()),
     (
         "Texter i Bedömningar (rubriker, fotnoter, citat)",
         (

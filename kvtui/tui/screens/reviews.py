@@ -16,7 +16,7 @@ from kvtui.domain.reviews import ReviewSummary
 from kvtui.store.database import Store
 from kvtui.store.review_list import review_summaries
 from kvtui.tui.format import DASH, progress_text, shorten
-from kvtui.tui.messages import OpenReview
+from kvtui.tui.messages import OpenPlan, OpenReview
 
 EMPTY_TEXT = "Inga granskningar ännu. Tryck n för att skapa en, eller kör kvtui demo."
 
@@ -47,6 +47,8 @@ class ReviewsScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "app.new_review", "Ny granskning", id="reviews.new"),
         Binding("enter", "open", "Öppna", priority=True, id="reviews.open"),
+        Binding("p", "plan", "Åtgärdsplan", tooltip="Åtgärdsplanen för granskningens enhet",
+                id="reviews.plan"),
         Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
         # Set once per installation, so not in the footer's 80 columns: Hjälp (F1) and the
         # palette (Ctrl+P) name it.
@@ -84,7 +86,7 @@ class ReviewsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Öppna shows greyed out while there is nothing to open."""
-        if action == "open" and not self._reviews:
+        if action in ("open", "plan") and not self._reviews:
             return None
         return True
 
@@ -190,6 +192,12 @@ class ReviewsScreen(Screen[None]):
             self.notify("Det finns ingen granskning att öppna. Tryck n för att skapa en.")
             return
         self.post_message(OpenReview(review_id))
+
+    def action_plan(self) -> None:
+        """The action plan of the highlighted review's unit."""
+        review_id = self.highlighted_id
+        if review_id is not None:
+            self.post_message(OpenPlan(review_id))
 
     def action_refresh(self) -> None:
         """Read the list again, e.g. after ``kvtui demo`` in another window."""

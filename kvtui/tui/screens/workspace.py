@@ -17,7 +17,7 @@ from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
 from kvtui.store.review_detail import review_detail
 from kvtui.tui.key_guard import GuardedScreen, KeyGuard
-from kvtui.tui.messages import JumpTo
+from kvtui.tui.messages import JumpTo, OpenPlan
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
 from kvtui.tui.screens.new_review import ReviewFormScreen
@@ -50,6 +50,10 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
             for part in PARTS
         ),
         Binding("e", "edit", "Redigera", tooltip="Redigera uppgifter", id="workspace.edit"),
+        # Not in the footer, which the parts' own keys fill at 80 columns: Hjälp (F1) and the
+        # palette (Ctrl+P) name it.
+        Binding("p", "plan", "Åtgärdsplan", show=False,
+                tooltip="Åtgärdsplanen för granskningens enhet", id="workspace.plan"),
         Binding("r", "reload", "Uppdatera", show=False, id="workspace.reload"),
         Binding("escape", "back", "Tillbaka", id="workspace.back"),
     ]
@@ -249,6 +253,10 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
                 self.notify("Uppgifterna är sparade.", timeout=3)
 
         self.app.push_screen(ReviewFormScreen(self._store, self._detail), edited)
+
+    def action_plan(self) -> None:
+        """The action plan of the review's unit."""
+        self.post_message(OpenPlan(self._review_id))
 
     def action_reload(self) -> None:
         """Read the review again from the store."""

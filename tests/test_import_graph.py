@@ -35,6 +35,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.store.database", "kvtui.store.schema"): "``kvtui check`` only; loads Alembic",
     ("kvtui.store.database", "kvtui.store.signed_record"): "``kvtui check`` only; the ORM",
     ("kvtui.store.database", "kvtui.store.stored_idnumbers"): "``kvtui check`` only; the ORM",
+    ("kvtui.store.database", "kvtui.store.plan_lock"): "``kvtui check`` only; the ORM",
     ("kvtui.store.engine", "sqlalchemy"): "the engine is made on first use, after the frame",
     ("kvtui.store.migrate", "alembic"): "only a store below the current schema needs it",
     # An image is decoded only when a logo is set or a report is made (``kvtui.look``):
@@ -85,6 +86,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.plan", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.plan", "kvtui.report"): "the follow-up report loads ReportLab",
+    ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
 }
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from kvtui.domain.headline_text import (
     uncovered_summary,
 )
 from kvtui.domain.sample_input import parse_fraction, parse_percent
-from kvtui.domain.sampling import SamplingError, allocation_parts, describe_precision
+from kvtui.domain.sampling import SamplingError, allocation_line, describe_precision
 from kvtui.store.errors import InvalidInput, NotFound
 
 commands = SwedishTyper()
@@ -181,7 +181,7 @@ def sample(
     if plan is not None:
         typer.echo(f"Attributtest: {describe_attribute_plan(plan)}.", err=True)
     if shares:
-        typer.echo(f"Per {info.stratify_by}: {', '.join(allocation_parts(shares))}.", err=True)
+        typer.echo(allocation_line(info.stratify_by, shares, separator=", "), err=True)
     typer.echo("\n".join(references))
 
 

@@ -220,7 +220,9 @@ def _risk_lines(plan: PlanView) -> list[str]:
         lines.append("Planen har inga risker ännu. Lägg till med `kvtui plan add-risk`.")
     for round_ in plan.rounds:
         down = [c.risk.label for c in plan.went_down_at(round_.key)]
-        lines.append(f"Uppföljning {round_.period.label} ({round_.held_on.isoformat()}): "
+        signed = ", signerad och låst" if round_.signed else ""
+        lines.append(f"Uppföljning {round_.period.label} ({round_.held_on.isoformat()}"
+                     f"{signed}): "
                      + (f"sänkta risker {', '.join(down)}" if down else "ingen risk sänkt"))
     return lines
 

@@ -18,6 +18,7 @@ from kvtui.cli.exports import commands as export_commands
 from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
 from kvtui.cli.plan import commands as plan_commands
+from kvtui.cli.plan_records import commands as plan_record_commands
 from kvtui.cli.release import commands as release_commands
 from kvtui.cli.reviews import commands as review_commands
 from kvtui.cli.settings import commands as settings_commands
@@ -55,6 +56,9 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         raise typer.Exit(run_app(db))
 
+
+# The plan's deletions, signed rounds and log are commands of the same group as the plan's.
+assert plan_record_commands is plan_commands
 
 for commands in (review_commands, case_file_commands, export_commands, maintenance_commands,
                  release_commands, template_commands, plan_commands, settings_commands,

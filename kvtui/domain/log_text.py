@@ -46,6 +46,7 @@ ENTITIES: dict[str, str] = {
     "action_followup": "stoppljus",
     "plan_indicator": "indikator",
     "indicator_value": "indikatorvärde",
+    "followup_signoff": "signerad uppföljning",
 }
 
 ACTIONS: dict[str, str] = {
@@ -106,6 +107,8 @@ FIELDS: dict[str, str] = {
     "kriterium": "kriterium",
     "label": "underlag",
     "level": "risknivå",
+    "log_hash": "loggens hash",
+    "log_seq": "loggpost",
     "light": "stoppljus",
     "matrix": "riskmatris",
     "method": "metod",
@@ -146,6 +149,7 @@ FIELDS: dict[str, str] = {
     "severity": "allvarlighetsgrad",
     "share": "andel",
     "signed_at": "signerad",
+    "signed_by": "signerad av",
     "size": "storlek",
     "source_applicable": "tillämpliga svar",
     "source_criterion": "kriterium",

@@ -156,6 +156,8 @@ class RoundView:
     period: Period
     held_on: date
     summary: str
+    # Signed by the committee and locked: what it recorded can no longer change.
+    signed: bool = False
 
     @property
     def key(self) -> str:

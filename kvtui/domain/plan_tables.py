@@ -132,7 +132,7 @@ def plan_document(plan: PlanView) -> dict[str, Any]:
                    "cells": {f"{p}x{s}": str(level) for (p, s), level
                              in sorted(plan.matrix.cells.items())}},
         "rounds": [{"period": r.key, "label": r.period.label, "held_on": r.held_on.isoformat(),
-                    "summary": r.summary,
+                    "summary": r.summary, "signed": r.signed,
                     "went_down": [c.risk.label for c in plan.went_down_at(r.key)]}
                    for r in plan.rounds],
         "risks": [{

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 
 from kvtui.domain.filereview import METHODS, REPLACED, akter_count
 from kvtui.domain.headline_text import (
+    NOT_REVIEWED,
     coverage_sentence,
     estimate_explained,
     headline_interval,
@@ -522,8 +523,8 @@ class ResultFigures:
 
 def result_lines(row: CriterionRow) -> list[ResultFigures]:
     """A criterion's line of the results table (its headline: weighted for a stratified
-    sample), then one line per stratum; a stratum with no answered akt says so in place of
-    its figures."""
+    sample), then one line per stratum; a stratum with no answered akt says so in its label,
+    its share and interval a dash."""
     c = row.result.counts
     lines = [ResultFigures(row.code, (
         str(c.n), str(c.ja), str(c.delvis), str(c.nej), str(c.ej_aktuellt),
@@ -532,9 +533,9 @@ def result_lines(row: CriterionRow) -> list[ResultFigures]:
         for name, result in row.strata.strata.items():
             sc = result.counts
             label = f"{stratum_name(name)} ({result.population_size} akter)"
-            if sc.n == 0:
-                lines.append(ResultFigures(label, ("", "", "", "", "", stratum_share(result),
-                                                   stratum_interval(result)), stratum=True))
+            if sc.n == 0:  # said in the label: the share column is too narrow for the words
+                lines.append(ResultFigures(f"{label[:-1]}, {NOT_REVIEWED})",
+                                           ("0", "", "", "", "", "–", "–"), stratum=True))
                 continue
             lines.append(ResultFigures(
                 label,

@@ -45,6 +45,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from kvtui.domain.method_text import lower_first
 from kvtui.domain.plural import plural
 from kvtui.domain.statistics import format_number
 
@@ -252,6 +253,12 @@ def allocation_parts(shares: Iterable[StratumShare], *, akter: bool = False) -> 
     return [f"{share.name or 'uppgift saknas'} {share.sampled} av "
             + (_akter(share.size) if akter else str(share.size))
             for share in shares]
+
+
+def allocation_line(stratify_by: str, shares: Iterable[StratumShare], *,
+                    separator: str = " · ") -> str:
+    """"Per placeringsform: familjehem 17 av 55 · HVB 3 av 10." under a drawn sample."""
+    return f"Per {lower_first(stratify_by)}: " + separator.join(allocation_parts(shares)) + "."
 
 
 def draw(

@@ -3,11 +3,12 @@
 Two things a report asks of ReportLab again and again, done once (``bench/export.py``'s goal,
 1.5 times a plain ReportLab document, is why):
 
-- Plain text (no markup, no entity, no bullet) is not run through ReportLab's markup parser:
-  its one fragment, in the style's font, size and colour, is made directly, as the parser
-  would make it. Most of a report's paragraphs are plain, and the parser is the larger part
-  of making one. ``tests/report/test_paragraph.py`` checks that the fragments equal the
-  parser's for any text and for every style of the report.
+- Plain text (no markup, no entity) is not run through ReportLab's markup parser: its one
+  fragment, in the style's font, size and colour, is made directly, as the parser would make
+  it; a bullet given as plain text is kept as given, as the parser keeps it. Most of a
+  report's paragraphs are plain, and the parser is the larger part of making one.
+  ``tests/report/test_paragraph.py`` checks that the fragments equal the parser's for any
+  text and for every style of the report.
 - A frame, a ``KeepTogether`` around it and the footnote area each ask the same paragraph for
   its size at the same width; ReportLab breaks the lines anew at every such ``wrap``. A
   paragraph's lines depend only on the width (its text and style do not change once made), so
@@ -58,8 +59,8 @@ class Paragraph(reportlab_paragraph.Paragraph):
 
     def __init__(self, text: str, style: Any = None, bulletText: Any = None,
                  frags: Any = None, caseSensitive: int = 1, encoding: str = "utf8") -> None:
-        if (frags is None and style is not None and bulletText is None
-                and not getattr(style, "bulletText", None)):
+        bullet = bulletText or getattr(style, "bulletText", None)
+        if frags is None and style is not None and (bullet is None or isinstance(bullet, str)):
             plain = plain_frags(text, style)
             if plain is not None:
                 text, frags = plain

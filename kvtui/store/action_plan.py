@@ -68,6 +68,7 @@ from kvtui.store.models import (
     RiskAssessment,
     utcnow,
 )
+from kvtui.store.plan_guards import signed_round_label
 from kvtui.store.results import review_results
 from kvtui.store.reviews import get_review
 
@@ -271,7 +272,8 @@ class FirstGrade:
 def _new_risk(session: Session, plan: ActionPlan, area: PlanArea, title: str,
               description: str, **source: object) -> PlanRisk:
     numbers = session.exec(select(PlanRisk.number).where(PlanRisk.area_id == area.id)).all()
-    risk = PlanRisk(plan_id=plan.id, area_id=area.id, number=next_number(numbers),
+    risk = PlanRisk(plan_id=plan.id, area_id=area.id,
+                    number=next_number([*numbers, area.retired_risk_number]),
                     title=title, description=description, **source)  # type: ignore[arg-type]
     session.add(risk)
     return risk
@@ -520,7 +522,9 @@ def add_action(
         raise InvalidInput(f"Okänd status '{status}'.")
     texts = [typed_text(text).strip() for text in activities]
     numbers = session.exec(select(PlanAction.number).where(PlanAction.risk_id == row.id)).all()
-    action = PlanAction(risk_id=row.id, number=next_number(numbers), title=title,
+    action = PlanAction(risk_id=row.id, number=next_number([*numbers,
+                                                             row.retired_action_number]),
+                        title=title,
                         description=typed_text(description).strip(),
                         responsible_role=typed_text(responsible_role).strip(),
                         deadline=deadline, status=str(status))
@@ -660,7 +664,8 @@ def add_indicator(
     positions = session.exec(select(PlanIndicator.position)
                              .where(PlanIndicator.risk_id == row.id)).all()
     indicator = PlanIndicator(risk_id=row.id, name=name, kind=str(kind), baseline=baseline,
-                              position=next_number(p + 1 for p in positions) - 1)
+                              position=next_number([*(p + 1 for p in positions),
+                                                    row.retired_indicator_number]) - 1)
     with _one_transaction(session):
         session.add(indicator)
         changelog.append(session, review_id=None, entity="plan_indicator",
@@ -800,6 +805,12 @@ def record_followup(
     round_row = session.exec(select(FollowupRound).where(
         FollowupRound.plan_id == plan.id, FollowupRound.period == period.key)).first()
     opened = round_row is None
+    if round_row is not None:
+        signed = signed_round_label(session, round_row.id)
+        if signed is not None:
+            raise InvalidInput(f"Uppföljningen {signed} är signerad och låst; dess stoppljus, "
+                               "riskbedömningar, indikatorvärden och sammanfattning kan inte "
+                               "ändras. Registrera det nya i nästa uppföljning.")
     if round_row is None:
         if held_on is None:
             round_for(session, plan.id, period)  # raises NotFound with the message

@@ -796,6 +796,7 @@ def check_store(path: Path) -> CheckResult:
     """Run quick, integrity and foreign-key checks, compare the schema with kvtui's, verify the
     change log's chain and that every signed review is what was signed."""
     from kvtui.store.changelog import verify_chain
+    from kvtui.store.plan_lock import plan_sign_off_report
     from kvtui.store.schema import schema_problems
     from kvtui.store.signed_record import signed_record_report
     from kvtui.store.stored_idnumbers import stored_numbers_report
@@ -852,6 +853,7 @@ def check_store(path: Path) -> CheckResult:
                 session, [(b.label, b.path) for b in backups.list_backups(path)
                           if backups.integrity_ok(b.path)])
             stored_lines = stored_numbers_report(session)
+            plan_lines, plans_ok = plan_sign_off_report(session)
     except (DBAPIError, sqlite3.Error, ValueError) as error:
         # Tables dropped or altered around the triggers (the schema line above says which), or
         # values edited into rows that are not what their columns hold (a date, JSON).
@@ -871,5 +873,5 @@ def check_store(path: Path) -> CheckResult:
             f"Ändringsloggen: kedjan är bruten vid post {verdict.first_broken} "
             f"({verdict.reason})"
         )
-    lines += signed_lines + stored_lines
-    return CheckResult(lines, ok and signed_ok)
+    lines += signed_lines + stored_lines + plan_lines
+    return CheckResult(lines, ok and signed_ok and plans_ok)

@@ -132,6 +132,11 @@ MACHINE_COLUMNS: dict[str, str] = {
     "indicator_value.source_review_id": "a review's id",
     "indicator_value.source_criterion": "a criterion's code as its review stores it (guarded "
                                         "there)",
+    "followup_signoff.period": "a tertial, month or date in a fixed form",
+    "followup_signoff.content_json": "a copy of guarded texts, frozen with its hash",
+    "followup_signoff.content_sha256": "a SHA-256 digest",
+    "followup_signoff.pdf_sha256": "a SHA-256 digest",
+    "followup_signoff.log_hash": "a SHA-256 digest",
 }
 
 # Whole values that are machine tokens even inside free text or the change log: a row's id, a

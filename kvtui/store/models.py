@@ -413,6 +413,8 @@ class PlanArea(Record, table=True):
     plan_id: str = Field(foreign_key="action_plan.id", ondelete="CASCADE")
     number: int
     name: str
+    # The highest number a deleted risk of the area had: never given to another risk.
+    retired_risk_number: int = 0
 
 
 class PlanRisk(Record, table=True):
@@ -439,6 +441,9 @@ class PlanRisk(Record, table=True):
     source_section: str = ""
     source_statement: str = ""
     source_rating: str = ""
+    # The highest numbers deleted actions and indicators had: never given again.
+    retired_action_number: int = 0
+    retired_indicator_number: int = 0
 
 
 class RiskAssessment(Record, table=True):
@@ -557,3 +562,33 @@ class IndicatorValue(Record, table=True):
     source_criterion: str = ""
     source_yes: int | None = None
     source_applicable: int | None = None
+
+
+class FollowupSignOff(Record, table=True):
+    """The committee's sign-off of a follow-up round: from then on the store's triggers
+    (migration 0013) refuse every change to what the round recorded. Never changed."""
+
+    __tablename__ = "followup_signoff"
+    __table_args__ = (
+        CheckConstraint("length(trim(signed_by)) > 0", name="followup_signoff_signed_by"),
+        CheckConstraint("length(trim(role)) > 0", name="followup_signoff_role"),
+        CheckConstraint("length(content_sha256) = 64 AND content_sha256 NOT GLOB "
+                        "'*[^0-9a-f]*'", name="followup_signoff_content_sha256"),
+        CheckConstraint("pdf_sha256 IS NULL OR (length(pdf_sha256) = 64 AND pdf_sha256 NOT "
+                        "GLOB '*[^0-9a-f]*')", name="followup_signoff_pdf_sha256"),
+        CheckConstraint("log_seq >= 0 AND length(log_hash) = 64", name="followup_signoff_log"),
+    )
+
+    plan_id: str = Field(foreign_key="action_plan.id", index=True)
+    round_id: str = Field(foreign_key="followup_round.id", unique=True)
+    period: str
+    signed_by: str
+    role: str
+    signed_at: datetime
+    # The round's canonical content (kvtui.domain.plan_signoff) and its SHA-256.
+    content_json: str
+    content_sha256: str
+    pdf_sha256: str | None = None
+    # The change log's head when the round was signed.
+    log_seq: int
+    log_hash: str

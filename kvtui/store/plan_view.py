@@ -26,6 +26,7 @@ from kvtui.store.models import (
     ActionFollowup,
     ActionPlan,
     FollowupRound,
+    FollowupSignOff,
     IndicatorValue,
     PlanAction,
     PlanActivity,
@@ -53,7 +54,10 @@ def plan_view(session: Session, plan_id: str) -> PlanView:
     plan = get_plan(session, plan_id)
     round_rows = session.exec(select(FollowupRound).where(FollowupRound.plan_id == plan.id)
                               ).all()
-    rounds = sorted((RoundView(r.id, parse_period(r.period), r.held_on, r.summary)
+    signed = set(session.exec(select(FollowupSignOff.round_id)
+                              .where(FollowupSignOff.plan_id == plan.id)).all())
+    rounds = sorted((RoundView(r.id, parse_period(r.period), r.held_on, r.summary,
+                               r.id in signed)
                      for r in round_rows), key=lambda r: (r.period.end, r.held_on, r.key))
     key_of = {r.id: r.key for r in rounds}
     pairs = session.exec(select(PlanRisk, PlanArea)

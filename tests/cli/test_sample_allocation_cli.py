@@ -36,7 +36,7 @@ def test_sample_prints_the_allocation_per_stratum(review: tuple[str, str]) -> No
     result = run("sample", review_id, "--size", "22", "--method", "stratified", "--stratify",
                  "Placeringsform", "--seed", "4711", "--db", db)
     assert result.exit_code == 0, result.output
-    assert f"Per Placeringsform: {', '.join(PARTS)}." in result.stderr.splitlines()
+    assert f"Per placeringsform: {', '.join(PARTS)}." in result.stderr.splitlines()
     assert len(result.stdout.split()) == 22 and "Per " not in result.stdout
 
 

@@ -23,11 +23,12 @@ from kvtui.domain.reviews import short_id
 from tests.cli.invoke import run
 from tests.report.demo_file import demo_copy
 
-# English that Typer, Click or the code's own names would show; none may reach the user.
+# English that Typer, Click or the code's own names would show; none may reach the user. The
+# plan's commands are named like "add-risk" and "delete-risk"; the log's "delete" stands alone.
 ENGLISH = re.compile(
     r"<str>|<int>|<bool>|<float>|<list|\{[A-ZÅÄÖ_]+\}|\bUsage\b|\bOptions\b|\bArguments\b"
     r"|\bCommands\b|Show this message|\[required\]|\[default|\bDismiss\b|\bSort\b"
-    r"|\banswer\b|\bcreate\b|\bupdate\b|\bdelete\b|\bfieldwork\b|\bfact_check\b|\bplanning\b"
+    r"|\banswer\b|\bcreate\b|\bupdate\b|\bdelete\b(?!-)|\bfieldwork\b|\bfact_check\b|\bplanning\b"
     r"|\bTrue\b|\bFalse\b|\bNone\b|\bREVIEW\b|\bQUERY\b|\bFILE\b|\bNAME\b")
 
 

@@ -88,6 +88,20 @@ def test_plain_text_makes_the_parsers_fragments(text: str, index: int) -> None:
     assert (cleaned, [dict(frag.__dict__) for frag in frags]) == _parsed(text, style)
 
 
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                           blacklist_characters="<>&"), max_size=80),
+       bullet=st.sampled_from(["•", "–", "1.", "a)"]),
+       index=st.integers(min_value=0, max_value=len(STYLES) - 1))
+def test_a_bulleted_plain_paragraph_is_the_parsers(text: str, bullet: str, index: int) -> None:
+    style = STYLES[index]
+    ours = Paragraph(text, style, bulletText=bullet)
+    theirs = reportlab_paragraph.Paragraph(text, style, bulletText=bullet)
+    assert ours.text == theirs.text and ours.bulletText == theirs.bulletText == bullet
+    assert ours.style is theirs.style
+    assert [dict(f.__dict__) for f in ours.frags] == [dict(f.__dict__) for f in theirs.frags]
+
+
 def test_every_style_and_a_swedish_sentence() -> None:
     text = "  Barnets\u00a0synpunkter  framträder\ttydligt,\n men inte\u00ad alltid. "
     for style in STYLES:

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel, col, select
 from kvtui.domain.action_plan import TrafficLight, tertial
 from kvtui.domain.judgement import DocumentFields, InterviewFields
 from kvtui.domain.personnummer import as_read
+from kvtui.domain.plan_signoff import round_hash
 from kvtui.domain.reviews import ReviewFields
 from kvtui.store import changelog
 from kvtui.store.action_plan import (
@@ -53,6 +54,7 @@ from kvtui.store.idnumber_rule import (
 )
 from kvtui.store.interviews import add_interview, add_observation, set_interview_notes
 from kvtui.store.models import CaseFile, ChangeLog, Document, FalseAlarm, ReviewCriterion
+from kvtui.store.plan_lock import lock_round, round_record
 from kvtui.store.plan_view import plan_view
 from kvtui.store.report_data import current_content, set_method_text
 from kvtui.store.reviews import create_review, get_review, update_review
@@ -296,6 +298,11 @@ def _write_action_plan(store: Store, say: Texts, review_id: str, *, judgement_co
                         lights=[Light(risk, 1, TrafficLight.YELLOW,
                                       say("action_followup.comment"))],
                         values=[Value(risk, 1, note=say("indicator_value.note"))])
+        # The round signed by names typed with a number: masked as every name is.
+        lock_round(session, plan_id, tertial(2026, 3),
+                   signed_by=say("followup_signoff.signed_by"),
+                   role=say("followup_signoff.role"), pdf_sha256=None,
+                   content_hash=round_hash(round_record(session, plan_id, tertial(2026, 3))))
         # A risk from the signed review's Gul statement copies the statement, its section and
         # the review's title as the review stores them: masked there already.
         review = get_review(session, review_id)

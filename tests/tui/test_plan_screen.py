@@ -443,3 +443,68 @@ async def test_a_followup_opens_with_what_its_round_holds(store: Store,
         assert [r.key for r in plan.rounds] == ["2027-T1"]
         light = plan.risks[0].actions[0].light_at("2027-T1")
         assert light is not None and light.light == "gul"
+
+
+async def test_delete_asks_names_what_goes_and_a_signed_round_keeps_its_risk(
+        store: Store, review_id: str, short_key_hold: None) -> None:
+    """Delete on an action asks first and takes it away; on a risk a signed follow-up names
+    it is refused, and the plan's log (l) lists what was done."""
+    from kvtui.domain.plan_signoff import round_hash
+    from kvtui.store.plan_lock import lock_round, round_record
+
+    plan_id = _plan_with_risk(store)
+    with store.session() as session:
+        add_risk(session, plan_id, area="2 Trygghet och säkerhet", title="Barns delaktighet")
+        add_action(session, plan_id, "2.2", title="Samtal med barnet", deadline=date(2027, 3, 1))
+        period = tertial(2027, 1)
+        record_followup(session, plan_id, period, held_on=date(2027, 4, 20),
+                        grades=[RoundGrade("2.1", 2, 3)])
+        lock_round(session, plan_id, period, signed_by="Karin Ekdahl", role="Granskare",
+                   pdf_sha256=None,
+                   content_hash=round_hash(round_record(session, plan_id, period)))
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        assert "(signerad)" in screen_text(app)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        # The action 2.2:1: asked about, kept on Behåll, gone on Ta bort.
+        await pilot.press("down", "down")
+        assert screen.current_row == ("2.2", "action", 1)
+        await pilot.press("delete")
+        await _screen(pilot, ConfirmDialog)
+        assert "Ta bort åtgärd 2.2:1" in screen_text(app)
+        await pilot.press("n")
+        await _screen(pilot, PlanScreen)
+        assert [a.title for a in _plan(store).risk("2.2").actions] == ["Samtal med barnet"]
+        await pilot.press("delete")
+        await _screen(pilot, ConfirmDialog)
+        await pilot.press("j")
+        await _screen(pilot, PlanScreen)
+        assert _plan(store).risk("2.2").actions == ()
+        # The risk 2.1 is in the signed round: refused, with the round named.
+        for _ in range(4):
+            if screen.current_row == ("2.1", "risk", 0):
+                break
+            row = screen.current_row
+            await pilot.press("down" if row is not None and row[1] == "area" else "up")
+        assert screen.current_row == ("2.1", "risk", 0)
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert "signerad" in screen_text(app)
+        assert [r.label for r in _plan(store).risks] == ["2.1", "2.2"]
+        # The log: the deletion first (l pressed once the refusal's hold is over).
+        await pilot.pause(0.05)
+        await pilot.press("l")
+        from kvtui.tui.screens.plan_log import PlanLogScreen
+        await _screen(pilot, PlanLogScreen)
+        log = app.screen
+        assert isinstance(log, PlanLogScreen)
+        first = " ".join(str(cell) for cell in log.rows[0])
+        assert "borttagen" in first, first
+        assert len(log.rows) >= 6
+        await pilot.press("escape")
+        await _screen(pilot, PlanScreen)

@@ -33,7 +33,7 @@ from kvtui.domain.sample_input import SIZE_HELP, parse_percent, parse_points, pa
 from kvtui.domain.sampling import (
     PopulationItem,
     SamplingError,
-    allocation_parts,
+    allocation_line,
     describe_precision,
     planned_allocation,
     sample_size,
@@ -204,7 +204,7 @@ class DrawSampleDialog(FormDialog[SampleInfo]):
         except SamplingError as error:
             note.update(str(error))
             return
-        note.update(f"Per {by}: " + " · ".join(allocation_parts(shares)) + ".")
+        note.update(allocation_line(by, shares))
 
     @on(Input.Changed, "#sample-wanted")
     def _update_needed(self) -> None:

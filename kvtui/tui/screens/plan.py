@@ -43,6 +43,15 @@ from kvtui.store.action_plan import Finding, find_plan_for_unit, findings
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.exports import write_to_default
+from kvtui.store.plan_delete import (
+    Deletion,
+    action_deletion,
+    delete_action,
+    delete_indicator,
+    delete_risk,
+    indicator_deletion,
+    risk_deletion,
+)
 from kvtui.store.plan_export import export_plan, plan_file_name
 from kvtui.store.plan_view import plan_view
 from kvtui.store.review_detail import list_reviews
@@ -57,6 +66,7 @@ from kvtui.tui.dialogs.plan_new import PlanNewDialog
 from kvtui.tui.dialogs.plan_risk import RiskDialog
 from kvtui.tui.format import DASH, shorten
 from kvtui.tui.key_guard import GuardedScreen, KeyGuard, refuse
+from kvtui.tui.screens.plan_log import PlanLogScreen
 from kvtui.tui.widgets.key_footer import KeyFooter
 from kvtui.tui.widgets.part_base import cursor_key, move_cursor_to
 from kvtui.tui.widgets.plan_fields import level_text, light_text
@@ -121,6 +131,11 @@ class PlanScreen(Screen[None], GuardedScreen):
                 id="plan.export_xlsx"),
         Binding("c", "export('csv')", "CSV", show=False,
                 tooltip="Exportera risker och åtgärder som CSV", id="plan.export_csv"),
+        Binding("delete", "delete", "Ta bort", show=False, tooltip="Ta bort risken, åtgärden "
+                "eller indikatorn (frågar först; inte det en signerad uppföljning tar upp)",
+                id="plan.delete"),
+        Binding("l", "log", "Logg", show=False, tooltip="Planens logg: vem ändrade vad och "
+                "när", id="plan.log"),
         Binding("r", "reload", "Uppdatera", show=False, id="plan.reload"),
         Binding("escape", "back", "Tillbaka", id="plan.back"),
     ]
@@ -206,7 +221,8 @@ class PlanScreen(Screen[None], GuardedScreen):
         self.query_one("#plan-bar", Static).update(
             f"{place} · beslutad {plan.decided_on.isoformat()} · "
             f"{plural(len(plan.risks), 'risk', 'risker')} · "
-            + (f"senaste uppföljning {last.period.label}" if last else "ingen uppföljning"))
+            + (f"senaste uppföljning {last.period.label}"
+               + (" (signerad)" if last.signed else "") if last else "ingen uppföljning"))
         self.query_one("#plan-empty", Static).display = not plan.risks
         self.table.display = bool(plan.risks)
         self.query_one("#plan-matrix", Static).update(matrix_text(plan))
@@ -460,6 +476,49 @@ class PlanScreen(Screen[None], GuardedScreen):
                             timeout=10, markup=False)
 
         self.app.push_screen(FollowupDialog(self._store, plan, reviews), done)
+
+    def action_delete(self) -> None:
+        """Delete: the risk, action or indicator under the cursor, once the auditor has seen
+        what goes with it and said yes."""
+        row = self.current_row
+        if self._plan is None or not self._writable():
+            return
+        if row is None or row[1] == "area":
+            refuse(self.table, "Välj risken, åtgärden eller indikatorn som ska tas bort.")
+            return
+        label, kind, number = row
+        deletions: dict[str, tuple[Callable[..., Deletion], Callable[..., Deletion]]] = {
+            "risk": (risk_deletion, delete_risk),
+            "action": (action_deletion, delete_action),
+            "indicator": (indicator_deletion, delete_indicator),
+        }
+        preview, delete = deletions[kind]
+        where = (label,) if kind == "risk" else (label, number)
+        try:
+            with self._store.session() as session:
+                question = preview(session, self._plan_id, *where).question
+        except (InvalidInput, NotFound) as error:
+            refuse(self.table, str(error))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self._store.session() as session:
+                    done = delete(session, self._plan_id, *where)
+            except (InvalidInput, NotFound) as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.reload()
+            self.notify(done.done, timeout=6, markup=False)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Ta bort", no="Behåll"), answered)
+
+    def action_log(self) -> None:
+        """l: the plan's log."""
+        if self._plan is not None:
+            self.app.push_screen(PlanLogScreen(self._store, self._plan_id, self._plan.unit))
 
     # --- export -------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from kvtui.domain.plural import plural
 from kvtui.domain.sampling import (
     PopulationItem,
     SamplingError,
-    allocation_parts,
+    allocation_line,
     describe_precision,
     sampled_allocation,
 )
@@ -77,7 +77,7 @@ def sample_lines(sample: SampleInfo, rows: list[CaseFileRow] | None = None) -> l
     if sample.stratify_by and rows:
         shares = sampled_allocation(sample.stratify_by, (row.attributes for row in rows),
                                     (akt.attributes for akt in sample.active))
-        lines.append(f"Per {sample.stratify_by}: " + " · ".join(allocation_parts(shares)) + ".")
+        lines.append(allocation_line(sample.stratify_by, shares))
     return lines
 
 

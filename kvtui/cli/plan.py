@@ -51,6 +51,7 @@ from kvtui.domain.action_plan import (
     traffic_light_label,
 )
 from kvtui.domain.file_errors import file_error_reason
+from kvtui.domain.plan_signoff import round_hash
 from kvtui.domain.plan_tables import change_document, grade_document, plan_document
 from kvtui.domain.plural import plural
 from kvtui.domain.reviews import parse_date, short_id
@@ -69,6 +70,7 @@ from kvtui.store.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from kvtui.domain.plan_data import PlanView, RiskChange
+    from kvtui.report.plan_story import Signer
     from kvtui.store.database import Store
 
 commands = SwedishTyper(
@@ -860,14 +862,36 @@ def report_file_name(unit: str, period_key: str, *, draft: bool) -> str:
     return "_".join(part for part in parts if part) + ".pdf"
 
 
-def lock_signed_round(store: Store, plan_id: str, period_key: str, pdf: bytes) -> str:
-    """After a signed final is written: lock the round in the store, so that what the signed
-    report says cannot change under it; the signed file's SHA-256.
+def _round_hash(store: Store, plan_id: str, period_key: str) -> str:
+    """The content hash of what the round recorded, taken before the report is made: the
+    lock refuses the round if it holds anything else by the time the file is signed."""
+    from kvtui.store.plan_lock import round_record, round_sign_off  # SQLModel
 
-    The store's lock of a round and its log entry (``lock_round``, with the round's content
-    hash) belong in this step; the command calls it here and nowhere else."""
-    del store, plan_id, period_key  # the lock's arguments
-    return hashlib.sha256(pdf).hexdigest()
+    with store.session() as session:
+        try:
+            signed = round_sign_off(session, plan_id, period_key)
+            record = round_record(session, plan_id, period_key)
+        except (InvalidInput, NotFound) as error:
+            fail(str(error))
+    if signed is not None:
+        fail(f"Uppföljningen är redan signerad och låst (av {signed.signed_by}, "
+             f"{signed.signed_at.date().isoformat()}).")
+    return round_hash(record)
+
+
+def lock_signed_round(store: Store, plan_id: str, period_key: str, pdf: bytes,
+                      signer: Signer) -> str:
+    """After a signed final is written: lock the round in the store with its content hash
+    and the file's, so that what the signed report says cannot change under it; the signed
+    file's SHA-256. Refused (the caller removes the file): a Swedish ``InvalidInput``."""
+    from kvtui.store.plan_lock import lock_round  # SQLModel
+
+    digest = hashlib.sha256(pdf).hexdigest()
+    with store.session() as session:
+        lock_round(session, plan_id, period_key, signed_by=signer.name, role=signer.role,
+                   pdf_sha256=digest, content_hash=signer.content_sha256,
+                   now=signer.signed_at.astimezone(UTC))
+    return digest
 
 
 @commands.command("report")
@@ -885,7 +909,7 @@ def plan_report(
     ] = False,
     p12: Annotated[str | None, typer.Option(
         "--p12", metavar="FIL", help="PKCS#12-fil (.p12/.pfx) med ditt certifikat: den "
-        "slutliga rapporten signeras digitalt (PAdES).")] = None,
+        "slutliga rapporten signeras digitalt (PAdES) och uppföljningen låses.")] = None,
     passphrase_env: Annotated[str | None, typer.Option(
         "--passphrase-env", help="Läs certifikatets lösenord ur denna miljövariabel i stället "
         "för att fråga. Lösenordet sparas aldrig.")] = None,
@@ -925,7 +949,9 @@ def plan_report(
             fail(str(error))
         secret = _passphrase(p12, passphrase_env)
         signer = (Signer((name or "").strip(), (role or "").strip(),
-                         datetime.now(UTC).astimezone()) if p12 is not None else None)
+                         datetime.now(UTC).astimezone(),
+                         _round_hash(store, plan_id, round_.key))
+                  if p12 is not None else None)
         rendered = render_plan_report(view, round_.key, draft=draft, signer=signer)
         pdf = rendered.pdf
         if p12 is not None and signer is not None:
@@ -940,7 +966,13 @@ def plan_report(
             fail(str(error))
         except OSError as error:
             fail(f"Filen kunde inte skrivas: {file_error_reason(error)}.")
-        digest = lock_signed_round(store, plan_id, round_.key, pdf) if p12 else ""
+        digest = ""
+        if signer is not None:
+            try:
+                digest = lock_signed_round(store, plan_id, round_.key, pdf, signer)
+            except (InvalidInput, NotFound) as error:
+                path.unlink(missing_ok=True)  # a signed file the store does not hold
+                fail(str(error))
     pages = plural(rendered.pages, "sida", "sidor")
     if draft:
         typer.echo(f"Utkastet ({pages}) är exporterat till {path}")
@@ -950,5 +982,8 @@ def plan_report(
                    "signerad”. Signera med --p12.", err=True)
         typer.echo(f"Rapporten ({pages}) är exporterad till {path}")
         return
+    assert signer is not None
+    typer.echo(f"Uppföljningen {round_.period.label} är signerad och låst.")
     typer.echo(f"Den signerade rapporten ({pages}) är exporterad till {path}")
-    typer.echo(f"PDF-filens kontrollsumma (SHA-256): {digest}")
+    typer.echo(f"Innehållets kontrollsumma (SHA-256): {signer.content_sha256}")
+    typer.echo(f"PDF-filens kontrollsumma (SHA-256):  {digest}")

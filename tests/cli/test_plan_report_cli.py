@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from kvtui.report.signature import verify_pdf
 from kvtui.store.action_plan import create_plan
 from kvtui.store.database import open_store
+from kvtui.store.plan_lock import round_sign_off
+from kvtui.store.plan_view import list_plans
 from tests.cli.invoke import run
 from tests.report.pki import PASSPHRASE, SIGNER_NAME, SigningIdentity, make_identity
 from tests.report.plan_demo import UNIT, build_demo_plan
@@ -78,7 +80,23 @@ def test_signed_final_verifies(db: str, tmp_path: Path, identity: SigningIdentit
     verdict = verify_pdf(data, [identity.ca_pem])
     assert verdict.ok and verdict.signed and verdict.intact and verdict.covers_whole_file
     assert verdict.trusted is True
-    assert f"PDF-filens kontrollsumma (SHA-256): {verdict.sha256}" in result.output
+    assert f"PDF-filens kontrollsumma (SHA-256):  {verdict.sha256}" in result.output
+    assert "Uppföljningen Tertial 2 2026 är signerad och låst." in result.output
+    store = open_store(Path(db), backup=False)
+    try:
+        with store.session() as session:
+            [plan] = list_plans(session)
+            signed = round_sign_off(session, plan.id, "2026-T2")
+    finally:
+        store.close()
+    assert signed is not None and signed.pdf_sha256 == verdict.sha256
+    assert f"Innehållets kontrollsumma (SHA-256): {signed.content_sha256}" in result.output
+    # Signed once: a second signing is refused and leaves no file.
+    again = run("plan", "report", "--p12", str(identity.p12), "--passphrase-env",
+                PASS_VARIABLE, "--name", SIGNER_NAME, "--role", "Enhetschef", "-o",
+                str(tmp_path / "again.pdf"), "--db", db)
+    assert again.exit_code == 1 and "redan signerad och låst" in again.output
+    assert not (tmp_path / "again.pdf").exists()
     text = PdfReader(io.BytesIO(data)).pages[-1].extract_text()
     assert "Signering" in text and SIGNER_NAME in text and "Enhetschef" in text
     assert "Slutlig version – ej signerad" not in _text(target)

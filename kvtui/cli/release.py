@@ -40,6 +40,7 @@ from kvtui.store.database import StoreError, open_store
 from kvtui.store.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
+    from kvtui.store.plan_lock import PlanFileMatch
     from kvtui.store.signed_record import StoredMatch
 
 commands = SwedishTyper()
@@ -208,8 +209,10 @@ def verify(
         verdict = verify_pdf(data, [Path(item).expanduser() for item in trust or []])
     except SigningError as error:
         fail(str(error))
-    match = _stored_match(paths.store_path(chosen_db(ctx, db)), verdict)
-    ok, lines = _verdict_lines(path, verdict, match, bool(trust))
+    store_path = paths.store_path(chosen_db(ctx, db))
+    match = _stored_match(store_path, verdict)
+    followup = _plan_match(store_path, verdict) if match is None else None
+    ok, lines = _verdict_lines(path, verdict, match, bool(trust), followup)
     if as_json:
         signed = match.sign_off if match is not None else None
         echo_json({
@@ -224,6 +227,12 @@ def verify(
                 "version": signed.version, "name": signed.name, "role": signed.role,
                 "approver_name": signed.approver_name, "signed_at": signed.signed_at,
                 "content_sha256": signed.content_sha256},
+            "followup_sign_off": None if followup is None else {
+                "plan": short_id(followup.plan_id), "unit": followup.unit,
+                "period": followup.sign_off.period, "name": followup.sign_off.signed_by,
+                "role": followup.sign_off.role, "signed_at": followup.sign_off.signed_at,
+                "content_sha256": followup.sign_off.content_sha256,
+                "problems": list(followup.problems)},
         })
     else:
         typer.echo("\n".join(lines))
@@ -250,8 +259,26 @@ def _stored_match(path: Path, verdict: PdfVerdict) -> StoredMatch | None:
         store.close()
 
 
+def _plan_match(path: Path, verdict: PdfVerdict) -> PlanFileMatch | None:
+    """The signed follow-up round the file is, read without writing to the store."""
+    if not path.exists():
+        return None
+    from kvtui.store.plan_lock import match_plan_file  # SQLModel
+
+    try:
+        store = open_store(path, read_only=True)
+    except StoreError:
+        return None
+    try:
+        with store.session() as session:
+            return match_plan_file(session, verdict.sha256)
+    finally:
+        store.close()
+
+
 def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
-                   trust_given: bool) -> tuple[bool, list[str]]:
+                   trust_given: bool, followup: PlanFileMatch | None = None
+                   ) -> tuple[bool, list[str]]:
     """The verdict in Swedish, and whether the file passes."""
     def yes(flag: bool) -> str:
         return "ja" if flag else "NEJ"
@@ -277,10 +304,16 @@ def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
         lines.append(f"Databasen:           signerad version {signed.version} av "
                      f"{match.title} [{short_id(match.review_id)}], {signed.name} "
                      f"({signed.role}){approver}, {_local(signed.signed_at)}")
+    elif followup is not None:
+        round_ = followup.sign_off
+        lines.append(f"Databasen:           signerad uppföljning {followup.period} "
+                     f"av åtgärdsplanen för {followup.unit} [{short_id(followup.plan_id)}], "
+                     f"{round_.signed_by} ({round_.role}), {_local(round_.signed_at)}")
+        problems += followup.problems
     else:
         lines.append("Databasen:           ingen signering i databasen har denna kontrollsumma")
     signature_ok = verdict.signed and verdict.ok
-    if match is None and not (signature_ok and trust_given):
+    if match is None and followup is None and not (signature_ok and trust_given):
         problems.append("Filen är inte den som signerades i databasen (den kan vara ändrad, "
                         "eller signerad på en annan dator)." if not verdict.signed else
                         "Filen finns inte i databasen; ange --trust för att kontrollera "
@@ -288,8 +321,10 @@ def _verdict_lines(path: Path, verdict: PdfVerdict, match: StoredMatch | None,
     if match is not None:
         problems += match.problems
     ok = file_passes(signed=verdict.signed, signature_ok=signature_ok,
-                     trust_checked=trust_given, in_store=signed is not None,
-                     store_problems=match is not None and bool(match.problems))
+                     trust_checked=trust_given,
+                     in_store=signed is not None or followup is not None,
+                     store_problems=(match is not None and bool(match.problems))
+                     or (followup is not None and bool(followup.problems)))
     for problem in dict.fromkeys(problems):
         lines.append(f"Obs: {problem}")
     lines.append("Resultat:            GODKÄND" if ok else "Resultat:            UNDERKÄND")

@@ -12,6 +12,7 @@ again so that a store edited outside kvtui is found.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -117,6 +118,34 @@ def round_sign_offs(session: Session, plan_id: str) -> list[RoundSignOffView]:
     """The plan's signed rounds, in period order."""
     rows = session.exec(select(FollowupSignOff).where(FollowupSignOff.plan_id == plan_id)).all()
     return [_view(row) for row in sorted(rows, key=lambda r: _period_order(r.period))]
+
+
+@dataclass(frozen=True)
+class PlanFileMatch:
+    """A follow-up report file found in the store by its hash: the round's sign-off, the
+    plan's unit, and what no longer holds of the plan's signed rounds (Swedish)."""
+
+    plan_id: str
+    unit: str
+    sign_off: RoundSignOffView
+    problems: tuple[str, ...]
+
+    @property
+    def period(self) -> str:
+        """"Tertial 2 2027"."""
+        return period_label(self.sign_off.period)
+
+
+def match_plan_file(session: Session, pdf_sha256: str) -> PlanFileMatch | None:
+    """The signed follow-up round whose report file has this SHA-256, None when none has:
+    ``kvtui verify`` asks this when no review's sign-off has the file."""
+    row = session.exec(select(FollowupSignOff)
+                       .where(FollowupSignOff.pdf_sha256 == pdf_sha256)).first()
+    if row is None:
+        return None
+    plan = get_plan(session, row.plan_id)
+    return PlanFileMatch(plan.id, plan.unit, _view(row),
+                         tuple(check_round_sign_offs(session, plan.id)))
 
 
 def _period_order(key: str) -> tuple[int, object]:

@@ -5,6 +5,7 @@ pdfsig), and its refusals in Swedish, with no file written."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -108,6 +109,18 @@ def test_signed_final_verifies(db: str, tmp_path: Path, identity: SigningIdentit
     checked = run("verify", str(target), "--trust", str(identity.ca_pem), "--db", db)
     assert checked.exit_code == 0, checked.output
     assert "Resultat:            GODKÄND" in checked.output
+    # Without --trust the store vouches for the file: the round signed with its hash.
+    in_store = run("verify", str(target), "--db", db)
+    assert in_store.exit_code == 0, in_store.output
+    assert ("signerad uppföljning Tertial 2 2026 av åtgärdsplanen för" in in_store.output
+            and SIGNER_NAME in in_store.output)
+    as_json = json.loads(run("verify", str(target), "--json", "--db", db).output)
+    assert as_json["ok"] and as_json["followup_sign_off"]["period"] == "2026-T2"
+    # A copy with one byte changed is no longer the signed file.
+    changed = tmp_path / "ändrad.pdf"
+    changed.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    refused = run("verify", str(changed), "--db", db)
+    assert refused.exit_code == 1 and "UNDERKÄND" in refused.output
     if shutil.which("pdfsig") is None:
         pytest.skip("poppler's pdfsig is not installed")
     found = subprocess.run(["pdfsig", str(target)], capture_output=True, text=True,

@@ -79,6 +79,7 @@ class PageFurniture:
     header_right: str
     footer_left: str
     draft_date: str | None  # ISO date when this is a draft, None for a final
+    draft_text: str = DRAFT_TEXT  # the mark's words over the date
 
 
 class ReportCanvas(Canvas):
@@ -97,7 +98,7 @@ class ReportCanvas(Canvas):
         self.kv_slots: list[tuple[str, TocItem, float, float, float, str, float]] = []
         self.kv_footers: list[tuple[str, int]] = []
         self.kv_tags = Tagger(self)
-        self.kv_draft: str | None = None  # the draft mark's date once a page has the mark
+        self.kv_draft: tuple[str, str] | None = None  # the mark's words and date, once drawn
 
     def kv_anchor(self, item: TocItem, top: float) -> None:
         """A heading is drawn on this page, its top at ``top``: bookmark it."""
@@ -121,9 +122,9 @@ class ReportCanvas(Canvas):
         self.kv_footers.append((name, self.getPageNumber()))
         self._place_form(name)
 
-    def kv_draft_mark(self, day: str) -> None:
+    def kv_draft_mark(self, text: str, day: str) -> None:
         """The draft mark on this page (one form, defined in ``save``), translucent."""
-        self.kv_draft = day
+        self.kv_draft = (text, day)
         self.saveState()
         self.setFillAlpha(0.13)  # here: ReportLab gives a form no graphics states of its own
         self._place_form("kvdraft")
@@ -187,7 +188,7 @@ class ReportCanvas(Canvas):
             self.endForm()
         if self.kv_draft is not None:
             self.beginForm("kvdraft")
-            self._draw_draft_mark(self.kv_draft)
+            self._draw_draft_mark(*self.kv_draft)
             self.endForm()
         for name, item, x0, x1, y, font, size in self.kv_slots:
             self.beginForm(name)
@@ -195,15 +196,16 @@ class ReportCanvas(Canvas):
             self.endForm()
         super().save()
 
-    def _draw_draft_mark(self, day: str) -> None:
-        """"UTKAST – för faktagranskning" and the date, diagonally across the page, in glyph
-        outlines: the mark is an artifact, and as outlines no text extraction returns it."""
+    def _draw_draft_mark(self, words: str, day: str) -> None:
+        """"UTKAST – för faktagranskning" (or the report's own words) and the date,
+        diagonally across the page, in glyph outlines: the mark is an artifact, and as
+        outlines no text extraction returns it."""
         self.kv_tags.artifact()
         self.saveState()
         self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
         self.rotate(52)
         self.setFillColor(DRAFT_MARK)
-        for text, size, y in ((DRAFT_TEXT, 40, 8.0), (day, 22, -26.0)):
+        for text, size, y in ((words, 40, 8.0), (day, 22, -26.0)):
             self.addLiteral(_outline_code(text, size, -stringWidth(text, BOLD, size) / 2, y)
                               + " f")
         self.restoreState()
@@ -395,7 +397,7 @@ class ReportDocTemplate(BaseDocTemplate):
     def _draw_draft_mark(self) -> None:
         tags = tagger_of(self.canv)
         tags.artifact()
-        self.canv.kv_draft_mark(self.furniture.draft_date or "")
+        self.canv.kv_draft_mark(self.furniture.draft_text, self.furniture.draft_date or "")
         tags.end()
 
     # --- footnotes -----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def plan_furniture(plan: PlanView, title: str, *, draft: bool, today: date) -> P
         footer_left=" · ".join(part for part in (plan.municipality, plan.committee, plan.unit)
                                if part),
         draft_date=today.isoformat() if draft else None,
+        draft_text="UTKAST",  # a follow-up is not sent for fact-checking
     )
 
 

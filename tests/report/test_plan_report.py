@@ -18,10 +18,13 @@ import pikepdf
 import pytest
 from pdfua import Severity, validate
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from kvtui.domain.plan_data import FollowupView, PlanView
 from kvtui.domain.risk_matrix import DEFAULT_MATRIX, RiskMatrix
 from kvtui.domain.vocabulary import Rating
+from kvtui.report.document import DRAFT_TEXT, _outline_code
+from kvtui.report.fonts import BOLD
 from kvtui.report.plan_document import render_plan_report
 from kvtui.report.plan_outline import (
     PlanReportError,
@@ -163,8 +166,17 @@ def test_draft_of_an_earlier_round(draft: Pdf) -> None:
     assert "Risk 5.2 Kontinuitet har minskat inom Röd (12 → 9)." in text
     assert "Stoppljus T1 2026" in text and "T2 2026" not in text
     assert "Utkast 2026-09-20" in draft.pages[1]
-    # The mark is drawn as outlines, never text.
+    # The mark is drawn as outlines, never text, and says only UTKAST: a follow-up is not
+    # sent for fact-checking as a review's draft is.
     assert "UTKAST" not in draft.text
+    for page in draft.reader.pages:
+        mark = page["/Resources"]["/XObject"]["/FormXob.kvdraft"].get_object().get_data()
+        assert _outline_code("UTKAST", 40, -_width("UTKAST") / 2, 8.0).encode() in mark
+        assert _outline_code(DRAFT_TEXT, 40, -_width(DRAFT_TEXT) / 2, 8.0).encode() not in mark
+
+
+def _width(text: str) -> float:
+    return stringWidth(text, BOLD, 40)
 
 
 def test_plan_with_nothing_to_report_is_refused_in_swedish(plan: PlanView) -> None:

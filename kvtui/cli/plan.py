@@ -853,15 +853,6 @@ def _only_plan(store: Store) -> str:
     return plans[0].id
 
 
-def report_file_name(unit: str, period_key: str, *, draft: bool) -> str:
-    """"Barn-och-familjeenheten_2026-T2_uppfoljning.pdf" ("…_utkast.pdf" for a draft)."""
-    from kvtui.store.exports import safe_part  # SQLModel
-
-    parts = [safe_part(unit.split(",")[0]), period_key, "uppfoljning",
-             "utkast" if draft else ""]
-    return "_".join(part for part in parts if part) + ".pdf"
-
-
 def _round_hash(store: Store, plan_id: str, period_key: str) -> str:
     """The content hash of what the round recorded, taken before the report is made: the
     lock refuses the round if it holds anything else by the time the file is signed."""
@@ -939,6 +930,7 @@ def plan_report(
     from kvtui.report.plan_outline import PlanReportError, chosen_round  # ReportLab-free
     from kvtui.report.plan_story import Signer  # ReportLab
     from kvtui.store.exports import write_export  # SQLModel
+    from kvtui.store.plan_export import followup_file_name  # SQLModel
 
     with opened_store(chosen_db(ctx, db), read_only=p12 is None) as store:
         plan_id = _plan_id(store, plan) if plan is not None else _only_plan(store)
@@ -959,7 +951,7 @@ def plan_report(
                 pdf = sign_plan_report(pdf, Path(p12).expanduser(), secret, signer)
             except SigningError as error:
                 fail(str(error))
-        file_name = report_file_name(view.unit, round_.key, draft=draft)
+        file_name = followup_file_name(view.unit, round_.key, draft=draft)
         try:
             path = write_export(output, paths.exports_dir(store.path), file_name, pdf)
         except InvalidInput as error:

@@ -28,6 +28,13 @@ def plan_file_name(unit: str, day: date, suffix: str) -> str:
     return "_".join(part for part in parts if part) + suffix
 
 
+def followup_file_name(unit: str, period_key: str, *, draft: bool) -> str:
+    """"Barn-och-familjeenheten_2026-T2_uppfoljning.pdf" ("…_utkast.pdf" for a draft)."""
+    parts = [safe_part(unit.split(",")[0]), period_key, "uppfoljning",
+             "utkast" if draft else ""]
+    return "_".join(part for part in parts if part) + ".pdf"
+
+
 def tables_xlsx(tables: list[Table]) -> bytes:
     """The tables as one workbook, a sheet each, header row bold and frozen."""
     import xlsxwriter

@@ -463,7 +463,7 @@ async def test_delete_asks_names_what_goes_and_a_signed_round_keeps_its_risk(
                    pdf_sha256=None,
                    content_hash=round_hash(round_record(session, plan_id, period)))
     app = make_app(store, open_review=review_id)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _screen(pilot, WorkspaceScreen)
         await pilot.press("p")
         await _screen(pilot, PlanScreen)
@@ -494,7 +494,8 @@ async def test_delete_asks_names_what_goes_and_a_signed_round_keeps_its_risk(
         await pilot.press("delete")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        assert "signerad" in screen_text(app)
+        assert any("signerad" in n.message and "Tertial 1 2027" in n.message
+                   for n in app._notifications), [n.message for n in app._notifications]
         assert [r.label for r in _plan(store).risks] == ["2.1", "2.2"]
         # The log: the deletion first (l pressed once the refusal's hold is over).
         await pilot.pause(0.05)
@@ -508,3 +509,38 @@ async def test_delete_asks_names_what_goes_and_a_signed_round_keeps_its_risk(
         assert len(log.rows) >= 6
         await pilot.press("escape")
         await _screen(pilot, PlanScreen)
+
+
+async def test_f_writes_the_followup_report_as_a_draft(store: Store, review_id: str,
+                                                       exports: Path,
+                                                       short_key_hold: None) -> None:
+    """f before any follow-up: refused in Swedish, nothing written; after one: the draft PDF
+    of the latest round under exports/."""
+    import io
+
+    from pypdf import PdfReader
+
+    plan_id = _plan_with_risk(store)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _screen(pilot, WorkspaceScreen)
+        await pilot.press("p")
+        await _screen(pilot, PlanScreen)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert any("ingen uppföljning ännu" in n.message for n in app._notifications)
+        assert not exports.exists() or not any(exports.iterdir())
+        with store.session() as session:
+            record_followup(session, plan_id, tertial(2027, 1), held_on=date(2027, 4, 20),
+                            grades=[RoundGrade("2.1", 2, 3)])
+        await pilot.pause(0.05)
+        await pilot.press("r", "f")
+        await pilot_until(pilot, lambda: screen.last_path is not None, what="the report",
+                          timeout=30)
+    [pdf] = list(exports.iterdir())
+    assert pdf.name.endswith("_2027-T1_uppfoljning_utkast.pdf")
+    text = " ".join(page.extract_text() or "" for page in
+                    PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Uppföljning av åtgärdsplan" in text and "Stöd och skydd" in text

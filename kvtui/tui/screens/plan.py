@@ -39,6 +39,7 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plan_data import ActionView, FollowupView, IndicatorView, PlanView, RiskView
 from kvtui.domain.plural import plural
 from kvtui.domain.reviews import SIGNED, ReviewSummary
+from kvtui.report.plan_outline import PlanReportError
 from kvtui.store.action_plan import Finding, find_plan_for_unit, findings
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -52,7 +53,7 @@ from kvtui.store.plan_delete import (
     indicator_deletion,
     risk_deletion,
 )
-from kvtui.store.plan_export import export_plan, plan_file_name
+from kvtui.store.plan_export import export_plan, followup_file_name, plan_file_name
 from kvtui.store.plan_view import plan_view
 from kvtui.store.review_detail import list_reviews
 from kvtui.store.reviews import get_review
@@ -127,6 +128,9 @@ class PlanScreen(Screen[None], GuardedScreen):
         Binding("u", "followup", "Uppföljning", tooltip="Följ upp planen: stoppljus, nya "
                 "bedömningar och indikatorvärden för ett tertial, en månad eller ett datum",
                 id="plan.followup"),
+        Binding("f", "report", "Rapport", tooltip="Uppföljningsrapporten för den senaste "
+                "uppföljningen som PDF-utkast (den slutliga signeras med kvtui plan report)",
+                id="plan.report"),
         Binding("x", "export('xlsx')", "Excel", tooltip="Exportera planen som Excel (.xlsx)",
                 id="plan.export_xlsx"),
         Binding("c", "export('csv')", "CSV", show=False,
@@ -544,8 +548,36 @@ class PlanScreen(Screen[None], GuardedScreen):
         path = write_to_default(paths.exports_dir(self._store.path), name, data)
         self.app.call_from_thread(self._exported, kind, path)
 
+    def action_report(self) -> None:
+        """f: the follow-up report of the latest round as a draft PDF under exports/."""
+        if self.exporting:
+            self.notify("En export pågår redan; vänta tills den är klar.", severity="warning")
+            return
+        plan = self._plan
+        if plan is None:
+            return
+        if not plan.rounds:
+            refuse(self.table, "Planen har ingen uppföljning ännu; följ upp den med u först.")
+            return
+        self.notify("Uppföljningsrapporten görs …", timeout=3)
+        self._run_report(plan)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=EXPORT_GROUP)
+    def _run_report(self, plan: PlanView) -> None:
+        from kvtui.report.plan_document import render_plan_report  # ReportLab, in the worker
+
+        rendered = render_plan_report(plan, draft=True)
+        key = plan.ordered_round_keys()[-1]
+        name = followup_file_name(plan.unit, key, draft=True)
+        path = write_to_default(paths.exports_dir(self._store.path), name, rendered.pdf)
+        self.app.call_from_thread(self._exported, "pdf", path)
+
     def _exported(self, kind: str, path: Any) -> None:
         self._last_path = path
+        if kind == "pdf":
+            self.notify(f"Uppföljningsrapporten (utkast) är exporterad till {path}",
+                        title="Exporterad", timeout=15, markup=False)
+            return
         what = "Excel" if kind == "xlsx" else "CSV, risker och åtgärder"
         self.notify(f"Planen ({what}) är exporterad till {path}", title="Exporterad",
                     timeout=15, markup=False)
@@ -555,7 +587,7 @@ class PlanScreen(Screen[None], GuardedScreen):
         if event.worker.group != EXPORT_GROUP or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, InvalidInput | NotFound):
+        if isinstance(error, InvalidInput | NotFound | PlanReportError):
             message = str(error)
         elif isinstance(error, OSError):
             message = f"Filen kunde inte skrivas: {file_error_reason(error)}."

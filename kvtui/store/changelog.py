@@ -131,10 +131,11 @@ def entries_of(session: Session, entity: str, entity_id: str) -> list[dict[str, 
     rows = session.exec(select(ChangeLog.action, ChangeLog.changes_json)
                         .where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
                         .order_by(col(ChangeLog.seq)))
-    return [{"action": action, **_changes(changes)} for action, changes in rows]
+    return [{"action": action, **parse_changes(changes)} for action, changes in rows]
 
 
-def _changes(changes_json: str) -> dict[str, Any]:
+def parse_changes(changes_json: str) -> dict[str, Any]:
+    """An entry's changes as a dict; {} for what is not a JSON object."""
     try:
         changes = json.loads(changes_json)
     except (json.JSONDecodeError, TypeError):

@@ -9,15 +9,13 @@ plan's id, and with it the record's earlier entries are found too).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kvtui.domain.log_text import changes_text, event_text
+from kvtui.domain.log_text import changes_text
 from kvtui.store.action_plan import get_plan
+from kvtui.store.changelog import LogEntry, parse_changes
 from kvtui.store.models import (
     ActionFollowup,
     ChangeLog,
@@ -39,21 +37,8 @@ _NOT_SHOWN = frozenset({"plan_id", "plan", "log_hash"})
 
 
 @dataclass(frozen=True)
-class PlanLogEntry:
-    """One entry of a plan's log."""
-
-    seq: int
-    at: datetime
-    actor: str
-    entity: str
-    entity_id: str
-    action: str
-    changes: dict[str, Any]
-
-    @property
-    def event(self) -> str:
-        """What happened, in Swedish: "risk/borttagen"."""
-        return event_text(self.entity, self.action)
+class PlanLogEntry(LogEntry):
+    """One entry of a plan's log: as ``kvtui log`` shows it, without the plan's own id."""
 
     @property
     def summary(self) -> str:
@@ -83,20 +68,12 @@ def _ids(session: Session, plan_id: str) -> set[str]:
     return ids
 
 
-def _changes(text: str) -> dict[str, Any]:
-    try:
-        changes = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
-        return {}
-    return changes if isinstance(changes, dict) else {}
-
-
 def plan_log(session: Session, plan_id: str) -> list[PlanLogEntry]:
     """The plan's entries, newest first."""
     plan = get_plan(session, plan_id)
     rows = session.exec(select(ChangeLog).where(col(ChangeLog.entity).in_(PLAN_ENTITIES))
                         .order_by(col(ChangeLog.seq).desc())).all()
-    entries = [(row, _changes(row.changes_json)) for row in rows]
+    entries = [(row, parse_changes(row.changes_json)) for row in rows]
     ids = _ids(session, plan.id)
     ids |= {row.entity_id for row, changes in entries
             if row.action == "delete" and changes.get("plan_id") == plan.id}

@@ -24,7 +24,8 @@ from kvtui.store.log_chain import (
     plain_value,
     write_entry,
 )
-from kvtui.store.models import ChangeLog
+from kvtui.store.models import ChangeLog, utcnow
+from kvtui.store.stamps import STAMPED, record
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -104,9 +105,14 @@ def append_to(
     logged = _logged_changes(rule, changes or {})
     if logged is None:
         return
-    write_entry(connection, review_id=review_id, entity=entity, entity_id=entity_id,
-                action=action, changes_json=logged, actor=rule.text(current_actor()),
-                columns=columns)
+    actor = rule.text(current_actor())
+    seq = write_entry(connection, review_id=review_id, entity=entity, entity_id=entity_id,
+                      action=action, changes_json=logged, actor=actor, columns=columns)
+    if columns is None and entity in STAMPED:
+        # Each changed field of a review's row carries this change's stamp, for the merge.
+        record(connection, review_id=review_id, entity=entity, entity_id=entity_id,
+               action=action, changes=changes or {}, seq=seq, actor=actor,
+               at=utcnow().isoformat())
 
 
 def head(session: Session) -> tuple[int, str]:

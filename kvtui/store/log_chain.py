@@ -101,9 +101,10 @@ def write_entry(
     changes_json: str,
     actor: str,
     columns: Collection[str] | None = None,
-) -> None:
-    """Link an entry to the last one and insert it in the caller's transaction. The caller
-    gives ``changes_json`` and ``actor`` as the log keeps them (the store's rules applied).
+) -> int:
+    """Link an entry to the last one and insert it in the caller's transaction; returns its
+    seq. The caller gives ``changes_json`` and ``actor`` as the log keeps them (the store's
+    rules applied).
 
     ``columns`` are the columns the file's ``change_log`` has, for a migration that writes to
     a store of its own revision (a later revision may add columns): only those are written.
@@ -134,7 +135,8 @@ def write_entry(
         driver(connection).execute(
             _INSERT_ENTRY, [stored_value(connection, c, entry[c.key]) for c in _LOG.c]
         )
-        return
+        return int(entry["seq"])
     names = [name for name in entry if name in columns]
     driver(connection).execute(insert_sql(_LOG, names), [
         stored_value(connection, _LOG.c[name], entry[name]) for name in names])
+    return int(entry["seq"])

@@ -592,3 +592,72 @@ class FollowupSignOff(Record, table=True):
     # The change log's head when the round was signed.
     log_seq: int
     log_hash: str
+
+
+# --- Merging two copies of a review (kvtui.store.merge) ----------------------------------------
+# Plain tables without the Record columns: a stamp is keyed by what it stamps. The stamps, the
+# context and the conflicts carry the review's id so that a copy of the review carries them.
+
+
+class MergeSite(SQLModel, table=True):
+    """This store's site: a random id made once, that every stamp the store writes names."""
+
+    __tablename__ = "merge_site"
+
+    id: int = Field(default=1, primary_key=True)
+    site: str
+
+
+class MergeStamp(SQLModel, table=True):
+    """Which site's change, by its counter (the change log's seq there), a field of a row of a
+    review last holds; ``field`` "#deleted" is a deleted row's tombstone."""
+
+    __tablename__ = "merge_stamp"
+
+    entity: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    review_id: str = Field(index=True)
+    site: str
+    counter: int
+    actor: str = ""
+    at: str = ""
+
+
+class MergeContext(SQLModel, table=True):
+    """Per review and site, the highest counter of that site's changes the store has seen."""
+
+    __tablename__ = "merge_context"
+
+    review_id: str = Field(primary_key=True)
+    site: str = Field(primary_key=True)
+    counter: int
+
+
+class MergeConflict(SQLModel, table=True):
+    """A field both copies changed since they last met: both values with their stamps (side a
+    has the higher stamp and is the value shown until it is settled)."""
+
+    __tablename__ = "merge_conflict"
+
+    id: str = Field(primary_key=True)
+    review_id: str = Field(index=True)
+    entity: str
+    row_id: str
+    field: str
+    label_json: str = "{}"
+    value_a: str | None = None
+    site_a: str
+    counter_a: int
+    actor_a: str = ""
+    at_a: str = ""
+    value_b: str | None = None
+    site_b: str
+    counter_b: int
+    actor_b: str = ""
+    at_b: str = ""
+    resolved_at: str | None = None
+    resolved_by: str = ""
+    resolution: str = ""
+    resolved_value: str | None = None
+    resolved_counter: int = 0

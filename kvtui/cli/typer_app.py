@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from kvtui.cli.case_files import commands as case_file_commands
+from kvtui.cli.conflicts import commands as conflict_commands
 from kvtui.cli.exports import commands as export_commands
 from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
@@ -60,7 +61,7 @@ def main_callback(
 # The plan's deletions, signed rounds and log are commands of the same group as the plan's.
 assert plan_record_commands is plan_commands
 
-for commands in (review_commands, case_file_commands, export_commands, maintenance_commands,
-                 release_commands, template_commands, plan_commands, settings_commands,
-                 not_id_commands):
+for commands in (review_commands, case_file_commands, conflict_commands, export_commands,
+                 maintenance_commands, release_commands, template_commands, plan_commands,
+                 settings_commands, not_id_commands):
     app.add_typer(commands)

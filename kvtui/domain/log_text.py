@@ -68,6 +68,8 @@ ACTIONS: dict[str, str] = {
     "respond": "besvarad",
     "send": "skickad",
     "sign": "signerad",
+    "merge": "sammanslagen",
+    "resolve": "konflikt avgjord",
 }
 
 FIELDS: dict[str, str] = {

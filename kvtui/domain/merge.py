@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 # The stamp of a field no logged change has written (a row made before stamps existed, or
 # by a path that logs no fields): the state both copies started from, seen by every copy.
@@ -74,3 +75,46 @@ def shown(a: Stamp, b: Stamp) -> Stamp:
     """Of two concurrent changes, the one whose value the field holds until the conflict is
     settled: the higher stamp, the same in both copies."""
     return max(a, b)
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One side of a conflict: its value (JSON-decoded; None for a deleted row), who changed
+    it and when (ISO time, UTC), and whether it was made in this store."""
+
+    value: Any
+    actor: str
+    at: str
+    here: bool
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as a person reads it: what (``what``: akt, criterion, section …), which
+    field, both values, and whether and how it was settled."""
+
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    what: tuple[tuple[str, str], ...]  # (label, text) pairs: ("Akt", "2024-017"), …
+    field_label: str
+    local: ConflictSide  # the value made in this store (or the one shown, when neither was)
+    incoming: ConflictSide
+    shown_is_local: bool
+    resolved: bool
+    resolution: str = ""  # "local", "incoming" or "value" once settled
+    resolved_by: str = ""
+    resolved_at: str = ""
+
+    @property
+    def deletion(self) -> bool:
+        """Whether one side deleted the row the other changed."""
+        return self.field == DELETED
+
+
+def conflicts_refusal(count: int, what: str) -> str:
+    """The Swedish refusal of sending or signing while conflicts are open."""
+    noun = "1 öppen konflikt" if count == 1 else f"{count} öppna konflikter"
+    return (f"Granskningen har {noun} från en sammanslagning; avgör dem först (kvtui "
+            f"conflicts) innan {what}.")

@@ -30,6 +30,7 @@ from kvtui.domain.vocabulary import ReviewStatus
 from kvtui.store import changelog
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.guards import writable_review
+from kvtui.store.merge_conflicts import refuse_open_conflicts
 from kvtui.store.models import FactCheckComment, FactCheckRound, ReviewSection, utcnow
 
 FACT_CHECK = ReviewStatus.FACT_CHECK
@@ -64,6 +65,7 @@ def send_for_factcheck(session: Session, review_id: str, content: ReportContent,
     draft PDF sent, when one was exported with it.
     """
     review = writable_review(session, review_id, "rapporten")
+    refuse_open_conflicts(session, review_id, "den skickas på faktagranskning")
     digest = content.sha256
     number = int(session.exec(
         select(func.count()).select_from(FactCheckRound)

@@ -308,7 +308,7 @@ class _Merge:
                 f" AND (t.{column} IS NULL OR EXISTS (SELECT 1 FROM main.{parent} p "
                 f"WHERE p.id = t.{column}))" for column, parent in _parents(table))
             free = "".join(
-                " AND NOT EXISTS (SELECT 1 FROM main.{0} x WHERE {1})".format(
+                " AND NOT EXISTS (SELECT 1 FROM main.{} x WHERE {})".format(
                     table, " AND ".join(f"x.{c} = t.{c}" for c in key))
                 for key in _unique_keys(table))
             new = (f"FROM {s}.{table} t WHERE {_scope(table, s)} AND NOT EXISTS (SELECT 1 "
@@ -392,8 +392,14 @@ class _Merge:
         """The copy's conflicts and their resolutions: every conflict either copy opened,
         settled if either settled it (the later settling when both did)."""
         s, r = self.s, {"r": self.review_id}
+        # Only conflicts about fields a merge decides: a copy cannot block this store's
+        # sending and signing with a conflict no one could settle.
+        valid = " OR ".join(
+            f"(entity = '{entity}' AND field IN ("
+            + ", ".join(f"'{name}'" for name in (DELETED, *sorted(names))) + "))"
+            for entity, names in STAMPED.items())
         added = self.run(f"INSERT OR IGNORE INTO main.merge_conflict SELECT * FROM "
-                         f"{s}.merge_conflict WHERE review_id = :r", r).rowcount
+                         f"{s}.merge_conflict WHERE review_id = :r AND ({valid})", r).rowcount
         settled = self.run(
             "UPDATE main.merge_conflict AS m SET resolved_at = i.resolved_at, resolved_by = "
             "i.resolved_by, resolution = i.resolution, resolved_value = i.resolved_value, "

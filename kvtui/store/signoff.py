@@ -40,6 +40,7 @@ from kvtui.store.bulk import driver
 from kvtui.store.errors import InvalidInput
 from kvtui.store.guards import writable_review
 from kvtui.store.idnumber_rule import Rule
+from kvtui.store.merge_conflicts import refuse_open_conflicts
 from kvtui.store.models import Review, ReviewReopening, SignOff, utcnow
 from kvtui.store.review_rows import review_records_hash
 from kvtui.store.reviews import get_review
@@ -103,6 +104,7 @@ def plan_signoff(session: Session, review_id: str, content: ReportContent, *, na
     figures would otherwise rest on fewer akter than its Metod says were reviewed.
     """
     review = writable_review(session, review_id, "granskningen")
+    refuse_open_conflicts(session, review_id, "den signeras")
     unreviewed, total = unreviewed_akter(session, review_id)
     if unreviewed:
         raise InvalidInput(unreviewed_refusal(unreviewed, total))

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# From this many changed rows of one table on, its search trigger runs once for all of them.
+_IN_BULK = 64
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class _Merge:
                     f"WHERE x.id <> t.id AND {_scope(table, self.s)}",
                     {"r": self.review_id}).fetchall()
                 for local_id, incoming_id in rows:
+                    # The row was made when the first of the two was made.
+                    self.run(f"UPDATE main.{table} SET created_at = min(created_at, (SELECT "
+                             f"created_at FROM {self.s}.{table} WHERE id = ?)) WHERE id = ?",
+                             (incoming_id, local_id))
                     if incoming_id < local_id and table not in referred:
                         self.run(f"UPDATE main.{table} SET id = ? WHERE id = ?",
                                  (incoming_id, local_id))
@@ -215,6 +221,44 @@ class _Merge:
 
     def fields(self) -> None:
         """Take or set in conflict the fields of rows both copies hold under the same id."""
+        counts = self.run("SELECT entity, count(*) FROM temp.merge_candidate WHERE verdict "
+                          "<> 'keep' GROUP BY entity").fetchall()
+        suspended = {entity: sql for entity, count in counts if count >= _IN_BULK
+                     and entity in STAMPED and (sql := self.search_trigger(entity))}
+        for entity in suspended:
+            self.run(f"DROP TRIGGER main.search_{entity}_au")
+        self.field_values()
+        for entity, sql in suspended.items():
+            touched = (f"(SELECT row_id FROM temp.merge_candidate WHERE entity = '{entity}' "
+                       "AND verdict <> 'keep')")
+            body = sql[sql.index(" BEGIN ") + 7:sql.rindex(" END")]
+            body = body.replace("record_id = old.id", f"record_id IN {touched}").replace(
+                "t.id = new.id", f"t.id IN {touched}")
+            for statement in body.split(";"):
+                if statement.strip():
+                    self.run(statement)
+            self.run(sql)
+
+    def search_trigger(self, entity: str) -> str | None:
+        """The search index's trigger on changes to ``entity``, when it is of the form that
+        can be run once for many rows.
+
+        The trigger finds a row's entry in the full-text index by a column the index does not
+        index, which reads the whole index for every row changed: for thousands of comments
+        taken from a copy, the merge drops it for its own transaction, updates the index once
+        for all the rows, and puts it back as it was, text for text (``kvtui check`` compares
+        it). A failed merge rolls all three back with the rest.
+        """
+        row = self.run("SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND "
+                       "name = ?", (f"search_{entity}_au",)).fetchone()
+        if row is None:
+            return None
+        sql = str(row[0])
+        if sql.count("record_id = old.id") != 1 or sql.count("t.id = new.id") != 1:
+            return None
+        return sql
+
+    def field_values(self) -> None:
         s = self.s
         self.kept += self.run("SELECT count(*) FROM temp.merge_candidate WHERE verdict = 'keep'"
                               " AND field <> ?", (DELETED,)).fetchone()[0]
@@ -313,10 +357,12 @@ class _Merge:
                 for key in _unique_keys(table))
             new = (f"FROM {s}.{table} t WHERE {_scope(table, s)} AND NOT EXISTS (SELECT 1 "
                    f"FROM main.{table} x WHERE x.id = t.id){parents}{free}")
+            # Driven from this store's tombstones (few) rather than the copy's rows (many).
             deleted_here = self.run(
-                f"SELECT t.id, d.site, d.counter, d.actor, d.at FROM {s}.{table} t JOIN "
-                f"main.merge_stamp d ON d.entity = '{table}' AND d.row_id = t.id AND "
-                f"d.field = '{DELETED}' WHERE {new.split(' WHERE ', 1)[1]}", r).fetchall()
+                f"SELECT t.id, d.site, d.counter, d.actor, d.at FROM main.merge_stamp d "
+                f"JOIN {s}.{table} t ON t.id = d.row_id WHERE d.review_id = :r AND "
+                f"d.entity = '{table}' AND d.field = '{DELETED}' AND "
+                f"{new.split(' WHERE ', 1)[1]}", r).fetchall()
             self.run("CREATE TEMP TABLE IF NOT EXISTS merge_new (id TEXT PRIMARY KEY)")
             self.run("DELETE FROM temp.merge_new")
             for row_id, *tombstone in deleted_here:

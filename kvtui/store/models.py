@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -613,6 +613,9 @@ class MergeStamp(SQLModel, table=True):
     review last holds; ``field`` "#deleted" is a deleted row's tombstone."""
 
     __tablename__ = "merge_stamp"
+    # The tombstones of a review, found without reading its other stamps.
+    __table_args__ = (Index("ix_merge_stamp_tombstone", "review_id", "entity",
+                            sqlite_where=text("field = '#deleted'")),)
 
     entity: str = Field(primary_key=True)
     row_id: str = Field(primary_key=True)

@@ -1,0 +1,34 @@
+"""The merge's state machine (tests/store/merge_machine.py) with a few examples; the long run
+is bench/merge_fuzz.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from kvtui.store.database import open_store
+from kvtui.store.demo import create_demo
+from tests.store import merge_machine
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("machine") / "base.db"
+    store = open_store(path, backup=False)
+    try:
+        with store.session() as session:
+            review_id = create_demo(session)
+    finally:
+        store.close()
+    merge_machine.setup(path, review_id)
+    return path
+
+
+def test_two_auditors_lose_nothing_and_agree(base: Path) -> None:
+    machine = merge_machine.TwoAuditors
+    machine.TestCase.settings = settings(
+        max_examples=4, stateful_step_count=12, deadline=None, derandomize=True,
+        suppress_health_check=list(HealthCheck))
+    machine.TestCase().runTest()

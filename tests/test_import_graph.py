@@ -78,6 +78,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.shared", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.shared", "kvtui.tui.app"): "only a bare ``kvtui`` opens the app",
     ("kvtui.cli.reviews", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.conflicts", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.case_files", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.exports", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.exports", "kvtui.report"): "the report loads ReportLab",

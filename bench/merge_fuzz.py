@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hypothesis import HealthCheck, Phase, seed, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, seed, settings
 
-from kvtui.store.database import open_store  # noqa: E402
-from kvtui.store.demo import create_demo  # noqa: E402
-from tests.store import merge_machine  # noqa: E402
+from kvtui.store.database import open_store
+from kvtui.store.demo import create_demo
+from tests.store import merge_machine
 
 
 def main() -> None:

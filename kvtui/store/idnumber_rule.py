@@ -137,6 +137,31 @@ MACHINE_COLUMNS: dict[str, str] = {
     "followup_signoff.content_sha256": "a SHA-256 digest",
     "followup_signoff.pdf_sha256": "a SHA-256 digest",
     "followup_signoff.log_hash": "a SHA-256 digest",
+    # The merge's bookkeeping (kvtui.store.merge): ids, sites, times, and copies of what the
+    # change log and the review's rows hold, under the rule there.
+    "merge_site.site": "a random site id",
+    "merge_stamp.review_id": "a review's id",
+    "merge_stamp.site": "a site id",
+    "merge_stamp.actor": "the change log's actor of the change, copied (guarded there)",
+    "merge_stamp.at": "a time in ISO form",
+    "merge_conflict.review_id": "a review's id",
+    "merge_conflict.entity": "a table's name",
+    "merge_conflict.row_id": "a row's id",
+    "merge_conflict.field": "a column's name",
+    "merge_conflict.label_json": "labels made from the review's rows (guarded there)",
+    "merge_conflict.value_a": "a copy of a value as a row of the review held it (guarded there)",
+    "merge_conflict.value_b": "a copy of a value as a row of the review held it (guarded there)",
+    "merge_conflict.site_a": "a site id",
+    "merge_conflict.site_b": "a site id",
+    "merge_conflict.actor_a": "the change log's actor of the change, copied (guarded there)",
+    "merge_conflict.actor_b": "the change log's actor of the change, copied (guarded there)",
+    "merge_conflict.at_a": "a time in ISO form",
+    "merge_conflict.at_b": "a time in ISO form",
+    "merge_conflict.resolved_at": "a time in ISO form",
+    "merge_conflict.resolved_by": "the operating-system user, masked as the change log's actor",
+    "merge_conflict.resolution": "a choice from a fixed set",
+    "merge_conflict.resolved_value": "a copy of the value written, as the row holds it "
+                                     "(guarded there)",
 }
 
 # Whole values that are machine tokens even inside free text or the change log: a row's id, a

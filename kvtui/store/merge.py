@@ -31,6 +31,7 @@ from kvtui.store.log_chain import current_actor, write_entry
 from kvtui.store.models import SQLModel
 from kvtui.store.review_rows import REVIEW_ROWS
 from kvtui.store.stamps import MERGED_TABLES, STAMPED
+from kvtui.store.stored_idnumbers import mask_review
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -497,6 +498,10 @@ def merge_review(connection: Connection, review_id: str,
     merge.context()
     outcome = MergeOutcome(merge.taken, merge.kept, len(merge.conflicts), merge.inserted,
                            merge.deleted, skipped=tuple(merge.skipped))
+    if outcome.changed:
+        # What came in was guarded by the other store's rules (a number its auditor confirmed
+        # is not a personnummer is kept as typed there): this store's rules apply here.
+        mask_review(connection, review_id)
     if outcome.changed or settled:
         changes = {"tagna": merge.taken, "nya rader": merge.inserted,
                    "borttagna rader": merge.deleted, "konflikter": merge.conflicts,

@@ -619,7 +619,13 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/log_chain.py": "insert_sql: 2; Rule in changelog.append_to before it (both "
                                 "INSERTs), the confirmed keys from idnumber_rule",
+    "kvtui/store/merge.py": "INSERT: 10, UPDATE: 8; copies of the other copy's rows, then "
+                            "stored_idnumbers.mask_review over the review",
+    "kvtui/store/merge_conflicts.py": "UPDATE: 2; Rule.row on a new value, a settled "
+                                      "conflict's own columns",
     "kvtui/store/sampling.py": "exec_driver_sql: 1, insert_sql: 1; ids and positions only",
+    "kvtui/store/stamps.py": "INSERT: 2, UPDATE: 1, executemany: 1; site ids, stamps and "
+                             "counters only",
     "kvtui/store/stored_idnumbers.py": "INSERT: 1, UPDATE: 1; Rule.column on every value it "
                                        "writes, the search index's own merge",
 }

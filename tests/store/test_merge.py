@@ -22,6 +22,7 @@ from kvtui.store.merge_conflicts import list_conflicts, resolve_conflict
 from kvtui.store.report_data import current_content
 from tests.signing import sign_review
 from tests.store.merge_copies import content, copy_store, merge_file
+from tests.testdata import PERSONNUMMER_FILE
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +286,19 @@ def test_forged_conflicts_in_a_copy_are_not_taken(pair: Pair) -> None:
         [forged] = list_conflicts(session, pair.review_id)
         with pytest.raises(InvalidInput, match="inget som kan avgöras"):
             resolve_conflict(session, pair.review_id, forged.id, "local")
+
+
+def test_a_number_written_into_a_copy_by_hand_comes_in_masked(pair: Pair) -> None:
+    number = PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[0]
+    bundle = pair.snapshot("b")
+    with sqlite3.connect(bundle) as raw:
+        row_id = raw.execute("SELECT id FROM answer WHERE case_file_id = ? AND criterion_id = ?",
+                             (pair.files[0], pair.criteria["F1"])).fetchone()[0]
+        raw.execute("UPDATE answer SET comment = ? WHERE id = ?", (f"Ring {number}", row_id))
+        raw.execute("INSERT OR REPLACE INTO merge_stamp VALUES ('answer', ?, 'comment', ?, "
+                    "'falsk', 1, '', '')", (row_id, pair.review_id))
+        raw.execute("INSERT INTO merge_context VALUES (?, 'falsk', 1)", (pair.review_id,))
+    raw.close()
+    assert merge_file(pair.a, bundle, pair.review_id).taken == 1
+    comment = _answer(pair.a, pair.files[0], pair.criteria["F1"])[1]
+    assert comment.startswith("Ring ") and number[-4:] not in comment and "XXXX" in comment

@@ -175,10 +175,14 @@ class _Merge:
         for table in MERGED_TABLES[1:]:
             for key in _unique_keys(table):
                 same = " AND ".join(f"x.{c} = t.{c}" for c in key)
+                # Not a twin: a row one side has deleted (the other's deletion reaches it).
                 rows = self.run(
                     f"SELECT x.id, t.id FROM {self.s}.{table} t JOIN main.{table} x ON {same} "
-                    f"WHERE x.id <> t.id AND {_scope(table, self.s)}",
-                    {"r": self.review_id}).fetchall()
+                    f"WHERE x.id <> t.id AND {_scope(table, self.s)} AND NOT EXISTS (SELECT 1 "
+                    f"FROM main.merge_stamp d WHERE d.entity = '{table}' AND d.row_id = t.id "
+                    f"AND d.field = '{DELETED}') AND NOT EXISTS (SELECT 1 FROM "
+                    f"{self.s}.merge_stamp d WHERE d.entity = '{table}' AND d.row_id = x.id "
+                    f"AND d.field = '{DELETED}')", {"r": self.review_id}).fetchall()
                 for local_id, incoming_id in rows:
                     # The row was made when the first of the two was made.
                     self.run(f"UPDATE main.{table} SET created_at = min(created_at, (SELECT "
@@ -492,8 +496,8 @@ def merge_review(connection: Connection, review_id: str,
     merge.candidates()
     merge.fields()
     merge.pairs(pairs)
+    merge.deletions()  # first: a row deleted there may hold the key of one made there since
     merge.inserts()
-    merge.deletions()
     settled = merge.conflicts_of_copy()
     merge.context()
     outcome = MergeOutcome(merge.taken, merge.kept, len(merge.conflicts), merge.inserted,

@@ -87,6 +87,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.maintenance", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.plan", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.bundle", "kvtui.store"): "the store loads SQLModel and cryptography",
     ("kvtui.cli.plan", "kvtui.report"): "the follow-up report loads ReportLab",
     ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
 }

@@ -40,6 +40,7 @@ PASSPHRASE_MIN = 10
 SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
+_ID_CHARS = frozenset("0123456789abcdef-")
 _COST_LIMITS = {"n": (2**10, 2**20), "r": (1, 16), "p": (1, 4)}
 
 WRONG_PASSPHRASE = ("Fel lösenfras eller skadad fil: paketet kunde inte öppnas. Databasen har "
@@ -165,8 +166,8 @@ def _header(text: bytes) -> BundleHeader:
         kdf = raw["kdf"]
         cost = ScryptCost(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
         header = BundleHeader(
-            format=version, kvtui_version=str(raw["kvtui"]), review_id=str(raw["review_id"]),
-            exported_by=str(raw["exported_by"]),
+            format=version, kvtui_version=_text(raw["kvtui"]), review_id=str(raw["review_id"]),
+            exported_by=_text(raw["exported_by"]),
             exported_at=datetime.fromisoformat(str(raw["exported_at"])),
             revision=str(raw["schema"]), payload_sha256=str(raw["payload_sha256"]),
             payload_size=int(raw["payload_size"]), compression=str(raw["compression"]),
@@ -179,6 +180,8 @@ def _header(text: bytes) -> BundleHeader:
         raise BundleError("Paketet är krypterat på ett sätt som kvtui inte känner till.")
     if header.compression not in ("zlib", "lzma") or not 0 < header.payload_size <= MAX_PAYLOAD:
         raise BundleError("Paketets huvud kan inte läsas (okänt innehåll).")
+    if not header.review_id or len(header.review_id) > 64 or set(header.review_id) - _ID_CHARS:
+        raise BundleError("Paketets huvud kan inte läsas (granskningens id är fel).")
     if len(header.nonce) != 12 or len(header.salt) < 16:
         raise BundleError("Paketets huvud kan inte läsas (nyckeluppgifterna är fel).")
     return header

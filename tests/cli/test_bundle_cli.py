@@ -123,3 +123,24 @@ def test_a_bad_bundle_is_refused_and_the_store_stays_byte_identical(
     assert result.output.startswith(f"Fel: {expected}") and result.output.count("\n") == 1
     assert capfd.readouterr() == ("", "")  # nothing from the crypto library past our message
     assert _state(tmp_path / "db") == before
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("kort\n", "minst 10 tecken"),
+    ("en lång lösenfras\nen annan lösenfras\n", "Lösenfraserna är inte lika"),
+])
+def test_the_hidden_prompt_asks_twice_and_refuses_a_short_or_differing_passphrase(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str, expected: str) -> None:
+    from typer.testing import CliRunner
+
+    from kvtui.cli import bundle as bundle_cli
+    from kvtui.cli.typer_app import app
+
+    source, review_id = demo_copy(tmp_path / "a")
+    monkeypatch.setattr(bundle_cli, "_need_terminal", lambda: None)  # the runner has no tty
+    dest = tmp_path / "paket.kvtui"
+    result = CliRunner().invoke(app, ["bundle", "export", review_id[:8], "-o", str(dest),
+                                      "--db", str(source)], input=typed)
+    assert result.exit_code == 1 and expected in result.output
+    assert all(line not in result.output for line in typed.splitlines())  # hidden
+    assert not dest.exists()

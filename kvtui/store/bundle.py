@@ -22,7 +22,9 @@ it was signed; the import entry records each of those anchors in this store's ch
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -35,13 +37,16 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, select
 
 from kvtui.domain.bundle_format import BundleError, BundleHeader, ScryptCost
+from kvtui.domain.log_text import ENTITIES
 from kvtui.domain.reviews import SIGNED
+from kvtui.domain.safe_text import typed_text
 from kvtui.store import changelog
 from kvtui.store.bulk import driver, read_value
 from kvtui.store.bundle_file import seal, unseal, write_bundle
 from kvtui.store.bundle_rows import LOG_TABLE, ReviewTable, review_tables, select_rows
 from kvtui.store.engine import sqlite_uri
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import Rule, as_typed, free_text_columns, numbers_in
 from kvtui.store.log_chain import GENESIS, current_actor, entry_hash, last_entry
 from kvtui.store.migrate import REVISIONS, MigrationError, current_revision, is_newer, upgrade
 from kvtui.store.models import ChangeLog, Review
@@ -124,6 +129,7 @@ def build_payload(path: Path, review_id: str, *, immutable: bool = False) -> tup
         for table in review_tables():
             if table.name in existing:
                 _copy(memory, table, "store", review_id)
+        _copy_false_alarms(memory, review_id)
         log_columns = ", ".join(_LOG.c.keys())
         memory.execute(f"INSERT INTO main.{LOG_TABLE} ({log_columns}) SELECT {log_columns} "
                        f"FROM store.{LOG_TABLE} WHERE review_id = ?", (review_id,))
@@ -137,6 +143,36 @@ def build_payload(path: Path, review_id: str, *, immutable: bool = False) -> tup
         return memory.serialize(), revision
     finally:
         memory.close()
+
+
+def _texts(connection: sqlite3.Connection, schema: str,
+           review_id: str) -> Iterator[tuple[str, str, str]]:
+    """Every free text of the review's rows and log entries in ``schema``, as (table, kind,
+    value); ``kind`` is "text" or "json" (``free_text_columns``)."""
+    tables = [(table.name, table.table, table.condition(schema)) for table in review_tables()]
+    tables.append((LOG_TABLE, _LOG, "t.review_id = :review"))
+    for name, table, condition in tables:
+        kinds = free_text_columns(table)
+        if not kinds:
+            continue
+        columns = sorted(kinds)
+        listed = ", ".join(f"t.{column}" for column in columns)
+        rows = connection.execute(f"SELECT {listed} FROM {schema}.{name} AS t WHERE {condition}",
+                                  {"review": review_id})
+        for row in rows:
+            for column, value in zip(columns, row, strict=True):
+                if isinstance(value, str) and value:
+                    yield name, kinds[column], value
+
+
+def _copy_false_alarms(memory: sqlite3.Connection, review_id: str) -> None:
+    """The store's confirmations that a number in the review's texts is not a personnummer:
+    without them the receiving store would take the number for one."""
+    keys = sorted({number.key for _table, _kind, value in _texts(memory, "store", review_id)
+                   for number in numbers_in(typed_text(value))})
+    if keys:
+        memory.execute("INSERT INTO main.false_alarm SELECT * FROM store.false_alarm WHERE "
+                       "digits IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
 
 
 def _copy(connection: sqlite3.Connection, table: ReviewTable, source: str,
@@ -233,10 +269,10 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
             raw.deserialize(payload, name=INCOMING)
             with connection.begin():
                 entries = _bring_in(connection, header)
-        except (DBAPIError, sqlite3.Error) as error:
-            raise BundleError("Granskningen i paketet kunde inte läggas in; den är inte hel "
-                              f"eller stämmer inte med sig själv ({_reason(error)}). Databasen "
-                              "har inte ändrats.") from None
+        except (DBAPIError, sqlite3.Error):
+            raise BundleError("Granskningen i paketet kunde inte läggas in: den är inte hel "
+                              "eller stämmer inte med sig själv. Databasen har inte "
+                              "ändrats.") from None
         finally:
             raw.execute(f"DETACH DATABASE {INCOMING}")
     with Session(store.engine) as session:
@@ -245,17 +281,13 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
     return ImportOutcome(review_id, review.title, review.status == SIGNED, entries, header)
 
 
-def _reason(error: BaseException) -> str:
-    original = getattr(error, "orig", error)
-    return str(original.args[0]) if getattr(original, "args", None) else type(error).__name__
-
-
 def _bring_in(connection: Connection, header: BundleHeader) -> int:
     review_id = header.review_id
     raw = driver(connection)
     if raw.execute("SELECT 1 FROM main.review WHERE id = ?", (review_id,)).fetchone():
         merge_existing_review(connection, review_id)
         return 0
+    _refuse_numbers(connection, review_id)
     raw.execute("PRAGMA defer_foreign_keys = ON")
     anchors = _copy_review(connection, review_id)
     entries = _rechain(connection, review_id)
@@ -268,6 +300,29 @@ def _bring_in(connection: Connection, header: BundleHeader) -> int:
                             "entries": entries,
                             "sign_off_anchors": anchors})
     return entries
+
+
+def _refuse_numbers(connection: Connection, review_id: str) -> None:
+    """Refuse a review whose texts hold a number this store would mask as a personnummer.
+
+    The rows are copied exactly (a signed review's row hash must hold), so the store's rule
+    for free text is applied here as a check rather than a rewrite: a number the sending
+    store confirmed was no personnummer came with the bundle and is confirmed here too (in
+    this transaction, logged); any other refuses the whole bundle.
+    """
+    raw = driver(connection)
+    carried = frozenset(row[0] for row in raw.execute(
+        f"SELECT digits FROM {INCOMING}.false_alarm"))
+    rule = Rule(connection)
+    with as_typed(carried):
+        held = sorted({ENTITIES.get(table, "ändringsloggen" if table == LOG_TABLE else table)
+                       for table, kind, value in _texts(raw, INCOMING, review_id)
+                       if rule.holds_number(kind, value)})
+        rule.confirm(carried)
+    if held:
+        raise InvalidInput("Paketet innehåller något som ser ut som ett personnummer ("
+                           + ", ".join(held) + ") och tas inte emot. Databasen har inte "
+                           "ändrats.")
 
 
 def merge_existing_review(connection: Connection, review_id: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kvtui.domain.bundle_format import MAGIC, BundleError, ScryptCost, build_prefix, parse_bundle
+from kvtui.domain.judgement import DocumentFields
 from kvtui.store.bundle import (
     build_payload,
     export_review,
@@ -22,12 +23,15 @@ from kvtui.store.bundle_file import seal
 from kvtui.store.bundle_rows import review_tables, select_rows
 from kvtui.store.changelog import review_entries
 from kvtui.store.database import Store, check_store, open_store
+from kvtui.store.documents import add_document
 from kvtui.store.engine import make_engine
 from kvtui.store.errors import InvalidInput
+from kvtui.store.idnumber_rule import as_typed, confirmed_numbers, key_of
 from kvtui.store.migrate import upgrade
 from kvtui.store.report_data import current_content, set_method_text
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from tests.report.demo_file import demo_copy
+from tests.testdata import PERSONNUMMER_FILE
 
 #: A small scrypt cost: the tests check the format, not the key's strength.
 CHEAP = ScryptCost(n=2**10, r=8, p=1)
@@ -248,4 +252,41 @@ def test_a_payload_of_an_older_schema_is_brought_up_to_date(
     import_bundle(fresh, header, current)
     assert _rows(fresh.path, review_id)["review_criterion"] == _rows(
         store.path, review_id)["review_criterion"]
+    assert check_store(fresh.path).ok
+
+
+def _test_number() -> str:
+    return PERSONNUMMER_FILE.read_text(encoding="utf-8").split()[0]
+
+
+def test_a_bundle_holding_a_personnummer_is_refused(demo: tuple[Store, str],
+                                                    fresh: Store) -> None:
+    store, review_id = demo
+    payload, _revision = build_payload(store.path, review_id)
+    memory = sqlite3.connect(":memory:")
+    memory.deserialize(payload)
+    memory.execute("UPDATE document SET title = ? WHERE review_id = ?",
+                   (f"Anteckning om {_test_number()}", review_id))
+    memory.commit()
+    header = parse_bundle(_sealed_once(payload, review_id)).header
+    before = _rows(fresh.path, review_id)
+    with pytest.raises(InvalidInput, match=r"ser ut som ett personnummer \(dokument\)"):
+        import_bundle(fresh, header, memory.serialize())
+    assert _rows(fresh.path, review_id) == before
+
+
+def test_a_number_confirmed_as_no_personnummer_travels_confirmed(
+        demo: tuple[Store, str], fresh: Store) -> None:
+    store, review_id = demo
+    number = _test_number()
+    key = key_of(number)
+    assert key is not None
+    with as_typed({key}), store.session() as session:
+        add_document(session, review_id, DocumentFields(title=f"Växel {number}"))
+    payload, _revision = build_payload(store.path, review_id)
+    header = parse_bundle(_sealed_once(payload, review_id)).header
+    import_bundle(fresh, header, payload_at_head(payload, review_id))
+    assert _rows(fresh.path, review_id)["document"] == _rows(store.path, review_id)["document"]
+    with fresh.session() as session:
+        assert key in confirmed_numbers(session)
     assert check_store(fresh.path).ok

@@ -70,6 +70,7 @@ ACTIONS: dict[str, str] = {
     "sign": "signerad",
     "merge": "sammanslagen",
     "resolve": "konflikt avgjord",
+    "bundle_import": "importerad från paket",
 }
 
 FIELDS: dict[str, str] = {

@@ -116,6 +116,7 @@ class _Merge:
         self.conflicts: list[dict[str, Any]] = []
         self.changes: list[list[Any]] = []
         self.skipped: list[str] = []
+        self.twinned: set[tuple[str, str]] = set()  # local rows kept for a twin in the copy
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -175,20 +176,20 @@ class _Merge:
         for table in MERGED_TABLES[1:]:
             for key in _unique_keys(table):
                 same = " AND ".join(f"x.{c} = t.{c}" for c in key)
-                # Not a twin: a row one side has deleted (the other's deletion reaches it).
+                # A twin may be the row one side deleted and made again for the same key:
+                # the new row carries on the old one, and the deletion no longer counts.
                 rows = self.run(
                     f"SELECT x.id, t.id FROM {self.s}.{table} t JOIN main.{table} x ON {same} "
-                    f"WHERE x.id <> t.id AND {_scope(table, self.s)} AND NOT EXISTS (SELECT 1 "
-                    f"FROM main.merge_stamp d WHERE d.entity = '{table}' AND d.row_id = t.id "
-                    f"AND d.field = '{DELETED}') AND NOT EXISTS (SELECT 1 FROM "
-                    f"{self.s}.merge_stamp d WHERE d.entity = '{table}' AND d.row_id = x.id "
-                    f"AND d.field = '{DELETED}')", {"r": self.review_id}).fetchall()
+                    f"WHERE x.id <> t.id AND {_scope(table, self.s)}",
+                    {"r": self.review_id}).fetchall()
                 for local_id, incoming_id in rows:
                     # The row was made when the first of the two was made.
                     self.run(f"UPDATE main.{table} SET created_at = min(created_at, (SELECT "
                              f"created_at FROM {self.s}.{table} WHERE id = ?)) WHERE id = ?",
                              (incoming_id, local_id))
                     if incoming_id < local_id and table not in referred:
+                        self.run("DELETE FROM main.merge_stamp WHERE entity = ? AND row_id = ?",
+                                 (table, incoming_id))
                         self.run(f"UPDATE main.{table} SET id = ? WHERE id = ?",
                                  (incoming_id, local_id))
                         self.run("UPDATE OR REPLACE main.merge_stamp SET row_id = ? "
@@ -199,6 +200,7 @@ class _Merge:
                                  (incoming_id, table, local_id))
                     else:
                         pairs.append((table, local_id, incoming_id))
+                        self.twinned.add((table, local_id))
                         if table in referred:
                             self.skipped.append(f"{table} {incoming_id}")
         return pairs
@@ -418,8 +420,8 @@ class _Merge:
                         "temp.merge_candidate WHERE field = ? AND verdict <> 'keep'",
                         (DELETED,)).fetchall()
         for entity, row_id, *tombstone in rows:
-            if entity not in STAMPED:
-                continue
+            if entity not in STAMPED or (entity, row_id) in self.twinned:
+                continue  # (a twin: the copy made the row again under another id)
             exists = self.run(f"SELECT 1 FROM main.{entity} WHERE id = ?",
                               (row_id,)).fetchone() is not None
             if not exists:

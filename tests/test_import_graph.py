@@ -79,6 +79,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.shared", "kvtui.tui.app"): "only a bare ``kvtui`` opens the app",
     ("kvtui.cli.reviews", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.case_files", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.assignments", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.exports", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.exports", "kvtui.report"): "the report loads ReportLab",
     ("kvtui.cli.exports", "kvtui.release"): "the release flow loads ReportLab and SQLModel",

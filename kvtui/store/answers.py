@@ -52,8 +52,8 @@ _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
-# The answer columns a key needs: the id, and what an AnswerView shows.
-_KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
+# The answer columns a key needs: the id, who gave it, and what an AnswerView shows.
+_KEY_ANSWER_COLUMNS = ("id", "answered_by", *(field.name for field in fields(AnswerView)))
 # The criterion, the akt's reference, the stored answer (if any, its columns named "answer_…")
 # and a comment written before the answer (if any) of one answer key, in one statement,
 # compiled once and run by the driver (kvtui.store.bulk.DriverStatement; bench/entry.py needs

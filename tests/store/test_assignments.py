@@ -75,7 +75,7 @@ def test_refusals_leave_the_store_as_it_was(store: Store,
     review_id, akter = sampled
     with store.session() as session:
         before = changelog.count_entries(session)
-        with pytest.raises(InvalidInput, match="inte granskare.*Karin Ekdahl, Jonas Lindwall"):
+        with pytest.raises(InvalidInput, match=r"inte granskare.*Karin Ekdahl, Jonas Lindwall"):
             assign_akt(session, review_id, akter[0], "Okänd Person")
         with pytest.raises(InvalidInput, match="mellan 1 och 5"):
             assign_range(session, review_id, KARIN, 4, 9)

@@ -15,6 +15,7 @@ import typer
 
 from kvtui.cli.assignments import commands as assignment_commands
 from kvtui.cli.case_files import commands as case_file_commands
+from kvtui.cli.encryption import commands as encryption_commands
 from kvtui.cli.exports import commands as export_commands
 from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
@@ -63,5 +64,5 @@ assert plan_record_commands is plan_commands
 
 for commands in (review_commands, case_file_commands, export_commands, maintenance_commands,
                  release_commands, template_commands, plan_commands, settings_commands,
-                 assignment_commands, not_id_commands):
+                 assignment_commands, encryption_commands, not_id_commands):
     app.add_typer(commands)

@@ -99,6 +99,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE answer DROP COLUMN answered_by")
     for name in lock_triggers():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    for table, (column, _target) in TARGETS.items():
+    for table in TARGETS:
         op.drop_index(op.f(f'ix_{table}_review_id'), table_name=table)
         op.drop_table(table)

@@ -32,7 +32,7 @@ from kvtui.domain.section_text import (
     Text,
 )
 from kvtui.report.fonts import BOLD
-from kvtui.report.paragraph import Paragraph
+from kvtui.report.paragraph import Paragraph, Run
 from kvtui.report.tagging import tagger_of
 
 
@@ -40,6 +40,13 @@ def markup(text: str) -> str:
     """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept, dates
     kept on one line."""
     return escape(unbroken_dates(text)).replace("\n", "<br/>")
+
+
+def text_run(text: str, *, bold: bool = False, size: float | None = None,
+              color: str | None = None) -> Run:
+    """Plain text as a run of a paragraph, printed as ``markup`` prints it: dates kept on
+    one line."""
+    return Run(unbroken_dates(text), bold=bold, size=size, color=color)
 
 
 def note_marker(number: int) -> str:

@@ -9,6 +9,9 @@ Two things a report asks of ReportLab again and again, done once (``bench/export
   report's paragraphs are plain, and the parser is the larger part of making one.
   ``tests/report/test_paragraph.py`` checks that the fragments equal the parser's for any
   text and for every style of the report.
+- A paragraph with a little markup of its own (a bold code, a line break, a smaller grey
+  reference) is given as runs of text (``Run``) and made into the fragments the parser would
+  make of its markup, without parsing it; the same test module checks this for any runs.
 - A frame, a ``KeepTogether`` around it and the footnote area each ask the same paragraph for
   its size at the same width; ReportLab breaks the lines anew at every such ``wrap``. A
   paragraph's lines depend only on the width (its text and style do not change once made), so
@@ -17,14 +20,57 @@ Two things a report asks of ReportLab again and again, done once (``bench/export
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib.colors import toColor
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus.paragraph import textTransformFrags  # type: ignore[attr-defined]
 from reportlab.platypus.paraparser import ParaFrag
 
 MARKUP = frozenset("<>&")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a paragraph's text in one look: bold, or in a size and colour of its own
+    (``<b>`` and ``<font size color>`` in ReportLab's markup). A line break in the text is a
+    line break in the paragraph (``<br/>``)."""
+
+    text: str
+    bold: bool = False
+    size: float | None = None
+    color: str | None = None
+
+    def markup(self) -> str:
+        """The run in ReportLab's markup."""
+        text = escape(self.text).replace("\n", "<br/>")
+        if self.bold:
+            text = f"<b>{text}</b>"
+        if self.size is not None or self.color is not None:
+            size = "" if self.size is None else f' size="{self.size}"'
+            color = "" if self.color is None else f' color="{self.color}"'
+            text = f"<font{size}{color}>{text}</font>"
+        return text
+
+
+def _frag(style: Any, text: str, tag: str) -> ParaFrag:
+    """A fragment in the style's own font, size and colour, as the parser starts each one."""
+    frag = ParaFrag()
+    frag.rise = 0
+    frag.greek = 0
+    frag.link = []
+    family, frag.bold, frag.italic = ps2tt(style.fontName)
+    frag.fontName = tt2ps(family, frag.bold, frag.italic)
+    frag.fontSize = style.fontSize
+    frag.textColor = style.textColor
+    frag.us_lines = []
+    frag.__tag__ = tag
+    frag.text = text
+    return frag
 
 
 def plain_frags(text: Any, style: Any) -> tuple[str, list[ParaFrag]] | None:
@@ -36,20 +82,58 @@ def plain_frags(text: Any, style: Any) -> tuple[str, list[ParaFrag]] | None:
     cleaned = reportlab_paragraph.cleanBlockQuotedText(text)
     if not cleaned:
         return None
-    frag = ParaFrag()
-    frag.rise = 0
-    frag.greek = 0
-    frag.link = []
-    family, frag.bold, frag.italic = ps2tt(style.fontName)
-    frag.fontName = tt2ps(family, frag.bold, frag.italic)
-    frag.fontSize = style.fontSize
-    frag.textColor = style.textColor
-    frag.us_lines = []
-    frag.__tag__ = "para"
-    frag.text = cleaned
-    frags = [frag]
+    frags = [_frag(style, cleaned, "para")]
     textTransformFrags(frags, style)
     return cleaned, frags
+
+
+def run_frags(runs: Sequence[Run], style: Any) -> tuple[str, list[ParaFrag] | None]:
+    """The runs' markup, and the fragments the parser would make of it; None for the
+    fragments when the parser would part or change the text (an entity, spaces to fold,
+    nothing to show): then the parser must read it."""
+    text = "".join(run.markup() for run in runs)
+    if (not text or reportlab_paragraph.cleanBlockQuotedText(text) != text
+            or any(not MARKUP.isdisjoint(run.text) for run in runs)):
+        return text, None
+    frags: list[ParaFrag] = []
+    for run in _joined(runs):
+        for number, piece in enumerate(run.text.split("\n")):
+            if number:
+                frags.append(_styled(_frag(style, "", "br"), run))
+                frags[-1].lineBreak = True
+            if piece:
+                frags.append(_styled(_frag(style, piece, "para"), run))
+    textTransformFrags(frags, style)
+    return text, frags
+
+
+def _joined(runs: Sequence[Run]) -> list[Run]:
+    """The runs with neighbouring plain ones made one: nothing in the markup parts them."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined and run == Run(run.text) and joined[-1] == Run(joined[-1].text):
+            joined[-1] = Run(joined[-1].text + run.text)
+        else:
+            joined.append(run)
+    return joined
+
+
+def _styled(frag: ParaFrag, run: Run) -> ParaFrag:
+    """The fragment in the run's look, with the tag the parser names it by (the innermost)."""
+    if run.size is not None or run.color is not None:
+        if run.size is not None:
+            frag.fontSize = run.size
+        if run.color is not None:
+            frag.textColor = toColor(run.color)
+        if frag.__tag__ == "para":
+            frag.__tag__ = "font"
+    if run.bold:
+        family, _bold, italic = ps2tt(frag.fontName)
+        frag.fontName = tt2ps(family, 1, italic)
+        frag.bold = 1
+        if frag.__tag__ != "br":
+            frag.__tag__ = "b"
+    return frag
 
 
 class Paragraph(reportlab_paragraph.Paragraph):
@@ -65,6 +149,13 @@ class Paragraph(reportlab_paragraph.Paragraph):
             if plain is not None:
                 text, frags = plain
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+
+    @classmethod
+    def of_runs(cls, runs: Sequence[Run], style: Any, bulletText: str | None = None
+                ) -> Paragraph:
+        """The paragraph the runs' markup makes, without parsing it where it need not."""
+        text, frags = run_frags(runs, style)
+        return cls(text, style, bulletText, frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """As ReportLab's, without breaking the lines again for the same width."""

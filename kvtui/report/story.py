@@ -144,6 +144,7 @@ from kvtui.report.flowables import (
     markup,
     note_marker,
     text_flowables,
+    text_run,
 )
 from kvtui.report.fonts import BOLD, REGULAR
 from kvtui.report.logo import logo_flowable
@@ -559,12 +560,12 @@ class _Builder:
                                  Paragraph(markup(unbroken(appendix_intro(results.rows))),
                                            s.body)]
         for line in said:
-            text = f"<b>{markup(line.code)}</b> {markup(unbroken(line.text))}"
+            runs = [text_run(line.code, bold=True), text_run(" " + unbroken(line.text))]
             if line.strata:
-                text += f"<br/>{markup(unbroken(line.strata))}"
+                runs.append(text_run("\n" + unbroken(line.strata)))
             # Whole: a bullet split over two pages would continue as a paragraph of its own
             # and break the list in the structure tree.
-            story.append(KeepTogether([Paragraph(text, s.bullet, bulletText="•")]))
+            story.append(KeepTogether([Paragraph.of_runs(runs, s.bullet, bulletText="•")]))
         return story
 
     def set_aside_list(self) -> list[Flowable]:
@@ -588,12 +589,11 @@ class _Builder:
         widths = [self.width - sum(numbers), *numbers]
         rows: list[list[ResultLine]] = []
         for row in results.rows:
-            label = f"<b>{markup(row.code)}</b> {markup(short_question(row))}"
+            label = [text_run(row.code, bold=True), text_run(" " + short_question(row))]
             if row.reference:
-                label += (f"<br/><font size=\"7.2\" color=\"#5A6472\">"
-                          f"{markup(row.reference)}</font>")
+                label += [text_run("\n"), text_run(row.reference, size=7.2, color="#5A6472")]
             first, *strata = result_lines(row)
-            lines = [ResultLine(Paragraph(label, s.cell), first.figures)]
+            lines = [ResultLine(Paragraph.of_runs(label, s.cell), first.figures)]
             lines += [ResultLine(Paragraph(markup(line.label), s.cell_sub)
                                  if len(line.label) > 34 else line.label,
                                  line.figures, sub=True) for line in strata]

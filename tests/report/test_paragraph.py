@@ -8,7 +8,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as reportlab_paragraph
@@ -17,7 +17,7 @@ from kvtui.domain.report_data import ReportData
 from kvtui.report import paragraph as paragraph_module
 from kvtui.report.document import render_report
 from kvtui.report.fonts import REGULAR, register_fonts
-from kvtui.report.paragraph import Paragraph, plain_frags
+from kvtui.report.paragraph import Paragraph, Run, plain_frags, run_frags
 from kvtui.report.styles import make_styles
 
 TEXT = " ".join(["Genomförandeplanen är upprättad tillsammans med barnet och vårdnadshavarna."] * 8)
@@ -113,6 +113,39 @@ def test_every_style_and_a_swedish_sentence() -> None:
     assert plain_frags("A &amp; B", STYLES[0]) is None
 
 
+RUN_TEXT = st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+                     st.text(alphabet="aÅö §1.\u00a0\n", max_size=20))
+RUNS = st.lists(st.builds(Run, text=RUN_TEXT, bold=st.booleans(),
+                          size=st.sampled_from([None, 7.2, 8, 10.5]),
+                          color=st.sampled_from([None, "#5A6472", "#000000"])),
+                max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(runs=RUNS, index=st.integers(min_value=0, max_value=len(STYLES) - 1),
+       bullet=st.sampled_from([None, "•"]))
+def test_runs_make_the_parsers_fragments(runs: list[Run], index: int, bullet: str | None
+                                         ) -> None:
+    style = STYLES[index]
+    text, frags = run_frags(runs, style)
+    assert text == "".join(run.markup() for run in runs)
+    ours = Paragraph.of_runs(runs, style, bulletText=bullet)
+    theirs = reportlab_paragraph.Paragraph(text, style, bulletText=bullet)
+    assert (ours.text, ours.bulletText) == (theirs.text, theirs.bulletText)
+    assert [dict(f.__dict__) for f in ours.frags] == [dict(f.__dict__) for f in theirs.frags]
+    event("made without the parser" if frags is not None else "parsed")
+
+
+def test_a_results_label_skips_the_parser() -> None:
+    runs = [Run("F1", bold=True), Run(" Genomförandeplan finns\n"),
+            Run("SoL 11 kap. 3 §", size=7.2, color="#5A6472")]
+    text, frags = run_frags(runs, STYLES[0])
+    assert frags is not None and [frag.__tag__ for frag in frags] == ["b", "para", "br", "font"]
+    assert text == ('<b>F1</b> Genomförandeplan finns<br/>'
+                    '<font size="7.2" color="#5A6472">SoL 11 kap. 3 §</font>')
+    assert run_frags([Run("F1  x")], STYLES[0])[1] is None  # spaces to fold: the parser's
+
+
 def test_the_report_is_drawn_the_same_without_the_shortcut(
         demo_data: ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every page's content, byte for byte, as when the parser reads every paragraph."""
@@ -122,6 +155,8 @@ def test_the_report_is_drawn_the_same_without_the_shortcut(
 
     quick = contents(render_report(demo_data, draft=False).pdf)
     monkeypatch.setattr(paragraph_module, "plain_frags", lambda text, style: None)
+    monkeypatch.setattr(paragraph_module, "run_frags",
+                        lambda runs, style: ("".join(run.markup() for run in runs), None))
     parsed = contents(render_report(demo_data, draft=False).pdf)
     assert len(quick) == len(parsed) > 10
     assert quick == parsed

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -70,8 +71,11 @@ def passphrase() -> str | None:
 
 
 def looks_encrypted(path: Path | str) -> bool:
-    """Whether the file at ``path`` is shaped as an encrypted store (see the module)."""
+    """Whether the file at ``path`` is shaped as an encrypted store (see the module). Only a
+    regular file is opened: opening a named pipe would wait for a writer."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
             size = os.fstat(handle.fileno()).st_size

@@ -70,6 +70,8 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
                                                                   "export worker",
     ("kvtui.tui.screens.plan", "kvtui.report.plan_document"): "ReportLab loads in the "
                                                               "export worker",
+    ("kvtui.tui.screens.reviews", "kvtui.store"): "a bundle's SQLModel and cryptography load "
+                                                  "in its worker",
     # The command line answers ``kvtui --help`` and a mistyped command before SQLModel,
     # ReportLab or Textual load (tests/cli/test_app_start.py): each command imports the store,
     # the report and the release flow it uses inside itself.
@@ -91,6 +93,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.maintenance", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.templates", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.plan", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.bundle", "kvtui.store"): "the store loads SQLModel and cryptography",
     ("kvtui.cli.plan", "kvtui.report"): "the follow-up report loads ReportLab",
     ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
 }

@@ -19,7 +19,7 @@ from kvtui.store.cipher import PASSPHRASE_VARIABLE, PassphraseError
 from kvtui.store.database import StoreError
 
 commands = SwedishTyper()
-MIN_LENGTH = 8
+MIN_LENGTH = 10  # as for a bundle's passphrase
 
 
 def _secret(*, new: bool) -> str:

@@ -70,6 +70,7 @@ ACTIONS: dict[str, str] = {
     "respond": "besvarad",
     "send": "skickad",
     "sign": "signerad",
+    "bundle_import": "importerad från paket",
 }
 
 FIELDS: dict[str, str] = {

@@ -8,7 +8,9 @@ consistently:
 - the review's report content now, and the hash the sign-off froze (and its stored content);
 - every row of the review now, and the hash over them the sign-off recorded;
 - the sign-off row, and the change-log entry written in the same transaction;
-- the change log's entry at the point the sign-off names as the log's end when signing;
+- the change log's entry at the point the sign-off names as the log's end when signing (for a
+  review imported from a bundle, signed in another store's log: the import's entry that
+  recorded that anchor, ``kvtui.store.bundle``);
 - the stored PDF, and the hash the sign-off recorded of it;
 - each reopening, and its change-log entry;
 - the backups: a sign-off in a backup must still be in the store, and the store's log must
@@ -34,6 +36,7 @@ from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.domain.signoff import SignOffAnchor, SignOffView, content_hash, sha256_hex
 from kvtui.store import changelog
 from kvtui.store.bulk import driver
+from kvtui.store.bundle import imported_anchor
 from kvtui.store.engine import connect_plain
 from kvtui.store.errors import InvalidInput
 from kvtui.store.models import Review, ReviewReopening, SignOff
@@ -88,7 +91,8 @@ def _sign_off_problems(session: Session, row: SignOff) -> list[str]:
     if row.pdf is None or sha256_hex(row.pdf) != row.pdf_sha256:
         problems.append("den signerade PDF-filen i databasen stämmer inte med signeringen")
     problems += log_entry_problems(session, row)
-    if row.log_hash and changelog.entry_hash_at(session, row.log_seq) != row.log_hash:
+    if row.log_hash and changelog.entry_hash_at(session, row.log_seq) != row.log_hash and (
+            not imported_anchor(session, row.review_id, row.id, row.log_seq, row.log_hash)):
         problems.append(f"ändringsloggens post {row.log_seq}, som signeringen bygger på, "
                         "saknas eller har ändrats")
     return problems

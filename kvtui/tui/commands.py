@@ -124,6 +124,10 @@ def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
                                 screen.action_refresh))
         commands.append(Command("Åtgärdsplan", "Åtgärdsplanen för den valda granskningens "
                                 "enhet (p)", screen.action_plan))
+        commands.append(Command("Exportera paket", "Den valda granskningen i en krypterad fil "
+                                "till en annan granskare (x)", screen.action_export_bundle))
+        commands.append(Command("Importera paket", "En granskning från en annan granskares "
+                                "paket (m)", screen.action_import_bundle))
     commands.append(Command("Inställningar", "Nämndens namn och logotyp på rapportens omslag "
                             "(i i Granskningar)", app.action_settings))
     commands.append(Command("Säkerhetskopiera nu",

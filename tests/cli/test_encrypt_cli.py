@@ -48,7 +48,7 @@ def _files(db: str) -> dict[str, bytes]:
 def test_encrypt_open_refuse_and_decrypt(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cipher.PASSPHRASE_VARIABLE, "kort")
     short = run("encrypt", "--db", db)
-    assert short.exit_code == 1 and "minst 8 tecken" in short.output
+    assert short.exit_code == 1 and "minst 10 tecken" in short.output
     assert not cipher.looks_encrypted(db)
 
     monkeypatch.setenv(cipher.PASSPHRASE_VARIABLE, SECRET)

@@ -85,6 +85,8 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("R", "Uppdatera listan"),
             ("P", "Åtgärdsplan för den valda granskningens enhet (skapas om den saknas)"),
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
+            ("X", "Exportera paket: den valda granskningen i en krypterad fil"),
+            ("M", "Importera paket: en granskning från en annan granskares paket"),
         ),
     ),
     (

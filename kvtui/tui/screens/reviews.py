@@ -5,16 +5,21 @@ from __future__ import annotations
 from contextlib import closing
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kvtui import paths
+from kvtui.domain.bundle_format import BundleError
+from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import plural
-from kvtui.domain.reviews import ReviewSummary
-from kvtui.store.database import Store
+from kvtui.domain.reviews import ReviewSummary, short_id
+from kvtui.store.database import Store, StoreError
+from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.review_list import review_summaries
+from kvtui.tui.dialogs.bundle import BundleDialog, BundleRequest
 from kvtui.tui.format import DASH, progress_text, shorten
 from kvtui.tui.messages import OpenPlan, OpenReview
 
@@ -50,6 +55,12 @@ class ReviewsScreen(Screen[None]):
         Binding("p", "plan", "Åtgärdsplan", tooltip="Åtgärdsplanen för granskningens enhet",
                 id="reviews.plan"),
         Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
+        # Rare, so not in the footer's 80 columns: Hjälp (F1) and the palette name them.
+        Binding("x", "export_bundle", "Exportera paket", show=False,
+                tooltip="Granskningen i en krypterad fil till en annan granskare",
+                id="reviews.export_bundle"),
+        Binding("m", "import_bundle", "Importera paket", show=False,
+                tooltip="En granskning från en annan granskares paket", id="reviews.import_bundle"),
         # Set once per installation, so not in the footer's 80 columns: Hjälp (F1) and the
         # palette (Ctrl+P) name it.
         Binding("i", "app.settings", "Inställningar", show=False,
@@ -86,7 +97,7 @@ class ReviewsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Öppna shows greyed out while there is nothing to open."""
-        if action in ("open", "plan") and not self._reviews:
+        if action in ("open", "plan", "export_bundle") and not self._reviews:
             return None
         return True
 
@@ -203,3 +214,74 @@ class ReviewsScreen(Screen[None]):
         """Read the list again, e.g. after ``kvtui demo`` in another window."""
         self.refresh_reviews(keep=self.highlighted_id)
         self.notify("Listan är uppdaterad.", timeout=2)
+
+    def action_export_bundle(self) -> None:
+        """Exportera paket: the highlighted review to an encrypted file."""
+        review_id = self.highlighted_id
+        if review_id is None:
+            return
+        default = paths.exports_dir(self._store.path) / f"granskning-{short_id(review_id)}.kvtui"
+
+        def chosen(request: BundleRequest | None) -> None:
+            if request is not None:
+                self.notify("Paketet skapas …", timeout=2)
+                self._export_bundle(review_id, request)
+
+        self.app.push_screen(BundleDialog(export=True, path=str(default),
+                                          what=short_id(review_id)), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bundle")
+    def _export_bundle(self, review_id: str, request: BundleRequest) -> None:
+        from kvtui.store.bundle import export_review  # SQLModel and cryptography
+
+        try:
+            request.path.parent.mkdir(parents=True, exist_ok=True)
+            done = export_review(self._store, review_id, request.path, request.passphrase)
+        except (BundleError, InvalidInput, NotFound, StoreError, OSError) as error:
+            self.app.call_from_thread(self.notify, _message(error), severity="error",
+                                      timeout=8)
+            return
+        self.app.call_from_thread(
+            self.notify, f"Granskningen {short_id(review_id)} är exporterad till {done.path}. "
+            "Mottagaren behöver lösenfrasen.", timeout=8)
+
+    def action_import_bundle(self) -> None:
+        """Importera paket: a review from another auditor's encrypted file."""
+        if self._store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; inget kan importeras.",
+                        severity="error")
+            return
+
+        def chosen(request: BundleRequest | None) -> None:
+            if request is not None:
+                self.notify("Paketet öppnas …", timeout=2)
+                self._import_bundle(request)
+
+        self.app.push_screen(BundleDialog(export=False), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bundle")
+    def _import_bundle(self, request: BundleRequest) -> None:
+        from kvtui.store.bundle import import_bundle, open_bundle  # SQLModel and cryptography
+        from kvtui.store.bundle_file import read_bundle
+
+        try:
+            header, payload = open_bundle(read_bundle(request.path), request.passphrase)
+            self._store.prepare_orm()
+            done = import_bundle(self._store, header, payload)
+        except (BundleError, InvalidInput, StoreError) as error:
+            self.app.call_from_thread(self.notify, _message(error), severity="error",
+                                      timeout=8)
+            return
+        signed = " Den är signerad och låst, som den var." if done.signed else ""
+        self.app.call_from_thread(self.refresh_reviews, done.review_id)
+        self.app.call_from_thread(
+            self.notify, f"Granskningen {short_id(done.review_id)} är importerad från paketet "
+            f"(exporterat av {header.exported_by}).{signed}", timeout=8)
+
+
+def _message(error: BaseException) -> str:
+    """What to tell the auditor of a refused bundle: the store's Swedish sentence, or the
+    file's reason."""
+    if isinstance(error, OSError):
+        return f"Paketet kunde inte skrivas: {file_error_reason(error)}."
+    return str(error)

@@ -1,0 +1,458 @@
+"""A review carried to another store in one encrypted file: ``kvtui bundle export`` / ``import``.
+
+The payload is a SQLite database at the exporting store's schema that holds one review: every
+row of every table that belongs to it (``kvtui.store.bundle_rows``; its template is its own
+copy, ``review_template``), and its change-log entries as they stand. It is built and read in
+memory only (``serialize`` / ``deserialize``), so the review never lies on disk in clear
+outside the store.
+
+Import brings a payload of an older schema up to date with the store's own migrations and
+refuses one from a newer kvtui. A review the store does not hold is copied in one transaction:
+every row exactly as it was, under the store's own triggers (a signed review is signed again
+through its sign-offs and reopenings in order, so the lock's rules hold all the way and the
+review ends as locked as it left), the search index filled by its triggers, the change-log
+entries re-chained after this store's last one with their original id, time and actor, and one
+entry that records the import. Any failure rolls all of it back. A review the store already
+holds goes to the merge of two copies (``merge_existing_review``).
+
+A signed review's sign-off names the change-log entry it was signed after in the store where
+it was signed; the import entry records each of those anchors in this store's chain, and
+``imported_anchor`` is what ``kvtui check`` accepts in their place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, col, select
+
+from kvtui.domain.bundle_format import BundleError, BundleHeader, ScryptCost
+from kvtui.domain.log_text import ENTITIES
+from kvtui.domain.reviews import SIGNED
+from kvtui.domain.safe_text import typed_text
+from kvtui.store import changelog
+from kvtui.store.bulk import driver, read_value
+from kvtui.store.bundle_file import seal, unseal, write_bundle
+from kvtui.store.bundle_rows import LOG_TABLE, ReviewTable, review_tables, select_rows
+from kvtui.store.engine import sqlite_uri
+from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.idnumber_rule import Rule, as_typed, free_text_columns, numbers_in
+from kvtui.store.log_chain import GENESIS, current_actor, entry_hash, last_entry
+from kvtui.store.migrate import REVISIONS, MigrationError, current_revision, is_newer, upgrade
+from kvtui.store.models import ChangeLog, Review
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kvtui.store.database import Store
+
+IMPORT_ACTION = "bundle_import"
+INCOMING = "incoming"
+# The status a signed review holds while its versions are signed again one by one on import.
+_BETWEEN_SIGNINGS = "fieldwork"
+_LOG = ChangeLog.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """A bundle written: where, and what its header says."""
+
+    path: Path
+    header: BundleHeader
+    size: int
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """A bundle imported: the review, whether it is signed, and how many log entries came."""
+
+    review_id: str
+    title: str
+    signed: bool
+    entries: int
+    header: BundleHeader
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_review(store: Store, review_id: str, dest: Path, passphrase: str, *,
+                  cost: ScryptCost | None = None) -> ExportOutcome:
+    """Write the review to a new bundle file at ``dest`` (never over an existing file)."""
+    if dest.exists():
+        raise BundleError(f"Filen {dest} finns redan och skrivs inte över. Ange ett annat namn.")
+    store.check_file()
+    payload, revision = build_payload(store.path, review_id, immutable=store.immutable)
+    sealed = seal(payload, passphrase, kvtui_version=version("kvtui"), review_id=review_id,
+                  exported_by=current_actor(), exported_at=datetime.now(UTC).replace(
+                      microsecond=0), revision=revision, cost=cost)
+    write_bundle(dest, sealed.data)
+    return ExportOutcome(dest, sealed.header, len(sealed.data))
+
+
+def build_payload(path: Path, review_id: str, *, immutable: bool = False) -> tuple[bytes, str]:
+    """The payload of one review of the store at ``path``, and the store's schema revision.
+
+    The store is attached read-only to an in-memory database that gets its schema (tables and
+    indexes first, then the review's rows, then the triggers, which would refuse the rows of a
+    signed review) and is serialized: nothing is written to the store or beside it.
+    """
+    memory = _memory()
+    try:
+        memory.execute("ATTACH DATABASE ? AS store",
+                       (sqlite_uri(path, read_only=True, immutable=immutable),))
+        memory.execute("BEGIN")  # one snapshot of the store across every table
+        if memory.execute("SELECT 1 FROM store.review WHERE id = ?",
+                          (review_id,)).fetchone() is None:
+            raise NotFound("Granskningen finns inte i databasen.")
+        revision = _revision(memory, "store")
+        entries = memory.execute("SELECT type, name, sql FROM store.sqlite_master WHERE sql IS "
+                                 "NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+                                 ).fetchall()
+        shadows = tuple(f"{name}_" for kind, name, sql in entries
+                        if kind == "table" and sql.upper().startswith("CREATE VIRTUAL"))
+        for kind in ("table", "index", "view"):
+            for entry_kind, name, sql in entries:
+                if entry_kind == kind and not name.startswith(shadows):
+                    memory.execute(sql)
+        existing = {name for kind, name, _sql in entries if kind == "table"}
+        for table in review_tables():
+            if table.name in existing:
+                _copy(memory, table, "store", review_id)
+        _copy_false_alarms(memory, review_id)
+        log_columns = ", ".join(_LOG.c.keys())
+        memory.execute(f"INSERT INTO main.{LOG_TABLE} ({log_columns}) SELECT {log_columns} "
+                       f"FROM store.{LOG_TABLE} WHERE review_id = ?", (review_id,))
+        memory.execute("INSERT INTO main.alembic_version (version_num) VALUES (?)",
+                       (revision,))
+        for kind, _name, sql in entries:
+            if kind == "trigger":
+                memory.execute(sql)
+        memory.execute("COMMIT")
+        memory.execute("DETACH DATABASE store")
+        return memory.serialize(), revision
+    finally:
+        memory.close()
+
+
+def _texts(connection: sqlite3.Connection, schema: str,
+           review_id: str) -> Iterator[tuple[str, str, str]]:
+    """Every free text of the review's rows and log entries in ``schema``, as (table, kind,
+    value); ``kind`` is "text" or "json" (``free_text_columns``)."""
+    tables = [(table.name, table.table, table.condition(schema)) for table in review_tables()]
+    tables.append((LOG_TABLE, _LOG, "t.review_id = :review"))
+    for name, table, condition in tables:
+        kinds = free_text_columns(table)
+        if not kinds:
+            continue
+        columns = sorted(kinds)
+        listed = ", ".join(f"t.{column}" for column in columns)
+        rows = connection.execute(f"SELECT {listed} FROM {schema}.{name} AS t WHERE {condition}",
+                                  {"review": review_id})
+        for row in rows:
+            for column, value in zip(columns, row, strict=True):
+                if isinstance(value, str) and value:
+                    yield name, kinds[column], value
+
+
+def _copy_false_alarms(memory: sqlite3.Connection, review_id: str) -> None:
+    """The store's confirmations that a number in the review's texts is not a personnummer:
+    without them the receiving store would take the number for one."""
+    keys = sorted({number.key for _table, _kind, value in _texts(memory, "store", review_id)
+                   for number in numbers_in(typed_text(value))})
+    if keys:
+        memory.execute("INSERT INTO main.false_alarm SELECT * FROM store.false_alarm WHERE "
+                       "digits IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
+
+
+def _copy(connection: sqlite3.Connection, table: ReviewTable, source: str,
+          review_id: str) -> None:
+    listed = ", ".join(table.columns)
+    connection.execute(f"INSERT INTO main.{table.name} ({listed}) "
+                       f"{select_rows(table, source)}", {"review": review_id})
+
+
+def _memory() -> sqlite3.Connection:
+    """An in-memory database that keeps its temporary tables in memory too."""
+    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
+    connection.isolation_level = None
+    connection.execute("PRAGMA temp_store = MEMORY")
+    return connection
+
+
+def _revision(connection: sqlite3.Connection, schema: str) -> str:
+    row = connection.execute(f"SELECT version_num FROM {schema}.alembic_version").fetchone()
+    if row is None:
+        raise BundleError("Databasen saknar schemaversion.")
+    return str(row[0])
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def open_bundle(data: bytes, passphrase: str) -> tuple[BundleHeader, bytes]:
+    """The header and the payload at the store's schema, checked before the store is touched.
+
+    ``BundleError`` (Swedish) for a damaged or foreign file, a wrong passphrase, a payload from
+    a newer kvtui or one that does not hold the review its header names.
+    """
+    header, payload = unseal(data, passphrase)
+    return header, payload_at_head(payload, header.review_id)
+
+
+def payload_at_head(payload: bytes, review_id: str) -> bytes:
+    """The payload brought up to this kvtui's schema (its own migrations), as bytes again."""
+    memory = _memory()
+    try:
+        try:
+            memory.deserialize(payload)
+            ok = memory.execute("PRAGMA quick_check").fetchone()
+            revision = current_revision(memory)
+        except sqlite3.Error:
+            raise BundleError("Paketets innehåll är ingen kvtui-databas.") from None
+        if not ok or ok[0] != "ok" or revision is None:
+            raise BundleError("Paketets innehåll är ingen hel kvtui-databas.")
+        if is_newer(revision):
+            raise BundleError(
+                f"Paketet är skapat av en nyare version av kvtui (schema {revision}, den här "
+                f"versionen känner till {REVISIONS[-1]}). Uppdatera kvtui för att importera "
+                "det. Databasen har inte ändrats.")
+        if revision != REVISIONS[-1]:
+            memory = _upgraded(memory)
+        if memory.execute("SELECT 1 FROM review WHERE id = ?", (review_id,)).fetchone() is None:
+            raise BundleError("Paketet innehåller inte granskningen som dess huvud anger.")
+        return memory.serialize()
+    finally:
+        memory.close()
+
+
+def _upgraded(memory: sqlite3.Connection) -> sqlite3.Connection:
+    """The payload on ``memory`` after the migrations, on a new connection (the engine closes
+    the one it ran on)."""
+    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    try:
+        upgrade(engine)
+        data = memory.serialize()
+    except (DBAPIError, sqlite3.Error, MigrationError):
+        raise BundleError("Paketet är från en äldre version av kvtui och kunde inte "
+                          "uppgraderas.") from None
+    finally:
+        engine.dispose()
+    upgraded = _memory()
+    upgraded.deserialize(data)
+    return upgraded
+
+
+def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportOutcome:
+    """Bring the review of an opened bundle (``open_bundle``) into the store, in one
+    transaction: all of it, or nothing."""
+    review_id = header.review_id
+    with store.engine.connect() as connection:
+        raw = driver(connection)
+        raw.execute(f"ATTACH DATABASE ':memory:' AS {INCOMING}")
+        try:
+            raw.deserialize(payload, name=INCOMING)
+            with connection.begin():
+                entries = _bring_in(connection, header)
+        except (DBAPIError, sqlite3.Error):
+            raise BundleError("Granskningen i paketet kunde inte läggas in: den är inte hel "
+                              "eller stämmer inte med sig själv. Databasen har inte "
+                              "ändrats.") from None
+        finally:
+            raw.execute(f"DETACH DATABASE {INCOMING}")
+    with Session(store.engine) as session:
+        review = session.get(Review, review_id)
+        assert review is not None
+    return ImportOutcome(review_id, review.title, review.status == SIGNED, entries, header)
+
+
+def _bring_in(connection: Connection, header: BundleHeader) -> int:
+    review_id = header.review_id
+    raw = driver(connection)
+    if raw.execute("SELECT 1 FROM main.review WHERE id = ?", (review_id,)).fetchone():
+        merge_existing_review(connection, review_id)
+        return 0
+    _refuse_numbers(connection, review_id)
+    raw.execute("PRAGMA defer_foreign_keys = ON")
+    anchors = _copy_review(connection, review_id)
+    entries = _rechain(connection, review_id)
+    changelog.append_to(connection, review_id=review_id, entity="review", entity_id=review_id,
+                        action=IMPORT_ACTION, changes={
+                            "bundle_sha256": header.payload_sha256,
+                            "exported_by": header.exported_by,
+                            "exported_at": header.exported_at.isoformat(),
+                            "kvtui_version": header.kvtui_version,
+                            "entries": entries,
+                            "sign_off_anchors": anchors})
+    return entries
+
+
+def _refuse_numbers(connection: Connection, review_id: str) -> None:
+    """Refuse a review whose texts hold a number this store would mask as a personnummer.
+
+    The rows are copied exactly (a signed review's row hash must hold), so the store's rule
+    for free text is applied here as a check rather than a rewrite: a number the sending
+    store confirmed was no personnummer came with the bundle and is confirmed here too (in
+    this transaction, logged); any other refuses the whole bundle.
+    """
+    raw = driver(connection)
+    carried = frozenset(row[0] for row in raw.execute(
+        f"SELECT digits FROM {INCOMING}.false_alarm"))
+    rule = Rule(connection)
+    with as_typed(carried):
+        held = sorted({ENTITIES.get(table, "ändringsloggen" if table == LOG_TABLE else table)
+                       for table, kind, value in _texts(raw, INCOMING, review_id)
+                       if rule.holds_number(kind, value)})
+        rule.confirm(carried)
+    if held:
+        raise InvalidInput("Paketet innehåller något som ser ut som ett personnummer ("
+                           + ", ".join(held) + ") och tas inte emot. Databasen har inte "
+                           "ändrats.")
+
+
+def merge_existing_review(connection: Connection, review_id: str) -> None:
+    """The review is in the store already: its two copies are to be merged.
+
+    The one place where a bundle meets the merge of ``kvtui.store.merge``; until it exists the
+    import is refused and nothing changes.
+    """
+    del connection
+    raise InvalidInput(f"Granskningen finns redan i databasen; sammanslagning av två kopior av "
+                       f"samma granskning ({review_id[:8]}) kan den här versionen av kvtui inte "
+                       "göra. Databasen har inte ändrats.")
+
+
+def _copy_review(connection: Connection, review_id: str) -> dict[str, dict[str, Any]]:
+    """Copy every row, signing a signed review again version by version; the sign-offs'
+    anchors in the log they were signed in, by sign-off id."""
+    raw = driver(connection)
+    key = {"review": review_id}
+    tables = {table.name: table for table in review_tables()}
+    review = _named_rows(raw, f"SELECT status, version, updated_at FROM {INCOMING}.review"
+                                     " WHERE id = :review", key)[0]
+    sign_offs = {int(row["version"]): row for row in _named_rows(
+        raw, f"SELECT id, version, log_seq, log_hash FROM {INCOMING}.sign_off "
+                    "WHERE review_id = :review", key)}
+    reopenings = {int(row["from_version"]): row for row in _named_rows(
+        raw, f"SELECT id, from_version FROM {INCOMING}.review_reopening "
+                    "WHERE review_id = :review", key)}
+    final_version = int(review["version"])
+    first = min([final_version, *sign_offs, *reopenings])
+    listed = tables["review"].columns
+    chosen = ", ".join(f":status AS {name}" if name == "status" else
+                       f":first AS {name}" if name == "version" else f"t.{name}"
+                       for name in listed)
+    raw.execute(f"INSERT INTO main.review ({', '.join(listed)}) SELECT {chosen} FROM "
+                f"{INCOMING}.review AS t WHERE t.id = :review",
+                {**key, "status": _BETWEEN_SIGNINGS, "first": first})
+    for name, table in tables.items():
+        if name not in ("review", "sign_off", "review_reopening"):
+            _copy_into_store(raw, table, review_id)
+    for number in range(first, final_version + 1):
+        if number in sign_offs:
+            _copy_one(raw, tables["sign_off"], sign_offs[number]["id"])
+            last = number == final_version and review["status"] == SIGNED
+            raw.execute("UPDATE main.review SET status = :signed, updated_at = CASE WHEN :last "
+                        "THEN :at ELSE updated_at END WHERE id = :review",
+                        {**key, "signed": SIGNED, "last": last, "at": review["updated_at"]})
+        if number in reopenings:
+            _copy_one(raw, tables["review_reopening"], reopenings[number]["id"])
+            raw.execute("UPDATE main.review SET status = :status, version = version + 1 "
+                        "WHERE id = :review", {**key, "status": _BETWEEN_SIGNINGS})
+    if review["status"] != SIGNED:
+        raw.execute("UPDATE main.review SET status = :status, updated_at = :at WHERE id = "
+                    ":review", {**key, "status": review["status"], "at": review["updated_at"]})
+    for table in tables.values():
+        _same_rows(raw, table, review_id)
+    return {row["id"]: {"log_seq": int(row["log_seq"]), "log_hash": row["log_hash"]}
+            for row in sign_offs.values() if row["log_hash"]}
+
+
+def _named_rows(raw: sqlite3.Connection, sql: str, parameters: dict[str, Any]
+                ) -> list[sqlite3.Row]:
+    cursor = raw.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, parameters).fetchall()
+
+
+def _copy_into_store(raw: sqlite3.Connection, table: ReviewTable, review_id: str) -> None:
+    listed = ", ".join(table.columns)
+    raw.execute(f"INSERT INTO main.{table.name} ({listed}) {select_rows(table, INCOMING)}",
+                {"review": review_id})
+
+
+def _copy_one(raw: sqlite3.Connection, table: ReviewTable, row_id: str) -> None:
+    listed = ", ".join(table.columns)
+    raw.execute(f"INSERT INTO main.{table.name} ({listed}) SELECT {listed} FROM "
+                f"{INCOMING}.{table.name} WHERE id = ?", (row_id,))
+
+
+def _same_rows(raw: sqlite3.Connection, table: ReviewTable, review_id: str) -> None:
+    """Every row came over exactly, and no other: else the transaction is rolled back."""
+    key = {"review": review_id}
+    for first, second in ((INCOMING, "main"), ("main", INCOMING)):
+        differ = raw.execute(f"{select_rows(table, first)} EXCEPT {select_rows(table, second)}"
+                             " LIMIT 1", key).fetchone()
+        if differ is not None:
+            raise sqlite3.IntegrityError(f"{table.name} came over changed")
+
+
+def _rechain(connection: Connection, review_id: str) -> int:
+    """Append the review's log entries after this store's last, each with its own id, time,
+    actor and content, linked into this store's chain."""
+    raw = driver(connection)
+    rows = _named_rows(raw, f"SELECT * FROM {INCOMING}.{LOG_TABLE} WHERE review_id = "
+                                   ":review ORDER BY seq", {"review": review_id})
+    if rows and raw.execute(
+            f"SELECT 1 FROM main.{LOG_TABLE} WHERE id IN (SELECT id FROM {INCOMING}.{LOG_TABLE}"
+            " WHERE review_id = ?) LIMIT 1", (review_id,)).fetchone():
+        raise sqlite3.IntegrityError("change-log entries already in the store")
+    last = last_entry(connection)
+    seq, prev = last if last else (0, GENESIS)
+    names = list(_LOG.c.keys())
+    insert = (f"INSERT INTO main.{LOG_TABLE} ({', '.join(names)}) "
+              f"VALUES ({', '.join('?' * len(names))})")
+    for row in rows:
+        seq += 1
+        entry = ChangeLog(
+            id=row["id"], seq=seq, review_id=row["review_id"], entity=row["entity"],
+            entity_id=row["entity_id"], action=row["action"], changes_json=row["changes_json"],
+            actor=row["actor"], prev_hash=prev, hash="",
+            created_at=read_value(connection, _LOG.c.created_at, row["created_at"]))
+        digest = entry_hash(prev, entry)
+        values = {**dict(zip(row.keys(), row, strict=True)), "seq": seq, "prev_hash": prev,
+                  "hash": digest}
+        raw.execute(insert, [values[name] for name in names])
+        prev = digest
+    return len(rows)
+
+
+def imported_anchor(session: Session, review_id: str, sign_off_id: str, log_seq: int,
+                    log_hash: str) -> bool:
+    """Whether an import of the review into this store recorded the sign-off with this anchor
+    in the log it was signed in (which this store's log does not hold)."""
+    rows = session.exec(select(ChangeLog.changes_json).where(
+        ChangeLog.entity == "review", ChangeLog.entity_id == review_id,
+        ChangeLog.review_id == review_id, ChangeLog.action == IMPORT_ACTION)
+        .order_by(col(ChangeLog.seq)))
+    for changes_json in rows:
+        anchors = changelog.parse_changes(changes_json).get("sign_off_anchors")
+        if isinstance(anchors, dict) and anchors.get(sign_off_id) == {
+                "log_seq": log_seq, "log_hash": log_hash}:
+            return True
+    return False

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -177,6 +177,10 @@ def _copy_false_alarms(memory: sqlite3.Connection, review_id: str) -> None:
 
 def _copy(connection: sqlite3.Connection, table: ReviewTable, source: str,
           review_id: str) -> None:
+    # A store of an older revision lacks the columns later migrations added to a table; the
+    # payload keeps its revision and is brought up to date on import.
+    present = {row[1] for row in connection.execute(f"PRAGMA {source}.table_info({table.name})")}
+    table = replace(table, columns=tuple(name for name in table.columns if name in present))
     listed = ", ".join(table.columns)
     connection.execute(f"INSERT INTO main.{table.name} ({listed}) "
                        f"{select_rows(table, source)}", {"review": review_id})

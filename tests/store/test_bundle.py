@@ -27,7 +27,7 @@ from kvtui.store.documents import add_document
 from kvtui.store.engine import make_engine
 from kvtui.store.errors import InvalidInput
 from kvtui.store.idnumber_rule import as_typed, confirmed_numbers, key_of
-from kvtui.store.migrate import upgrade
+from kvtui.store.migrate import HEAD, upgrade
 from kvtui.store.report_data import current_content, set_method_text
 from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from tests.report.demo_file import demo_copy
@@ -213,12 +213,12 @@ def test_a_payload_of_a_newer_schema_is_refused(demo: tuple[Store, str]) -> None
                   revision="9999", cost=CHEAP)
     with pytest.raises(BundleError, match=r"nyare version av kvtui \(schema 9999"):
         open_bundle(sealed.data, PASSPHRASE)
-    assert revision == "0013" and payload_at_head(payload, review_id) == payload
+    assert revision == HEAD and payload_at_head(payload, review_id) == payload
 
 
 def _sealed_once(payload: bytes, review_id: str) -> bytes:
     return seal(payload, PASSPHRASE, kvtui_version="1", review_id=review_id, exported_by="x",
-                exported_at=datetime(2026, 12, 1, tzinfo=UTC), revision="0013",
+                exported_at=datetime(2026, 12, 1, tzinfo=UTC), revision=HEAD,
                 cost=CHEAP).data
 
 
@@ -247,7 +247,7 @@ def test_a_payload_of_an_older_schema_is_brought_up_to_date(
     current = payload_at_head(payload, review_id)
     memory = sqlite3.connect(":memory:")
     memory.deserialize(current)
-    assert memory.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0013"
+    assert memory.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
     header = parse_bundle(_sealed_once(payload, review_id)).header
     import_bundle(fresh, header, current)
     assert _rows(fresh.path, review_id)["review_criterion"] == _rows(

@@ -113,3 +113,34 @@ def test_a_backup_of_an_encrypted_store_is_encrypted(plain_store: Path, tmp_path
                                                         match="not a database"):
         plain.execute("SELECT count(*) FROM sqlite_master").fetchone()
     assert cipher.salt_of(target) == cipher.salt_of(plain_store)  # one key opens both
+
+
+def test_a_bundle_is_refused_from_and_into_an_encrypted_store(plain_store: Path,
+                                                               tmp_path: Path) -> None:
+    """Said in Swedish, with the store and the folder as they were."""
+    from kvtui.domain.bundle_format import BundleError, ScryptCost
+    from kvtui.store.bundle import export_review, import_bundle, open_bundle
+    from kvtui.store.review_detail import list_reviews
+
+    cheap = ScryptCost(n=2**10, r=8, p=1)
+    store = open_store(plain_store, backup=False)
+    try:
+        with store.session() as session:
+            review_id = list_reviews(session)[0].id
+        bundle = export_review(store, review_id, tmp_path / "paket.kvtui", SECRET, cost=cheap)
+    finally:
+        store.close()
+    encrypt_store(plain_store, SECRET)
+    cipher.set_passphrase(SECRET)
+    before = plain_store.read_bytes()
+    store = open_store(plain_store, backup=False)
+    try:
+        with pytest.raises(BundleError, match="exporteras från en krypterad databas"):
+            export_review(store, review_id, tmp_path / "nytt.kvtui", SECRET, cost=cheap)
+        header, payload = open_bundle(bundle.path.read_bytes(), SECRET)
+        with pytest.raises(BundleError, match="importeras till en krypterad databas"):
+            import_bundle(store, header, payload)
+    finally:
+        store.close()
+    assert not (tmp_path / "nytt.kvtui").exists()
+    assert plain_store.read_bytes() == before

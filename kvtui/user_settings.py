@@ -20,6 +20,7 @@ from kvtui.file_modes import PRIVATE_FILE, PRIVATE_FOLDER
 from kvtui.paths import settings_path
 
 IMPORT_FOLDER = "import_folder"
+AUDITOR = "auditor"
 _MAX_BYTES = 64 * 1024
 _OTHERS_MAY_WRITE = 0o022
 
@@ -99,3 +100,21 @@ def last_import_folder(path: Path | None = None) -> Path | None:
 def remember_import_folder(folder: Path, path: Path | None = None) -> bool:
     """Remember where the last list of akter was imported from; whether it was saved."""
     return save_setting(IMPORT_FOLDER, str(folder.absolute()), path)
+
+
+def my_auditor_name(path: Path | None = None) -> str:
+    """The granskare who works on this laptop, by name ("" before she has said who she is).
+
+    One name for every review: the laptop and its user account are hers; in a review that
+    does not list the name she simply has no akter of her own.
+    """
+    value = load_settings(path).get(AUDITOR)
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split())[:200]
+
+
+def remember_auditor_name(name: str, path: Path | None = None) -> bool:
+    """Remember who works on this laptop ("" forgets it); whether it was saved."""
+    cleaned = " ".join(name.split())
+    return save_settings({AUDITOR: cleaned or None}, path)

@@ -82,6 +82,10 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.reviews", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.conflicts", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.case_files", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.assignments", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.encryption", "kvtui.store"): "converting loads the store's checks",
+    # SQLCipher is a compiled module only an encrypted store needs.
+    ("kvtui.store.cipher", "sqlcipher3"): "only an encrypted store loads SQLCipher",
     ("kvtui.cli.exports", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.exports", "kvtui.report"): "the report loads ReportLab",
     ("kvtui.cli.exports", "kvtui.release"): "the release flow loads ReportLab and SQLModel",

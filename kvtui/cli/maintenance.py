@@ -13,9 +13,18 @@ from typing import Annotated
 import typer
 
 from kvtui import paths
-from kvtui.cli.shared import DbOption, JsonOption, chosen_db, echo_json, fail, opened_store
+from kvtui.cli.shared import (
+    DbOption,
+    JsonOption,
+    ask_passphrase,
+    chosen_db,
+    echo_json,
+    fail,
+    opened_store,
+)
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.store.backup import BackupError
+from kvtui.store.cipher import PassphraseError
 from kvtui.store.database import check_store
 from kvtui.store.errors import InvalidInput
 
@@ -31,7 +40,11 @@ not_id_commands = SwedishTyper(
 def check(ctx: typer.Context, db: DbOption = None) -> None:
     """Kontrollerar databasen: snabb- och fullständig kontroll, främmande nycklar, ändringslogg."""
     path = paths.store_path(chosen_db(ctx, db))
-    result = check_store(path)
+    ask_passphrase(path)
+    try:
+        result = check_store(path)
+    except PassphraseError as error:
+        fail(str(error))
     typer.echo(f"Databas: {path}")
     for line in result.lines:
         typer.echo(f"  {line}")

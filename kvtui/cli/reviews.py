@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from kvtui import paths
+from kvtui.cli.assignments import auditor_work
+from kvtui.cli.assignments import work_lines as auditor_lines
 from kvtui.cli.shared import (
     DbOption,
     JsonOption,
@@ -30,10 +32,12 @@ from kvtui.cli.shared import (
 )
 from kvtui.cli.show_text import local_time, work_lines
 from kvtui.cli.swedish_help import SwedishTyper
+from kvtui.domain.assignment import granskare_called
 from kvtui.domain.plural import plural
 from kvtui.domain.reviews import ReviewFields, parse_date, short_id, split_auditors
 from kvtui.domain.templates import TemplateError
 from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.user_settings import my_auditor_name
 
 commands = SwedishTyper()
 
@@ -193,6 +197,7 @@ def show(
         review_id = resolve_review(store, review)
         with store.session() as session:
             document = review_document(session, review_id)
+            document["auditor_work"] = auditor_work(session, review_id)
     if as_json:
         echo_json(document)
         return
@@ -217,6 +222,8 @@ def show(
         "Kriterier:",
         *[f"  {c['code']:4} {c['question']}" for c in document["criteria"]],
         *work_lines(document),
+        *auditor_lines(document["auditor_work"],
+                       granskare_called(document["auditors"], my_auditor_name())),
     ]
     typer.echo("\n".join(lines))
 

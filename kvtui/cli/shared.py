@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from kvtui import paths
 from kvtui.domain.safe_text import printable_json
+from kvtui.store import cipher
 from kvtui.store.backup import BackupError, keep_earlier_backups, newest_good_backup
 from kvtui.store.database import (
     Store,
@@ -161,10 +162,8 @@ def opened_store(
     """
     path = paths.store_path(db)
     _offer_backup_of_a_missing_store(path)
-    store = _open_for_reading(path) if read_only else None
-    if store is None:
-        store = _open_for_writing(path, backup=backup and not read_only,
-                                  may_view=read_only or viewer)
+    store = _with_passphrase(path, lambda: _open(path, read_only=read_only, backup=backup,
+                                                 viewer=viewer))
     if store.warning:
         typer.echo(store.warning, err=True)
     if store.was_unclean and not viewer:
@@ -181,6 +180,47 @@ def opened_store(
             typer.echo(f"Fel: {notice}", err=True)
     if notice is not None:
         raise typer.Exit(1)
+
+
+def _open(path: Path, *, read_only: bool, backup: bool, viewer: bool) -> Store:
+    store = _open_for_reading(path) if read_only else None
+    if store is None:
+        store = _open_for_writing(path, backup=backup and not read_only,
+                                  may_view=read_only or viewer)
+    return store
+
+
+PASSPHRASE_TRIES = 3
+T = TypeVar("T")
+
+
+def ask_passphrase(path: Path, *, again: bool = False) -> None:
+    """For an encrypted store, the passphrase from a hidden prompt, before anything opens it
+    (``KVTUI_PASSPHRASE`` gives it to a script); nothing for a plain store."""
+    if not cipher.looks_encrypted(path) or (cipher.passphrase() is not None and not again):
+        return
+    if not sys.stdin.isatty():
+        fail(f"Databasen {path} är krypterad. Kör kvtui i ett terminalfönster för att ange "
+             f"lösenfrasen, eller ange den i miljövariabeln {cipher.PASSPHRASE_VARIABLE}.")
+    cipher.set_passphrase(typer.prompt(f"Lösenfras för databasen {path.name}", hide_input=True,
+                                       err=True))
+
+
+def _with_passphrase(path: Path, opening: Callable[[], T]) -> T:
+    """What ``opening`` gives, the passphrase asked first for an encrypted store and again
+    after a wrong one (three tries at a terminal); a wrong passphrase stops with a Swedish
+    message and the store untouched."""
+    for attempt in range(PASSPHRASE_TRIES):
+        ask_passphrase(path, again=attempt > 0)
+        try:
+            return opening()
+        except cipher.WrongPassphrase as error:
+            if attempt == PASSPHRASE_TRIES - 1 or not sys.stdin.isatty():
+                fail(str(error))
+            typer.echo(str(error), err=True)
+        except cipher.PassphraseError as error:
+            fail(str(error))
+    fail(f"Databasen {path} kunde inte öppnas.")
 
 
 def _open_for_reading(path: Path) -> Store | None:

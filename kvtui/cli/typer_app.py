@@ -13,9 +13,11 @@ from typing import Annotated
 
 import typer
 
+from kvtui.cli.assignments import commands as assignment_commands
 from kvtui.cli.bundle import commands as bundle_commands
 from kvtui.cli.case_files import commands as case_file_commands
 from kvtui.cli.conflicts import commands as conflict_commands
+from kvtui.cli.encryption import commands as encryption_commands
 from kvtui.cli.exports import commands as export_commands
 from kvtui.cli.maintenance import commands as maintenance_commands
 from kvtui.cli.maintenance import not_id_commands
@@ -64,5 +66,6 @@ assert plan_record_commands is plan_commands
 
 for commands in (review_commands, case_file_commands, conflict_commands, export_commands,
                  maintenance_commands, release_commands, template_commands, plan_commands,
-                 bundle_commands, settings_commands, not_id_commands):
+                 bundle_commands, settings_commands, assignment_commands, encryption_commands,
+                 not_id_commands):
     app.add_typer(commands)

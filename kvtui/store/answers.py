@@ -52,8 +52,8 @@ _CRITERIA = ReviewCriterion.__table__  # type: ignore[attr-defined]
 _CRITERION_COLUMNS = ("code", "question", "kind", "group_name", "references_json",
                       "applies_json", "params_json")
 
-# The answer columns a key needs: the id, and what an AnswerView shows.
-_KEY_ANSWER_COLUMNS = ("id", *(field.name for field in fields(AnswerView)))
+# The answer columns a key needs: the id, who gave it, and what an AnswerView shows.
+_KEY_ANSWER_COLUMNS = ("id", "answered_by", *(field.name for field in fields(AnswerView)))
 # The criterion, the akt's reference, the stored answer (if any, its columns named "answer_…")
 # and a comment written before the answer (if any) of one answer key, in one statement,
 # compiled once and run by the driver (kvtui.store.bulk.DriverStatement; bench/entry.py needs
@@ -171,12 +171,14 @@ def save_answer(
     number: int | None = None,
     override_reason: str = "",
     comment: str | None = None,
+    answered_by: str = "",
     commit: bool = True,
 ) -> AnswerView:
     """Save one answer and commit. For deadline and count criteria, dates or a number given
     here are evaluated and ``value`` may be None to take the computed result; a value that
-    differs from the computed one needs ``override_reason``. ``commit=False`` lets a batch
-    (the demo) write many answers in one transaction.
+    differs from the computed one needs ``override_reason``. ``answered_by`` is the granskare
+    giving it (kept on the answer; "" leaves whoever gave it before). ``commit=False`` lets a
+    batch (the demo) write many answers in one transaction.
     """
     connection = session.connection()
     criterion, reference, existing, early = _key_row(
@@ -202,6 +204,8 @@ def save_answer(
     }
     if comment is not None:
         new["comment"] = comment
+    if answered_by:
+        new["answered_by"] = answered_by
     label = {"akt": reference, "kriterium": criterion.code}
     if early is not None:  # the comment written before the answer moves into it
         early_id, early_comment = early
@@ -314,7 +318,7 @@ def _write(
         row = {"id": answer_id, "created_at": now, "updated_at": now, "review_id": review_id,
                "case_file_id": case_file_id, "criterion_id": criterion_id, "value": "",
                "start_date": None, "end_date": None, "number": None, "computed_value": "",
-               "override_reason": "", "comment": "", **new}
+               "override_reason": "", "comment": "", "answered_by": "", **new}
         driver(connection).execute(_INSERT_ANSWER, [
             stored_value(connection, _ANSWERS.c[name], row[name]) for name in _INSERT_COLUMNS
         ])

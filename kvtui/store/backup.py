@@ -52,7 +52,8 @@ from kvtui.domain.file_errors import database_error_reason, file_error_reason
 from kvtui.domain.plural import plural
 from kvtui.file_modes import PRIVATE_FILE, create_private_file
 from kvtui.paths import backups_dir
-from kvtui.store.engine import open_connection
+from kvtui.store import cipher
+from kvtui.store.engine import BUSY_TIMEOUT_MS, open_connection, sqlite_uri
 
 KEEP = Retention().newest
 LOCK_NAME = ".lock"
@@ -207,7 +208,11 @@ def copy_database(source: Path, dest: Path, *, immutable: bool = False) -> None:
 def copy_from(source: sqlite3.Connection, dest: Path) -> None:
     """Copy what the open connection ``source`` reads into the existing, empty file ``dest``,
     as ``copy_database`` does; for a store whose file is no longer at its path."""
-    dst = open_connection(dest)
+    keyed = cipher.cipher_of(source)
+    # A backup of an encrypted store is encrypted with the same key (and salt).
+    dst = (open_connection(dest) if keyed is None else
+           cipher.connect_new(dest, sqlite_uri(dest), key=keyed[0], salt=keyed[1],
+                              timeout=BUSY_TIMEOUT_MS / 1000))
     try:
         source.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")

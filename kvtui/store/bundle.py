@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -44,6 +44,7 @@ from kvtui.store import changelog
 from kvtui.store.bulk import driver, read_value
 from kvtui.store.bundle_file import seal, unseal, write_bundle
 from kvtui.store.bundle_rows import LOG_TABLE, ReviewTable, review_tables, select_rows
+from kvtui.store.cipher import looks_encrypted
 from kvtui.store.engine import sqlite_uri
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import Rule, as_typed, free_text_columns, numbers_in
@@ -58,6 +59,10 @@ if TYPE_CHECKING:
 
 IMPORT_ACTION = "bundle_import"
 INCOMING = "incoming"
+# A bundle's payload is built and read in memory with SQLite's serialize and deserialize,
+# which SQLCipher's module does not have.
+ENCRYPTED_STORE = ("Paket kan inte {what} en krypterad databas i den här versionen av kvtui. "
+                   "Databasen har inte ändrats.")
 # The status a signed review holds while its versions are signed again one by one on import.
 _BETWEEN_SIGNINGS = "fieldwork"
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -92,6 +97,8 @@ def export_review(store: Store, review_id: str, dest: Path, passphrase: str, *,
     if dest.exists():
         raise BundleError(f"Filen {dest} finns redan och skrivs inte över. Ange ett annat namn.")
     store.check_file()
+    if looks_encrypted(store.path):
+        raise BundleError(ENCRYPTED_STORE.format(what="exporteras från"))
     payload, revision = build_payload(store.path, review_id, immutable=store.immutable)
     sealed = seal(payload, passphrase, kvtui_version=version("kvtui"), review_id=review_id,
                   exported_by=current_actor(), exported_at=datetime.now(UTC).replace(
@@ -177,6 +184,10 @@ def _copy_false_alarms(memory: sqlite3.Connection, review_id: str) -> None:
 
 def _copy(connection: sqlite3.Connection, table: ReviewTable, source: str,
           review_id: str) -> None:
+    # A store of an older revision lacks the columns later migrations added to a table; the
+    # payload keeps its revision and is brought up to date on import.
+    present = {row[1] for row in connection.execute(f"PRAGMA {source}.table_info({table.name})")}
+    table = replace(table, columns=tuple(name for name in table.columns if name in present))
     listed = ", ".join(table.columns)
     connection.execute(f"INSERT INTO main.{table.name} ({listed}) "
                        f"{select_rows(table, source)}", {"review": review_id})
@@ -262,6 +273,8 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
     """Bring the review of an opened bundle (``open_bundle``) into the store, in one
     transaction: all of it, or nothing."""
     review_id = header.review_id
+    if looks_encrypted(store.path):
+        raise BundleError(ENCRYPTED_STORE.format(what="importeras till"))
     with store.engine.connect() as connection:
         raw = driver(connection)
         raw.execute(f"ATTACH DATABASE ':memory:' AS {INCOMING}")

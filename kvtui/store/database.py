@@ -36,6 +36,7 @@ from kvtui.domain.plural import plural
 from kvtui.file_modes import PRIVATE_FILE, create_private_file, keep_files_private
 from kvtui.paths import backups_dir, running_marker, storage_warning
 from kvtui.store import backup as backups
+from kvtui.store import cipher
 from kvtui.store.engine import (
     check_before_each_transaction,
     connect_plain,
@@ -182,7 +183,9 @@ def _inspect(path: Path, *, full: bool) -> _Finding | None:
         return _Finding(f"filen kan inte läsas ({file_error_reason(error)})")
     if not header:
         return _Finding("filen är tom (0 byte)")
-    if header != SQLITE_HEADER:
+    # An encrypted store is opened with its passphrase below; a wrong one stops there
+    # (``PassphraseError``), never taken for damage.
+    if header != SQLITE_HEADER and not cipher.looks_encrypted(path):
         return _Finding("filen är inte en kvtui-databas", foreign=True)
     try:
         connection = _read_connection(path)

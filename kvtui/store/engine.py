@@ -18,6 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kvtui.store import cipher
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -48,7 +50,14 @@ def sqlite_uri(path: Path | str, *, read_only: bool = False, immutable: bool = F
 def open_connection(
     path: Path | str, *, read_only: bool = False, immutable: bool = False
 ) -> sqlite3.Connection:
-    """A raw ``sqlite3`` connection to the file at ``path`` (which must exist), no pragmas."""
+    """A raw ``sqlite3`` connection to the file at ``path`` (which must exist), no pragmas.
+
+    An encrypted store (``kvtui.store.cipher``) is opened with the passphrase given, through a
+    connection that behaves as ``sqlite3``'s; ``PassphraseError`` when it cannot be.
+    """
+    if cipher.looks_encrypted(path):
+        return cipher.connect(path, sqlite_uri(path, read_only=read_only, immutable=immutable),
+                              timeout=BUSY_TIMEOUT_MS / 1000)
     return sqlite3.connect(
         sqlite_uri(path, read_only=read_only, immutable=immutable),
         uri=True,

@@ -96,6 +96,12 @@ MACHINE_COLUMNS: dict[str, str] = {
     "sample_item.status": "active, replaced or excluded",
     "answer.value": "an answer from a fixed set (CHECK constraint)",
     "answer.computed_value": "an answer from a fixed set, computed",
+    # The review's granskare are guarded where they are typed (review.auditors_json); these
+    # name one of them as the review spells her (kvtui.store.assignments checks it; the app
+    # gives save_answer the name from that list).
+    "answer.answered_by": "a granskare's name, as the review lists it",
+    "akt_assignment.auditor": "a granskare's name, as the review lists it",
+    "interview_assignment.auditor": "a granskare's name, as the review lists it",
     "interview.form": "individual or group",
     "assessment.rating": "a level from a fixed set (CHECK constraint)",
     "factcheck_comment.response": "a response from a fixed set",

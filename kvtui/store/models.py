@@ -161,6 +161,10 @@ class Answer(Record, table=True):
     computed_value: str = ""
     override_reason: str = ""
     comment: str = ""
+    # The granskare who gave the answer, as the review names her ("" when the laptop's
+    # auditor had not said who she is): kept on the answer, since the change log's actor is
+    # the laptop's user and not one of the review's granskare.
+    answered_by: str = ""
 
 
 class UnansweredComment(Record, table=True):
@@ -189,6 +193,26 @@ class Interview(Record, table=True):
     participants: int = 1
     form: str = "individual"
     notes: str = ""
+
+
+class AktAssignment(Record, table=True):
+    """Which granskare reviews a sampled akt."""
+
+    __tablename__ = "akt_assignment"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    case_file_id: str = Field(foreign_key="case_file.id", ondelete="CASCADE", unique=True)
+    auditor: str
+
+
+class InterviewAssignment(Record, table=True):
+    """Which granskare holds an interview."""
+
+    __tablename__ = "interview_assignment"
+
+    review_id: str = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    interview_id: str = Field(foreign_key="interview.id", ondelete="CASCADE", unique=True)
+    auditor: str
 
 
 class Observation(Record, table=True):

@@ -51,6 +51,8 @@ REVIEW_ROWS: dict[str, str] = {
     "factcheck_comment": "t.review_id = ?",
     "factcheck_round": "t.review_id = ?",
     "review_reopening": "t.review_id = ?",
+    "akt_assignment": "t.review_id = ?",
+    "interview_assignment": "t.review_id = ?",
 }
 
 # Columns that signing or reopening changes on the review row itself.

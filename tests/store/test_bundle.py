@@ -218,7 +218,7 @@ def test_a_payload_of_a_newer_schema_is_refused(demo: tuple[Store, str]) -> None
 
 def _sealed_once(payload: bytes, review_id: str) -> bytes:
     return seal(payload, PASSPHRASE, kvtui_version="1", review_id=review_id, exported_by="x",
-                exported_at=datetime(2026, 12, 1, tzinfo=UTC), revision="0013",
+                exported_at=datetime(2026, 12, 1, tzinfo=UTC), revision=HEAD,
                 cost=CHEAP).data
 
 

@@ -23,8 +23,10 @@ import pytest
 
 import kvtui.store.migrations as migrations
 from kvtui.store.answers import set_early_comment
+from kvtui.store.assignments import assign_evenly, assign_interview, review_auditors
 from kvtui.store.database import check_store, open_store
 from kvtui.store.factcheck import add_comment, send_for_factcheck
+from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Review
 from kvtui.store.report_data import current_content
 from kvtui.store.review_rows import REVIEW_ROWS
@@ -45,7 +47,7 @@ def _migration(name: str) -> ModuleType:
 LOCK = _migration("0004_signoff_lock.py")
 REPLACE = _migration("0006_lock_against_replace.py")
 # Tables added later, each locked by its own migration in the same way.
-LATER = [_migration("0010_unanswered_comment.py")]
+LATER = [_migration("0010_unanswered_comment.py"), _migration("0015_assignment.py")]
 LOCKED_TABLES = sorted({"review", *LOCK.OWNERS, *REPLACE.APPEND_ONLY,
                         *(table for module in LATER for table in module.OWNERS)})
 UNIQUE_KEYS = {**REPLACE.UNIQUE_KEYS,
@@ -70,6 +72,10 @@ def signed_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
                 " (SELECT 1 FROM answer a WHERE a.case_file_id = f.id"
                 " AND a.criterion_id = c.id) LIMIT 1", (review_id,)).one()
             set_early_comment(session, review_id, *unanswered, "Journalen saknas i akten.")
+            auditor = review_auditors(session, review_id)[0]
+            assign_evenly(session, review_id)  # every akt: one is among those attacked
+            assign_interview(session, review_id, list_interviews(session, review_id)[0].id,
+                             auditor)
             sign_review(session, review_id)
             reopen(session, review_id, "Nämnden bad om en rättelse.")
             sign_review(session, review_id, TEST_PDF + b"version 2")

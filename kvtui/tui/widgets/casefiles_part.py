@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.widgets import DataTable, Static
 
+from kvtui.domain.assignment import MINE_MARK, AssignmentError, mine_first, next_auditor
 from kvtui.domain.casefile_import import ImportResult
 from kvtui.domain.filereview import ACTIVE, METHODS, STATUS_LABELS, SampledAkt, SampleInfo
 from kvtui.domain.plural import plural
@@ -28,8 +29,16 @@ from kvtui.domain.sampling import (
     describe_precision,
     sampled_allocation,
 )
+from kvtui.store.assignments import (
+    Assignments,
+    assign_akt,
+    assign_evenly,
+    assignments,
+    review_auditors,
+)
 from kvtui.store.casefiles import CaseFileRow, FilePreview, list_case_files, remove_case_file
 from kvtui.store.database import Store
+from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.sampling import current_sample
 from kvtui.tui.dialogs.casefile_edit import CaseFileDialog
 from kvtui.tui.dialogs.import_file import ImportFileDialog
@@ -40,10 +49,13 @@ from kvtui.tui.dialogs.sample_change import (
     ReplaceAktDialog,
 )
 from kvtui.tui.dialogs.sample_draw import DrawSampleDialog
+from kvtui.tui.key_guard import refuse
+from kvtui.tui.widgets.assignment import choose_next_me, my_granskare
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to
 
 POPULATION_ACTIONS = frozenset({"import", "add", "edit", "remove", "draw"})
-SAMPLE_ACTIONS = frozenset({"replace", "exclude", "extend", "toggle_view"})
+SAMPLE_ACTIONS = frozenset({"replace", "exclude", "extend", "toggle_view", "assign",
+                            "assign_evenly", "who_am_i"})
 NEEDS_ROWS = frozenset({"edit", "remove", "draw"})
 
 
@@ -97,6 +109,13 @@ class CaseFilesPart(WorkspacePart):
                 id="casefiles.exclude"),
         Binding("plus", "extend", "Utöka urvalet", id="casefiles.extend"),
         Binding("v", "toggle_view", "Population/urval", id="casefiles.view"),
+        Binding("g", "assign", "Granskare", tooltip="Ge akten till nästa granskare",
+                id="casefiles.assign"),
+        Binding("f", "assign_evenly", "Fördela", show=False,
+                tooltip="Fördela akter utan granskare jämnt", id="casefiles.assign_evenly"),
+        Binding("o", "who_am_i", "Jag är", show=False,
+                tooltip="Välj vilken granskare som arbetar på den här datorn",
+                id="casefiles.who_am_i"),
     ]
 
     def __init__(self, store: Store, review_id: str, *, id: str) -> None:
@@ -105,6 +124,9 @@ class CaseFilesPart(WorkspacePart):
         self._sample: SampleInfo | None = None
         self._showing_sample = True
         self._shown: object = None
+        self._auditors: tuple[str, ...] = ()
+        self._division = Assignments()
+        self._me = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="casefiles-summary", markup=False)
@@ -138,13 +160,16 @@ class CaseFilesPart(WorkspacePart):
         with self.store.session() as session:
             self._rows = list_case_files(session, self.review_id)
             self._sample = current_sample(session, self.review_id)
+            self._auditors = review_auditors(session, self.review_id)
+            self._division = assignments(session, self.review_id)
+        self._me = my_granskare(self._auditors)
         self._show(select)
         self.refresh_bindings()
 
     def _show(self, select: str | None) -> None:
         self.query_one("#casefiles-summary", Static).update("\n".join(self._summary_lines()))
         table = self.query_one("#casefiles-table", DataTable)
-        shown = (self.sample_view, self._rows, self._sample)
+        shown = (self.sample_view, self._rows, self._sample, self._division, self._me)
         if shown == self._shown and select is None:
             return  # unchanged: a 10,000-row table takes a second or two to fill
         self._shown = shown
@@ -199,12 +224,21 @@ class CaseFilesPart(WorkspacePart):
         table.add_column("Referens", key="reference")
         if sample.stratify_by:
             table.add_column(sample.stratify_by, key="stratum")
+        divided = bool(self._division.akter)
+        if divided:
+            table.add_column("Granskare", key="auditor")
         table.add_column("Status", key="status")
         table.add_column("Orsak", key="reason")
-        for akt in sample.items:
+        # Her own akter first (each marked), in drawn order, then the others'.
+        by_id = {akt.case_file_id: akt for akt in sample.items}
+        for case_file_id in mine_first(by_id, self._division.akter, self._me):
+            akt = by_id[case_file_id]
             cells = [str(akt.position), akt.reference]
             if sample.stratify_by:
                 cells.append(akt.attributes.get(sample.stratify_by, ""))
+            if divided:
+                owner = self._division.akter.get(case_file_id, "")
+                cells.append(f"{MINE_MARK} {owner}" if owner and owner == self._me else owner)
             cells += [STATUS_LABELS.get(akt.status, akt.status), akt.replaced_reason]
             table.add_row(*cells, key=akt.case_file_id)
 
@@ -233,6 +267,55 @@ class CaseFilesPart(WorkspacePart):
         key = cursor_key(self.query_one("#casefiles-table", DataTable))
         return next((akt for akt in self._sample.items if akt.case_file_id == key), None)
 
+
+    # --- dividing the akter between the granskare ----------------------------------------------
+
+    def action_assign(self) -> None:
+        """g: the akt under the cursor to the review's next granskare (after the last: no
+        one), so two presses at most reach either of two granskare."""
+        akt = self._current_akt()
+        if akt is None or akt.status != ACTIVE or not self.sample_view:
+            refuse(self, "Välj en akt i urvalet först.")
+            return
+        if not self.writable():
+            return
+        try:
+            auditor = next_auditor(self._auditors, self._division.akter.get(akt.case_file_id, ""))
+            with self.store.session() as session:
+                assign_akt(session, self.review_id, akt.case_file_id, auditor)
+        except (AssignmentError, InvalidInput, NotFound) as error:
+            refuse(self, str(error), severity="error", markup=False)
+            return
+        self._changed(select=akt.case_file_id)
+        self.notify(f"Akten {akt.reference}: {auditor or 'ingen granskare'}.", timeout=3,
+                    markup=False)
+
+    def action_assign_evenly(self) -> None:
+        """f: every akt of the sample that no granskare has yet, shared evenly."""
+        if not self.writable():
+            return
+        try:
+            with self.store.session() as session:
+                given = assign_evenly(session, self.review_id)
+        except (InvalidInput, NotFound) as error:
+            refuse(self, str(error), severity="error", markup=False)
+            return
+        self._changed()
+        if not any(given.values()):
+            self.notify("Alla akter i urvalet har redan en granskare.", timeout=4)
+            return
+        self.notify("Fördelat: " + ", ".join(f"{name} {plural(count, 'akt', 'akter')}"
+                                             for name, count in given.items()) + ".",
+                    timeout=6, markup=False)
+
+    def action_who_am_i(self) -> None:
+        """o: which of the review's granskare works on this laptop (saved in her settings)."""
+        if not self._auditors:
+            refuse(self, "Granskningen har inga granskare. Lägg till dem under uppgifterna (e).")
+            return
+        self._me, message = choose_next_me(self._auditors, self._me)
+        self._changed()
+        self.notify(message, timeout=5, markup=False)
 
     def _changed(self, select: str | None = None) -> None:
         self.reload(select)

@@ -28,6 +28,7 @@ from kvtui.domain.answers import (
     known_dates,
     override_needs_reason,
 )
+from kvtui.domain.assignment import MINE_MARK
 from kvtui.domain.criterion_kinds import (
     AnswerError,
     Basis,
@@ -119,6 +120,9 @@ class AktView(Vertical):
         # The answers given since the part was opened, newest last: (akt, criterion, what the
         # answer was before), for Ctrl+Z.
         self._undo: list[tuple[str, str, AnswerView | None]] = []
+        # Who has which akt (by case file id), and the granskare working here ("" if unknown).
+        self._assigned: Mapping[str, str] = {}
+        self._me = ""
         # The children, kept at hand: a key updates three of them, and finding each by a
         # query every time was a cost of its own.
         self._title = LineText(id="fr-title")
@@ -161,6 +165,12 @@ class AktView(Vertical):
         return self._answered, len(self._akter) * len(self._criteria)
 
     # --- loading -------------------------------------------------------------------------------
+
+    def set_division(self, assigned: Mapping[str, str], me: str) -> None:
+        """Who has which akt, and who works here: her answers are saved as hers and her akter
+        are marked."""
+        self._assigned = dict(assigned)
+        self._me = me
 
     def load(
         self,
@@ -280,6 +290,10 @@ class AktView(Vertical):
         title = self._title
         left = Text.assemble((f"Akt {self._index + 1} av {len(self._akter)}", "bold"), "  ",
                              (akt.reference, "bold"), f"  {here}/{len(self._criteria)}")
+        owner = self._assigned.get(akt.case_file_id, "")
+        if owner:
+            left.append(f"  {MINE_MARK} min akt" if owner == self._me else f"  {owner}",
+                        style="bold" if owner == self._me else "dim")
         right = Text(f"Alla: {progress_text(answered, expected)}", style="dim")
         gap = title.size.width - left.cell_len - right.cell_len
         wraps = title.size.width > 0 and gap < 2
@@ -380,6 +394,7 @@ class AktView(Vertical):
                 saved = save_answer(
                     session, self.review_id, akt.case_file_id, view.id, value, start=start,
                     end=end, number=number, override_reason=override_reason, comment=comment,
+                    answered_by=self._me,
                 )
         except (InvalidInput, NotFound) as error:
             refuse(self, str(error), severity="error", markup=False)

@@ -15,8 +15,10 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
+from kvtui.domain.assignment import mine_first
 from kvtui.domain.filereview import CriterionView
 from kvtui.store.answers import applicability_day, review_criteria
+from kvtui.store.assignments import assignments, review_auditors
 from kvtui.store.criteria import MISSING, REFERENCE_ACTIONS, set_reference
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -25,6 +27,7 @@ from kvtui.store.matrix import answered_per_akt
 from kvtui.store.sampling import current_sample
 from kvtui.tui.dialogs.answer_text import AnswerTextDialog
 from kvtui.tui.messages import JumpTarget
+from kvtui.tui.widgets.assignment import my_granskare
 from kvtui.tui.widgets.filereview_akt import AktView
 from kvtui.tui.widgets.idnumber_guard import TypedText
 from kvtui.tui.widgets.matrix import MatrixView
@@ -111,6 +114,8 @@ class FileReviewPart(WorkspacePart):
                 criteria = review_criteria(session, self.review_id) if sample else []
                 answered = answered_per_akt(session, self.review_id) if sample else {}
                 day = applicability_day(session, self.review_id)
+                division = assignments(session, self.review_id)
+                me = my_granskare(review_auditors(session, self.review_id))
         except NotFound as error:
             empty.update(str(error))
             self._switch("fr-empty")
@@ -124,7 +129,11 @@ class FileReviewPart(WorkspacePart):
             return
         self._criteria = criteria
         self._ready = True
-        self.akt_view.load(sample.active, criteria, answered, day)
+        # Her own akter first, in drawn order, then the others'.
+        by_id = {akt.case_file_id: akt for akt in sample.active}
+        akter = [by_id[case_file_id] for case_file_id in mine_first(by_id, division.akter, me)]
+        self.akt_view.set_division(division.akter, me)
+        self.akt_view.load(akter, criteria, answered, day)
         view = self.current_view
         if view == "matrix":
             self.matrix_view.reload()

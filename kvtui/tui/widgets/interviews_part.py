@@ -20,10 +20,17 @@ from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kvtui.domain.assignment import MINE_MARK, AssignmentError, next_auditor
 from kvtui.domain.judgement import InterviewView, ObservationView, short_text
 from kvtui.domain.plural import noun, plural
 from kvtui.domain.section_kinds import written
 from kvtui.store.assessments import citing, review_sections
+from kvtui.store.assignments import (
+    Assignments,
+    assign_interview,
+    assignments,
+    review_auditors,
+)
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import (
@@ -39,6 +46,7 @@ from kvtui.tui.dialogs.interview_observation import ObservationDialog
 from kvtui.tui.format import shorten
 from kvtui.tui.key_guard import refuse
 from kvtui.tui.messages import JumpTarget
+from kvtui.tui.widgets.assignment import my_granskare
 from kvtui.tui.widgets.judgement_editor import AutoSaveEditor, EditorArea, Saver
 from kvtui.tui.widgets.judgement_format import with_dividers
 from kvtui.tui.widgets.part_base import WorkspacePart, cursor_key, move_cursor_to, takes_focus
@@ -48,7 +56,7 @@ NOTES_TITLE = "Anteckningar"
 ROLES_WIDTH = 34
 
 # Which keys apply where the keyboard is: the list of interviews, the observations or both.
-TABLE_ACTIONS = frozenset({"edit_interview", "remove_interview"})
+TABLE_ACTIONS = frozenset({"edit_interview", "remove_interview", "assign"})
 OBSERVATION_ACTIONS = frozenset({"edit_observation", "remove_observation", "citing",
                                  "move_observation"})
 
@@ -85,6 +93,8 @@ class InterviewsPart(WorkspacePart):
                 id="interviews.remove_observation"),
         Binding("o", "add_observation", "Ny iakttagelse", id="interviews.observe"),
         Binding("c", "citing", "Citeras av", id="interviews.citing"),
+        Binding("g", "assign", "Granskare", tooltip="Ge intervjun till nästa granskare",
+                id="interviews.assign"),
         Binding("ctrl+up", "move_observation(-1)", "Flytta upp", show=False,
                 id="interviews.move_up"),
         Binding("ctrl+down", "move_observation(1)", "Flytta ned", show=False,
@@ -99,6 +109,9 @@ class InterviewsPart(WorkspacePart):
         self._headings: dict[str, str] = {}  # section id -> heading
         self._roles: tuple[str, ...] = ()
         self._shown_id: str | None = None
+        self._auditors: tuple[str, ...] = ()
+        self._division = Assignments()
+        self._me = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="interviews-summary", markup=False)
@@ -166,6 +179,8 @@ class InterviewsPart(WorkspacePart):
                 self._interviews = list_interviews(session, self.review_id)
                 sections = review_sections(session, self.review_id)
                 self._roles = suggested_roles(session, self.review_id)
+                self._auditors = review_auditors(session, self.review_id)
+                self._division = assignments(session, self.review_id)
                 self.read_status(session)
         except NotFound as error:
             self.notify(str(error), severity="error", markup=False)
@@ -195,8 +210,17 @@ class InterviewsPart(WorkspacePart):
         current = self.current_interview
         keep = select or (current.id if current else None)
         table.clear()
+        divided = bool(self._division.interviews)
+        if divided and "auditor" not in table.columns:
+            table.add_column("Granskare", key="auditor")
+        self._me = my_granskare(self._auditors) if divided else self._me
         for interview in self._interviews:
-            table.add_row(*interview_row(interview), key=interview.id)
+            cells: tuple[str, ...] = interview_row(interview)
+            if "auditor" in table.columns:
+                owner = self._division.interviews.get(interview.id, "")
+                cells = (*cells, f"{MINE_MARK} {owner}" if owner and owner == self._me
+                         else owner)
+            table.add_row(*cells, key=interview.id)
         move_cursor_to(table, keep)
 
     def _show_interview(self, observation: str | None = None, *, force: bool = False) -> None:
@@ -297,6 +321,27 @@ class InterviewsPart(WorkspacePart):
             return zone in ("table", "observations")
         return True
 
+
+    def action_assign(self) -> None:
+        """g: the interview under the cursor to the review's next granskare (after the last:
+        no one)."""
+        interview = self.current_interview
+        if interview is None:
+            refuse(self, "Välj en intervju i listan först.")
+            return
+        if not self.writable():
+            return
+        try:
+            auditor = next_auditor(self._auditors,
+                                   self._division.interviews.get(interview.id, ""))
+            with self.store.session() as session:
+                assign_interview(session, self.review_id, interview.id, auditor)
+        except (AssignmentError, InvalidInput, NotFound) as error:
+            refuse(self, str(error), severity="error", markup=False)
+            return
+        self._changed(select=interview.id)
+        self.notify(f"Intervjun {interview.label}: {auditor or 'ingen granskare'}.", timeout=3,
+                    markup=False)
 
     def _changed(self, select: str | None = None, observation: str | None = None) -> None:
         self.reload(select, observation)

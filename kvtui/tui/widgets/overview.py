@@ -9,8 +9,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from kvtui.domain.assignment import MINE_MARK
+from kvtui.domain.assignment import progress_rows as auditor_rows
 from kvtui.domain.reviews import ReviewDetail
+from kvtui.store.assignments import assignments, auditor_progress, review_auditors
 from kvtui.tui.format import DASH, period_text, progress_text
+from kvtui.tui.widgets.assignment import my_granskare
 from kvtui.tui.widgets.readiness import Readiness
 from kvtui.tui.widgets.results import ResultsSummary
 
@@ -92,6 +96,12 @@ class ReviewOverview(VerticalScroll):
         yield Static(id="overview-facts")
         yield Static("Framsteg", classes="part-heading")
         yield Static(id="overview-progress")
+        heading = Static("Granskarnas arbete", id="overview-auditors-heading",
+                         classes="part-heading")
+        auditors = Static(id="overview-auditors")
+        heading.display = auditors.display = False  # until the work is divided
+        yield heading
+        yield auditors
         yield Static("Inför rapporten", classes="part-heading")
         yield Vertical(id="overview-readiness")
         yield Static("Resultat av aktgranskningen", classes="part-heading")
@@ -113,6 +123,22 @@ class ReviewOverview(VerticalScroll):
         holder.remove_children()
         holder.mount(Readiness(self.app.store, review_id))  # type: ignore[attr-defined]
 
+    def _show_auditors(self, review_id: str) -> None:
+        """Each granskare's share and progress, read from the store by the widget itself;
+        shown once the work is divided (a review done by one auditor has nothing to show)."""
+        store = self.app.store  # type: ignore[attr-defined]
+        with store.session() as session:
+            divided = assignments(session, review_id).any
+            progress = auditor_progress(session, review_id) if divided else []
+            me = my_granskare(review_auditors(session, review_id)) if divided else ""
+        rows = auditor_rows(progress, me)
+        if divided:
+            rows.append(("", f"{MINE_MARK} = du (o under Akter & urval väljer vem du är)"
+                         if me else "o under Akter & urval väljer vem du är"))
+        self.query_one("#overview-auditors", Static).update(_facts_table(rows))
+        for widget_id in ("#overview-auditors-heading", "#overview-auditors"):
+            self.query_one(widget_id).display = divided
+
     def watch_detail(self, detail: ReviewDetail | None) -> None:
         """Redraw from the new detail; the widget never reads the store itself."""
         if detail is None or not self.is_mounted:
@@ -122,6 +148,7 @@ class ReviewOverview(VerticalScroll):
             _facts_table(progress_rows(detail))
         )
         if self.display:  # hidden, it reads the store when the workspace shows it again
+            self._show_auditors(detail.summary.id)
             self.query_one("#overview-results", ResultsSummary).show_review(detail.summary.id)
             self._show_readiness(detail.summary.id)
         sections = (

@@ -149,3 +149,5 @@ class ReviewDetail:
     template_version: str
     sections: tuple[SectionInfo, ...] = field(default_factory=tuple)
     criteria_codes: tuple[str, ...] = field(default_factory=tuple)
+    # Fields both auditors changed that a merge left for a person to settle (Konflikter).
+    open_conflicts: int = 0

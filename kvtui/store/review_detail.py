@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from kvtui.domain.filereview import ACTIVE
 from kvtui.domain.reviews import ReviewDetail, ReviewSummary, SectionInfo
+from kvtui.store.merge_conflicts import open_count
 from kvtui.store.models import (
     Answer,
     CaseFile,
@@ -137,4 +138,5 @@ def review_detail(session: Session, review_id: str) -> ReviewDetail:
             SectionInfo(s.id, s.number, s.title, s.dimension, s.kind) for s in sections
         ),
         criteria_codes=tuple(codes),
+        open_conflicts=open_count(session.connection(), review_id),
     )

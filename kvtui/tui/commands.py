@@ -60,6 +60,8 @@ def _workspace_commands(screen: WorkspaceScreen) -> list[Command]:
         Command("Redigera uppgifter", "Ändra titel, enhet, period, syfte … (e)",
                 screen.action_edit),
         Command("Åtgärdsplan", "Åtgärdsplanen för granskningens enhet (p)", screen.action_plan),
+        Command("Konflikter", "Konflikter från en sammanslagning av två granskares kopior (k)",
+                screen.action_conflicts),
         Command("Tillbaka till Granskningar", "Stäng granskningen (Esc)", screen.action_back),
     ]
     return commands

@@ -97,6 +97,8 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("↑ ↓", "Välj del i listan till vänster"),
             ("E", "Redigera uppgifter (titel, enhet, period, syfte …)"),
             ("P", "Åtgärdsplan för granskningens enhet (skapas om den saknas)"),
+            ("K", "Konflikter från en sammanslagning: behåll värdet här (H), ta det inkomna "
+                  "(I) eller skriv ett nytt (N)"),
             ("R", "Uppdatera"),
             ("Esc", "Tillbaka till Granskningar"),
         ),

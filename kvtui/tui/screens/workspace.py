@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kvtui.domain.plural import plural
 from kvtui.domain.reviews import ReviewDetail
 from kvtui.store.database import Store
 from kvtui.store.errors import NotFound
@@ -20,6 +21,7 @@ from kvtui.tui.key_guard import GuardedScreen, KeyGuard
 from kvtui.tui.messages import JumpTo, OpenPlan
 from kvtui.tui.part_widgets import part_widget
 from kvtui.tui.parts import PARTS, part_by_id
+from kvtui.tui.screens.conflicts import ConflictsScreen
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.widgets.key_footer import KeyFooter
 from kvtui.tui.widgets.overview import ReviewOverview
@@ -54,6 +56,8 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
         # palette (Ctrl+P) name it.
         Binding("p", "plan", "Åtgärdsplan", show=False,
                 tooltip="Åtgärdsplanen för granskningens enhet", id="workspace.plan"),
+        Binding("k", "conflicts", "Konflikter", show=False,
+                tooltip="Konflikter från en sammanslagning", id="workspace.conflicts"),
         Binding("r", "reload", "Uppdatera", show=False, id="workspace.reload"),
         Binding("escape", "back", "Tillbaka", id="workspace.back"),
     ]
@@ -117,9 +121,12 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
         self._detail = detail
         summary = detail.summary
         self._show_title()
-        self.query_one("#review-bar", Static).update(
-            Text.assemble((summary.title, "bold"), "  ·  ", summary.status_label)
-        )
+        bar = Text.assemble((summary.title, "bold"), "  ·  ", summary.status_label)
+        if detail.open_conflicts:
+            bar.append("  ·  ")
+            bar.append(plural(detail.open_conflicts, "öppen konflikt", "öppna konflikter")
+                       + " (k)", style="bold reverse")
+        self.query_one("#review-bar", Static).update(bar)
         self.query_one(ReviewOverview).detail = detail
 
     def _show_title(self) -> None:
@@ -257,6 +264,11 @@ class WorkspaceScreen(Screen[None], GuardedScreen):
     def action_plan(self) -> None:
         """The action plan of the review's unit."""
         self.post_message(OpenPlan(self._review_id))
+
+    def action_conflicts(self) -> None:
+        """Konflikter: settle what a merge left open; the review is read again after."""
+        self.app.push_screen(ConflictsScreen(self._store, self._review_id),
+                             lambda _result: self.reload())
 
     def action_reload(self) -> None:
         """Read the review again from the store."""

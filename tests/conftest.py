@@ -34,8 +34,10 @@ def _migrated_store() -> Path:
 
 def copying_upgrade(engine: object, target: str = "head") -> None:
     """``upgrade``, except that a new store is made a page-for-page copy of the one the real
-    migrations made in this test process."""
+    migrations made in this test process, with a merge site of its own."""
     from sqlalchemy import Engine
+
+    from kvtui.store.stamps import renew_site
 
     assert isinstance(engine, Engine)
     with engine.connect() as connection:
@@ -45,6 +47,8 @@ def copying_upgrade(engine: object, target: str = "head") -> None:
         if target == "head" and empty:
             with sqlite3.connect(_migrated_store()) as template:
                 template.backup(raw)
+            renew_site(connection)  # each store its own site, as the migration gives it
+            raw.commit()
             return
     upgrade(engine, target)
 

@@ -140,6 +140,10 @@ def bundle_import(
             done = import_bundle(store, header, payload)
         except (BundleError, InvalidInput) as error:
             fail(str(error))
+    merged = done.merge_said()
+    if merged is not None:
+        typer.echo(merged)
+        return
     typer.echo(f"Granskningen {short_id(done.review_id)} ({done.title}) är importerad från "
                f"paketet, exporterat av {header.exported_by} {header.exported_at:%Y-%m-%d %H:%M}"
                f" UTC med kvtui {header.kvtui_version}.")

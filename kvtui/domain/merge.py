@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from kvtui.domain.plural import plural
+
 # The stamp of a field no logged change has written (a row made before stamps existed, or
 # by a path that logs no fields): the state both copies started from, seen by every copy.
 BOTTOM_SITE = ""
@@ -118,3 +120,20 @@ def conflicts_refusal(count: int, what: str) -> str:
     noun = "1 öppen konflikt" if count == 1 else f"{count} öppna konflikter"
     return (f"Granskningen har {noun} från en sammanslagning; avgör dem först (kvtui "
             f"conflicts) innan {what}.")
+
+
+def merge_text(short_id: str, *, taken: int, inserted: int, deleted: int, conflicts: int,
+               signed: bool) -> str:
+    """What a bundle's merge with the store's copy of review ``short_id`` did, in Swedish."""
+    if signed:
+        return f"Granskningen {short_id} är signerad här; paketet ändrade ingenting i den."
+    done = [plural(count, one, many) for count, one, many in (
+        (taken, "ändring hämtad", "ändringar hämtade"), (inserted, "ny rad", "nya rader"),
+        (deleted, "rad borttagen", "rader borttagna")) if count]
+    said = (f"Paketet är sammanslaget med granskningen {short_id}: " + ", ".join(done) + "."
+            if done else f"Paketet innehöll inget nytt för granskningen {short_id}.")
+    if conflicts:
+        said += (f" {plural(conflicts, 'konflikt', 'konflikter')} att avgöra: båda "
+                 f"värdena finns kvar (k i granskningen, eller kvtui conflicts {short_id}).")
+    return said
+

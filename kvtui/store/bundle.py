@@ -13,7 +13,7 @@ through its sign-offs and reopenings in order, so the lock's rules hold all the 
 review ends as locked as it left), the search index filled by its triggers, the change-log
 entries re-chained after this store's last one with their original id, time and actor, and one
 entry that records the import. Any failure rolls all of it back. A review the store already
-holds goes to the merge of two copies (``merge_existing_review``).
+holds is merged with the store's copy (``kvtui.store.merge``).
 
 A signed review's sign-off names the change-log entry it was signed after in the store where
 it was signed; the import entry records each of those anchors in this store's chain, and
@@ -38,7 +38,8 @@ from sqlmodel import Session, col, select
 
 from kvtui.domain.bundle_format import BundleError, BundleHeader, ScryptCost
 from kvtui.domain.log_text import ENTITIES
-from kvtui.domain.reviews import SIGNED
+from kvtui.domain.merge import merge_text
+from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.domain.safe_text import typed_text
 from kvtui.store import changelog
 from kvtui.store.bulk import driver, read_value
@@ -49,6 +50,7 @@ from kvtui.store.engine import sqlite_uri
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import Rule, as_typed, free_text_columns, numbers_in
 from kvtui.store.log_chain import GENESIS, current_actor, entry_hash, last_entry
+from kvtui.store.merge import MergeOutcome, merge_review
 from kvtui.store.migrate import REVISIONS, MigrationError, current_revision, is_newer, upgrade
 from kvtui.store.models import ChangeLog, Review
 
@@ -86,6 +88,15 @@ class ImportOutcome:
     signed: bool
     entries: int
     header: BundleHeader
+    merged: MergeOutcome | None = None  # the store held the review: what the merge did
+
+    def merge_said(self) -> str | None:
+        """What the merge did, in Swedish; None when the review came in as new."""
+        if self.merged is None:
+            return None
+        m = self.merged
+        return merge_text(short_id(self.review_id), taken=m.taken, inserted=m.inserted,
+                          deleted=m.deleted, conflicts=m.conflicts, signed=m.signed)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -281,7 +292,7 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
         try:
             raw.deserialize(payload, name=INCOMING)
             with connection.begin():
-                entries = _bring_in(connection, header)
+                entries, merged = _bring_in(connection, header)
         except (DBAPIError, sqlite3.Error):
             raise BundleError("Granskningen i paketet kunde inte läggas in: den är inte hel "
                               "eller stämmer inte med sig själv. Databasen har inte "
@@ -291,15 +302,17 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
     with Session(store.engine) as session:
         review = session.get(Review, review_id)
         assert review is not None
-    return ImportOutcome(review_id, review.title, review.status == SIGNED, entries, header)
+    return ImportOutcome(review_id, review.title, review.status == SIGNED, entries, header,
+                         merged)
 
 
-def _bring_in(connection: Connection, header: BundleHeader) -> int:
+def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeOutcome | None]:
+    """Copy the review in (the number of log entries that came), or merge it with the
+    store's own copy (what the merge did)."""
     review_id = header.review_id
     raw = driver(connection)
     if raw.execute("SELECT 1 FROM main.review WHERE id = ?", (review_id,)).fetchone():
-        merge_existing_review(connection, review_id)
-        return 0
+        return 0, merge_review(connection, review_id, INCOMING)
     _refuse_numbers(connection, review_id)
     raw.execute("PRAGMA defer_foreign_keys = ON")
     anchors = _copy_review(connection, review_id)
@@ -312,7 +325,7 @@ def _bring_in(connection: Connection, header: BundleHeader) -> int:
                             "kvtui_version": header.kvtui_version,
                             "entries": entries,
                             "sign_off_anchors": anchors})
-    return entries
+    return entries, None
 
 
 def _refuse_numbers(connection: Connection, review_id: str) -> None:
@@ -336,18 +349,6 @@ def _refuse_numbers(connection: Connection, review_id: str) -> None:
         raise InvalidInput("Paketet innehåller något som ser ut som ett personnummer ("
                            + ", ".join(held) + ") och tas inte emot. Databasen har inte "
                            "ändrats.")
-
-
-def merge_existing_review(connection: Connection, review_id: str) -> None:
-    """The review is in the store already: its two copies are to be merged.
-
-    The one place where a bundle meets the merge of ``kvtui.store.merge``; until it exists the
-    import is refused and nothing changes.
-    """
-    del connection
-    raise InvalidInput(f"Granskningen finns redan i databasen; sammanslagning av två kopior av "
-                       f"samma granskning ({review_id[:8]}) kan den här versionen av kvtui inte "
-                       "göra. Databasen har inte ändrats.")
 
 
 def _copy_review(connection: Connection, review_id: str) -> dict[str, dict[str, Any]]:

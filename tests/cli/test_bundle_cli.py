@@ -4,6 +4,7 @@ bundle refused with the store left byte for byte as it was."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,8 @@ def test_export_and_import_through_the_command_line(
     assert shown(target) == shown(source)
     twice = run("bundle", "import", str(dest), "--passphrase-env", "KVTUI_LOSEN",
                 "--db", str(target))
-    assert twice.exit_code == 1 and "finns redan i databasen; sammanslagning" in twice.output
+    assert twice.exit_code == 0 and "innehöll inget nytt" in twice.output, twice.output
+    assert shown(target) == shown(source)
 
 
 def test_a_short_passphrase_or_a_missing_variable_writes_no_bundle(
@@ -148,3 +150,56 @@ def test_the_hidden_prompt_asks_twice_and_refuses_a_short_or_differing_passphras
     assert result.exit_code == 1 and expected in result.output
     assert all(line not in result.output for line in typed.splitlines())  # hidden
     assert not dest.exists()
+
+
+def test_two_auditors_exchange_bundles_and_settle_a_conflict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anna sends the review to Bertil; both change the same comment; the bundles cross; the
+    conflict is shown with both values, settled in Anna's store, and the choice travels."""
+    from kvtui.store.answers import set_comment
+    from tests.store.merge_copies import content
+
+    monkeypatch.setenv("KVTUI_LOSEN", PASSPHRASE)
+    anna, review_id = demo_copy(tmp_path / "anna")
+    bertil = _empty_store(tmp_path / "bertil")
+
+    def send(source: Path, target: Path, name: str) -> str:
+        dest = tmp_path / f"{name}.kvtui"
+        exported = run("bundle", "export", review_id[:8], "-o", str(dest),
+                       "--passphrase-env", "KVTUI_LOSEN", "--db", str(source))
+        assert exported.exit_code == 0, exported.output
+        imported = run("bundle", "import", str(dest), "--passphrase-env", "KVTUI_LOSEN",
+                       "--db", str(target))
+        assert imported.exit_code == 0, imported.output
+        return imported.output
+
+    send(anna, bertil, "till-bertil")
+    with sqlite3.connect(anna) as raw:
+        file_id, criterion_id = raw.execute(
+            "SELECT case_file_id, criterion_id FROM answer ORDER BY id LIMIT 1").fetchone()
+    raw.close()
+    for path, text in ((anna, "Anna: beslut saknas."), (bertil, "Bertil: beslut finns.")):
+        store = open_store(path, backup=False)
+        try:
+            with store.session() as session:
+                set_comment(session, review_id, file_id, criterion_id, text)
+        finally:
+            store.close()
+    said = send(bertil, anna, "till-anna")
+    assert "1 konflikt att avgöra" in said and f"kvtui conflicts {review_id[:8]}" in said
+    listed = run("conflicts", review_id[:8], "--db", str(anna))
+    assert "Anna: beslut saknas." in listed.output and "Bertil: beslut finns." in listed.output
+    refused = run("factcheck", review_id[:8], "-o", str(tmp_path / "utkast.pdf"),
+                  "--db", str(anna))
+    assert refused.exit_code == 1 and "1 öppen konflikt" in refused.output, refused.output
+    assert not (tmp_path / "utkast.pdf").exists()
+    conflict_id = listed.output.split()[0]
+    settled = run("resolve", review_id[:8], conflict_id, "--incoming", "--db", str(anna))
+    assert settled.exit_code == 0 and "Konflikten är avgjord" in settled.output
+    said = send(anna, bertil, "tillbaka")
+    assert "sammanslaget" in said and "konflikt" not in said
+    assert content(anna) == content(bertil)
+    for path in (anna, bertil):
+        assert run("check", "--db", str(path)).exit_code == 0
+        assert "inga öppna konflikter" in run("conflicts", review_id[:8], "--db",
+                                              str(path)).output

@@ -8,7 +8,9 @@ store, so a byte copy of it is a complete, consistent store.
 from __future__ import annotations
 
 import atexit
+import secrets
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -40,6 +42,12 @@ def demo_at(path: Path) -> str:
     source, review_id = demo_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, path)
+    # A store of its own, as a laptop's: its own merge site (kvtui.store.stamps), not the
+    # one every copy of the file would share.
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE merge_site SET site = ? WHERE id = 1",
+                           (secrets.token_hex(8),))
+    connection.close()
     return review_id
 
 

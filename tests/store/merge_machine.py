@@ -1,6 +1,7 @@
 """A Hypothesis state machine: two auditors edit copies of one review at random (answers,
-comments, section texts, ratings, observations, deletions) and exchange copies, one way or
-both, in any order.
+comments, section texts, ratings, observations, deletions) and exchange real bundles
+(``kvtui.store.bundle``: encrypted files, imported into the other's store), one way or both, in
+any order.
 
 After every exchange: no change either made is lost (each is the value the merged store holds
 or one side of a conflict), a second import of the same copy changes nothing, and after an
@@ -21,13 +22,19 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
+from kvtui.domain.bundle_format import ScryptCost
 from kvtui.store.answers import restore_answer, save_answer, set_comment
 from kvtui.store.assessments import set_section_text, update_assessment
+from kvtui.store.bundle import export_review, import_bundle, open_bundle
 from kvtui.store.changelog import count_entries
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.interviews import delete_observation, update_observation
-from tests.store.merge_copies import content, copy_store, merge_file
+from kvtui.store.merge import MergeOutcome
+from tests.store.merge_copies import content, copy_store
+
+PASSPHRASE = "två granskare, en granskning"
+CHEAP = ScryptCost(n=2**10, r=8, p=1)  # the tests' cost; a real bundle's is far higher
 
 SIDES = st.sampled_from("ab")
 TEXTS = st.sampled_from(["Beslut saknas.", "Plan finns.", "Uppföljd.", "Oklart.", ""])
@@ -138,18 +145,22 @@ class TwoAuditors(RuleBasedStateMachine):
     # --- exchanges ----------------------------------------------------------------------
 
     def _bundle(self, side: str) -> Path:
+        """The side's review exported as a real bundle (encrypted, as one auditor sends it)."""
         self.bundles += 1
-        target = self.folder / f"bundle{self.bundles}.db"
-        with sqlite3.connect(self.paths[side]) as old, sqlite3.connect(target) as new:
-            old.backup(new)
-        old.close()
-        new.close()
+        target = self.folder / f"paket {self.bundles} #?%å.kvtui"
+        export_review(self.stores[side], self.review_id, target, PASSPHRASE, cost=CHEAP)
         return target
 
+    def _import(self, into: str, bundle: Path) -> MergeOutcome:
+        header, payload = open_bundle(bundle.read_bytes(), PASSPHRASE)
+        merged = import_bundle(self.stores[into], header, payload).merged
+        assert merged is not None
+        return merged
+
     def _merge(self, into: str, bundle: Path, sender: str) -> None:
-        merge_file(self.paths[into], bundle, self.review_id)
+        self._import(into, bundle)
         before = content(self.paths[into])
-        again = merge_file(self.paths[into], bundle, self.review_id)
+        again = self._import(into, bundle)
         assert not again.changed and content(self.paths[into]) == before, "re-import changed"
         self._none_lost(into, self.unseen[sender])
         self.unseen[sender] = {}

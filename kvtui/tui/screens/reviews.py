@@ -273,10 +273,11 @@ class ReviewsScreen(Screen[None]):
                                       timeout=8)
             return
         signed = " Den är signerad och låst, som den var." if done.signed else ""
+        said = done.merge_said() or (f"Granskningen {short_id(done.review_id)} är importerad "
+                                     f"från paketet (exporterat av {header.exported_by})."
+                                     f"{signed}")
         self.app.call_from_thread(self.refresh_reviews, done.review_id)
-        self.app.call_from_thread(
-            self.notify, f"Granskningen {short_id(done.review_id)} är importerad från paketet "
-            f"(exporterat av {header.exported_by}).{signed}", timeout=8)
+        self.app.call_from_thread(self.notify, said, timeout=10, markup=False)
 
 
 def _message(error: BaseException) -> str:

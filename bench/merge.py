@@ -13,8 +13,9 @@ review has no answers, attach Bertil's file and copy the review's 57,000 answers
 one ``INSERT … SELECT``, committed. The two run in alternating pairs on fresh copies; the
 ratio is the median of the pairs'. Goal: ≤ 5×.
 
-The bundle's size (an encrypted file of the review) is printed by ``bundle_sizes`` once the
-bundle's format is known; until then it prints the two store files' sizes.
+Last, each side's review is exported as a real bundle (encrypted, at the shipped scrypt cost)
+and Bertil's is imported into a copy of Anna's store, which merges it: the bundles' sizes and
+the times of export and of the whole import (key derivation, decryption, merge) are printed.
 
     python bench/merge.py [--akter 3000] [--share 0.10] [--rounds 5]
 """
@@ -36,12 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kvtui.domain.demo import DEMO_FIELDS
 from kvtui.store.answers import save_answer, set_comment
 from kvtui.store.bulk import driver
+from kvtui.store.bundle import export_review, import_bundle, open_bundle
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.database import check_store, make_engine, open_store
 from kvtui.store.merge import MergeOutcome, merge_review
 from kvtui.store.reviews import create_review
 from kvtui.store.stamps import renew_site
 from kvtui.store.template_library import load_template
+
+PASSPHRASE = "en lösenfras för mätningen"
 
 WORDS = ("Beslut", "saknas", "i", "akten", "genomförandeplan", "finns", "men", "är", "inte",
          "uppdaterad", "enligt", "rutin", "dokumenterat", "samtal", "med", "barnet")
@@ -144,10 +148,33 @@ def copy_once(local: Path, incoming: Path, review_id: str) -> float:
     return elapsed
 
 
-def bundle_sizes(anna: Path, bertil: Path) -> str:
-    """The sizes to report beside the ratio (the bundle's own size once it exists)."""
-    return (f"store files: Anna {anna.stat().st_size / 1e6:.1f} MB, "
-            f"Bertil {bertil.stat().st_size / 1e6:.1f} MB")
+def bundles(folder: Path, anna: Path, bertil: Path, review_id: str) -> None:
+    """Both sides' bundles, and Bertil's imported into a copy of Anna's store: print sizes
+    and times."""
+    sizes, exports = [], []
+    for side, path in (("anna", anna), ("bertil", bertil)):
+        store = open_store(path, backup=False)
+        try:
+            started = time.perf_counter()
+            done = export_review(store, review_id, folder / f"{side}.kvtui", PASSPHRASE)
+            exports.append(time.perf_counter() - started)
+            sizes.append(done.size)
+        finally:
+            store.close()
+    target = folder / "anna-import.db"
+    shutil.copy(anna, target)
+    store = open_store(target, backup=False)
+    try:
+        started = time.perf_counter()
+        header, payload = open_bundle((folder / "bertil.kvtui").read_bytes(), PASSPHRASE)
+        outcome = import_bundle(store, header, payload)
+        imported = time.perf_counter() - started
+    finally:
+        store.close()
+    print(f"paket: Anna {sizes[0] / 1e6:.2f} MB, Bertil {sizes[1] / 1e6:.2f} MB (databasfilerna "
+          f"{anna.stat().st_size / 1e6:.1f} och {bertil.stat().st_size / 1e6:.1f} MB); export "
+          f"{statistics.median(exports):.2f} s, import med sammanslagning {imported:.2f} s")
+    print(f"  {outcome.merge_said()}")
 
 
 def main() -> None:
@@ -166,7 +193,6 @@ def main() -> None:
         changed = edit(anna, review_id, args.share, 1), edit(bertil, review_id, args.share, 2)
         print(f"{args.akter} akter × 19 kriterier; ändrade svar: Anna {changed[0]}, "
               f"Bertil {changed[1]} ({time.perf_counter() - started:.1f} s genom butiken)")
-        print(bundle_sizes(anna, bertil))
         ratios, merges, copies = [], [], []
         outcome = MergeOutcome()
         for round_number in range(args.rounds):
@@ -194,6 +220,7 @@ def main() -> None:
               f"({again * 1000:.0f} ms)")
         result = check_store(merged)
         print("kvtui check efter sammanslagningen:", "ok" if result.ok else result.lines)
+        bundles(folder, anna, bertil, review_id)
 
 
 if __name__ == "__main__":

@@ -130,8 +130,13 @@ def merge_text(short_id: str, *, taken: int, inserted: int, deleted: int, confli
     done = [plural(count, one, many) for count, one, many in (
         (taken, "ändring hämtad", "ändringar hämtade"), (inserted, "ny rad", "nya rader"),
         (deleted, "rad borttagen", "rader borttagna")) if count]
-    said = (f"Paketet är sammanslaget med granskningen {short_id}: " + ", ".join(done) + "."
-            if done else f"Paketet innehöll inget nytt för granskningen {short_id}.")
+    said = f"Paketet är sammanslaget med granskningen {short_id}"
+    if done:
+        said += ": " + ", ".join(done) + "."
+    elif conflicts:
+        said += "."
+    else:
+        said = f"Paketet innehöll inget nytt för granskningen {short_id}."
     if conflicts:
         said += (f" {plural(conflicts, 'konflikt', 'konflikter')} att avgöra: båda "
                  f"värdena finns kvar (k i granskningen, eller kvtui conflicts {short_id}).")

@@ -67,8 +67,9 @@ class BundleDialog(TextDialog[BundleRequest]):
                                 password=field != "bundle-path", classes="dialog-input")
             note = ("Paketet krypteras med lösenfrasen; skicka den till mottagaren på annat "
                     "sätt än filen." if self._export else
-                    "Granskningen i paketet läggs in i databasen; en signerad granskning förblir "
-                    "signerad och låst.")
+                    "Granskningen i paketet läggs in i databasen, eller slås ihop med den som "
+                    "redan finns här (det båda ändrat blir konflikter att avgöra); en signerad "
+                    "granskning förblir signerad och låst.")
             yield Static(f"{note} Lösenfrasen sparas aldrig. Ctrl+S fortsätter.",
                          classes="dialog-note", markup=False)
             yield Static("", id="bundle-problem", classes="dialog-problems", markup=False)

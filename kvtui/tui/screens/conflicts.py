@@ -31,6 +31,7 @@ from kvtui.tui.widgets.key_footer import KeyFooter
 WHAT_WIDTH = 30
 VALUE_WIDTH = 22
 _CHOICES = {"local": "värdet här", "incoming": "det inkomna värdet"}
+_SETTLED = {**_CHOICES, "value": "ett nytt värde"}
 
 
 def side_text(view: ConflictView, side: ConflictSide) -> str:
@@ -102,8 +103,7 @@ class ConflictsScreen(Screen[None]):
                           key=view.id)
         open_count = sum(not view.resolved for view in self.conflicts)
         self.query_one("#conflicts-bar", Static).update(
-            "Inga öppna konflikter: granskningen kan skickas på faktagranskning och signeras."
-            if not open_count else
+            "Inga öppna konflikter." if not open_count else
             plural(open_count, "öppen konflikt", "öppna konflikter")
             + ". h behåller värdet här, i tar det inkomna, n skriver ett nytt.")
         if self.conflicts:
@@ -119,7 +119,9 @@ class ConflictsScreen(Screen[None]):
                     f"Här:      {side_text(view, view.local)}  ({_who(view.local)})\n"
                     f"Inkommet: {side_text(view, view.incoming)}  ({_who(view.incoming)})")
             if view.resolved:
-                text += f"\nAvgjord av {view.resolved_by or 'okänd'} {view.resolved_at[:16]}"
+                chosen = _SETTLED.get(view.resolution, view.resolution)
+                text += (f"\nAvgjord med {chosen} av {view.resolved_by or 'okänd'}, "
+                         f"{view.resolved_at[:16].replace('T', ' ')}")
         self.query_one("#conflicts-detail", Static).update(text)
 
     def current(self, row: int | None = None) -> ConflictView | None:

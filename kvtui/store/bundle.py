@@ -43,6 +43,7 @@ from kvtui.domain.reviews import SIGNED, short_id
 from kvtui.domain.safe_text import typed_text
 from kvtui.store import changelog
 from kvtui.store.bulk import driver, read_value
+from kvtui.store.bundle_cipher import attach_payload, plain_copy
 from kvtui.store.bundle_file import seal, unseal, write_bundle
 from kvtui.store.bundle_rows import LOG_TABLE, ReviewTable, review_tables, select_rows
 from kvtui.store.cipher import looks_encrypted
@@ -61,10 +62,6 @@ if TYPE_CHECKING:
 
 IMPORT_ACTION = "bundle_import"
 INCOMING = "incoming"
-# A bundle's payload is built and read in memory with SQLite's serialize and deserialize,
-# which SQLCipher's module does not have.
-ENCRYPTED_STORE = ("Paket kan inte {what} en krypterad databas i den här versionen av kvtui. "
-                   "Databasen har inte ändrats.")
 # The status a signed review holds while its versions are signed again one by one on import.
 _BETWEEN_SIGNINGS = "fieldwork"
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -109,8 +106,10 @@ def export_review(store: Store, review_id: str, dest: Path, passphrase: str, *,
         raise BundleError(f"Filen {dest} finns redan och skrivs inte över. Ange ett annat namn.")
     store.check_file()
     if looks_encrypted(store.path):
-        raise BundleError(ENCRYPTED_STORE.format(what="exporteras från"))
-    payload, revision = build_payload(store.path, review_id, immutable=store.immutable)
+        with store.engine.connect() as connection, plain_copy(driver(connection)) as uri:
+            payload, revision = build_payload(store.path, review_id, source_uri=uri)
+    else:
+        payload, revision = build_payload(store.path, review_id, immutable=store.immutable)
     sealed = seal(payload, passphrase, kvtui_version=version("kvtui"), review_id=review_id,
                   exported_by=current_actor(), exported_at=datetime.now(UTC).replace(
                       microsecond=0), revision=revision, cost=cost)
@@ -118,17 +117,20 @@ def export_review(store: Store, review_id: str, dest: Path, passphrase: str, *,
     return ExportOutcome(dest, sealed.header, len(sealed.data))
 
 
-def build_payload(path: Path, review_id: str, *, immutable: bool = False) -> tuple[bytes, str]:
+def build_payload(path: Path, review_id: str, *, immutable: bool = False,
+                  source_uri: str | None = None) -> tuple[bytes, str]:
     """The payload of one review of the store at ``path``, and the store's schema revision.
 
     The store is attached read-only to an in-memory database that gets its schema (tables and
     indexes first, then the review's rows, then the triggers, which would refuse the rows of a
     signed review) and is serialized: nothing is written to the store or beside it.
+    ``source_uri`` attaches another database in the store's place (an encrypted store's
+    plain copy in memory, ``kvtui.store.bundle_cipher``).
     """
     memory = _memory()
     try:
-        memory.execute("ATTACH DATABASE ? AS store",
-                       (sqlite_uri(path, read_only=True, immutable=immutable),))
+        memory.execute("ATTACH DATABASE ? AS store", (
+            source_uri or sqlite_uri(path, read_only=True, immutable=immutable),))
         memory.execute("BEGIN")  # one snapshot of the store across every table
         if memory.execute("SELECT 1 FROM store.review WHERE id = ?",
                           (review_id,)).fetchone() is None:
@@ -284,13 +286,16 @@ def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportO
     """Bring the review of an opened bundle (``open_bundle``) into the store, in one
     transaction: all of it, or nothing."""
     review_id = header.review_id
-    if looks_encrypted(store.path):
-        raise BundleError(ENCRYPTED_STORE.format(what="importeras till"))
+    encrypted = looks_encrypted(store.path)
     with store.engine.connect() as connection:
         raw = driver(connection)
-        raw.execute(f"ATTACH DATABASE ':memory:' AS {INCOMING}")
+        if not encrypted:
+            raw.execute(f"ATTACH DATABASE ':memory:' AS {INCOMING}")
         try:
-            raw.deserialize(payload, name=INCOMING)
+            if encrypted:
+                attach_payload(raw, payload, INCOMING)
+            else:
+                raw.deserialize(payload, name=INCOMING)
             with connection.begin():
                 entries, merged = _bring_in(connection, header)
         except (DBAPIError, sqlite3.Error):

@@ -115,32 +115,55 @@ def test_a_backup_of_an_encrypted_store_is_encrypted(plain_store: Path, tmp_path
     assert cipher.salt_of(target) == cipher.salt_of(plain_store)  # one key opens both
 
 
-def test_a_bundle_is_refused_from_and_into_an_encrypted_store(plain_store: Path,
-                                                               tmp_path: Path) -> None:
-    """Said in Swedish, with the store and the folder as they were."""
-    from kvtui.domain.bundle_format import BundleError, ScryptCost
+def test_bundles_travel_from_and_into_an_encrypted_store(plain_store: Path,
+                                                          tmp_path: Path) -> None:
+    """Exported from an encrypted store, imported into a plain one, changed there and merged
+    back into the encrypted one: nothing in the clear on disk on the way."""
+    from kvtui.domain.bundle_format import ScryptCost
     from kvtui.store.bundle import export_review, import_bundle, open_bundle
+    from kvtui.store.database import check_store
+    from kvtui.store.interviews import set_interview_notes
     from kvtui.store.review_detail import list_reviews
 
     cheap = ScryptCost(n=2**10, r=8, p=1)
+    encrypt_store(plain_store, SECRET)
+    cipher.set_passphrase(SECRET)
     store = open_store(plain_store, backup=False)
     try:
         with store.session() as session:
             review_id = list_reviews(session)[0].id
-        bundle = export_review(store, review_id, tmp_path / "paket.kvtui", SECRET, cost=cheap)
+        sent = export_review(store, review_id, tmp_path / "från krypterad.kvtui", SECRET,
+                             cost=cheap)
     finally:
         store.close()
-    encrypt_store(plain_store, SECRET)
+    assert NOTE.encode() not in sent.path.read_bytes()
+    assert not list(tmp_path.glob("kvtui-bundle-*"))  # the plain copy lived in memory only
+
+    other_path = tmp_path / "annan" / "kvtui.db"
+    other_path.parent.mkdir()
+    cipher.set_passphrase(None)
+    other = open_store(other_path, backup=False)
+    try:
+        header, payload = open_bundle(sent.path.read_bytes(), SECRET)
+        assert import_bundle(other, header, payload).merged is None
+        with other.session() as session:
+            interview = list_interviews(session, review_id)[0]
+            assert interview.notes == NOTE
+            set_interview_notes(session, review_id, interview.id, NOTE + " Kompletterat.")
+        back = export_review(other, review_id, tmp_path / "tillbaka.kvtui", SECRET,
+                             cost=cheap)
+    finally:
+        other.close()
+    assert check_store(other_path).ok
+
     cipher.set_passphrase(SECRET)
-    before = plain_store.read_bytes()
     store = open_store(plain_store, backup=False)
     try:
-        with pytest.raises(BundleError, match="exporteras från en krypterad databas"):
-            export_review(store, review_id, tmp_path / "nytt.kvtui", SECRET, cost=cheap)
-        header, payload = open_bundle(bundle.path.read_bytes(), SECRET)
-        with pytest.raises(BundleError, match="importeras till en krypterad databas"):
-            import_bundle(store, header, payload)
+        header, payload = open_bundle(back.path.read_bytes(), SECRET)
+        merged = import_bundle(store, header, payload).merged
     finally:
         store.close()
-    assert not (tmp_path / "nytt.kvtui").exists()
-    assert plain_store.read_bytes() == before
+    assert merged is not None and merged.taken >= 1 and not merged.conflicts
+    assert _note(plain_store) == NOTE + " Kompletterat."
+    assert check_store(plain_store).ok
+    assert NOTE.encode() not in plain_store.read_bytes()

@@ -618,6 +618,9 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/bundle.py": "INSERT: 8, UPDATE: 3; a review's rows copied exactly from a "
                              "bundle, after _refuse_numbers found no number the rule masks "
                              "(the sender's false alarms confirmed)",
+    "kvtui/store/bundle_cipher.py": "INSERT: 1, executemany: 1; rows into an in-memory copy "
+                                    "(the export's plain copy, the import's incoming schema), "
+                                    "never the store's own tables",
     "kvtui/store/casefiles.py": "exec_driver_sql: 1, insert_sql: 1; _guarded in add_case_files",
     "kvtui/store/idnumber_rule.py": "INSERT: 1; the confirmed keys themselves",
     "kvtui/store/log_chain.py": "insert_sql: 2; Rule in changelog.append_to before it (both "

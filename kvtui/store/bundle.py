@@ -13,7 +13,8 @@ through its sign-offs and reopenings in order, so the lock's rules hold all the 
 review ends as locked as it left), the search index filled by its triggers, the change-log
 entries re-chained after this store's last one with their original id, time and actor, and one
 entry that records the import. Any failure rolls all of it back. A review the store already
-holds is merged with the store's copy (``kvtui.store.merge``).
+holds is merged with the store's copy (``kvtui.store.merge``), or, when it is signed here and
+the bundle holds a later version of it, replaced by that version (``_advance``).
 
 A signed review's sign-off names the change-log entry it was signed after in the store where
 it was signed; the import entry records each of those anchors in this store's chain, and
@@ -316,7 +317,13 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     store's own copy (what the merge did)."""
     review_id = header.review_id
     raw = driver(connection)
-    if raw.execute("SELECT 1 FROM main.review WHERE id = ?", (review_id,)).fetchone():
+    local = raw.execute("SELECT status, version FROM main.review WHERE id = ?",
+                        (review_id,)).fetchone()
+    if local is not None:
+        incoming = raw.execute(f"SELECT version FROM {INCOMING}.review WHERE id = ?",
+                               (review_id,)).fetchone()
+        if local[0] == SIGNED and incoming is not None and int(incoming[0]) > int(local[1]):
+            return _advance(connection, header, int(local[1])), None
         return 0, merge_review(connection, review_id, INCOMING)
     _refuse_numbers(connection, review_id)
     raw.execute("PRAGMA defer_foreign_keys = ON")
@@ -331,6 +338,75 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
                             "entries": entries,
                             "sign_off_anchors": anchors})
     return entries, None
+
+
+def _advance(connection: Connection, header: BundleHeader, signed: int) -> int:
+    """The review is signed here at version ``signed`` and the bundle holds a later version of
+    it: it comes in as that version.
+
+    Signed and locked, the copy here cannot have changed since it was signed, so nothing of
+    its own is lost: it is opened again with the bundle's own reopening, its rows are replaced
+    by the bundle's, and the later versions are signed and opened as they were there. The
+    bundle's log entries this log lacks are re-chained after its last, and the import entry
+    records the later sign-offs' anchors. Refused when the bundle's history does not continue
+    this signed version."""
+    review_id = header.review_id
+    raw = driver(connection)
+    key = {"review": review_id}
+    tables = {table.name: table for table in review_tables()}
+    ours = raw.execute("SELECT id FROM main.sign_off WHERE review_id = ? AND version = ?",
+                       (review_id, signed)).fetchone()
+    theirs = raw.execute(f"SELECT id FROM {INCOMING}.sign_off WHERE review_id = ? AND "
+                         "version = ?", (review_id, signed)).fetchone()
+    reopened = raw.execute(f"SELECT id FROM {INCOMING}.review_reopening WHERE review_id = ? "
+                           "AND from_version = ?", (review_id, signed)).fetchone()
+    if ours is None or theirs is None or ours[0] != theirs[0] or reopened is None:
+        raise InvalidInput(f"Granskningen är signerad här i version {signed}, och paketets "
+                           "senare version bygger inte på den signeringen. Databasen har "
+                           "inte ändrats.")
+    _refuse_numbers(connection, review_id)
+    raw.execute("PRAGMA defer_foreign_keys = ON")
+    _copy_one(raw, tables["review_reopening"], reopened[0])
+    raw.execute("UPDATE main.review SET status = :status, version = version + 1 WHERE id = "
+                ":review", {**key, "status": _BETWEEN_SIGNINGS})
+    kept = ("review", "sign_off", "review_reopening")
+    for name in reversed(list(tables)):
+        if name not in kept:
+            raw.execute(f"DELETE FROM main.{name} AS t WHERE {tables[name].condition('main')}",
+                        key)
+    for name, table in tables.items():
+        if name not in kept:
+            _copy_into_store(raw, table, review_id)
+    listed = [name for name in tables["review"].columns
+              if name not in ("id", "status", "version", "updated_at")]
+    raw.execute(f"UPDATE main.review SET ({', '.join(listed)}) = (SELECT "
+                f"{', '.join(listed)} FROM {INCOMING}.review WHERE id = :review) "
+                "WHERE id = :review", key)
+    review = _named_rows(raw, f"SELECT status, version, updated_at FROM {INCOMING}.review"
+                              " WHERE id = :review", key)[0]
+    sign_offs = {int(row["version"]): row for row in _named_rows(
+        raw, f"SELECT id, version, log_seq, log_hash FROM {INCOMING}.sign_off "
+             "WHERE review_id = :review AND version > :signed", {**key, "signed": signed})}
+    reopenings = {int(row["from_version"]): row for row in _named_rows(
+        raw, f"SELECT id, from_version FROM {INCOMING}.review_reopening WHERE review_id = "
+             ":review AND from_version > :signed", {**key, "signed": signed})}
+    final_version = int(review["version"])
+    _replay(raw, review_id, range(signed + 1, final_version + 1), sign_offs, reopenings,
+            review)
+    for table in tables.values():
+        _same_rows(raw, table, review_id)
+    entries = _rechain(connection, review_id, only_new=True)
+    anchors = {row["id"]: {"log_seq": int(row["log_seq"]), "log_hash": row["log_hash"]}
+               for row in sign_offs.values() if row["log_hash"]}
+    changelog.append_to(connection, review_id=review_id, entity="review", entity_id=review_id,
+                        action=IMPORT_ACTION, changes={
+                            "bundle_sha256": header.payload_sha256,
+                            "exported_by": header.exported_by,
+                            "exported_at": header.exported_at.isoformat(),
+                            "kvtui_version": header.kvtui_version,
+                            "entries": entries, "version": [signed, final_version],
+                            "sign_off_anchors": anchors})
+    return entries
 
 
 def _refuse_numbers(connection: Connection, review_id: str) -> None:
@@ -382,7 +458,21 @@ def _copy_review(connection: Connection, review_id: str) -> dict[str, dict[str, 
     for name, table in tables.items():
         if name not in ("review", "sign_off", "review_reopening"):
             _copy_into_store(raw, table, review_id)
-    for number in range(first, final_version + 1):
+    _replay(raw, review_id, range(first, final_version + 1), sign_offs, reopenings, review)
+    for table in tables.values():
+        _same_rows(raw, table, review_id)
+    return {row["id"]: {"log_seq": int(row["log_seq"]), "log_hash": row["log_hash"]}
+            for row in sign_offs.values() if row["log_hash"]}
+
+
+def _replay(raw: sqlite3.Connection, review_id: str, versions: range,
+            sign_offs: dict[int, Any], reopenings: dict[int, Any], review: Any) -> None:
+    """Sign and open the review again version by version as the bundle's was, under the
+    store's lock, and end in the bundle's status."""
+    key = {"review": review_id}
+    tables = {table.name: table for table in review_tables()}
+    final_version = versions[-1] if versions else int(review["version"])
+    for number in versions:
         if number in sign_offs:
             _copy_one(raw, tables["sign_off"], sign_offs[number]["id"])
             last = number == final_version and review["status"] == SIGNED
@@ -396,10 +486,6 @@ def _copy_review(connection: Connection, review_id: str) -> dict[str, dict[str, 
     if review["status"] != SIGNED:
         raw.execute("UPDATE main.review SET status = :status, updated_at = :at WHERE id = "
                     ":review", {**key, "status": review["status"], "at": review["updated_at"]})
-    for table in tables.values():
-        _same_rows(raw, table, review_id)
-    return {row["id"]: {"log_seq": int(row["log_seq"]), "log_hash": row["log_hash"]}
-            for row in sign_offs.values() if row["log_hash"]}
 
 
 def _named_rows(raw: sqlite3.Connection, sql: str, parameters: dict[str, Any]
@@ -431,13 +517,14 @@ def _same_rows(raw: sqlite3.Connection, table: ReviewTable, review_id: str) -> N
             raise sqlite3.IntegrityError(f"{table.name} came over changed")
 
 
-def _rechain(connection: Connection, review_id: str) -> int:
+def _rechain(connection: Connection, review_id: str, *, only_new: bool = False) -> int:
     """Append the review's log entries after this store's last, each with its own id, time,
-    actor and content, linked into this store's chain."""
+    actor and content, linked into this store's chain; ``only_new``: those this log lacks."""
     raw = driver(connection)
+    lacking = f" AND id NOT IN (SELECT id FROM main.{LOG_TABLE})" if only_new else ""
     rows = _named_rows(raw, f"SELECT * FROM {INCOMING}.{LOG_TABLE} WHERE review_id = "
-                                   ":review ORDER BY seq", {"review": review_id})
-    if rows and raw.execute(
+                            f":review{lacking} ORDER BY seq", {"review": review_id})
+    if not only_new and rows and raw.execute(
             f"SELECT 1 FROM main.{LOG_TABLE} WHERE id IN (SELECT id FROM {INCOMING}.{LOG_TABLE}"
             " WHERE review_id = ?) LIMIT 1", (review_id,)).fetchone():
         raise sqlite3.IntegrityError("change-log entries already in the store")

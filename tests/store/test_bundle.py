@@ -292,3 +292,52 @@ def test_a_number_confirmed_as_no_personnummer_travels_confirmed(
     with fresh.session() as session:
         assert key in confirmed_numbers(session)
     assert check_store(fresh.path).ok
+
+
+@pytest.mark.parametrize("signed_again", [True, False], ids=["signed", "reopened"])
+def test_a_later_version_of_a_review_signed_here_comes_in_as_that_version(
+        demo: tuple[Store, str], fresh: Store, tmp_path: Path, signed_again: bool) -> None:
+    """Signed here at version 1; the sender reopened it, changed it (and signed it again):
+    the bundle brings version 2 in whole, and the store's record of version 1 holds."""
+    source, review_id = demo
+    _sign(source, review_id, PDF)
+    (tmp_path / "v1").mkdir()
+    header, payload = open_bundle(_bundle(source, review_id, tmp_path / "v1"), PASSPHRASE)
+    import_bundle(fresh, header, payload)
+    with source.session() as session:
+        reopen(session, review_id, "Nämnden bad om en kompletterande uppgift.")
+        set_method_text(session, review_id, "Version 2 av metoden.")
+    if signed_again:
+        _sign(source, review_id, PDF + b"v2")
+    (tmp_path / "v2").mkdir()
+    header, payload = open_bundle(_bundle(source, review_id, tmp_path / "v2"), PASSPHRASE)
+    outcome = import_bundle(fresh, header, payload)
+    assert outcome.signed is signed_again and outcome.merged is None
+    assert _rows(fresh.path, review_id) == _rows(source.path, review_id)
+    with source.session() as a, fresh.session() as b:
+        assert current_content(b, review_id).sha256 == current_content(a, review_id).sha256
+    result = check_store(fresh.path)
+    assert result.ok, result.lines
+    # The same bundle again: nothing more to bring in.
+    again = import_bundle(fresh, header, payload)
+    assert again.merged is not None and not again.merged.changed
+
+
+def test_a_later_version_of_another_signing_is_refused(
+        demo: tuple[Store, str], fresh: Store, tmp_path: Path) -> None:
+    """A bundle whose version 2 does not continue the version signed here changes nothing."""
+    source, review_id = demo
+    (tmp_path / "v0").mkdir()
+    header, payload = open_bundle(_bundle(source, review_id, tmp_path / "v0"), PASSPHRASE)
+    import_bundle(fresh, header, payload)
+    _sign(fresh, review_id, PDF + b"here")
+    _sign(source, review_id, PDF + b"there")
+    with source.session() as session:
+        reopen(session, review_id, "Rättelse.")
+    (tmp_path / "v2").mkdir()
+    header, payload = open_bundle(_bundle(source, review_id, tmp_path / "v2"), PASSPHRASE)
+    before = _rows(fresh.path, review_id)
+    with pytest.raises(InvalidInput, match="bygger inte på den signeringen"):
+        import_bundle(fresh, header, payload)
+    assert _rows(fresh.path, review_id) == before
+    assert check_store(fresh.path).ok

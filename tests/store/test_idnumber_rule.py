@@ -615,9 +615,10 @@ WRITES_PAST_THE_ORM = {
     "kvtui/store/answers.py": "UPDATE: 1, insert: 1, insert_sql: 1; Rule.row in _write and "
                               "_write_early",
     "kvtui/store/bulk.py": "INSERT: 1, insert_sql: 1; insert_sql, which builds the INSERTs",
-    "kvtui/store/bundle.py": "INSERT: 8, UPDATE: 3; a review's rows copied exactly from a "
-                             "bundle, after _refuse_numbers found no number the rule masks "
-                             "(the sender's false alarms confirmed)",
+    "kvtui/store/bundle.py": "INSERT: 8, UPDATE: 5; a review's rows copied exactly from a "
+                             "bundle (new, or a later version of one signed here), after "
+                             "_refuse_numbers found no number the rule masks (the sender's "
+                             "false alarms confirmed)",
     "kvtui/store/bundle_cipher.py": "INSERT: 1, executemany: 1; rows into an in-memory copy "
                                     "(the export's plain copy, the import's incoming schema), "
                                     "never the store's own tables",

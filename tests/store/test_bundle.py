@@ -318,6 +318,15 @@ def test_a_later_version_of_a_review_signed_here_comes_in_as_that_version(
         assert current_content(b, review_id).sha256 == current_content(a, review_id).sha256
     result = check_store(fresh.path)
     assert result.ok, result.lines
+    if signed_again:  # version 2 is as locked here as version 1 was
+        connection = sqlite3.connect(fresh.path)
+        try:
+            for statement in ("UPDATE answer SET value = 'nej' WHERE review_id = ?",
+                              "INSERT OR REPLACE INTO review SELECT * FROM review WHERE id = ?"):
+                with pytest.raises(sqlite3.IntegrityError):
+                    connection.execute(statement, (review_id,))
+        finally:
+            connection.close()
     # The same bundle again: nothing more to bring in.
     again = import_bundle(fresh, header, payload)
     assert again.merged is not None and not again.merged.changed

@@ -329,14 +329,7 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     raw.execute("PRAGMA defer_foreign_keys = ON")
     anchors = _copy_review(connection, review_id)
     entries = _rechain(connection, review_id)
-    changelog.append_to(connection, review_id=review_id, entity="review", entity_id=review_id,
-                        action=IMPORT_ACTION, changes={
-                            "bundle_sha256": header.payload_sha256,
-                            "exported_by": header.exported_by,
-                            "exported_at": header.exported_at.isoformat(),
-                            "kvtui_version": header.kvtui_version,
-                            "entries": entries,
-                            "sign_off_anchors": anchors})
+    _log_import(connection, header, entries, anchors)
     return entries, None
 
 
@@ -398,15 +391,21 @@ def _advance(connection: Connection, header: BundleHeader, signed: int) -> int:
     entries = _rechain(connection, review_id, only_new=True)
     anchors = {row["id"]: {"log_seq": int(row["log_seq"]), "log_hash": row["log_hash"]}
                for row in sign_offs.values() if row["log_hash"]}
-    changelog.append_to(connection, review_id=review_id, entity="review", entity_id=review_id,
-                        action=IMPORT_ACTION, changes={
+    _log_import(connection, header, entries, anchors, version=[signed, final_version])
+    return entries
+
+
+def _log_import(connection: Connection, header: BundleHeader, entries: int,
+                anchors: dict[str, dict[str, Any]], **more: Any) -> None:
+    """The import's own log entry: the bundle, how many entries came, and the sign-offs'
+    anchors in the log they were signed in (``imported_anchor``)."""
+    changelog.append_to(connection, review_id=header.review_id, entity="review",
+                        entity_id=header.review_id, action=IMPORT_ACTION, changes={
                             "bundle_sha256": header.payload_sha256,
                             "exported_by": header.exported_by,
                             "exported_at": header.exported_at.isoformat(),
                             "kvtui_version": header.kvtui_version,
-                            "entries": entries, "version": [signed, final_version],
-                            "sign_off_anchors": anchors})
-    return entries
+                            "entries": entries, **more, "sign_off_anchors": anchors})
 
 
 def _refuse_numbers(connection: Connection, review_id: str) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from kvtui.store.signed_record import StoredMatch
 
 commands = SwedishTyper()
+T = TypeVar("T")
 
 AppendixOption = Annotated[
     bool,
@@ -242,36 +244,33 @@ def verify(
 
 def _stored_match(path: Path, verdict: PdfVerdict) -> StoredMatch | None:
     """What the store says of the file (``StoredMatch``), read without writing to the store."""
-    if not path.exists():
-        return None
     from kvtui.store.signed_record import match_report_file  # SQLModel
 
-    try:
-        store = open_store(path, read_only=True)
-    except StoreError:
-        return None
     signature_ok = verdict.signed and verdict.ok
-    try:
-        with store.session() as session:
-            return match_report_file(session, verdict.sha256, find_anchor(verdict.keywords),
-                                     verdict.certificate_sha256 if signature_ok else None)
-    finally:
-        store.close()
+    return _read_store(path, lambda session: match_report_file(
+        session, verdict.sha256, find_anchor(verdict.keywords),
+        verdict.certificate_sha256 if signature_ok else None))
 
 
 def _plan_match(path: Path, verdict: PdfVerdict) -> PlanFileMatch | None:
     """The signed follow-up round the file is, read without writing to the store."""
-    if not path.exists():
-        return None
     from kvtui.store.plan_lock import match_plan_file  # SQLModel
 
+    return _read_store(path, lambda session: match_plan_file(session, verdict.sha256))
+
+
+def _read_store(path: Path, read: Callable[[Any], T]) -> T | None:
+    """``read`` of the store at ``path`` opened read-only; None when there is no store there
+    to read."""
+    if not path.exists():
+        return None
     try:
         store = open_store(path, read_only=True)
     except StoreError:
         return None
     try:
         with store.session() as session:
-            return match_plan_file(session, verdict.sha256)
+            return read(session)
     finally:
         store.close()
 

@@ -27,7 +27,8 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +301,40 @@ def _new_file(path: Path, suffix: str) -> Path:
     return new
 
 
+@contextmanager
+def _removed_on_failure(new: Path) -> Iterator[None]:
+    """The new file overwritten and removed when converting into it fails, then the error."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            overwrite_and_remove(new)
+        raise
+
+
+def _export_into(source: Any, new: Path, schema: str, key: str) -> dict[str, int]:
+    """Export the whole of ``source`` into the file ``new`` (attached as ``schema`` with
+    ``key``; "" for plain SQLite), then close ``source``; its tables' row counts."""
+    try:
+        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        expected = _table_counts(source)
+        version = source.execute("PRAGMA user_version").fetchone()[0]
+        source.execute(f"ATTACH DATABASE ? AS {schema} KEY ?", (str(new), key))
+        source.execute(f"SELECT sqlcipher_export('{schema}')")
+        source.execute(f"PRAGMA {schema}.user_version = {int(version)}")
+        source.execute(f"DETACH DATABASE {schema}")
+    finally:
+        source.close()
+    return expected
+
+
+def _check_closed(check: Any, expected: dict[str, int], new: Path) -> None:
+    try:
+        _checked(check, expected, new)
+    finally:
+        check.close()
+
+
 def encrypt_file(path: Path, secret: str, salt: bytes | None = None) -> None:
     """Make the plain SQLite file at ``path`` an encrypted one with ``secret``: exported into
     a new file, which is opened with ``secret`` and checked (integrity, every table's rows)
@@ -309,27 +344,9 @@ def encrypt_file(path: Path, secret: str, salt: bytes | None = None) -> None:
     salt = salt or os.urandom(SALT_BYTES)
     raw_key = f"x'{derived_key(secret, salt).hex()}{salt.hex()}'"
     new = _new_file(path, ".krypterad")
-    try:
-        source = dbapi2.connect(str(path))
-        try:
-            source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            expected = _table_counts(source)
-            version = source.execute("PRAGMA user_version").fetchone()[0]
-            source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(new), raw_key))
-            source.execute("SELECT sqlcipher_export('encrypted')")
-            source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-            source.execute("DETACH DATABASE encrypted")
-        finally:
-            source.close()
-        check = connect(new, str(new), timeout=5.0, secret=secret)
-        try:
-            _checked(check, expected, new)
-        finally:
-            check.close()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            overwrite_and_remove(new)
-        raise
+    with _removed_on_failure(new):
+        expected = _export_into(dbapi2.connect(str(path)), new, "encrypted", raw_key)
+        _check_closed(connect(new, str(new), timeout=5.0, secret=secret), expected, new)
     _replace_verified(path, new)
 
 
@@ -344,24 +361,7 @@ def decrypt_file(path: Path, secret: str) -> None:
     open it."""
     source = connect(path, str(path), timeout=5.0, secret=secret)
     new = _new_file(path, ".okrypterad")
-    try:
-        try:
-            source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            expected = _table_counts(source)
-            version = source.execute("PRAGMA user_version").fetchone()[0]
-            source.execute("ATTACH DATABASE ? AS plaintext KEY ''", (str(new),))
-            source.execute("SELECT sqlcipher_export('plaintext')")
-            source.execute(f"PRAGMA plaintext.user_version = {int(version)}")
-            source.execute("DETACH DATABASE plaintext")
-        finally:
-            source.close()
-        check = sqlite3.connect(new)
-        try:
-            _checked(check, expected, new)
-        finally:
-            check.close()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            overwrite_and_remove(new)
-        raise
+    with _removed_on_failure(new):
+        expected = _export_into(source, new, "plaintext", "")
+        _check_closed(sqlite3.connect(new), expected, new)
     _replace_verified(path, new)

@@ -22,7 +22,7 @@ from kvtui.cli.shared import (
     resolve_review,
 )
 from kvtui.cli.swedish_help import SwedishTyper
-from kvtui.domain.log_text import value_text
+from kvtui.domain.merge import side_text, what_text, who_text
 from kvtui.domain.safe_text import printable
 from kvtui.store.errors import InvalidInput, NotFound
 
@@ -33,9 +33,7 @@ commands = SwedishTyper()
 
 
 def _side(view: ConflictView, side: ConflictSide) -> str:
-    value = "borttagen" if view.deletion and side.value is None else (
-        "ändrad" if view.deletion else value_text(view.field, side.value))
-    return printable(f"{value} ({side.actor or 'okänd'}, {side.at[:16].replace('T', ' ')})")
+    return printable(f"{side_text(view, side)} ({who_text(side)})")
 
 
 def _side_json(side: ConflictSide) -> dict[str, Any]:
@@ -68,8 +66,7 @@ def conflicts(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False
         typer.echo("Granskningen har inga öppna konflikter.")
         return
     for view in found:
-        what = ", ".join(f"{label}: {text}" for label, text in view.what)
-        typer.echo(printable(f"{view.id[:8]}  {what} – {view.field_label}"))
+        typer.echo(f"{view.id[:8]}  {what_text(view)}")
         typer.echo(f"    lokalt:     {_side(view, view.local)}")
         typer.echo(f"    importerat: {_side(view, view.incoming)}")
     count = len(found)
@@ -105,5 +102,4 @@ def resolve(
                 view = resolve_conflict(session, review_id, conflict, chosen[0], value)
             except (InvalidInput, NotFound) as error:
                 fail(str(error))
-    what = ", ".join(f"{label}: {text}" for label, text in view.what)
-    typer.echo(printable(f"Konflikten är avgjord ({what} – {view.field_label})."))
+    typer.echo(f"Konflikten är avgjord ({what_text(view)}).")

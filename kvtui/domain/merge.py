@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from kvtui.domain.log_text import value_text
 from kvtui.domain.plural import plural
+from kvtui.domain.safe_text import printable
 
 # The stamp of a field no logged change has written (a row made before stamps existed, or
 # by a path that logs no fields): the state both copies started from, seen by every copy.
@@ -142,3 +144,22 @@ def merge_text(short_id: str, *, taken: int, inserted: int, deleted: int, confli
                  f"värdena finns kvar (k i granskningen, eller kvtui conflicts {short_id}).")
     return said
 
+
+
+def side_text(view: ConflictView, side: ConflictSide) -> str:
+    """A side's value as the auditor reads it: "borttagen" or "ändrad" for a deleted row's
+    two sides."""
+    if view.deletion:
+        return "borttagen" if side.value is None else "ändrad"
+    return printable(value_text(view.field, side.value))
+
+
+def who_text(side: ConflictSide) -> str:
+    """Who changed a side and when: "Karin, 2026-12-07 23:04"."""
+    return f"{side.actor or 'okänd'}, {side.at[:16].replace('T', ' ')}"
+
+
+def what_text(view: ConflictView) -> str:
+    """What the conflict is about: "Akt: 2024-017, Kriterium: F1 … – kommentar"."""
+    return printable(", ".join(f"{label}: {text}" for label, text in view.what)
+                     + f" – {view.field_label}")

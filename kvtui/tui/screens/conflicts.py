@@ -14,10 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from kvtui.domain.log_text import value_text
-from kvtui.domain.merge import ConflictSide, ConflictView
+from kvtui.domain.merge import ConflictView, side_text, what_text, who_text
 from kvtui.domain.plural import plural
-from kvtui.domain.safe_text import printable
 from kvtui.store.database import Store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.idnumber_rule import as_typed
@@ -32,23 +30,6 @@ WHAT_WIDTH = 30
 VALUE_WIDTH = 22
 _CHOICES = {"local": "värdet här", "incoming": "det inkomna värdet"}
 _SETTLED = {**_CHOICES, "value": "ett nytt värde"}
-
-
-def side_text(view: ConflictView, side: ConflictSide) -> str:
-    """A side's value as the auditor reads it: "borttagen" for a deleted row."""
-    if view.deletion:
-        return "borttagen" if side.value is None else "ändrad"
-    return printable(value_text(view.field, side.value))
-
-
-def _who(side: ConflictSide) -> str:
-    return f"{side.actor or 'okänd'}, {side.at[:16].replace('T', ' ')}"
-
-
-def what_text(view: ConflictView) -> str:
-    """What the conflict is about: "Akt: 2024-017, Kriterium: F1 … – svar"."""
-    return printable(", ".join(f"{label}: {text}" for label, text in view.what)
-                     + f" – {view.field_label}")
 
 
 class ConflictsScreen(Screen[None]):
@@ -116,8 +97,8 @@ class ConflictsScreen(Screen[None]):
             text = "Inga konflikter att visa."
         else:
             text = (f"{what_text(view)}\n"
-                    f"Här:      {side_text(view, view.local)}  ({_who(view.local)})\n"
-                    f"Inkommet: {side_text(view, view.incoming)}  ({_who(view.incoming)})")
+                    f"Här:      {side_text(view, view.local)}  ({who_text(view.local)})\n"
+                    f"Inkommet: {side_text(view, view.incoming)}  ({who_text(view.incoming)})")
             if view.resolved:
                 chosen = _SETTLED.get(view.resolution, view.resolution)
                 text += (f"\nAvgjord med {chosen} av {view.resolved_by or 'okänd'}, "

@@ -90,7 +90,8 @@ def test_the_archive_has_the_stores_tables_and_columns(archive: Engine) -> None:
     assert set(store) - set(found) == set(SQLITE_ONLY)
     assert set(found) - set(store) == set(POSTGRESQL_ONLY)
     for table in sorted(set(store) - set(SQLITE_ONLY)):
-        ours = {name: (KINDS[kind], not notnull) for name, kind, notnull, _pk in store[table]}
+        ours = {name: (KINDS[kind.split("(")[0]], not notnull)
+                for name, kind, notnull, _pk in store[table]}
         theirs = {name: (KINDS[kind], nullable) for name, (kind, nullable)
                   in found[table].items()}
         assert theirs == ours, table

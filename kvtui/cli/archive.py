@@ -26,7 +26,7 @@ from kvtui.cli.shared import (
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.reviews import short_id
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.user_settings import load_settings, save_setting
+from kvtui.user_settings import archive_address, remember_archive_address
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,9 +41,6 @@ commands = SwedishTyper(
     no_args_is_help=True,
 )
 
-#: The user setting that holds where the archive is.
-SETTING = "archive"
-
 ArchiveOption = Annotated[str | None, typer.Option(
     "--archive", metavar="ADRESS",
     help="Arkivets adress (libpq-URL eller service=NAMN) i stället för den som sparats med "
@@ -51,7 +48,7 @@ ArchiveOption = Annotated[str | None, typer.Option(
 
 
 def _target(given: str | None) -> str:
-    target = given or str(load_settings().get(SETTING) or "")
+    target = given or archive_address()
     if not target:
         fail("Inget arkiv är anslutet. Anslut först: kvtui archive connect ADRESS "
              "(fråga IT efter adressen).")
@@ -105,7 +102,7 @@ def archive_connect(
 
     with _archive(target) as engine, _said():
         readable = len(list_archived(engine))
-    if not save_setting(SETTING, target):
+    if not remember_archive_address(target):
         fail("Adressen kunde inte sparas i inställningarna.")
     typer.echo(f"Ansluten till arkivet {target}. Du kan läsa {readable} granskningar där.")
 

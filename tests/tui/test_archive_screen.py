@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from kvtui.store import archive
 from kvtui.store.archive_engine import make_archive_engine, upgrade_archive
@@ -52,7 +52,7 @@ async def test_the_archive_is_listed_searched_and_a_review_pulled(
         await pilot_until(pilot, lambda: "träffar" in _bar(screen) or "träff " in _bar(screen))
         assert screen.archived == [] and "0 träffar" in _bar(screen)
         assert isinstance(app.screen, ArchiveScreen)
-        screen.query_one("#archive-search").value = ""
+        screen.query_one("#archive-search", Input).value = ""
         await pilot.press("s", *"journalanteckning", "enter")
         await pilot_until(pilot, lambda: len(screen.archived) == 1)
         assert "journalanteckningarna" in str(

@@ -239,6 +239,13 @@ def _push_signed(connection: Connection, review_id: str, payload: bytes, local: 
                     f"Arkivet har en annan signerad version {local.version} av granskningen "
                     f"”{local.title}” än den här datorn. Ingenting har skickats.")
             return _outcome(review_id, local, already=True)
+    if current is not None and not current.copy.signed and _news_for_archive(current.copy,
+                                                                               local):
+        raise ArchiveRefused(
+            f"Arkivets arbetsexemplar av ”{local.title}” har ändringar som inte finns i den "
+            "signerade versionen här, till exempel en annan granskares. Ingenting har "
+            "skickats. Öppna granskningen igen (kvtui reopen), skicka och hämta den så att "
+            "ändringarna kommer med, och signera den på nytt.")
     _write(connection, review_id, payload, local, replaces_work=current is not None
            and not current.copy.signed)
     return _outcome(review_id, local, already=False)
@@ -268,10 +275,9 @@ def _push_work(connection: Connection, review_id: str, payload: bytes, local: _C
     return _outcome(review_id, local, already=False, merged=merged)
 
 
-def _news_for_archive(local: _Copy, archived: _Copy) -> bool:
-    """Whether the store's copy has seen changes that the archive's has not."""
-    return any(counter > archived.counters.get(site, 0)
-               for site, counter in local.counters.items())
+def _news_for_archive(copy: _Copy, other: _Copy) -> bool:
+    """Whether ``copy`` has seen changes that ``other`` has not."""
+    return any(counter > other.counters.get(site, 0) for site, counter in copy.counters.items())
 
 
 def _outcome(review_id: str, copy: _Copy, *, already: bool,

@@ -324,10 +324,13 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     local = raw.execute("SELECT status, version FROM main.review WHERE id = ?",
                         (review_id,)).fetchone()
     if local is not None:
-        incoming = raw.execute(f"SELECT version FROM {INCOMING}.review WHERE id = ?",
+        incoming = raw.execute(f"SELECT status, version FROM {INCOMING}.review WHERE id = ?",
                                (review_id,)).fetchone()
-        if local[0] == SIGNED and incoming is not None and int(incoming[0]) > int(local[1]):
+        if local[0] == SIGNED and incoming is not None and int(incoming[1]) > int(local[1]):
             return _advance(connection, header, int(local[1])), None
+        if (local[0] != SIGNED and incoming is not None and incoming[0] == SIGNED
+                and not _changed_since(raw, review_id)):
+            return _signed_in_place(connection, header), None
         return 0, merge_review(connection, review_id, INCOMING)
     _refuse_numbers(connection, review_id)
     raw.execute("PRAGMA defer_foreign_keys = ON")
@@ -335,6 +338,33 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     entries = _rechain(connection, review_id)
     _log_import(connection, header, entries, anchors)
     return entries, None
+
+
+def _changed_since(raw: sqlite3.Connection, review_id: str) -> bool:
+    """Whether the store's copy has seen changes (its own or merged in) that the bundle's has
+    not: some site's counter in its merge context is higher here."""
+    return raw.execute(
+        f"SELECT 1 FROM main.merge_context AS m LEFT JOIN {INCOMING}.merge_context AS i ON "
+        "i.review_id = m.review_id AND i.site = m.site WHERE m.review_id = ? AND "
+        "m.counter > coalesce(i.counter, 0) LIMIT 1", (review_id,)).fetchone() is not None
+
+
+def _signed_in_place(connection: Connection, header: BundleHeader) -> int:
+    """The review is in progress here, the bundle holds it signed, and nothing here is newer
+    than the bundle's copy (another auditor signed what both had): the copy here is replaced
+    by the signed one, as if it had come new. The log keeps its own entries; the bundle's
+    that it lacks are re-chained after them."""
+    review_id = header.review_id
+    raw = driver(connection)
+    _refuse_numbers(connection, review_id)
+    raw.execute("PRAGMA defer_foreign_keys = ON")
+    for table in reversed(review_tables()):
+        raw.execute(f"DELETE FROM main.{table.name} AS t WHERE {table.condition('main')}",
+                    {"review": review_id})
+    anchors = _copy_review(connection, review_id)
+    entries = _rechain(connection, review_id, only_new=True)
+    _log_import(connection, header, entries, anchors)
+    return entries
 
 
 def _advance(connection: Connection, header: BundleHeader, signed: int) -> int:

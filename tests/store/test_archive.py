@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from kvtui.store import archive
 from kvtui.store.archive_engine import ArchiveError, make_archive_engine, upgrade_archive
 from kvtui.store.bundle_rows import review_tables, select_rows
-from kvtui.store.database import Store, open_store
+from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.report_data import current_content, set_method_text
 from kvtui.store.signoff import plan_signoff, record_signoff
@@ -142,10 +142,19 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
     store, review_id = demo
     archive.push(store, engine, review_id)
     archive.pull(other, engine, review_id)
-    _sign(store, review_id)
-    done = archive.push(store, engine, review_id)
-    assert done.signed and not done.already
-    assert archive.push(store, engine, review_id).already
+    colleague = open_store(store.path.parent.parent / "d" / "kvtui.db", backup=False)
+    try:
+        archive.pull(colleague, engine, review_id)
+        _sign(store, review_id)
+        done = archive.push(store, engine, review_id)
+        assert done.signed and not done.already
+        assert archive.push(store, engine, review_id).already
+        # A colleague's copy in progress that has nothing newer becomes the signed version.
+        assert archive.pull(colleague, engine, review_id).signed
+        assert _rows(colleague.path, review_id) == _rows(store.path, review_id)
+        assert check_store(colleague.path).ok
+    finally:
+        colleague.close()
 
     with other.session() as session:
         set_method_text(session, review_id, "Ändrat efter att granskningen signerats.")
@@ -159,6 +168,20 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         assert _rows(fresh.path, review_id) == _rows(store.path, review_id)
     finally:
         fresh.close()
+
+
+def test_a_signed_version_that_lacks_a_colleagues_pushed_work_is_refused(
+        engine: Engine, demo: tuple[Store, str], other: Store) -> None:
+    store, review_id = demo
+    archive.push(store, engine, review_id)
+    archive.pull(other, engine, review_id)
+    with other.session() as session:
+        set_method_text(session, review_id, "Bertils tillägg.")
+    archive.push(other, engine, review_id)
+    _sign(store, review_id)
+    with pytest.raises(InvalidInput, match="ändringar som inte finns i den signerade"):
+        archive.push(store, engine, review_id)
+    assert _archived(engine, "SELECT signed FROM archive_version") == [(False,)]
 
 
 def test_list_and_search_in_swedish(engine: Engine, demo: tuple[Store, str]) -> None:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from kvtui.store.archive import ArchivedReview
+    from kvtui.store.archive_catalog import ArchivedReview
 
 commands = SwedishTyper(
     name="archive",
@@ -58,7 +58,7 @@ def _target(given: str | None) -> str:
 @contextmanager
 def _archive(given: str | None) -> Iterator[Engine]:
     """An engine on the archive, checked to be reachable and at this kvtui's schema."""
-    from kvtui.store.archive import checked_archive  # SQLAlchemy, psycopg
+    from kvtui.store.archive_engine import checked_archive  # SQLAlchemy, psycopg
 
     with _said():
         engine = checked_archive(_target(given))
@@ -98,7 +98,7 @@ def archive_connect(
     ~/.pgpass eller servicefilen och sparas aldrig av kvtui. Med sslmode=verify-full
     kontrolleras serverns certifikat och namn.
     """
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(target) as engine, _said():
         readable = len(list_archived(engine))
@@ -180,7 +180,8 @@ def archive_pull(
     En granskning som ändrats här sedan den senast skickades hämtas inte: skicka den först, så
     slås ändringarna ihop i arkivet. En signerad granskning kommer in signerad och låst.
     """
-    from kvtui.store.archive import list_archived, pull, resolve_archived
+    from kvtui.store.archive import pull
+    from kvtui.store.archive_catalog import list_archived, resolve_archived
     from kvtui.store.archive_engine import ArchiveError
 
     if (review is None) == (unit is None):
@@ -218,7 +219,7 @@ def archive_list(
     archive: ArchiveOption = None,
 ) -> None:
     """Visar granskningarna i arkivet som du får läsa."""
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(archive) as engine, _said():
         found = list_archived(engine, unit=unit, year=year)
@@ -240,7 +241,7 @@ def archive_search(
     archive: ArchiveOption = None,
 ) -> None:
     """Söker i texterna i arkivets granskningar."""
-    from kvtui.store.archive import search
+    from kvtui.store.archive_catalog import search
 
     with _archive(archive) as engine, _said():
         hits = search(engine, " ".join(words))

@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from kvtui.store import archive
-from kvtui.store.archive_engine import ArchiveError, make_archive_engine, upgrade_archive
+from kvtui.store import archive, archive_catalog
+from kvtui.store.archive_engine import (
+    ArchiveError,
+    checked_archive,
+    make_archive_engine,
+    upgrade_archive,
+)
 from kvtui.store.bundle_rows import review_tables, select_rows
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
@@ -189,21 +194,21 @@ def test_list_and_search_in_swedish(engine: Engine, demo: tuple[Store, str]) -> 
     with store.session() as session:
         set_method_text(session, review_id, "Vi läste socialsekreterarnas journalanteckningar.")
     archive.push(store, engine, review_id)
-    listed = archive.list_archived(engine)
+    listed = archive_catalog.list_archived(engine)
     assert [review.review_id for review in listed] == [review_id]
     year = listed[0].year
-    assert archive.list_archived(engine, year=year) == listed
-    assert archive.list_archived(engine, year=1999) == []
-    assert archive.list_archived(engine, unit=listed[0].unit.upper()) == listed
-    hits = archive.search(engine, "journalanteckning")  # another form of the word
+    assert archive_catalog.list_archived(engine, year=year) == listed
+    assert archive_catalog.list_archived(engine, year=1999) == []
+    assert archive_catalog.list_archived(engine, unit=listed[0].unit.upper()) == listed
+    hits = archive_catalog.search(engine, "journalanteckning")  # another form of the word
     assert [hit.review.review_id for hit in hits] == [review_id]
     assert "journalanteckningar" in hits[0].passage
-    assert archive.search(engine, "journalanteckning -socialsekreterare") == []
+    assert archive_catalog.search(engine, "journalanteckning -socialsekreterare") == []
     with pytest.raises(InvalidInput):
-        archive.search(engine, "   ")
+        archive_catalog.search(engine, "   ")
     with pytest.raises(NotFound):
-        archive.resolve_archived(engine, "finns-inte")
-    assert archive.resolve_archived(engine, review_id[:8]).review_id == review_id
+        archive_catalog.resolve_archived(engine, "finns-inte")
+    assert archive_catalog.resolve_archived(engine, review_id[:8]).review_id == review_id
 
 
 def test_an_archive_of_a_newer_kvtui_is_refused(pg_database: str,
@@ -211,7 +216,7 @@ def test_an_archive_of_a_newer_kvtui_is_refused(pg_database: str,
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(ArchiveError, match="nyare schema"):
-        archive.checked_archive(pg_database)
+        checked_archive(pg_database)
 
 
 def test_a_server_killed_mid_push_leaves_both_sides_as_they_were_and_a_retry_works(

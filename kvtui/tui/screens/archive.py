@@ -27,7 +27,7 @@ from kvtui.tui.messages import OpenReview
 from kvtui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from kvtui.store.archive import ArchivedReview
+    from kvtui.store.archive_catalog import ArchivedReview
 
 TITLE_WIDTH = 34
 UNIT_WIDTH = 18
@@ -75,8 +75,8 @@ class ArchiveScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive")
     def _load(self, words: str) -> None:
-        from kvtui.store.archive import checked_archive, list_archived, search
-        from kvtui.store.archive_engine import ArchiveError
+        from kvtui.store.archive_catalog import list_archived, search
+        from kvtui.store.archive_engine import ArchiveError, checked_archive
 
         try:
             engine = checked_archive(self._target)
@@ -191,8 +191,8 @@ class ArchiveScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive-pull")
     def _pull(self, review_id: str) -> None:
-        from kvtui.store.archive import checked_archive, pull
-        from kvtui.store.archive_engine import ArchiveError
+        from kvtui.store.archive import pull
+        from kvtui.store.archive_engine import ArchiveError, checked_archive
 
         try:
             self._store.prepare_orm()

@@ -321,8 +321,8 @@ class ReviewsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive-push")
     def _push(self, review_id: str, target: str) -> None:
-        from kvtui.store.archive import checked_archive, push  # SQLAlchemy and psycopg
-        from kvtui.store.archive_engine import ArchiveError
+        from kvtui.store.archive import push  # SQLAlchemy and psycopg
+        from kvtui.store.archive_engine import ArchiveError, checked_archive
 
         try:
             self._store.prepare_orm()

@@ -22,7 +22,7 @@ from kvtui.store.bundle_rows import review_tables, select_rows
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.report_data import current_content, set_method_text
-from kvtui.store.signoff import plan_signoff, record_signoff
+from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from tests.pg_server import PgServer
 from tests.report.demo_file import demo_copy
 
@@ -158,6 +158,21 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         assert archive.pull(colleague, engine, review_id).signed
         assert _rows(colleague.path, review_id) == _rows(store.path, review_id)
         assert check_store(colleague.path).ok
+
+        # Reopened and signed again: the archive keeps both signed versions, and the
+        # colleague's signed copy advances to the second.
+        with store.session() as session:
+            reopen(session, review_id, "Nämnden bad om en komplettering.")
+            set_method_text(session, review_id, "Version 2 av metoden.")
+        _sign(store, review_id)
+        assert archive.push(store, engine, review_id).version == 2
+        assert _archived(engine, "SELECT version, signed FROM archive_version ORDER BY "
+                                 "version") == [(1, True), (2, True)]
+        assert _archived(engine, "SELECT method_text FROM review") == [
+            ("Version 2 av metoden.",)]
+        assert archive.pull(colleague, engine, review_id).signed
+        assert _method(colleague, review_id) == "Version 2 av metoden."
+        assert check_store(colleague.path).ok
     finally:
         colleague.close()
 
@@ -165,7 +180,7 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         set_method_text(session, review_id, "Ändrat efter att granskningen signerats.")
     with pytest.raises(InvalidInput, match="signerad i arkivet"):
         archive.push(other, engine, review_id)
-    assert _archived(engine, "SELECT signed FROM archive_version") == [(True,)]
+    assert _archived(engine, "SELECT signed FROM archive_version") == [(True,), (True,)]
 
     fresh = open_store(store.path.parent.parent / "c" / "kvtui.db", backup=False)
     try:

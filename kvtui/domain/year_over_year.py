@@ -262,6 +262,28 @@ def change_sentence(change: CriterionChange) -> str:
     return f"{change.code}: {comparison_sentence(change.comparison)}"
 
 
+def change_lines(found: YearComparison) -> list[str]:
+    """The changes in plain Swedish: a sentence for each criterion whose share moved, then
+    one line naming those whose share is the same and one naming those that cannot be
+    compared."""
+    moved = [c for c in found.changes
+             if c.comparison is not None and c.comparison.difference != 0]
+    same = [c.code for c in found.changes
+            if c.comparison is not None and c.comparison.difference == 0]
+    missing = [c.code for c in found.changes if c.comparison is None]
+    lines = [change_sentence(c) for c in moved]
+    if same:
+        lines.append(f"Andelen Ja är densamma båda gångerna för {_codes(same)}.")
+    if missing:
+        lines.append(f"Kan inte jämföras, eftersom en av granskningarna saknar tillämpliga "
+                     f"besvarade akter: {_codes(missing)}.")
+    return lines
+
+
+def _codes(codes: Sequence[str]) -> str:
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} och {codes[-1]}"
+
+
 def unmatched_lines(found: YearComparison) -> list[str]:
     """What could not be compared, for a line under the table; empty when all criteria pair.
     """

@@ -122,6 +122,7 @@ from kvtui.domain.section_text import (
 )
 from kvtui.domain.signoff import short_hash
 from kvtui.domain.vocabulary import Rating
+from kvtui.domain.year_over_year import COMPARISON_KIND
 from kvtui.report.charts import (
     Bar,
     ChartRow,
@@ -131,6 +132,7 @@ from kvtui.report.charts import (
     results_height,
     strata_height,
 )
+from kvtui.report.comparison_section import comparison_part
 from kvtui.report.flowables import (
     ChapterBreak,
     Heading,
@@ -779,6 +781,8 @@ class _Builder:
                 first_part = False
                 continue
             build = SECTION_PARTS.get(section.kind)
+            if section.kind == COMPARISON_KIND:  # kvtui's own section, never a template's
+                build = comparison_part
             if build is not None:
                 built = build(self, section)
                 own_page = section_kind(section.kind).own_page

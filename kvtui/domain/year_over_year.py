@@ -29,8 +29,6 @@ from kvtui.domain.plural import plural
 from kvtui.domain.section_text import parse_section_text, subheadings
 from kvtui.domain.statistics import CriterionResult, format_number, format_share
 
-#: The kind of the report section that holds the comparison; kvtui adds it (a template cannot).
-COMPARISON_KIND = "comparison"
 COMPARISON_TITLE = "Jämfört med föregående granskning"
 COMPARISON_COLUMNS = ("Kriterium", "Förra", "Nu", "Skillnad (95 % intervall)")
 INTERVAL_EXPLAINED = (

@@ -111,7 +111,7 @@ from kvtui.domain.report_outline import (
     summary_rows,
     unanswered_line,
 )
-from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_kinds import COMPARISON_KIND, SectionKind, section_kind
 from kvtui.domain.section_text import Paragraph as TextParagraph
 from kvtui.domain.section_text import (
     Subheading,
@@ -122,7 +122,6 @@ from kvtui.domain.section_text import (
 )
 from kvtui.domain.signoff import short_hash
 from kvtui.domain.vocabulary import Rating
-from kvtui.domain.year_over_year import COMPARISON_KIND
 from kvtui.report.charts import (
     Bar,
     ChartRow,

@@ -30,10 +30,9 @@ from sqlmodel import Session, col, select
 
 from kvtui.domain.method_text import period_phrase
 from kvtui.domain.reviews import ReviewFields
-from kvtui.domain.section_kinds import SectionKind
+from kvtui.domain.section_kinds import COMPARISON_KIND, SectionKind
 from kvtui.domain.templates import TemplateError
 from kvtui.domain.year_over_year import (
-    COMPARISON_KIND,
     COMPARISON_TITLE,
     CriterionFigures,
     YearComparison,

@@ -29,9 +29,8 @@ from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_te
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
 from kvtui.domain.reviews import SIGNED
-from kvtui.domain.section_kinds import written
+from kvtui.domain.section_kinds import COMPARISON_KIND, written
 from kvtui.domain.section_text import section_problems
-from kvtui.domain.year_over_year import COMPARISON_KIND
 from kvtui.store import changelog
 from kvtui.store.answers import review_criteria
 from kvtui.store.assessments import review_sections

@@ -241,6 +241,7 @@ def set_comparison_section(session: Session, review_id: str, on: bool, *,
                              changes={"section": f"{found.number} {found.title}".strip(),
                                       "text": [text.text, None]})
             session.delete(text)
+            session.flush()  # the text first: the section's delete would cascade to it
         changelog.append(session, review_id=review_id, entity="review_section",
                          entity_id=found.id, action="delete",
                          changes={"title": [found.title, None]})

@@ -30,7 +30,10 @@ from kvtui.domain.section_text import parse_section_text, subheadings
 from kvtui.domain.statistics import CriterionResult, format_number, format_share
 
 COMPARISON_TITLE = "Jämfört med föregående granskning"
+COMPARISON_CAPTION = "Andel Ja per kriterium, föregående granskning och denna"
 COMPARISON_COLUMNS = ("Kriterium", "Förra", "Nu", "Skillnad (95 % intervall)")
+NO_PREVIOUS_REVIEW = ("Den föregående granskningen finns inte i den här databasen; "
+                      "jämförelsen kan inte göras.")
 INTERVAL_EXPLAINED = (
     "Skillnaden anges i procentenheter: andelen Ja i år minus andelen Ja förra gången. "
     "Båda granskningarna bygger på ett urval av akterna, så andelarna hade kunnat bli något "
@@ -280,6 +283,13 @@ def change_lines(found: YearComparison) -> list[str]:
 
 def _codes(codes: Sequence[str]) -> str:
     return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} och {codes[-1]}"
+
+
+def comparison_intro(found: YearComparison) -> str:
+    """The sentence that names the earlier review, above the table."""
+    period = f" ({found.previous_period})" if found.previous_period else ""
+    return (f"Tabellen jämför andelen Ja per kriterium i denna granskning med den föregående "
+            f"granskningen av verksamheten, {found.previous_title}{period}.")
 
 
 def unmatched_lines(found: YearComparison) -> list[str]:

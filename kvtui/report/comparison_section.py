@@ -24,12 +24,15 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 from kvtui.domain.judgement import SectionView
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.year_over_year import (
+    COMPARISON_CAPTION,
     COMPARISON_COLUMNS,
     INTERVAL_EXPLAINED,
+    NO_PREVIOUS_REVIEW,
     YearComparison,
     change_cell,
     change_lines,
     chart_description,
+    comparison_intro,
     share_text,
     unmatched_lines,
 )
@@ -39,9 +42,6 @@ from kvtui.report.paragraph import Paragraph
 from kvtui.report.styles import BAR, HEADER_FILL, MUTED, PRIMARY, RULE, ZEBRA, Styles
 from kvtui.report.tagging import TaggedTable as Table
 
-NO_PREVIOUS = ("Den föregående granskningen finns inte i den här databasen; jämförelsen kan "
-               "inte göras.")
-TABLE_CAPTION = "Andel Ja per kriterium, föregående granskning och denna"
 CHART_CAPTION = "Andel Ja per kriterium, föregående granskning (ring) och denna (punkt)"
 EARLIER_LEGEND = "Föregående granskning"
 LATER_LEGEND = "Denna granskning"
@@ -68,13 +68,6 @@ class SectionBuilder(Protocol):
     def missing(self, what: str = ...) -> list[Flowable]: ...
 
 
-def intro(found: YearComparison) -> str:
-    """The sentence that names the earlier review."""
-    period = f" ({found.previous_period})" if found.previous_period else ""
-    return (f"Tabellen och diagrammet jämför andelen Ja per kriterium i denna granskning med "
-            f"den föregående granskningen av verksamheten, {found.previous_title}{period}.")
-
-
 def comparison_part(builder: SectionBuilder, section: SectionView) -> list[Flowable]:
     """The section: heading, the auditor's text, table, explanation, chart."""
     s = builder.styles
@@ -83,11 +76,11 @@ def comparison_part(builder: SectionBuilder, section: SectionView) -> list[Flowa
         story += builder.section_text(section, 0)
     found = builder.data.comparison
     if found is None:
-        return [*story, Paragraph(markup(NO_PREVIOUS), s.body_muted)]
-    story.append(Paragraph(markup(intro(found)), s.body))
+        return [*story, Paragraph(markup(NO_PREVIOUS_REVIEW), s.body_muted)]
+    story.append(Paragraph(markup(comparison_intro(found)), s.body))
     if found.changes:
         story.append(heading_guard(120))
-        story.append(Paragraph(TABLE_CAPTION, s.caption))
+        story.append(Paragraph(COMPARISON_CAPTION, s.caption))
         story.append(comparison_table(found, s, builder.width))
     story.append(Paragraph(markup(INTERVAL_EXPLAINED), s.note))
     story += [Paragraph(markup(line), s.bullet, bulletText="•")

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from docx import Document
 from pdfua import Severity, validate
 
 from kvtui.domain.report_content import report_content
 from kvtui.domain.report_data import ReportData
 from kvtui.domain.year_over_year import COMPARISON_TITLE, INTERVAL_EXPLAINED
+from kvtui.report.word import word_report
 from kvtui.store.assessments import set_section_text
 from kvtui.store.database import open_store
 from kvtui.store.previous_review import comparison_section, set_comparison_section
@@ -102,3 +104,17 @@ def test_left_out_the_section_is_gone(reports: tuple[ReportData, ReportData]) ->
     assert "comparison" not in report_content(without)
     signed = report_content(with_it)["comparison"]
     assert ["F4", "F4", "−23,1 (−46,1 till −0,9)", "23,1 %", "0,0 %"] in signed["criteria"]
+
+
+def test_the_word_copy_has_the_section_with_its_table(
+        reports: tuple[ReportData, ReportData]) -> None:
+    with_it, without = reports
+    document = Document(io.BytesIO(word_report(with_it)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert COMPARISON_TITLE in text and AUDITOR_TEXT in text
+    table = next(t for t in document.tables
+                 if t.rows[0].cells[-1].text == "Skillnad (95 % intervall)")
+    f4 = next(row for row in table.rows if row.cells[0].text.startswith("F4 "))
+    assert [c.text for c in f4.cells[1:]] == ["23,1 %", "0,0 %", "−23,1 (−46,1 till −0,9)"]
+    left_out = Document(io.BytesIO(word_report(without)))
+    assert COMPARISON_TITLE not in "\n".join(p.text for p in left_out.paragraphs)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import kvtui.store.database
 from kvtui.store.database import Store, open_store
 from kvtui.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from tests.pg_server import PgServer
 
 _migrated: list[Path] = []  # the store the real migrations made in this test process
 _folder: list[Path] = []  # the test process's base temporary folder
@@ -118,3 +122,32 @@ def crash_log() -> Iterator[Callable[[], str]]:
     finally:
         if not existed:
             log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server of this test process, started by the first test that needs one
+    and stopped at the end of the session. No server binaries: the test fails, saying so."""
+    from tests.pg_server import PgServer, PgUnavailable
+
+    server = PgServer()
+    try:
+        server.start()
+    except PgUnavailable as error:
+        server.stop()
+        pytest.fail(f"PostgreSQL could not be started: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[str]:
+    """A fresh empty database on the test process's server: its superuser URL (libpq form,
+    over the unix socket); dropped after the test."""
+    url = pg_server.create_database()
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(url.split("?")[0].rsplit("/", 1)[1])

@@ -86,7 +86,7 @@ def new(
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Granskningens titel.")] = None,
     previous: Annotated[str | None, typer.Option(
-        "--from", metavar="REVIEW",
+        "--from", metavar="GRANSKNING",
         help="Utgå från en tidigare granskning av samma enhet: mallen, uppgifterna och "
              "avsnitten följer med, inte svar, bedömningar, akter eller intervjuer. "
              "Perioden flyttas ett år om inget annat anges.")] = None,

@@ -244,7 +244,7 @@ def set_comparison_section(session: Session, review_id: str, on: bool, *,
             session.flush()  # the text first: the section's delete would cascade to it
         changelog.append(session, review_id=review_id, entity="review_section",
                          entity_id=found.id, action="delete",
-                         changes={"title": [found.title, None]})
+                         changes={"section": f"{found.number} {found.title}".strip()})
         session.delete(found)
         finish(session, commit)
         return True
@@ -265,8 +265,9 @@ def set_comparison_section(session: Session, review_id: str, on: bool, *,
                         title=COMPARISON_TITLE, kind=COMPARISON_KIND, position=position)
     session.add(row)
     changelog.append(session, review_id=review_id, entity="review_section", entity_id=row.id,
-                     action="create", changes={"number": row.number, "title": row.title,
-                                               "kind": row.kind, "position": row.position})
+                     action="create",
+                     changes={"section": f"{row.number} {row.title}".strip(), "kind": row.kind,
+                              "position": row.position})
     finish(session, commit)
     return True
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from kvtui.domain.filereview import EXCLUDED
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.section_kinds import COMPARISON_KIND
 from kvtui.domain.signoff import content_hash
-from kvtui.domain.year_over_year import change_cell, share_text
 
 
 def _iso(value: Any) -> str | None:
@@ -77,22 +77,12 @@ def report_content(data: ReportData) -> dict[str, Any]:
                              if a.status == EXCLUDED]} if data.sample.excluded else {}),
         },
         "results": results,
-        # Only with a comparison, so that the content of every other report keeps its hash.
-        **({"comparison": comparison_content(data)} if data.comparison is not None else {}),
-    }
-
-
-def comparison_content(data: ReportData) -> dict[str, Any]:
-    """The comparison's figures as the report prints them: the earlier review's are part of
-    what is signed, since a later change there must not pass unnoticed."""
-    found = data.comparison
-    assert found is not None
-    return {
-        "previous": {"id": found.previous_id, "title": found.previous_title,
-                     "period": found.previous_period},
-        "criteria": [[c.code, c.earlier_code, change_cell(c.comparison),
-                      share_text(c.earlier), share_text(c.later)] for c in found.changes],
-        "only_now": list(found.only_now), "only_before": list(found.only_before),
+        # Only with the comparison's section, so that the content of every other report keeps
+        # its hash. The earlier review is named, not its figures: they are that review's own,
+        # covered by its own sign-off, and a copy of this review moved to a store without it
+        # must still match what was signed.
+        **({"compared_with": data.previous_review_id}
+           if any(s.kind == COMPARISON_KIND for s in data.sections) else {}),
     }
 
 

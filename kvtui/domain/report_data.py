@@ -120,6 +120,8 @@ class ReportData:
     #: This review's criteria beside the review it was started from, for the section
     #: "Jämfört med föregående granskning" (None when the report has no such section).
     comparison: YearComparison | None = None
+    #: The review this one was started from, whether or not this store holds it.
+    previous_review_id: str | None = None
 
     @property
     def status_label(self) -> str:

@@ -39,7 +39,7 @@ from kvtui.store.factcheck import list_comments, rounds
 from kvtui.store.guards import writable_review
 from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Review, ReviewTemplate, SignOff, utcnow
-from kvtui.store.previous_review import review_comparison
+from kvtui.store.previous_review import previous_review_id, review_comparison
 from kvtui.store.results import review_results
 from kvtui.store.review_detail import unanswered_criteria
 from kvtui.store.reviews import get_review, review_fields
@@ -165,6 +165,7 @@ def load_report_data(
         factcheck_comments=tuple(list_comments(session, review_id)),
         comparison=(review_comparison(session, review_id)
                     if any(s.kind == COMPARISON_KIND for s in sections) else None),
+        previous_review_id=previous_review_id(session, review_id),
     )
 
 

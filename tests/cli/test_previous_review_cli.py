@@ -32,6 +32,7 @@ def test_new_from_starts_a_review_of_the_same_unit_a_year_later(tmp_path: Path) 
     assert document["previous_id"] == previous_id and document["warnings"] == []
     shown = json.loads(run("show", document["short_id"], "--json", "--db", db).output)
     before = json.loads(run("show", short_id(previous_id), "--json", "--db", db).output)
+    assert shown["previous_review_id"] == previous_id and before["previous_review_id"] is None
     assert shown["unit"] == before["unit"] and shown["auditors"] == before["auditors"]
     assert shown["diary_number"] == "SN 2026/17"
     assert (shown["period_start"], shown["period_end"]) == ("2026-01-01", "2026-06-30")

@@ -44,7 +44,7 @@ async def test_f_starts_a_review_from_the_highlighted_one(
         await pilot.press("1")
         await pilot.pause()
         overview = app.screen.query_one(ReviewOverview)
-        assert overview.query_one("#overview-previous").display
+        assert overview.query_one("#overview-previous-table").display
         notes = str(overview.query_one("#overview-previous-notes", Static).content)
         assert "Utgår från Granskning av familjevården 2026" in notes
         assert "är med i rapporten (j tar bort det)" in notes

@@ -154,12 +154,12 @@ class ReviewOverview(VerticalScroll):
         yield ResultsSummary(id="overview-results")
         heading = Static("Förra granskningen", id="overview-previous-heading",
                          classes="part-heading")
-        previous = Vertical(Static(id="overview-previous-table"),
-                            Static(id="overview-previous-notes", markup=False),
-                            id="overview-previous")
-        heading.display = previous.display = False  # until a review came from another
+        table = Static(id="overview-previous-table")
+        notes = Static(id="overview-previous-notes", markup=False)
+        heading.display = table.display = notes.display = False  # until it came from another
         yield heading
-        yield previous
+        yield table
+        yield notes
         yield Static("Rapportens avsnitt", classes="part-heading")
         yield Static(id="overview-sections")
         yield Static("Syfte", classes="part-heading")
@@ -201,7 +201,8 @@ class ReviewOverview(VerticalScroll):
             found = review_comparison(session, review_id)
             in_report = comparison_section(session, review_id) is not None
         shown = found is not None
-        for widget_id in ("#overview-previous-heading", "#overview-previous"):
+        for widget_id in ("#overview-previous-heading", "#overview-previous-table",
+                          "#overview-previous-notes"):
             self.query_one(widget_id).display = shown
         if found is None:
             return

@@ -129,8 +129,10 @@ class ReviewOverview(VerticalScroll):
     so that a save elsewhere does not wait for them.
     """
 
+    # Only for a review started from an earlier one, so not in the footer: Hjälp (F1), the
+    # palette (Ctrl+P) and the notes under Förra granskningen name it.
     BINDINGS = [
-        Binding("j", "toggle_comparison", "Jämförelse",
+        Binding("j", "toggle_comparison", "Jämförelse", show=False,
                 tooltip="Jämförelse: ta med eller ta bort avsnittet Jämfört med föregående "
                         "granskning i rapporten", id="overview.comparison"),
     ]

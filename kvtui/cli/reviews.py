@@ -121,8 +121,11 @@ def new(
         if template is not None:
             fail("Ange antingen --template eller --from, inte båda: en granskning som utgår "
                  "från en tidigare får dess mall.")
+        given = {"unit": unit, "municipality": municipality, "committee": committee,
+                 "purpose": purpose, "scope": scope}
         _new_from(ctx, previous, title=title, diary=diary, auditor=auditor,
-                  period_start=period_start, period_end=period_end, not_ids=not_ids,
+                  period_start=period_start, period_end=period_end,
+                  given={k: v for k, v in given.items() if v}, not_ids=not_ids,
                   as_json=as_json, db=db)
         return
     if template is None or title is None:
@@ -164,8 +167,10 @@ def new(
 
 def _new_from(ctx: typer.Context, previous: str, *, title: str | None, diary: str,
               auditor: list[str] | None, period_start: str | None, period_end: str | None,
-              not_ids: list[str] | None, as_json: bool, db: str | None) -> None:
-    """``new --from``: the earlier review's defaults, with what the options change."""
+              given: dict[str, str], not_ids: list[str] | None, as_json: bool,
+              db: str | None) -> None:
+    """``new --from``: the earlier review's defaults, with what the options change
+    (``given``: the texts typed for unit, municipality, committee, purpose and scope)."""
     from kvtui.store.previous_review import default_fields, start_from  # SQLModel
     from kvtui.store.reviews import get_review  # SQLModel
 
@@ -174,10 +179,11 @@ def _new_from(ctx: typer.Context, previous: str, *, title: str | None, diary: st
         names.extend(split_auditors(entry))
     with opened_store(chosen_db(ctx, db)) as store:
         previous_id = resolve_review(store, previous)
-        texts = {"--title": title or "", "--diary": diary, "--auditor": "\n".join(names)}
+        texts = {"--title": title or "", "--diary": diary, "--auditor": "\n".join(names),
+                 **{f"--{key}": value for key, value in given.items()}}
         with store.session() as session, texts_checked(session, texts, not_ids):
             fields = default_fields(get_review(session, previous_id))
-            changes: dict[str, object] = {"diary_number": diary}
+            changes: dict[str, object] = {"diary_number": diary, **given}
             if title is not None:
                 changes["title"] = title
             if names:

@@ -25,8 +25,8 @@ def _log(db: str, review: str) -> str:
 def test_new_from_starts_a_review_of_the_same_unit_a_year_later(tmp_path: Path) -> None:
     path, previous_id = demo_copy(tmp_path)
     db = str(path)
-    made = run("new", "--from", short_id(previous_id), "--diary", "SN 2026/17", "--json",
-               "--db", db)
+    made = run("new", "--from", short_id(previous_id), "--diary", "SN 2026/17",
+               "--committee", "Barn- och familjenämnden", "--json", "--db", db)
     assert made.exit_code == 0, made.output
     document = json.loads(made.stdout)
     assert document["previous_id"] == previous_id and document["warnings"] == []
@@ -35,6 +35,7 @@ def test_new_from_starts_a_review_of_the_same_unit_a_year_later(tmp_path: Path) 
     assert shown["previous_review_id"] == previous_id and before["previous_review_id"] is None
     assert shown["unit"] == before["unit"] and shown["auditors"] == before["auditors"]
     assert shown["diary_number"] == "SN 2026/17"
+    assert shown["committee"] == "Barn- och familjenämnden" != before["committee"]
     assert (shown["period_start"], shown["period_end"]) == ("2026-01-01", "2026-06-30")
     assert [c["code"] for c in shown["criteria"]] == [c["code"] for c in before["criteria"]]
     assert shown["progress"]["case_files"] == 0 and shown["status"] == "planning"

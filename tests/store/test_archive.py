@@ -204,7 +204,7 @@ def test_a_server_killed_mid_push_leaves_both_sides_as_they_were_and_a_retry_wor
     def push() -> None:
         try:
             archive.push(store, engine, review_id)
-        except BaseException as error:  # noqa: BLE001 - the test reads it
+        except BaseException as error:
             failures.append(error)
 
     holding = blocker.connect()

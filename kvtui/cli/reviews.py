@@ -129,8 +129,9 @@ def new(
                   as_json=as_json, db=db)
         return
     if template is None or title is None:
-        fail("Ange mallen med --template och titeln med --title, eller en tidigare "
-             "granskning att utgå från med --from.")
+        missing = "--template" if template is None else "--title"
+        fail(f"{missing} saknas: ange mallen med --template och titeln med --title, eller en "
+             "tidigare granskning att utgå från med --from.")
     names: list[str] = []
     for entry in auditor or []:
         names.extend(split_auditors(entry))

@@ -35,7 +35,7 @@ COMPARISON_COLUMNS = ("Kriterium", "Förra", "Nu", "Skillnad (95 % intervall)")
 NO_PREVIOUS_REVIEW = ("Den föregående granskningen finns inte i den här databasen; "
                       "jämförelsen kan inte göras.")
 INTERVAL_EXPLAINED = (
-    "Skillnaden anges i procentenheter: andelen Ja i år minus andelen Ja förra gången. "
+    "Skillnaden anges i procentenheter: andelen Ja nu minus andelen Ja förra gången. "
     "Båda granskningarna bygger på ett urval av akterna, så andelarna hade kunnat bli något "
     "annorlunda med andra akter. Intervallet visar hur stor skillnaden i hela populationen "
     "rimligen kan vara (med 95 % säkerhet). Ligger noll inom intervallet kan skillnaden "

@@ -46,7 +46,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kvtui.domain.demo import DEMO_FIELDS
 from kvtui.store import archive
 from kvtui.store.answers import save_answer
-from kvtui.store.archive_engine import ArchiveError, make_archive_engine, upgrade_archive
+from kvtui.store.archive_engine import (
+    ArchiveError,
+    ArchiveRefused,
+    make_archive_engine,
+    upgrade_archive,
+)
 from kvtui.store.bundle import review_payload
 from kvtui.store.casefiles import add_case_files
 from kvtui.store.database import open_store
@@ -173,7 +178,7 @@ def _pull_own(store: Any, engine: Any, review_id: str) -> None:
         archive.pull(store, engine, review_id)
     except archive.NotFound:
         archive.push(store, engine, review_id)
-    except archive.ArchiveRefused as error:
+    except ArchiveRefused as error:
         if "har ändrats på den här datorn" not in str(error):
             raise
         archive.push(store, engine, review_id)

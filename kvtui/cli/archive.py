@@ -26,23 +26,20 @@ from kvtui.cli.shared import (
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.reviews import short_id
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.user_settings import load_settings, save_setting
+from kvtui.user_settings import archive_address, remember_archive_address
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sqlalchemy import Engine
 
-    from kvtui.store.archive import ArchivedReview
+    from kvtui.store.archive_catalog import ArchivedReview
 
 commands = SwedishTyper(
     name="archive",
     help="Arkivet: enhetens granskningar från alla år i en gemensam PostgreSQL-databas.",
     no_args_is_help=True,
 )
-
-#: The user setting that holds where the archive is.
-SETTING = "archive"
 
 ArchiveOption = Annotated[str | None, typer.Option(
     "--archive", metavar="ADRESS",
@@ -51,7 +48,7 @@ ArchiveOption = Annotated[str | None, typer.Option(
 
 
 def _target(given: str | None) -> str:
-    target = given or str(load_settings().get(SETTING) or "")
+    target = given or archive_address()
     if not target:
         fail("Inget arkiv är anslutet. Anslut först: kvtui archive connect ADRESS "
              "(fråga IT efter adressen).")
@@ -61,7 +58,7 @@ def _target(given: str | None) -> str:
 @contextmanager
 def _archive(given: str | None) -> Iterator[Engine]:
     """An engine on the archive, checked to be reachable and at this kvtui's schema."""
-    from kvtui.store.archive import checked_archive  # SQLAlchemy, psycopg
+    from kvtui.store.archive_engine import checked_archive  # SQLAlchemy, psycopg
 
     with _said():
         engine = checked_archive(_target(given))
@@ -101,11 +98,11 @@ def archive_connect(
     ~/.pgpass eller servicefilen och sparas aldrig av kvtui. Med sslmode=verify-full
     kontrolleras serverns certifikat och namn.
     """
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(target) as engine, _said():
         readable = len(list_archived(engine))
-    if not save_setting(SETTING, target):
+    if not remember_archive_address(target):
         fail("Adressen kunde inte sparas i inställningarna.")
     typer.echo(f"Ansluten till arkivet {target}. Du kan läsa {readable} granskningar där.")
 
@@ -183,7 +180,8 @@ def archive_pull(
     En granskning som ändrats här sedan den senast skickades hämtas inte: skicka den först, så
     slås ändringarna ihop i arkivet. En signerad granskning kommer in signerad och låst.
     """
-    from kvtui.store.archive import list_archived, pull, resolve_archived
+    from kvtui.store.archive import pull
+    from kvtui.store.archive_catalog import list_archived, resolve_archived
     from kvtui.store.archive_engine import ArchiveError
 
     if (review is None) == (unit is None):
@@ -221,7 +219,7 @@ def archive_list(
     archive: ArchiveOption = None,
 ) -> None:
     """Visar granskningarna i arkivet som du får läsa."""
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(archive) as engine, _said():
         found = list_archived(engine, unit=unit, year=year)
@@ -243,7 +241,7 @@ def archive_search(
     archive: ArchiveOption = None,
 ) -> None:
     """Söker i texterna i arkivets granskningar."""
-    from kvtui.store.archive import search
+    from kvtui.store.archive_catalog import search
 
     with _archive(archive) as engine, _said():
         hits = search(engine, " ".join(words))

@@ -82,6 +82,8 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("↑ ↓", "Välj granskning"),
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
+            ("F", "Ny granskning utifrån den valda: samma enhet, mall och avsnitt, perioden "
+                  "ett år senare; inga svar eller bedömningar följer med"),
             ("R", "Uppdatera listan"),
             ("P", "Åtgärdsplan för den valda granskningens enhet (skapas om den saknas)"),
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),

@@ -55,6 +55,10 @@ class ReviewsScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "app.new_review", "Ny granskning", id="reviews.new"),
         Binding("enter", "open", "Öppna", priority=True, id="reviews.open"),
+        # Once a year, so not in the footer's 80 columns: Hjälp (F1) and the palette name it.
+        Binding("f", "new_from", "Ny granskning utifrån", show=False,
+                tooltip="Ny granskning av samma enhet utifrån den valda, ett år senare",
+                id="reviews.new_from"),
         Binding("p", "plan", "Åtgärdsplan", tooltip="Åtgärdsplanen för granskningens enhet",
                 id="reviews.plan"),
         Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
@@ -104,7 +108,8 @@ class ReviewsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Öppna shows greyed out while there is nothing to open."""
-        if action in ("open", "plan", "export_bundle", "push_archive") and not self._reviews:
+        if action in ("open", "plan", "export_bundle", "push_archive", "new_from") and (
+                not self._reviews):
             return None
         return True
 
@@ -210,6 +215,34 @@ class ReviewsScreen(Screen[None]):
             self.notify("Det finns ingen granskning att öppna. Tryck n för att skapa en.")
             return
         self.post_message(OpenReview(review_id))
+
+    def action_new_from(self) -> None:
+        """Ny granskning utifrån …: a review of the same unit started from the highlighted
+        one (its template, unit data and sections; none of its findings), a year later."""
+        from kvtui.store.previous_review import start_from  # SQLModel
+
+        previous_id = self.highlighted_id
+        if previous_id is None:
+            self.notify("Välj först den granskning som den nya ska utgå från.")
+            return
+        if self._store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; ingen granskning kan skapas.",
+                        severity="error")
+            return
+        self._store.prepare_orm()
+        try:
+            with self._store.session() as session:
+                started = start_from(session, previous_id, paths.templates_dir(self._store.path))
+        except (InvalidInput, NotFound, StoreError) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.refresh_reviews(keep=started.review_id)
+        said = (f"Granskningen {short_id(started.review_id)} är skapad utifrån "
+                f"{short_id(previous_id)}, med perioden ett år senare. Inga svar, akter, "
+                "intervjuer eller bedömningar följer med. Öppna den och ändra uppgifterna "
+                "med e.")
+        self.notify(" ".join([said, *started.warnings]), timeout=12, markup=False,
+                    severity="warning" if started.warnings else "information")
 
     def action_plan(self) -> None:
         """The action plan of the highlighted review's unit."""

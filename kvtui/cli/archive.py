@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kvtui.store.archive_catalog import ArchivedReview
+    from kvtui.store.database import Store
 
 commands = SwedishTyper(
     name="archive",
@@ -207,6 +208,23 @@ def archive_pull(
                            "från arkivet" + (", signerad och låst." if done.signed else "."))
     if refused:
         raise typer.Exit(1)
+
+
+def review_from_archive(store: Store, reference: str, missing: str) -> str:
+    """The id of the review ``reference`` names in the archive, brought into ``store`` first
+    (``kvtui new --from`` a review of an earlier year that is only in the archive); without a
+    connected archive the command stops with ``missing``, the store's own message."""
+    from kvtui.store.archive import pull
+    from kvtui.store.archive_catalog import resolve_archived
+
+    if not archive_address():
+        fail(missing)
+    with _archive(None) as engine, _said():
+        found = resolve_archived(engine, reference)
+        done = pull(store, engine, found.review_id)
+    typer.echo(f"Granskningen {short_id(done.review_id)} ({done.title}) är hämtad från "
+               "arkivet" + (", signerad och låst." if done.signed else "."), err=True)
+    return done.review_id
 
 
 @commands.command("list")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kvtui import paths
+from kvtui.cli.archive import review_from_archive
 from kvtui.cli.assignments import auditor_work
 from kvtui.cli.assignments import work_lines as auditor_lines
 from kvtui.cli.shared import (
@@ -39,6 +40,9 @@ from kvtui.domain.reviews import ReviewFields, parse_date, short_id, split_audit
 from kvtui.domain.templates import TemplateError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.user_settings import my_auditor_name
+
+if TYPE_CHECKING:
+    from kvtui.store.database import Store
 
 commands = SwedishTyper()
 
@@ -179,7 +183,7 @@ def _new_from(ctx: typer.Context, previous: str, *, title: str | None, diary: st
     for entry in auditor or []:
         names.extend(split_auditors(entry))
     with opened_store(chosen_db(ctx, db)) as store:
-        previous_id = resolve_review(store, previous)
+        previous_id = _local_or_archived(store, previous)
         texts = {"--title": title or "", "--diary": diary, "--auditor": "\n".join(names),
                  **{f"--{key}": value for key, value in given.items()}}
         with store.session() as session, texts_checked(session, texts, not_ids):
@@ -205,6 +209,18 @@ def _new_from(ctx: typer.Context, previous: str, *, title: str | None, diary: st
                    "previous_id": previous_id, "warnings": list(started.warnings)})
     else:
         typer.echo(short_id(started.review_id))
+
+
+def _local_or_archived(store: Store, reference: str) -> str:
+    """The earlier review in the store, or else in the connected archive (brought here)."""
+    from kvtui.store.reviews import resolve_review_id  # SQLModel
+
+    with store.session() as session:
+        try:
+            return resolve_review_id(session, reference)
+        except NotFound as error:
+            missing = str(error)
+    return review_from_archive(store, reference, missing)
 
 
 @commands.command("list")

@@ -69,10 +69,18 @@ async def test_the_archive_is_listed_searched_and_a_review_pulled(
         await pilot.press("j")
         await pilot_until(pilot, lambda: store_ids(store) == [review_id])
         await pilot_until(pilot, lambda: table.get_row_at(0)[4] == "ja")
-        await pilot.press("escape", "escape")
+
+        # Next year's review from the archived one: asked, then made, back in Granskningar.
+        await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, ReviewsScreen)
-        assert [r.id for r in app.screen.reviews] == [review_id]
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("j")
+        await pilot_until(pilot, lambda: isinstance(app.screen, ReviewsScreen))
+        await pilot_until(pilot, lambda: len(store_ids(store)) == 2)
+        reviews = app.screen
+        assert isinstance(reviews, ReviewsScreen)
+        await pilot_until(pilot, lambda: len(reviews.reviews) == 2)
+        assert reviews.highlighted_id not in (None, review_id)
 
 
 def _bar(screen: ArchiveScreen) -> str:

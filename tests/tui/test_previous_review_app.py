@@ -12,6 +12,7 @@ from kvtui.store.database import Store
 from kvtui.store.models import Review
 from kvtui.store.previous_review import comparison_section, previous_review_id
 from kvtui.tui.app import make_app
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.screens.reviews import ReviewsScreen
 from kvtui.tui.screens.workspace import WorkspaceScreen
 from kvtui.tui.widgets.overview import ReviewOverview
@@ -26,6 +27,9 @@ async def test_f_starts_a_review_from_the_highlighted_one(
         screen = app.screen
         assert isinstance(screen, ReviewsScreen)
         await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and len(screen.reviews) == 1
+        await pilot.press("j")
         await pilot.pause()
         assert len(screen.reviews) == 2
         new_id = screen.highlighted_id
@@ -48,6 +52,9 @@ async def test_f_starts_a_review_from_the_highlighted_one(
         notes = str(overview.query_one("#overview-previous-notes", Static).content)
         assert "Utgår från Granskning av familjevården 2026" in notes
         assert "är med i rapporten (j tar bort det)" in notes
+        await pilot.press("j")  # leaving it out asks first: its text goes with it
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("j")
         await pilot.pause()
         with store.session() as session:

@@ -33,11 +33,13 @@ TITLE_WIDTH = 34
 UNIT_WIDTH = 18
 
 
-class ArchiveScreen(Screen[None]):
-    """The archive's reviews this auditor may read, and a search in their texts."""
+class ArchiveScreen(Screen[str | None]):
+    """The archive's reviews this auditor may read, and a search in their texts. Dismissed
+    with a review's id when a new review is to be started from it."""
 
     BINDINGS = [
         Binding("h", "pull", "Hämta hit", id="archive.pull"),
+        Binding("f", "new_from", "Ny utifrån", id="archive.new_from"),
         Binding("s", "search", "Sök", id="archive.search"),
         Binding("enter", "open", "Öppna", id="archive.open"),
         Binding("r", "reload", "Uppdatera", id="archive.reload"),
@@ -111,7 +113,8 @@ class ArchiveScreen(Screen[None]):
         what = (plural(len(found), "träff", "träffar") + f" på ”{words}”" if words
                 else plural(len(found), "granskning", "granskningar") + " som du får läsa")
         self.query_one("#archive-bar", Static).update(
-            f"Arkivet: {what}. h hämtar den valda hit, s söker, Enter öppnar en som finns här.")
+            f"Arkivet: {what}. h hämtar den valda hit, f gör en ny granskning utifrån den, "
+            "s söker.")
         self._detail(table.cursor_row)
 
     def _detail(self, row: int) -> None:
@@ -168,13 +171,38 @@ class ArchiveScreen(Screen[None]):
             return
         self.post_message(OpenReview(review.review_id))
 
+    def action_new_from(self) -> None:
+        """Ny granskning utifrån …: the highlighted review brought here (when it is not) and a
+        new review of the same unit started from it, after a question."""
+        review = self.current()
+        if review is None or not self._writable():
+            return
+        question = (f"Skapa en ny granskning utifrån ”{review.title}”?\n"
+                    + ("" if review.review_id in self._local else
+                       "Den hämtas först hit från arkivet. ")
+                    + "Mallen, uppgifterna och avsnitten följer med, med perioden ett år "
+                    "senare; inga svar, akter, intervjuer eller bedömningar.")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if review.review_id in self._local:
+                self.dismiss(review.review_id)
+            else:
+                self.notify("Hämtar från arkivet …", timeout=2)
+                self._pull(review.review_id, then_new=True)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Skapa"), answered)
+
+    def _writable(self) -> bool:
+        if self._store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; inget kan hämtas.", severity="error")
+        return not self._store.read_only
+
     def action_pull(self) -> None:
         """Bring the highlighted review into the store, after a question."""
         review = self.current()
-        if review is None:
-            return
-        if self._store.read_only:
-            self.notify("Databasen är öppnad skrivskyddad; inget kan hämtas.", severity="error")
+        if review is None or not self._writable():
             return
         here = review.review_id in self._local
         question = (f"Hämta ”{review.title}” från arkivet?\n"
@@ -190,7 +218,7 @@ class ArchiveScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Hämta"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive-pull")
-    def _pull(self, review_id: str) -> None:
+    def _pull(self, review_id: str, *, then_new: bool = False) -> None:
         from kvtui.store.archive import pull
         from kvtui.store.archive_engine import ArchiveError, checked_archive
 
@@ -208,11 +236,14 @@ class ArchiveScreen(Screen[None]):
         said = done.merge_said() or (f"Granskningen {short_id(review_id)} är hämtad från "
                                      "arkivet" + (", signerad och låst." if done.signed
                                                   else "."))
-        self.app.call_from_thread(self._pulled, review_id, said)
+        self.app.call_from_thread(self._pulled, review_id, said, then_new)
 
-    def _pulled(self, review_id: str, said: str) -> None:
+    def _pulled(self, review_id: str, said: str, then_new: bool) -> None:
         self._local.add(review_id)
         self.notify(said, timeout=8, markup=False)
+        if then_new:
+            self.dismiss(review_id)
+            return
         self._show(self.archived, self._passages, self.query_one("#archive-search",
                                                                  Input).value.strip())
 

@@ -98,6 +98,8 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
         (
             ("↑ ↓", "Välj granskning"),
             ("H", "Hämta hit: den valda granskningen till den här datorn (frågar först)"),
+            ("F", "Ny utifrån: en ny granskning av samma enhet utifrån den valda, som hämtas "
+                  "hit först (frågar först)"),
             ("S", "Sök i arkivets texter; Enter söker, Esc tömmer sökfältet"),
             ("Enter", "Öppna granskningen om den finns här"),
             ("R", "Uppdatera listan"),

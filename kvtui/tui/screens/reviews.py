@@ -218,13 +218,27 @@ class ReviewsScreen(Screen[None]):
 
     def action_new_from(self) -> None:
         """Ny granskning utifrån …: a review of the same unit started from the highlighted
-        one (its template, unit data and sections; none of its findings), a year later."""
-        from kvtui.store.previous_review import start_from  # SQLModel
-
+        one (its template, unit data and sections; none of its findings), a year later,
+        after a question."""
         previous_id = self.highlighted_id
         if previous_id is None:
             self.notify("Välj först den granskning som den nya ska utgå från.")
             return
+        title = next(s.title for s in self._reviews if s.id == previous_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_from(previous_id)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Skapa en ny granskning utifrån ”{title}”?\nMallen, uppgifterna och avsnitten "
+            "följer med, med perioden ett år senare; inga svar, akter, intervjuer eller "
+            "bedömningar.", yes="Skapa"), answered)
+
+    def start_from(self, previous_id: str) -> None:
+        """Make the new review from ``previous_id`` and show it highlighted."""
+        from kvtui.store.previous_review import start_from  # SQLModel
+
         if self._store.read_only:
             self.notify("Databasen är öppnad skrivskyddad; ingen granskning kan skapas.",
                         severity="error")
@@ -331,8 +345,14 @@ class ReviewsScreen(Screen[None]):
         target = self._archive_target()
         if target is not None:
             local = frozenset(summary.id for summary in self._reviews)
-            self.app.push_screen(ArchiveScreen(self._store, target, local),
-                                 lambda _none: self.refresh_reviews(keep=self.highlighted_id))
+            self.app.push_screen(ArchiveScreen(self._store, target, local), self._from_archive)
+
+    def _from_archive(self, start_from: str | None) -> None:
+        """Back from Arkivet: the list again, and a new review from the one brought from the
+        archive when that was asked for there."""
+        self.refresh_reviews(keep=start_from or self.highlighted_id)
+        if start_from is not None:
+            self.start_from(start_from)
 
     def action_push_archive(self) -> None:
         """Skicka till arkivet: the highlighted review, after a question."""

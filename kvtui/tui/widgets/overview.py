@@ -26,6 +26,7 @@ from kvtui.store.previous_review import (
     review_comparison,
     set_comparison_section,
 )
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.format import DASH, period_text, progress_text
 from kvtui.tui.widgets.assignment import my_granskare
 from kvtui.tui.widgets.readiness import Readiness
@@ -218,9 +219,25 @@ class ReviewOverview(VerticalScroll):
             return
         review_id = self.detail.summary.id
         store = self.app.store  # type: ignore[attr-defined]
+        with store.session() as session:
+            on = comparison_section(session, review_id) is None
+        if on:
+            self._set_comparison(review_id, on=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_comparison(review_id, on=False)
+
+        self.app.push_screen(ConfirmDialog(
+            "Ta bort avsnittet Jämfört med föregående granskning ur rapporten?\nTexten du har "
+            "skrivit i det tas bort med det; ändringsloggen har kvar den.", yes="Ta bort"),
+            answered)
+
+    def _set_comparison(self, review_id: str, *, on: bool) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
         try:
             with store.session() as session:
-                on = comparison_section(session, review_id) is None
                 set_comparison_section(session, review_id, on)
         except (InvalidInput, NotFound) as error:
             self.notify(str(error), severity="error", markup=False)

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import typer.testing
@@ -18,6 +19,9 @@ from kvtui.store.migrate import upgrade
 # costs more than most commands run; the app's commands do not change while the tests run, so
 # each test process builds the command once, as one run of ``kvtui`` builds it once.
 typer.testing._get_command = cache(typer.testing._get_command)
+
+if TYPE_CHECKING:
+    from tests.pg_server import PgServer
 
 _migrated: list[Path] = []  # the store the real migrations made in this test process
 _folder: list[Path] = []  # the test process's base temporary folder
@@ -141,3 +145,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 2 if item.nodeid.startswith(_LAST) else 1
 
     items.sort(key=rank)  # stable: a file's tests keep their order
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server of this test process, started by the first test that needs one
+    and stopped at the end of the session. No server binaries: the test fails, saying so."""
+    from tests.pg_server import PgServer, PgUnavailable
+
+    server = PgServer()
+    try:
+        server.start()
+    except PgUnavailable as error:
+        server.stop()
+        pytest.fail(f"PostgreSQL could not be started: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[str]:
+    """A fresh empty database on the test process's server: its superuser URL (libpq form,
+    over the unix socket); dropped after the test."""
+    url = pg_server.create_database()
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(url.split("?")[0].rsplit("/", 1)[1])

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # Every revision this kvtui knows, oldest first. A test keeps it equal to the scripts.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-             "0010", "0011", "0012", "0013", "0014", "0015")
+             "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017")
 HEAD = REVISIONS[-1]
 
 
@@ -51,7 +51,15 @@ def alembic_config() -> object:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
-    """Bring the store to ``target``, with foreign keys off while tables are rebuilt.
+    """Bring the store (or the archive, on PostgreSQL) to ``target``."""
+    if engine.dialect.name == "postgresql":
+        _upgrade_postgresql(engine, target)
+    else:
+        _upgrade_sqlite(engine, target)
+
+
+def _upgrade_sqlite(engine: Engine, target: str) -> None:
+    """Upgrade with foreign keys off while tables are rebuilt.
 
     SQLite rebuilds tables in batch migrations, which would cascade deletes with foreign keys
     on; afterwards ``foreign_key_check`` proves nothing was left dangling.
@@ -74,3 +82,21 @@ def upgrade(engine: Engine, target: str = "head") -> None:
                 raise MigrationError(f"Uppgraderingen lämnade {wrong} i databasen.")
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
+
+
+# The advisory lock every kvtui upgrading an archive holds ("kvtu" in ASCII), so that two
+# laptops meeting an old archive at once upgrade it one after the other.
+_UPGRADE_LOCK = 0x6B767475
+
+
+def _upgrade_postgresql(engine: Engine, target: str) -> None:
+    """Upgrade in one transaction (PostgreSQL's DDL is transactional: all of it or nothing),
+    holding an advisory lock against a second upgrader, which then finds nothing to do."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, target)  # type: ignore[arg-type]
+        connection.commit()

@@ -130,6 +130,10 @@ def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
                                 "till en annan granskare (x)", screen.action_export_bundle))
         commands.append(Command("Importera paket", "En granskning från en annan granskares "
                                 "paket (m)", screen.action_import_bundle))
+        commands.append(Command("Arkivet", "Enhetens granskningar i arkivet, skrivskyddat (a)",
+                                screen.action_archive))
+        commands.append(Command("Skicka till arkivet", "Den valda granskningen till arkivet "
+                                "(u)", screen.action_push_archive))
     commands.append(Command("Inställningar", "Nämndens namn och logotyp på rapportens omslag "
                             "(i i Granskningar)", app.action_settings))
     commands.append(Command("Säkerhetskopiera nu",

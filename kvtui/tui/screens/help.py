@@ -87,6 +87,19 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
             ("X", "Exportera paket: den valda granskningen i en krypterad fil"),
             ("M", "Importera paket: en granskning från en annan granskares paket"),
+            ("A", "Arkivet: enhetens granskningar i arkivet, skrivskyddat"),
+            ("U", "Skicka till arkivet: den valda granskningen (frågar först)"),
+        ),
+    ),
+    (
+        "Arkivet",
+        (
+            ("↑ ↓", "Välj granskning"),
+            ("H", "Hämta hit: den valda granskningen till den här datorn (frågar först)"),
+            ("S", "Sök i arkivets texter; Enter söker, Esc tömmer sökfältet"),
+            ("Enter", "Öppna granskningen om den finns här"),
+            ("R", "Uppdatera listan"),
+            ("Esc", "Tillbaka till Granskningar"),
         ),
     ),
     (

@@ -20,8 +20,11 @@ from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.review_list import review_summaries
 from kvtui.tui.dialogs.bundle import BundleDialog, BundleRequest
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.format import DASH, progress_text, shorten
 from kvtui.tui.messages import OpenPlan, OpenReview
+from kvtui.tui.screens.archive import ArchiveScreen
+from kvtui.user_settings import archive_address
 
 EMPTY_TEXT = "Inga granskningar ännu. Tryck n för att skapa en, eller kör kvtui demo."
 
@@ -61,6 +64,10 @@ class ReviewsScreen(Screen[None]):
                 id="reviews.export_bundle"),
         Binding("m", "import_bundle", "Importera paket", show=False,
                 tooltip="En granskning från en annan granskares paket", id="reviews.import_bundle"),
+        Binding("a", "archive", "Arkivet", show=False,
+                tooltip="Enhetens granskningar i arkivet, skrivskyddat", id="reviews.archive"),
+        Binding("u", "push_archive", "Skicka till arkivet", show=False,
+                tooltip="Den valda granskningen till arkivet", id="reviews.push_archive"),
         # Set once per installation, so not in the footer's 80 columns: Hjälp (F1) and the
         # palette (Ctrl+P) name it.
         Binding("i", "app.settings", "Inställningar", show=False,
@@ -97,7 +104,7 @@ class ReviewsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Öppna shows greyed out while there is nothing to open."""
-        if action in ("open", "plan", "export_bundle") and not self._reviews:
+        if action in ("open", "plan", "export_bundle", "push_archive") and not self._reviews:
             return None
         return True
 
@@ -278,6 +285,65 @@ class ReviewsScreen(Screen[None]):
                                      f"{signed}")
         self.app.call_from_thread(self.refresh_reviews, done.review_id)
         self.app.call_from_thread(self.notify, said, timeout=10, markup=False)
+
+    def _archive_target(self) -> str | None:
+        target = archive_address()
+        if not target:
+            self.notify("Inget arkiv är anslutet. Anslut med kvtui archive connect ADRESS "
+                        "(fråga IT efter adressen).", severity="warning", timeout=8)
+        return target or None
+
+    def action_archive(self) -> None:
+        """Arkivet: the archive's reviews beside the store's own."""
+        target = self._archive_target()
+        if target is not None:
+            local = frozenset(summary.id for summary in self._reviews)
+            self.app.push_screen(ArchiveScreen(self._store, target, local),
+                                 lambda _none: self.refresh_reviews(keep=self.highlighted_id))
+
+    def action_push_archive(self) -> None:
+        """Skicka till arkivet: the highlighted review, after a question."""
+        review_id = self.highlighted_id
+        target = self._archive_target() if review_id is not None else None
+        if review_id is None or target is None:
+            return
+        summary = next(s for s in self._reviews if s.id == review_id)
+        question = (f"Skicka ”{summary.title}” till arkivet?\nÄr den inte signerad slås den "
+                    "ihop med arkivets exemplar; ändringar som krockar sparas som konflikter "
+                    "där. Databasen här ändras inte.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notify("Skickar till arkivet …", timeout=2)
+                self._push(review_id, target)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Skicka"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="archive-push")
+    def _push(self, review_id: str, target: str) -> None:
+        from kvtui.store.archive import push  # SQLAlchemy and psycopg
+        from kvtui.store.archive_engine import ArchiveError, checked_archive
+
+        try:
+            self._store.prepare_orm()
+            engine = checked_archive(target)
+            try:
+                done = push(self._store, engine, review_id)
+            finally:
+                engine.dispose()
+        except (ArchiveError, InvalidInput, NotFound, StoreError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10,
+                                      markup=False)
+            return
+        if done.already:
+            said = "Arkivet har redan granskningen som den är här. Ingenting skickades."
+        else:
+            conflicts = done.merged.conflicts if done.merged is not None else 0
+            said = ("Granskningen finns nu i arkivet"
+                    + (f" som signerad version {done.version}." if done.signed else ".")
+                    + (f" {plural(conflicts, 'konflikt', 'konflikter')} sparades i arkivets "
+                       "exemplar; hämta den (a, h) för att lösa dem." if conflicts else ""))
+        self.app.call_from_thread(self.notify, said, timeout=8, markup=False)
 
 
 def _message(error: BaseException) -> str:

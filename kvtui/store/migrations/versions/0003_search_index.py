@@ -133,7 +133,11 @@ def _triggers(source: Source) -> list[str]:
 
 
 def upgrade() -> None:
-    """Create the index, fill it from the rows already stored, and add the triggers."""
+    """Create the index, fill it from the rows already stored, and add the triggers. An FTS5
+    table and these triggers are SQLite's own: the archive on PostgreSQL searches with a
+    tsvector of its own (0016)."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
         "review_id UNINDEXED, kind UNINDEXED, record_id UNINDEXED, label UNINDEXED, body,"

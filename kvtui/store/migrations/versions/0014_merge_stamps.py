@@ -39,7 +39,8 @@ def upgrade() -> None:
         _text("at"), sa.PrimaryKeyConstraint("entity", "row_id", "field"))
     op.create_index("ix_merge_stamp_review_id", "merge_stamp", ["review_id"])
     op.create_index("ix_merge_stamp_tombstone", "merge_stamp", ["review_id", "entity"],
-                    sqlite_where=sa.text("field = '#deleted'"))
+                    sqlite_where=sa.text("field = '#deleted'"),
+                    postgresql_where=sa.text("field = '#deleted'"))
     op.create_table(
         "merge_context", _text("review_id"), _text("site"),
         sa.Column("counter", sa.Integer(), nullable=False),

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import typer.testing
 
 import kvtui.store.database
 from kvtui.store.database import Store, open_store
 from kvtui.store.migrate import upgrade
+
+# Typer's test runner turns the Typer app into its click command on every ``invoke``, which
+# costs more than most commands run; the app's commands do not change while the tests run, so
+# each test process builds the command once, as one run of ``kvtui`` builds it once.
+typer.testing._get_command = cache(typer.testing._get_command)
 
 if TYPE_CHECKING:
     from tests.pg_server import PgServer
@@ -123,6 +130,21 @@ def crash_log() -> Iterator[Callable[[], str]]:
         if not existed:
             log.unlink(missing_ok=True)
 
+
+# ``--dist loadfile`` hands the test files to the two test processes in the order collected.
+# The long files go first and the many short ones last, so that at the end neither process
+# is left alone with a long file while the other waits.
+_FIRST = ("tests/test_types.py", "tests/tui/")
+_LAST = ("tests/domain/",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        if item.nodeid.startswith(_FIRST):
+            return 0
+        return 2 if item.nodeid.startswith(_LAST) else 1
+
+    items.sort(key=rank)  # stable: a file's tests keep their order
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:

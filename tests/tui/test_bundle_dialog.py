@@ -50,6 +50,8 @@ async def test_a_review_exported_from_one_list_is_imported_into_another(
         screen = receiver.screen_stack[-1]
         await pilot_until(pilot, lambda: isinstance(screen, ReviewsScreen)
                           and [r.id for r in screen.reviews] == [demo_id], what="the import")
-        assert any("är importerad från paketet" in n.message
-                   for n in receiver._notifications)
+        # The list may show the review a moment before the message is given.
+        await pilot_until(pilot, lambda: any("är importerad från paketet" in n.message
+                                             for n in receiver._notifications),
+                          what="the message that the review is imported")
     assert check_store(store.path).ok

@@ -12,6 +12,7 @@ from sqlmodel import select
 from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import ContentSwitcher, OptionList
 
 from kvtui.store import changelog
 from kvtui.store.answers import answers_for, early_comments, review_criteria, save_answer
@@ -386,30 +387,56 @@ def _acted(app: KvtuiApp) -> bool:
     return screen.query_one(FileReviewPart).current_view == "matrix"
 
 
+async def _back_in_the_workspace(app: KvtuiApp, pilot: Pilot[None], workspace: Screen[None],
+                                  part_id: str) -> None:
+    """Undo what a part's first key did: the dialog or form closed, the matrix left."""
+    if app.screen is not workspace:
+        await pilot.press("escape")
+        await pilot_until(pilot, lambda: app.screen is workspace,
+                          what=f"the workspace again after {part_id}'s dialog")
+    elif _acted(app):
+        await pilot.press("m")
+        await pilot_until(pilot, lambda: not _acted(app), what="the akt again after the matrix")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("part", PARTS, ids=[part.id for part in PARTS])
 @pytest.mark.parametrize("start", ["list", "other part"])
 async def test_a_part_key_then_its_first_key_acts(demo_store: Store, demo_id: str,
-                                                  part, start: str) -> None:  # type: ignore[no-untyped-def]
-    key = FIRST_KEYS[part.id]
+                                                  start: str) -> None:
+    """Every part in turn in one workspace, each shown for the first time by its key: from
+    the list of parts (the keyboard put back there before each), or from inside the part
+    before it, after a person's pause."""
     app = make_app(demo_store, open_review=demo_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         workspace = app.screen
         assert isinstance(workspace, WorkspaceScreen)
+        # "other part": Översikt, shown when the workspace opens, is left for last, so that
+        # every other part is first shown by its own key, as in a workspace just opened.
+        order = list(PARTS) if start == "list" else [*PARTS[1:], PARTS[0]]
         if start == "other part":
-            other = "5" if part.key != "5" else "4"
-            await pilot.press(other)
-            await pilot.pause(HOLD_SECONDS)  # a person's pause between two part keys
-        await pilot.press(part.key)
-        await pilot.pause()
-        assert workspace.current_part == part.id
-        # The footer shows the part's key: it is active where the keyboard is.
-        active = workspace.active_bindings.get(key)
-        assert active is not None and active.enabled, key
-        await pilot.press(key)
-        await pilot.pause()
-        assert _acted(app), (part.id, key)
+            await pilot.press(PARTS[0].key)  # into Översikt itself, the part before the first
+        for part in order:
+            key = FIRST_KEYS[part.id]
+            if start == "list":
+                workspace.query_one("#part-list", OptionList).focus()
+                await pilot.pause()
+                assert workspace.focused is workspace.query_one("#part-list", OptionList)
+            else:
+                content = workspace.query_one("#part-content", ContentSwitcher).visible_content
+                assert content is not None and workspace.focused is not None
+                assert content is workspace.focused or content in workspace.focused.ancestors
+                await pilot.pause(HOLD_SECONDS)  # a person's pause between two part keys
+            await pilot.press(part.key)
+            await pilot.pause()
+            assert workspace.current_part == part.id
+            # The footer shows the part's key: it is active where the keyboard is.
+            active = workspace.active_bindings.get(key)
+            assert active is not None and active.enabled, (part.id, key)
+            await pilot.press(key)
+            await pilot.pause()
+            assert _acted(app), (part.id, key)
+            await _back_in_the_workspace(app, pilot, workspace, part.id)
 
 
 @pytest.mark.slow

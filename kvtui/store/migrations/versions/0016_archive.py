@@ -24,7 +24,8 @@ PostgreSQL (the unit's archive, made by these same migrations):
   log among them) are refused any INSERT, UPDATE or DELETE while ``review.status`` is
   'signed', except in the transaction that has itself pushed a signed version of that review
   at least as new as the review's (the push of the signed version, or of a later one that
-  supersedes it). TRUNCATE of those tables is refused while any review is signed. One
+  supersedes it). A review is 'signed' only at a version ``archive_version`` holds signed.
+  TRUNCATE of those tables is refused while any review is signed. One
   plpgsql function locks every table; it finds a row's review through ``review_id`` or its
   foreign keys, as ``kvtui.store.bundle_rows`` does.
 - each laptop numbers its own change log, so in the archive ``seq`` is unique per review
@@ -44,6 +45,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 LOCKED = "review is signed and locked"
+UNSIGNED = "a signed review needs its signed version in archive_version"
 
 # --- SQLite: the merge tables ----------------------------------------------------------------
 
@@ -198,6 +200,14 @@ BEGIN
         IF locked IS NOT NULL THEN
             RAISE EXCEPTION '{LOCKED}'
                 USING DETAIL = format('%s of review %s', TG_TABLE_NAME, locked);
+        END IF;
+        IF TG_TABLE_NAME = 'review' AND side = 'NEW' THEN
+            IF r.status = 'signed' AND NOT EXISTS (
+                    SELECT 1 FROM archive_version a WHERE a.review_id = r.id
+                    AND a.version = r.version AND a.signed) THEN
+                RAISE EXCEPTION '{UNSIGNED}'
+                    USING DETAIL = format('review %s, version %s', r.id, r.version);
+            END IF;
         END IF;
     END LOOP;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;

@@ -97,6 +97,7 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.bundle", "kvtui.store"): "the store loads SQLModel and cryptography",
     ("kvtui.cli.plan", "kvtui.report"): "the follow-up report loads ReportLab",
     ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
+    ("kvtui.cli.archive", "kvtui.store"): "the archive loads SQLModel and psycopg",
 }
 
 @dataclass(frozen=True)

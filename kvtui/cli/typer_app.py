@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from kvtui.cli.archive import commands as archive_commands
 from kvtui.cli.assignments import commands as assignment_commands
 from kvtui.cli.bundle import commands as bundle_commands
 from kvtui.cli.case_files import commands as case_file_commands
@@ -67,5 +68,5 @@ assert plan_record_commands is plan_commands
 for commands in (review_commands, case_file_commands, conflict_commands, export_commands,
                  maintenance_commands, release_commands, template_commands, plan_commands,
                  bundle_commands, settings_commands, assignment_commands, encryption_commands,
-                 not_id_commands):
+                 not_id_commands, archive_commands):
     app.add_typer(commands)

@@ -105,17 +105,21 @@ def export_review(store: Store, review_id: str, dest: Path, passphrase: str, *,
     """Write the review to a new bundle file at ``dest`` (never over an existing file)."""
     if dest.exists():
         raise BundleError(f"Filen {dest} finns redan och skrivs inte över. Ange ett annat namn.")
-    store.check_file()
-    if looks_encrypted(store.path):
-        with store.engine.connect() as connection, plain_copy(driver(connection)) as uri:
-            payload, revision = build_payload(store.path, review_id, source_uri=uri)
-    else:
-        payload, revision = build_payload(store.path, review_id, immutable=store.immutable)
+    payload, revision = review_payload(store, review_id)
     sealed = seal(payload, passphrase, kvtui_version=version("kvtui"), review_id=review_id,
                   exported_by=current_actor(), exported_at=datetime.now(UTC).replace(
                       microsecond=0), revision=revision, cost=cost)
     write_bundle(dest, sealed.data)
     return ExportOutcome(dest, sealed.header, len(sealed.data))
+
+
+def review_payload(store: Store, review_id: str) -> tuple[bytes, str]:
+    """The payload of one review of ``store`` (encrypted or not) and its schema revision."""
+    store.check_file()
+    if looks_encrypted(store.path):
+        with store.engine.connect() as connection, plain_copy(driver(connection)) as uri:
+            return build_payload(store.path, review_id, source_uri=uri)
+    return build_payload(store.path, review_id, immutable=store.immutable)
 
 
 def build_payload(path: Path, review_id: str, *, immutable: bool = False,
@@ -166,7 +170,7 @@ def build_payload(path: Path, review_id: str, *, immutable: bool = False,
         memory.close()
 
 
-def _texts(connection: sqlite3.Connection, schema: str,
+def review_texts(connection: sqlite3.Connection, schema: str,
            review_id: str) -> Iterator[tuple[str, str, str]]:
     """Every free text of the review's rows and log entries in ``schema``, as (table, kind,
     value); ``kind`` is "text" or "json" (``free_text_columns``)."""
@@ -189,7 +193,7 @@ def _texts(connection: sqlite3.Connection, schema: str,
 def _copy_false_alarms(memory: sqlite3.Connection, review_id: str) -> None:
     """The store's confirmations that a number in the review's texts is not a personnummer:
     without them the receiving store would take the number for one."""
-    keys = sorted({number.key for _table, _kind, value in _texts(memory, "store", review_id)
+    keys = sorted({number.key for _table, _kind, value in review_texts(memory, "store", review_id)
                    for number in numbers_in(typed_text(value))})
     if keys:
         memory.execute("INSERT INTO main.false_alarm SELECT * FROM store.false_alarm WHERE "
@@ -422,7 +426,7 @@ def _refuse_numbers(connection: Connection, review_id: str) -> None:
     rule = Rule(connection)
     with as_typed(carried):
         held = sorted({ENTITIES.get(table, "ändringsloggen" if table == LOG_TABLE else table)
-                       for table, kind, value in _texts(raw, INCOMING, review_id)
+                       for table, kind, value in review_texts(raw, INCOMING, review_id)
                        if rule.holds_number(kind, value)})
         rule.confirm(carried)
     if held:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # Every revision this kvtui knows, oldest first. A test keeps it equal to the scripts.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-             "0010", "0011", "0012", "0013", "0014", "0015", "0016")
+             "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017")
 HEAD = REVISIONS[-1]
 
 

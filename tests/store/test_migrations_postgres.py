@@ -28,6 +28,7 @@ SQLITE_ONLY = {
 POSTGRESQL_ONLY = {
     "archive_review": "the archive's list of its reviews, with their search text (0016)",
     "archive_version": "the archive's immutable versions of each review (0016)",
+    "archive_access": "which roles may read which municipality's and unit's reviews (0017)",
 }
 
 # A column's kind, as each engine names its type.

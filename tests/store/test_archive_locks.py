@@ -46,6 +46,7 @@ LOCKED = "review is signed and locked|signed review needs its signed version"
 IMMUTABLE = "signed version in the archive is immutable|is not truncated"
 INTRUDER, PASSWORD = "inkräktare", "skriver överallt"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+MUNICIPALITY = "Sjövik"
 
 
 def _id(table: str, review_id: str) -> str:
@@ -66,7 +67,8 @@ def _value(table: Table, column: Any, review_id: str) -> Any:
             return None
         return _id(parent.name, review_id)
     special = {("answer", "value"): "ja", ("assessment", "rating"): "",
-               ("review", "status"): "fieldwork", ("review", "version"): 1}
+               ("review", "status"): "fieldwork", ("review", "version"): 1,
+               ("review", "municipality"): MUNICIPALITY}
     if (table.name, name) in special:
         return special[table.name, name]
     kind = getattr(column.type, "impl", column.type).python_type
@@ -108,6 +110,8 @@ def _signed_review(connection: psycopg.Connection[Any], review_id: str, version:
     """One row of the review in every table of a review, then its version pushed signed and the
     review signed, as a push of a signed version does in one transaction."""
     with connection.transaction():
+        if build:
+            _listed(connection, review_id)
         _push(connection, review_id, version, True, f"{review_id} version {version}")
         if build:
             for table in TABLES.values():
@@ -115,6 +119,17 @@ def _signed_review(connection: psycopg.Connection[Any], review_id: str, version:
                                             for column in table.columns})
         connection.execute("UPDATE review SET status = 'signed', version = %s WHERE id = %s",
                            (version, review_id))
+
+
+def _listed(connection: psycopg.Connection[Any], review_id: str,
+            search_text: str = "") -> None:
+    """The review's row in the archive's list, in the municipality the intruder works in."""
+    connection.execute(
+        "INSERT INTO archive_review (review_id, municipality, unit, committee, title, year,"
+        " status, version, signed, pushed_by, pushed_at, payload_sha256, search_text)"
+        " VALUES (%s, %s, 'Familjehemsenheten', 'Socialnämnden', 'Familjevård', 2026,"
+        " 'signed', 1, true, 'arkivarie', now(), %s, %s)",
+        (review_id, MUNICIPALITY, _payload(review_id)[1], search_text))
 
 
 @dataclass
@@ -126,7 +141,9 @@ class Archive:
     review_id: str = "granskning-signerad"
 
     def intruder(self) -> psycopg.Connection[Any]:
-        """A connection as a role with every privilege on every table, owner of none."""
+        """A connection as an auditor of the municipality (``kvtui_granskare``, row-level
+        security lets it see and write the reviews) with every privilege on every table,
+        TRUNCATE among them, owner of none."""
         return psycopg.connect(self.server.url(INTRUDER, PASSWORD, self.database),
                                autocommit=True)
 
@@ -143,8 +160,10 @@ def archive(pg_server: PgServer) -> Iterator[Archive]:
     if not pg_server.execute_as_superuser("SELECT 1 FROM pg_roles WHERE rolname = %s",
                                           params=(INTRUDER,)):
         pg_server.create_user(INTRUDER, PASSWORD)
-    pg_server.execute_as_superuser(
-        f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{INTRUDER}"', database)
+    for statement in (f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{INTRUDER}"',
+                      f'GRANT kvtui_granskare TO "{INTRUDER}"',
+                      f"INSERT INTO archive_access VALUES ('{INTRUDER}', '{MUNICIPALITY}', '')"):
+        pg_server.execute_as_superuser(statement, database)
     found = Archive(pg_server, database)
     with psycopg.connect(url, autocommit=True) as connection:
         _signed_review(connection, found.review_id)
@@ -292,23 +311,31 @@ def test_the_change_log_numbers_each_review_on_its_own(archive: Archive) -> None
     with archive.intruder() as connection:
         seqs = connection.execute("SELECT review_id, seq FROM change_log ORDER BY 1").fetchall()
         assert len(seqs) == 2 and {seq for _review, seq in seqs} == {1}
+    with archive.intruder() as connection, connection.transaction(force_rollback=True):
+        _listed(connection, "ny-granskning")
         log = TABLES[LOG_TABLE]
         row = {column.name: _value(log, column, "ny-granskning") for column in log.columns}
         _insert(connection, log, row)
-        with pytest.raises(psycopg.errors.UniqueViolation):
+        with pytest.raises(psycopg.errors.UniqueViolation), connection.transaction():
             _insert(connection, log, {**row, "id": "en-annan"})
-        connection.execute("DELETE FROM change_log WHERE review_id = 'ny-granskning'")
 
 
 def test_the_archive_finds_a_review_by_swedish_words(archive: Archive) -> None:
     with archive.intruder() as connection, connection.transaction(force_rollback=True):
-        connection.execute(
-            "INSERT INTO archive_review (review_id, municipality, unit, committee, title, year,"
-            " status, version, signed, pushed_by, pushed_at, payload_sha256, search_text)"
-            " VALUES ('r', 'Sjövik', 'Familjehemsenheten', 'Socialnämnden', 'Familjevård',"
-            " 2026, 'signed', 1, true, 'arkivarie', now(), %s, %s)",
-            (_payload("r")[1], "Familjehemmen besöktes inte två gånger per år"))
+        _listed(connection, "r", "Familjehemmen besöktes inte två gånger per år")
         found = connection.execute(
             "SELECT review_id FROM archive_review WHERE search @@ "
             "plainto_tsquery('swedish', %s)", ("familjehemmens gången",)).fetchall()
         assert found == [("r",)]
+
+
+def test_a_table_of_the_writers_own_does_not_stand_in_for_the_archives(
+        archive: Archive) -> None:
+    """A temporary table named ``review`` comes first on the writer's search path; the lock
+    reads the archive's own."""
+    with archive.intruder() as connection:
+        connection.execute("CREATE TEMPORARY TABLE review (id text, status text, version int)")
+        connection.execute("INSERT INTO pg_temp.review VALUES (%s, 'fieldwork', 1)",
+                           (archive.review_id,))
+        _refused(connection, "DELETE FROM public.answer WHERE review_id = %s",
+                 (archive.review_id,))

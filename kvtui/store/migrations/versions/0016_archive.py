@@ -130,7 +130,8 @@ REVIEW_OF: dict[str, str] = {
 }
 
 _ARCHIVE_VERSION_LOCK = """
-CREATE FUNCTION kvtui_archive_version_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION kvtui_archive_version_lock() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         RAISE EXCEPTION 'archive_version holds signed versions and is not truncated';
@@ -157,7 +158,7 @@ $$
 """
 
 
-def _review_lock() -> str:
+def _review_lock(schema: str) -> str:
     """The one function that locks the rows of a signed review in every table."""
     branches = []
     for index, (table, owners) in enumerate(REVIEW_OF.items()):
@@ -166,7 +167,8 @@ def _review_lock() -> str:
                         f"            owners := {owners};")
     chain = "\n".join(branches)
     return f"""
-CREATE FUNCTION kvtui_review_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION kvtui_review_lock() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
     side text;
     r record;
@@ -256,12 +258,16 @@ def _archive_tables() -> None:
 
 
 def _archive_locks() -> None:
-    op.execute(_ARCHIVE_VERSION_LOCK)
+    # The lock reads every review whoever writes (as the archive's owner: row-level security
+    # hides nothing from it) and only the archive's own tables (a temporary table named
+    # "review" in the writer's session is not read instead).
+    schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
+    op.execute(_ARCHIVE_VERSION_LOCK.replace("{schema}", str(schema)))
     op.execute("CREATE TRIGGER archive_version_lock BEFORE INSERT OR UPDATE OR DELETE "
                "ON archive_version FOR EACH ROW EXECUTE FUNCTION kvtui_archive_version_lock()")
     op.execute("CREATE TRIGGER archive_version_no_truncate BEFORE TRUNCATE ON archive_version "
                "FOR EACH STATEMENT EXECUTE FUNCTION kvtui_archive_version_lock()")
-    op.execute(_review_lock())
+    op.execute(_review_lock(str(schema)))
     for table in REVIEW_OF:
         op.execute(f"CREATE TRIGGER {table}_review_lock BEFORE INSERT OR UPDATE OR DELETE "
                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION kvtui_review_lock()")

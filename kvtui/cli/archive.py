@@ -148,9 +148,9 @@ def archive_push(ctx: typer.Context, review: ReviewArg, archive: ArchiveOption =
     """
     from kvtui.store.archive import push
 
-    with opened_store(chosen_db(ctx, db), read_only=True) as store:
+    with _archive(archive) as engine, opened_store(chosen_db(ctx, db), read_only=True) as store:
         review_id = resolve_review(store, review)
-        with _archive(archive) as engine, _said():
+        with _said():
             done = push(store, engine, review_id)
     name = f"{short_id(done.review_id)} ({done.title})"
     if done.already:

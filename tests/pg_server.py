@@ -14,6 +14,7 @@ No pytest here: ``bench/`` starts a server too.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -214,6 +215,9 @@ class PgServer:
             self.bindir = find_bindir()
         if self.folder is None:
             self._init()
+            # A process that ends without stop() (an error in a script, a test run that is
+            # interrupted) still stops its server: pg_ctl leaves the server running on its own.
+            atexit.register(self.stop)
         for attempt in range(3):
             self.port = _free_port()
             self._configure_port()

@@ -20,6 +20,7 @@ from kvtui.file_modes import PRIVATE_FILE, PRIVATE_FOLDER
 from kvtui.paths import settings_path
 
 IMPORT_FOLDER = "import_folder"
+ARCHIVE = "archive"
 AUDITOR = "auditor"
 _MAX_BYTES = 64 * 1024
 _OTHERS_MAY_WRITE = 0o022
@@ -118,3 +119,15 @@ def remember_auditor_name(name: str, path: Path | None = None) -> bool:
     """Remember who works on this laptop ("" forgets it); whether it was saved."""
     cleaned = " ".join(name.split())
     return save_settings({AUDITOR: cleaned or None}, path)
+
+
+def archive_address(path: Path | None = None) -> str:
+    """Where the unit's archive is (``kvtui archive connect``), or "" when none is."""
+    value = load_settings(path).get(ARCHIVE)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def remember_archive_address(address: str, path: Path | None = None) -> bool:
+    """Remember the archive's address (never a password: libpq keeps that); whether it was
+    saved."""
+    return save_setting(ARCHIVE, address.strip(), path)

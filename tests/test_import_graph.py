@@ -70,8 +70,9 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
                                                                   "export worker",
     ("kvtui.tui.screens.plan", "kvtui.report.plan_document"): "ReportLab loads in the "
                                                               "export worker",
-    ("kvtui.tui.screens.reviews", "kvtui.store"): "a bundle's SQLModel and cryptography load "
-                                                  "in its worker",
+    ("kvtui.tui.screens.reviews", "kvtui.store"): "a bundle's SQLModel and cryptography, the "
+                                                  "archive's psycopg load in their workers",
+    ("kvtui.tui.screens.archive", "kvtui.store"): "the archive's psycopg loads in its worker",
     # The command line answers ``kvtui --help`` and a mistyped command before SQLModel,
     # ReportLab or Textual load (tests/cli/test_app_start.py): each command imports the store,
     # the report and the release flow it uses inside itself.

@@ -26,23 +26,21 @@ from kvtui.cli.shared import (
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.reviews import short_id
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.user_settings import load_settings, save_setting
+from kvtui.user_settings import archive_address, remember_archive_address
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sqlalchemy import Engine
 
-    from kvtui.store.archive import ArchivedReview
+    from kvtui.store.archive_catalog import ArchivedReview
+    from kvtui.store.database import Store
 
 commands = SwedishTyper(
     name="archive",
     help="Arkivet: enhetens granskningar från alla år i en gemensam PostgreSQL-databas.",
     no_args_is_help=True,
 )
-
-#: The user setting that holds where the archive is.
-SETTING = "archive"
 
 ArchiveOption = Annotated[str | None, typer.Option(
     "--archive", metavar="ADRESS",
@@ -51,7 +49,7 @@ ArchiveOption = Annotated[str | None, typer.Option(
 
 
 def _target(given: str | None) -> str:
-    target = given or str(load_settings().get(SETTING) or "")
+    target = given or archive_address()
     if not target:
         fail("Inget arkiv är anslutet. Anslut först: kvtui archive connect ADRESS "
              "(fråga IT efter adressen).")
@@ -61,7 +59,7 @@ def _target(given: str | None) -> str:
 @contextmanager
 def _archive(given: str | None) -> Iterator[Engine]:
     """An engine on the archive, checked to be reachable and at this kvtui's schema."""
-    from kvtui.store.archive import checked_archive  # SQLAlchemy, psycopg
+    from kvtui.store.archive_engine import checked_archive  # SQLAlchemy, psycopg
 
     with _said():
         engine = checked_archive(_target(given))
@@ -101,11 +99,11 @@ def archive_connect(
     ~/.pgpass eller servicefilen och sparas aldrig av kvtui. Med sslmode=verify-full
     kontrolleras serverns certifikat och namn.
     """
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(target) as engine, _said():
         readable = len(list_archived(engine))
-    if not save_setting(SETTING, target):
+    if not remember_archive_address(target):
         fail("Adressen kunde inte sparas i inställningarna.")
     typer.echo(f"Ansluten till arkivet {target}. Du kan läsa {readable} granskningar där.")
 
@@ -183,7 +181,8 @@ def archive_pull(
     En granskning som ändrats här sedan den senast skickades hämtas inte: skicka den först, så
     slås ändringarna ihop i arkivet. En signerad granskning kommer in signerad och låst.
     """
-    from kvtui.store.archive import list_archived, pull, resolve_archived
+    from kvtui.store.archive import pull
+    from kvtui.store.archive_catalog import list_archived, resolve_archived
     from kvtui.store.archive_engine import ArchiveError
 
     if (review is None) == (unit is None):
@@ -211,6 +210,23 @@ def archive_pull(
         raise typer.Exit(1)
 
 
+def review_from_archive(store: Store, reference: str, missing: str) -> str:
+    """The id of the review ``reference`` names in the archive, brought into ``store`` first
+    (``kvtui new --from`` a review of an earlier year that is only in the archive); without a
+    connected archive the command stops with ``missing``, the store's own message."""
+    from kvtui.store.archive import pull
+    from kvtui.store.archive_catalog import resolve_archived
+
+    if not archive_address():
+        fail(missing)
+    with _archive(None) as engine, _said():
+        found = resolve_archived(engine, reference)
+        done = pull(store, engine, found.review_id)
+    typer.echo(f"Granskningen {short_id(done.review_id)} ({done.title}) är hämtad från "
+               "arkivet" + (", signerad och låst." if done.signed else "."), err=True)
+    return done.review_id
+
+
 @commands.command("list")
 def archive_list(
     unit: Annotated[str | None, typer.Option("--unit", metavar="ENHET",
@@ -221,7 +237,7 @@ def archive_list(
     archive: ArchiveOption = None,
 ) -> None:
     """Visar granskningarna i arkivet som du får läsa."""
-    from kvtui.store.archive import list_archived
+    from kvtui.store.archive_catalog import list_archived
 
     with _archive(archive) as engine, _said():
         found = list_archived(engine, unit=unit, year=year)
@@ -243,7 +259,7 @@ def archive_search(
     archive: ArchiveOption = None,
 ) -> None:
     """Söker i texterna i arkivets granskningar."""
-    from kvtui.store.archive import search
+    from kvtui.store.archive_catalog import search
 
     with _archive(archive) as engine, _said():
         hits = search(engine, " ".join(words))

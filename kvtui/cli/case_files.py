@@ -56,6 +56,14 @@ from kvtui.domain.headline_text import (
 )
 from kvtui.domain.sample_input import parse_fraction, parse_percent
 from kvtui.domain.sampling import SamplingError, allocation_line, describe_precision
+from kvtui.domain.year_over_year import (
+    YearComparison,
+    change_sentence,
+    difference_text,
+    interval_text,
+    share_text,
+    unmatched_lines,
+)
 from kvtui.store.errors import InvalidInput, NotFound
 
 commands = SwedishTyper()
@@ -266,29 +274,45 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
     """Visar aktgranskningens resultat per kriterium med 95 % konfidensintervall och, under
     Brist högst, den största andel av akterna (antal inom parentes) som med 95 % säkerhet kan
     ha bristen: Nej, eller Nej och Delvis där mallen säger så."""
+    from kvtui.store.previous_review import review_comparison  # SQLModel
     from kvtui.store.results import review_results  # SQLModel
 
     with opened_store(chosen_db(ctx, db), read_only=True) as store:
         review_id = resolve_review(store, review)
         with store.session() as session:
             found = review_results(session, review_id)
+            earlier = review_comparison(session, review_id)
     if found is None:
         fail("Inget urval är draget ännu. Dra ett med `kvtui sample`.")
     if as_json:
-        echo_json(results_document(found))
+        echo_json({**results_document(found), **previous_document(earlier)})
         return
     weighted = found.method == "stratified" and found.stratify_by
+    before = ({change.code: change for change in earlier.changes}
+              if earlier is not None else None)
     table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.",
                   "Andel Ja, vägd" if weighted else "Andel Ja", "95 % KI", "Brist högst",
+                  *(("Förra andelen", "Skillnad", "Intervall") if before is not None else ()),
                   title=f"Population {found.population_size} akter, urval {found.sample_size}")
     for row in found.rows:
         c = row.result.counts
+        change = before.get(row.code) if before is not None else None
         table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
                       str(c.ej_aktuellt), headline_share(row.headline),
-                      headline_interval(row.headline), short_statement(row_assurance(row)))
+                      headline_interval(row.headline), short_statement(row_assurance(row)),
+                      *((share_text(change.earlier) if change else "–",
+                         difference_text(change.comparison) if change else "–",
+                         interval_text(change.comparison) if change else "–")
+                        if before is not None else ()))
     console = Console()
     console.print(table)
     notes = [coverage_sentence(found), *uncovered_summary(found), estimate_explained(found)]
+    if earlier is not None:
+        notes += [f"Jämfört med {earlier.previous_title}"
+                  + (f" ({earlier.previous_period})" if earlier.previous_period else "")
+                  + ": förra andelen Ja, skillnaden i procentenheter och dess 95 %-intervall "
+                  "(säkerställd när intervallet inte omfattar 0; andelen Ja är den ovägda).",
+                  *unmatched_lines(earlier)]
     for note in notes:
         if note:
             console.print(note, markup=False, highlight=False)
@@ -298,6 +322,30 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
             console.print(f"{said.code}: {said.text}", highlight=False, markup=False)
             if said.strata:
                 console.print(f"    {said.strata}", highlight=False, markup=False)
+
+
+def previous_document(found: YearComparison | None) -> dict[str, Any]:
+    """The comparison with the review this one was started from, as JSON-ready data; empty
+    when there is none, so that the document of other reviews is what it was."""
+    if found is None:
+        return {}
+
+    def share(result: Any) -> float | None:
+        return None if result is None else result.share
+
+    return {"previous_review": {
+        "id": found.previous_id, "title": found.previous_title, "period": found.previous_period,
+        "criteria": [
+            {"code": c.code, "previous_code": c.earlier_code, "by_question": c.by_question,
+             "previous_share": share(c.earlier), "share": share(c.later),
+             "difference": None if c.comparison is None else c.comparison.difference,
+             "low": None if c.comparison is None else c.comparison.low,
+             "high": None if c.comparison is None else c.comparison.high,
+             "established": None if c.comparison is None else c.comparison.established,
+             "sentence": change_sentence(c)}
+            for c in found.changes],
+        "only_now": list(found.only_now), "only_before": list(found.only_before),
+        "not_matched": unmatched_lines(found)}}
 
 
 def results_document(found: Any) -> dict[str, Any]:

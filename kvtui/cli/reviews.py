@@ -7,14 +7,16 @@ the command that uses it: ``kvtui --help`` and a mistyped command answer without
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kvtui import paths
+from kvtui.cli.archive import review_from_archive
 from kvtui.cli.assignments import auditor_work
 from kvtui.cli.assignments import work_lines as auditor_lines
 from kvtui.cli.shared import (
@@ -38,6 +40,9 @@ from kvtui.domain.reviews import ReviewFields, parse_date, short_id, split_audit
 from kvtui.domain.templates import TemplateError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.user_settings import my_auditor_name
+
+if TYPE_CHECKING:
+    from kvtui.store.database import Store
 
 commands = SwedishTyper()
 
@@ -81,9 +86,14 @@ def _parse_optional_date(text: str | None, label: str) -> date | None:
 def new(
     ctx: typer.Context,
     template: Annotated[
-        str, typer.Option("--template", help="Mallens namn (se `kvtui templates list`).")
-    ],
-    title: Annotated[str, typer.Option("--title", help="Granskningens titel.")],
+        str | None, typer.Option("--template", help="Mallens namn (se `kvtui templates list`).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Granskningens titel.")] = None,
+    previous: Annotated[str | None, typer.Option(
+        "--from", metavar="GRANSKNING",
+        help="Utgå från en tidigare granskning av samma enhet: mallen, uppgifterna och "
+             "avsnitten följer med, inte svar, bedömningar, akter eller intervjuer. "
+             "Perioden flyttas ett år om inget annat anges.")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Granskad verksamhet eller enhet.")] = "",
     municipality: Annotated[str, typer.Option("--municipality", help="Kommun.")] = "",
     committee: Annotated[str, typer.Option("--committee", help="Ansvarig nämnd.")] = "",
@@ -103,13 +113,29 @@ def new(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Skapar en granskning från en mall och skriver ut dess id.
+    """Skapar en granskning från en mall, eller från en tidigare granskning (--from), och
+    skriver ut dess id.
 
     En text som innehåller något som ser ut som ett personnummer stoppas; inget sparas.
     """
     from kvtui.store.reviews import create_review  # SQLModel
     from kvtui.store.template_library import TemplateNotFound, load_template  # SQLAlchemy
 
+    if previous is not None:
+        if template is not None:
+            fail("Ange antingen --template eller --from, inte båda: en granskning som utgår "
+                 "från en tidigare får dess mall.")
+        given = {"unit": unit, "municipality": municipality, "committee": committee,
+                 "purpose": purpose, "scope": scope}
+        _new_from(ctx, previous, title=title, diary=diary, auditor=auditor,
+                  period_start=period_start, period_end=period_end,
+                  given={k: v for k, v in given.items() if v}, not_ids=not_ids,
+                  as_json=as_json, db=db)
+        return
+    if template is None or title is None:
+        missing = "--template" if template is None else "--title"
+        fail(f"{missing} saknas: ange mallen med --template och titeln med --title, eller en "
+             "tidigare granskning att utgå från med --from.")
     names: list[str] = []
     for entry in auditor or []:
         names.extend(split_auditors(entry))
@@ -142,6 +168,59 @@ def new(
         echo_json({"id": review_id, "short_id": short_id(review_id)})
     else:
         typer.echo(short_id(review_id))
+
+
+def _new_from(ctx: typer.Context, previous: str, *, title: str | None, diary: str,
+              auditor: list[str] | None, period_start: str | None, period_end: str | None,
+              given: dict[str, str], not_ids: list[str] | None, as_json: bool,
+              db: str | None) -> None:
+    """``new --from``: the earlier review's defaults, with what the options change
+    (``given``: the texts typed for unit, municipality, committee, purpose and scope)."""
+    from kvtui.store.previous_review import default_fields, start_from  # SQLModel
+    from kvtui.store.reviews import get_review  # SQLModel
+
+    names: list[str] = []
+    for entry in auditor or []:
+        names.extend(split_auditors(entry))
+    with opened_store(chosen_db(ctx, db)) as store:
+        previous_id = _local_or_archived(store, previous)
+        texts = {"--title": title or "", "--diary": diary, "--auditor": "\n".join(names),
+                 **{f"--{key}": value for key, value in given.items()}}
+        with store.session() as session, texts_checked(session, texts, not_ids):
+            fields = default_fields(get_review(session, previous_id))
+            changes: dict[str, object] = {"diary_number": diary, **given}
+            if title is not None:
+                changes["title"] = title
+            if names:
+                changes["auditors"] = tuple(names)
+            if period_start is not None:
+                changes["period_start"] = _parse_optional_date(period_start, "--period-start")
+            if period_end is not None:
+                changes["period_end"] = _parse_optional_date(period_end, "--period-end")
+            try:
+                started = start_from(session, previous_id, paths.templates_dir(store.path),
+                                     replace(fields, **changes))  # type: ignore[arg-type]
+            except (InvalidInput, NotFound) as error:
+                fail(str(error))
+    for warning in started.warnings:
+        typer.echo(f"Obs! {warning}", err=True)
+    if as_json:
+        echo_json({"id": started.review_id, "short_id": short_id(started.review_id),
+                   "previous_id": previous_id, "warnings": list(started.warnings)})
+    else:
+        typer.echo(short_id(started.review_id))
+
+
+def _local_or_archived(store: Store, reference: str) -> str:
+    """The earlier review in the store, or else in the connected archive (brought here)."""
+    from kvtui.store.reviews import resolve_review_id  # SQLModel
+
+    with store.session() as session:
+        try:
+            return resolve_review_id(session, reference)
+        except NotFound as error:
+            missing = str(error)
+    return review_from_archive(store, reference, missing)
 
 
 @commands.command("list")

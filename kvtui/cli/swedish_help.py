@@ -99,8 +99,8 @@ def _swedish_panels() -> None:
 def _usage_word(piece: str) -> str:
     """One piece of the usage line: a required argument bare (Typer puts it in braces, which
     reads as a set), an optional one in brackets as before."""
-    if piece.startswith("{") and piece.endswith("}"):
-        return piece[1:-1]
+    if piece.startswith("{") and piece.removesuffix("...").endswith("}"):
+        return piece[1:].replace("}", "", 1)  # "{ORD}..." (one word or more) too
     return _USAGE_WORDS.get(piece, piece)
 
 

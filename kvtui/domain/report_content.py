@@ -14,6 +14,7 @@ from typing import Any
 
 from kvtui.domain.filereview import EXCLUDED
 from kvtui.domain.report_data import ReportData
+from kvtui.domain.section_kinds import COMPARISON_KIND
 from kvtui.domain.signoff import content_hash
 
 
@@ -76,6 +77,12 @@ def report_content(data: ReportData) -> dict[str, Any]:
                              if a.status == EXCLUDED]} if data.sample.excluded else {}),
         },
         "results": results,
+        # Only with the comparison's section, so that the content of every other report keeps
+        # its hash. The earlier review is named, not its figures: they are that review's own,
+        # covered by its own sign-off, and a copy of this review moved to a store without it
+        # must still match what was signed.
+        **({"compared_with": data.previous_review_id}
+           if any(s.kind == COMPARISON_KIND for s in data.sections) else {}),
     }
 
 

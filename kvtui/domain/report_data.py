@@ -24,6 +24,7 @@ from kvtui.domain.results import ReviewResults
 from kvtui.domain.reviews import SIGNED, status_label
 from kvtui.domain.sampling import StratumShare
 from kvtui.domain.signoff import CommentView, FactCheckRoundView, SignOffView
+from kvtui.domain.year_over_year import YearComparison
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ class ReportData:
     #: The installation's look on the cover (committee's name, logo), added by whoever makes
     #: the PDF (``kvtui.look.cover_look``); never part of the content a sign-off signs.
     look: CoverLook | None = None
+    #: This review's criteria beside the review it was started from, for the section
+    #: "Jämfört med föregående granskning" (None when the report has no such section).
+    comparison: YearComparison | None = None
+    #: The review this one was started from, whether or not this store holds it.
+    previous_review_id: str | None = None
 
     @property
     def status_label(self) -> str:

@@ -66,14 +66,32 @@ SECTION_KINDS: dict[str, SectionKindInfo] = {
 }
 
 
+#: kvtui's own section comparing the review with the one it was started from
+#: (``kvtui.domain.year_over_year``): added by kvtui, never by a template, so not a
+#: ``SectionKind``. The auditor may write a text for it; it has no rated statements.
+COMPARISON_KIND = "comparison"
+COMPARISON_INFO = SectionKindInfo(
+    COMPARISON_KIND, "Jämförelse", written=False, once=True, own_page=False,
+    note="Tabellen och diagrammet som jämför andelen Ja per kriterium med den föregående "
+         "granskningen skriver kvtui. Texten nedan står före tabellen i rapporten; lämna den "
+         "tom om tabellen räcker. Avsnittet tas bort ur rapporten under Översikt (j).")
+
+
 def section_kind(kind: str) -> SectionKindInfo:
     """The description of a kind. A kind kvtui does not know (a store changed by hand) is
     named by itself and treated as filled by kvtui, so nothing asks the auditor to write it."""
     found = SECTION_KINDS.get(kind)
     if found is not None:
         return found
+    if kind == COMPARISON_KIND:
+        return COMPARISON_INFO
     return SectionKindInfo(kind, kind, written=False, once=False, own_page=False,
                            note=OTHER_KIND_NOTE)
+
+
+def text_only(kind: str) -> bool:
+    """Whether the auditor writes a text for a section of this kind but no statements."""
+    return kind == COMPARISON_KIND
 
 
 def written(kind: str) -> bool:

@@ -111,7 +111,7 @@ from kvtui.domain.report_outline import (
     summary_rows,
     unanswered_line,
 )
-from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_kinds import COMPARISON_KIND, SectionKind, section_kind
 from kvtui.domain.section_text import Paragraph as TextParagraph
 from kvtui.domain.section_text import (
     Subheading,
@@ -131,6 +131,7 @@ from kvtui.report.charts import (
     results_height,
     strata_height,
 )
+from kvtui.report.comparison_section import comparison_part
 from kvtui.report.flowables import (
     ChapterBreak,
     Heading,
@@ -779,6 +780,8 @@ class _Builder:
                 first_part = False
                 continue
             build = SECTION_PARTS.get(section.kind)
+            if section.kind == COMPARISON_KIND:  # kvtui's own section, never a template's
+                build = comparison_part
             if build is not None:
                 built = build(self, section)
                 own_page = section_kind(section.kind).own_page

@@ -93,7 +93,7 @@ from kvtui.domain.report_outline import (
     summary_rows,
     unanswered_line,
 )
-from kvtui.domain.section_kinds import SectionKind, section_kind
+from kvtui.domain.section_kinds import COMPARISON_KIND, SectionKind, section_kind
 from kvtui.domain.section_text import (
     MISSING_QUOTE,
     Footnote,
@@ -106,6 +106,17 @@ from kvtui.domain.section_text import (
     quotable,
 )
 from kvtui.domain.section_text import Paragraph as TextParagraph
+from kvtui.domain.year_over_year import (
+    COMPARISON_CAPTION,
+    COMPARISON_COLUMNS,
+    INTERVAL_EXPLAINED,
+    NO_PREVIOUS_REVIEW,
+    change_cell,
+    change_lines,
+    comparison_intro,
+    share_text,
+    unmatched_lines,
+)
 
 WORD_COPY_NOTICE = ("Arbetskopia i Word – för faktagranskning eller redigering. "
                     "Inte den signerade rapporten.")
@@ -457,6 +468,36 @@ class _Writer:
             for line in others:
                 self.bullet(line)
 
+    def comparison(self, section: SectionView, new_page: bool) -> None:
+        """Jämfört med föregående granskning: the auditor's text, the table, the change in
+        words (the PDF's chart is its table's figures)."""
+        self.heading(section.heading, 0, new_page=new_page)
+        if parse_section_text(section.text):
+            self.section_text(section, 0)
+        found = self.data.comparison
+        if found is None:
+            self.muted(NO_PREVIOUS_REVIEW)
+            return
+        self.doc.add_paragraph(xml_text(comparison_intro(found)))
+        if found.changes:
+            self.doc.add_paragraph(COMPARISON_CAPTION, style="Caption")
+            table = self.table(len(COMPARISON_COLUMNS), header=COMPARISON_COLUMNS,
+                               caption=COMPARISON_CAPTION)
+            for change in found.changes:
+                cells = table.add_row().cells
+                cells[0].paragraphs[0].add_run(xml_text(change.label)).bold = True
+                cells[0].paragraphs[0].add_run(" " + xml_text(change.question))
+                for cell, figure in zip(cells[1:], (share_text(change.earlier),
+                                                    share_text(change.later),
+                                                    change_cell(change.comparison)),
+                                        strict=True):
+                    cell.paragraphs[0].add_run(figure)
+        self.doc.add_paragraph(xml_text(INTERVAL_EXPLAINED))
+        for line in change_lines(found):
+            self.bullet(line)
+        for line in unmatched_lines(found):
+            self.doc.add_paragraph(xml_text(line))
+
     def bullet(self, text: str) -> None:
         """One item of a bullet list."""
         self.doc.add_paragraph(xml_text(text), style="List Bullet")
@@ -540,6 +581,7 @@ class _Writer:
             SectionKind.METHOD: self.method,
             SectionKind.TEXT: self.loose_section,
             SectionKind.REFERENCES: self.references,
+            COMPARISON_KIND: self.comparison,  # kvtui's own section, never a template's
         }
         for part in outline(self.data.sections):
             if part.chapter:

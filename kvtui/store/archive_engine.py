@@ -26,6 +26,7 @@ from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from kvtui.store.errors import InvalidInput
 from kvtui.store.migrate import HEAD, is_newer, upgrade
 
 #: How long a connection attempt waits for the server, in seconds.
@@ -163,3 +164,62 @@ def upgrade_archive(engine: Engine) -> None:
             f"versionen känner till {HEAD}). Uppdatera kvtui innan du använder arkivet.")
     with archive_errors(engine):
         upgrade(engine)
+
+
+# --- what kvtui needs of an archive, and its refusals ------------------------------------
+
+
+class ArchiveRefused(InvalidInput):
+    """The archive will not take or give this review now; ``str()`` says why, in Swedish."""
+
+
+def checked_archive(target: str) -> Engine:
+    """An engine on the archive at ``target``, refused (``ArchiveError``, Swedish) when the
+    archive cannot be reached or is not at this kvtui's schema."""
+    engine = make_archive_engine(target)
+    try:
+        revision = archive_revision(engine)
+        if revision is None:
+            raise ArchiveError("Databasen är inget kvtui-arkiv än: den saknar kvtui:s tabeller. "
+                               "Be arkivets administratör köra ”kvtui archive upgrade”.")
+        if is_newer(revision):
+            raise ArchiveError(f"Arkivet har ett nyare schema ({revision}) än den här versionen "
+                               f"av kvtui känner till ({HEAD}). Uppdatera kvtui.")
+        if revision != HEAD:
+            raise ArchiveError(f"Arkivet har ett äldre schema ({revision}) än den här versionen "
+                               f"av kvtui ({HEAD}). Be arkivets administratör köra "
+                               "”kvtui archive upgrade”.")
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+@contextmanager
+def refusals(engine: Engine) -> Iterator[None]:
+    """A lost connection as ``ArchiveError``, the archive's refusals as ``ArchiveRefused``;
+    both in Swedish."""
+    try:
+        with archive_errors(engine):
+            yield
+    except DBAPIError as error:
+        raise ArchiveRefused(archive_failure(error)) from None
+
+
+def archive_failure(error: DBAPIError) -> str:
+    """What went wrong with the archive, in Swedish, without the statement's parameters."""
+    code = getattr(error.orig, "sqlstate", None) or ""
+    if code == "42501":
+        return ("Du har inte behörighet till det i arkivet. Be arkivets administratör om "
+                "behörighet. Ingenting har ändrats.")
+    if code == "P0001":
+        return ("Arkivet vägrade: en signerad granskning är låst där och ändras inte. "
+                "Ingenting har ändrats.")
+    if code.startswith("23"):
+        return ("Arkivet vägrade: det stämmer inte med det som redan finns där. Ingenting har "
+                "ändrats.")
+    if code == "42P01":
+        return ("Arkivet saknar kvtui:s tabeller. Be arkivets administratör köra "
+                "”kvtui archive upgrade”. Ingenting har ändrats.")
+    return "Arkivet kunde inte utföra det. Ingenting har ändrats."
+

@@ -30,7 +30,7 @@ from kvtui.domain.judgement import (
     swedish_sort_key,
 )
 from kvtui.domain.safe_text import typed_text
-from kvtui.domain.section_kinds import written
+from kvtui.domain.section_kinds import text_only, written
 from kvtui.store import changelog
 from kvtui.store.answers import unreferenced_codes
 from kvtui.store.errors import InvalidInput, NotFound
@@ -63,14 +63,16 @@ def _heading(section: ReviewSection) -> str:
     return f"{section.number} {section.title}" if section.number else section.title
 
 
-def _section_row(session: Session, review_id: str, section_id: str) -> ReviewSection:
-    """The review's section of kind "text"; refused for another review's or another kind."""
+def _section_row(session: Session, review_id: str, section_id: str, *,
+                 text: bool = False) -> ReviewSection:
+    """The review's section of kind "text" (or, for its ``text``, one that has a text but no
+    statements); refused for another review's or another kind."""
     row = session.get(ReviewSection, section_id)
     if row is None:
         raise NotFound("Avsnittet finns inte.")
     if row.review_id != review_id:
         raise InvalidInput("Avsnittet hör inte till granskningen.")
-    if not written(row.kind):
+    if not written(row.kind) and not (text and text_only(row.kind)):
         raise InvalidInput(
             f"Avsnittet {_heading(row)} fylls i av kvtui eller i granskningens uppgifter; "
             "det har ingen egen text eller bedömningar."
@@ -304,7 +306,7 @@ def set_section_text(
 ) -> None:
     """Save a section's text (called as the auditor types); nothing is written if unchanged."""
     writable_review(session, review_id, "bedömningarna")
-    section = _section_row(session, review_id, section_id)
+    section = _section_row(session, review_id, section_id, text=True)
     row = session.exec(select(SectionText).where(SectionText.section_id == section_id)).first()
     old = row.text if row is not None else ""
     if row is not None and old == text:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -57,7 +58,7 @@ from kvtui.store.migrate import REVISIONS, MigrationError, current_revision, is_
 from kvtui.store.models import ChangeLog, Review
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from kvtui.store.database import Store
 
@@ -132,7 +133,7 @@ def build_payload(path: Path, review_id: str, *, immutable: bool = False,
     ``source_uri`` attaches another database in the store's place (an encrypted store's
     plain copy in memory, ``kvtui.store.bundle_cipher``).
     """
-    memory = _memory()
+    memory = memory_database()
     try:
         memory.execute("ATTACH DATABASE ? AS store", (
             source_uri or sqlite_uri(path, read_only=True, immutable=immutable),))
@@ -211,12 +212,31 @@ def _copy(connection: sqlite3.Connection, table: ReviewTable, source: str,
                        f"{select_rows(table, source)}", {"review": review_id})
 
 
-def _memory() -> sqlite3.Connection:
-    """An in-memory database that keeps its temporary tables in memory too."""
+def memory_database(payload: bytes | None = None) -> sqlite3.Connection:
+    """An in-memory database (a payload's, when given) that keeps its temporary tables in
+    memory too."""
     connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
     connection.isolation_level = None
     connection.execute("PRAGMA temp_store = MEMORY")
+    if payload is not None:
+        connection.deserialize(payload)
     return connection
+
+
+@contextmanager
+def engine_on(connection: sqlite3.Connection) -> Iterator[Engine]:
+    """An engine whose one connection is ``connection`` (an in-memory database), for the
+    store's own code to run on. Disposing of it closes the connection: serialize first."""
+    engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _revision(connection: sqlite3.Connection, schema: str) -> str:
@@ -241,7 +261,7 @@ def open_bundle(data: bytes, passphrase: str) -> tuple[BundleHeader, bytes]:
 
 def payload_at_head(payload: bytes, review_id: str) -> bytes:
     """The payload brought up to this kvtui's schema (its own migrations), as bytes again."""
-    memory = _memory()
+    memory = memory_database()
     try:
         try:
             memory.deserialize(payload)
@@ -268,23 +288,14 @@ def payload_at_head(payload: bytes, review_id: str) -> bytes:
 def _upgraded(memory: sqlite3.Connection) -> sqlite3.Connection:
     """The payload on ``memory`` after the migrations, on a new connection (the engine closes
     the one it ran on)."""
-    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
-
-    @event.listens_for(engine, "connect")
-    def _autocommit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        dbapi_connection.isolation_level = None
-
     try:
-        upgrade(engine)
-        data = memory.serialize()
+        with engine_on(memory) as engine:
+            upgrade(engine)
+            data = memory.serialize()
     except (DBAPIError, sqlite3.Error, MigrationError):
         raise BundleError("Paketet är från en äldre version av kvtui och kunde inte "
                           "uppgraderas.") from None
-    finally:
-        engine.dispose()
-    upgraded = _memory()
-    upgraded.deserialize(data)
-    return upgraded
+    return memory_database(data)
 
 
 def import_bundle(store: Store, header: BundleHeader, payload: bytes) -> ImportOutcome:
@@ -324,10 +335,13 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     local = raw.execute("SELECT status, version FROM main.review WHERE id = ?",
                         (review_id,)).fetchone()
     if local is not None:
-        incoming = raw.execute(f"SELECT version FROM {INCOMING}.review WHERE id = ?",
+        incoming = raw.execute(f"SELECT status, version FROM {INCOMING}.review WHERE id = ?",
                                (review_id,)).fetchone()
-        if local[0] == SIGNED and incoming is not None and int(incoming[0]) > int(local[1]):
+        if local[0] == SIGNED and incoming is not None and int(incoming[1]) > int(local[1]):
             return _advance(connection, header, int(local[1])), None
+        if (local[0] != SIGNED and incoming is not None and incoming[0] == SIGNED
+                and not _changed_since(raw, review_id)):
+            return _signed_in_place(connection, header), None
         return 0, merge_review(connection, review_id, INCOMING)
     _refuse_numbers(connection, review_id)
     raw.execute("PRAGMA defer_foreign_keys = ON")
@@ -335,6 +349,33 @@ def _bring_in(connection: Connection, header: BundleHeader) -> tuple[int, MergeO
     entries = _rechain(connection, review_id)
     _log_import(connection, header, entries, anchors)
     return entries, None
+
+
+def _changed_since(raw: sqlite3.Connection, review_id: str) -> bool:
+    """Whether the store's copy has seen changes (its own or merged in) that the bundle's has
+    not: some site's counter in its merge context is higher here."""
+    return raw.execute(
+        f"SELECT 1 FROM main.merge_context AS m LEFT JOIN {INCOMING}.merge_context AS i ON "
+        "i.review_id = m.review_id AND i.site = m.site WHERE m.review_id = ? AND "
+        "m.counter > coalesce(i.counter, 0) LIMIT 1", (review_id,)).fetchone() is not None
+
+
+def _signed_in_place(connection: Connection, header: BundleHeader) -> int:
+    """The review is in progress here, the bundle holds it signed, and nothing here is newer
+    than the bundle's copy (another auditor signed what both had): the copy here is replaced
+    by the signed one, as if it had come new. The log keeps its own entries; the bundle's
+    that it lacks are re-chained after them."""
+    review_id = header.review_id
+    raw = driver(connection)
+    _refuse_numbers(connection, review_id)
+    raw.execute("PRAGMA defer_foreign_keys = ON")
+    for table in reversed(review_tables()):
+        raw.execute(f"DELETE FROM main.{table.name} AS t WHERE {table.condition('main')}",
+                    {"review": review_id})
+    anchors = _copy_review(connection, review_id)
+    entries = _rechain(connection, review_id, only_new=True)
+    _log_import(connection, header, entries, anchors)
+    return entries
 
 
 def _advance(connection: Connection, header: BundleHeader, signed: int) -> int:

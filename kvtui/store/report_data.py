@@ -29,7 +29,7 @@ from kvtui.domain.method_text import InterviewFact, MethodFacts, draft_method_te
 from kvtui.domain.report_content import ReportContent
 from kvtui.domain.report_data import CriterionInfo, ReportData, SampleFacts
 from kvtui.domain.reviews import SIGNED
-from kvtui.domain.section_kinds import written
+from kvtui.domain.section_kinds import COMPARISON_KIND, written
 from kvtui.domain.section_text import section_problems
 from kvtui.store import changelog
 from kvtui.store.answers import review_criteria
@@ -39,6 +39,7 @@ from kvtui.store.factcheck import list_comments, rounds
 from kvtui.store.guards import writable_review
 from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Review, ReviewTemplate, SignOff, utcnow
+from kvtui.store.previous_review import previous_review_id, review_comparison
 from kvtui.store.results import review_results
 from kvtui.store.review_detail import unanswered_criteria
 from kvtui.store.reviews import get_review, review_fields
@@ -162,6 +163,9 @@ def load_report_data(
         reopen_reason=reopened[review.version].reason if review.version in reopened else "",
         factcheck_rounds=tuple(rounds(session, review_id)),
         factcheck_comments=tuple(list_comments(session, review_id)),
+        comparison=(review_comparison(session, review_id)
+                    if any(s.kind == COMPARISON_KIND for s in sections) else None),
+        previous_review_id=previous_review_id(session, review_id),
     )
 
 

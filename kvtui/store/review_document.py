@@ -17,6 +17,7 @@ from kvtui.store.documents import list_documents
 from kvtui.store.factcheck import list_comments, rounds
 from kvtui.store.interviews import list_interviews
 from kvtui.store.models import Answer, CaseFile, ReviewCriterion, ReviewTemplate
+from kvtui.store.previous_review import previous_review_id
 from kvtui.store.review_detail import review_detail
 from kvtui.store.reviews import get_review
 from kvtui.store.sampling import current_sample
@@ -61,6 +62,7 @@ def review_document(session: Session, review_id: str) -> dict[str, Any]:
         "status": review.status,
         "status_label": summary.status_label,
         "version": review.version,
+        "previous_review_id": previous_review_id(session, review_id),
         "created_at": _plain(review.created_at),
         "updated_at": _plain(review.updated_at),
         "changed_at": _plain(summary.updated),

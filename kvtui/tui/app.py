@@ -73,7 +73,7 @@ class KvtuiApp(App[None]):
 
     TITLE = "kvtui"
     CSS_PATH = ["app.tcss", "casefiles.tcss", "filereview.tcss", "judgement.tcss", "report.tcss",
-                "factcheck.tcss", "plan.tcss", "conflicts.tcss"]
+                "factcheck.tcss", "plan.tcss", "conflicts.tcss", "archive.tcss"]
     COMMANDS: ClassVar = {_command_provider}
     # A screen under a dialog: its footer keeps to one row, hidden by the dialog's own.
     SUSPENDED_SCREEN_CLASS: ClassVar[str] = "-suspended"

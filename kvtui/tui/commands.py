@@ -21,6 +21,7 @@ from kvtui.store.database import Store
 from kvtui.store.review_detail import list_reviews
 from kvtui.tui.parts import PARTS
 from kvtui.tui.screens.reviews import ReviewsScreen
+from kvtui.tui.widgets.overview import ReviewOverview
 
 if TYPE_CHECKING:
     from kvtui.tui.screens.workspace import WorkspaceScreen
@@ -60,11 +61,20 @@ def _workspace_commands(screen: WorkspaceScreen) -> list[Command]:
         Command("Redigera uppgifter", "Ändra titel, enhet, period, syfte … (e)",
                 screen.action_edit),
         Command("Åtgärdsplan", "Åtgärdsplanen för granskningens enhet (p)", screen.action_plan),
+        Command("Jämförelse med föregående granskning",
+                "Ta med eller ta bort avsnittet i rapporten (j i Översikt)",
+                partial(_toggle_comparison, screen)),
         Command("Konflikter", "Konflikter från en sammanslagning av två granskares kopior (k)",
                 screen.action_conflicts),
         Command("Tillbaka till Granskningar", "Stäng granskningen (Esc)", screen.action_back),
     ]
     return commands
+
+
+def _toggle_comparison(screen: WorkspaceScreen) -> None:
+    """Översikt's j, from wherever the palette was opened in the workspace."""
+    screen.show_part("overview")
+    screen.query_one(ReviewOverview).action_toggle_comparison()
 
 
 def _plan_commands(screen: object) -> list[Command]:
@@ -124,12 +134,18 @@ def palette_commands(app: PaletteApp, screen: object) -> list[Command]:
     if isinstance(screen, ReviewsScreen):
         commands.append(Command("Uppdatera listan", "Läs granskningarna på nytt (r)",
                                 screen.action_refresh))
+        commands.append(Command("Ny granskning utifrån …", "En ny granskning av samma enhet "
+                                "utifrån den valda, ett år senare (f)", screen.action_new_from))
         commands.append(Command("Åtgärdsplan", "Åtgärdsplanen för den valda granskningens "
                                 "enhet (p)", screen.action_plan))
         commands.append(Command("Exportera paket", "Den valda granskningen i en krypterad fil "
                                 "till en annan granskare (x)", screen.action_export_bundle))
         commands.append(Command("Importera paket", "En granskning från en annan granskares "
                                 "paket (m)", screen.action_import_bundle))
+        commands.append(Command("Arkivet", "Enhetens granskningar i arkivet, skrivskyddat (a)",
+                                screen.action_archive))
+        commands.append(Command("Skicka till arkivet", "Den valda granskningen till arkivet "
+                                "(u)", screen.action_push_archive))
     commands.append(Command("Inställningar", "Nämndens namn och logotyp på rapportens omslag "
                             "(i i Granskningar)", app.action_settings))
     commands.append(Command("Säkerhetskopiera nu",

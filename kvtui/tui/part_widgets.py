@@ -14,6 +14,7 @@ from kvtui.tui.widgets.filereview_akt import AktView
 from kvtui.tui.widgets.filereview_list import CriteriaList
 from kvtui.tui.widgets.filereview_part import FileReviewPart
 from kvtui.tui.widgets.interviews_part import InterviewsPart
+from kvtui.tui.widgets.overview import ReviewOverview
 from kvtui.tui.widgets.part_base import WorkspacePart
 from kvtui.tui.widgets.report_part import ReportPart
 
@@ -37,4 +38,5 @@ def part_widget(part: Part, store: Store, review_id: str) -> WorkspacePart:
 PART_KEY_SOURCES: dict[str, tuple[type[Widget], ...]] = {
     **{part_id: (factory,) for part_id, factory in _WORKING.items()},
     "filereview": (FileReviewPart, AktView, CriteriaList),
+    "overview": (ReviewOverview,),
 }

@@ -52,6 +52,22 @@ def test_upgrade_connect_push_list_search_pull(pg_database: str, tmp_path: Path)
     assert "är hämtad från arkivet" in pulled.output
     missing = run("archive", "pull", "ffffffff", "--db", str(target))
     assert missing.exit_code == 1 and "ingen granskning" in missing.output
+    neither = run("archive", "pull", "--db", str(target))
+    assert neither.exit_code == 1 and "Ange antingen" in neither.output
+
+    # Next year's review starts from one that is only in the archive: it is brought here.
+    next_year = tmp_path / "nästa år" / "kvtui.db"
+    started = run("new", "--from", review_id[:8], "--json", "--db", str(next_year))
+    assert started.exit_code == 0, started.output
+    assert "hämtad från arkivet" in started.output
+    listed_here = run("list", "--json", "--db", str(next_year))
+    assert len(json.loads(listed_here.output)) == 2
+
+    unit = tmp_path / "c" / "kvtui.db"
+    whole_unit = run("archive", "pull", "--unit",
+                     "FAMILJEVÅRDSENHETEN, INDIVID- OCH FAMILJEOMSORGEN", "--db", str(unit))
+    assert whole_unit.exit_code == 0, whole_unit.output
+    assert run("list", "--db", str(unit)).output.count(review_id[:8]) == 1
 
 
 def test_bad_addresses_and_archives_are_refused_in_swedish_and_nothing_changes(

@@ -11,13 +11,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from kvtui.store import archive
-from kvtui.store.archive_engine import ArchiveError, make_archive_engine, upgrade_archive
+from kvtui.store import archive, archive_catalog
+from kvtui.store.archive_engine import (
+    ArchiveError,
+    checked_archive,
+    make_archive_engine,
+    upgrade_archive,
+)
 from kvtui.store.bundle_rows import review_tables, select_rows
-from kvtui.store.database import Store, open_store
+from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.report_data import current_content, set_method_text
-from kvtui.store.signoff import plan_signoff, record_signoff
+from kvtui.store.signoff import plan_signoff, record_signoff, reopen
 from tests.pg_server import PgServer
 from tests.report.demo_file import demo_copy
 
@@ -142,16 +147,40 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
     store, review_id = demo
     archive.push(store, engine, review_id)
     archive.pull(other, engine, review_id)
-    _sign(store, review_id)
-    done = archive.push(store, engine, review_id)
-    assert done.signed and not done.already
-    assert archive.push(store, engine, review_id).already
+    colleague = open_store(store.path.parent.parent / "d" / "kvtui.db", backup=False)
+    try:
+        archive.pull(colleague, engine, review_id)
+        _sign(store, review_id)
+        done = archive.push(store, engine, review_id)
+        assert done.signed and not done.already
+        assert archive.push(store, engine, review_id).already
+        # A colleague's copy in progress that has nothing newer becomes the signed version.
+        assert archive.pull(colleague, engine, review_id).signed
+        assert _rows(colleague.path, review_id) == _rows(store.path, review_id)
+        assert check_store(colleague.path).ok
+
+        # Reopened and signed again: the archive keeps both signed versions, and the
+        # colleague's signed copy advances to the second.
+        with store.session() as session:
+            reopen(session, review_id, "Nämnden bad om en komplettering.")
+            set_method_text(session, review_id, "Version 2 av metoden.")
+        _sign(store, review_id)
+        assert archive.push(store, engine, review_id).version == 2
+        assert _archived(engine, "SELECT version, signed FROM archive_version ORDER BY "
+                                 "version") == [(1, True), (2, True)]
+        assert _archived(engine, "SELECT method_text FROM review") == [
+            ("Version 2 av metoden.",)]
+        assert archive.pull(colleague, engine, review_id).signed
+        assert _method(colleague, review_id) == "Version 2 av metoden."
+        assert check_store(colleague.path).ok
+    finally:
+        colleague.close()
 
     with other.session() as session:
         set_method_text(session, review_id, "Ändrat efter att granskningen signerats.")
     with pytest.raises(InvalidInput, match="signerad i arkivet"):
         archive.push(other, engine, review_id)
-    assert _archived(engine, "SELECT signed FROM archive_version") == [(True,)]
+    assert _archived(engine, "SELECT signed FROM archive_version") == [(True,), (True,)]
 
     fresh = open_store(store.path.parent.parent / "c" / "kvtui.db", backup=False)
     try:
@@ -161,26 +190,40 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         fresh.close()
 
 
+def test_a_signed_version_that_lacks_a_colleagues_pushed_work_is_refused(
+        engine: Engine, demo: tuple[Store, str], other: Store) -> None:
+    store, review_id = demo
+    archive.push(store, engine, review_id)
+    archive.pull(other, engine, review_id)
+    with other.session() as session:
+        set_method_text(session, review_id, "Bertils tillägg.")
+    archive.push(other, engine, review_id)
+    _sign(store, review_id)
+    with pytest.raises(InvalidInput, match="ändringar som inte finns i den signerade"):
+        archive.push(store, engine, review_id)
+    assert _archived(engine, "SELECT signed FROM archive_version") == [(False,)]
+
+
 def test_list_and_search_in_swedish(engine: Engine, demo: tuple[Store, str]) -> None:
     store, review_id = demo
     with store.session() as session:
         set_method_text(session, review_id, "Vi läste socialsekreterarnas journalanteckningar.")
     archive.push(store, engine, review_id)
-    listed = archive.list_archived(engine)
+    listed = archive_catalog.list_archived(engine)
     assert [review.review_id for review in listed] == [review_id]
     year = listed[0].year
-    assert archive.list_archived(engine, year=year) == listed
-    assert archive.list_archived(engine, year=1999) == []
-    assert archive.list_archived(engine, unit=listed[0].unit.upper()) == listed
-    hits = archive.search(engine, "journalanteckning")  # another form of the word
+    assert archive_catalog.list_archived(engine, year=year) == listed
+    assert archive_catalog.list_archived(engine, year=1999) == []
+    assert archive_catalog.list_archived(engine, unit=listed[0].unit.upper()) == listed
+    hits = archive_catalog.search(engine, "journalanteckning")  # another form of the word
     assert [hit.review.review_id for hit in hits] == [review_id]
     assert "journalanteckningar" in hits[0].passage
-    assert archive.search(engine, "journalanteckning -socialsekreterare") == []
+    assert archive_catalog.search(engine, "journalanteckning -socialsekreterare") == []
     with pytest.raises(InvalidInput):
-        archive.search(engine, "   ")
+        archive_catalog.search(engine, "   ")
     with pytest.raises(NotFound):
-        archive.resolve_archived(engine, "finns-inte")
-    assert archive.resolve_archived(engine, review_id[:8]).review_id == review_id
+        archive_catalog.resolve_archived(engine, "finns-inte")
+    assert archive_catalog.resolve_archived(engine, review_id[:8]).review_id == review_id
 
 
 def test_an_archive_of_a_newer_kvtui_is_refused(pg_database: str,
@@ -188,7 +231,7 @@ def test_an_archive_of_a_newer_kvtui_is_refused(pg_database: str,
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(ArchiveError, match="nyare schema"):
-        archive.checked_archive(pg_database)
+        checked_archive(pg_database)
 
 
 def test_a_server_killed_mid_push_leaves_both_sides_as_they_were_and_a_retry_works(

@@ -12,8 +12,13 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from kvtui.store import archive
-from kvtui.store.archive_engine import ArchiveError, make_archive_engine, upgrade_archive
+from kvtui.store import archive, archive_catalog
+from kvtui.store.archive_engine import (
+    ArchiveError,
+    checked_archive,
+    make_archive_engine,
+    upgrade_archive,
+)
 from kvtui.store.database import Store, open_store
 from kvtui.store.errors import InvalidInput
 from kvtui.store.report_data import current_content
@@ -81,7 +86,7 @@ def roles(pg_server: PgServer, pg_database: str, tmp_path: Path,
 
 @pytest.fixture
 def engines(roles: Roles) -> Iterator[dict[str, Engine]]:
-    made = {who: archive.checked_archive(roles.url(who)) for who in roles.names}
+    made = {who: checked_archive(roles.url(who)) for who in roles.names}
     try:
         yield made
     finally:
@@ -96,10 +101,10 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
     other = open_store(tmp_path / "andra" / "kvtui.db", backup=False)
     try:
         archive.push(store, engines["anna"], review_id)
-        assert [r.review_id for r in archive.list_archived(engines["anna"])] == [review_id]
+        assert [r.review_id for r in archive_catalog.list_archived(engines["anna"])] == [review_id]
 
         # The secretary reads signed versions only; work in progress is not there for her.
-        assert archive.list_archived(engines["sara"]) == []
+        assert archive_catalog.list_archived(engines["sara"]) == []
         assert roles.raw("sara", "SELECT count(*) FROM archive_version") == [(0,)]
         with pytest.raises(InvalidInput, match="behörighet"):
             archive.push(store, engines["sara"], review_id)
@@ -108,8 +113,8 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
                 roles.raw("sara", f"SELECT count(*) FROM {table}")
 
         # Another municipality's auditor: nothing of Sjövik exists for him, not even by SQL.
-        assert archive.list_archived(engines["bertil"]) == []
-        assert archive.search(engines["bertil"], "familjevård") == []
+        assert archive_catalog.list_archived(engines["bertil"]) == []
+        assert archive_catalog.search(engines["bertil"], "familjevård") == []
         for table in ("review", "answer", "archive_version", "change_log", "sample_item",
                       "evidence_link"):
             assert roles.raw("bertil", f"SELECT count(*) FROM {table}") == [(0,)]
@@ -123,7 +128,7 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
 
         _sign(store, review_id)
         archive.push(store, engines["anna"], review_id)
-        listed = archive.list_archived(engines["sara"])
+        listed = archive_catalog.list_archived(engines["sara"])
         assert [(r.review_id, r.signed) for r in listed] == [(review_id, True)]
         assert archive.pull(other, engines["sara"], review_id).signed
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -141,4 +146,4 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
 def test_a_wrong_password_is_refused_in_swedish(roles: Roles) -> None:
     roles.pgpass.write_text(f"*:*:*:{roles.names['anna']}:fel lösenord\n", encoding="utf-8")
     with pytest.raises(ArchiveError, match="godtog inte inloggningen"):
-        archive.checked_archive(roles.url("anna"))
+        checked_archive(roles.url("anna"))

@@ -19,6 +19,7 @@ from kvtui.tui.app import KvtuiApp, make_app
 from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.part_widgets import PART_KEY_SOURCES
 from kvtui.tui.parts import PARTS
+from kvtui.tui.screens.archive import ArchiveScreen
 from kvtui.tui.screens.help import HelpScreen, help_text, key_label
 from kvtui.tui.screens.new_review import ReviewFormScreen
 from kvtui.tui.screens.plan import PlanScreen
@@ -165,6 +166,7 @@ _SCREEN_SECTIONS = {
     ConfirmDialog: "Frågor (Ja/Nej)",
     HelpScreen: "Hjälp",
     PlanScreen: "Åtgärdsplan",
+    ArchiveScreen: "Arkivet",
 }
 
 

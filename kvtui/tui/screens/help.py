@@ -82,11 +82,26 @@ HELP_SECTIONS: tuple[HelpSection, ...] = (
             ("↑ ↓", "Välj granskning"),
             ("Enter", "Öppna den valda granskningen"),
             ("N", "Ny granskning"),
+            ("F", "Ny granskning utifrån den valda: samma enhet, mall och avsnitt, perioden "
+                  "ett år senare; inga svar eller bedömningar följer med"),
             ("R", "Uppdatera listan"),
             ("P", "Åtgärdsplan för den valda granskningens enhet (skapas om den saknas)"),
             ("I", "Inställningar: nämndens namn och logotyp på rapportens omslag"),
             ("X", "Exportera paket: den valda granskningen i en krypterad fil"),
             ("M", "Importera paket: en granskning från en annan granskares paket"),
+            ("A", "Arkivet: enhetens granskningar i arkivet, skrivskyddat"),
+            ("U", "Skicka till arkivet: den valda granskningen (frågar först)"),
+        ),
+    ),
+    (
+        "Arkivet",
+        (
+            ("↑ ↓", "Välj granskning"),
+            ("H", "Hämta hit: den valda granskningen till den här datorn (frågar först)"),
+            ("S", "Sök i arkivets texter; Enter söker, Esc tömmer sökfältet"),
+            ("Enter", "Öppna granskningen om den finns här"),
+            ("R", "Uppdatera listan"),
+            ("Esc", "Tillbaka till Granskningar"),
         ),
     ),
     (

@@ -20,8 +20,11 @@ from kvtui.store.database import Store, StoreError
 from kvtui.store.errors import InvalidInput, NotFound
 from kvtui.store.review_list import review_summaries
 from kvtui.tui.dialogs.bundle import BundleDialog, BundleRequest
+from kvtui.tui.dialogs.confirm import ConfirmDialog
 from kvtui.tui.format import DASH, progress_text, shorten
 from kvtui.tui.messages import OpenPlan, OpenReview
+from kvtui.tui.screens.archive import ArchiveScreen
+from kvtui.user_settings import archive_address
 
 EMPTY_TEXT = "Inga granskningar ännu. Tryck n för att skapa en, eller kör kvtui demo."
 
@@ -52,6 +55,10 @@ class ReviewsScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "app.new_review", "Ny granskning", id="reviews.new"),
         Binding("enter", "open", "Öppna", priority=True, id="reviews.open"),
+        # Once a year, so not in the footer's 80 columns: Hjälp (F1) and the palette name it.
+        Binding("f", "new_from", "Ny granskning utifrån", show=False,
+                tooltip="Ny granskning av samma enhet utifrån den valda, ett år senare",
+                id="reviews.new_from"),
         Binding("p", "plan", "Åtgärdsplan", tooltip="Åtgärdsplanen för granskningens enhet",
                 id="reviews.plan"),
         Binding("r", "refresh", "Uppdatera", id="reviews.refresh"),
@@ -61,6 +68,10 @@ class ReviewsScreen(Screen[None]):
                 id="reviews.export_bundle"),
         Binding("m", "import_bundle", "Importera paket", show=False,
                 tooltip="En granskning från en annan granskares paket", id="reviews.import_bundle"),
+        Binding("a", "archive", "Arkivet", show=False,
+                tooltip="Enhetens granskningar i arkivet, skrivskyddat", id="reviews.archive"),
+        Binding("u", "push_archive", "Skicka till arkivet", show=False,
+                tooltip="Den valda granskningen till arkivet", id="reviews.push_archive"),
         # Set once per installation, so not in the footer's 80 columns: Hjälp (F1) and the
         # palette (Ctrl+P) name it.
         Binding("i", "app.settings", "Inställningar", show=False,
@@ -97,7 +108,8 @@ class ReviewsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Öppna shows greyed out while there is nothing to open."""
-        if action in ("open", "plan", "export_bundle") and not self._reviews:
+        if action in ("open", "plan", "export_bundle", "push_archive", "new_from") and (
+                not self._reviews):
             return None
         return True
 
@@ -204,6 +216,34 @@ class ReviewsScreen(Screen[None]):
             return
         self.post_message(OpenReview(review_id))
 
+    def action_new_from(self) -> None:
+        """Ny granskning utifrån …: a review of the same unit started from the highlighted
+        one (its template, unit data and sections; none of its findings), a year later."""
+        from kvtui.store.previous_review import start_from  # SQLModel
+
+        previous_id = self.highlighted_id
+        if previous_id is None:
+            self.notify("Välj först den granskning som den nya ska utgå från.")
+            return
+        if self._store.read_only:
+            self.notify("Databasen är öppnad skrivskyddad; ingen granskning kan skapas.",
+                        severity="error")
+            return
+        self._store.prepare_orm()
+        try:
+            with self._store.session() as session:
+                started = start_from(session, previous_id, paths.templates_dir(self._store.path))
+        except (InvalidInput, NotFound, StoreError) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.refresh_reviews(keep=started.review_id)
+        said = (f"Granskningen {short_id(started.review_id)} är skapad utifrån "
+                f"{short_id(previous_id)}, med perioden ett år senare. Inga svar, akter, "
+                "intervjuer eller bedömningar följer med. Öppna den och ändra uppgifterna "
+                "med e.")
+        self.notify(" ".join([said, *started.warnings]), timeout=12, markup=False,
+                    severity="warning" if started.warnings else "information")
+
     def action_plan(self) -> None:
         """The action plan of the highlighted review's unit."""
         review_id = self.highlighted_id
@@ -278,6 +318,65 @@ class ReviewsScreen(Screen[None]):
                                      f"{signed}")
         self.app.call_from_thread(self.refresh_reviews, done.review_id)
         self.app.call_from_thread(self.notify, said, timeout=10, markup=False)
+
+    def _archive_target(self) -> str | None:
+        target = archive_address()
+        if not target:
+            self.notify("Inget arkiv är anslutet. Anslut med kvtui archive connect ADRESS "
+                        "(fråga IT efter adressen).", severity="warning", timeout=8)
+        return target or None
+
+    def action_archive(self) -> None:
+        """Arkivet: the archive's reviews beside the store's own."""
+        target = self._archive_target()
+        if target is not None:
+            local = frozenset(summary.id for summary in self._reviews)
+            self.app.push_screen(ArchiveScreen(self._store, target, local),
+                                 lambda _none: self.refresh_reviews(keep=self.highlighted_id))
+
+    def action_push_archive(self) -> None:
+        """Skicka till arkivet: the highlighted review, after a question."""
+        review_id = self.highlighted_id
+        target = self._archive_target() if review_id is not None else None
+        if review_id is None or target is None:
+            return
+        summary = next(s for s in self._reviews if s.id == review_id)
+        question = (f"Skicka ”{summary.title}” till arkivet?\nÄr den inte signerad slås den "
+                    "ihop med arkivets exemplar; ändringar som krockar sparas som konflikter "
+                    "där. Databasen här ändras inte.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notify("Skickar till arkivet …", timeout=2)
+                self._push(review_id, target)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Skicka"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="archive-push")
+    def _push(self, review_id: str, target: str) -> None:
+        from kvtui.store.archive import push  # SQLAlchemy and psycopg
+        from kvtui.store.archive_engine import ArchiveError, checked_archive
+
+        try:
+            self._store.prepare_orm()
+            engine = checked_archive(target)
+            try:
+                done = push(self._store, engine, review_id)
+            finally:
+                engine.dispose()
+        except (ArchiveError, InvalidInput, NotFound, StoreError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10,
+                                      markup=False)
+            return
+        if done.already:
+            said = "Arkivet har redan granskningen som den är här. Ingenting skickades."
+        else:
+            conflicts = done.merged.conflicts if done.merged is not None else 0
+            said = ("Granskningen finns nu i arkivet"
+                    + (f" som signerad version {done.version}." if done.signed else ".")
+                    + (f" {plural(conflicts, 'konflikt', 'konflikter')} sparades i arkivets "
+                       "exemplar; hämta den (a, h) för att lösa dem." if conflicts else ""))
+        self.app.call_from_thread(self.notify, said, timeout=8, markup=False)
 
 
 def _message(error: BaseException) -> str:

@@ -42,7 +42,7 @@ from kvtui.domain.judgement import (
     short_text,
 )
 from kvtui.domain.plural import noun, plural
-from kvtui.domain.section_kinds import SectionKind, section_kind, written
+from kvtui.domain.section_kinds import SectionKind, section_kind, text_only, written
 from kvtui.domain.section_text import (
     has_subsections,
     parse_section_text,
@@ -250,11 +250,19 @@ class AssessmentsPart(WorkspacePart):
         quality = f" · {section.quality}" if section.quality else ""
         heading.update(f"{section.heading}{quality}")
         writes = written(section.kind)
+        only_text = text_only(section.kind)
         note.display = not writes
-        editor.display = statements.display = evidence.display = writes
+        editor.display = writes or only_text
+        statements.display = evidence.display = writes
         if not writes:
             note.update(section_kind(section.kind).note + self._summary_count(section))
-            editor.load("", None)
+            if only_text:
+                if section.id != self._shown_id or editor.saved_text != section.text:
+                    editor.load(section.text, None if self._locked
+                                else self._text_saver(section.id, section.text),
+                                title=f"{TEXT_TITLE} · {section.number or section.title}")
+            else:
+                editor.load("", None)
             self._shown_id = section.id
             statements.clear_options()
             return

@@ -14,6 +14,7 @@ No pytest here: ``bench/`` starts a server too.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -107,6 +108,50 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _certificate(name: str, issuer_key: Any, issuer: bytes | None,
+                 names: tuple[str, ...] = ()) -> tuple[Any, bytes]:
+    """A key and a certificate (PEM) for ``name``: a certificate authority when ``issuer`` is
+    None, else a server certificate it signs, valid for ``names``."""
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    parent = x509.load_pem_x509_certificate(issuer) if issuer is not None else None
+    builder = (x509.CertificateBuilder().subject_name(subject)
+               .issuer_name(parent.subject if parent is not None else subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - timedelta(minutes=5))
+               .not_valid_after(now + timedelta(days=1))
+               .add_extension(x509.BasicConstraints(ca=parent is None, path_length=None),
+                              critical=True))
+    if names:
+        alternatives: list[x509.GeneralName] = []
+        for entry in names:
+            try:
+                alternatives.append(x509.IPAddress(ipaddress.ip_address(entry)))
+            except ValueError:
+                alternatives.append(x509.DNSName(entry))
+        builder = builder.add_extension(x509.SubjectAlternativeName(alternatives),
+                                        critical=False)
+    certificate = builder.sign(issuer_key if issuer_key is not None else key, hashes.SHA256())
+    return key, certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def _pem_key(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(key.private_bytes(serialization.Encoding.PEM,
+                                   serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
+
+
 class PgServer:
     """One throw-away PostgreSQL cluster: ``start()``, use, ``stop()``."""
 
@@ -115,6 +160,7 @@ class PgServer:
         self.folder: Path | None = None
         self.port = 0
         self._databases = 0
+        self.tls_root: Path | None = None
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -169,6 +215,9 @@ class PgServer:
             self.bindir = find_bindir()
         if self.folder is None:
             self._init()
+            # A process that ends without stop() (an error in a script, a test run that is
+            # interrupted) still stops its server: pg_ctl leaves the server running on its own.
+            atexit.register(self.stop)
         for attempt in range(3):
             self.port = _free_port()
             self._configure_port()
@@ -302,6 +351,38 @@ class PgServer:
     def drop_database(self, name: str) -> None:
         """Drop a database, ending the sessions still on it."""
         self.execute_as_superuser(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def enable_tls(self, hostname: str = "localhost") -> Path:
+        """Serve TLS with a certificate for ``hostname`` (only: a client connecting to
+        127.0.0.1 by its address and verifying the name is refused; ``hostaddr`` connects by
+        address to the name) from a certificate authority made for this server; the path of
+        the authority's certificate, for ``sslrootcert``. Clients that ask for no TLS still
+        connect without."""
+        if self.tls_root is not None:
+            return self.tls_root
+        authority_key, authority = _certificate(f"kvtui test CA {os.getpid()}", None, None)
+        server_key, server = _certificate(hostname, authority_key, authority,
+                                          names=(hostname,))
+        files = {"server.crt": server, "server.key": server_key}
+        for name, data in files.items():
+            path = self.data / name
+            path.write_bytes(data if name.endswith(".crt") else _pem_key(data))
+            path.chmod(0o600)
+            if os.geteuid() == 0:
+                owner = pwd.getpwnam(SUPERUSER)
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+        root = self.socket_dir / "root.crt"
+        root.write_bytes(authority)
+        root.chmod(0o644)
+        self.execute_as_superuser("ALTER SYSTEM SET ssl = on")
+        self.execute_as_superuser("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 10
+        while self.execute_as_superuser("SHOW ssl") != [("on",)]:
+            if time.monotonic() > deadline:
+                raise PgUnavailable("the server did not turn TLS on" + self._log_tail())
+            time.sleep(0.02)
+        self.tls_root = root
+        return root
 
     def create_user(self, name: str, password: str) -> None:
         """A login role with a password (stored as a SCRAM verifier)."""

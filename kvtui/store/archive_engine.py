@@ -90,12 +90,19 @@ def describe(params: dict[str, Any]) -> str:
     return f"{place}/{database}" if database else place
 
 
-# What libpq says, and what the user is told. The first pattern that matches wins.
+# What libpq says, and what the user is told. The first pattern that matches wins: a lost
+# connection is told as such before anything the message says about TLS.
+_UNREACHABLE = ("Arkivet på {where} svarar inte. Kontrollera nätverket och adressen, eller "
+                "försök igen om en stund.")
 _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"definition of service .* not found|service file .* not found", re.I),
      "Tjänsten för arkivet ({where}) finns inte i tjänstefilen pg_service.conf. Kontrollera "
      "namnet, eller ange arkivets adress i stället."),
-    (re.compile(r"certificate|ssl|tls|sslmode", re.I),
+    (re.compile(r"closed the connection unexpectedly|SSL SYSCALL error|"
+                r"terminating connection|server conn crashed|consuming input failed|"
+                r"the database system is (starting up|shutting down|in recovery mode)", re.I),
+     _UNREACHABLE),
+    (re.compile(r"certificate|SSL error|does not support SSL|tlsv1 alert|sslmode", re.I),
      "Arkivet på {where} kunde inte styrka sin identitet: den säkra anslutningens certifikat "
      "godtogs inte. Kontrollera att rotcertifikatet (sslrootcert) är det som IT har lämnat "
      "ut och att servernamnet i adressen stämmer med certifikatet."),
@@ -106,12 +113,8 @@ _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"database .* does not exist", re.I),
      "Databasen för arkivet på {where} finns inte. Kontrollera databasens namn i adressen."),
     (re.compile(r"timeout|connection refused|could not connect|could not translate host|"
-                r"no route to host|network is unreachable|server closed the connection|"
-                r"connection to server .* failed|terminating connection|"
-                r"the database system is (starting up|shutting down|in recovery mode)|"
-                r"consuming input failed|server conn crashed|EOF detected", re.I),
-     "Arkivet på {where} svarar inte. Kontrollera nätverket och adressen, eller försök igen "
-     "om en stund."),
+                r"no route to host|network is unreachable|EOF detected", re.I),
+     _UNREACHABLE),
 )
 
 

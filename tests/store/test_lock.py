@@ -48,6 +48,7 @@ LOCK = _migration("0004_signoff_lock.py")
 REPLACE = _migration("0006_lock_against_replace.py")
 # Tables added later, each locked by its own migration in the same way.
 LATER = [_migration("0010_unanswered_comment.py"), _migration("0015_assignment.py")]
+MERGE = _migration("0016_archive.py")  # the merge bookkeeping of a review, locked alike
 LOCKED_TABLES = sorted({"review", *LOCK.OWNERS, *REPLACE.APPEND_ONLY,
                         *(table for module in LATER for table in module.OWNERS)})
 UNIQUE_KEYS = {**REPLACE.UNIQUE_KEYS,
@@ -76,6 +77,14 @@ def signed_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             assign_evenly(session, review_id)  # every akt: one is among those attacked
             assign_interview(session, review_id, list_interviews(session, review_id)[0].id,
                              auditor)
+            session.connection().exec_driver_sql(  # a conflict a merge left, since resolved
+                "INSERT INTO merge_conflict (id, review_id, entity, row_id, field, label_json,"
+                " value_a, site_a, counter_a, actor_a, at_a, value_b, site_b, counter_b,"
+                " actor_b, at_b, resolved_at, resolved_by, resolution, resolved_value,"
+                " resolved_counter) VALUES ('konflikt-1', ?, 'review', ?, 'purpose', '{}',"
+                " 'A', 'plats-a', 1, 'anna', '2026-01-01T00:00:00+00:00', 'B', 'plats-b', 1,"
+                " 'bo', '2026-01-01T00:00:00+00:00', '2026-01-02T00:00:00+00:00', 'anna',"
+                " 'a', 'A', 2)", (review_id, review_id))
             sign_review(session, review_id)
             reopen(session, review_id, "Nämnden bad om en rättelse.")
             sign_review(session, review_id, TEST_PDF + b"version 2")
@@ -321,3 +330,51 @@ def test_the_lock_knows_every_unique_key_and_every_table_of_a_review(
                 grew = True
     assert owned <= set(LOCKED_TABLES)
     assert set(REVIEW_ROWS) == owned - {"sign_off"}
+
+
+# A key of each merge table's row that no row of the store has.
+_FREE_KEY = {"merge_stamp": "row_id", "merge_context": "site", "merge_conflict": "id"}
+
+
+@pytest.mark.parametrize("table", sorted(MERGE.OWNERS))
+def test_a_signed_reviews_merge_bookkeeping_is_locked(signed: tuple[Path, str],
+                                                      table: str) -> None:
+    """The stamps, contexts and conflicts of a signed review as the shell would attack them:
+    each write of 0015's list refused, and the rows as they were."""
+    path, review_id = signed
+    connection = _shell(path)
+    try:
+        before = connection.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+        row = connection.execute(f"SELECT rowid FROM {table} WHERE review_id = ? LIMIT 1",
+                                 (review_id,)).fetchone()
+        assert row is not None, f"the signed review has no {table} row to attack"
+        rowid = int(row[0])
+        free = _FREE_KEY[table]
+        columns, values = _copy(connection, table, rowid)
+        marks = ", ".join("?" * len(values))
+        _refused(connection, f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+                 "ON CONFLICT DO UPDATE SET review_id = excluded.review_id", values)
+        _refused(connection, f"INSERT OR REPLACE INTO {table} ({columns}) VALUES ({marks})",
+                 values)
+        columns, values = _copy(connection, table, rowid, **{free: "ny"})
+        _refused(connection, f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        _refused(connection, f"UPDATE {table} SET {free} = {free} WHERE rowid = ?", (rowid,))
+        _refused(connection, f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+        # A row of no review, free to change, cannot be moved onto the signed one.
+        columns, values = _copy(connection, table, rowid, review_id="ingen", **{free: "fri"})
+        _refused(connection, f"REPLACE INTO {table} (rowid, {columns}) VALUES (?, {marks})",
+                 [rowid, *values])
+        connection.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        signed_key = connection.execute(f"SELECT {free} FROM {table} WHERE rowid = ?",
+                                        (rowid,)).fetchone()[0]
+        _refused(connection, f"UPDATE OR REPLACE {table} SET rowid = ? WHERE {free} = 'fri'",
+                 (rowid,))
+        if table != "merge_context":  # its key holds the review: moved, the row is signed
+            _refused(connection, f"UPDATE OR REPLACE {table} SET review_id = 'ingen', "
+                     f"{free} = ? WHERE {free} = 'fri'", (signed_key,))
+        connection.execute(f"DELETE FROM {table} WHERE {free} = 'fri'")
+        assert connection.execute(
+            f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall() == before
+    finally:
+        connection.close()
+    assert check_store(path).ok

@@ -172,9 +172,36 @@ def test_each_failure_to_reach_the_archive_is_said_in_swedish(pg_server: PgServe
     assert message.startswith(f"Arkivet på 127.0.0.1:{closed}/arkiv svarar inte")
     _refused(pg_server.superuser_url("finns_inte"), "Databasen för arkivet .* finns inte")
     _refused(pg_server.url("granskare", None, "postgres") + "?sslmode=require",
-             "certifikat")
-    _refused(pg_server.url("granskare", None, "postgres")
-             + "?sslmode=verify-full&sslrootcert=/finns/inte.crt", "certifikat")
+             "certifikat")  # a server without TLS
+
+
+def test_the_archive_is_reached_over_verified_tls_only(pg_server: PgServer, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address's TLS settings reach libpq as written: the server's certificate verified
+    against the root given, its name against the address."""
+    from tests.pg_server import _certificate
+
+    root = pg_server.enable_tls("arkiv.test")
+    pg_server.create_user("granskare_tls", "tls-lösen")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"*:{pg_server.port}:*:granskare_tls:tls-lösen\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    named = (f"postgresql://granskare_tls@arkiv.test:{pg_server.port}/postgres"
+             f"?hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={root}")
+    engine = make_archive_engine(named)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar() is True
+    finally:
+        engine.dispose()
+    other_root = tmp_path / "annan-rot.crt"
+    other_root.write_bytes(_certificate("En annan utfärdare", None, None)[1])
+    for wrong in (named.replace(str(root), str(other_root)),  # another authority
+                  named.replace("arkiv.test", "127.0.0.1"),  # a name the certificate lacks
+                  named.replace(str(root), "/finns/inte.crt")):  # no root certificate
+        _refused(wrong, "kunde inte styrka sin identitet")
 
 
 def test_a_server_that_dies_is_said_to_not_answer(pg_server: PgServer,

@@ -24,7 +24,8 @@ PostgreSQL (the unit's archive, made by these same migrations):
   log among them) are refused any INSERT, UPDATE or DELETE while ``review.status`` is
   'signed', except in the transaction that has itself pushed a signed version of that review
   at least as new as the review's (the push of the signed version, or of a later one that
-  supersedes it). TRUNCATE of those tables is refused while any review is signed. One
+  supersedes it). A review is 'signed' only at a version ``archive_version`` holds signed.
+  TRUNCATE of those tables is refused while any review is signed. One
   plpgsql function locks every table; it finds a row's review through ``review_id`` or its
   foreign keys, as ``kvtui.store.bundle_rows`` does.
 - each laptop numbers its own change log, so in the archive ``seq`` is unique per review
@@ -44,6 +45,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 LOCKED = "review is signed and locked"
+UNSIGNED = "a signed review needs its signed version in archive_version"
 
 # --- SQLite: the merge tables ----------------------------------------------------------------
 
@@ -128,7 +130,8 @@ REVIEW_OF: dict[str, str] = {
 }
 
 _ARCHIVE_VERSION_LOCK = """
-CREATE FUNCTION kvtui_archive_version_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION kvtui_archive_version_lock() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         RAISE EXCEPTION 'archive_version holds signed versions and is not truncated';
@@ -155,7 +158,7 @@ $$
 """
 
 
-def _review_lock() -> str:
+def _review_lock(schema: str) -> str:
     """The one function that locks the rows of a signed review in every table."""
     branches = []
     for index, (table, owners) in enumerate(REVIEW_OF.items()):
@@ -164,7 +167,8 @@ def _review_lock() -> str:
                         f"            owners := {owners};")
     chain = "\n".join(branches)
     return f"""
-CREATE FUNCTION kvtui_review_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION kvtui_review_lock() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
     side text;
     r record;
@@ -198,6 +202,14 @@ BEGIN
         IF locked IS NOT NULL THEN
             RAISE EXCEPTION '{LOCKED}'
                 USING DETAIL = format('%s of review %s', TG_TABLE_NAME, locked);
+        END IF;
+        IF TG_TABLE_NAME = 'review' AND side = 'NEW' THEN
+            IF r.status = 'signed' AND NOT EXISTS (
+                    SELECT 1 FROM archive_version a WHERE a.review_id = r.id
+                    AND a.version = r.version AND a.signed) THEN
+                RAISE EXCEPTION '{UNSIGNED}'
+                    USING DETAIL = format('review %s, version %s', r.id, r.version);
+            END IF;
         END IF;
     END LOOP;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -246,12 +258,16 @@ def _archive_tables() -> None:
 
 
 def _archive_locks() -> None:
-    op.execute(_ARCHIVE_VERSION_LOCK)
+    # The lock reads every review whoever writes (as the archive's owner: row-level security
+    # hides nothing from it) and only the archive's own tables (a temporary table named
+    # "review" in the writer's session is not read instead).
+    schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
+    op.execute(_ARCHIVE_VERSION_LOCK.replace("{schema}", str(schema)))
     op.execute("CREATE TRIGGER archive_version_lock BEFORE INSERT OR UPDATE OR DELETE "
                "ON archive_version FOR EACH ROW EXECUTE FUNCTION kvtui_archive_version_lock()")
     op.execute("CREATE TRIGGER archive_version_no_truncate BEFORE TRUNCATE ON archive_version "
                "FOR EACH STATEMENT EXECUTE FUNCTION kvtui_archive_version_lock()")
-    op.execute(_review_lock())
+    op.execute(_review_lock(str(schema)))
     for table in REVIEW_OF:
         op.execute(f"CREATE TRIGGER {table}_review_lock BEFORE INSERT OR UPDATE OR DELETE "
                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION kvtui_review_lock()")

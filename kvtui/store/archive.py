@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, Table, text
 
 from kvtui.domain.bundle_format import BundleHeader, ScryptCost
+from kvtui.domain.reviews import SIGNED
 from kvtui.store.archive_engine import ArchiveRefused, refusals
 from kvtui.store.bundle import (
     ImportOutcome,
@@ -163,12 +164,20 @@ def _write(connection: Connection, review_id: str, payload: bytes, copy: ReviewC
         "session_user, :at)"), {"review": review_id, "version": copy.version,
                                 "signed": copy.signed, "payload": payload, "digest": digest,
                                 "at": at})
-    _rows_in_tables(connection, review_id, payload)
+    if copy.signed or not _signed_in_tables(connection, review_id):
+        _rows_in_tables(connection, review_id, payload)
+
+
+def _signed_in_tables(connection: Connection, review_id: str) -> bool:
+    return connection.execute(text("SELECT status FROM review WHERE id = :review"),
+                              {"review": review_id}).scalar() == SIGNED
 
 
 def _rows_in_tables(connection: Connection, review_id: str, payload: bytes) -> None:
     """The review's rows in kvtui's own tables of the archive, as the payload holds them: the
-    archive read with SQL (and its row-level security) shows the review pushed last."""
+    archive read with SQL (and its row-level security) shows the review pushed last, or once
+    it has been signed, its latest signed version (the tables lock a signed review's rows, and
+    work on a later version does not replace them until that version is signed)."""
     tables = [table.table for table in review_tables()] + [_LOG]
     for table in reversed(tables):
         connection.execute(text(f"DELETE FROM {table.name} AS t WHERE "

@@ -164,10 +164,14 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         with store.session() as session:
             reopen(session, review_id, "Nämnden bad om en komplettering.")
             set_method_text(session, review_id, "Version 2 av metoden.")
+        work = archive.push(store, engine, review_id)  # version 2 in progress
+        assert not work.signed and work.version == 2
+        signed_method = _archived(engine, "SELECT method_text FROM review")
+        assert signed_method != [("Version 2 av metoden.",)]  # the tables keep version 1
         _sign(store, review_id)
         assert archive.push(store, engine, review_id).version == 2
         assert _archived(engine, "SELECT version, signed FROM archive_version ORDER BY "
-                                 "version") == [(1, True), (2, True)]
+                                 "version, signed") == [(1, True), (2, True)]
         assert _archived(engine, "SELECT method_text FROM review") == [
             ("Version 2 av metoden.",)]
         assert archive.pull(colleague, engine, review_id).signed

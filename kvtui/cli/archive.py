@@ -181,7 +181,7 @@ def archive_pull(
     En granskning som ändrats här sedan den senast skickades hämtas inte: skicka den först, så
     slås ändringarna ihop i arkivet. En signerad granskning kommer in signerad och låst.
     """
-    from kvtui.store.archive import pull
+    from kvtui.store.archive import pull, pulled_said
     from kvtui.store.archive_catalog import list_archived, resolve_archived
     from kvtui.store.archive_engine import ArchiveError
 
@@ -202,10 +202,7 @@ def archive_pull(
                     typer.echo(str(error), err=True)
                     refused += 1
                     continue
-                merged = done.merge_said()
-                typer.echo(merged if merged is not None else
-                           f"Granskningen {short_id(done.review_id)} ({done.title}) är hämtad "
-                           "från arkivet" + (", signerad och låst." if done.signed else "."))
+                typer.echo(pulled_said(done))
     if refused:
         raise typer.Exit(1)
 
@@ -214,7 +211,7 @@ def review_from_archive(store: Store, reference: str, missing: str) -> str:
     """The id of the review ``reference`` names in the archive, brought into ``store`` first
     (``kvtui new --from`` a review of an earlier year that is only in the archive); without a
     connected archive the command stops with ``missing``, the store's own message."""
-    from kvtui.store.archive import pull
+    from kvtui.store.archive import pull, pulled_said
     from kvtui.store.archive_catalog import resolve_archived
 
     if not archive_address():
@@ -222,8 +219,7 @@ def review_from_archive(store: Store, reference: str, missing: str) -> str:
     with _archive(None) as engine, _said():
         found = resolve_archived(engine, reference)
         done = pull(store, engine, found.review_id)
-    typer.echo(f"Granskningen {short_id(done.review_id)} ({done.title}) är hämtad från "
-               "arkivet" + (", signerad och låst." if done.signed else "."), err=True)
+    typer.echo(pulled_said(done), err=True)
     return done.review_id
 
 

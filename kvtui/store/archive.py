@@ -27,16 +27,17 @@ so that a pull never has to choose between the two.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine, Table, text
 
 from kvtui.domain.bundle_format import BundleHeader, ScryptCost
-from kvtui.domain.reviews import SIGNED
-from kvtui.store.archive_engine import ArchiveRefused, refusals
+from kvtui.domain.reviews import SIGNED, short_id
+from kvtui.store.archive_engine import ArchiveRefused, checked_archive, refusals
 from kvtui.store.bundle import (
     ImportOutcome,
     engine_on,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from kvtui.store.database import Store
 
 _LOG: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,23 @@ def pull(store: Store, engine: Engine, review_id: str) -> ImportOutcome:
         salt=b"", nonce=b"")
     payload = payload_at_head(current.payload, review_id)
     return import_bundle(store, header, payload)
+
+
+def pulled_said(done: ImportOutcome) -> str:
+    """What a pull did, in Swedish: the merge's words, or that the review came."""
+    return done.merge_said() or (
+        f"Granskningen {short_id(done.review_id)} ({done.title}) är hämtad från arkivet"
+        + (", signerad och låst." if done.signed else "."))
+
+
+def on_archive(target: str, work: Callable[[Engine], T]) -> T:
+    """``work`` done on the archive at ``target`` through a connection of its own, closed
+    after (for the app's workers, which reach the archive now and then)."""
+    engine = checked_archive(target)
+    try:
+        return work(engine)
+    finally:
+        engine.dispose()
 
 
 def _local_copy(store: Store, review_id: str) -> ReviewCopy | None:

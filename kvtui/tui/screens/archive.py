@@ -77,20 +77,17 @@ class ArchiveScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive")
     def _load(self, words: str) -> None:
+        from kvtui.store.archive import on_archive
         from kvtui.store.archive_catalog import list_archived, search
-        from kvtui.store.archive_engine import ArchiveError, checked_archive
+        from kvtui.store.archive_engine import ArchiveError
 
         try:
-            engine = checked_archive(self._target)
-            try:
-                if words:
-                    hits = search(engine, words)
-                    found = [hit.review for hit in hits]
-                    passages = {hit.review.review_id: hit.passage for hit in hits}
-                else:
-                    found, passages = list_archived(engine), {}
-            finally:
-                engine.dispose()
+            if words:
+                hits = on_archive(self._target, lambda engine: search(engine, words))
+                found = [hit.review for hit in hits]
+                passages = {hit.review.review_id: hit.passage for hit in hits}
+            else:
+                found, passages = on_archive(self._target, list_archived), {}
         except (ArchiveError, InvalidInput) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
@@ -219,24 +216,17 @@ class ArchiveScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive-pull")
     def _pull(self, review_id: str, *, then_new: bool = False) -> None:
-        from kvtui.store.archive import pull
-        from kvtui.store.archive_engine import ArchiveError, checked_archive
+        from kvtui.store.archive import on_archive, pull, pulled_said
+        from kvtui.store.archive_engine import ArchiveError
 
         try:
             self._store.prepare_orm()
-            engine = checked_archive(self._target)
-            try:
-                done = pull(self._store, engine, review_id)
-            finally:
-                engine.dispose()
+            done = on_archive(self._target, lambda engine: pull(self._store, engine, review_id))
         except (ArchiveError, InvalidInput, NotFound, StoreError) as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10,
                                       markup=False)
             return
-        said = done.merge_said() or (f"Granskningen {short_id(review_id)} är hämtad från "
-                                     "arkivet" + (", signerad och låst." if done.signed
-                                                  else "."))
-        self.app.call_from_thread(self._pulled, review_id, said, then_new)
+        self.app.call_from_thread(self._pulled, review_id, pulled_said(done), then_new)
 
     def _pulled(self, review_id: str, said: str, then_new: bool) -> None:
         self._local.add(review_id)

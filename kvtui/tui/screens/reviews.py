@@ -374,16 +374,12 @@ class ReviewsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="archive-push")
     def _push(self, review_id: str, target: str) -> None:
-        from kvtui.store.archive import push  # SQLAlchemy and psycopg
-        from kvtui.store.archive_engine import ArchiveError, checked_archive
+        from kvtui.store.archive import on_archive, push  # SQLAlchemy and psycopg
+        from kvtui.store.archive_engine import ArchiveError
 
         try:
             self._store.prepare_orm()
-            engine = checked_archive(target)
-            try:
-                done = push(self._store, engine, review_id)
-            finally:
-                engine.dispose()
+            done = on_archive(target, lambda engine: push(self._store, engine, review_id))
         except (ArchiveError, InvalidInput, NotFound, StoreError) as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10,
                                       markup=False)

@@ -21,10 +21,11 @@ from kvtui.store.archive_engine import (
 from kvtui.store.bundle_rows import review_tables, select_rows
 from kvtui.store.database import Store, check_store, open_store
 from kvtui.store.errors import InvalidInput, NotFound
-from kvtui.store.report_data import current_content, set_method_text
-from kvtui.store.signoff import plan_signoff, record_signoff, reopen
+from kvtui.store.report_data import set_method_text
+from kvtui.store.signoff import reopen
 from tests.pg_server import PgServer
 from tests.report.demo_file import demo_copy
+from tests.signing import sign_review
 
 PDF = b"%PDF-1.7\n% only bytes to hash\n%%EOF\n"
 
@@ -67,14 +68,6 @@ def _rows(path: Path, review_id: str) -> dict[str, list[tuple[object, ...]]]:
                 for table in review_tables()}
     finally:
         connection.close()
-
-
-def _sign(store: Store, review_id: str) -> None:
-    with store.session() as session:
-        plan = plan_signoff(session, review_id, current_content(session, review_id),
-                            name="Karin Ekdahl", role="Granskare",
-                            approver_name="Jonas Lindwall", approver_role="Enhetschef")
-        record_signoff(session, plan, current_content(session, plan.review_id), PDF)
 
 
 def _method(store: Store, review_id: str) -> str:
@@ -150,7 +143,8 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
     colleague = open_store(store.path.parent.parent / "d" / "kvtui.db", backup=False)
     try:
         archive.pull(colleague, engine, review_id)
-        _sign(store, review_id)
+        with store.session() as session:
+            sign_review(session, review_id)
         done = archive.push(store, engine, review_id)
         assert done.signed and not done.already
         assert archive.push(store, engine, review_id).already
@@ -168,7 +162,8 @@ def test_a_signed_version_is_kept_as_pushed_and_a_draft_cannot_replace_it(
         assert not work.signed and work.version == 2
         signed_method = _archived(engine, "SELECT method_text FROM review")
         assert signed_method != [("Version 2 av metoden.",)]  # the tables keep version 1
-        _sign(store, review_id)
+        with store.session() as session:
+            sign_review(session, review_id)
         assert archive.push(store, engine, review_id).version == 2
         assert _archived(engine, "SELECT version, signed FROM archive_version ORDER BY "
                                  "version, signed") == [(1, True), (2, True)]
@@ -202,7 +197,8 @@ def test_a_signed_version_that_lacks_a_colleagues_pushed_work_is_refused(
     with other.session() as session:
         set_method_text(session, review_id, "Bertils tillägg.")
     archive.push(other, engine, review_id)
-    _sign(store, review_id)
+    with store.session() as session:
+        sign_review(session, review_id)
     with pytest.raises(InvalidInput, match="ändringar som inte finns i den signerade"):
         archive.push(store, engine, review_id)
     assert _archived(engine, "SELECT signed FROM archive_version") == [(False,)]

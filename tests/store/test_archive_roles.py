@@ -19,22 +19,13 @@ from kvtui.store.archive_engine import (
     make_archive_engine,
     upgrade_archive,
 )
-from kvtui.store.database import Store, open_store
+from kvtui.store.database import open_store
 from kvtui.store.errors import InvalidInput
-from kvtui.store.report_data import current_content
-from kvtui.store.signoff import plan_signoff, record_signoff
 from tests.pg_server import PgServer
 from tests.report.demo_file import demo_copy
+from tests.signing import sign_review
 
 MUNICIPALITY = "Sjövik kommun"  # the demo review's
-
-
-def _sign(store: Store, review_id: str) -> None:
-    with store.session() as session:
-        plan = plan_signoff(session, review_id, current_content(session, review_id),
-                            name="Karin Ekdahl", role="Granskare",
-                            approver_name="Jonas Lindwall", approver_role="Enhetschef")
-        record_signoff(session, plan, current_content(session, plan.review_id), b"%PDF-1.7")
 
 
 class Roles:
@@ -126,7 +117,8 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
             roles.raw("bertil", "INSERT INTO archive_access VALUES ('bertil', 'Sjövik kommun',"
                                 " '')")
 
-        _sign(store, review_id)
+        with store.session() as session:
+            sign_review(session, review_id)
         archive.push(store, engines["anna"], review_id)
         listed = archive_catalog.list_archived(engines["sara"])
         assert [(r.review_id, r.signed) for r in listed] == [(review_id, True)]

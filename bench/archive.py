@@ -43,6 +43,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import psycopg
+
 from kvtui.domain.demo import DEMO_FIELDS
 from kvtui.store import archive
 from kvtui.store.answers import save_answer
@@ -103,7 +105,7 @@ def _retrying(what: Any, deadline: float, failures: list[str]) -> Any:
     while True:
         try:
             return what()
-        except (ArchiveError, InvalidInput) as error:
+        except (ArchiveError, InvalidInput, psycopg.Error) as error:
             failures.append(str(error).split(".")[0])
             if time.monotonic() > deadline + 120:
                 raise
@@ -151,7 +153,8 @@ def _work(number: int, folder: Path, target: str, own: list[str], everyone: list
                 _retrying(lambda r=review_id: archive.push(store, engine, r), deadline, failures)
                 pushes.append(time.perf_counter() - start)
                 if rng.random() < 0.2:
-                    baselines.append(_baseline(store, engine, review_id))
+                    baselines.append(_retrying(
+                        lambda r=review_id: _baseline(store, engine, r), deadline, failures))
             elif choice < 0.8:
                 start = time.perf_counter()
                 _retrying(lambda r=review_id: _pull_own(store, engine, r), deadline, failures)

@@ -113,7 +113,8 @@ _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"database .* does not exist", re.I),
      "Databasen för arkivet på {where} finns inte. Kontrollera databasens namn i adressen."),
     (re.compile(r"timeout|connection refused|could not connect|could not translate host|"
-                r"no route to host|network is unreachable|EOF detected", re.I),
+                r"no route to host|network is unreachable|EOF detected|connection is bad|"
+                r"connection to server .* failed: No such file or directory", re.I),
      _UNREACHABLE),
 )
 

@@ -7,7 +7,10 @@ without a file on disk.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kvtui.domain.reviews import SIGNED
 from kvtui.store.bundle import INCOMING, engine_on, memory_database, review_texts
@@ -71,7 +74,8 @@ def search_text(payload: bytes, review_id: str, copy: ReviewCopy) -> str:
     memory = memory_database(payload)
     try:
         texts = [copy.title, copy.unit, copy.municipality, copy.committee]
-        texts += [value for _table, _kind, value in review_texts(memory, "main", review_id)]
+        for _table, kind, value in review_texts(memory, "main", review_id):
+            texts += _words_of_json(value) if kind == "json" else [value]
     finally:
         memory.close()
     return "\n".join(text for text in texts if text)
@@ -93,3 +97,24 @@ def merged(into: bytes, other: bytes, review_id: str) -> tuple[bytes, MergeOutco
             return memory.serialize(), outcome
     finally:
         memory.close()
+
+
+def _words_of_json(value: str) -> list[str]:
+    """The texts inside a JSON column (an akt's attributes, a log entry's changes): its
+    values, not its keys ("text", "from") or punctuation, which are no one's words."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return [value]
+    return list(_values(parsed))
+
+
+def _values(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _values(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)

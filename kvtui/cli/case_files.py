@@ -288,33 +288,33 @@ def results(ctx: typer.Context, review: ReviewArg, as_json: JsonOption = False,
         echo_json({**results_document(found), **previous_document(earlier)})
         return
     weighted = found.method == "stratified" and found.stratify_by
-    before = ({change.code: change for change in earlier.changes}
-              if earlier is not None else None)
     table = Table("Kriterium", "n", "Ja", "Delvis", "Nej", "Ej akt.",
                   "Andel Ja, vägd" if weighted else "Andel Ja", "95 % KI", "Brist högst",
-                  *(("Förra andelen", "Skillnad", "Intervall") if before is not None else ()),
                   title=f"Population {found.population_size} akter, urval {found.sample_size}")
     for row in found.rows:
         c = row.result.counts
-        change = before.get(row.code) if before is not None else None
         table.add_row(row.code, str(c.n), str(c.ja), str(c.delvis), str(c.nej),
                       str(c.ej_aktuellt), headline_share(row.headline),
-                      headline_interval(row.headline), short_statement(row_assurance(row)),
-                      *((share_text(change.earlier) if change else "–",
-                         difference_text(change.comparison) if change else "–",
-                         interval_text(change.comparison) if change else "–")
-                        if before is not None else ()))
+                      headline_interval(row.headline), short_statement(row_assurance(row)))
     console = Console()
     console.print(table)
     notes = [coverage_sentence(found), *uncovered_summary(found), estimate_explained(found)]
-    if earlier is not None:
-        notes += [f"Jämfört med {earlier.previous_title}"
-                  + (f" ({earlier.previous_period})" if earlier.previous_period else "")
-                  + ": förra andelen Ja, skillnaden i procentenheter och dess 95 %-intervall "
-                  "(säkerställd när intervallet inte omfattar 0; andelen Ja är den ovägda).",
-                  *unmatched_lines(earlier)]
     for note in notes:
         if note:
+            console.print(note, markup=False, highlight=False)
+    if earlier is not None:
+        # A table of its own: beside the results' nine columns it would not fit 80.
+        compared = Table("Kriterium", "Förra andelen", "Andel nu", "Skillnad", "95 % intervall",
+                         title=f"Jämfört med {earlier.previous_title}"
+                         + (f" ({earlier.previous_period})" if earlier.previous_period else ""))
+        for change in earlier.changes:
+            compared.add_row(change.code, share_text(change.earlier), share_text(change.later),
+                             difference_text(change.comparison),
+                             interval_text(change.comparison))
+        console.print(compared)
+        for note in ("Andelen Ja (ovägd) förra gången och nu, skillnaden i procentenheter och "
+                     "dess 95 %-intervall; säkerställd när intervallet inte omfattar 0.",
+                     *unmatched_lines(earlier)):
             console.print(note, markup=False, highlight=False)
     if statements:
         console.print(deviation_note(found.rows), highlight=False, markup=False)

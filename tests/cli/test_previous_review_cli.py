@@ -62,12 +62,13 @@ def test_new_from_an_unknown_review_is_refused_in_swedish(tmp_path: Path) -> Non
 def test_results_show_last_times_share_and_the_change(tmp_path: Path) -> None:
     pair = year_pair(tmp_path)
     db, review = str(pair.path), short_id(pair.review_id)
-    shown = runner.invoke(app, ["results", review, "--db", db], env={"COLUMNS": "200"})
+    shown = runner.invoke(app, ["results", review, "--db", db], env={"COLUMNS": "80"})
     assert shown.exit_code == 0, shown.output
-    assert "Förra andelen" in shown.output and "Intervall" in shown.output
-    f4 = next(line for line in shown.output.splitlines() if line.strip(" │|").startswith("F4"))
+    # A table of its own under the results, whole in 80 columns.
+    _results, compared = shown.output.split("Jämfört med Kvalitetsgranskning av familjevården")
+    assert "Förra andelen" in compared and "95 % intervall" in compared
+    f4 = next(line for line in compared.splitlines() if line.strip(" │|").startswith("F4"))
     assert "23,1 %" in f4 and "−23,1" in f4 and "till −0,9" in f4
-    assert "Jämfört med Kvalitetsgranskning av familjevården" in shown.output
     document = json.loads(run("results", review, "--json", "--db", db).output)
     previous = document["previous_review"]
     assert previous["id"] == pair.previous_id and previous["only_now"] == []

@@ -81,10 +81,9 @@ def _said() -> Iterator[None]:
 
 
 def _line(review: ArchivedReview) -> str:
-    state = f"signerad v{review.version}" if review.signed else f"arbete v{review.version}"
     year = review.year if review.year is not None else "–"
-    return (f"{short_id(review.review_id)}  {year}  {review.unit}  {review.title}  ({state}, "
-            f"skickad av {review.pushed_by} {review.pushed_at:%Y-%m-%d})")
+    return (f"{short_id(review.review_id)}  {year}  {review.unit}  {review.title}  "
+            f"({review.state}, skickad av {review.pushed_by} {review.pushed_at:%Y-%m-%d})")
 
 
 @commands.command("connect")

@@ -30,14 +30,26 @@ class ArchivedReview:
     signed: bool
     pushed_by: str
     pushed_at: datetime
+    # The latest signed version this role may read: a reader of signed versions only gets
+    # that one when the review is being worked on again.
+    signed_version: int | None = None
+
+    @property
+    def state(self) -> str:
+        """Where the review stands in the archive, in Swedish."""
+        if self.signed:
+            return f"signerad v{self.version}"
+        if self.signed_version is not None:
+            return f"pågår v{self.version} (signerad v{self.signed_version})"
+        return f"pågår v{self.version}"
 
     def to_json(self) -> dict[str, Any]:
         """The review as ``kvtui archive list --json`` prints it."""
         return {"id": self.review_id, "title": self.title, "unit": self.unit,
                 "municipality": self.municipality, "committee": self.committee,
                 "year": self.year, "status": self.status, "version": self.version,
-                "signed": self.signed, "pushed_by": self.pushed_by,
-                "pushed_at": self.pushed_at.isoformat()}
+                "signed": self.signed, "signed_version": self.signed_version,
+                "pushed_by": self.pushed_by, "pushed_at": self.pushed_at.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,8 @@ class SearchHit:
 
 
 _COLUMNS = ("review_id, title, unit, municipality, committee, year, status, version, signed, "
-            "pushed_by, pushed_at")
+            "pushed_by, pushed_at, (SELECT max(v.version) FROM archive_version AS v WHERE "
+            "v.review_id = archive_review.review_id AND v.signed)")
 
 
 def list_archived(engine: Engine, *, unit: str | None = None,
@@ -87,10 +100,11 @@ def search(engine: Engine, words: str, *, limit: int = 50) -> list[SearchHit]:
 
 def _listed(row: Any) -> ArchivedReview:
     (review_id, title, unit, municipality, committee, year, status, version, signed,
-     pushed_by, pushed_at) = tuple(row)
+     pushed_by, pushed_at, signed_version) = tuple(row)
     return ArchivedReview(str(review_id), str(title), str(unit), str(municipality),
                           str(committee), None if year is None else int(year), str(status),
-                          int(version), bool(signed), str(pushed_by), pushed_at)
+                          int(version), bool(signed), str(pushed_by), pushed_at,
+                          None if signed_version is None else int(signed_version))
 
 
 def resolve_archived(engine: Engine, reference: str) -> ArchivedReview:

@@ -21,6 +21,7 @@ from kvtui.store.archive_engine import (
 )
 from kvtui.store.database import open_store
 from kvtui.store.errors import InvalidInput
+from kvtui.store.signoff import reopen
 from tests.pg_server import PgServer
 from tests.report.demo_file import demo_copy
 from tests.signing import sign_review
@@ -122,6 +123,13 @@ def test_each_role_sees_and_may_do_only_its_own(roles: Roles, engines: dict[str,
         archive.push(store, engines["anna"], review_id)
         listed = archive_catalog.list_archived(engines["sara"])
         assert [(r.review_id, r.signed) for r in listed] == [(review_id, True)]
+        assert archive.pull(other, engines["sara"], review_id).signed
+        # Worked on again: the secretary still has the signed version, and is told so.
+        with store.session() as session:
+            reopen(session, review_id, "Nämnden bad om en komplettering.")
+        archive.push(store, engines["anna"], review_id)
+        [again] = archive_catalog.list_archived(engines["sara"])
+        assert (again.signed_version, again.state) == (1, "pågår v2 (signerad v1)")
         assert archive.pull(other, engines["sara"], review_id).signed
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             roles.raw("sara", "DELETE FROM archive_version")

@@ -29,8 +29,9 @@ from kvtui.tui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:
     from kvtui.store.archive_catalog import ArchivedReview
 
-TITLE_WIDTH = 34
+TITLE_WIDTH = 30
 UNIT_WIDTH = 18
+STATE_WIDTH = 17
 
 
 class ArchiveScreen(Screen[str | None]):
@@ -67,8 +68,8 @@ class ArchiveScreen(Screen[str | None]):
         self.sub_title = "Arkivet (skrivskyddat)"
         table = self.query_one("#archive-table", DataTable)
         for label, key, width in (("År", "year", 4), ("Enhet", "unit", UNIT_WIDTH),
-                                  ("Titel", "title", TITLE_WIDTH), ("Status", "status", 13),
-                                  ("Här", "here", 3)):
+                                  ("Titel", "title", TITLE_WIDTH),
+                                  ("Status", "status", STATE_WIDTH), ("Här", "here", 3)):
             table.add_column(label, key=key, width=width)
         table.focus()
         self._load("")
@@ -101,10 +102,9 @@ class ArchiveScreen(Screen[str | None]):
         table = self.query_one("#archive-table", DataTable)
         table.clear()
         for review in found:
-            status = (f"signerad v{review.version}" if review.signed
-                      else f"pågår v{review.version}")
             table.add_row(str(review.year or ""), Text(shorten(review.unit, UNIT_WIDTH)),
-                          Text(shorten(review.title, TITLE_WIDTH)), status,
+                          Text(shorten(review.title, TITLE_WIDTH)),
+                          Text(shorten(review.state, STATE_WIDTH)),
                           "ja" if review.review_id in self._local else "",
                           key=review.review_id)
         what = (plural(len(found), "träff", "träffar") + f" på ”{words}”" if words

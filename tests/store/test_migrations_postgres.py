@@ -173,6 +173,9 @@ def test_each_failure_to_reach_the_archive_is_said_in_swedish(pg_server: PgServe
     _refused(pg_server.superuser_url("finns_inte"), "Databasen för arkivet .* finns inte")
     _refused(pg_server.url("granskare", None, "postgres") + "?sslmode=require",
              "certifikat")  # a server without TLS
+    # A server restarting: its socket is gone for a moment.
+    gone = f"postgresql://postgres@/arkiv?host={pg_server.socket_dir}&port={closed}"
+    assert "svarar inte" in _refused(gone, "svarar inte")
 
 
 def test_the_archive_is_reached_over_verified_tls_only(pg_server: PgServer, tmp_path: Path,

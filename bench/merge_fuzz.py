@@ -17,8 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hypothesis import HealthCheck, Phase, seed, settings
 
-from kvtui.store.database import open_store
-from kvtui.store.demo import create_demo
+from tests.report.demo_file import demo_copy
 from tests.store import merge_machine
 
 
@@ -31,13 +30,7 @@ def main() -> None:
                         help="shrink a failure (slow: every step opens real stores)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
-        path = Path(name) / "base.db"
-        store = open_store(path, backup=False)
-        try:
-            with store.session() as session:
-                review_id = create_demo(session)
-        finally:
-            store.close()
+        path, review_id = demo_copy(Path(name))
         merge_machine.setup(path, review_id)
         machine = merge_machine.TwoAuditors
         machine.checks_left = args.examples

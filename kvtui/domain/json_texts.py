@@ -33,15 +33,16 @@ def each_text(value: Any, change: Callable[[str], str]) -> Any:
     return value
 
 
-def texts_in(value: Any) -> Iterator[str]:
-    """Every text in ``value``, the names of objects too, in order."""
+def texts_in(value: Any, *, names: bool = True) -> Iterator[str]:
+    """Every text in ``value``, in order; the names of objects too unless ``names`` is false
+    (words to search for: a log entry's "text" and "from" are no one's words)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from texts_in(item)
+            yield from texts_in(item, names=names)
     elif isinstance(value, dict):
         for name, item in value.items():
-            if isinstance(name, str):
+            if names and isinstance(name, str):
                 yield name
-            yield from texts_in(item)
+            yield from texts_in(item, names=names)

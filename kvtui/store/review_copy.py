@@ -8,10 +8,9 @@ without a file on disk.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
+from kvtui.domain.json_texts import texts_in
 from kvtui.domain.reviews import SIGNED
 from kvtui.store.bundle import INCOMING, engine_on, memory_database, review_texts
 from kvtui.store.errors import NotFound
@@ -101,20 +100,8 @@ def merged(into: bytes, other: bytes, review_id: str) -> tuple[bytes, MergeOutco
 
 def _words_of_json(value: str) -> list[str]:
     """The texts inside a JSON column (an akt's attributes, a log entry's changes): its
-    values, not its keys ("text", "from") or punctuation, which are no one's words."""
+    values, not its keys or punctuation."""
     try:
-        parsed = json.loads(value)
+        return list(texts_in(json.loads(value), names=False))
     except ValueError:
         return [value]
-    return list(_values(parsed))
-
-
-def _values(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _values(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _values(item)

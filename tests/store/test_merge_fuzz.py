@@ -8,20 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from kvtui.store.database import open_store
-from kvtui.store.demo import create_demo
+from tests.report.demo_file import demo_copy
 from tests.store import merge_machine
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("machine") / "base.db"
-    store = open_store(path, backup=False)
-    try:
-        with store.session() as session:
-            review_id = create_demo(session)
-    finally:
-        store.close()
+    path, review_id = demo_copy(tmp_path_factory.mktemp("machine"))
     merge_machine.setup(path, review_id)
     return path
 

@@ -99,6 +99,8 @@ STARTUP_IMPORTS: dict[tuple[str, str], str] = {
     ("kvtui.cli.plan", "kvtui.report"): "the follow-up report loads ReportLab",
     ("kvtui.cli.plan_records", "kvtui.store"): "the store loads SQLModel",
     ("kvtui.cli.archive", "kvtui.store"): "the archive loads SQLModel and psycopg",
+    # The archive's optional package, looked for only when an archive command runs.
+    ("kvtui.store.errors", "psycopg"): "whether the arkiv extra is installed",
 }
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from kvtui.cli.shared import (
 )
 from kvtui.cli.swedish_help import SwedishTyper
 from kvtui.domain.reviews import short_id
-from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.errors import InvalidInput, NotFound, archive_support_missing
 from kvtui.user_settings import archive_address, remember_archive_address
 
 if TYPE_CHECKING:
@@ -48,6 +48,14 @@ ArchiveOption = Annotated[str | None, typer.Option(
     "kvtui archive connect.")]
 
 
+@commands.callback()
+def _need_support() -> None:
+    """Every archive command needs the optional PostgreSQL package: without it, say so."""
+    missing = archive_support_missing()
+    if missing is not None:
+        fail(missing)
+
+
 def _target(given: str | None) -> str:
     target = given or archive_address()
     if not target:
@@ -59,9 +67,9 @@ def _target(given: str | None) -> str:
 @contextmanager
 def _archive(given: str | None) -> Iterator[Engine]:
     """An engine on the archive, checked to be reachable and at this kvtui's schema."""
-    from kvtui.store.archive_engine import checked_archive  # SQLAlchemy, psycopg
-
     with _said():
+        from kvtui.store.archive_engine import checked_archive  # SQLAlchemy, psycopg
+
         engine = checked_archive(_target(given))
     try:
         yield engine
@@ -210,11 +218,12 @@ def review_from_archive(store: Store, reference: str, missing: str) -> str:
     """The id of the review ``reference`` names in the archive, brought into ``store`` first
     (``kvtui new --from`` a review of an earlier year that is only in the archive); without a
     connected archive the command stops with ``missing``, the store's own message."""
+    if not archive_address():
+        fail(missing)
+    _need_support()
     from kvtui.store.archive import pull, pulled_said
     from kvtui.store.archive_catalog import resolve_archived
 
-    if not archive_address():
-        fail(missing)
     with _archive(None) as engine, _said():
         found = resolve_archived(engine, reference)
         done = pull(store, engine, found.review_id)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from kvtui.store.archive_engine import make_archive_engine
 from kvtui.user_settings import load_settings
@@ -99,3 +102,14 @@ def test_bad_addresses_and_archives_are_refused_in_swedish_and_nothing_changes(
     said = run("archive", "list")
     assert said.exit_code == 1 and "Inget arkiv är anslutet" in said.output
     assert _state(source.parent) == before
+
+
+def test_without_the_archive_package_each_command_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` fails, as uninstalled
+    for command in (["connect", "service=arkiv"], ["list"], ["search", "barn"],
+                    ["push", "abc", "--db", str(tmp_path / "kvtui.db")]):
+        said = run("archive", *command)
+        assert said.exit_code == 1, command
+        assert "pip install 'kvtui[arkiv]'" in said.output and "Traceback" not in said.output
+    assert not (tmp_path / "kvtui.db").exists()

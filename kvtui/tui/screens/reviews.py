@@ -17,7 +17,7 @@ from kvtui.domain.file_errors import file_error_reason
 from kvtui.domain.plural import plural
 from kvtui.domain.reviews import ReviewSummary, short_id
 from kvtui.store.database import Store, StoreError
-from kvtui.store.errors import InvalidInput, NotFound
+from kvtui.store.errors import InvalidInput, NotFound, archive_support_missing
 from kvtui.store.review_list import review_summaries
 from kvtui.tui.dialogs.bundle import BundleDialog, BundleRequest
 from kvtui.tui.dialogs.confirm import ConfirmDialog
@@ -334,6 +334,10 @@ class ReviewsScreen(Screen[None]):
         self.app.call_from_thread(self.notify, said, timeout=10, markup=False)
 
     def _archive_target(self) -> str | None:
+        missing = archive_support_missing()
+        if missing is not None:
+            self.notify(missing, severity="error", timeout=10, markup=False)
+            return None
         target = archive_address()
         if not target:
             self.notify("Inget arkiv är anslutet. Anslut med kvtui archive connect ADRESS "

@@ -112,6 +112,9 @@ _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
      "så har du inte behörighet. Lösenordet hämtas ur din ~/.pgpass (eller tjänstefilen)."),
     (re.compile(r"database .* does not exist", re.I),
      "Databasen för arkivet på {where} finns inte. Kontrollera databasens namn i adressen."),
+    (re.compile(r"failed to resolve host|could not translate host name", re.I),
+     "Servern i arkivets adress ({where}) finns inte i nätverket. Kontrollera servernamnet i "
+     "adressen, eller att datorn är ansluten till kommunens nät."),
     (re.compile(r"timeout|connection refused|could not connect|could not translate host|"
                 r"no route to host|network is unreachable|EOF detected|connection is bad|"
                 r"connection to server .* failed: No such file or directory", re.I),

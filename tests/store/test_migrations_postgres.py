@@ -15,6 +15,7 @@ from kvtui.store.archive_engine import (
     ArchiveError,
     archive_revision,
     make_archive_engine,
+    translate,
     upgrade_archive,
 )
 from kvtui.store.migrate import HEAD
@@ -173,6 +174,11 @@ def test_each_failure_to_reach_the_archive_is_said_in_swedish(pg_server: PgServe
     _refused(pg_server.superuser_url("finns_inte"), "Databasen för arkivet .* finns inte")
     _refused(pg_server.url("granskare", None, "postgres") + "?sslmode=require",
              "certifikat")  # a server without TLS
+    # An unknown server name, as libpq says it (asked of no name server here: offline).
+    said = translate(psycopg.OperationalError(
+        "failed to resolve host 'arkiv.kommun.se': [Errno -2] Name or service not known"),
+        "arkiv.kommun.se/kvtui")
+    assert "servernamnet" in str(said)
     # A server restarting: its socket is gone for a moment.
     gone = f"postgresql://postgres@/arkiv?host={pg_server.socket_dir}&port={closed}"
     assert "svarar inte" in _refused(gone, "svarar inte")
